@@ -33,7 +33,7 @@ export interface OpenOptions {
 }
 
 export function createKysely(url: string, poolSize = 10): DB {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process.
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -87,7 +87,7 @@ export async function startEmbeddedPostgres(o: { dir: string; port: number; log?
   const log = o.log ?? (() => {});
   const quiet = (m: unknown) => {
     const s = String(m);
-    if (/FATAL|PANIC|ERROR/.test(s)) log(`[postgres] ${s.trim()}`);
+    if (/FATAL|PANIC/.test(s)) log(`[postgres] ${s.trim()}`);
   };
   const pgServer = new EmbeddedPostgres({
     databaseDir: dir,

@@ -1,16 +1,9 @@
-import { promises as fs } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from "kysely";
+import { Migrator, type MigrationResultSet } from "kysely";
 import type { DB } from "./connection";
-
-const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+import { migrations } from "./migrations/index";
 
 export function createMigrator(db: DB): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
-  });
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */

@@ -1,0 +1,61 @@
+import { Form, NavLink, useLocation } from "@remix-run/react";
+import type { MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/lib/i18n";
+import type { Role } from "~/domain/roles";
+
+export interface NavItem {
+  to: string;
+  label: MessageKey;
+  end?: boolean;
+}
+
+/** The frame of every signed-in page: navigation for the role, language switch, sign-out. */
+export function AppShell({
+  nav,
+  user,
+  children,
+}: {
+  nav: NavItem[];
+  user: { displayName: string; role: Role };
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const location = useLocation();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <nav className="shell-nav" aria-label={t("app.name")}>
+        <div className="brand">{t("app.name")}</div>
+        {nav.map((item) => (
+          <NavLink key={item.to} to={item.to} end={item.end ?? false} prefetch="intent">
+            {t(item.label)}
+          </NavLink>
+        ))}
+        <div className="spacer" />
+        <div className="who">
+          {t("nav.signedInAs", { name: user.displayName })}
+          <br />
+          {t(`role.${user.role}`)}
+        </div>
+        <Form method="post" action="/locale">
+          <input type="hidden" name="locale" value={locale === "fa" ? "en" : "fa"} />
+          <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+          <button type="submit" className="link-button" lang={locale === "fa" ? "en" : "fa"}>
+            {t("lang.switchTo")}
+          </button>
+        </Form>
+        <Form method="post" action="/logout">
+          <button type="submit" className="link-button">
+            {t("logout")}
+          </button>
+        </Form>
+      </nav>
+      <main className="shell-main" id="main">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { Form, useLoaderData } from "@remix-run/react";
+import { TICKET_STATUSES } from "~/domain/ticket-status";
+import { useT } from "~/lib/i18n";
+import { Pager, TicketTable, type TicketRow } from "./TicketViews";
+
+interface ListData {
+  rows: TicketRow[];
+  page: number;
+  hasMore: boolean;
+  now: number;
+  query: { status?: string; type?: string; q?: string };
+}
+
+/** A searchable, filterable, paged list of tickets; works as a plain GET form without JavaScript. */
+export function TicketListPage({ title, linkBase }: { title: string; linkBase: string }) {
+  const data = useLoaderData() as unknown as ListData;
+  const t = useT();
+  return (
+    <>
+      <h1>{title}</h1>
+      <Form method="get" className="inline" role="search">
+        <label>
+          {t("common.search")}
+          <input type="search" name="q" defaultValue={data.query.q ?? ""} placeholder={t("ticket.searchPlaceholder")} />
+        </label>
+        <label>
+          {t("ticket.status")}
+          <select name="status" defaultValue={data.query.status ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {TICKET_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("ticket.type")}
+          <select name="type" defaultValue={data.query.type ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {(["breakdown", "follow_up", "complaint"] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`type.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t("common.filter")}</button>
+      </Form>
+      <TicketTable rows={data.rows} linkBase={linkBase} now={data.now} />
+      <Pager page={data.page} hasMore={data.hasMore} />
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
+import { can, isAgencyRole, type Permission } from "~/domain/roles";
+import { sessions, type DataScope } from "~/lib/db.server";
+import type { AuthUser } from "../../db/repos/users";
+
+export type { AuthUser };
+
+const cookies = new Map<string, ReturnType<typeof createCookie>>();
+
+/** The cookie carries only the session id, signed; the session itself lives in PostgreSQL. */
+export function sessionCookie(context: AppLoadContext) {
+  const key = `${context.env.SESSION_SECRET}:${context.env.NODE_ENV}`;
+  let cookie = cookies.get(key);
+  if (!cookie) {
+    cookie = createCookie("__session", {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: context.env.NODE_ENV === "production",
+      path: "/",
+      secrets: [context.env.SESSION_SECRET],
+      maxAge: sessions.SESSION_TTL_MS / 1000,
+    });
+    cookies.set(key, cookie);
+  }
+  return cookie;
+}
+
+async function sessionIdFrom(request: Request, context: AppLoadContext): Promise<string | null> {
+  const value = await sessionCookie(context).parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+export async function getUser(request: Request, context: AppLoadContext): Promise<AuthUser | null> {
+  const id = await sessionIdFrom(request, context);
+  if (!id) return null;
+  return (await sessions.findSessionUser(context.db, id)) ?? null;
+}
+
+export async function requireUser(request: Request, context: AppLoadContext): Promise<AuthUser> {
+  const user = await getUser(request, context);
+  if (!user) {
+    const url = new URL(request.url);
+    const back = url.pathname + url.search;
+    throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`);
+  }
+  return user;
+}
+
+/** Signed in and allowed; otherwise a redirect to the login page or a 403. */
+export async function requirePermission(request: Request, context: AppLoadContext, permission: Permission): Promise<AuthUser> {
+  const user = await requireUser(request, context);
+  if (!can(user.role, permission)) throw new Response("Forbidden", { status: 403 });
+  return user;
+}
+
+export function scopeFor(user: AuthUser): DataScope {
+  if (isAgencyRole(user.role)) {
+    if (user.agencyId == null) throw new Response("Forbidden", { status: 403 });
+    return { kind: "agency", agencyId: user.agencyId };
+  }
+  return { kind: "all" };
+}
+
+export async function startSession(request: Request, context: AppLoadContext, userId: number, redirectTo: string) {
+  const s = await sessions.createSession(context.db, {
+    userId,
+    ip: context.clientIp,
+    userAgent: request.headers.get("User-Agent"),
+  });
+  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionCookie(context).serialize(s.id) } });
+}
+
+export async function endSession(request: Request, context: AppLoadContext) {
+  const id = await sessionIdFrom(request, context);
+  if (id) await sessions.deleteSession(context.db, id);
+  return redirect("/login", {
+    headers: { "Set-Cookie": await sessionCookie(context).serialize("", { maxAge: 0 }) },
+  });
+}
+
+/** Only same-site paths: never redirect to another host after login. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

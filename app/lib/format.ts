@@ -1,0 +1,65 @@
+import type { Locale } from "~/i18n";
+
+/**
+ * Display formatting. Dates are Solar Hijri (Jalali) through Intl's persian calendar in Tehran
+ * time, so the server and the browser render the same text; Persian locale gives Persian digits.
+ */
+const TZ = "Asia/Tehran";
+const tag = (locale: Locale) => (locale === "fa" ? "fa-IR-u-ca-persian-nu-arabext" : "en-US-u-ca-persian");
+
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function dtf(locale: Locale, kind: "date" | "datetime" | "time"): Intl.DateTimeFormat {
+  const key = `${locale}:${kind}`;
+  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions = { timeZone: TZ };
+    if (kind !== "time") Object.assign(opts, { year: "numeric", month: "2-digit", day: "2-digit" });
+    if (kind !== "date") Object.assign(opts, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    f = new Intl.DateTimeFormat(tag(locale), opts);
+    cache.set(key, f);
+  }
+  return f;
+}
+
+function toDate(value: Date | string | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** ۱۴۰۵/۰۹/۰۲ */
+export function formatDate(value: Date | string | number | null | undefined, locale: Locale): string {
+  if (value == null) return "—";
+  const parts = dtf(locale, "date").formatToParts(toDate(value));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${get("year")}/${get("month")}/${get("day")}`;
+}
+
+/** ۱۴۰۵/۰۹/۰۲ ۱۴:۳۰ */
+export function formatDateTime(value: Date | string | number | null | undefined, locale: Locale): string {
+  if (value == null) return "—";
+  const d = toDate(value);
+  const parts = dtf(locale, "time").formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${formatDate(d, locale)} ${get("hour")}:${get("minute")}`;
+}
+
+export function formatNumber(value: number | null | undefined, locale: Locale): string {
+  if (value == null) return "—";
+  const key = `${locale}:number`;
+  let f = cache.get(key) as Intl.NumberFormat | undefined;
+  if (!f) {
+    f = new Intl.NumberFormat(locale === "fa" ? "fa-IR" : "en-US", { maximumFractionDigits: 2 });
+    cache.set(key, f);
+  }
+  return f.format(value);
+}
+
+/** Persian digits for identifiers that must not get thousands separators (tracking codes, phones). */
+export function formatDigits(value: string | number, locale: Locale): string {
+  const s = String(value);
+  return locale === "fa" ? s.replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d))) : s;
+}
+
+export function formatRials(value: number | null | undefined, locale: Locale): string {
+  if (value == null) return "—";
+  return `${formatNumber(value, locale)} ${locale === "fa" ? "ریال" : "rials"}`;
+}

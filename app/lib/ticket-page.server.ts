@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { tickets, type DataScope, type DB } from "~/lib/db.server";
+
+const TicketId = z.coerce.number().int().positive().max(2 ** 53);
+
+/** Everything a ticket page shows, read within the caller's scope; 404 when out of scope. */
+export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | undefined) {
+  const id = TicketId.safeParse(rawId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  const ticket = await tickets.getTicket(db, scope, id.data);
+  if (!ticket) throw new Response("Not found", { status: 404 });
+  const [history, offers, calls] = await Promise.all([
+    tickets.ticketHistory(db, ticket.id),
+    tickets.ticketOffers(db, scope, ticket.id),
+    tickets.ticketCalls(db, ticket.id),
+  ]);
+  return { ticket, history, offers, calls };
+}
+
+export const ListQuery = z.object({
+  status: z
+    .enum(["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold", "completed", "closed", "cancelled"])
+    .optional()
+    .catch(undefined),
+  type: z.enum(["breakdown", "follow_up", "complaint"]).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+});
+
+export function parseListQuery(request: Request) {
+  const url = new URL(request.url);
+  return ListQuery.parse(Object.fromEntries(url.searchParams));
+}

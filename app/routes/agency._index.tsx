@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { TicketTable } from "~/components/TicketViews";
+import { requirePermission, scopeFor } from "~/lib/auth.server";
+import { agencies, tickets } from "~/lib/db.server";
+import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";
+import { useLocale, useT } from "~/lib/i18n";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "agency_portal:use");
+  const scope = scopeFor(user);
+  if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
+  const [agency, offers, open, technicians] = await Promise.all([
+    agencies.getAgency(context.db, scope.agencyId),
+    agencies.pendingOffersForAgency(context.db, scope.agencyId),
+    tickets.listTickets(context.db, scope, { pageSize: 20 }),
+    agencies.agencyTechnicians(context.db, scope.agencyId),
+  ]);
+  if (!agency) throw new Response("Not found", { status: 404 });
+  const openRows = open.rows.filter((r) => !["completed", "closed", "cancelled"].includes(r.status));
+  return { agency, offers, open: openRows, technicians, now: Date.now() };
+}
+
+export default function AgencyHome() {
+  const { agency, offers, open, technicians, now } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h1>
+        {t("agency.title")} — {agency.name}
+      </h1>
+      <div className="cards">
+        <div className="card">
+          <div className="label">{t("agency.pendingOffers")}</div>
+          <div className="value">{formatNumber(offers.length, locale)}</div>
+        </div>
+        <div className="card">
+          <div className="label">{t("agency.openJobs")}</div>
+          <div className="value">{formatNumber(open.length, locale)}</div>
+        </div>
+        <div className="card">
+          <div className="label">{t("agency.capacity")}</div>
+          <div className="value">{formatNumber(agency.daily_job_capacity, locale)}</div>
+        </div>
+        <div className="card">
+          <div className="label">{t("agencies.status")}</div>
+          <div className="value">{t(`agencyStatus.${agency.status}`)}</div>
+        </div>
+      </div>
+      <h2>{t("agency.pendingOffers")}</h2>
+      {offers.length === 0 ? (
+        <p className="muted">{t("common.noResults")}</p>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>{t("ticket.number")}</th>
+              <th>{t("ticket.product")}</th>
+              <th>{t("ticket.city")}</th>
+              <th>{t("ticket.warranty")}</th>
+              <th>{t("agency.deadline")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {offers.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <Link to={`/agency/tickets/${o.ticket_id}`}>{formatDigits(o.number, locale)}</Link>
+                </td>
+                <td>{locale === "fa" ? o.category_fa : o.category_en}</td>
+                <td>{o.city}</td>
+                <td>{t(`warranty.${o.warranty_status}`)}</td>
+                <td>{formatDateTime(o.deadline_at, locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{t("agency.openJobs")}</h2>
+      <TicketTable rows={open} linkBase="/agency/tickets" now={now} />
+      <h2>{t("agency.technicians")}</h2>
+      <ul>
+        {technicians.map((tech) => (
+          <li key={tech.id}>{tech.full_name}</li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { TicketTable } from "~/components/TicketViews";
+import { requirePermission } from "~/lib/auth.server";
+import { dashboard, tickets } from "~/lib/db.server";
+import { formatNumber } from "~/lib/format";
+import { useLocale, useT } from "~/lib/i18n";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, "desk:use");
+  const scope = { kind: "all" } as const;
+  const startOfDay = new Date();
+  startOfDay.setHours(0, 0, 0, 0);
+  const [byStatus, recent, calls] = await Promise.all([
+    tickets.countTicketsByStatus(context.db, scope),
+    tickets.listTickets(context.db, scope, { pageSize: 10 }),
+    dashboard.callStats(context.db, startOfDay),
+  ]);
+  const open = (["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold"] as const).reduce(
+    (sum, s) => sum + (byStatus[s] ?? 0),
+    0,
+  );
+  return { open, waitingDispatch: (byStatus.new ?? 0) + (byStatus.dispatching ?? 0), callsToday: calls.answered + calls.missed, recent: recent.rows, now: Date.now() };
+}
+
+export default function DeskHome() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h1>{t("desk.title")}</h1>
+      <div className="cards">
+        <div className="card">
+          <div className="label">{t("desk.openTickets")}</div>
+          <div className="value">{formatNumber(data.open, locale)}</div>
+        </div>
+        <div className="card">
+          <div className="label">{t("desk.waitingDispatch")}</div>
+          <div className="value">{formatNumber(data.waitingDispatch, locale)}</div>
+        </div>
+        <div className="card">
+          <div className="label">{t("desk.todayCalls")}</div>
+          <div className="value">{formatNumber(data.callsToday, locale)}</div>
+        </div>
+      </div>
+      <h2>{t("desk.recentTickets")}</h2>
+      <TicketTable rows={data.recent} linkBase="/desk/tickets" now={data.now} />
+    </>
+  );
+}

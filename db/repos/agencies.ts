@@ -1,0 +1,94 @@
+import { sql } from "kysely";
+import type { DB } from "../connection";
+
+export async function getAgency(db: DB, agencyId: number) {
+  return db
+    .selectFrom("agencies")
+    .select([
+      "id", "code", "name", "manager_name", "status", "status_reason", "province", "city",
+      "technician_count", "daily_job_capacity", "phones",
+    ])
+    .where("id", "=", agencyId)
+    .executeTakeFirst();
+}
+
+export async function pendingOffersForAgency(db: DB, agencyId: number) {
+  return db
+    .selectFrom("dispatch_offers")
+    .innerJoin("tickets", "tickets.id", "dispatch_offers.ticket_id")
+    .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    .select([
+      "dispatch_offers.id",
+      "dispatch_offers.deadline_at",
+      "dispatch_offers.offered_at",
+      "tickets.id as ticket_id",
+      "tickets.number",
+      "tickets.city",
+      "tickets.warranty_status",
+      "product_categories.name_fa as category_fa",
+      "product_categories.name_en as category_en",
+    ])
+    .where("dispatch_offers.agency_id", "=", agencyId)
+    .where("dispatch_offers.status", "=", "pending")
+    .orderBy("dispatch_offers.deadline_at")
+    .execute();
+}
+
+export async function agencyTechnicians(db: DB, agencyId: number) {
+  return db
+    .selectFrom("technicians")
+    .select(["id", "full_name", "mobile", "active"])
+    .where("agency_id", "=", agencyId)
+    .orderBy("full_name")
+    .execute();
+}
+
+/** The agency's referral-fee statement lines, newest period first. */
+export async function agencyStatement(db: DB, agencyId: number) {
+  return db
+    .selectFrom("referral_fees")
+    .select((eb) => [
+      "period",
+      eb.fn.countAll<number>().as("jobs"),
+      eb.fn.sum<number>("invoice_amount_rials").as("invoices"),
+      eb.fn.sum<number>("fee_rials").as("fees"),
+      eb.fn.coalesce(eb.fn.sum<number>("fee_rials").filterWhere("settled", "=", false), sql<number>`0`).as("unsettled"),
+    ])
+    .where("agency_id", "=", agencyId)
+    .groupBy("period")
+    .orderBy("period", "desc")
+    .execute();
+}
+
+export async function listAgencies(db: DB) {
+  return db
+    .selectFrom("agencies")
+    .leftJoin("agency_fee_rates", (join) =>
+      join
+        .onRef("agency_fee_rates.agency_id", "=", "agencies.id")
+        .on("agency_fee_rates.effective_from", "<=", sql<string>`current_date`)
+        .on((eb) => eb.or([eb("agency_fee_rates.effective_to", "is", null), eb("agency_fee_rates.effective_to", ">", sql<string>`current_date`)])),
+    )
+    .select([
+      "agencies.id", "agencies.code", "agencies.name", "agencies.province", "agencies.city", "agencies.status",
+      "agencies.status_reason", "agencies.daily_job_capacity", "agencies.technician_count",
+      "agency_fee_rates.rate_percent",
+    ])
+    .orderBy("agencies.province")
+    .orderBy("agencies.code")
+    .execute();
+}
+
+export async function feeLedger(db: DB, opts: { period?: string; limit?: number } = {}) {
+  let q = db
+    .selectFrom("referral_fees")
+    .innerJoin("agencies", "agencies.id", "referral_fees.agency_id")
+    .innerJoin("tickets", "tickets.id", "referral_fees.ticket_id")
+    .select([
+      "referral_fees.id", "referral_fees.period", "referral_fees.invoice_amount_rials", "referral_fees.rate_percent",
+      "referral_fees.fee_rials", "referral_fees.settled", "agencies.name as agency_name", "agencies.code as agency_code",
+      "tickets.id as ticket_id", "tickets.number as ticket_number",
+    ]);
+  if (opts.period) q = q.where("referral_fees.period", "=", opts.period);
+  return q.orderBy("referral_fees.accrued_at", "desc").limit(opts.limit ?? 100).execute();
+}

@@ -1,0 +1,71 @@
+import { sql } from "kysely";
+import type { DB } from "../connection";
+
+/** Call-centre figures over the last `days` days. */
+export async function callStats(db: DB, since: Date) {
+  const row = await db
+    .selectFrom("calls")
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere("disposition", "=", "answered").as("answered"),
+      eb.fn.countAll<number>().filterWhere("disposition", "in", ["missed", "abandoned"]).as("missed"),
+      eb.fn.avg<number>("wait_seconds").as("avg_wait"),
+    ])
+    .where("direction", "=", "inbound")
+    .where("started_at", ">=", since)
+    .executeTakeFirstOrThrow();
+  return { answered: Number(row.answered), missed: Number(row.missed), avgWait: row.avg_wait == null ? null : Math.round(Number(row.avg_wait)) };
+}
+
+export async function overdueTickets(db: DB, now: Date) {
+  const row = await db
+    .selectFrom("tickets")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "not in", ["completed", "closed", "cancelled"])
+    .where("sla_resolve_due_at", "<", now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function referralFeeTotals(db: DB, period: string) {
+  const row = await db
+    .selectFrom("referral_fees")
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("fee_rials").filterWhere("period", "=", period), sql<number>`0`).as("this_period"),
+      eb.fn.coalesce(eb.fn.sum<number>("fee_rials").filterWhere("settled", "=", false), sql<number>`0`).as("unsettled"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { thisPeriod: Number(row.this_period), unsettled: Number(row.unsettled) };
+}
+
+export async function averageSatisfaction(db: DB) {
+  const row = await db
+    .selectFrom("satisfaction_surveys")
+    .select((eb) => [eb.fn.avg<number>("score").as("avg"), eb.fn.count<number>("score").as("n")])
+    .where("status", "=", "answered")
+    .executeTakeFirstOrThrow();
+  return { average: row.avg == null ? null : Math.round(Number(row.avg) * 10) / 10, answered: Number(row.n) };
+}
+
+export async function agenciesByOpenJobs(db: DB, limit = 10) {
+  return db
+    .selectFrom("agencies")
+    .leftJoin("tickets", (join) =>
+      join
+        .onRef("tickets.assigned_agency_id", "=", "agencies.id")
+        .on("tickets.status", "in", ["assigned", "scheduled", "in_progress", "on_hold"]),
+    )
+    .select((eb) => [
+      "agencies.id",
+      "agencies.code",
+      "agencies.name",
+      "agencies.city",
+      "agencies.status",
+      "agencies.daily_job_capacity",
+      eb.fn.count<number>("tickets.id").as("open_jobs"),
+    ])
+    .groupBy("agencies.id")
+    .orderBy("open_jobs", "desc")
+    .orderBy("agencies.code")
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,179 @@
+import { sql, type ExpressionBuilder } from "kysely";
+import type { DB } from "../connection";
+import type { Database, TicketStatusValue, TicketType } from "../schema";
+import type { DataScope } from "./scope";
+
+export interface TicketFilters {
+  status?: TicketStatusValue;
+  type?: TicketType;
+  /** tracking code, customer name or mobile */
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Agencies see a ticket while it is assigned to them or while they hold (or held) an offer for it. */
+function inScope(scope: DataScope) {
+  return (eb: ExpressionBuilder<Database, "tickets">) => {
+    if (scope.kind === "all") return eb.lit(true);
+    return eb.or([
+      eb("tickets.assigned_agency_id", "=", scope.agencyId),
+      eb.exists(
+        eb
+          .selectFrom("dispatch_offers")
+          .select(sql`1`.as("one"))
+          .whereRef("dispatch_offers.ticket_id", "=", "tickets.id")
+          .where("dispatch_offers.agency_id", "=", scope.agencyId),
+      ),
+    ]);
+  };
+}
+
+export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {}) {
+  const pageSize = Math.min(Math.max(f.pageSize ?? 25, 1), 200);
+  const page = Math.max(f.page ?? 1, 1);
+  let q = db
+    .selectFrom("tickets")
+    .innerJoin("customers", "customers.id", "tickets.customer_id")
+    .leftJoin("agencies", "agencies.id", "tickets.assigned_agency_id")
+    .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    .select([
+      "tickets.id",
+      "tickets.number",
+      "tickets.type",
+      "tickets.status",
+      "tickets.priority",
+      "tickets.warranty_status",
+      "tickets.city",
+      "tickets.created_at",
+      "tickets.sla_visit_due_at",
+      "tickets.sla_resolve_due_at",
+      "customers.full_name as customer_name",
+      "customers.mobile as customer_mobile",
+      "agencies.name as agency_name",
+      "product_categories.name_fa as category_fa",
+      "product_categories.name_en as category_en",
+    ])
+    .where(inScope(scope));
+  if (f.status) q = q.where("tickets.status", "=", f.status);
+  if (f.type) q = q.where("tickets.type", "=", f.type);
+  const term = f.q?.trim();
+  if (term) {
+    const digits = term.replace(/[^\d]/g, "");
+    q = q.where((eb) => {
+      const ors = [eb("customers.full_name", "ilike", `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)];
+      if (/^\d{8}$/.test(digits)) ors.push(eb("tickets.number", "=", Number(digits)));
+      if (digits.length >= 10) ors.push(eb("customers.mobile", "=", `+98${digits.slice(-10)}`));
+      return eb.or(ors);
+    });
+  }
+  const rows = await q
+    .orderBy("tickets.created_at", "desc")
+    .orderBy("tickets.id", "desc")
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
+}
+
+export async function getTicket(db: DB, scope: DataScope, ticketId: number) {
+  return db
+    .selectFrom("tickets")
+    .innerJoin("customers", "customers.id", "tickets.customer_id")
+    .leftJoin("agencies", "agencies.id", "tickets.assigned_agency_id")
+    .leftJoin("technicians", "technicians.id", "tickets.technician_id")
+    .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
+    .leftJoin("product_models", "product_models.id", "customer_products.model_id")
+    .leftJoin("brands", "brands.id", "product_models.brand_id")
+    .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    .selectAll("tickets")
+    .select([
+      "customers.full_name as customer_name",
+      "customers.mobile as customer_mobile",
+      "agencies.name as agency_name",
+      "agencies.code as agency_code",
+      "technicians.full_name as technician_name",
+      "customer_products.serial_number",
+      "customer_products.warranty_expires_on",
+      "product_models.name as model_name",
+      "brands.name_fa as brand_fa",
+      "brands.name_en as brand_en",
+      "product_categories.name_fa as category_fa",
+      "product_categories.name_en as category_en",
+    ])
+    .where("tickets.id", "=", ticketId)
+    .where(inScope(scope))
+    .executeTakeFirst();
+}
+
+export async function ticketHistory(db: DB, ticketId: number) {
+  return db
+    .selectFrom("ticket_events")
+    .leftJoin("users", "users.id", "ticket_events.actor_user_id")
+    .select([
+      "ticket_events.id",
+      "ticket_events.at",
+      "ticket_events.actor_kind",
+      "ticket_events.actor_label",
+      "ticket_events.event_type",
+      "ticket_events.from_status",
+      "ticket_events.to_status",
+      "users.display_name as actor_name",
+    ])
+    .where("ticket_events.ticket_id", "=", ticketId)
+    .orderBy("ticket_events.at")
+    .orderBy("ticket_events.id")
+    .execute();
+}
+
+/** Offers of one ticket; an agency sees only its own. */
+export async function ticketOffers(db: DB, scope: DataScope, ticketId: number) {
+  let q = db
+    .selectFrom("dispatch_offers")
+    .innerJoin("agencies", "agencies.id", "dispatch_offers.agency_id")
+    .select([
+      "dispatch_offers.id",
+      "dispatch_offers.status",
+      "dispatch_offers.offered_at",
+      "dispatch_offers.deadline_at",
+      "dispatch_offers.responded_at",
+      "dispatch_offers.response_reason",
+      "agencies.name as agency_name",
+    ])
+    .where("dispatch_offers.ticket_id", "=", ticketId);
+  if (scope.kind === "agency") q = q.where("dispatch_offers.agency_id", "=", scope.agencyId);
+  return q.orderBy("dispatch_offers.offered_at").execute();
+}
+
+export async function ticketCalls(db: DB, ticketId: number) {
+  return db
+    .selectFrom("calls")
+    .leftJoin("recordings", "recordings.call_id", "calls.id")
+    .leftJoin("users", "users.id", "calls.operator_user_id")
+    .select([
+      "calls.id",
+      "calls.direction",
+      "calls.caller_number",
+      "calls.started_at",
+      "calls.wait_seconds",
+      "calls.talk_seconds",
+      "calls.disposition",
+      "users.display_name as operator_name",
+      "recordings.id as recording_id",
+      "recordings.duration_seconds as recording_seconds",
+      "recordings.format as recording_format",
+    ])
+    .where("calls.ticket_id", "=", ticketId)
+    .orderBy("calls.started_at")
+    .execute();
+}
+
+export async function countTicketsByStatus(db: DB, scope: DataScope) {
+  const rows = await db
+    .selectFrom("tickets")
+    .select(["tickets.status", (eb) => eb.fn.countAll<number>().as("count")])
+    .where(inScope(scope))
+    .groupBy("tickets.status")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])) as Partial<Record<TicketStatusValue, number>>;
+}

@@ -1,0 +1,41 @@
+import type { DB } from "../connection";
+import type { Role } from "../schema";
+
+export interface AuthUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  agencyId: number | null;
+  locale: "fa" | "en";
+}
+
+export async function findUserForLogin(db: DB, username: string) {
+  return db
+    .selectFrom("users")
+    .select(["id", "username", "password_hash", "active", "role"])
+    .where((eb) => eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()))
+    .executeTakeFirst();
+}
+
+export async function setUserLocale(db: DB, userId: number, locale: "fa" | "en") {
+  await db.updateTable("users").set({ locale, updated_at: new Date() }).where("id", "=", userId).execute();
+}
+
+export async function listUsers(db: DB) {
+  return db
+    .selectFrom("users")
+    .leftJoin("agencies", "agencies.id", "users.agency_id")
+    .select([
+      "users.id",
+      "users.username",
+      "users.display_name",
+      "users.role",
+      "users.active",
+      "users.created_at",
+      "agencies.name as agency_name",
+    ])
+    .orderBy("users.role")
+    .orderBy("users.username")
+    .execute();
+}

@@ -1,0 +1,68 @@
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { createKysely, startEmbeddedPostgres, type EmbeddedServer } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
+
+export const TEMPLATE_DB = "aftersales_test_template";
+
+/**
+ * One PostgreSQL for the whole run (embedded, or TEST_DATABASE_URL's server) and one migrated
+ * template database; each test file clones the template (tests/support/db.ts), so files never
+ * see each other's rows.
+ */
+export default async function setup(project: TestProject) {
+  let server: EmbeddedServer | undefined;
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    server = await startEmbeddedPostgres({
+      dir: path.resolve(process.env.TEST_DATA_DIR ?? ".data/test-postgres"),
+      port: Number(process.env.TEST_PG_PORT ?? 54339),
+      log: (m) => console.log(m),
+    });
+    adminUrl = server.adminUrl;
+  }
+  try {
+    await prepareTemplate(adminUrl);
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
+  project.provide("testAdminUrl", adminUrl);
+  return async () => {
+    await server?.stop();
+  };
+}
+
+async function prepareTemplate(adminUrl: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    // Leftovers of an interrupted run.
+    const stale = await admin.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'aftersales_test_%'",
+    );
+    for (const { datname } of stale.rows) {
+      await admin.query(`drop database if exists ${admin.escapeIdentifier(datname)} with (force)`);
+    }
+    await admin.query(`create database ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
+  const db = createKysely(templateUrl, 1);
+  await migrateToLatest(db);
+  await db.destroy();
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    testAdminUrl: string;
+  }
+}
