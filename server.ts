@@ -4,7 +4,7 @@
  * server. Later shells (workers, telephony) join this sequence and can also run alone.
  */
 import { existsSync, statSync, readdirSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
@@ -15,6 +15,7 @@ import { openDatabase, type DatabaseHandle } from "./db/connection";
 import { migrateToLatest } from "./db/migrate";
 
 const BUILD_PATH = path.resolve("build/index.js");
+const REMIX_CLI = path.resolve("node_modules/@remix-run/dev/dist/cli.js");
 
 function log(msg: string) {
   console.log(`${new Date().toISOString()} ${msg}`);
@@ -28,7 +29,7 @@ function ensureBuild() {
     if (newest <= built) return;
   }
   log("[web] building the app (remix build)…");
-  execFileSync(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "build"], { stdio: "inherit" });
+  execFileSync(process.execPath, [REMIX_CLI, "build"], { stdio: "inherit" });
 }
 
 function newestMtime(dir: string): number {
@@ -51,7 +52,8 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
 
 async function main() {
   const env = loadEnv();
-  const isDev = env.NODE_ENV === "development";
+  // `npm run dev` passes --watch: rebuild on change and load the newest build per request.
+  const isDev = process.argv.includes("--watch");
   const handle = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.dataDir,
@@ -63,6 +65,10 @@ async function main() {
   await seedIfEmpty(handle, env);
 
   ensureBuild();
+  // In development, `remix watch` rebuilds on every change and each request loads the newest build.
+  const watcher = isDev
+    ? spawn(process.execPath, [REMIX_CLI, "watch"], { stdio: ["ignore", "inherit", "inherit"] })
+    : undefined;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -92,6 +98,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`[server] ${signal}: shutting down`);
+    watcher?.kill();
     server.close();
     server.closeAllConnections?.();
     await handle.close().catch((e) => console.error(e));

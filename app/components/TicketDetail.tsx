@@ -1,4 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { loadTicketPage } from "~/lib/ticket-page.server";
 import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
@@ -121,4 +122,18 @@ export function TicketDetail({ data }: { data: Data }) {
 const KNOWN_EVENTS = new Set(["created", "status_changed", "offer_sent", "offer_rejected", "offer_accepted", "note"]);
 function eventKey(type: string): MessageKey {
   return (KNOWN_EVENTS.has(type) ? `event.${type}` : "event.note") as MessageKey;
+}
+
+/** A whole ticket page: a way back to the list, then the ticket. */
+export function TicketDetailPage({ backTo }: { backTo: string }) {
+  const data = useLoaderData() as unknown as Data;
+  const t = useT();
+  return (
+    <>
+      <p>
+        <Link to={backTo}>{t("common.back")}</Link>
+      </p>
+      <TicketDetail data={data} />
+    </>
+  );
 }

@@ -1,4 +1,7 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import type { Permission } from "~/domain/roles";
+import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
 
 const TicketId = z.coerce.number().int().positive().max(2 ** 53);
@@ -30,4 +33,22 @@ export const ListQuery = z.object({
 export function parseListQuery(request: Request) {
   const url = new URL(request.url);
   return ListQuery.parse(Object.fromEntries(url.searchParams));
+}
+
+/** Loader of a ticket list page for users holding `permission`, filtered by their data scope. */
+export function ticketListLoader(permission: Permission) {
+  return async ({ request, context }: LoaderFunctionArgs) => {
+    const user = await requirePermission(request, context, permission);
+    const query = parseListQuery(request);
+    const list = await tickets.listTickets(context.db, scopeFor(user), query);
+    return { ...list, query, now: Date.now() };
+  };
+}
+
+/** Loader of a ticket page; a ticket outside the user's scope (another agency's) is a 404. */
+export function ticketDetailLoader(permission: Permission) {
+  return async ({ request, context, params }: LoaderFunctionArgs) => {
+    const user = await requirePermission(request, context, permission);
+    return loadTicketPage(context.db, scopeFor(user), params.ticketId);
+  };
 }

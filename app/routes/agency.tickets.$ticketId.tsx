@@ -1,25 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { TicketDetail } from "~/components/TicketDetail";
-import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { useT } from "~/lib/i18n";
-import { loadTicketPage } from "~/lib/ticket-page.server";
+import { TicketDetailPage } from "~/components/TicketDetail";
+import { ticketDetailLoader } from "~/lib/ticket-page.server";
 
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, "agency_portal:use");
-  // scopeFor limits the query to this user's agency: another agency's ticket is a 404.
-  return loadTicketPage(context.db, scopeFor(user), params.ticketId);
-}
+// scopeFor limits the query to the user's own agency: another agency's ticket is a 404.
+export const loader = ticketDetailLoader("agency_portal:use");
 
 export default function AgencyTicket() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
-  return (
-    <>
-      <p>
-        <Link to="/agency/tickets">{t("common.back")}</Link>
-      </p>
-      <TicketDetail data={data} />
-    </>
-  );
+  return <TicketDetailPage backTo="/agency/tickets" />;
 }

@@ -1,24 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { TicketDetail } from "~/components/TicketDetail";
-import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { useT } from "~/lib/i18n";
-import { loadTicketPage } from "~/lib/ticket-page.server";
+import { TicketDetailPage } from "~/components/TicketDetail";
+import { ticketDetailLoader } from "~/lib/ticket-page.server";
 
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, "reports:read");
-  return loadTicketPage(context.db, scopeFor(user), params.ticketId);
-}
+export const loader = ticketDetailLoader("reports:read");
 
 export default function ManagerTicket() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
-  return (
-    <>
-      <p>
-        <Link to="/manager/tickets">{t("common.back")}</Link>
-      </p>
-      <TicketDetail data={data} />
-    </>
-  );
+  return <TicketDetailPage backTo="/manager/tickets" />;
 }
