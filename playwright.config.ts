@@ -38,6 +38,8 @@ export default defineConfig({
     url: `http://localhost:${E2E_PORT}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,
+    // SIGTERM lets the server stop its embedded PostgreSQL before the next run wipes .data/e2e.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",
     env: {

@@ -50,6 +50,8 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
   }
 }
 
+let openHandle: DatabaseHandle | undefined;
+
 async function main() {
   const env = loadEnv();
   // `npm run dev` passes --watch: rebuild on change and load the newest build per request.
@@ -60,6 +62,7 @@ async function main() {
     embeddedPort: env.EMBEDDED_PG_PORT,
     log,
   });
+  openHandle = handle;
   log(handle.embedded ? `[db] embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}` : "[db] using DATABASE_URL");
   await migrateToLatest(handle.db, log);
   await seedIfEmpty(handle, env);
@@ -93,6 +96,15 @@ async function main() {
     log(`[web] ready: http://${shown}:${env.PORT}`);
   });
 
+  server.on("error", async (err: NodeJS.ErrnoException) => {
+    console.error(
+      err.code === "EADDRINUSE" ? `Port ${env.PORT} is already in use: set PORT to a free port.` : `Web server error: ${err.message}`,
+    );
+    watcher?.kill();
+    await handle.close().catch(() => {});
+    process.exit(1);
+  });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -108,7 +120,9 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err instanceof EnvError ? err.message : err);
+  // Never leave an embedded PostgreSQL running behind a failed start.
+  await openHandle?.close().catch(() => {});
   process.exit(1);
 });

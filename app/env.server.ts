@@ -35,7 +35,7 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
 
 export class EnvError extends Error {}
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "not set": a blank line in a .env file must not override a default.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
