@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { getTestDb, resetDatabase } from "../support/db";
+import { DEMO_USERS, isDatabaseEmpty, seedDemo } from "../../db/seed/demo";
+import { seedLarge } from "../../db/seed/large";
+import { ROLES } from "../../app/domain/roles";
+import { TICKET_STATUSES, canTransition, type TicketStatus } from "../../app/domain/ticket-status";
+import { jalaliYearMonth } from "../../app/domain/jalali";
+
+describe("demo and large data sets", () => {
+  beforeAll(async () => {
+    const db = await getTestDb();
+    await resetDatabase(db);
+    expect(await isDatabaseEmpty(db)).toBe(true);
+    await seedDemo(db, { now: new Date("2026-11-23T08:00:00Z") });
+  }, 60_000);
+
+  it("has agencies, and a user for every role with the documented logins", async () => {
+    const db = await getTestDb();
+    const agencies = await db.selectFrom("agencies").select(["code", "status", "status_reason"]).execute();
+    expect(agencies.length).toBeGreaterThanOrEqual(35);
+    for (const a of agencies) expect(a.code).toMatch(/^[A-Z0-9-]{2,20}$/);
+    expect(agencies.filter((a) => a.status !== "active").every((a) => a.status_reason)).toBe(true);
+
+    const users = await db
+      .selectFrom("users")
+      .leftJoin("agencies", "agencies.id", "users.agency_id")
+      .select(["users.username", "users.role", "agencies.code"])
+      .execute();
+    for (const role of ROLES) expect(users.some((u) => u.role === role), role).toBe(true);
+    for (const d of DEMO_USERS) {
+      const u = users.find((x) => x.username === d.username);
+      expect(u, d.username).toBeDefined();
+      expect(u!.role).toBe(d.role);
+      expect(u!.code ?? null).toBe(d.agencyCode);
+    }
+    expect(await isDatabaseEmpty(db)).toBe(false);
+  });
+
+  it("has tickets in every status, and the agency portal agencies have work", async () => {
+    const db = await getTestDb();
+    const rows = await db.selectFrom("tickets").select("status").distinct().execute();
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(TICKET_STATUSES));
+    for (const code of ["THR-001", "THR-002"]) {
+      const mine = await db
+        .selectFrom("tickets")
+        .innerJoin("agencies", "agencies.id", "tickets.assigned_agency_id")
+        .select("tickets.status")
+        .where("agencies.code", "=", code)
+        .execute();
+      expect(mine.length, code).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it("records a legal history for every ticket", async () => {
+    const db = await getTestDb();
+    const tickets = await db.selectFrom("tickets").select(["id", "type", "status"]).execute();
+    const events = await db
+      .selectFrom("ticket_events")
+      .select(["ticket_id", "event_type", "from_status", "to_status", "at"])
+      .where("event_type", "in", ["created", "status_changed"])
+      .orderBy("ticket_id")
+      .orderBy("at")
+      .orderBy("id")
+      .execute();
+    const byTicket = new Map<number, typeof events>();
+    for (const e of events) byTicket.set(e.ticket_id, [...(byTicket.get(e.ticket_id) ?? []), e]);
+    for (const t of tickets) {
+      const history = byTicket.get(t.id) ?? [];
+      expect(history[0]?.event_type, `ticket ${t.id}`).toBe("created");
+      let current: TicketStatus = "new";
+      let last = history[0]!.at.getTime();
+      for (const e of history.slice(1)) {
+        expect(e.event_type).toBe("status_changed");
+        expect(e.from_status, `ticket ${t.id}`).toBe(current);
+        expect(canTransition(current, e.to_status as TicketStatus, t.type), `ticket ${t.id}: ${current} → ${e.to_status}`).toBe(true);
+        expect(e.at.getTime()).toBeGreaterThan(last);
+        current = e.to_status as TicketStatus;
+        last = e.at.getTime();
+      }
+      expect(current, `ticket ${t.id}`).toBe(t.status);
+    }
+  });
+
+  it("charges referral fees at the agency's rate for the Jalali month of completion", async () => {
+    const db = await getTestDb();
+    const fees = await db
+      .selectFrom("referral_fees")
+      .innerJoin("completion_reports", "completion_reports.ticket_id", "referral_fees.ticket_id")
+      .select([
+        "referral_fees.invoice_amount_rials", "referral_fees.rate_percent", "referral_fees.fee_rials", "referral_fees.period",
+        "completion_reports.completed_at", "completion_reports.invoice_amount_rials as report_invoice",
+      ])
+      .execute();
+    expect(fees.length).toBeGreaterThan(0);
+    for (const f of fees) {
+      expect(f.fee_rials).toBe(Math.round((f.invoice_amount_rials * f.rate_percent) / 100));
+      expect(f.invoice_amount_rials).toBe(f.report_invoice);
+      expect(f.period).toBe(jalaliYearMonth(f.completed_at));
+    }
+    // the fee rate in force on the completion day
+    const mismatched = await sql<{ n: number }>`
+      select count(*)::int as n from referral_fees f
+      join completion_reports r on r.ticket_id = f.ticket_id
+      join agency_fee_rates fr on fr.agency_id = f.agency_id
+        and fr.effective_from <= (r.completed_at at time zone 'Asia/Tehran')::date
+        and (fr.effective_to is null or (r.completed_at at time zone 'Asia/Tehran')::date < fr.effective_to)
+      where fr.rate_percent <> f.rate_percent`.execute(db);
+    expect(mismatched.rows[0]!.n).toBe(0);
+  });
+
+  it("refuses to load the demo data twice", async () => {
+    const db = await getTestDb();
+    await expect(seedDemo(db)).rejects.toThrow(/already has users/);
+  });
+
+  it("adds synthetic tickets in bulk with legal histories", async () => {
+    const db = await getTestDb();
+    const count = async () => Number((await db.selectFrom("tickets").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const maxId = Number((await db.selectFrom("tickets").select((eb) => eb.fn.max("id").as("m")).executeTakeFirstOrThrow()).m);
+    const result = await seedLarge(db, { tickets: 2000, batchSize: 1000 });
+    expect(result.tickets).toBe(2000);
+    expect(await count()).toBe(before + 2000);
+
+    const broken = await sql<{ n: number }>`
+      with chain as (
+        select t.id, t.status, t.type, e.from_status, e.to_status, e.event_type,
+          lag(e.to_status) over (partition by t.id order by e.at, e.id) as prev,
+          last_value(e.to_status) over (partition by t.id order by e.at, e.id rows between unbounded preceding and unbounded following) as final
+        from tickets t join ticket_events e on e.ticket_id = t.id
+        where t.id > ${maxId} and e.event_type in ('created', 'status_changed')
+      )
+      select count(*)::int as n from chain
+      where (event_type = 'status_changed' and from_status is distinct from prev) or final <> status`.execute(db);
+    expect(broken.rows[0]!.n).toBe(0);
+
+    const pairs = await sql<{ type: "breakdown" | "follow_up" | "complaint"; from_status: TicketStatus; to_status: TicketStatus }>`
+      select distinct t.type, e.from_status, e.to_status from ticket_events e join tickets t on t.id = e.ticket_id
+      where t.id > ${maxId} and e.event_type = 'status_changed'`.execute(db);
+    for (const p of pairs.rows) expect(canTransition(p.from_status, p.to_status, p.type), `${p.type} ${p.from_status} → ${p.to_status}`).toBe(true);
+
+    const dupMobiles = await sql<{ n: number }>`select (count(*) - count(distinct mobile))::int as n from customers`.execute(db);
+    expect(dupMobiles.rows[0]!.n).toBe(0);
+  }, 120_000);
+});
