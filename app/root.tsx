@@ -19,6 +19,7 @@ import styles from "~/styles/app.css";
 export const links: LinksFunction = () => [
   { rel: "preload", href: "/fonts/Vazirmatn-Regular.woff2", as: "font", type: "font/woff2", crossOrigin: "anonymous" },
   { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
