@@ -10,9 +10,11 @@ test.describe("signing in as every role", () => {
       const html = page.locator("html");
       await expect(html).toHaveAttribute("lang", "fa");
       await expect(html).toHaveAttribute("dir", "rtl");
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      // Real navigation: every link in the side menu opens a page without an error.
+      // The signed-in shell (not the login form) is on screen.
       const links = page.locator("nav.shell-nav a");
+      await expect(links.first()).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("ورود به سامانه");
+      // Real navigation: every link in the side menu opens a page without an error.
       const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
       expect(hrefs.length).toBeGreaterThan(1);
       for (const href of hrefs) {
