@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { StatCard } from "~/components/StatCard";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TicketTable } from "~/components/TicketViews";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
@@ -31,22 +32,10 @@ export default function AgencyHome() {
         {t("agency.title")} — {agency.name}
       </h1>
       <div className="cards">
-        <div className="card">
-          <div className="label">{t("agency.pendingOffers")}</div>
-          <div className="value">{formatNumber(offers.length, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("agency.openJobs")}</div>
-          <div className="value">{formatNumber(open.length, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("agency.capacity")}</div>
-          <div className="value">{formatNumber(agency.daily_job_capacity, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("agencies.status")}</div>
-          <div className="value">{t(`agencyStatus.${agency.status}`)}</div>
-        </div>
+        <StatCard label={t("agency.pendingOffers")} value={formatNumber(offers.length, locale)} />
+        <StatCard label={t("agency.openJobs")} value={formatNumber(open.length, locale)} />
+        <StatCard label={t("agency.capacity")} value={formatNumber(agency.daily_job_capacity, locale)} />
+        <StatCard label={t("agencies.status")} value={t(`agencyStatus.${agency.status}`)} />
       </div>
       <h2>{t("agency.pendingOffers")}</h2>
       {offers.length === 0 ? (

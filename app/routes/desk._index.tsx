@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { StatCard } from "~/components/StatCard";
 import { useLoaderData } from "@remix-run/react";
 import { TicketTable } from "~/components/TicketViews";
 import { requirePermission } from "~/lib/auth.server";
@@ -31,18 +32,9 @@ export default function DeskHome() {
     <>
       <h1>{t("desk.title")}</h1>
       <div className="cards">
-        <div className="card">
-          <div className="label">{t("desk.openTickets")}</div>
-          <div className="value">{formatNumber(data.open, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("desk.waitingDispatch")}</div>
-          <div className="value">{formatNumber(data.waitingDispatch, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("desk.todayCalls")}</div>
-          <div className="value">{formatNumber(data.callsToday, locale)}</div>
-        </div>
+        <StatCard label={t("desk.openTickets")} value={formatNumber(data.open, locale)} />
+        <StatCard label={t("desk.waitingDispatch")} value={formatNumber(data.waitingDispatch, locale)} />
+        <StatCard label={t("desk.todayCalls")} value={formatNumber(data.callsToday, locale)} />
       </div>
       <h2>{t("desk.recentTickets")}</h2>
       <TicketTable rows={data.recent} linkBase="/desk/tickets" now={data.now} />

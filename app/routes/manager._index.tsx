@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { StatCard } from "~/components/StatCard";
 import { useLoaderData } from "@remix-run/react";
 import { jalaliYearMonth } from "~/domain/jalali";
 import { TICKET_STATUSES } from "~/domain/ticket-status";
@@ -31,34 +32,13 @@ export default function ManagerHome() {
     <>
       <h1>{t("manager.title")}</h1>
       <div className="cards">
-        <div className="card">
-          <div className="label">{t("manager.overdue")}</div>
-          <div className="value">{n(d.overdue)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("manager.feesThisMonth")}</div>
-          <div className="value">{formatRials(d.fees.thisPeriod, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("manager.feesUnsettled")}</div>
-          <div className="value">{formatRials(d.fees.unsettled, locale)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("manager.csat")}</div>
-          <div className="value">{d.csat.average == null ? t("common.none") : `${n(d.csat.average)} / ${n(5)}`}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("manager.callsAnswered")}</div>
-          <div className="value">{n(d.calls.answered)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("manager.callsMissed")}</div>
-          <div className="value">{n(d.calls.missed)}</div>
-        </div>
-        <div className="card">
-          <div className="label">{t("manager.avgWait")}</div>
-          <div className="value">{n(d.calls.avgWait)}</div>
-        </div>
+        <StatCard label={t("manager.overdue")} value={n(d.overdue)} />
+        <StatCard label={t("manager.feesThisMonth")} value={formatRials(d.fees.thisPeriod, locale)} />
+        <StatCard label={t("manager.feesUnsettled")} value={formatRials(d.fees.unsettled, locale)} />
+        <StatCard label={t("manager.csat")} value={d.csat.average == null ? t("common.none") : `${n(d.csat.average)} / ${n(5)}`} />
+        <StatCard label={t("manager.callsAnswered")} value={n(d.calls.answered)} />
+        <StatCard label={t("manager.callsMissed")} value={n(d.calls.missed)} />
+        <StatCard label={t("manager.avgWait")} value={n(d.calls.avgWait)} />
       </div>
       <h2>{t("manager.ticketsByStatus")}</h2>
       <table className="data">

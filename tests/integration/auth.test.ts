@@ -8,7 +8,7 @@ import { hashPassword } from "../../app/lib/password.server";
 import { MAX_FAILURES_PER_USER } from "../../app/domain/login-throttle";
 import { getTestDb, resetDatabase } from "../support/db";
 import { cookieFrom, formRequest, testContext } from "../support/context";
-import type { DB } from "../../db/connection";
+import { createKysely, type DB } from "../../db/connection";
 
 let db: DB;
 let ids: { agencyA: number; agencyB: number; ticketOfB: number };
@@ -153,5 +153,18 @@ describe("health check", () => {
     const res = (await healthLoader({ request: new Request("http://localhost/healthz"), context: testContext(db), params: {} } as never)) as Response;
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", db: "ok" });
+  });
+
+  it("answers 503 when the database does not answer", async () => {
+    // Nothing listens on port 1: the connection is refused at once.
+    const down = createKysely("postgres://postgres:postgres@127.0.0.1:1/none", 1);
+    try {
+      const ctx = { ...testContext(db), db: down };
+      const res = (await healthLoader({ request: new Request("http://localhost/healthz"), context: ctx, params: {} } as never)) as Response;
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: "error", db: "unreachable" });
+    } finally {
+      await down.destroy();
+    }
   });
 });
