@@ -42,7 +42,7 @@ function newestMtime(dir: string): number {
 }
 
 async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
-  if (!env.SEED_ON_EMPTY) return;
+  if (!(env.SEED_ON_EMPTY ?? handle.embedded)) return;
   const { isDatabaseEmpty, seedDemo } = await import("./db/seed/demo");
   if (await isDatabaseEmpty(handle.db)) {
     log("[db] empty database: loading the demo data set");

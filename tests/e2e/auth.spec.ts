@@ -33,7 +33,7 @@ test("a wrong password gets a clear Persian message, not a server error", async 
   page.on("response", (r) => {
     if (r.url().includes("/login")) responses.push(r.status());
   });
-  await signIn("operator", "not-the-password");
+  await signIn("operator", "not-the-password", true);
   await expect(page.getByRole("alert")).toHaveText("نام کاربری یا رمز عبور اشتباه است.");
   await expect(page).toHaveURL(/\/login/);
   expect(responses.every((s) => s < 500)).toBe(true);

@@ -10,21 +10,29 @@ async function openDb() {
   return client;
 }
 
-export async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
+/** Signs in through the form; unless a failure is expected, waits until the login page is left. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD, expectFailure = false) {
   await page.goto("/login");
   await page.getByLabel(/نام کاربری|Username/).fill(username);
   await page.getByLabel(/رمز عبور|Password/).fill(password);
   await page.getByRole("button", { name: /^(ورود|Sign in)$/ }).click();
+  if (!expectFailure) {
+    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+    await expect(page.locator("nav.shell-nav")).toBeVisible();
+  }
 }
 
-export const test = base.extend<{ db: pg.Client; signIn: (username: string, password?: string) => Promise<void> }>({
+export const test = base.extend<{
+  db: pg.Client;
+  signIn: (username: string, password?: string, expectFailure?: boolean) => Promise<void>;
+}>({
   db: async ({}, use) => {
     const client = await openDb();
     await use(client);
     await client.end();
   },
   signIn: async ({ page, context }, use) => {
-    await use((username, password) => signIn(page, username, password));
+    await use((username, password, expectFailure) => signIn(page, username, password, expectFailure));
     // Each test starts signed out.
     await context.clearCookies();
   },

@@ -73,7 +73,8 @@ describe("configuration", () => {
     const env = loadEnv({ SESSION_SECRET: "x".repeat(20) });
     expect(env.PORT).toBe(3000);
     expect(env.EMBEDDED_PG_PORT).toBe(54329);
-    expect(env.SEED_ON_EMPTY).toBe(true);
+    expect(env.SEED_ON_EMPTY).toBeUndefined();
+    expect(loadEnv({ SESSION_SECRET: "x".repeat(20), SEED_ON_EMPTY: "false" }).SEED_ON_EMPTY).toBe(false);
     expect(env.DATABASE_URL).toBeUndefined();
   });
 });
