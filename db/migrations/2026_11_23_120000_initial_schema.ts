@@ -220,6 +220,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       closed_at timestamptz,
       check ((lat is null) = (lng is null))
     )`,
+    // Owned by the column, so TRUNCATE … RESTART IDENTITY resets tracking codes too.
+    sql`alter sequence ticket_number_seq owned by tickets.number`,
     sql`create index tickets_status_idx on tickets (status, created_at)`,
     sql`create index tickets_created_idx on tickets (created_at)`,
     sql`create index tickets_agency_idx on tickets (assigned_agency_id, status) where assigned_agency_id is not null`,
@@ -363,6 +365,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       check (settled = (settled_at is not null))
     )`,
     sql`create index referral_fees_agency_period_idx on referral_fees (agency_id, period)`,
+    sql`create index referral_fees_period_idx on referral_fees (period)`,
     sql`create table satisfaction_surveys (
       id bigint generated always as identity primary key,
       ticket_id bigint not null references tickets(id),
