@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { sql } from "kysely";
 import { afterAll, inject } from "vitest";
 import { createKysely, type DB } from "../../db/connection";
+import { truncateAppTables } from "../../db/seed/reset";
 import { TEMPLATE_DB, withDatabase } from "./global-setup";
 
 let current: Promise<DB> | undefined;
@@ -35,11 +35,5 @@ async function cloneTemplate(): Promise<DB> {
 
 /** Empties every application table and restarts identities and the ticket number sequence. */
 export async function resetDatabase(db: DB): Promise<void> {
-  const { rows } = await sql<{ tablename: string }>`
-    select tablename from pg_tables
-    where schemaname = 'public' and tablename not in ('kysely_migration', 'kysely_migration_lock')`.execute(db);
-  if (rows.length === 0) return;
-  const list = rows.map((r) => `"${r.tablename}"`).join(", ");
-  await sql.raw(`truncate ${list} restart identity cascade`).execute(db);
-  await sql`alter sequence ticket_number_seq restart`.execute(db);
+  await truncateAppTables(db);
 }
