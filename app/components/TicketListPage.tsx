@@ -1,5 +1,5 @@
 import { Form, useLoaderData } from "@remix-run/react";
-import { TICKET_STATUSES } from "~/domain/ticket-status";
+import { TICKET_STATUSES, TICKET_TYPES } from "~/domain/ticket-status";
 import { useT } from "~/lib/i18n";
 import { Pager, TicketTable, type TicketRow } from "./TicketViews";
 
@@ -38,7 +38,7 @@ export function TicketListPage({ title, linkBase }: { title: string; linkBase: s
           {t("ticket.type")}
           <select name="type" defaultValue={data.query.type ?? ""}>
             <option value="">{t("common.all")}</option>
-            {(["breakdown", "follow_up", "complaint"] as const).map((s) => (
+            {TICKET_TYPES.map((s) => (
               <option key={s} value={s}>
                 {t(`type.${s}`)}
               </option>

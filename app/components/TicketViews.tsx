@@ -1,5 +1,6 @@
 import { Link, useLocation } from "@remix-run/react";
 import type { TicketStatusValue, TicketType, WarrantyStatus } from "../../db/schema";
+import { isOverdue } from "~/domain/ticket-status";
 import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
@@ -17,8 +18,6 @@ export interface TicketRow {
   category_fa: string | null;
   category_en: string | null;
 }
-
-const OPEN = new Set<TicketStatusValue>(["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold"]);
 
 export function StatusBadge({ status }: { status: TicketStatusValue }) {
   const t = useT();
@@ -48,7 +47,7 @@ export function TicketTable({ rows, linkBase, now }: { rows: TicketRow[]; linkBa
       </thead>
       <tbody>
         {rows.map((r) => {
-          const overdue = OPEN.has(r.status) && r.sla_resolve_due_at && new Date(r.sla_resolve_due_at).getTime() < now;
+          const overdue = isOverdue(r.status, r.sla_resolve_due_at, now);
           return (
             <tr key={r.id}>
               <td>

@@ -7,6 +7,8 @@
  * daylight-saving history, so dates before that still come out right.
  */
 
+import { toLatinDigits } from "./digits";
+
 const TEHRAN = "Asia/Tehran";
 
 let yearMonthFormat: Intl.DateTimeFormat | undefined;
@@ -26,12 +28,27 @@ function persianYearMonthFormat(): Intl.DateTimeFormat {
   return yearMonthFormat;
 }
 
-/** Latin digits from Latin, Persian or Arabic-Indic ones; everything else dropped. */
 function latinDigits(s: string): string {
-  return s
-    .replace(/[\u06f0-\u06f9]/g, (c) => String(c.charCodeAt(0) - 0x06f0))
-    .replace(/[\u0660-\u0669]/g, (c) => String(c.charCodeAt(0) - 0x0660))
-    .replace(/\D/g, "");
+  return toLatinDigits(s).replace(/\D/g, "");
+}
+
+const tehranDayFormat = new Intl.DateTimeFormat("en-CA", {
+  timeZone: TEHRAN,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** The Tehran calendar day of an instant, 'YYYY-MM-DD' (Gregorian): "today" for warranty and daily counts. */
+export function tehranDay(d: Date): string {
+  const parts = tehranDayFormat.formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+/** Midnight in Tehran at the start of the instant's Tehran day (Iran has kept UTC+03:30 all year since 2022). */
+export function startOfTehranDay(d: Date): Date {
+  return new Date(`${tehranDay(d)}T00:00:00+03:30`);
 }
 
 /**

@@ -2,15 +2,9 @@
  * Iranian mobile numbers arrive as 0912…, 912…, +98912…, 0098912…, with Persian or
  * Arabic-Indic digits, spaces or dashes. We store one form: +989XXXXXXXXX.
  */
-const PERSIAN_ZERO = 0x06f0;
-const ARABIC_ZERO = 0x0660;
+import { toLatinDigits } from "./digits";
 
-export function toLatinDigits(input: string): string {
-  return input.replace(/[\u06f0-\u06f9\u0660-\u0669]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return String(code >= PERSIAN_ZERO ? code - PERSIAN_ZERO : code - ARABIC_ZERO);
-  });
-}
+export { toLatinDigits };
 
 /** Returns +989XXXXXXXXX, or null when the input is not an Iranian mobile number. */
 export function normalizeIranMobile(input: string): string | null {

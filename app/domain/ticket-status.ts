@@ -19,6 +19,21 @@ export const TICKET_STATUSES = [
 
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
+export const TICKET_TYPES = ["breakdown", "follow_up", "complaint"] as const satisfies readonly TicketType[];
+
+/** Work still owed to the customer: what SLA delays and "open" counts are measured on. */
+export const UNRESOLVED_STATUSES = [
+  "new",
+  "dispatching",
+  "assigned",
+  "scheduled",
+  "in_progress",
+  "on_hold",
+] as const satisfies readonly TicketStatus[];
+
+/** Jobs an agency has accepted and not yet finished: its current load. */
+export const AGENCY_LOAD_STATUSES = ["assigned", "scheduled", "in_progress", "on_hold"] as const satisfies readonly TicketStatus[];
+
 const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   // registered by the call centre; an information call may be closed on the spot
   new: ["dispatching", "in_progress", "closed", "cancelled"],
@@ -69,4 +84,14 @@ export function assertTransition(from: TicketStatus, to: TicketStatus, type: Tic
 
 export function isOpen(status: TicketStatus): boolean {
   return !TERMINAL_STATUSES.includes(status);
+}
+
+export function isUnresolved(status: TicketStatus): boolean {
+  return (UNRESOLVED_STATUSES as readonly TicketStatus[]).includes(status);
+}
+
+/** Past its resolution due time while work is still owed. */
+export function isOverdue(status: TicketStatus, resolveDueAt: Date | string | null, now: Date | number): boolean {
+  if (!resolveDueAt || !isUnresolved(status)) return false;
+  return new Date(resolveDueAt).getTime() < new Date(now).getTime();
 }

@@ -1,3 +1,4 @@
+import { toPersianDigits } from "~/domain/digits";
 import type { Locale } from "~/i18n";
 
 /**
@@ -55,8 +56,7 @@ export function formatNumber(value: number | null | undefined, locale: Locale): 
 
 /** Persian digits for identifiers that must not get thousands separators (tracking codes, phones). */
 export function formatDigits(value: string | number, locale: Locale): string {
-  const s = String(value);
-  return locale === "fa" ? s.replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d))) : s;
+  return locale === "fa" ? toPersianDigits(value) : String(value);
 }
 
 export function formatRials(value: number | null | undefined, locale: Locale): string {

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import type { Permission } from "~/domain/roles";
+import { TICKET_STATUSES, TICKET_TYPES } from "~/domain/ticket-status";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
 
@@ -21,11 +22,8 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
 }
 
 export const ListQuery = z.object({
-  status: z
-    .enum(["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold", "completed", "closed", "cancelled"])
-    .optional()
-    .catch(undefined),
-  type: z.enum(["breakdown", "follow_up", "complaint"]).optional().catch(undefined),
+  status: z.enum(TICKET_STATUSES).optional().catch(undefined),
+  type: z.enum(TICKET_TYPES).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });

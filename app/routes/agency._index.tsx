@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { StatCard } from "~/components/StatCard";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TicketTable } from "~/components/TicketViews";
+import { UNRESOLVED_STATUSES } from "~/domain/ticket-status";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { agencies, tickets } from "~/lib/db.server";
 import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";
@@ -14,12 +15,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [agency, offers, open, technicians] = await Promise.all([
     agencies.getAgency(context.db, scope.agencyId),
     agencies.pendingOffersForAgency(context.db, scope.agencyId),
-    tickets.listTickets(context.db, scope, { pageSize: 20 }),
+    tickets.listTickets(context.db, scope, { statuses: UNRESOLVED_STATUSES, pageSize: 50 }),
     agencies.agencyTechnicians(context.db, scope.agencyId),
   ]);
   if (!agency) throw new Response("Not found", { status: 404 });
-  const openRows = open.rows.filter((r) => !["completed", "closed", "cancelled"].includes(r.status));
-  return { agency, offers, open: openRows, technicians, now: Date.now() };
+  return { agency, offers, open: open.rows, technicians, now: Date.now() };
 }
 
 export default function AgencyHome() {

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { StatCard } from "~/components/StatCard";
 import { useLoaderData } from "@remix-run/react";
 import { TicketTable } from "~/components/TicketViews";
+import { startOfTehranDay } from "~/domain/jalali";
+import { UNRESOLVED_STATUSES } from "~/domain/ticket-status";
 import { requirePermission } from "~/lib/auth.server";
 import { dashboard, tickets } from "~/lib/db.server";
 import { formatNumber } from "~/lib/format";
@@ -10,17 +12,12 @@ import { useLocale, useT } from "~/lib/i18n";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "desk:use");
   const scope = { kind: "all" } as const;
-  const startOfDay = new Date();
-  startOfDay.setHours(0, 0, 0, 0);
   const [byStatus, recent, calls] = await Promise.all([
     tickets.countTicketsByStatus(context.db, scope),
     tickets.listTickets(context.db, scope, { pageSize: 10 }),
-    dashboard.callStats(context.db, startOfDay),
+    dashboard.callStats(context.db, startOfTehranDay(new Date())),
   ]);
-  const open = (["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold"] as const).reduce(
-    (sum, s) => sum + (byStatus[s] ?? 0),
-    0,
-  );
+  const open = UNRESOLVED_STATUSES.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
   return { open, waitingDispatch: (byStatus.new ?? 0) + (byStatus.dispatching ?? 0), callsToday: calls.answered + calls.missed, recent: recent.rows, now: Date.now() };
 }
 

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
+import { AGENCY_LOAD_STATUSES, UNRESOLVED_STATUSES } from "../../app/domain/ticket-status";
 import type { DB } from "../connection";
 
-/** Call-centre figures over the last `days` days. */
+/** Inbound call figures since `since`. */
 export async function callStats(db: DB, since: Date) {
   const row = await db
     .selectFrom("calls")
@@ -20,7 +21,7 @@ export async function overdueTickets(db: DB, now: Date) {
   const row = await db
     .selectFrom("tickets")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("status", "not in", ["completed", "closed", "cancelled"])
+    .where("status", "in", UNRESOLVED_STATUSES)
     .where("sla_resolve_due_at", "<", now)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -52,7 +53,7 @@ export async function agenciesByOpenJobs(db: DB, limit = 10) {
     .leftJoin("tickets", (join) =>
       join
         .onRef("tickets.assigned_agency_id", "=", "agencies.id")
-        .on("tickets.status", "in", ["assigned", "scheduled", "in_progress", "on_hold"]),
+        .on("tickets.status", "in", AGENCY_LOAD_STATUSES),
     )
     .select((eb) => [
       "agencies.id",

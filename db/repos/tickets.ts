@@ -5,6 +5,8 @@ import type { DataScope } from "./scope";
 
 export interface TicketFilters {
   status?: TicketStatusValue;
+  /** any of these statuses */
+  statuses?: readonly TicketStatusValue[];
   type?: TicketType;
   /** tracking code, customer name or mobile */
   q?: string;
@@ -56,6 +58,7 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
     ])
     .where(inScope(scope));
   if (f.status) q = q.where("tickets.status", "=", f.status);
+  if (f.statuses) q = q.where("tickets.status", "in", f.statuses);
   if (f.type) q = q.where("tickets.type", "=", f.type);
   const term = f.q?.trim();
   if (term) {

@@ -1,5 +1,7 @@
 import type { Insertable, Kysely } from "kysely";
 import type { Database } from "../schema";
+export { tehranDay } from "../../app/domain/jalali";
+export { toPersianDigits } from "../../app/domain/digits";
 
 /** mulberry32: a tiny, fast, seedable PRNG, so the demo data is the same on every run. */
 export function mulberry32(seed: number): () => number {
@@ -80,20 +82,6 @@ export const DAY = 24 * HOUR;
 /** Iran has kept UTC+03:30 all year since 2022. */
 const TEHRAN_OFFSET = 3.5 * HOUR;
 
-const tehranDayFormat = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Asia/Tehran",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-/** The Tehran calendar day of an instant, 'YYYY-MM-DD' (Gregorian). */
-export function tehranDay(d: Date): string {
-  const parts = tehranDayFormat.formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
-}
-
 /** Hour of day on Tehran's wall clock (fractional). */
 export function tehranHour(d: Date): number {
   const local = new Date(d.getTime() + TEHRAN_OFFSET);
@@ -118,9 +106,6 @@ export function addDays(isoDay: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function toPersianDigits(s: string | number): string {
-  return String(s).replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
-}
 
 type TableName = keyof Database;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jalaliYearMonth } from "../../app/domain/jalali";
+import { jalaliYearMonth, startOfTehranDay, tehranDay } from "../../app/domain/jalali";
 
 describe("jalaliYearMonth", () => {
   it("gives the Jalali year-month of Tehran's wall clock", () => {
@@ -28,5 +28,13 @@ describe("jalaliYearMonth", () => {
 
   it("rejects an invalid date", () => {
     expect(() => jalaliYearMonth(new Date("nonsense"))).toThrow(RangeError);
+  });
+});
+
+describe("Tehran calendar day", () => {
+  it("starts the day at Tehran midnight, not UTC midnight", () => {
+    // 21:00 UTC on the 22nd is 00:30 on the 23rd in Tehran.
+    expect(tehranDay(new Date("2026-11-22T21:00:00Z"))).toBe("2026-11-23");
+    expect(startOfTehranDay(new Date("2026-11-22T21:00:00Z")).toISOString()).toBe("2026-11-22T20:30:00.000Z");
   });
 });

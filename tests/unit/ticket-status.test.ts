@@ -6,6 +6,8 @@ import {
   canTransition,
   IllegalTransitionError,
   isOpen,
+  isOverdue,
+  UNRESOLVED_STATUSES,
 } from "../../app/domain/ticket-status";
 
 describe("ticket status machine", () => {
@@ -47,5 +49,16 @@ describe("ticket status machine", () => {
     }
     expect([...seen].sort()).toEqual([...TICKET_STATUSES].sort());
     expect(TICKET_STATUSES.filter((s) => !isOpen(s))).toEqual(["closed", "cancelled"]);
+  });
+});
+
+describe("unresolved work and SLA delay", () => {
+  const now = new Date("2026-11-23T10:00:00Z");
+  it("counts a ticket overdue only while work is still owed", () => {
+    expect(isOverdue("in_progress", "2026-11-23T09:00:00Z", now)).toBe(true);
+    expect(isOverdue("in_progress", "2026-11-23T11:00:00Z", now)).toBe(false);
+    expect(isOverdue("completed", "2026-11-23T09:00:00Z", now)).toBe(false);
+    expect(isOverdue("new", null, now)).toBe(false);
+    expect(UNRESOLVED_STATUSES).not.toContain("completed");
   });
 });
