@@ -4,7 +4,7 @@ export default {
   serverModuleFormat: "esm",
   serverPlatform: "node",
   // db/, telephony/ and workers/ are reached only through app/**/*.server.ts modules.
-  watchPaths: ["db/**/*.ts"],
+  watchPaths: ["core/**/*.ts", "db/**/*.ts", "services/**/*.ts", "platform/**/*.ts"],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { EnvError, loadEnv, type Env } from "./app/env.server";
+import { EnvError, loadEnv, type Env } from "./platform/env";
 import { openDatabase, type DatabaseHandle } from "./db/connection";
 import { migrateToLatest } from "./db/migrate";
 

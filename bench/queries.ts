@@ -2,8 +2,8 @@
 // Wall-clock timings of representative queries against the configured database (DATABASE_URL,
 // or the embedded PostgreSQL in DATA_DIR). Fill it first: npm run seed:large -- --tickets 1000000
 import { sql, type RawBuilder } from "kysely";
-import { loadEnv } from "../app/env.server";
-import { jalaliYearMonth } from "../app/domain/jalali";
+import { loadEnv } from "../platform/env";
+import { jalaliYearMonth } from "../core/jalali";
 import { openDatabase, type DB } from "../db/connection";
 import { runCli } from "../db/cli/run";
 

@@ -7,12 +7,23 @@ import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type { Database } from "./schema";
 
-// int8 (ids, rial amounts) as JS numbers: every value we store stays below 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
-// numeric (fee percentages) as numbers.
-pg.types.setTypeParser(1700, (v) => Number(v));
-// date stays a 'YYYY-MM-DD' string: a calendar day has no time zone.
-pg.types.setTypeParser(1082, (v) => v);
+/**
+ * Our type parsers, set on our pools only (never pg's global table: graphile-worker shares the process).
+ * int8 (ids, rial amounts) as JS numbers: every value we store stays below 2^53. numeric (fee
+ * percentages) as numbers. date stays a 'YYYY-MM-DD' string: a calendar day has no time zone.
+ */
+const OWN_PARSERS: Record<number, (value: string) => unknown> = {
+  20: (v) => Number(v),
+  1700: (v) => Number(v),
+  1082: (v) => v,
+};
+
+export const typeParsers = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (format !== "binary" && OWN_PARSERS[oid]) return OWN_PARSERS[oid];
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
 
 export type DB = Kysely<Database>;
 
@@ -33,7 +44,7 @@ export interface OpenOptions {
 }
 
 export function createKysely(url: string, poolSize = 10): DB {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, types: typeParsers });
   // An idle client losing its server must not crash the process.
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -97,7 +108,9 @@ export async function startEmbeddedPostgres(o: { dir: string; port: number; log?
     authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    // Collation C (byte order: fast, stable), but character classes from C.UTF-8 so that pg_trgm
+    // and lower() understand Persian letters; with LC_CTYPE=C a trigram index cannot serve a Persian search.
+    initdbFlags: ["--encoding=UTF8", "--locale=C", "--lc-ctype=C.UTF-8"],
     // TCP on loopback only; no unix socket, whose default folder the postgres user may not own.
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
     onLog: quiet,

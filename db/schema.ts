@@ -10,17 +10,21 @@ type DateStringNullable = ColumnType<string | null, string | null | undefined, s
 type Json<T> = ColumnType<T, string | undefined, string>;
 type Id = Generated<number>;
 
-export type Role = "operator" | "supervisor" | "manager" | "agency_admin" | "agency_staff" | "admin";
-export type AgencyStatus = "active" | "suspended" | "terminated";
-export type TicketType = "breakdown" | "follow_up" | "complaint";
-export type TicketChannel = "phone" | "sms" | "web" | "walk_in" | "email";
-export type WarrantyStatus = "in_warranty" | "out_of_warranty" | "unknown";
-export type Priority = "low" | "normal" | "high" | "urgent";
-export type TicketStatusValue =
-  | "new" | "dispatching" | "assigned" | "scheduled" | "in_progress"
-  | "on_hold" | "completed" | "closed" | "cancelled";
-export type OfferStatus = "pending" | "accepted" | "rejected" | "expired" | "withdrawn";
-export type ActorKind = "user" | "agency" | "technician" | "system" | "customer";
+import type { Role } from "../core/roles";
+import type {
+  ActorKind,
+  AgencyStatus,
+  OfferStatus,
+  Priority,
+  TicketChannel,
+  TicketStatus,
+  TicketType,
+  WarrantyStatus,
+} from "../core/ticket";
+
+// The vocabulary is defined once in core/; the schema only uses it.
+export type { ActorKind, AgencyStatus, OfferStatus, Priority, Role, TicketChannel, TicketType, WarrantyStatus };
+export type TicketStatusValue = TicketStatus;
 
 export interface AgenciesTable {
   id: Id;

@@ -1,7 +1,7 @@
 import { Form, NavLink, useLocation } from "@remix-run/react";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/lib/i18n";
-import type { Role } from "~/domain/roles";
+import type { Role } from "../../core/roles";
 
 export interface NavItem {
   to: string;

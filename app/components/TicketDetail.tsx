@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import type { loadTicketPage } from "~/lib/ticket-page.server";
 import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
-import { formatIranMobile } from "~/domain/phone";
+import { formatIranMobile } from "../../core/phone";
 import type { MessageKey } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
 

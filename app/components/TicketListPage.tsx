@@ -1,5 +1,5 @@
 import { Form, useLoaderData } from "@remix-run/react";
-import { TICKET_STATUSES, TICKET_TYPES } from "~/domain/ticket-status";
+import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
 import { useT } from "~/lib/i18n";
 import { Pager, TicketTable, type TicketRow } from "./TicketViews";
 

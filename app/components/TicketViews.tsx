@@ -1,6 +1,6 @@
 import { Link, useLocation } from "@remix-run/react";
-import type { TicketStatusValue, TicketType, WarrantyStatus } from "../../db/schema";
-import { isOverdue } from "~/domain/ticket-status";
+import type { TicketStatus as TicketStatusValue, TicketType, WarrantyStatus } from "../../core/ticket";
+import { isOverdue } from "../../core/ticket";
 import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 

@@ -1,5 +1,5 @@
 import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
-import { can, isAgencyRole, type Permission } from "~/domain/roles";
+import { can, isAgencyRole, type Permission } from "../../core/roles";
 import { sessions, type DataScope } from "~/lib/db.server";
 import type { AuthUser } from "../../db/repos/users";
 

@@ -1,5 +1,5 @@
 import type { DB } from "../../db/connection";
-import type { Env } from "~/env.server";
+import type { Env } from "../../platform/env";
 
 /**
  * What the server hands every loader and action: the database and the validated

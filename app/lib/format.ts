@@ -1,4 +1,4 @@
-import { toPersianDigits } from "~/domain/digits";
+import { toPersianDigits } from "../../core/digits";
 import type { Locale } from "~/i18n";
 
 /**

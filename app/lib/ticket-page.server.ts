@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import type { Permission } from "~/domain/roles";
-import { TICKET_STATUSES, TICKET_TYPES } from "~/domain/ticket-status";
+import type { Permission } from "../../core/roles";
+import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
 
@@ -33,20 +33,22 @@ export function parseListQuery(request: Request) {
   return ListQuery.parse(Object.fromEntries(url.searchParams));
 }
 
-/** Loader of a ticket list page for users holding `permission`, filtered by their data scope. */
-export function ticketListLoader(permission: Permission) {
-  return async ({ request, context }: LoaderFunctionArgs) => {
-    const user = await requirePermission(request, context, permission);
-    const query = parseListQuery(request);
-    const list = await tickets.listTickets(context.db, scopeFor(user), query);
-    return { ...list, query, now: Date.now() };
-  };
+/*
+ * Called from inside each route's `export async function loader`, never as `export const loader =
+ * factory(…)`: a call at module level keeps this .server import in the browser bundle, where it is
+ * undefined, and hydration dies.
+ */
+
+/** A ticket list page for users holding `permission`, filtered by their data scope. */
+export async function loadTicketList({ request, context }: LoaderFunctionArgs, permission: Permission) {
+  const user = await requirePermission(request, context, permission);
+  const query = parseListQuery(request);
+  const list = await tickets.listTickets(context.db, scopeFor(user), query);
+  return { ...list, query, now: Date.now() };
 }
 
-/** Loader of a ticket page; a ticket outside the user's scope (another agency's) is a 404. */
-export function ticketDetailLoader(permission: Permission) {
-  return async ({ request, context, params }: LoaderFunctionArgs) => {
-    const user = await requirePermission(request, context, permission);
-    return loadTicketPage(context.db, scopeFor(user), params.ticketId);
-  };
+/** A ticket page; a ticket outside the user's scope (another agency's) is a 404. */
+export async function loadTicketDetail({ request, context, params }: LoaderFunctionArgs, permission: Permission) {
+  const user = await requirePermission(request, context, permission);
+  return loadTicketPage(context.db, scopeFor(user), params.ticketId);
 }

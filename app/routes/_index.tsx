@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { homePath } from "~/domain/roles";
+import { homePath } from "../../core/roles";
 import { getUser } from "~/lib/auth.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { StatCard } from "~/components/StatCard";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TicketTable } from "~/components/TicketViews";
-import { UNRESOLVED_STATUSES } from "~/domain/ticket-status";
+import { UNRESOLVED_STATUSES } from "../../core/ticket";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { agencies, tickets } from "~/lib/db.server";
 import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";

@@ -1,8 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { TicketListPage } from "~/components/TicketListPage";
 import { useT } from "~/lib/i18n";
-import { ticketListLoader } from "~/lib/ticket-page.server";
+import { loadTicketList } from "~/lib/ticket-page.server";
 
-export const loader = ticketListLoader("agency_portal:use");
+export async function loader(args: LoaderFunctionArgs) {
+  return loadTicketList(args, "agency_portal:use");
+}
 
 export default function AgencyTickets() {
   const t = useT();

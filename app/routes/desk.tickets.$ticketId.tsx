@@ -1,7 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { TicketDetailPage } from "~/components/TicketDetail";
-import { ticketDetailLoader } from "~/lib/ticket-page.server";
+import { loadTicketDetail } from "~/lib/ticket-page.server";
 
-export const loader = ticketDetailLoader("tickets:read_all");
+export async function loader(args: LoaderFunctionArgs) {
+  return loadTicketDetail(args, "tickets:read_all");
+}
 
 export default function DeskTicket() {
   return <TicketDetailPage backTo="/desk/tickets" />;

@@ -1,8 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { TicketListPage } from "~/components/TicketListPage";
 import { useT } from "~/lib/i18n";
-import { ticketListLoader } from "~/lib/ticket-page.server";
+import { loadTicketList } from "~/lib/ticket-page.server";
 
-export const loader = ticketListLoader("tickets:read_all");
+export async function loader(args: LoaderFunctionArgs) {
+  return loadTicketList(args, "tickets:read_all");
+}
 
 export default function DeskTickets() {
   const t = useT();

@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { decideLoginThrottle, throttleWindowStart } from "~/domain/login-throttle";
-import { homePath } from "~/domain/roles";
+import { decideLoginThrottle, throttleWindowStart } from "../../core/login-throttle";
+import { homePath } from "../../core/roles";
 import type { MessageKey } from "~/i18n";
 import { getUser, safeRedirect, startSession } from "~/lib/auth.server";
 import { loginAttempts, users } from "~/lib/db.server";
 import { useLocale, useT } from "~/lib/i18n";
-import { verifyPassword } from "~/lib/password.server";
+import { verifyPassword } from "../../platform/password";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);

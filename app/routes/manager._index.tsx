@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { StatCard } from "~/components/StatCard";
 import { useLoaderData } from "@remix-run/react";
-import { jalaliYearMonth } from "~/domain/jalali";
-import { TICKET_STATUSES } from "~/domain/ticket-status";
+import { jalaliYearMonth } from "../../core/jalali";
+import { TICKET_STATUSES } from "../../core/ticket";
 import { requirePermission } from "~/lib/auth.server";
 import { dashboard, tickets } from "~/lib/db.server";
 import { formatNumber, formatRials } from "~/lib/format";

@@ -1,7 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { TicketDetailPage } from "~/components/TicketDetail";
-import { ticketDetailLoader } from "~/lib/ticket-page.server";
+import { loadTicketDetail } from "~/lib/ticket-page.server";
 
-export const loader = ticketDetailLoader("reports:read");
+export async function loader(args: LoaderFunctionArgs) {
+  return loadTicketDetail(args, "reports:read");
+}
 
 export default function ManagerTicket() {
   return <TicketDetailPage backTo="/manager/tickets" />;

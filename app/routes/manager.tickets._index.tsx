@@ -1,8 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { TicketListPage } from "~/components/TicketListPage";
 import { useT } from "~/lib/i18n";
-import { ticketListLoader } from "~/lib/ticket-page.server";
+import { loadTicketList } from "~/lib/ticket-page.server";
 
-export const loader = ticketListLoader("reports:read");
+export async function loader(args: LoaderFunctionArgs) {
+  return loadTicketList(args, "reports:read");
+}
 
 export default function ManagerTickets() {
   const t = useT();

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/AppShell";
-import { can } from "~/domain/roles";
+import { can } from "../../core/roles";
 import { requirePermission } from "~/lib/auth.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,5 +1,5 @@
 // npm run db:migrate — applies pending migrations to the configured database.
-import { loadEnv } from "../../app/env.server";
+import { loadEnv } from "../../platform/env";
 import { openDatabase } from "../connection";
 import { migrateToLatest } from "../migrate";
 import { runCli } from "./run";

@@ -1,4 +1,4 @@
-import { EnvError } from "../../app/env.server";
+import { EnvError } from "../../platform/env";
 
 /** Runs a command-line task: a clear one-line error and exit code 1 instead of a stack trace. */
 export async function runCli(task: () => Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
 // npm run seed:large -- [--tickets N] [--batch N] [--days N]
 // Adds synthetic volume for benchmarks (default 100000 tickets) to the configured database;
 // an empty database gets the demo data set first.
-import { loadEnv } from "../../app/env.server";
+import { loadEnv } from "../../platform/env";
 import { openDatabase } from "../connection";
 import { migrateToLatest } from "../migrate";
 import { seedLarge } from "../seed/large";

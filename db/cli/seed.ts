@@ -1,5 +1,5 @@
 // npm run seed [-- --reset] — migrates, then loads the Persian demo data set into an empty database.
-import { loadEnv } from "../../app/env.server";
+import { loadEnv } from "../../platform/env";
 import { openDatabase } from "../connection";
 import { migrateToLatest } from "../migrate";
 import { DEMO_PASSWORD, DEMO_USERS, isDatabaseEmpty, seedDemo } from "../seed/demo";

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { AGENCY_LOAD_STATUSES, UNRESOLVED_STATUSES } from "../../app/domain/ticket-status";
+import { AGENCY_LOAD_STATUSES, UNRESOLVED_STATUSES } from "../../core/ticket";
 import type { DB } from "../connection";
 
 /** Inbound call figures since `since`. */

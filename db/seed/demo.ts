@@ -10,10 +10,10 @@ import type {
   TicketType,
   WarrantyStatus,
 } from "../schema";
-import { hashPassword } from "../../app/lib/password.server";
-import { canTransition, type TicketStatus } from "../../app/domain/ticket-status";
-import { warrantyExpiry, warrantyStatusOn } from "../../app/domain/warranty";
-import { jalaliYearMonth } from "../../app/domain/jalali";
+import { hashPassword } from "../../platform/password";
+import { canTransition, type TicketStatus } from "../../core/ticket";
+import { warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
+import { jalaliYearMonth } from "../../core/jalali";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { ActorKind, Database } from "../schema";
-import { canTransition, type TicketStatus } from "../../app/domain/ticket-status";
-import { jalaliYearMonth } from "../../app/domain/jalali";
+import { canTransition, type TicketStatus } from "../../core/ticket";
+import { jalaliYearMonth } from "../../core/jalali";
 import { CATEGORIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, FOLLOW_UP_PROBLEMS } from "./demo-data";
 import { isDatabaseEmpty, seedDemo } from "./demo";
 import { DAY, addDays, tehranDay } from "./util";

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from "kysely";
 import type { Database } from "../schema";
-export { tehranDay } from "../../app/domain/jalali";
-export { toPersianDigits } from "../../app/domain/digits";
+export { tehranDay } from "../../core/jalali";
+export { toPersianDigits } from "../../core/digits";
 
 /** mulberry32: a tiny, fast, seedable PRNG, so the demo data is the same on every run. */
 export function mulberry32(seed: number): () => number {

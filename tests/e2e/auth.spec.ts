@@ -1,5 +1,5 @@
 import { DEMO_USERS } from "../../db/seed/demo";
-import { homePath } from "../../app/domain/roles";
+import { homePath } from "../../core/roles";
 import { expect, test } from "./fixtures";
 
 test.describe("signing in as every role", () => {

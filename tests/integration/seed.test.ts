@@ -3,9 +3,9 @@ import { sql } from "kysely";
 import { getTestDb, resetDatabase } from "../support/db";
 import { DEMO_USERS, isDatabaseEmpty, seedDemo } from "../../db/seed/demo";
 import { seedLarge } from "../../db/seed/large";
-import { ROLES } from "../../app/domain/roles";
-import { TICKET_STATUSES, canTransition, type TicketStatus } from "../../app/domain/ticket-status";
-import { jalaliYearMonth } from "../../app/domain/jalali";
+import { ROLES } from "../../core/roles";
+import { TICKET_STATUSES, canTransition, type TicketStatus } from "../../core/ticket";
+import { jalaliYearMonth } from "../../core/jalali";
 
 describe("demo and large data sets", () => {
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { loadEnv } from "../../app/env.server";
+import { loadEnv } from "../../platform/env";
 import type { DB } from "../../db/connection";
 
 /** The load context the server would pass, for calling loaders and actions directly. */

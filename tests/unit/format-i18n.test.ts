@@ -3,9 +3,9 @@ import { direction, translator } from "../../app/i18n";
 import { fa } from "../../app/i18n/fa";
 import { en } from "../../app/i18n/en";
 import { formatDate, formatDateTime, formatDigits, formatRials } from "../../app/lib/format";
-import { decideLoginThrottle, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USER } from "../../app/domain/login-throttle";
-import { can, homePath, ROLES } from "../../app/domain/roles";
-import { EnvError, loadEnv } from "../../app/env.server";
+import { decideLoginThrottle, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USER } from "../../core/login-throttle";
+import { can, homePath, ROLES } from "../../core/roles";
+import { EnvError, loadEnv } from "../../platform/env";
 
 describe("Persian display formatting", () => {
   // 2026-11-23 10:00 Tehran = 06:30 UTC; 2 Azar 1405.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jalaliYearMonth, startOfTehranDay, tehranDay } from "../../app/domain/jalali";
+import { jalaliYearMonth, startOfTehranDay, tehranDay } from "../../core/jalali";
 
 describe("jalaliYearMonth", () => {
   it("gives the Jalali year-month of Tehran's wall clock", () => {

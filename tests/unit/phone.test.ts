@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatIranMobile, normalizeIranMobile, toLatinDigits } from "../../app/domain/phone";
+import { formatIranMobile, normalizeIranMobile, toLatinDigits } from "../../core/phone";
 
 describe("Iranian mobile numbers", () => {
   it.each([

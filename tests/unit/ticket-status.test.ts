@@ -8,7 +8,7 @@ import {
   isOpen,
   isOverdue,
   UNRESOLVED_STATUSES,
-} from "../../app/domain/ticket-status";
+} from "../../core/ticket";
 
 describe("ticket status machine", () => {
   it("walks the whole breakdown path from registration to closure", () => {

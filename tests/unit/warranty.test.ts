@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, warrantyExpiry, warrantyStatusOn } from "../../app/domain/warranty";
+import { addMonths, warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
 
 describe("warranty", () => {
   it("adds months, clamping to the end of shorter months", () => {

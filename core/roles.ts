@@ -1,12 +1,10 @@
-import type { Role } from "../../db/schema";
+export const ROLES = ["operator", "supervisor", "manager", "agency_admin", "agency_staff", "admin"] as const;
+export type Role = (typeof ROLES)[number];
 
-export const ROLES = ["operator", "supervisor", "manager", "agency_admin", "agency_staff", "admin"] as const satisfies readonly Role[];
-export type { Role };
-
-export const AGENCY_ROLES: readonly Role[] = ["agency_admin", "agency_staff"];
+export const AGENCY_ROLES = ["agency_admin", "agency_staff"] as const satisfies readonly Role[];
 
 export function isAgencyRole(role: Role): boolean {
-  return AGENCY_ROLES.includes(role);
+  return (AGENCY_ROLES as readonly Role[]).includes(role);
 }
 
 /** What a user may do. Routes ask for a permission, never for a role name. */
@@ -18,6 +16,8 @@ export const PERMISSIONS = {
   "agencies:read": ["operator", "supervisor", "manager", "admin"],
   "agency_portal:use": ["agency_admin", "agency_staff"],
   "agency_portal:manage": ["agency_admin"],
+  // money owed to the manufacturer is the agency owner's business, not its staff's
+  "agency_portal:statement": ["agency_admin"],
   "reports:read": ["supervisor", "manager", "admin"],
   "users:manage": ["admin"],
   "audit:read": ["manager", "admin"],

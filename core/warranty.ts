@@ -1,4 +1,4 @@
-import type { WarrantyStatus } from "../../db/schema";
+import type { WarrantyStatus } from "./ticket";
 
 /** Adds calendar months to a 'YYYY-MM-DD' day, clamping to the month's last day. */
 export function addMonths(isoDate: string, months: number): string {

@@ -1,9 +1,7 @@
-import type { TicketStatusValue, TicketType } from "../../db/schema";
-
 /**
- * The life of a service request (درخواست خدمت), defined once. Every status change in the
- * system goes through `assertTransition`, so the history in ticket_events only ever records
- * legal moves.
+ * The vocabulary of a service request (درخواست خدمت) and its life cycle, defined once. Schema types,
+ * zod enums, SQL lists and the database's CHECK constraints derive from (or are tested against) these
+ * arrays. Every status change goes through `assertTransition`, so ticket_events only records legal moves.
  */
 export const TICKET_STATUSES = [
   "new",
@@ -15,11 +13,31 @@ export const TICKET_STATUSES = [
   "completed",
   "closed",
   "cancelled",
-] as const satisfies readonly TicketStatusValue[];
-
+] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const TICKET_TYPES = ["breakdown", "follow_up", "complaint"] as const satisfies readonly TicketType[];
+export const TICKET_TYPES = ["breakdown", "follow_up", "complaint"] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+/** How the request reached us. */
+export const TICKET_CHANNELS = ["phone", "sms", "web", "walk_in", "email"] as const;
+export type TicketChannel = (typeof TICKET_CHANNELS)[number];
+
+export const WARRANTY_STATUSES = ["in_warranty", "out_of_warranty", "unknown"] as const;
+export type WarrantyStatus = (typeof WARRANTY_STATUSES)[number];
+
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const OFFER_STATUSES = ["pending", "accepted", "rejected", "expired", "withdrawn"] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+/** Who wrote a history row. */
+export const ACTOR_KINDS = ["user", "agency", "technician", "system", "customer"] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export const AGENCY_STATUSES = ["active", "suspended", "terminated"] as const;
+export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
 
 /** Work still owed to the customer: what SLA delays and "open" counts are measured on. */
 export const UNRESOLVED_STATUSES = [
@@ -52,7 +70,7 @@ const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   cancelled: [],
 };
 
-export const TERMINAL_STATUSES: readonly TicketStatus[] = ["closed", "cancelled"];
+export const TERMINAL_STATUSES = ["closed", "cancelled"] as const satisfies readonly TicketStatus[];
 
 /** Only breakdown reports go out to repair agencies; follow-ups and complaints are handled in-house. */
 const DISPATCH_STATUSES: readonly TicketStatus[] = ["dispatching", "assigned", "scheduled"];
@@ -83,7 +101,7 @@ export function assertTransition(from: TicketStatus, to: TicketStatus, type: Tic
 }
 
 export function isOpen(status: TicketStatus): boolean {
-  return !TERMINAL_STATUSES.includes(status);
+  return !(TERMINAL_STATUSES as readonly TicketStatus[]).includes(status);
 }
 
 export function isUnresolved(status: TicketStatus): boolean {
