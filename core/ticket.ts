@@ -36,6 +36,10 @@ export type OfferStatus = (typeof OFFER_STATUSES)[number];
 export const ACTOR_KINDS = ["user", "agency", "technician", "system", "customer"] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
+/** What a history row (ticket_events.event_type) records. */
+export const TICKET_EVENT_TYPES = ["created", "status_changed", "offer_sent", "offer_rejected"] as const;
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
 export const AGENCY_STATUSES = ["active", "suspended", "terminated"] as const;
 export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
 

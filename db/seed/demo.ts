@@ -14,6 +14,8 @@ import { hashPassword } from "../../platform/password";
 import { canTransition, type TicketStatus } from "../../core/ticket";
 import { warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
 import { jalaliYearMonth } from "../../core/jalali";
+import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
+import { slaDueTimes } from "../../core/sla";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -1059,8 +1061,7 @@ class DemoBuilder {
   private async insertTickets() {
     this.plans.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const rows: Insertable<Database["tickets"]>[] = this.plans.map((p) => {
-      const hours = { urgent: [1, 24, 3], high: [2, 36, 5], normal: [4, 48, 7], low: [8, 72, 10] }[p.priority];
-      const dispatched = p.type === "breakdown";
+      const sla = slaDueTimes(p.createdAt, p.priority, p.type);
       return {
         type: p.type,
         channel: p.channel,
@@ -1080,9 +1081,9 @@ class DemoBuilder {
         assigned_agency_id: p.agency?.id ?? null,
         technician_id: p.tech?.id ?? null,
         created_by: p.creator?.id ?? null,
-        sla_accept_due_at: dispatched ? addMs(p.createdAt, hours[0]! * HOUR) : null,
-        sla_visit_due_at: dispatched ? addMs(p.createdAt, hours[1]! * HOUR) : null,
-        sla_resolve_due_at: addMs(p.createdAt, (dispatched ? hours[2]! : 3) * DAY),
+        sla_accept_due_at: sla.acceptDueAt,
+        sla_visit_due_at: sla.visitDueAt,
+        sla_resolve_due_at: sla.resolveDueAt,
         created_at: p.createdAt,
         updated_at: p.updatedAt,
         closed_at: p.closedAt,
@@ -1226,13 +1227,13 @@ class DemoBuilder {
     const fees: (Insertable<Database["referral_fees"]> & { code: string; closed: boolean })[] = [];
     for (const p of done) {
       const c = p.completion!;
-      if (c.invoice <= 0) continue;
+      if (!bearsReferralFee(p.warranty, c.invoice)) continue;
       const day = tehranDay(c.at);
       const rate = c.agency.rates.find((r) => r.from <= day && (r.to === null || day < r.to));
       if (!rate) throw new Error(`no fee rate for ${c.agency.code} on ${day}`);
       fees.push({
         agency_id: c.agency.id, ticket_id: p.id, period: jalaliYearMonth(c.at), invoice_amount_rials: c.invoice,
-        rate_percent: rate.rate, fee_rials: Math.round((c.invoice * rate.rate) / 100), accrued_at: c.at,
+        rate_percent: rate.rate, fee_rials: referralFeeRials(c.invoice, rate.rate), accrued_at: c.at,
         code: c.agency.code, closed: p.status === "closed",
       });
     }

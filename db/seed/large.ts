@@ -2,6 +2,8 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { ActorKind, Database } from "../schema";
 import { canTransition, type TicketStatus } from "../../core/ticket";
 import { jalaliYearMonth } from "../../core/jalali";
+import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS } from "../../core/sla";
+import { PRIORITIES } from "../../core/ticket";
 import { CATEGORIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, FOLLOW_UP_PROBLEMS } from "./demo-data";
 import { isDatabaseEmpty, seedDemo } from "./demo";
 import { DAY, addDays, tehranDay } from "./util";
@@ -327,9 +329,9 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
           case when has_agency then agency_id end,
           case when has_agency and status in ('scheduled', 'in_progress', 'on_hold', 'completed', 'closed') then tech_id end,
           case when channel in ('phone', 'walk_in') then operator_id end,
-          case when type = 'breakdown' then created_at + interval '4 hours' end,
-          case when type = 'breakdown' then created_at + interval '48 hours' end,
-          created_at + case when type = 'breakdown' then interval '7 days' else interval '3 days' end,
+          case when type = 'breakdown' then created_at + make_interval(hours => ${slaCase("acceptHours")}) end,
+          case when type = 'breakdown' then created_at + make_interval(hours => ${slaCase("visitHours")}) end,
+          created_at + make_interval(days => case when type = 'breakdown' then ${slaCase("resolveDays")} else ${IN_HOUSE_RESOLVE_DAYS}::int end),
           created_at, updated_at,
           case when status in ('closed', 'cancelled') then updated_at end
         from (
@@ -480,6 +482,12 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
   log(`[seed:large] ${Object.entries(rows).map(([k, v]) => `${k} ${v}${ms[k] ? ` (${(ms[k] / 1000).toFixed(1)} s)` : ""}`).join(", ")}`);
   log(`[seed:large] ${totalRows} rows in ${seconds.toFixed(1)} s: ${result.rowsPerSecond} rows/s, ${Math.round(n / seconds)} tickets/s`);
   return result;
+}
+
+/** The SLA targets of core/sla.ts as a SQL CASE over the row's priority, so the bulk seed uses the same rule. */
+function slaCase(field: "acceptHours" | "visitHours" | "resolveDays"): RawBuilder<number> {
+  const arms = PRIORITIES.map((p) => sql`when ${sql.lit(p)} then ${sql.lit(SLA_TARGETS[p][field])}`);
+  return sql<number>`(case priority ${sql.join(arms, sql` `)} end)::int`;
 }
 
 function avg(xs: number[]): number {

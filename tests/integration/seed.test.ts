@@ -6,6 +6,8 @@ import { seedLarge } from "../../db/seed/large";
 import { ROLES } from "../../core/roles";
 import { TICKET_STATUSES, canTransition, type TicketStatus } from "../../core/ticket";
 import { jalaliYearMonth } from "../../core/jalali";
+import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
+import { slaDueTimes } from "../../core/sla";
 
 describe("demo and large data sets", () => {
   beforeAll(async () => {
@@ -87,14 +89,17 @@ describe("demo and large data sets", () => {
     const fees = await db
       .selectFrom("referral_fees")
       .innerJoin("completion_reports", "completion_reports.ticket_id", "referral_fees.ticket_id")
+      .innerJoin("tickets", "tickets.id", "referral_fees.ticket_id")
       .select([
         "referral_fees.invoice_amount_rials", "referral_fees.rate_percent", "referral_fees.fee_rials", "referral_fees.period",
         "completion_reports.completed_at", "completion_reports.invoice_amount_rials as report_invoice",
+        "tickets.warranty_status",
       ])
       .execute();
     expect(fees.length).toBeGreaterThan(0);
     for (const f of fees) {
-      expect(f.fee_rials).toBe(Math.round((f.invoice_amount_rials * f.rate_percent) / 100));
+      expect(f.fee_rials).toBe(referralFeeRials(f.invoice_amount_rials, f.rate_percent));
+      expect(bearsReferralFee(f.warranty_status, f.invoice_amount_rials)).toBe(true);
       expect(f.invoice_amount_rials).toBe(f.report_invoice);
       expect(f.period).toBe(jalaliYearMonth(f.completed_at));
     }
@@ -107,6 +112,20 @@ describe("demo and large data sets", () => {
         and (fr.effective_to is null or (r.completed_at at time zone 'Asia/Tehran')::date < fr.effective_to)
       where fr.rate_percent <> f.rate_percent`.execute(db);
     expect(mismatched.rows[0]!.n).toBe(0);
+  });
+
+  it("sets every ticket's SLA due times by the core rule", async () => {
+    const db = await getTestDb();
+    const rows = await db
+      .selectFrom("tickets")
+      .select(["created_at", "priority", "type", "sla_accept_due_at", "sla_visit_due_at", "sla_resolve_due_at"])
+      .execute();
+    for (const r of rows) {
+      const due = slaDueTimes(r.created_at, r.priority, r.type);
+      expect(r.sla_accept_due_at?.getTime() ?? null).toBe(due.acceptDueAt?.getTime() ?? null);
+      expect(r.sla_visit_due_at?.getTime() ?? null).toBe(due.visitDueAt?.getTime() ?? null);
+      expect(r.sla_resolve_due_at?.getTime()).toBe(due.resolveDueAt.getTime());
+    }
   });
 
   it("refuses to load the demo data twice", async () => {
@@ -139,6 +158,17 @@ describe("demo and large data sets", () => {
       select distinct t.type, e.from_status, e.to_status from ticket_events e join tickets t on t.id = e.ticket_id
       where t.id > ${maxId} and e.event_type = 'status_changed'`.execute(db);
     for (const p of pairs.rows) expect(canTransition(p.from_status, p.to_status, p.type), `${p.type} ${p.from_status} → ${p.to_status}`).toBe(true);
+
+    const slaOff = await db
+      .selectFrom("tickets")
+      .select(["created_at", "priority", "type", "sla_accept_due_at", "sla_visit_due_at", "sla_resolve_due_at"])
+      .where("id", ">", maxId)
+      .execute();
+    for (const r of slaOff) {
+      const due = slaDueTimes(r.created_at, r.priority, r.type);
+      expect(r.sla_accept_due_at?.getTime() ?? null).toBe(due.acceptDueAt?.getTime() ?? null);
+      expect(r.sla_resolve_due_at?.getTime()).toBe(due.resolveDueAt.getTime());
+    }
 
     const dupMobiles = await sql<{ n: number }>`select (count(*) - count(distinct mobile))::int as n from customers`.execute(db);
     expect(dupMobiles.rows[0]!.n).toBe(0);

@@ -1,0 +1,71 @@
+import { assertTransition, IllegalTransitionError, type TicketStatus } from "../core/ticket";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+import type { Actor } from "./actor";
+
+export { IllegalTransitionError };
+
+export class TicketNotFoundError extends Error {
+  constructor(readonly ticketId: number) {
+    super(`ticket ${ticketId} not found`);
+  }
+}
+
+export interface ChangeStatusInput {
+  ticketId: number;
+  to: TicketStatus;
+  /** why, in the actor's words (required by some callers, e.g. cancelling) */
+  reason?: string;
+  /** extra facts for the history row (visit window, part awaited…) */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Moves a ticket to another status, in one transaction: the ticket row is locked, the move is checked
+ * against the life cycle in core/ticket.ts, and the history row and the audit row are written with it.
+ * Two concurrent changes of one ticket serialise on the row lock; the second sees the first's status.
+ */
+export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStatusInput) {
+  return db.transaction().execute(async (trx) => {
+    const ticket = await trx
+      .selectFrom("tickets")
+      .select(["id", "status", "type"])
+      .where("id", "=", input.ticketId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!ticket) throw new TicketNotFoundError(input.ticketId);
+    assertTransition(ticket.status, input.to, ticket.type);
+    const now = new Date();
+    const terminal = input.to === "closed" || input.to === "cancelled";
+    await trx
+      .updateTable("tickets")
+      .set({ status: input.to, updated_at: now, ...(terminal ? { closed_at: now } : {}) })
+      .where("id", "=", ticket.id)
+      .execute();
+    const data = { ...(input.data ?? {}), ...(input.reason ? { reason: input.reason } : {}) };
+    const event = await trx
+      .insertInto("ticket_events")
+      .values({
+        ticket_id: ticket.id,
+        at: now,
+        actor_kind: actor.kind,
+        actor_user_id: actor.userId ?? null,
+        actor_label: actor.label ?? null,
+        event_type: "status_changed",
+        from_status: ticket.status,
+        to_status: input.to,
+        data: JSON.stringify(data),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "ticket.status_change",
+      entityType: "ticket",
+      entityId: ticket.id,
+      ip: actor.ip ?? undefined,
+      details: { from: ticket.status, to: input.to, ...(input.reason ? { reason: input.reason } : {}) },
+    });
+    return { ticketId: ticket.id, from: ticket.status, to: input.to, eventId: event.id, at: now };
+  });
+}
