@@ -57,9 +57,8 @@ export function nameSearchKey(input: string): string {
  * characters) and a final Σ becomes ς.
  */
 function simpleLowerCase(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\u0000-\u007f]*$/.test(s)) return s.toLowerCase();
-  return s.replace(/[^\u0000-\u0040\u005b-\u00bf]/gu, (c) => {
+  if (!/[^\t\n\r\u0020-\u007e]/.test(s)) return s.toLowerCase();
+  return s.replace(/[A-Z\u00c0-\u{10ffff}]/gu, (c) => {
     if (c === "\u0130") return "i";
     const lower = c.toLowerCase();
     return lower.length === c.length ? lower : c;
