@@ -1,85 +1,67 @@
 // npx tsx bench/queries.ts [--runs N]
-// Wall-clock timings of representative queries against the configured database (DATABASE_URL,
-// or the embedded PostgreSQL in DATA_DIR). Fill it first: npm run seed:large -- --tickets 1000000
-import { sql, type RawBuilder } from "kysely";
+// Wall-clock timings of the repositories' own queries (db/repos, exactly what the pages call) against the
+// configured database (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR).
+// Fill it first: npm run seed:large -- --tickets 1000000
+import { sql } from "kysely";
 import { loadEnv } from "../platform/env";
-import { jalaliYearMonth } from "../core/jalali";
+import { jalaliYearMonth, startOfTehranDay } from "../core/jalali";
+import { UNRESOLVED_STATUSES } from "../core/ticket";
+import { toPersianDigits } from "../core/digits";
 import { openDatabase, type DB } from "../db/connection";
 import { runCli } from "../db/cli/run";
+import * as agencies from "../db/repos/agencies";
+import * as dashboard from "../db/repos/dashboard";
+import * as tickets from "../db/repos/tickets";
+import type { DataScope } from "../db/repos/scope";
 
 interface Case {
   name: string;
-  query: () => RawBuilder<unknown>;
+  run: () => Promise<unknown>;
 }
 
-function cases(agencyId: number, periods: string[]): Case[] {
-  // Tehran, Azadi Square area: a dense neighbourhood
-  const [lat, lng, radiusM] = [35.6997, 51.338, 3000];
+interface Sample {
+  agencyId: number;
+  ticketId: number;
+  ticketNumber: number;
+  mobile: string;
+  name: string;
+}
+
+function cases(db: DB, s: Sample): Case[] {
+  const all: DataScope = { kind: "all" };
+  const agency: DataScope = { kind: "agency", agencyId: s.agencyId };
+  const now = new Date();
+  const local = `0${s.mobile.slice(3)}`;
   return [
-    {
-      name: "tickets by status 'new', page 1",
-      query: () => sql`
-        select t.id, t.number, t.status, t.priority, t.created_at, c.full_name, c.mobile, a.name as agency
-        from tickets t
-        join customers c on c.id = t.customer_id
-        left join agencies a on a.id = t.assigned_agency_id
-        where t.status = 'new'
-        order by t.created_at desc
-        limit 50`,
-    },
-    {
-      name: "tickets by status 'closed', page 1",
-      query: () => sql`
-        select t.id, t.number, t.status, t.priority, t.created_at, c.full_name, c.mobile, a.name as agency
-        from tickets t
-        join customers c on c.id = t.customer_id
-        left join agencies a on a.id = t.assigned_agency_id
-        where t.status = 'closed'
-        order by t.created_at desc
-        limit 50`,
-    },
-    {
-      name: "one agency's open tickets (THR-001)",
-      query: () => sql`
-        select t.id, t.number, t.status, t.priority, t.created_at, t.sla_visit_due_at, c.full_name, t.city
-        from tickets t
-        join customers c on c.id = t.customer_id
-        where t.assigned_agency_id = ${agencyId}
-          and t.status in ('assigned', 'scheduled', 'in_progress', 'on_hold')
-        order by t.created_at desc
-        limit 50`,
-    },
-    {
-      name: `open tickets within ${radiusM / 1000} km of a point (earthdistance)`,
-      query: () => sql`
-        select t.id, t.number, t.status, earth_distance(ll_to_earth(${lat}, ${lng}), ll_to_earth(t.lat, t.lng)) as metres
-        from tickets t
-        where t.lat is not null
-          and earth_box(ll_to_earth(${lat}, ${lng}), ${radiusM}) @> ll_to_earth(t.lat, t.lng)
-          and earth_distance(ll_to_earth(${lat}, ${lng}), ll_to_earth(t.lat, t.lng)) <= ${radiusM}
-          and t.status not in ('closed', 'cancelled')
-        order by metres
-        limit 100`,
-    },
-    {
-      name: `referral-fee totals per agency, ${periods.length} Jalali months`,
-      query: () => sql`
-        select f.agency_id, a.code, f.period, count(*) as tickets, sum(f.invoice_amount_rials) as invoiced,
-          sum(f.fee_rials) as fees, sum(f.fee_rials) filter (where not f.settled) as unsettled
-        from referral_fees f
-        join agencies a on a.id = f.agency_id
-        where f.period in (${sql.join(periods)})
-        group by f.agency_id, a.code, f.period
-        order by f.period, fees desc`,
-    },
-    {
-      name: "one ticket's history",
-      query: () => sql`
-        select e.at, e.event_type, e.from_status, e.to_status, e.actor_kind, u.display_name
-        from ticket_events e left join users u on u.id = e.actor_user_id
-        where e.ticket_id = (select max(id) - 17 from tickets)
-        order by e.at, e.id`,
-    },
+    { name: "listTickets: all, page 1", run: () => tickets.listTickets(db, all, {}) },
+    { name: "listTickets: all, page 40", run: () => tickets.listTickets(db, all, { page: 40 }) },
+    { name: "listTickets: status new", run: () => tickets.listTickets(db, all, { status: "new" }) },
+    { name: "listTickets: status closed, type complaint", run: () => tickets.listTickets(db, all, { status: "closed", type: "complaint" }) },
+    { name: "listTickets: search tracking code (Latin)", run: () => tickets.listTickets(db, all, { q: String(s.ticketNumber) }) },
+    { name: "listTickets: search tracking code (Persian)", run: () => tickets.listTickets(db, all, { q: toPersianDigits(s.ticketNumber) }) },
+    { name: "listTickets: search mobile (Persian digits)", run: () => tickets.listTickets(db, all, { q: toPersianDigits(local) }) },
+    { name: "listTickets: search full name", run: () => tickets.listTickets(db, all, { q: s.name }) },
+    { name: "listTickets: search last name", run: () => tickets.listTickets(db, all, { q: s.name.split(" ").at(-1)! }) },
+    { name: "listTickets: agency, page 1", run: () => tickets.listTickets(db, agency, {}) },
+    { name: "listTickets: agency, unresolved (agency home)", run: () => tickets.listTickets(db, agency, { statuses: UNRESOLVED_STATUSES, pageSize: 50 }) },
+    { name: "listTickets: agency, search full name", run: () => tickets.listTickets(db, agency, { q: s.name }) },
+    { name: "getTicket", run: () => tickets.getTicket(db, all, s.ticketId) },
+    { name: "ticketHistory", run: () => tickets.ticketHistory(db, s.ticketId) },
+    { name: "ticketOffers", run: () => tickets.ticketOffers(db, all, s.ticketId) },
+    { name: "ticketCalls", run: () => tickets.ticketCalls(db, s.ticketId) },
+    { name: "countTicketsByStatus: all", run: () => tickets.countTicketsByStatus(db, all) },
+    { name: "countTicketsByStatus: agency", run: () => tickets.countTicketsByStatus(db, agency) },
+    { name: "dashboard.overdueTickets", run: () => dashboard.overdueTickets(db, now) },
+    { name: "dashboard.referralFeeTotals", run: () => dashboard.referralFeeTotals(db, jalaliYearMonth(now)) },
+    { name: "dashboard.averageSatisfaction", run: () => dashboard.averageSatisfaction(db) },
+    { name: "dashboard.callStats: last 7 days", run: () => dashboard.callStats(db, new Date(now.getTime() - 7 * 86_400_000)) },
+    { name: "dashboard.callStats: today (Tehran)", run: () => dashboard.callStats(db, startOfTehranDay(now)) },
+    { name: "dashboard.agenciesByOpenJobs", run: () => dashboard.agenciesByOpenJobs(db, 10) },
+    { name: "agencies.feeLedger: newest 200", run: () => agencies.feeLedger(db, { limit: 200 }) },
+    { name: "agencies.feeLedger: this period", run: () => agencies.feeLedger(db, { period: jalaliYearMonth(now), limit: 200 }) },
+    { name: "agencies.agencyStatement", run: () => agencies.agencyStatement(db, s.agencyId) },
+    { name: "agencies.pendingOffersForAgency", run: () => agencies.pendingOffersForAgency(db, s.agencyId) },
+    { name: "agencies.listAgencies", run: () => agencies.listAgencies(db) },
   ];
 }
 
@@ -89,13 +71,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
-async function time(db: DB, c: Case, runs: number): Promise<{ median: number; p95: number; min: number; rows: number }> {
+function rowCount(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows.length;
+  return result == null ? 0 : 1;
+}
+
+async function time(c: Case, runs: number): Promise<{ median: number; p95: number; min: number; rows: number }> {
   let rows = 0;
-  for (let i = 0; i < 2; i++) rows = (await c.query().execute(db)).rows.length; // warm-up
+  for (let i = 0; i < 2; i++) rows = rowCount(await c.run()); // warm-up
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    rows = (await c.query().execute(db)).rows.length;
+    rows = rowCount(await c.run());
     ms.push(performance.now() - t0);
   }
   ms.sort((a, b) => a - b);
@@ -117,14 +105,25 @@ await runCli(async () => {
     const agency = await db.selectFrom("agencies").select("id").where("code", "=", "THR-001").executeTakeFirst()
       ?? (await db.selectFrom("agencies").select("id").orderBy("id").executeTakeFirst());
     if (!agency) throw new Error("no agencies: load data first (npm run seed, npm run seed:large)");
-    const now = Date.now();
-    const periods = [...new Set([0, 31, 62].map((d) => jalaliYearMonth(new Date(now - d * 86_400_000))))];
+    // a ticket with a full history: an offer, a call, a few events
+    const ticket = await db
+      .selectFrom("tickets")
+      .innerJoin("customers", "customers.id", "tickets.customer_id")
+      .select(["tickets.id", "tickets.number", "customers.mobile", "customers.full_name"])
+      .where("tickets.status", "=", "closed")
+      .where("tickets.channel", "=", "phone")
+      .orderBy("tickets.id", "desc")
+      .offset(1000)
+      .limit(1)
+      .executeTakeFirst();
+    if (!ticket) throw new Error("no closed phone ticket: load data first (npm run seed:large)");
+    const sample: Sample = { agencyId: agency.id, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name };
 
     console.log(`PostgreSQL ${counts.version}: ${Number(counts.tickets)} tickets, ${Number(counts.events)} ticket events, ${Number(counts.fees)} referral fees; ${runs} runs each after 2 warm-ups`);
-    console.log(`${"query".padEnd(58)} ${"median ms".padStart(10)} ${"p95 ms".padStart(10)} ${"min ms".padStart(10)} ${"rows".padStart(6)}`);
-    for (const c of cases(agency.id, periods)) {
-      const r = await time(db, c, runs);
-      console.log(`${c.name.padEnd(58)} ${r.median.toFixed(2).padStart(10)} ${r.p95.toFixed(2).padStart(10)} ${r.min.toFixed(2).padStart(10)} ${String(r.rows).padStart(6)}`);
+    console.log(`${"repository function".padEnd(50)} ${"median ms".padStart(10)} ${"p95 ms".padStart(10)} ${"min ms".padStart(10)} ${"rows".padStart(6)}`);
+    for (const c of cases(db, sample)) {
+      const r = await time(c, runs);
+      console.log(`${c.name.padEnd(50)} ${r.median.toFixed(2).padStart(10)} ${r.p95.toFixed(2).padStart(10)} ${r.min.toFixed(2).padStart(10)} ${String(r.rows).padStart(6)}`);
     }
   } finally {
     await handle.close();

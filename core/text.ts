@@ -31,9 +31,38 @@ export function normalizePersian(input: string): string {
   );
 }
 
-/** The key a name or free text is searched by: normalised, lower-case (for Latin letters), spaces collapsed. */
+/** Search text longer than this is refused with a message (never silently ignored). */
+export const MAX_SEARCH_LENGTH = 100;
+
+/**
+ * The key a name or free text is searched by: normalised, lower-case, spaces collapsed. Stored keys are
+ * computed by the database's `search_key()` (db/migrations/2026_11_24_090000_search_keys_and_indexes.ts),
+ * which must give the same result: a test holds the two together on a table of tricky inputs.
+ */
 export function searchKey(input: string): string {
-  return normalizePersian(input).toLowerCase();
+  return simpleLowerCase(normalizePersian(input));
+}
+
+/**
+ * The key a person's name is stored and searched by: `searchKey` without spaces, because a compound name
+ * is written three ways (محمدرضا, محمد رضا, محمد‌رضا with ZWNJ) and each must find the others.
+ */
+export function nameSearchKey(input: string): string {
+  return searchKey(input).replaceAll(" ", "");
+}
+
+/**
+ * Unicode's simple (one character to one character) lower-case mapping, as PostgreSQL's `lower()` does
+ * under the builtin C.UTF-8 collation. `toLowerCase()` alone differs on two letters: İ becomes "i̇" (two
+ * characters) and a final Σ becomes ς.
+ */
+function simpleLowerCase(s: string): string {
+  if (!/[^\t\n\r\u0020-\u007e]/.test(s)) return s.toLowerCase();
+  return s.replace(/[A-Z\u00c0-\u{10ffff}]/gu, (c) => {
+    if (c === "\u0130") return "i";
+    const lower = c.toLowerCase();
+    return lower.length === c.length ? lower : c;
+  });
 }
 
 /**

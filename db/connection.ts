@@ -1,11 +1,12 @@
 import { mkdir, chown, stat, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { userInfo } from "node:os";
+import { totalmem, userInfo } from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type { Database } from "./schema";
+import { postgresTuningFlags } from "./tuning";
 
 /**
  * Our type parsers, set on our pools only (never pg's global table: graphile-worker shares the process).
@@ -112,7 +113,8 @@ export async function startEmbeddedPostgres(o: { dir: string; port: number; log?
     // and lower() understand Persian letters; with LC_CTYPE=C a trigram index cannot serve a Persian search.
     initdbFlags: ["--encoding=UTF8", "--locale=C", "--lc-ctype=C.UTF-8"],
     // TCP on loopback only; no unix socket, whose default folder the postgres user may not own.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    // Sized from the machine's memory (db/tuning.ts).
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...postgresTuningFlags(totalmem())],
     onLog: quiet,
     onError: quiet,
   });

@@ -1,4 +1,5 @@
 import { Form, useLoaderData } from "@remix-run/react";
+import { MAX_SEARCH_LENGTH } from "../../core/text";
 import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
 import { useT } from "~/lib/i18n";
 import { Pager, TicketTable, type TicketRow } from "./TicketViews";
@@ -9,6 +10,8 @@ interface ListData {
   hasMore: boolean;
   now: number;
   query: { status?: string; type?: string; q?: string };
+  /** the search was refused (too long): say so instead of listing anything */
+  searchError: "ticket.searchTooLong" | null;
 }
 
 /** A searchable, filterable, paged list of tickets; works as a plain GET form without JavaScript. */
@@ -47,8 +50,16 @@ export function TicketListPage({ title, linkBase }: { title: string; linkBase: s
         </label>
         <button type="submit">{t("common.filter")}</button>
       </Form>
-      <TicketTable rows={data.rows} linkBase={linkBase} now={data.now} />
-      <Pager page={data.page} hasMore={data.hasMore} />
+      {data.searchError ? (
+        <p className="error" role="alert">
+          {t(data.searchError, { max: MAX_SEARCH_LENGTH })}
+        </p>
+      ) : (
+        <>
+          <TicketTable rows={data.rows} linkBase={linkBase} now={data.now} />
+          <Pager page={data.page} hasMore={data.hasMore} />
+        </>
+      )}
     </>
   );
 }

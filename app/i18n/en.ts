@@ -120,6 +120,7 @@ export const en: Record<MessageKey, string> = {
   "ticket.offers": "Dispatch offers",
   "ticket.notFound": "This service request does not exist or is not yours to see.",
   "ticket.searchPlaceholder": "Tracking code, customer name or mobile",
+  "ticket.searchTooLong": "The search text is too long: enter at most {max} characters.",
   "ticket.overdue": "Overdue",
 
   "event.created": "Registered",

@@ -118,6 +118,7 @@ export const fa = {
   "ticket.offers": "ارجاع‌ها",
   "ticket.notFound": "این درخواست خدمت یافت نشد یا به شما مربوط نیست.",
   "ticket.searchPlaceholder": "کد رهگیری، نام یا تلفن همراه مشتری",
+  "ticket.searchTooLong": "متن جستجو بیش از حد طولانی است؛ حداکثر {max} نویسه وارد کنید.",
   "ticket.overdue": "تأخیر",
 
   "event.created": "ثبت درخواست",

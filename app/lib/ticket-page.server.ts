@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import type { Permission } from "../../core/roles";
+import { MAX_SEARCH_LENGTH } from "../../core/text";
 import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
@@ -24,7 +25,7 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
 export const ListQuery = z.object({
   status: z.enum(TICKET_STATUSES).optional().catch(undefined),
   type: z.enum(TICKET_TYPES).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: z.string().trim().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 
@@ -43,8 +44,12 @@ export function parseListQuery(request: Request) {
 export async function loadTicketList({ request, context }: LoaderFunctionArgs, permission: Permission) {
   const user = await requirePermission(request, context, permission);
   const query = parseListQuery(request);
+  // refused with a message, never silently dropped (which would list every ticket)
+  if (query.q && query.q.length > MAX_SEARCH_LENGTH) {
+    return { rows: [], page: 1, hasMore: false, query, searchError: "ticket.searchTooLong" as const, now: Date.now() };
+  }
   const list = await tickets.listTickets(context.db, scopeFor(user), query);
-  return { ...list, query, now: Date.now() };
+  return { ...list, query, searchError: null, now: Date.now() };
 }
 
 /** A ticket page; a ticket outside the user's scope (another agency's) is a 404. */

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as m2026_11_23_120000 from "./2026_11_23_120000_initial_schema";
+import * as m2026_11_24_090000 from "./2026_11_24_090000_search_keys_and_indexes";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -7,4 +8,5 @@ import * as m2026_11_23_120000 from "./2026_11_23_120000_initial_schema";
  */
 export const migrations: Record<string, Migration> = {
   "2026_11_23_120000_initial_schema": m2026_11_23_120000,
+  "2026_11_24_090000_search_keys_and_indexes": m2026_11_24_090000,
 };

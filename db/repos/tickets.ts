@@ -2,6 +2,8 @@ import { sql, type ExpressionBuilder } from "kysely";
 import type { DB } from "../connection";
 import type { Database, TicketStatusValue, TicketType } from "../schema";
 import type { DataScope } from "./scope";
+import { normalizeIranMobile } from "../../core/phone";
+import { nameSearchKey, searchKey } from "../../core/text";
 
 export interface TicketFilters {
   status?: TicketStatusValue;
@@ -29,6 +31,65 @@ function inScope(scope: DataScope) {
       ),
     ]);
   };
+}
+
+/** What a search box's text can mean, worked out once from its normalised key (core/text.ts searchKey). */
+export interface TicketSearch {
+  /** a tracking code: the text is only digits */
+  number?: number;
+  /** an Iranian mobile in any of its written forms, as stored (+989…) */
+  mobile?: string;
+  /** a `LIKE` pattern over customers.name_search (core/text.ts nameSearchKey) when the text has letters */
+  namePattern?: string;
+}
+
+/** Undefined for an empty search; Persian/Arabic-Indic digits, Arabic letters and ZWNJ are normalised first. */
+export function parseTicketSearch(text: string): TicketSearch | undefined {
+  const key = searchKey(text);
+  if (!key) return undefined;
+  const out: TicketSearch = {};
+  const compact = key.replace(/[\s\-#]/g, "");
+  if (/^\d{1,15}$/.test(compact)) out.number = Number(compact);
+  const mobile = normalizeIranMobile(key);
+  if (mobile) out.mobile = mobile;
+  if (/\p{L}/u.test(key)) {
+    // the same key as customers.name_search: spaces dropped, so any spacing of a compound name matches
+    const name = nameSearchKey(key);
+    out.namePattern = `%${name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  }
+  return out;
+}
+
+/**
+ * Ids of the tickets a search matches, one indexed lookup per meaning joined by UNION: the tracking
+ * number (unique index), the customer's mobile (btree) or name key (trigram). A single OR across the
+ * two tables would hash-join both whole tables. Null when the text can match nothing.
+ */
+function ticketIdsMatching(db: DB, s: TicketSearch) {
+  const parts = [];
+  if (s.number !== undefined) {
+    parts.push(db.selectFrom("tickets").select("tickets.id").where("tickets.number", "=", s.number));
+  }
+  if (s.mobile) {
+    parts.push(
+      db
+        .selectFrom("tickets")
+        .innerJoin("customers", "customers.id", "tickets.customer_id")
+        .select("tickets.id")
+        .where("customers.mobile", "=", s.mobile),
+    );
+  }
+  if (s.namePattern) {
+    parts.push(
+      db
+        .selectFrom("tickets")
+        .innerJoin("customers", "customers.id", "tickets.customer_id")
+        .select("tickets.id")
+        .where("customers.name_search", "like", s.namePattern),
+    );
+  }
+  if (!parts.length) return null;
+  return parts.reduce((all, part) => all.union(part));
 }
 
 export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {}) {
@@ -60,15 +121,12 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
   if (f.status) q = q.where("tickets.status", "=", f.status);
   if (f.statuses) q = q.where("tickets.status", "in", f.statuses);
   if (f.type) q = q.where("tickets.type", "=", f.type);
-  const term = f.q?.trim();
+  const term = f.q === undefined ? undefined : parseTicketSearch(f.q);
   if (term) {
-    const digits = term.replace(/[^\d]/g, "");
-    q = q.where((eb) => {
-      const ors = [eb("customers.full_name", "ilike", `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)];
-      if (/^\d{8}$/.test(digits)) ors.push(eb("tickets.number", "=", Number(digits)));
-      if (digits.length >= 10) ors.push(eb("customers.mobile", "=", `+98${digits.slice(-10)}`));
-      return eb.or(ors);
-    });
+    const matches = ticketIdsMatching(db, term);
+    // nothing a tracking code, mobile or name could match (e.g. "---"): no rows, not every row
+    if (!matches) return { rows: [], page, hasMore: false };
+    q = q.where("tickets.id", "in", matches);
   }
   const rows = await q
     .orderBy("tickets.created_at", "desc")
