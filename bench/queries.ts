@@ -4,6 +4,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { loadEnv } from "../platform/env";
 import { jalaliYearMonth } from "../core/jalali";
+import { AGENCY_LOAD_STATUSES, TERMINAL_STATUSES } from "../core/ticket";
 import { openDatabase, type DB } from "../db/connection";
 import { runCli } from "../db/cli/run";
 
@@ -11,6 +12,9 @@ interface Case {
   name: string;
   query: () => RawBuilder<unknown>;
 }
+
+/** A status set of core/ticket as an SQL list of literals. */
+const statusList = (set: readonly string[]) => sql.join(set.map((s) => sql.lit(s)));
 
 function cases(agencyId: number, periods: string[]): Case[] {
   // Tehran, Azadi Square area: a dense neighbourhood
@@ -45,7 +49,7 @@ function cases(agencyId: number, periods: string[]): Case[] {
         from tickets t
         join customers c on c.id = t.customer_id
         where t.assigned_agency_id = ${agencyId}
-          and t.status in ('assigned', 'scheduled', 'in_progress', 'on_hold')
+          and t.status in (${statusList(AGENCY_LOAD_STATUSES)})
         order by t.created_at desc
         limit 50`,
     },
@@ -57,7 +61,7 @@ function cases(agencyId: number, periods: string[]): Case[] {
         where t.lat is not null
           and earth_box(ll_to_earth(${lat}, ${lng}), ${radiusM}) @> ll_to_earth(t.lat, t.lng)
           and earth_distance(ll_to_earth(${lat}, ${lng}), ll_to_earth(t.lat, t.lng)) <= ${radiusM}
-          and t.status not in ('closed', 'cancelled')
+          and t.status not in (${statusList(TERMINAL_STATUSES)})
         order by metres
         limit 100`,
     },

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { ActorKind, Database } from "../schema";
-import { canTransition, type TicketStatus } from "../../core/ticket";
+import { canTransition, TERMINAL_STATUSES, type TicketStatus } from "../../core/ticket";
 import { jalaliYearMonth } from "../../core/jalali";
 import { CATEGORIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, FOLLOW_UP_PROBLEMS } from "./demo-data";
 import { isDatabaseEmpty, seedDemo } from "./demo";
@@ -331,7 +331,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
           case when type = 'breakdown' then created_at + interval '48 hours' end,
           created_at + case when type = 'breakdown' then interval '7 days' else interval '3 days' end,
           created_at, updated_at,
-          case when status in ('closed', 'cancelled') then updated_at end
+          case when status in (${sql.join(TERMINAL_STATUSES.map((s) => sql.lit(s)))}) then updated_at end
         from (
           select y.*,
             y.created_at + make_interval(secs => 60 * least(
