@@ -9,11 +9,16 @@ import {
   ScrollRestoration,
   useLoaderData,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
+import { AppShell } from "~/components/AppShell";
 import { direction, translator, type Locale } from "~/i18n";
+import { homePath } from "../core/roles";
 import { getUser } from "~/lib/auth.server";
 import { resolveLocale } from "~/lib/locale.server";
+import { formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
+import { homeNav } from "~/lib/nav";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -59,8 +64,13 @@ export default function App() {
   );
 }
 
+/**
+ * Every error page: the status code in the reader's digits, a message in their language and, for a
+ * signed-in user, their own menu (and sign-out) around it, so an error is never a dead end.
+ */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const root = useRouteLoaderData<typeof loader>("root");
   const locale = useLocale();
   const t = useT();
   let message = t("error.unexpected");
@@ -71,15 +81,24 @@ export function ErrorBoundary() {
     else if (status === 403) message = t("error.forbidden");
     else if (status === 400) message = t("error.badRequest");
   }
+  const content = (
+    <div className="error-page">
+      <h1>
+        {t("error.title")} <span data-testid="error-status">{formatDigits(status, locale)}</span>
+      </h1>
+      <p role="alert">{message}</p>
+      <Link to={root?.user ? homePath(root.user.role) : "/"}>{t("error.home")}</Link>
+    </div>
+  );
   return (
     <Document locale={locale}>
-      <main className="error-page" id="main">
-        <h1>
-          {t("error.title")} {status}
-        </h1>
-        <p role="alert">{message}</p>
-        <Link to="/">{t("error.home")}</Link>
-      </main>
+      {root?.user ? (
+        <AppShell nav={homeNav(root.user.role)} user={root.user}>
+          {content}
+        </AppShell>
+      ) : (
+        <main id="main">{content}</main>
+      )}
     </Document>
   );
 }

@@ -77,14 +77,14 @@ const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
 export const TERMINAL_STATUSES = ["closed", "cancelled"] as const satisfies readonly TicketStatus[];
 
 /** Only breakdown reports go out to repair agencies; follow-ups and complaints are handled in-house. */
-const DISPATCH_STATUSES: readonly TicketStatus[] = ["dispatching", "assigned", "scheduled"];
+export const DISPATCH_STATUSES = ["dispatching", "assigned", "scheduled"] as const satisfies readonly TicketStatus[];
 
 export function isTicketStatus(value: string): value is TicketStatus {
   return (TICKET_STATUSES as readonly string[]).includes(value);
 }
 
 export function allowedTransitions(from: TicketStatus, type: TicketType = "breakdown"): TicketStatus[] {
-  return TRANSITIONS[from].filter((to) => type === "breakdown" || !DISPATCH_STATUSES.includes(to));
+  return TRANSITIONS[from].filter((to) => type === "breakdown" || !(DISPATCH_STATUSES as readonly TicketStatus[]).includes(to));
 }
 
 export function canTransition(from: TicketStatus, to: TicketStatus, type: TicketType = "breakdown"): boolean {

@@ -4,7 +4,7 @@ import type { loadTicketPage } from "~/lib/ticket-page.server";
 import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { formatIranMobile } from "../../core/phone";
-import type { MessageKey } from "~/i18n";
+import { direction, type MessageKey, type Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
 
 type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketPage>>>;
@@ -15,6 +15,8 @@ export function TicketDetail({ data }: { data: Data }) {
   const { ticket, history, offers, calls } = data;
   const brand = locale === "fa" ? ticket.brand_fa : ticket.brand_en;
   const category = locale === "fa" ? ticket.category_fa : ticket.category_en;
+  // from → to in reading order: the arrow points left in Persian (RTL), right in English (LTR)
+  const arrow = direction(locale) === "rtl" ? "←" : "→";
   return (
     <>
       <h1>
@@ -43,8 +45,12 @@ export function TicketDetail({ data }: { data: Data }) {
           </dd>
           <dt>{t("ticket.priority")}</dt>
           <dd>{t(`priority.${ticket.priority}`)}</dd>
-          <dt>{t("ticket.channel")}</dt>
-          <dd>{t(`channel.${ticket.channel}`)}</dd>
+          {ticket.channel ? (
+            <>
+              <dt>{t("ticket.channel")}</dt>
+              <dd>{t(`channel.${ticket.channel}`)}</dd>
+            </>
+          ) : null}
           <dt>{t("ticket.problem")}</dt>
           <dd>{ticket.problem_description || t("common.none")}</dd>
           <dt>{t("ticket.address")}</dt>
@@ -69,10 +75,10 @@ export function TicketDetail({ data }: { data: Data }) {
               <td>{t(eventKey(e.event_type))}</td>
               <td>
                 {e.from_status ? t(`status.${e.from_status}`) : null}
-                {e.from_status && e.to_status ? " ← " : null}
+                {e.from_status && e.to_status ? <span aria-hidden="true">{` ${arrow} `}</span> : null}
                 {e.to_status ? t(`status.${e.to_status}`) : null}
               </td>
-              <td>{e.actor_name ?? e.actor_label ?? t(`actor.${e.actor_kind}`)}</td>
+              <td>{actorText(e, t)}</td>
             </tr>
           ))}
         </tbody>
@@ -117,6 +123,23 @@ export function TicketDetail({ data }: { data: Data }) {
       ) : null}
     </>
   );
+}
+
+/**
+ * Who wrote a history row, in the reader's language. People and agencies are named (their names are
+ * proper nouns); the system and the customer are their translated kind, never the stored Persian label.
+ * A call-centre user whose name is withheld (an agency reading) shows as "call centre".
+ */
+function actorText(e: Data["history"][number], t: Translate): string {
+  switch (e.actor_kind) {
+    case "system":
+    case "customer":
+      return t(`actor.${e.actor_kind}`);
+    case "user":
+      return e.actor_name ?? e.actor_label ?? t("actor.callCentre");
+    default:
+      return e.actor_label ?? e.actor_name ?? t(`actor.${e.actor_kind}`);
+  }
 }
 
 const KNOWN_EVENTS = new Set(["created", "status_changed", "offer_sent", "offer_rejected", "offer_accepted", "note"]);

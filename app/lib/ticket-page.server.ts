@@ -15,9 +15,9 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
   const ticket = await tickets.getTicket(db, scope, id.data);
   if (!ticket) throw new Response("Not found", { status: 404 });
   const [history, offers, calls] = await Promise.all([
-    tickets.ticketHistory(db, ticket.id),
+    tickets.ticketHistory(db, scope, ticket.id),
     tickets.ticketOffers(db, scope, ticket.id),
-    tickets.ticketCalls(db, ticket.id),
+    tickets.ticketCalls(db, scope, ticket.id),
   ]);
   return { ticket, history, offers, calls };
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/AppShell";
 import { requirePermission } from "~/lib/auth.server";
+import { adminNav } from "~/lib/nav";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "users:manage");
@@ -11,15 +12,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AdminLayout() {
   const { user } = useLoaderData<typeof loader>();
   return (
-    <AppShell
-      nav={[
-        { to: "/admin", label: "nav.users", end: true },
-        { to: "/admin/audit", label: "nav.audit" },
-        { to: "/manager", label: "nav.dashboard", end: true },
-        { to: "/manager/agencies", label: "nav.agencies" },
-      ]}
-      user={user}
-    >
+    <AppShell nav={adminNav(user.role)} user={user}>
       <Outlet />
     </AppShell>
   );

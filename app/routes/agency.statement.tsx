@@ -5,8 +5,9 @@ import { agencies } from "~/lib/db.server";
 import { formatDigits, formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
+// Agency admins only: the referral fees owed to the manufacturer are the owner's business, not the staff's.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, "agency_portal:use");
+  const user = await requirePermission(request, context, "agency_portal:statement");
   const scope = scopeFor(user);
   if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
   return { lines: await agencies.agencyStatement(context.db, scope.agencyId) };

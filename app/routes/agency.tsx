@@ -3,6 +3,7 @@ import { Outlet, useLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/AppShell";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { agencies } from "~/lib/db.server";
+import { agencyNav } from "~/lib/nav";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "agency_portal:use");
@@ -15,11 +16,7 @@ export default function AgencyLayout() {
   const { user, agencyName } = useLoaderData<typeof loader>();
   return (
     <AppShell
-      nav={[
-        { to: "/agency", label: "nav.agencyPortal", end: true },
-        { to: "/agency/tickets", label: "nav.agencyJobs" },
-        { to: "/agency/statement", label: "agency.statement" },
-      ]}
+      nav={agencyNav(user.role)}
       user={{ ...user, displayName: `${user.displayName} — ${agencyName}` }}
     >
       <Outlet />

@@ -1,23 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/AppShell";
-import { can } from "../../core/roles";
 import { requirePermission } from "~/lib/auth.server";
+import { deskNav } from "~/lib/nav";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "desk:use");
-  return { user, canReport: can(user.role, "reports:read") };
+  return { user };
 }
 
 export default function DeskLayout() {
-  const { user, canReport } = useLoaderData<typeof loader>();
-  const nav = [
-    { to: "/desk", label: "nav.desk" as const, end: true },
-    { to: "/desk/tickets", label: "nav.tickets" as const },
-    ...(canReport ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
-  ];
+  const { user } = useLoaderData<typeof loader>();
   return (
-    <AppShell nav={nav} user={user}>
+    <AppShell nav={deskNav(user.role)} user={user}>
       <Outlet />
     </AppShell>
   );

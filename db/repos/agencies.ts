@@ -34,6 +34,47 @@ export async function pendingOffersForAgency(db: DB, agencyId: number) {
     .execute();
 }
 
+/**
+ * The agency's own offers and its answers, newest first, one page at a time. No customer data and nothing
+ * of other agencies: the ticket number, the dates, the answer and its reason. `ticket_id` is given only
+ * while the ticket is still the agency's (its offer is pending or the job is assigned to it), so the page
+ * links only to tickets it may open.
+ */
+export async function offerHistory(db: DB, agencyId: number, opts: { page?: number; pageSize?: number } = {}) {
+  const pageSize = Math.min(Math.max(opts.pageSize ?? 50, 1), 200);
+  const page = Math.max(opts.page ?? 1, 1);
+  const rows = await db
+    .selectFrom("dispatch_offers")
+    .innerJoin("tickets", "tickets.id", "dispatch_offers.ticket_id")
+    .select((eb) => [
+      "dispatch_offers.id",
+      "dispatch_offers.status",
+      "dispatch_offers.offered_at",
+      "dispatch_offers.deadline_at",
+      "dispatch_offers.responded_at",
+      "dispatch_offers.response_reason",
+      "tickets.number as ticket_number",
+      eb
+        .case()
+        .when(
+          eb.or([
+            eb("dispatch_offers.status", "=", "pending"),
+            eb("tickets.assigned_agency_id", "=", agencyId),
+          ]),
+        )
+        .then(eb.ref("tickets.id"))
+        .end()
+        .as("ticket_id"),
+    ])
+    .where("dispatch_offers.agency_id", "=", agencyId)
+    .orderBy("dispatch_offers.offered_at", "desc")
+    .orderBy("dispatch_offers.id", "desc")
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
+}
+
 export async function agencyTechnicians(db: DB, agencyId: number) {
   return db
     .selectFrom("technicians")

@@ -16,7 +16,12 @@ export interface TicketFilters {
   pageSize?: number;
 }
 
-/** Agencies see a ticket while it is assigned to them or while they hold (or held) an offer for it. */
+/**
+ * An agency sees a ticket, with its customer's data, only while it holds the ticket's pending offer or
+ * the ticket is assigned to it. Once it declines, its offer expires or is withdrawn, or the ticket goes
+ * to another agency, the ticket is out of its scope: a 404 by URL and in none of its lists. Its own past
+ * offers are on `agencies.offerHistory`, without customer data.
+ */
 function inScope(scope: DataScope) {
   return (eb: ExpressionBuilder<Database, "tickets">) => {
     if (scope.kind === "all") return eb.lit(true);
@@ -27,7 +32,8 @@ function inScope(scope: DataScope) {
           .selectFrom("dispatch_offers")
           .select(sql`1`.as("one"))
           .whereRef("dispatch_offers.ticket_id", "=", "tickets.id")
-          .where("dispatch_offers.agency_id", "=", scope.agencyId),
+          .where("dispatch_offers.agency_id", "=", scope.agencyId)
+          .where("dispatch_offers.status", "=", "pending"),
       ),
     ]);
   };
@@ -92,6 +98,18 @@ function ticketIdsMatching(db: DB, s: TicketSearch) {
   return parts.reduce((all, part) => all.union(part));
 }
 
+/** Whether one ticket is inside the caller's scope (for the reads that hang off a ticket id). */
+async function ticketInScope(db: DB, scope: DataScope, ticketId: number): Promise<boolean> {
+  if (scope.kind === "all") return true;
+  const row = await db
+    .selectFrom("tickets")
+    .select("tickets.id")
+    .where("tickets.id", "=", ticketId)
+    .where(inScope(scope))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {}) {
   const pageSize = Math.min(Math.max(f.pageSize ?? 25, 1), 200);
   const page = Math.max(f.page ?? 1, 1);
@@ -137,6 +155,11 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
   return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
 }
 
+/**
+ * One ticket as its page shows it, within the caller's scope (undefined when outside). Explicit columns:
+ * agencies get what the job needs (customer, product, address, due times) and none of the call centre's
+ * internal fields (channel, internal ids, creator, related tickets, agency code).
+ */
 export async function getTicket(db: DB, scope: DataScope, ticketId: number) {
   return db
     .selectFrom("tickets")
@@ -147,12 +170,27 @@ export async function getTicket(db: DB, scope: DataScope, ticketId: number) {
     .leftJoin("product_models", "product_models.id", "customer_products.model_id")
     .leftJoin("brands", "brands.id", "product_models.brand_id")
     .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
-    .selectAll("tickets")
     .select([
+      "tickets.id",
+      "tickets.number",
+      "tickets.type",
+      "tickets.status",
+      "tickets.priority",
+      "tickets.warranty_status",
+      "tickets.problem_description",
+      "tickets.province",
+      "tickets.city",
+      "tickets.address_text",
+      "tickets.lat",
+      "tickets.lng",
+      "tickets.sla_accept_due_at",
+      "tickets.sla_visit_due_at",
+      "tickets.sla_resolve_due_at",
+      "tickets.created_at",
+      "tickets.closed_at",
       "customers.full_name as customer_name",
       "customers.mobile as customer_mobile",
       "agencies.name as agency_name",
-      "agencies.code as agency_code",
       "technicians.full_name as technician_name",
       "customer_products.serial_number",
       "customer_products.warranty_expires_on",
@@ -162,33 +200,85 @@ export async function getTicket(db: DB, scope: DataScope, ticketId: number) {
       "product_categories.name_fa as category_fa",
       "product_categories.name_en as category_en",
     ])
+    .$if(scope.kind === "all", (qb) =>
+      qb.select([
+        "tickets.channel",
+        "tickets.customer_id",
+        "tickets.customer_product_id",
+        "tickets.problem_category_id",
+        "tickets.address_id",
+        "tickets.assigned_agency_id",
+        "tickets.technician_id",
+        "tickets.related_ticket_id",
+        "tickets.created_by",
+        "tickets.updated_at",
+        "agencies.code as agency_code",
+      ]),
+    )
     .where("tickets.id", "=", ticketId)
     .where(inScope(scope))
     .executeTakeFirst();
 }
 
-export async function ticketHistory(db: DB, ticketId: number) {
-  return db
+/**
+ * A ticket's history. The call centre sees every row. An agency sees the registration and what happened
+ * since its current engagement began (its pending offer, or the offer that led to its assignment), and
+ * never a row naming another agency (`data.agency_id`): what other agencies were offered, declined or
+ * handed back stays hidden. Actors are named only when they are its own (its users, its technicians);
+ * call-centre staff come back unnamed and show as "call centre". Empty when the ticket is outside the scope.
+ */
+export async function ticketHistory(db: DB, scope: DataScope, ticketId: number) {
+  if (!(await ticketInScope(db, scope, ticketId))) return [];
+  const base = db
     .selectFrom("ticket_events")
     .leftJoin("users", "users.id", "ticket_events.actor_user_id")
-    .select([
-      "ticket_events.id",
-      "ticket_events.at",
-      "ticket_events.actor_kind",
-      "ticket_events.actor_label",
-      "ticket_events.event_type",
-      "ticket_events.from_status",
-      "ticket_events.to_status",
-      "users.display_name as actor_name",
-    ])
     .where("ticket_events.ticket_id", "=", ticketId)
     .orderBy("ticket_events.at")
-    .orderBy("ticket_events.id")
+    .orderBy("ticket_events.id");
+  const columns = [
+    "ticket_events.id",
+    "ticket_events.at",
+    "ticket_events.actor_kind",
+    "ticket_events.event_type",
+    "ticket_events.from_status",
+    "ticket_events.to_status",
+  ] as const;
+  if (scope.kind === "all") {
+    return base.select([...columns, "ticket_events.actor_label", "users.display_name as actor_name"]).execute();
+  }
+  const agency = String(scope.agencyId);
+  // Its current engagement began with its pending offer, or with the offer that led to its assignment
+  // (the assignment itself when it came without an offer).
+  const assignedAt = sql<Date>`(select max(e.at) from ticket_events e
+    where e.ticket_id = ${ticketId} and e.to_status = 'assigned' and e.data->>'agency_id' = ${agency})`;
+  const engagedSince = sql<Date>`coalesce(
+    (select o.offered_at from dispatch_offers o
+      where o.ticket_id = ${ticketId} and o.agency_id = ${scope.agencyId} and o.status = 'pending'),
+    (select max(o.offered_at) from dispatch_offers o
+      where o.ticket_id = ${ticketId} and o.agency_id = ${scope.agencyId} and o.offered_at <= ${assignedAt}),
+    ${assignedAt},
+    'infinity'::timestamptz)`;
+  // Names shown: its own users; agencies and technicians acting during its engagement (only it can then).
+  const own = sql<boolean>`case
+    when ticket_events.actor_user_id is not null then coalesce(users.agency_id = ${scope.agencyId}, false)
+    else ticket_events.actor_kind in ('agency', 'technician') and ticket_events.at >= ${engagedSince}
+  end`;
+  return base
+    .select([
+      ...columns,
+      sql<string | null>`case when ${own} then ticket_events.actor_label end`.as("actor_label"),
+      sql<string | null>`case when ${own} then users.display_name end`.as("actor_name"),
+    ])
+    .where((eb) =>
+      eb.or([eb("ticket_events.event_type", "=", "created"), eb("ticket_events.at", ">=", engagedSince)]),
+    )
+    .where(sql<boolean>`coalesce(ticket_events.data->>'agency_id' = ${agency}, true)`)
     .execute();
 }
 
-/** Offers of one ticket; an agency sees only its own. */
+/** Offers of one ticket; an agency sees only its own, and none once the ticket is outside its scope. */
 export async function ticketOffers(db: DB, scope: DataScope, ticketId: number) {
+  if (!(await ticketInScope(db, scope, ticketId))) return [];
   let q = db
     .selectFrom("dispatch_offers")
     .innerJoin("agencies", "agencies.id", "dispatch_offers.agency_id")
@@ -206,8 +296,13 @@ export async function ticketOffers(db: DB, scope: DataScope, ticketId: number) {
   return q.orderBy("dispatch_offers.offered_at").execute();
 }
 
-export async function ticketCalls(db: DB, ticketId: number) {
-  return db
+/**
+ * The call centre's calls about a ticket, with caller numbers, operators and recordings. They are the call
+ * centre's own records: an agency sees none of them (it talks to the customer through the ticket's
+ * mobile number), so for an agency scope this is always empty and the database is not asked.
+ */
+export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
+  const q = db
     .selectFrom("calls")
     .leftJoin("recordings", "recordings.call_id", "calls.id")
     .leftJoin("users", "users.id", "calls.operator_user_id")
@@ -225,8 +320,9 @@ export async function ticketCalls(db: DB, ticketId: number) {
       "recordings.format as recording_format",
     ])
     .where("calls.ticket_id", "=", ticketId)
-    .orderBy("calls.started_at")
-    .execute();
+    .orderBy("calls.started_at");
+  if (scope.kind !== "all") return [] as Awaited<ReturnType<typeof q.execute>>;
+  return q.execute();
 }
 
 export async function countTicketsByStatus(db: DB, scope: DataScope) {

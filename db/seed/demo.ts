@@ -11,7 +11,7 @@ import type {
   WarrantyStatus,
 } from "../schema";
 import { hashPassword } from "../../platform/password";
-import { canTransition, type TicketStatus } from "../../core/ticket";
+import { canTransition, DISPATCH_STATUSES, type TicketStatus } from "../../core/ticket";
 import { warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
 import { jalaliYearMonth } from "../../core/jalali";
 import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
@@ -659,7 +659,7 @@ class DemoBuilder {
     let waiting = 0;
     for (const [k, status] of statuses.entries()) {
       const rng = (this.rng = new Rng(SEED + 7919 * (k + 1)));
-      const dispatchOnly = status === "dispatching" || status === "assigned" || status === "scheduled";
+      const dispatchOnly = (DISPATCH_STATUSES as readonly TicketStatus[]).includes(status);
       const type: TicketType = dispatchOnly ? "breakdown" : rng.weighted([["breakdown", 82], ["follow_up", 12], ["complaint", 6]] as const);
       // the agency portal demo needs offers waiting for THR-001 and THR-002
       const preferAgency = status === "dispatching" && waiting < 6 ? (waiting++ % 2 === 0 ? "THR-001" : "THR-002") : undefined;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { ActorKind, Database } from "../schema";
-import { canTransition, type TicketStatus } from "../../core/ticket";
+import { canTransition, TERMINAL_STATUSES, type TicketStatus } from "../../core/ticket";
 import { jalaliYearMonth } from "../../core/jalali";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS } from "../../core/sla";
 import { PRIORITIES } from "../../core/ticket";
@@ -333,7 +333,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
           case when type = 'breakdown' then created_at + make_interval(hours => ${slaCase("visitHours")}) end,
           created_at + make_interval(days => case when type = 'breakdown' then ${slaCase("resolveDays")} else ${IN_HOUSE_RESOLVE_DAYS}::int end),
           created_at, updated_at,
-          case when status in ('closed', 'cancelled') then updated_at end
+          case when status in (${sql.join(TERMINAL_STATUSES.map((s) => sql.lit(s)))}) then updated_at end
         from (
           select y.*,
             y.created_at + make_interval(secs => 60 * least(

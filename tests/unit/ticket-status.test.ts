@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  AGENCY_LOAD_STATUSES,
+  DISPATCH_STATUSES,
+  isUnresolved,
+  TERMINAL_STATUSES,
   TICKET_STATUSES,
   allowedTransitions,
   assertTransition,
@@ -60,5 +64,46 @@ describe("unresolved work and SLA delay", () => {
     expect(isOverdue("completed", "2026-11-23T09:00:00Z", now)).toBe(false);
     expect(isOverdue("new", null, now)).toBe(false);
     expect(UNRESOLVED_STATUSES).not.toContain("completed");
+  });
+});
+
+describe("status sets: one definition of open, unresolved and agency load", () => {
+  const all = new Set<string>(TICKET_STATUSES);
+
+  it("draw only on real statuses, without repeats", () => {
+    for (const set of [UNRESOLVED_STATUSES, AGENCY_LOAD_STATUSES, TERMINAL_STATUSES, DISPATCH_STATUSES]) {
+      for (const s of set) expect(all.has(s), s).toBe(true);
+      expect(new Set(set).size).toBe(set.length);
+    }
+  });
+
+  it("splits every status into unresolved, completed (awaiting closure) and terminal", () => {
+    expect([...UNRESOLVED_STATUSES, "completed", ...TERMINAL_STATUSES].sort()).toEqual([...TICKET_STATUSES].sort());
+    for (const s of UNRESOLVED_STATUSES) expect(TERMINAL_STATUSES as readonly string[]).not.toContain(s);
+  });
+
+  it("treats a completed ticket as open (not closed yet) but not as unresolved work", () => {
+    expect(isOpen("completed")).toBe(true);
+    expect(isUnresolved("completed")).toBe(false);
+    for (const s of TICKET_STATUSES) {
+      expect(isUnresolved(s), s).toBe((UNRESOLVED_STATUSES as readonly string[]).includes(s));
+      expect(isOpen(s), s).toBe(!(TERMINAL_STATUSES as readonly string[]).includes(s));
+    }
+  });
+
+  it("counts as an agency's load only jobs it accepted and has not finished", () => {
+    expect([...AGENCY_LOAD_STATUSES]).toEqual(["assigned", "scheduled", "in_progress", "on_hold"]);
+    for (const s of AGENCY_LOAD_STATUSES) expect(UNRESOLVED_STATUSES as readonly string[]).toContain(s);
+    // registered or still being offered: no agency holds it yet
+    expect(AGENCY_LOAD_STATUSES as readonly string[]).not.toContain("new");
+    expect(AGENCY_LOAD_STATUSES as readonly string[]).not.toContain("dispatching");
+    expect(AGENCY_LOAD_STATUSES as readonly string[]).not.toContain("completed");
+  });
+
+  it("keeps the dispatch statuses for breakdowns only", () => {
+    for (const s of DISPATCH_STATUSES) {
+      expect(UNRESOLVED_STATUSES as readonly string[]).toContain(s);
+      expect(allowedTransitions("new", "complaint")).not.toContain(s);
+    }
   });
 });

@@ -1,0 +1,61 @@
+import type { NavItem } from "~/components/AppShell";
+import { can, type Role } from "../../core/roles";
+
+/*
+ * The menu of each section, by permission. The section layouts and the error page share them, so a
+ * signed-in user who lands on an error still has their menu.
+ */
+
+export function deskNav(role: Role): NavItem[] {
+  return [
+    { to: "/desk", label: "nav.desk", end: true },
+    { to: "/desk/tickets", label: "nav.tickets" },
+    ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
+  ];
+}
+
+export function managerNav(role: Role): NavItem[] {
+  return [
+    { to: "/manager", label: "nav.dashboard", end: true },
+    { to: "/manager/tickets", label: "nav.tickets" },
+    { to: "/manager/agencies", label: "nav.agencies" },
+    { to: "/manager/fees", label: "nav.fees" },
+    ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
+    ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
+  ];
+}
+
+export function adminNav(_role: Role): NavItem[] {
+  return [
+    { to: "/admin", label: "nav.users", end: true },
+    { to: "/admin/audit", label: "nav.audit" },
+    { to: "/manager", label: "nav.dashboard", end: true },
+    { to: "/manager/agencies", label: "nav.agencies" },
+  ];
+}
+
+export function agencyNav(role: Role): NavItem[] {
+  return [
+    { to: "/agency", label: "nav.agencyPortal", end: true },
+    { to: "/agency/tickets", label: "nav.agencyJobs" },
+    { to: "/agency/offers", label: "nav.agencyOffers" },
+    // the referral-fee statement is the agency owner's business, not its staff's
+    ...(can(role, "agency_portal:statement") ? [{ to: "/agency/statement", label: "agency.statement" as const }] : []),
+  ];
+}
+
+/** The menu of the user's home section (see `homePath`). */
+export function homeNav(role: Role): NavItem[] {
+  switch (role) {
+    case "operator":
+    case "supervisor":
+      return deskNav(role);
+    case "manager":
+      return managerNav(role);
+    case "admin":
+      return adminNav(role);
+    case "agency_admin":
+    case "agency_staff":
+      return agencyNav(role);
+  }
+}
