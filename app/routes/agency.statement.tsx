@@ -6,7 +6,7 @@ import { formatDigits, formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, "agency_portal:use");
+  const user = await requirePermission(request, context, "agency_portal:statement");
   const scope = scopeFor(user);
   if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
   return { lines: await agencies.agencyStatement(context.db, scope.agencyId) };
