@@ -116,7 +116,17 @@ function watchPage(page: Page, problems: Problem[], pending: Promise<void>[], ex
 }
 
 function report(problems: Problem[]): string {
-  const lines = problems.map((p, i) => `  ${i + 1}. [${p.kind}] ${p.message.split("\n").slice(0, 6).join("\n     ")}\n     at ${p.url}`);
+  // The same error repeated (e.g. once per hydrated node) is listed once, with its count.
+  const grouped = new Map<string, { p: Problem; n: number }>();
+  for (const p of problems) {
+    const key = `${p.kind}\u0000${p.message}\u0000${p.url}`;
+    const g = grouped.get(key);
+    if (g) g.n++;
+    else grouped.set(key, { p, n: 1 });
+  }
+  const lines = [...grouped.values()].map(
+    ({ p, n }, i) => `  ${i + 1}. [${p.kind}]${n > 1 ? ` ×${n}` : ""} ${p.message.split("\n").slice(0, 6).join("\n     ")}\n     at ${p.url}`,
+  );
   return `The browser reported ${problems.length} problem(s):\n${lines.join("\n")}`;
 }
 
