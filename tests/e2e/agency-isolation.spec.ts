@@ -1,5 +1,8 @@
 import { expect, test } from "./fixtures";
 
+// This test asks for pages it must not get: another agency's ticket (404) and other roles' pages (403).
+test.use({ expectedHttpErrors: [403, 404] });
+
 test("an agency user cannot open another agency's ticket by URL", async ({ page, signIn, db }) => {
   // A ticket of agency2's that agency1 never had anything to do with.
   const { rows } = await db.query<{ id: string; number: string }>(`

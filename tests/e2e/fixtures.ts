@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import pg from "pg";
 import { E2E_PG_PORT } from "../../playwright.config";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
@@ -10,9 +10,172 @@ async function openDb() {
   return client;
 }
 
+/*
+ * The browser guard: every test fails on
+ *  - an uncaught error in the page (`pageerror`: e.g. a route module that throws while it loads),
+ *  - any console error (React reports failed hydration there; Chromium reports every 4xx/5xx response there),
+ *  - a response of 500 or more (document, data request or asset),
+ *  - a page whose Remix client router never came up (the server HTML is shown, but links and forms
+ *    would fall back to full reloads: the "dead page" of issue 10).
+ * A test that provokes an HTTP error on purpose (another agency's ticket is a 404) declares it:
+ *   test.use({ expectedHttpErrors: [404] })
+ * and only Chromium's "Failed to load resource: … status of 404" console line is then accepted.
+ */
+
+interface Problem {
+  kind: "page error" | "console error" | "server error" | "not hydrated";
+  message: string;
+  url: string;
+}
+
+/**
+ * Console errors that are accepted although nothing provoked them. Empty on purpose: add an entry
+ * only for noise that is outside the app's control, with a comment saying where it comes from.
+ */
+const CONSOLE_ALLOW_LIST: readonly RegExp[] = [];
+
+const RESOURCE_STATUS = /^Failed to load resource: the server responded with a status of (\d{3})\b/;
+
+/** True once React has hydrated the document and the Remix client router is running. */
+function hydratedInPage(): boolean | "not-remix" {
+  if (document.contentType !== "text/html") return "not-remix";
+  const w = window as unknown as {
+    __remixContext?: unknown;
+    __remixRouter?: { state: { initialized: boolean } };
+  };
+  if (!w.__remixContext) return "not-remix";
+  // React marks each DOM node it has hydrated with a `__reactFiber$…` key.
+  const reactOwned = Object.keys(document.body).some((k) => k.startsWith("__reactFiber$"));
+  return Boolean(w.__remixRouter?.state.initialized && reactOwned);
+}
+
+const HYDRATION_TIMEOUT_MS = 10_000;
+
+/** Waits until the current document is hydrated and its client router is up; fails the test otherwise. */
+export async function waitForHydration(page: Page) {
+  const deadline = Date.now() + HYDRATION_TIMEOUT_MS;
+  while ((await page.evaluate(hydratedInPage)) === false) {
+    if (Date.now() > deadline) throw new Error(`the page ${page.url()} never hydrated (no Remix client router)`);
+    await page.waitForTimeout(100);
+  }
+}
+
+function isGone(err: unknown): boolean {
+  const m = err instanceof Error ? err.message : String(err);
+  // The page navigated on (its own load check runs) or closed while we were asking.
+  return /Execution context was destroyed|Target .*closed|has been closed|navigat/i.test(m);
+}
+
+function watchPage(page: Page, problems: Problem[], pending: Promise<void>[], expectedHttpErrors: number[], javaScript: boolean) {
+  page.on("pageerror", (err) => {
+    problems.push({ kind: "page error", message: err.stack ?? err.message, url: page.url() });
+  });
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const text = msg.text();
+    const status = RESOURCE_STATUS.exec(text);
+    if (status && expectedHttpErrors.includes(Number(status[1]))) return;
+    if (CONSOLE_ALLOW_LIST.some((re) => re.test(text))) return;
+    problems.push({ kind: "console error", message: text, url: msg.location().url || page.url() });
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 500 && !expectedHttpErrors.includes(res.status())) {
+      problems.push({ kind: "server error", message: `${res.request().method()} answered ${res.status()}`, url: res.url() });
+    }
+  });
+  if (!javaScript) return;
+  // Every full document load must end in a hydrated page with a running client router.
+  let loads = 0;
+  page.on("load", () => {
+    const url = page.url();
+    const load = ++loads;
+    pending.push(
+      (async () => {
+        const deadline = Date.now() + HYDRATION_TIMEOUT_MS;
+        for (;;) {
+          let state: boolean | "not-remix";
+          try {
+            state = await page.evaluate(hydratedInPage);
+          } catch (err) {
+            if (isGone(err) || page.isClosed()) return;
+            throw err;
+          }
+          if (state !== false) return;
+          if (loads !== load) return; // the next document has its own check
+          if (Date.now() > deadline) {
+            problems.push({ kind: "not hydrated", message: "React never hydrated the page or the Remix client router never started", url });
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })().catch((err: unknown) => {
+        problems.push({ kind: "not hydrated", message: `hydration check failed: ${String(err)}`, url });
+      }),
+    );
+  });
+}
+
+function report(problems: Problem[]): string {
+  // The same error repeated (e.g. once per hydrated node) is listed once, with its count.
+  const grouped = new Map<string, { p: Problem; n: number }>();
+  for (const p of problems) {
+    const key = `${p.kind}\u0000${p.message}\u0000${p.url}`;
+    const g = grouped.get(key);
+    if (g) g.n++;
+    else grouped.set(key, { p, n: 1 });
+  }
+  const lines = [...grouped.values()].map(
+    ({ p, n }, i) => `  ${i + 1}. [${p.kind}]${n > 1 ? ` ×${n}` : ""} ${p.message.split("\n").slice(0, 6).join("\n     ")}\n     at ${p.url}`,
+  );
+  return `The browser reported ${problems.length} problem(s):\n${lines.join("\n")}`;
+}
+
+async function guardBrowser(
+  context: BrowserContext,
+  page: Page,
+  expectedHttpErrors: number[],
+  javaScript: boolean,
+  use: () => Promise<void>,
+) {
+  const problems: Problem[] = [];
+  const pending: Promise<void>[] = [];
+  const watched = new Set<Page>();
+  const watch = (p: Page) => {
+    if (watched.has(p)) return;
+    watched.add(p);
+    watchPage(p, problems, pending, expectedHttpErrors, javaScript);
+  };
+  watch(page);
+  context.on("page", watch);
+  await use();
+  // Let the last page's hydration check finish (or find the page gone).
+  while (pending.length > 0) await Promise.all(pending.splice(0));
+  if (problems.length > 0) throw new Error(report(problems));
+}
+
+/**
+ * Client-side navigation check: a marker put on `window` before clicking is still there afterwards
+ * only if the click was handled by the Remix router; a full page load (a link that reloads because
+ * the page never hydrated) wipes it.
+ */
+export async function setNavigationMarker(page: Page): Promise<string> {
+  const marker = `m-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((m) => {
+    (window as unknown as { __e2eMarker?: string }).__e2eMarker = m;
+  }, marker);
+  return marker;
+}
+
+export async function expectNoReloadSince(page: Page, marker: string) {
+  const now = await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker ?? null);
+  expect(now, `the page was reloaded instead of navigating client-side (at ${page.url()})`).toBe(marker);
+}
+
 /** Signs in through the form; unless a failure is expected, waits until the login page is left. */
-export async function signIn(page: Page, username: string, password = DEMO_PASSWORD, expectFailure = false) {
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD, expectFailure = false, javaScript = true) {
   await page.goto("/login");
+  // Typing into a page that is not hydrated yet would race the router coming up.
+  if (javaScript) await waitForHydration(page);
   await page.getByLabel(/نام کاربری|Username/).fill(username);
   await page.getByLabel(/رمز عبور|Password/).fill(password);
   await page.getByRole("button", { name: /^(ورود|Sign in)$/ }).click();
@@ -23,16 +186,26 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
 }
 
 export const test = base.extend<{
+  /** HTTP error statuses this test provokes on purpose; their console lines are then not failures. */
+  expectedHttpErrors: number[];
+  browserGuard: void;
   db: pg.Client;
   signIn: (username: string, password?: string, expectFailure?: boolean) => Promise<void>;
 }>({
+  expectedHttpErrors: [[], { option: true }],
+  browserGuard: [
+    async ({ context, page, expectedHttpErrors, javaScriptEnabled }, use) => {
+      await guardBrowser(context, page, expectedHttpErrors, javaScriptEnabled !== false, use);
+    },
+    { auto: true },
+  ],
   db: async ({}, use) => {
     const client = await openDb();
     await use(client);
     await client.end();
   },
-  signIn: async ({ page, context }, use) => {
-    await use((username, password, expectFailure) => signIn(page, username, password, expectFailure));
+  signIn: async ({ page, context, javaScriptEnabled }, use) => {
+    await use((username, password, expectFailure) => signIn(page, username, password, expectFailure, javaScriptEnabled !== false));
     // Each test starts signed out.
     await context.clearCookies();
   },

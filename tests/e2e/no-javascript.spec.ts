@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
 
 // Forms are plain HTML forms that JavaScript only enhances: they must work with it turned off.

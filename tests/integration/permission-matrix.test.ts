@@ -1,0 +1,305 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { sql, type RawBuilder } from "kysely";
+import type { AppLoadContext } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "../../db/seed/demo";
+import { createSession } from "../../db/repos/sessions";
+import { sessionCookie } from "../../app/lib/auth.server";
+import type { DB } from "../../db/connection";
+import { getTestDb, resetDatabase } from "../support/db";
+import { testContext } from "../support/context";
+
+/*
+ * The permission matrix: every route module in app/routes × every demo user (and a visitor without a
+ * session), with the status each cell must answer. Each module's own loader (GET) and action (POST) is
+ * called with a real session cookie, as Remix calls it for a data request (`?_data=routes/…`): every
+ * module guards itself, whatever its parent layout does.
+ *
+ * The expected cells are written by hand from the rules, never computed from the code under test.
+ * A route file without its rows fails the first test below: add the rows when adding a route.
+ */
+
+const ROUTES_DIR = path.resolve(import.meta.dirname, "../../app/routes");
+
+/** The columns, in order. */
+const WHO = ["anonymous", "operator", "operator2", "supervisor", "manager", "admin", "agency1", "agency1staff", "agency2"] as const;
+type Who = (typeof WHO)[number];
+/** One expected cell per column, so a row with a missing or extra cell is a type error. */
+type CellsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Expected };
+type Cells = CellsOf<typeof WHO>;
+
+/** 200 (data), 4xx, a redirect to a path, or LOGIN: a redirect to the login page that comes back to the URL asked for. */
+type Expected = 200 | 400 | 401 | 403 | 404 | 429 | { to: string } | typeof LOGIN;
+const LOGIN = "login" as const;
+const to = (p: string) => ({ to: p });
+
+/** Rows whose URL names a ticket take it from these real rows of the demo data. */
+type TicketRef = "ofAgency1" | "ofAgency2" | "offeredToAgency1" | "declinedByAgency1" | "missing";
+interface Row {
+  route: string;
+  method: "GET" | "POST";
+  /** Path and query; `:ticket` is replaced by the ticket named in `ticket`. */
+  url: string;
+  ticket?: TicketRef | "garbage";
+  form?: Record<string, string>;
+  expect: Cells;
+}
+
+const F = 403; // forbidden
+const N = 404; // not found
+
+// prettier-ignore
+const MATRIX: Row[] = [
+  //                                                                           anon   operator operator2 supervisor manager admin  agency1 agency1staff agency2
+  { route: "_index", method: "GET", url: "/", expect:                          [to("/login"), to("/desk"), to("/desk"), to("/desk"), to("/manager"), to("/admin"), to("/agency"), to("/agency"), to("/agency")] },
+  // Any address no route matches: a 404 page that still knows the user (menu, language).
+  { route: "$", method: "GET", url: "/no/such/page", expect:                   [N,     N,       N,        N,         N,      N,     N,      N,           N] },
+  { route: "healthz", method: "GET", url: "/healthz", expect:                  [200,   200,     200,      200,       200,    200,   200,    200,         200] },
+  { route: "login", method: "GET", url: "/login", expect:                      [200, to("/desk"), to("/desk"), to("/desk"), to("/manager"), to("/admin"), to("/agency"), to("/agency"), to("/agency")] },
+  // Signing in is open to anyone, signed in or not; the credentials decide where it leads.
+  { route: "login", method: "POST", url: "/login", form: { username: "operator", password: DEMO_PASSWORD }, expect:
+                                                                               [to("/desk"), to("/desk"), to("/desk"), to("/desk"), to("/desk"), to("/desk"), to("/desk"), to("/desk"), to("/desk")] },
+  { route: "logout", method: "GET", url: "/logout", expect:                    [to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/")] },
+  { route: "logout", method: "POST", url: "/logout", expect:                   [to("/login"), to("/login"), to("/login"), to("/login"), to("/login"), to("/login"), to("/login"), to("/login"), to("/login")] },
+  { route: "locale", method: "GET", url: "/locale", expect:                    [to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/")] },
+  { route: "locale", method: "POST", url: "/locale", form: { locale: "fa", redirectTo: "/desk/tickets" }, expect:
+                                                                               [to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets"), to("/desk/tickets")] },
+
+  // Call centre (desk:use: operators and the supervisor).
+  { route: "desk", method: "GET", url: "/desk", expect:                        [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk._index", method: "GET", url: "/desk", expect:                 [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  // Every ticket (tickets:read_all: the call centre, the manager and the admin).
+  { route: "desk.tickets._index", method: "GET", url: "/desk/tickets?status=assigned&page=2", expect:
+                                                                               [LOGIN, 200,     200,      200,       200,    200,   F,      F,           F] },
+  { route: "desk.tickets.$ticketId", method: "GET", url: "/desk/tickets/:ticket", ticket: "ofAgency1", expect:
+                                                                               [LOGIN, 200,     200,      200,       200,    200,   F,      F,           F] },
+  { route: "desk.tickets.$ticketId", method: "GET", url: "/desk/tickets/:ticket", ticket: "ofAgency2", expect:
+                                                                               [LOGIN, 200,     200,      200,       200,    200,   F,      F,           F] },
+  { route: "desk.tickets.$ticketId", method: "GET", url: "/desk/tickets/:ticket", ticket: "missing", expect:
+                                                                               [LOGIN, N,       N,        N,         N,      N,     F,      F,           F] },
+  { route: "desk.tickets.$ticketId", method: "GET", url: "/desk/tickets/:ticket", ticket: "garbage", expect:
+                                                                               [LOGIN, N,       N,        N,         N,      N,     F,      F,           F] },
+
+  // Manager's pages (reports:read: supervisor, manager, admin).
+  { route: "manager", method: "GET", url: "/manager", expect:                  [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager._index", method: "GET", url: "/manager", expect:           [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // agencies:read also lets operators read the agency list (their menu does not lead there).
+  { route: "manager.agencies", method: "GET", url: "/manager/agencies", expect: [LOGIN, 200,    200,      200,       200,    200,   F,      F,           F] },
+  { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.tickets._index", method: "GET", url: "/manager/tickets?q=x", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.tickets.$ticketId", method: "GET", url: "/manager/tickets/:ticket", ticket: "ofAgency2", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.tickets.$ticketId", method: "GET", url: "/manager/tickets/:ticket", ticket: "missing", expect:
+                                                                               [LOGIN, F,       F,        N,         N,      N,     F,      F,           F] },
+
+  // System administration (users:manage: admin; the audit log: audit:read, manager and admin).
+  { route: "admin", method: "GET", url: "/admin", expect:                      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin._index", method: "GET", url: "/admin", expect:               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.audit", method: "GET", url: "/admin/audit", expect:          [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+
+  // Agency portal (agency_portal:use: agency admins and staff), each agency's own data only.
+  { route: "agency", method: "GET", url: "/agency", expect:                    [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  { route: "agency._index", method: "GET", url: "/agency", expect:             [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  // Its own offer history (no customer data): every agency user.
+  { route: "agency.offers", method: "GET", url: "/agency/offers", expect:      [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  // The referral-fee statement is the agency owner's business (agency_portal:statement): not its staff's.
+  { route: "agency.statement", method: "GET", url: "/agency/statement", expect: [LOGIN, F,      F,        F,         F,      F,     200,    F,           200] },
+  { route: "agency.tickets._index", method: "GET", url: "/agency/tickets", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "ofAgency1", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    200,         N] },
+  { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "offeredToAgency1", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    200,         N] },
+  // Declined (or lost to a competitor): out of THR-001's scope, whoever holds it now.
+  { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "declinedByAgency1", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "ofAgency2", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           200] },
+  { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "missing", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "garbage", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+interface RouteModule {
+  loader?: (args: unknown) => unknown;
+  action?: (args: unknown) => unknown;
+}
+
+/** Route ids as Remix names them from app/routes: files (minus extension) and folders with a route module. */
+function routeFiles(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of readdirSync(ROUTES_DIR)) {
+    if (entry.startsWith(".") || /\.test\.tsx?$/.test(entry)) continue;
+    const full = path.join(ROUTES_DIR, entry);
+    if (statSync(full).isDirectory()) {
+      const inner = readdirSync(full).find((f) => /^route\.(tsx?|jsx?)$/.test(f));
+      if (inner) found.set(entry, path.join(full, inner));
+    } else if (/\.(tsx?|jsx?)$/.test(entry)) {
+      found.set(entry.replace(/\.(tsx?|jsx?)$/, ""), full);
+    }
+  }
+  return found;
+}
+
+let db: DB;
+let ctx: AppLoadContext;
+const userIds = new Map<Who, number>();
+const ticketIds = new Map<TicketRef, number>();
+const modules = new Map<string, RouteModule>();
+
+async function oneTicket(db: DB, label: string, query: RawBuilder<{ id: number }>): Promise<number> {
+  const { rows } = await query.execute(db);
+  expect(rows.length, `the demo data has no ${label}`).toBeGreaterThan(0);
+  return rows[0]!.id;
+}
+
+beforeAll(async () => {
+  db = await getTestDb();
+  await resetDatabase(db);
+  await seedDemo(db, { now: new Date() });
+  ctx = testContext(db);
+
+  const users = await db.selectFrom("users").select(["id", "username"]).execute();
+  for (const who of WHO) {
+    if (who === "anonymous") continue;
+    const u = users.find((x) => x.username === who);
+    expect(u, who).toBeDefined();
+    userIds.set(who, u!.id);
+  }
+
+  // A ticket each agency holds the assignment of, in work, never offered to the other agency.
+  for (const [ref, mine, other] of [
+    ["ofAgency1", "THR-001", "THR-002"],
+    ["ofAgency2", "THR-002", "THR-001"],
+  ] as const) {
+    ticketIds.set(
+      ref,
+      await oneTicket(
+        db,
+        `ticket assigned to ${mine}`,
+        sql<{ id: number }>`
+          select t.id from tickets t join agencies a on a.id = t.assigned_agency_id
+          where a.code = ${mine} and t.status in ('assigned', 'scheduled', 'in_progress')
+            and not exists (select 1 from dispatch_offers o join agencies x on x.id = o.agency_id
+                            where o.ticket_id = t.id and x.code = ${other})
+          order by t.id limit 1`,
+      ),
+    );
+  }
+  // A ticket THR-001 declined, now with another agency (never THR-002, so its column stays a plain 404).
+  ticketIds.set(
+    "declinedByAgency1",
+    await oneTicket(
+      db,
+      "ticket THR-001 declined",
+      sql<{ id: number }>`
+        select t.id from tickets t
+        join dispatch_offers o on o.ticket_id = t.id and o.status = 'rejected'
+        join agencies a on a.id = o.agency_id and a.code = 'THR-001'
+        where t.assigned_agency_id is distinct from a.id
+          and not exists (select 1 from dispatch_offers p where p.ticket_id = t.id and p.agency_id = a.id and p.status = 'pending')
+          and not exists (select 1 from dispatch_offers p join agencies x on x.id = p.agency_id
+                          where p.ticket_id = t.id and x.code = 'THR-002')
+        order by t.id limit 1`,
+    ),
+  );
+  // A ticket waiting for THR-001's answer to a pending offer, never offered to THR-002.
+  ticketIds.set(
+    "offeredToAgency1",
+    await oneTicket(
+      db,
+      "pending offer to THR-001",
+      sql<{ id: number }>`
+        select t.id from tickets t
+        join dispatch_offers o on o.ticket_id = t.id and o.status = 'pending'
+        join agencies a on a.id = o.agency_id and a.code = 'THR-001'
+        where not exists (select 1 from dispatch_offers p join agencies x on x.id = p.agency_id
+                          where p.ticket_id = t.id and x.code = 'THR-002')
+        order by t.id limit 1`,
+    ),
+  );
+  const max = await db.selectFrom("tickets").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow();
+  ticketIds.set("missing", Number(max.id) + 1000);
+
+  for (const [id, file] of routeFiles()) modules.set(id, (await import(file)) as RouteModule);
+}, 120_000);
+
+describe("permission matrix", () => {
+  it("has rows for every route module in app/routes, and for each of its loader and action", () => {
+    const files = routeFiles();
+    const missing: string[] = [];
+    for (const [id] of files) {
+      const mod = modules.get(id)!;
+      if (mod.loader && !MATRIX.some((r) => r.route === id && r.method === "GET")) missing.push(`${id}: GET (loader)`);
+      if (mod.action && !MATRIX.some((r) => r.route === id && r.method === "POST")) missing.push(`${id}: POST (action)`);
+      if (!mod.loader && !mod.action) missing.push(`${id}: a route module without loader or action needs no row, but say so here`);
+    }
+    expect(missing, "routes without their rows in the permission matrix").toEqual([]);
+    const stale = MATRIX.filter((r) => {
+      const mod = modules.get(r.route);
+      return !mod || (r.method === "GET" ? !mod.loader : !mod.action);
+    }).map((r) => `${r.route} ${r.method}`);
+    expect(stale, "matrix rows for routes (or handlers) that do not exist").toEqual([]);
+    expect(WHO.slice(1)).toEqual(expect.arrayContaining(DEMO_USERS.map((u) => u.username)));
+    expect(WHO.length - 1, "a column for every demo user").toBe(DEMO_USERS.length);
+  });
+
+  it.each(MATRIX.map((row) => [`${row.method} ${row.url}${row.ticket ? ` (${row.ticket})` : ""} → routes/${row.route}`, row] as const))(
+    "%s",
+    async (_name, row) => {
+      const url = row.url.replace(":ticket", row.ticket === "garbage" ? "12abc" : String(ticketIds.get(row.ticket as TicketRef) ?? ""));
+      const actual: string[] = [];
+      for (const who of WHO) actual.push(describeStatus(await call(row, url, who)));
+      const expected = row.expect.map((cell) => describeExpected(cell, url));
+      expect(Object.fromEntries(WHO.map((w, i) => [w, actual[i]]))).toEqual(Object.fromEntries(WHO.map((w, i) => [w, expected[i]])));
+    },
+  );
+});
+
+async function cookieOf(who: Who): Promise<string | undefined> {
+  if (who === "anonymous") return undefined;
+  // A fresh session for every cell: signing out ends the one it is given.
+  const s = await createSession(db, { userId: userIds.get(who)!, ip: "127.0.0.1", userAgent: "permission-matrix" });
+  return (await sessionCookie(ctx).serialize(s.id)).split(";")[0];
+}
+
+async function call(row: Row, url: string, who: Who): Promise<Response | "data"> {
+  const headers = new Headers();
+  const cookie = await cookieOf(who);
+  if (cookie) headers.set("Cookie", cookie);
+  const init: RequestInit = { method: row.method, headers };
+  if (row.method === "POST") {
+    // A form posted from the app's own pages: same origin.
+    headers.set("Origin", "http://localhost");
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+    init.body = new URLSearchParams(row.form ?? {});
+  }
+  const request = new Request(`http://localhost${url}`, init);
+  const ticketId = row.url.includes(":ticket") ? url.split("/").pop()! : undefined;
+  const mod = modules.get(row.route)!;
+  const handler = row.method === "GET" ? mod.loader : mod.action;
+  try {
+    const result = await handler!({ request, context: ctx, params: ticketId ? { ticketId } : {} });
+    return result instanceof Response ? result : "data";
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw new Error(`${row.method} ${url} as ${who} threw instead of answering: ${String(thrown)}`, { cause: thrown });
+  }
+}
+
+function describeStatus(res: Response | "data"): string {
+  if (res === "data") return "200";
+  if (res.status >= 300 && res.status < 400) return `${res.status} → ${res.headers.get("Location")}`;
+  return String(res.status);
+}
+
+function describeExpected(cell: Expected, url: string): string {
+  if (cell === LOGIN) return `302 → /login?${new URLSearchParams({ redirectTo: url })}`;
+  if (typeof cell === "object") return `302 → ${cell.to}`;
+  return String(cell);
+}
