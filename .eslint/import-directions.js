@@ -19,6 +19,8 @@ export const ALLOWED = {
 };
 
 const NODE_BUILTINS = new Set(builtinModules);
+/** Folders whose code must never reach the browser bundle. */
+const SERVER_ONLY = ["db", "services", "platform"];
 
 function topFolder(file) {
   const rel = path.relative(ROOT, file);
@@ -42,12 +44,15 @@ const rule = {
       direction: "{{from}}/ may not import {{to}}/ (allowed: {{allowed}}). See the README's architecture section.",
       nodeOnly: "core/ must stay free of node-only modules ('{{spec}}'): it runs in the browser too.",
       packageInCore: "core/ imports no packages ('{{spec}}'): pure rules only.",
+      serverOnly:
+        "app/ modules that reach the browser bundle import {{to}}/ only through a *.server.ts module (e.g. ~/lib/db.server, ~/lib/services.server); `import type` is fine.",
     },
   },
   create(context) {
     const file = context.filename;
     const from = topFolder(file);
     if (!from || !(from in ALLOWED)) return {};
+    const browserReachable = from === "app" && !/\.server\.tsx?$/.test(file);
     function check(node, spec) {
       if (typeof spec !== "string") return;
       const target = resolveSpecifier(file, spec);
@@ -55,6 +60,8 @@ const rule = {
         const to = topFolder(target);
         if (to && to in ALLOWED && !ALLOWED[from].includes(to)) {
           context.report({ node, messageId: "direction", data: { from, to, allowed: ALLOWED[from].join(", ") } });
+        } else if (browserReachable && SERVER_ONLY.includes(to) && node.importKind !== "type" && node.exportKind !== "type") {
+          context.report({ node, messageId: "serverOnly", data: { to } });
         }
         return;
       }

@@ -8,7 +8,7 @@ import type { MessageKey } from "~/i18n";
 import { getUser, safeRedirect, startSession } from "~/lib/auth.server";
 import { loginAttempts, users } from "~/lib/db.server";
 import { useLocale, useT } from "~/lib/i18n";
-import { verifyPassword } from "../../platform/password";
+import { verifyPassword } from "~/lib/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
