@@ -2,3 +2,5 @@
 // through *.server.ts modules like this one, so the browser bundle never pulls it in (esbuild cannot drop
 // an import of a package with side effects, such as the argon2 binding, even when only the action uses it).
 export { verifyPassword } from "../../platform/password";
+export { signIn, signOut } from "../../services/auth";
+export { deactivateUser } from "../../services/users";

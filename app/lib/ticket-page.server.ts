@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Permission } from "../../core/roles";
 import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
+import { readSearchParams } from "~/lib/input.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
 
 const TicketId = z.coerce.number().int().positive().max(2 ** 53);
@@ -29,8 +30,7 @@ export const ListQuery = z.object({
 });
 
 export function parseListQuery(request: Request) {
-  const url = new URL(request.url);
-  return ListQuery.parse(Object.fromEntries(url.searchParams));
+  return ListQuery.parse(readSearchParams(request));
 }
 
 /*
