@@ -34,6 +34,18 @@ export default tseslint.config(
       ],
     },
   },
+  // Outside input reaches loaders and actions only through ~/lib/input.server (control characters stripped).
+  {
+    files: ["app/routes/**", "app/root.tsx", "app/lib/**"],
+    ignores: ["app/lib/input.server.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { property: "formData", message: "Read forms with readForm() from ~/lib/input.server: it strips control characters (NUL)." },
+        { property: "searchParams", message: "Read query parameters with readSearchParams() from ~/lib/input.server: it strips control characters (NUL)." },
+      ],
+    },
+  },
   // Playwright fixtures call `use`, which is not React's hook.
   { files: ["tests/e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
 );

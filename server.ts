@@ -13,6 +13,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { EnvError, loadEnv, type Env } from "./platform/env";
 import { openDatabase, type DatabaseHandle } from "./db/connection";
 import { migrateToLatest } from "./db/migrate";
+import { sameOriginGuard } from "./app/lib/csrf.server";
 
 const BUILD_PATH = path.resolve("build/index.js");
 const REMIX_CLI = path.resolve("node_modules/@remix-run/dev/dist/cli.js");
@@ -78,6 +79,8 @@ async function main() {
   // Fingerprinted assets cache forever; the rest of public/ briefly.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  // CSRF: every request but GET/HEAD must come from this site's own pages (Origin, else Referer).
+  app.use(sameOriginGuard());
 
   const loadBuild = async () =>
     (await import(`${pathToFileURL(BUILD_PATH).href}?t=${isDev ? Date.now() : 0}`)) as ServerBuild;

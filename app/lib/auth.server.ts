@@ -1,6 +1,9 @@
 import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
 import { can, isAgencyRole, type Permission } from "../../core/roles";
 import { sessions, type DataScope } from "~/lib/db.server";
+import { signOut } from "~/lib/services.server";
+
+export { safeRedirect } from "~/lib/redirect";
 import type { AuthUser } from "../../db/repos/users";
 
 export type { AuthUser };
@@ -61,25 +64,16 @@ export function scopeFor(user: AuthUser): DataScope {
   return { kind: "all" };
 }
 
-export async function startSession(request: Request, context: AppLoadContext, userId: number, redirectTo: string) {
-  const s = await sessions.createSession(context.db, {
-    userId,
-    ip: context.clientIp,
-    userAgent: request.headers.get("User-Agent"),
-  });
-  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionCookie(context).serialize(s.id) } });
+/** The answer to a successful sign-in: the session cookie, and a redirect to a same-origin path. */
+export async function sessionStarted(context: AppLoadContext, sessionId: string, redirectTo: string) {
+  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionCookie(context).serialize(sessionId) } });
 }
 
+/** Signs the request's session out (audited) and clears the cookie; without a session it only clears the cookie. */
 export async function endSession(request: Request, context: AppLoadContext) {
   const id = await sessionIdFrom(request, context);
-  if (id) await sessions.deleteSession(context.db, id);
+  if (id) await signOut(context.db, { sessionId: id, ip: context.clientIp });
   return redirect("/login", {
     headers: { "Set-Cookie": await sessionCookie(context).serialize("", { maxAge: 0 }) },
   });
-}
-
-/** Only same-site paths: never redirect to another host after login. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
 }

@@ -1,4 +1,5 @@
 // The web shell's door to services/ and platform/ (node-only code). Route modules reach server code only
 // through *.server.ts modules like this one, so the browser bundle never pulls it in (esbuild cannot drop
 // an import of a package with side effects, such as the argon2 binding, even when only the action uses it).
-export { verifyPassword } from "../../platform/password";
+export { signIn, signOut } from "../../services/auth";
+export { deactivateUser } from "../../services/users";

@@ -4,6 +4,7 @@ import type { Permission } from "../../core/roles";
 import { MAX_SEARCH_LENGTH } from "../../core/text";
 import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
+import { readSearchParams } from "~/lib/input.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
 
 const TicketId = z.coerce.number().int().positive().max(2 ** 53);
@@ -30,8 +31,7 @@ export const ListQuery = z.object({
 });
 
 export function parseListQuery(request: Request) {
-  const url = new URL(request.url);
-  return ListQuery.parse(Object.fromEntries(url.searchParams));
+  return ListQuery.parse(readSearchParams(request));
 }
 
 /*

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Pager } from "~/components/TicketViews";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { agencies } from "~/lib/db.server";
+import { readSearchParams } from "~/lib/input.server";
 import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "agency_portal:use");
   const scope = scopeFor(user);
   if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
-  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = Query.parse(readSearchParams(request));
   return agencies.offerHistory(context.db, scope.agencyId, { page: query.page });
 }
 

@@ -1,19 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { decideLoginThrottle, throttleWindowStart } from "../../core/login-throttle";
 import { homePath } from "../../core/roles";
 import type { MessageKey } from "~/i18n";
-import { getUser, safeRedirect, startSession } from "~/lib/auth.server";
-import { loginAttempts, users } from "~/lib/db.server";
+import { getUser, safeRedirect, sessionStarted } from "~/lib/auth.server";
+import { readForm, readSearchParams } from "~/lib/input.server";
 import { useLocale, useT } from "~/lib/i18n";
-import { verifyPassword } from "~/lib/services.server";
+import { chosenLocale } from "~/lib/locale.server";
+import { signIn } from "~/lib/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   if (user) throw redirect(homePath(user.role));
-  return null;
+  // Only a safe value reaches the page's hidden field; a hostile one becomes "" (go home after sign-in).
+  return { redirectTo: safeRedirect(readSearchParams(request).redirectTo, "") };
 }
 
 const LoginForm = z.object({
@@ -24,43 +25,40 @@ const LoginForm = z.object({
 
 type ActionResult = { error: MessageKey; params?: Record<string, number>; username: string };
 
+const ERRORS = {
+  invalid: { error: "login.error.invalid", status: 401 },
+  inactive: { error: "login.error.inactive", status: 403 },
+  throttled: { error: "login.error.throttled", status: 429 },
+} as const;
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
+  const form = await readForm(request);
   const parsed = LoginForm.safeParse(form);
-  const typedUsername = typeof form.username === "string" ? form.username.slice(0, 100) : "";
+  const typedUsername = (form.username ?? "").slice(0, 100);
   if (!parsed.success) {
     return Response.json({ error: "login.error.required", username: typedUsername } satisfies ActionResult, { status: 400 });
   }
-  const { username, password } = parsed.data;
-  const ip = context.clientIp;
-
-  const failures = await loginAttempts.countRecentFailures(context.db, { username, ip, since: throttleWindowStart(new Date()) });
-  const throttle = decideLoginThrottle(failures);
-  if (!throttle.allowed) {
-    return Response.json(
-      { error: "login.error.throttled", params: { minutes: throttle.retryAfterMinutes }, username } satisfies ActionResult,
-      { status: 429 },
-    );
+  const { username, password, redirectTo } = parsed.data;
+  const result = await signIn(context.db, {
+    username,
+    password,
+    ip: context.clientIp,
+    userAgent: request.headers.get("User-Agent"),
+    locale: await chosenLocale(request),
+  });
+  if (!result.ok) {
+    const { error, status } = ERRORS[result.reason];
+    const params = result.reason === "throttled" ? { minutes: result.retryAfterMinutes } : undefined;
+    return Response.json({ error, params, username } satisfies ActionResult, { status });
   }
-
-  const found = await users.findUserForLogin(context.db, username);
-  // Unknown usernames and wrong passwords get the same answer; the throttle limits guessing.
-  const ok = found ? await verifyPassword(found.password_hash, password) : false;
-  await loginAttempts.recordLoginAttempt(context.db, { username, ip, succeeded: ok });
-  if (!found || !ok) {
-    return Response.json({ error: "login.error.invalid", username } satisfies ActionResult, { status: 401 });
-  }
-  if (!found.active) {
-    return Response.json({ error: "login.error.inactive", username } satisfies ActionResult, { status: 403 });
-  }
-  return startSession(request, context, found.id, safeRedirect(parsed.data.redirectTo, homePath(found.role)));
+  return sessionStarted(context, result.sessionId, safeRedirect(redirectTo, homePath(result.role)));
 }
 
 export default function LoginPage() {
   const t = useT();
   const locale = useLocale();
   const result = useActionData<ActionResult>();
-  const [params] = useSearchParams();
+  const { redirectTo } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
@@ -95,14 +93,18 @@ export default function LoginPage() {
           {t("login.password")}
           <input name="password" type="password" autoComplete="current-password" required dir="ltr" />
         </label>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <button type="submit" disabled={busy}>
           {t("login.submit")}
         </button>
       </Form>
       <Form method="post" action="/locale">
         <input type="hidden" name="locale" value={locale === "fa" ? "en" : "fa"} />
-        <input type="hidden" name="redirectTo" value="/login" />
+        <input
+          type="hidden"
+          name="redirectTo"
+          value={redirectTo ? `/login?${new URLSearchParams({ redirectTo })}` : "/login"}
+        />
         <button type="submit" className="link-button" lang={locale === "fa" ? "en" : "fa"}>
           {t("lang.switchTo")}
         </button>

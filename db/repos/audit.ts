@@ -1,18 +1,57 @@
+import { sql } from "kysely";
+import type { AuditAction, AuditEntityType } from "../../core/audit";
 import type { DB } from "../connection";
 
+/**
+ * The latest audit rows with what a reader needs instead of raw codes: the actor's name and
+ * username, and a label for the entity (a user's name, an agency's name and code, a ticket's number).
+ */
 export async function recentAudit(db: DB, limit = 50) {
   return db
     .selectFrom("audit_log")
-    .leftJoin("users", "users.id", "audit_log.actor_user_id")
-    .select(["audit_log.id", "audit_log.at", "audit_log.action", "audit_log.entity_type", "audit_log.entity_id", "users.display_name as actor_name"])
+    .leftJoin("users as actor", "actor.id", "audit_log.actor_user_id")
+    .leftJoin("users as eu", (j) =>
+      j.on("audit_log.entity_type", "=", "user").on(sql`eu.id::text`, "=", sql.ref("audit_log.entity_id")),
+    )
+    .leftJoin("agencies as ea", (j) =>
+      j.on("audit_log.entity_type", "=", "agency").on(sql`ea.id::text`, "=", sql.ref("audit_log.entity_id")),
+    )
+    .leftJoin("tickets as et", (j) =>
+      j.on("audit_log.entity_type", "=", "ticket").on(sql`et.id::text`, "=", sql.ref("audit_log.entity_id")),
+    )
+    .select([
+      "audit_log.id",
+      "audit_log.at",
+      "audit_log.action",
+      "audit_log.entity_type",
+      "audit_log.entity_id",
+      "audit_log.ip",
+      "audit_log.details",
+      "actor.display_name as actor_name",
+      "actor.username as actor_username",
+      "eu.display_name as entity_user_name",
+      "eu.username as entity_username",
+      "ea.name as entity_agency_name",
+      "ea.code as entity_agency_code",
+      "et.number as entity_ticket_number",
+    ])
     .orderBy("audit_log.at", "desc")
+    .orderBy("audit_log.id", "desc")
     .limit(limit)
     .execute();
 }
 
+/** One audit row. Call it inside the service's transaction, so the row exists exactly when the change does. */
 export async function writeAudit(
   db: DB,
-  e: { actorUserId: number | null; action: string; entityType?: string; entityId?: string | number; ip?: string; details?: Record<string, unknown> },
+  e: {
+    actorUserId: number | null;
+    action: AuditAction;
+    entityType?: AuditEntityType;
+    entityId?: string | number;
+    ip?: string | null;
+    details?: Record<string, unknown>;
+  },
 ) {
   await db
     .insertInto("audit_log")

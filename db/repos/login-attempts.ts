@@ -5,11 +5,17 @@ function attemptKey(username: string): string {
   return username.toLowerCase().slice(0, 100);
 }
 
-export async function recordLoginAttempt(db: DB, a: { username: string; ip: string; succeeded: boolean }) {
+export async function recordLoginAttempt(db: DB, a: { username: string; ip: string; succeeded: boolean; at?: Date }) {
   await db
     .insertInto("login_attempts")
-    .values({ username: attemptKey(a.username), ip: a.ip, succeeded: a.succeeded })
+    .values({ username: attemptKey(a.username), ip: a.ip, succeeded: a.succeeded, ...(a.at ? { attempted_at: a.at } : {}) })
     .execute();
+}
+
+/** Forgets attempts older than `before`; the audit log keeps the lasting record of sign-ins. */
+export async function deleteAttemptsBefore(db: DB, before: Date): Promise<number> {
+  const r = await db.deleteFrom("login_attempts").where("attempted_at", "<", before).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 /** Failed attempts since `since`, for this username and for this address. */

@@ -19,8 +19,14 @@ export async function createSession(
   return { id, expiresAt };
 }
 
-/** The signed-in user of a live session of an active account, or undefined. */
-export async function findSessionUser(db: DB, sessionId: string): Promise<AuthUser | undefined> {
+export const SESSION_RENEW_AFTER_MS = 3600_000;
+
+/**
+ * The signed-in user of a live session of an active account, or undefined: an expired session or a
+ * deactivated account stops working on the next request. Sliding expiry: a session used again more
+ * than an hour after it was last renewed is pushed to a full TTL from now.
+ */
+export async function findSessionUser(db: DB, sessionId: string, now = new Date()): Promise<AuthUser | undefined> {
   const row = await db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
@@ -34,15 +40,15 @@ export async function findSessionUser(db: DB, sessionId: string): Promise<AuthUs
       "sessions.last_seen_at",
     ])
     .where("sessions.id", "=", sessionId)
-    .where("sessions.expires_at", ">", sql<Date>`now()`)
+    .where("sessions.expires_at", ">", now)
     .where("users.active", "=", true)
     .executeTakeFirst();
   if (!row) return undefined;
   // Sliding expiry, written at most once an hour to keep reads cheap.
-  if (Date.now() - row.last_seen_at.getTime() > 3600_000) {
+  if (now.getTime() - row.last_seen_at.getTime() > SESSION_RENEW_AFTER_MS) {
     await db
       .updateTable("sessions")
-      .set({ last_seen_at: new Date(), expires_at: new Date(Date.now() + SESSION_TTL_MS) })
+      .set({ last_seen_at: now, expires_at: new Date(now.getTime() + SESSION_TTL_MS) })
       .where("id", "=", sessionId)
       .execute();
   }
@@ -56,11 +62,26 @@ export async function findSessionUser(db: DB, sessionId: string): Promise<AuthUs
   };
 }
 
-export async function deleteSession(db: DB, sessionId: string): Promise<void> {
-  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+/** Deletes one session; returns its user, or undefined when there was no such session. */
+export async function deleteSession(db: DB, sessionId: string): Promise<{ userId: number } | undefined> {
+  const row = await db.deleteFrom("sessions").where("id", "=", sessionId).returning("user_id").executeTakeFirst();
+  return row ? { userId: row.user_id } : undefined;
 }
 
-export async function deleteExpiredSessions(db: DB): Promise<number> {
-  const r = await db.deleteFrom("sessions").where("expires_at", "<=", sql<Date>`now()`).executeTakeFirst();
+/** Ends every session of a user (deactivation, password change). */
+export async function deleteUserSessions(db: DB, userId: number): Promise<number> {
+  const r = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/**
+ * Purges sessions past their expiry. Called opportunistically on every sign-in (services/auth.ts);
+ * the workers' periodic cleanup should call it too once workers/ exists.
+ */
+export async function deleteExpiredSessions(db: DB, now?: Date): Promise<number> {
+  const r = await db
+    .deleteFrom("sessions")
+    .where("expires_at", "<=", now ?? sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -13,13 +13,28 @@ export interface AuthUser {
 export async function findUserForLogin(db: DB, username: string) {
   return db
     .selectFrom("users")
-    .select(["id", "username", "password_hash", "active", "role"])
+    .select(["id", "username", "password_hash", "active", "role", "locale"])
     .where((eb) => eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()))
     .executeTakeFirst();
 }
 
 export async function setUserLocale(db: DB, userId: number, locale: "fa" | "en") {
   await db.updateTable("users").set({ locale, updated_at: new Date() }).where("id", "=", userId).execute();
+}
+
+/** Turns an account off; returns its username and whether it was active, or undefined for an unknown id. */
+export async function setUserInactive(db: DB, userId: number) {
+  const before = await db
+    .selectFrom("users")
+    .select(["id", "username", "active"])
+    .where("id", "=", userId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return undefined;
+  if (before.active) {
+    await db.updateTable("users").set({ active: false, updated_at: new Date() }).where("id", "=", userId).execute();
+  }
+  return { username: before.username, wasActive: before.active };
 }
 
 export async function listUsers(db: DB) {

@@ -1345,8 +1345,8 @@ class DemoBuilder {
     }
     const thr1 = this.agencyByCode("THR-001");
     rows.push({ at: at(26), actor_user_id: manager.id, action: "agency.fee_rate_change", entity_type: "agency", entity_id: String(thr1.id), ip: "10.10.1.7", details: JSON.stringify({ code: thr1.code, from_percent: 10, to_percent: 12, effective_from: thr1.rates[1]!.from }) });
-    rows.push({ at: at(1), actor_user_id: this.user("operator").id, action: "auth.login", entity_type: "user", entity_id: String(this.user("operator").id), ip: "10.10.2.21", details: JSON.stringify({}) });
-    rows.push({ at: at(0.2), actor_user_id: this.user("agency1").id, action: "auth.login", entity_type: "user", entity_id: String(this.user("agency1").id), ip: "5.160.12.44", details: JSON.stringify({}) });
+    rows.push({ at: at(1), actor_user_id: this.user("operator").id, action: "auth.sign_in", entity_type: "user", entity_id: String(this.user("operator").id), ip: "10.10.2.21", details: JSON.stringify({}) });
+    rows.push({ at: at(0.2), actor_user_id: this.user("agency1").id, action: "auth.sign_in", entity_type: "user", entity_id: String(this.user("agency1").id), ip: "5.160.12.44", details: JSON.stringify({}) });
     rows.sort((a, b) => (a.at as Date).getTime() - (b.at as Date).getTime());
     await this.insert("audit_log", rows);
   }

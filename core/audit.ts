@@ -1,0 +1,30 @@
+/**
+ * The audit log's vocabulary: every action written to `audit_log` and the kinds of entity it names.
+ * Defined once here; `writeAudit` accepts only these, and the admin's audit page shows each with a
+ * label from the i18n catalogues (`audit.action.<action>`, `audit.entity.<type>`), so a new action
+ * cannot ship without its name in both languages.
+ */
+export const AUDIT_ACTIONS = [
+  "auth.sign_in",
+  "auth.sign_in_failed",
+  "auth.sign_in_throttled",
+  "auth.sign_out",
+  "user.create",
+  "user.deactivate",
+  "agency.suspend",
+  "agency.terminate",
+  "agency.fee_rate_change",
+  "ticket.status_change",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket"] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+export function isAuditAction(value: unknown): value is AuditAction {
+  return typeof value === "string" && (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
+
+export function isAuditEntityType(value: unknown): value is AuditEntityType {
+  return typeof value === "string" && (AUDIT_ENTITY_TYPES as readonly string[]).includes(value);
+}
