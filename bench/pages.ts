@@ -251,6 +251,8 @@ async function main() {
     { role: "agency1", name: "/agency (home)", kind: "report", path: () => "/agency" },
     ...ticketPages("agency1", "/agency/tickets", agencySamples).filter((c) => !/page 3|status\+type|Arabic|Latin\)/.test(c.name)),
     { role: "agency1", name: "/agency/statement", kind: "report", path: () => "/agency/statement" },
+    { role: "agency1", name: "/agency/offers (offer history)", kind: "page", path: () => "/agency/offers" },
+    { role: "agency1", name: "/agency/offers page 20", kind: "page", path: () => "/agency/offers?page=20" },
     { role: "agency1staff", name: "/agency (home)", kind: "report", path: () => "/agency" },
     { role: "agency1staff", name: "/agency/tickets (list)", kind: "page", path: () => "/agency/tickets" },
   ];

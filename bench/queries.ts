@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import { loadEnv } from "../platform/env";
 import { jalaliYearMonth, startOfTehranDay } from "../core/jalali";
-import { UNRESOLVED_STATUSES } from "../core/ticket";
+import { AGENCY_LOAD_STATUSES } from "../core/ticket";
 import { toPersianDigits } from "../core/digits";
 import { openDatabase, type DB } from "../db/connection";
 import { runCli } from "../db/cli/run";
@@ -21,6 +21,8 @@ interface Case {
 
 interface Sample {
   agencyId: number;
+  /** a ticket assigned to that agency: inside its scope */
+  agencyTicketId: number;
   ticketId: number;
   ticketNumber: number;
   mobile: string;
@@ -43,7 +45,7 @@ function cases(db: DB, s: Sample): Case[] {
     { name: "listTickets: search full name", run: () => tickets.listTickets(db, all, { q: s.name }) },
     { name: "listTickets: search last name", run: () => tickets.listTickets(db, all, { q: s.name.split(" ").at(-1)! }) },
     { name: "listTickets: agency, page 1", run: () => tickets.listTickets(db, agency, {}) },
-    { name: "listTickets: agency, unresolved (agency home)", run: () => tickets.listTickets(db, agency, { statuses: UNRESOLVED_STATUSES, pageSize: 50 }) },
+    { name: "listTickets: agency, open jobs (agency home)", run: () => tickets.listTickets(db, agency, { statuses: AGENCY_LOAD_STATUSES, pageSize: 20 }) },
     { name: "listTickets: agency, search full name", run: () => tickets.listTickets(db, agency, { q: s.name }) },
     { name: "getTicket", run: () => tickets.getTicket(db, all, s.ticketId) },
     { name: "ticketHistory", run: () => tickets.ticketHistory(db, all, s.ticketId) },
@@ -51,6 +53,9 @@ function cases(db: DB, s: Sample): Case[] {
     { name: "ticketCalls", run: () => tickets.ticketCalls(db, all, s.ticketId) },
     { name: "countTicketsByStatus: all", run: () => tickets.countTicketsByStatus(db, all) },
     { name: "countTicketsByStatus: agency", run: () => tickets.countTicketsByStatus(db, agency) },
+    { name: "ticketHistory: agency (its own ticket)", run: () => tickets.ticketHistory(db, agency, s.agencyTicketId) },
+    { name: "agencies.offerHistory: page 1", run: () => agencies.offerHistory(db, s.agencyId) },
+    { name: "agencies.offerHistory: page 20", run: () => agencies.offerHistory(db, s.agencyId, { page: 20 }) },
     { name: "dashboard.overdueTickets", run: () => dashboard.overdueTickets(db, now) },
     { name: "dashboard.referralFeeTotals", run: () => dashboard.referralFeeTotals(db, jalaliYearMonth(now)) },
     { name: "dashboard.averageSatisfaction", run: () => dashboard.averageSatisfaction(db) },
@@ -117,7 +122,17 @@ await runCli(async () => {
       .limit(1)
       .executeTakeFirst();
     if (!ticket) throw new Error("no closed phone ticket: load data first (npm run seed:large)");
-    const sample: Sample = { agencyId: agency.id, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name };
+    const agencyTicket = await db
+      .selectFrom("tickets")
+      .select("id")
+      .where("assigned_agency_id", "=", agency.id)
+      .where("status", "=", "closed")
+      .orderBy("id", "desc")
+      .offset(100)
+      .limit(1)
+      .executeTakeFirst();
+    if (!agencyTicket) throw new Error("the agency has no closed tickets: load data first (npm run seed:large)");
+    const sample: Sample = { agencyId: agency.id, agencyTicketId: agencyTicket.id, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name };
 
     console.log(`PostgreSQL ${counts.version}: ${Number(counts.tickets)} tickets, ${Number(counts.events)} ticket events, ${Number(counts.fees)} referral fees; ${runs} runs each after 2 warm-ups`);
     console.log(`${"repository function".padEnd(50)} ${"median ms".padStart(10)} ${"p95 ms".padStart(10)} ${"min ms".padStart(10)} ${"rows".padStart(6)}`);

@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as m2026_11_23_120000 from "./2026_11_23_120000_initial_schema";
 import * as m2026_11_24_090000 from "./2026_11_24_090000_search_keys_and_indexes";
+import * as m2026_11_24_100000 from "./2026_11_24_100000_agency_offer_history_index";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -9,4 +10,5 @@ import * as m2026_11_24_090000 from "./2026_11_24_090000_search_keys_and_indexes
 export const migrations: Record<string, Migration> = {
   "2026_11_23_120000_initial_schema": m2026_11_23_120000,
   "2026_11_24_090000_search_keys_and_indexes": m2026_11_24_090000,
+  "2026_11_24_100000_agency_offer_history_index": m2026_11_24_100000,
 };
