@@ -136,10 +136,7 @@ export async function startEmbeddedPostgres(o: EmbeddedOptions): Promise<Embedde
   });
 
   await pgServer.prepare();
-  if (!pgServer.initialised) {
-    info(`creating a new PostgreSQL cluster in ${pgServer.dataDir}`);
-    await pgServer.initialise();
-  }
+  if (!pgServer.initialised) await pgServer.initialise();
   await pgServer.start();
   const urlFor = (database: string) =>
     `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${o.port}/${database}`;

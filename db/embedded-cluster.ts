@@ -87,7 +87,9 @@ export class EmbeddedCluster {
   /** Resolves the OS user, the binaries and the data folder; call before anything else. */
   async prepare(): Promise<void> {
     this.runAs = process.getuid?.() === 0 ? postgresOsUser() : undefined;
-    const packaged = this.o.binariesDir ? { dir: this.o.binariesDir, key: "custom" } : packagedBinaries();
+    const packaged = this.o.binariesDir
+      ? { dir: this.o.binariesDir, key: `custom-${createHash("sha256").update(this.o.binariesDir).digest("hex").slice(0, 8)}` }
+      : packagedBinaries();
     this.binDir = await this.reachableBinaries(packaged.dir, packaged.key);
     this.dataDir = await this.reachableDataDir(this.dataDir);
   }
@@ -98,10 +100,9 @@ export class EmbeddedCluster {
 
   async initialise(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      throw new EmbeddedPostgresError(
-        `Cannot create the database folder ${this.dataDir} (${err.code}): set DATA_DIR to a folder you can write, or DATABASE_URL to use an external server.`,
-      );
+      throw cannotCreate(this.dataDir, err);
     });
+    this.o.onInfo(`creating a new PostgreSQL cluster in ${this.dataDir}`);
     await this.handOver(this.dataDir);
     // initdb reads the superuser's password from a file; keep it beside the data, readable by that user only.
     const tmp = await mkdtemp(path.join(path.dirname(this.dataDir), ".initdb-"));
@@ -241,7 +242,9 @@ export class EmbeddedCluster {
   private async reachableDataDir(dir: string): Promise<string> {
     if (!this.runAs) return dir;
     const parent = path.dirname(dir);
-    await mkdir(parent, { recursive: true });
+    await mkdir(parent, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw cannotCreate(dir, err);
+    });
     if (canEnter(parent, this.runAs)) return dir;
     const name = `${dir.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(-80)}-${createHash("sha256").update(dir).digest("hex").slice(0, 8)}`;
     const moved = path.join(await this.sharedDir(), "clusters", name);
@@ -354,6 +357,12 @@ async function clearStalePid(dir: string): Promise<void> {
     }
   }
   await rm(pidFile, { force: true });
+}
+
+function cannotCreate(dir: string, err: NodeJS.ErrnoException): EmbeddedPostgresError {
+  return new EmbeddedPostgresError(
+    `Cannot create the database folder ${dir} (${err.code ?? err.message}): set DATA_DIR to a folder you can write, or DATABASE_URL to use an external server.`,
+  );
 }
 
 function explainFailure(lines: string[], port: number, dir: string, exit: number | string | null): string {
