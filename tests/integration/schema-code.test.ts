@@ -1,0 +1,470 @@
+import { sql, type SelectType } from "kysely";
+import { describe, expect, it } from "vitest";
+import { AGENCY_ROLES, ROLES } from "../../core/roles";
+import {
+  ACTOR_KINDS,
+  AGENCY_STATUSES,
+  OFFER_STATUSES,
+  PRIORITIES,
+  TICKET_CHANNELS,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  WARRANTY_STATUSES,
+} from "../../core/ticket";
+import type { Database } from "../../db/schema";
+import { getTestDb } from "../support/db";
+
+/*
+ * db/schema.ts (TypeScript types, gone at run time) and the migrated database must not drift apart.
+ * The bridge is COLUMNS below: the compiler holds it to db/schema.ts (every table, every column, its
+ * kind and nullability; a column missing, extra or of another kind is a type error), and the tests
+ * hold it to information_schema. A new migration therefore needs its schema.ts change and a line here.
+ */
+
+/** What a column reads as in TypeScript, as information_schema's data_type is mapped below. */
+type Kind<T> = T extends Date
+  ? "Date"
+  : T extends boolean
+    ? "boolean"
+    : T extends number
+      ? "number"
+      : T extends string
+        ? "string"
+        : T extends readonly unknown[]
+          ? "array"
+          : T extends object
+            ? "json"
+            : never;
+type ColumnSpec<T> = null extends T ? `${Kind<NonNullable<T>>} | null` : Kind<T>;
+type Spec = { [T in keyof Database]: { [C in keyof Database[T]]-?: ColumnSpec<SelectType<Database[T][C]>> } };
+
+const COLUMNS = {
+  agencies: {
+    id: "number",
+    code: "string",
+    name: "string",
+    manager_name: "string | null",
+    phones: "array",
+    mobile: "string | null",
+    email: "string | null",
+    status: "string",
+    status_reason: "string | null",
+    status_changed_at: "Date",
+    contract_start: "string | null",
+    contract_end: "string | null",
+    province: "string",
+    city: "string",
+    address_text: "string | null",
+    lat: "number | null",
+    lng: "number | null",
+    service_radius_km: "number | null",
+    technician_count: "number",
+    daily_job_capacity: "number",
+    working_hours: "json",
+    created_at: "Date",
+    updated_at: "Date",
+  },
+  agency_authorizations: {
+    agency_id: "number",
+    brand_id: "number",
+    category_id: "number",
+    granted_on: "string",
+  },
+  agency_fee_rates: {
+    id: "number",
+    agency_id: "number",
+    rate_percent: "number",
+    effective_from: "string",
+    effective_to: "string | null",
+  },
+  agency_service_areas: {
+    id: "number",
+    agency_id: "number",
+    province: "string",
+    city: "string | null",
+  },
+  audit_log: {
+    id: "number",
+    at: "Date",
+    actor_user_id: "number | null",
+    action: "string",
+    entity_type: "string | null",
+    entity_id: "string | null",
+    ip: "string | null",
+    details: "json",
+  },
+  brands: {
+    id: "number",
+    code: "string",
+    name_fa: "string",
+    name_en: "string",
+  },
+  calls: {
+    id: "number",
+    channel_id: "string | null",
+    direction: "string",
+    caller_number: "string | null",
+    called_number: "string | null",
+    queue: "string | null",
+    operator_user_id: "number | null",
+    customer_id: "number | null",
+    ticket_id: "number | null",
+    started_at: "Date",
+    answered_at: "Date | null",
+    ended_at: "Date | null",
+    wait_seconds: "number | null",
+    talk_seconds: "number | null",
+    disposition: "string | null",
+  },
+  completion_parts: {
+    id: "number",
+    report_id: "number",
+    part_code: "string | null",
+    name: "string",
+    serial_number: "string | null",
+    quantity: "number",
+    unit_price_rials: "number",
+  },
+  completion_reports: {
+    id: "number",
+    ticket_id: "number",
+    agency_id: "number",
+    technician_id: "number | null",
+    completed_at: "Date",
+    work_description: "string",
+    invoice_number: "string | null",
+    invoice_amount_rials: "number",
+    created_at: "Date",
+  },
+  customer_addresses: {
+    id: "number",
+    customer_id: "number",
+    label: "string | null",
+    province: "string",
+    city: "string",
+    address_text: "string",
+    postal_code: "string | null",
+    lat: "number | null",
+    lng: "number | null",
+    is_default: "boolean",
+    created_at: "Date",
+  },
+  customer_products: {
+    id: "number",
+    customer_id: "number",
+    model_id: "number",
+    serial_number: "string",
+    purchase_date: "string | null",
+    warranty_months: "number",
+    warranty_expires_on: "string | null",
+    invoice_ref: "string | null",
+    created_at: "Date",
+  },
+  customers: {
+    id: "number",
+    full_name: "string",
+    name_search: "string",
+    mobile: "string",
+    other_phones: "array",
+    national_code: "string | null",
+    notes: "string | null",
+    created_at: "Date",
+    updated_at: "Date",
+  },
+  dispatch_offers: {
+    id: "number",
+    ticket_id: "number",
+    agency_id: "number",
+    attempt: "number",
+    status: "string",
+    offered_at: "Date",
+    deadline_at: "Date",
+    responded_at: "Date | null",
+    response_reason: "string | null",
+    responded_by: "number | null",
+    technician_id: "number | null",
+    visit_from: "Date | null",
+    visit_to: "Date | null",
+  },
+  login_attempts: {
+    id: "number",
+    username: "string",
+    ip: "string",
+    succeeded: "boolean",
+    attempted_at: "Date",
+  },
+  product_categories: {
+    id: "number",
+    code: "string",
+    name_fa: "string",
+    name_en: "string",
+    default_warranty_months: "number",
+  },
+  product_models: {
+    id: "number",
+    brand_id: "number",
+    category_id: "number",
+    model_code: "string",
+    name: "string",
+    warranty_months: "number | null",
+  },
+  recordings: {
+    id: "number",
+    call_id: "number",
+    storage_key: "string",
+    format: "string",
+    duration_seconds: "number | null",
+    size_bytes: "number | null",
+    checksum_sha256: "string | null",
+    created_at: "Date",
+  },
+  referral_fees: {
+    id: "number",
+    agency_id: "number",
+    ticket_id: "number",
+    period: "string",
+    invoice_amount_rials: "number",
+    rate_percent: "number",
+    fee_rials: "number",
+    accrued_at: "Date",
+    settled: "boolean",
+    settled_at: "Date | null",
+    settlement_ref: "string | null",
+  },
+  satisfaction_surveys: {
+    id: "number",
+    ticket_id: "number",
+    channel: "string",
+    status: "string",
+    score: "number | null",
+    comment: "string | null",
+    operator_user_id: "number | null",
+    complaint_ticket_id: "number | null",
+    created_at: "Date",
+    surveyed_at: "Date | null",
+  },
+  sessions: {
+    id: "string",
+    user_id: "number",
+    created_at: "Date",
+    expires_at: "Date",
+    last_seen_at: "Date",
+    ip: "string | null",
+    user_agent: "string | null",
+  },
+  sms_messages: {
+    id: "number",
+    direction: "string",
+    local_id: "string",
+    provider_message_id: "string | null",
+    sender: "string | null",
+    receptor: "string",
+    body: "string",
+    purpose: "string | null",
+    status: "string",
+    attempts: "number",
+    last_error: "string | null",
+    ticket_id: "number | null",
+    agency_id: "number | null",
+    technician_id: "number | null",
+    created_at: "Date",
+    sent_at: "Date | null",
+    delivered_at: "Date | null",
+    received_at: "Date | null",
+  },
+  technicians: {
+    id: "number",
+    agency_id: "number",
+    full_name: "string",
+    mobile: "string",
+    active: "boolean",
+    created_at: "Date",
+  },
+  ticket_events: {
+    id: "number",
+    ticket_id: "number",
+    at: "Date",
+    actor_kind: "string",
+    actor_user_id: "number | null",
+    actor_label: "string | null",
+    event_type: "string",
+    from_status: "string | null",
+    to_status: "string | null",
+    data: "json",
+  },
+  tickets: {
+    id: "number",
+    number: "number",
+    type: "string",
+    channel: "string",
+    customer_id: "number",
+    customer_product_id: "number | null",
+    problem_category_id: "number | null",
+    problem_description: "string",
+    warranty_status: "string",
+    priority: "string",
+    address_id: "number | null",
+    province: "string | null",
+    city: "string | null",
+    address_text: "string | null",
+    lat: "number | null",
+    lng: "number | null",
+    status: "string",
+    assigned_agency_id: "number | null",
+    technician_id: "number | null",
+    related_ticket_id: "number | null",
+    created_by: "number | null",
+    sla_accept_due_at: "Date | null",
+    sla_visit_due_at: "Date | null",
+    sla_resolve_due_at: "Date | null",
+    created_at: "Date",
+    updated_at: "Date",
+    closed_at: "Date | null",
+  },
+  users: {
+    id: "number",
+    username: "string",
+    display_name: "string",
+    role: "string",
+    agency_id: "number | null",
+    password_hash: "string",
+    mobile: "string | null",
+    locale: "string",
+    active: "boolean",
+    created_at: "Date",
+    updated_at: "Date",
+  },
+} as const satisfies Spec;
+
+const KIND_OF_PG_TYPE: Record<string, string> = {
+  smallint: "number",
+  integer: "number",
+  bigint: "number", // int8 is parsed to a JS number by our pools (db/connection.ts)
+  numeric: "number", // likewise
+  "double precision": "number",
+  real: "number",
+  text: "string",
+  "character varying": "string",
+  uuid: "string",
+  inet: "string",
+  date: "string", // 'YYYY-MM-DD', never a Date
+  "timestamp with time zone": "Date",
+  boolean: "boolean",
+  ARRAY: "array",
+  jsonb: "json",
+};
+
+/** A list naming every member of the union U once: a missing or unknown member is a type error. */
+function allOf<U extends string>() {
+  return <const L extends readonly U[]>(list: L & ([U] extends [L[number]] ? unknown : { missing: Exclude<U, L[number]> })) => list;
+}
+type Col<T extends keyof Database, C extends keyof Database[T]> = NonNullable<SelectType<Database[T][C]>> & string;
+
+/** Every text column limited to a list of values: the list the code uses, and the one the database enforces. */
+const VALUE_LISTS: { table: keyof Database; column: string; values: readonly string[] }[] = [
+  // the vocabulary of core/, which schema.ts derives its unions from
+  { table: "tickets", column: "status", values: TICKET_STATUSES },
+  { table: "tickets", column: "type", values: TICKET_TYPES },
+  { table: "tickets", column: "channel", values: TICKET_CHANNELS },
+  { table: "tickets", column: "warranty_status", values: WARRANTY_STATUSES },
+  { table: "tickets", column: "priority", values: PRIORITIES },
+  { table: "dispatch_offers", column: "status", values: OFFER_STATUSES },
+  { table: "ticket_events", column: "actor_kind", values: ACTOR_KINDS },
+  { table: "agencies", column: "status", values: AGENCY_STATUSES },
+  { table: "users", column: "role", values: ROLES },
+  // unions written in schema.ts itself
+  { table: "users", column: "locale", values: allOf<Col<"users", "locale">>()(["fa", "en"]) },
+  { table: "calls", column: "direction", values: allOf<Col<"calls", "direction">>()(["inbound", "outbound"]) },
+  {
+    table: "calls",
+    column: "disposition",
+    values: allOf<Col<"calls", "disposition">>()(["answered", "missed", "abandoned", "busy", "failed"]),
+  },
+  {
+    table: "recordings",
+    column: "format",
+    values: allOf<Col<"recordings", "format">>()(["wav", "gsm", "ulaw", "alaw", "sln", "mp3", "ogg"]),
+  },
+  { table: "sms_messages", column: "direction", values: allOf<Col<"sms_messages", "direction">>()(["outbound", "inbound"]) },
+  {
+    table: "sms_messages",
+    column: "status",
+    values: allOf<Col<"sms_messages", "status">>()(["queued", "sending", "sent", "delivered", "failed", "undeliverable", "received"]),
+  },
+  {
+    table: "satisfaction_surveys",
+    column: "channel",
+    values: allOf<Col<"satisfaction_surveys", "channel">>()(["ivr_dtmf", "operator_call", "sms", "web"]),
+  },
+  {
+    table: "satisfaction_surveys",
+    column: "status",
+    values: allOf<Col<"satisfaction_surveys", "status">>()(["pending", "answered", "no_answer", "refused"]),
+  },
+];
+
+interface CheckConstraint {
+  table: string;
+  columns: string[];
+  definition: string;
+}
+
+async function checkConstraints(): Promise<CheckConstraint[]> {
+  const db = await getTestDb();
+  const r = await sql<CheckConstraint>`
+    select c.conrelid::regclass::text as table,
+           array(select a.attname::text from pg_attribute a
+                 where a.attrelid = c.conrelid and a.attnum = any (c.conkey) order by a.attname) as columns,
+           pg_get_constraintdef(c.oid) as definition
+    from pg_constraint c
+    where c.contype = 'c' and c.connamespace = 'public'::regnamespace`.execute(db);
+  return r.rows;
+}
+
+/** The quoted literals of a definition such as `CHECK ((status = ANY (ARRAY['new'::text, 'assigned'::text])))`. */
+function literals(definition: string): string[] {
+  return [...definition.matchAll(/'((?:[^']|'')*)'::text/g)].map((m) => m[1]!.replaceAll("''", "'"));
+}
+
+const sorted = (values: readonly string[]) => [...values].sort();
+
+describe("db/schema.ts against the migrated database", () => {
+  it("has exactly the database's tables", async () => {
+    const db = await getTestDb();
+    const r = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely\\_%'`.execute(db);
+    expect(sorted(r.rows.map((t) => t.table_name))).toEqual(sorted(Object.keys(COLUMNS)));
+  });
+
+  it("has every table's columns, with their kinds and nullability", async () => {
+    const db = await getTestDb();
+    const r = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: "YES" | "NO" }>`
+      select table_name, column_name, data_type, is_nullable from information_schema.columns
+      where table_schema = 'public' and table_name not like 'kysely\\_%'`.execute(db);
+    const actual: Record<string, Record<string, string>> = {};
+    for (const c of r.rows) {
+      const kind = KIND_OF_PG_TYPE[c.data_type] ?? `unmapped type ${c.data_type}`;
+      (actual[c.table_name] ??= {})[c.column_name] = c.is_nullable === "YES" ? `${kind} | null` : kind;
+    }
+    for (const [table, columns] of Object.entries(COLUMNS)) {
+      expect({ table, columns: actual[table] }).toEqual({ table, columns });
+    }
+  });
+});
+
+describe("the database's CHECK constraints against the code's value lists", () => {
+  it.each(VALUE_LISTS.map((l) => [`${l.table}.${l.column}`, l] as const))("%s allows exactly the code's values", async (_, list) => {
+    const own = (await checkConstraints()).filter(
+      (c) => c.table === list.table && c.columns.length === 1 && c.columns[0] === list.column && /= ANY \(ARRAY\[/.test(c.definition),
+    );
+    expect(own.map((c) => c.definition)).toHaveLength(1);
+    expect(sorted(literals(own[0]!.definition))).toEqual(sorted(list.values));
+  });
+
+  it("ties exactly the agency roles to an agency", async () => {
+    const tie = (await checkConstraints()).filter((c) => c.table === "users" && sorted(c.columns).join() === "agency_id,role");
+    expect(tie).toHaveLength(1);
+    expect(sorted(literals(tie[0]!.definition))).toEqual(sorted(AGENCY_ROLES));
+  });
+});
