@@ -208,6 +208,13 @@ export interface TicketsTable {
   closed_at: TimestampNullable;
 }
 
+/** Per-status changes of the ticket count, appended by triggers on tickets; the sum per status is the count. */
+export interface TicketStatusCountsTable {
+  id: Id;
+  status: TicketStatus;
+  tickets: number;
+}
+
 export interface TicketEventsTable {
   id: Id;
   ticket_id: number;
@@ -364,6 +371,7 @@ export interface Database {
   agency_fee_rates: AgencyFeeRatesTable;
   technicians: TechniciansTable;
   tickets: TicketsTable;
+  ticket_status_counts: TicketStatusCountsTable;
   ticket_events: TicketEventsTable;
   dispatch_offers: DispatchOffersTable;
   calls: CallsTable;

@@ -18,8 +18,19 @@ export function direction(locale: Locale): "rtl" | "ltr" {
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** A translator for one locale; `{name}` placeholders are filled from params (numbers localised). */
+const translators = new Map<Locale, Translate>();
+
+/** A translator for one locale; `{name}` placeholders are filled from params (numbers localised). Made once per locale. */
 export function translator(locale: Locale): Translate {
+  let t = translators.get(locale);
+  if (!t) {
+    t = makeTranslator(locale);
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+function makeTranslator(locale: Locale): Translate {
   const messages = catalogues[locale];
   const nf = new Intl.NumberFormat(locale === "fa" ? "fa-IR" : "en-US");
   return (key, params) => {

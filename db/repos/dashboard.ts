@@ -27,12 +27,16 @@ export async function overdueTickets(db: DB, now: Date) {
   return Number(row.n);
 }
 
+/** Two sums, each read from its own covering index (the period's fees; the unsettled ones). */
 export async function referralFeeTotals(db: DB, period: string) {
   const row = await db
-    .selectFrom("referral_fees")
-    .select((eb) => [
-      eb.fn.coalesce(eb.fn.sum<number>("fee_rials").filterWhere("period", "=", period), sql<number>`0`).as("this_period"),
-      eb.fn.coalesce(eb.fn.sum<number>("fee_rials").filterWhere("settled", "=", false), sql<number>`0`).as("unsettled"),
+    .selectNoFrom((eb) => [
+      eb.fn
+        .coalesce(eb.selectFrom("referral_fees").select((e) => e.fn.sum<number>("fee_rials").as("s")).where("period", "=", period), sql<number>`0`)
+        .as("this_period"),
+      eb.fn
+        .coalesce(eb.selectFrom("referral_fees").select((e) => e.fn.sum<number>("fee_rials").as("s")).where("settled", "=", false), sql<number>`0`)
+        .as("unsettled"),
     ])
     .executeTakeFirstOrThrow();
   return { thisPeriod: Number(row.this_period), unsettled: Number(row.unsettled) };

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from "kysely";
 import type { DB } from "../connection";
 import type { Database, TicketStatusValue, TicketType } from "../schema";
 import type { DataScope } from "./scope";
@@ -69,11 +69,11 @@ export function parseTicketSearch(text: string): TicketSearch | undefined {
 }
 
 /**
- * Ids of the tickets a search matches, one indexed lookup per meaning joined by UNION: the tracking
- * number (unique index), the customer's mobile (btree) or name key (trigram). A single OR across the
- * two tables would hash-join both whole tables. Null when the text can match nothing.
+ * Ids of the tickets a tracking code or mobile matches: one indexed lookup per meaning joined by UNION
+ * (the unique tracking number, the customer's mobile). A single OR across the two tables would hash-join
+ * both whole tables.
  */
-function ticketIdsMatching(db: DB, s: TicketSearch) {
+function ticketIdsByNumberOrMobile(db: DB, s: TicketSearch) {
   const parts = [];
   if (s.number !== undefined) {
     parts.push(db.selectFrom("tickets").select("tickets.id").where("tickets.number", "=", s.number));
@@ -87,17 +87,40 @@ function ticketIdsMatching(db: DB, s: TicketSearch) {
         .where("customers.mobile", "=", s.mobile),
     );
   }
+  return parts.length ? parts.reduce((all, part) => all.union(part)) : null;
+}
+
+/**
+ * A name matching at most this many customers is searched through their ids (their tickets, then the
+ * newest first); a more common one by reading the newest tickets and keeping those whose customer
+ * matches, which soon finds a page of them.
+ */
+const NAME_MATCH_LIMIT = 2000;
+
+type TicketIdQuery = SelectQueryBuilder<Database, "tickets", { id: number; created_at: Date }>;
+
+/** Narrows a ticket id query to a search; null when nothing can match. */
+async function applySearch(db: DB, ids: TicketIdQuery, s: TicketSearch): Promise<TicketIdQuery | null> {
   if (s.namePattern) {
-    parts.push(
-      db
-        .selectFrom("tickets")
-        .innerJoin("customers", "customers.id", "tickets.customer_id")
-        .select("tickets.id")
-        .where("customers.name_search", "like", s.namePattern),
+    const pattern = s.namePattern;
+    const customers = await db
+      .selectFrom("customers")
+      .select("id")
+      .where("name_search", "like", pattern)
+      .limit(NAME_MATCH_LIMIT)
+      .execute();
+    if (!customers.length) return null;
+    if (customers.length < NAME_MATCH_LIMIT) {
+      return ids.where("tickets.customer_id", "=", sql<number>`any(${customers.map((c) => c.id)}::bigint[])`);
+    }
+    return ids.where(
+      (eb) => eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"),
+      "like",
+      pattern,
     );
   }
-  if (!parts.length) return null;
-  return parts.reduce((all, part) => all.union(part));
+  const matches = ticketIdsByNumberOrMobile(db, s);
+  return matches ? ids.where("tickets.id", "in", matches) : null;
 }
 
 /** Whether one ticket is inside the caller's scope (for the reads that hang off a ticket id). */
@@ -115,8 +138,26 @@ async function ticketInScope(db: DB, scope: DataScope, ticketId: number): Promis
 export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {}) {
   const pageSize = Math.min(Math.max(f.pageSize ?? 25, 1), 200);
   const page = Math.max(f.page ?? 1, 1);
-  let q = db
-    .selectFrom("tickets")
+  // The page's ticket ids first (scope, filters, order, limit), then the columns of those few rows only.
+  let ids: TicketIdQuery = db.selectFrom("tickets").select(["tickets.id", "tickets.created_at"]).where(inScope(scope));
+  if (f.status) ids = ids.where("tickets.status", "=", f.status);
+  if (f.statuses) ids = ids.where("tickets.status", "in", f.statuses);
+  if (f.type) ids = ids.where("tickets.type", "=", f.type);
+  const term = f.q === undefined ? undefined : parseTicketSearch(f.q);
+  if (term) {
+    const searched = await applySearch(db, ids, term);
+    // nothing a tracking code, mobile or name could match (e.g. "---"): no rows, never every row
+    if (!searched) return { rows: [], page, hasMore: false };
+    ids = searched;
+  }
+  const pageIds = ids
+    .orderBy("tickets.created_at", "desc")
+    .orderBy("tickets.id", "desc")
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize);
+  const rows = await db
+    .selectFrom(pageIds.as("page"))
+    .innerJoin("tickets", "tickets.id", "page.id")
     .innerJoin("customers", "customers.id", "tickets.customer_id")
     .leftJoin("agencies", "agencies.id", "tickets.assigned_agency_id")
     .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
@@ -137,22 +178,8 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
       "product_categories.name_fa as category_fa",
       "product_categories.name_en as category_en",
     ])
-    .where(inScope(scope));
-  if (f.status) q = q.where("tickets.status", "=", f.status);
-  if (f.statuses) q = q.where("tickets.status", "in", f.statuses);
-  if (f.type) q = q.where("tickets.type", "=", f.type);
-  const term = f.q === undefined ? undefined : parseTicketSearch(f.q);
-  if (term) {
-    const matches = ticketIdsMatching(db, term);
-    // nothing a tracking code, mobile or name could match (e.g. "---"): no rows, not every row
-    if (!matches) return { rows: [], page, hasMore: false };
-    q = q.where("tickets.id", "in", matches);
-  }
-  const rows = await q
-    .orderBy("tickets.created_at", "desc")
-    .orderBy("tickets.id", "desc")
-    .limit(pageSize + 1)
-    .offset((page - 1) * pageSize)
+    .orderBy("page.created_at", "desc")
+    .orderBy("page.id", "desc")
     .execute();
   return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
 }
@@ -330,7 +357,17 @@ export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
   return q.execute();
 }
 
+/** Tickets per status in the caller's scope; for everyone's tickets, read from the counts the triggers keep. */
 export async function countTicketsByStatus(db: DB, scope: DataScope) {
+  if (scope.kind === "all") {
+    const kept = await db
+      .selectFrom("ticket_status_counts")
+      .select(["status", (eb) => eb.fn.sum<number>("tickets").as("count")])
+      .groupBy("status")
+      .having((eb) => eb.fn.sum("tickets"), "<>", 0)
+      .execute();
+    return Object.fromEntries(kept.map((r) => [r.status, Number(r.count)])) as Partial<Record<TicketStatusValue, number>>;
+  }
   const rows = await db
     .selectFrom("tickets")
     .select(["tickets.status", (eb) => eb.fn.countAll<number>().as("count")])

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { action as loginAction } from "../../app/routes/login";
 import { loader as deskTicketsLoader } from "../../app/routes/desk.tickets._index";
@@ -156,5 +157,34 @@ describe("ticket search for an agency", () => {
     expect(numbers(await agency("صادقي"))).toEqual([]);
     expect(numbers(await agency("۱۰۰۰۰۲۹۸"))).toEqual([]);
     expect(numbers(await agency("09351234567"))).toEqual([]);
+  });
+});
+
+describe("a name shared by thousands of customers", () => {
+  it("lists the newest matching tickets first, page by page, in any spelling", async () => {
+    // more customers than a name search reads by id: the search walks the newest tickets instead
+    await sql`
+      with c as (
+        insert into customers (full_name, mobile)
+        select 'کاوه بهرامی', '+98913' || lpad(g::text, 7, '0') from generate_series(1, 2100) g
+        returning id
+      )
+      insert into tickets (number, type, channel, customer_id, warranty_status, created_at)
+      select 20000000 + id, 'breakdown', 'phone', id, 'unknown', now() - make_interval(mins => id::int) from c`.execute(db);
+    const newest = await db
+      .selectFrom("tickets")
+      .innerJoin("customers", "customers.id", "tickets.customer_id")
+      .select("tickets.number")
+      .where("customers.full_name", "=", "کاوه بهرامی")
+      .orderBy("tickets.created_at", "desc")
+      .limit(50)
+      .execute();
+    const first = await desk("بهرامي");
+    expect(first.rows.map((r) => r.number)).toEqual(newest.slice(0, 25).map((r) => r.number));
+    const url = `http://localhost/desk/tickets?${new URLSearchParams({ q: "كاوه بهرامی", page: "2" })}`;
+    const second = (await deskTicketsLoader({ request: new Request(url, { headers: { Cookie: operatorCookie } }), context: testContext(db), params: {} } as never)) as unknown as ListResult;
+    expect(second.rows.map((r) => r.number)).toEqual(newest.slice(25, 50).map((r) => r.number));
+    // the few-customer path still works beside them
+    expect(numbers(await desk("صادقي"))).toEqual([T.sadeghi]);
   });
 });

@@ -1,0 +1,108 @@
+import { Kysely, PostgresDialect, sql, type CompiledQuery } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { typeParsers, type DB } from "../../db/connection";
+import * as agencies from "../../db/repos/agencies";
+import * as dashboard from "../../db/repos/dashboard";
+import * as tickets from "../../db/repos/tickets";
+import type { Database } from "../../db/schema";
+import { withDatabase } from "../support/global-setup";
+import { getTestDb } from "../support/db";
+import { inject } from "vitest";
+
+/*
+ * The hot reads at a million tickets depend on their indexes, several of them partial (their predicates
+ * are SQL lists frozen in a migration, the queries' lists come from core/). With sequential scans and
+ * sorts disabled the planner takes an index whenever one can serve: these plans name the index each query
+ * must be able to use, so a change of a status list or of a query's shape cannot silently lose it.
+ */
+
+let pool: pg.Pool;
+let logged: DB;
+let captured: CompiledQuery[] = [];
+const all = { kind: "all" } as const;
+
+beforeAll(async () => {
+  const db = await getTestDb();
+  const name = (await sql<{ name: string }>`select current_database() as name`.execute(db)).rows[0]!.name;
+  pool = new pg.Pool({ connectionString: withDatabase(inject("testAdminUrl"), name), max: 1, types: typeParsers });
+  logged = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (e) => {
+      if (e.level === "query") captured.push(e.query);
+    },
+  });
+});
+
+afterAll(async () => {
+  await logged?.destroy();
+});
+
+/** Indexes in the plans of every query `call` runs. */
+async function indexesUsed(call: (db: DB) => Promise<unknown>): Promise<string[]> {
+  captured = [];
+  await call(logged);
+  const queries = captured;
+  captured = [];
+  const names: string[] = [];
+  const client = await pool.connect();
+  try {
+    // an empty table's plans would rather scan or sort; forbid both so that only "cannot use" is left
+    await client.query("set enable_seqscan = off");
+    await client.query("set enable_sort = off");
+    for (const q of queries) {
+      const r = await client.query(`explain (format json) ${q.sql}`, q.parameters as unknown[]);
+      const walk = (node: Record<string, unknown>) => {
+        if (typeof node["Index Name"] === "string") names.push(node["Index Name"]);
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      };
+      walk((r.rows[0]["QUERY PLAN"] as { Plan: Record<string, unknown> }[])[0]!.Plan);
+    }
+  } finally {
+    await client.query("reset enable_seqscan");
+    await client.query("reset enable_sort");
+    client.release();
+  }
+  return names;
+}
+
+describe("the hot reads can use their indexes", () => {
+  it("overdue tickets: the partial index over unresolved tickets", async () => {
+    expect(await indexesUsed((db) => dashboard.overdueTickets(db, new Date()))).toContain("tickets_unresolved_due_idx");
+  });
+
+  it("a ticket's offers: the index by ticket", async () => {
+    expect(await indexesUsed((db) => tickets.ticketOffers(db, all, 1))).toContain("dispatch_offers_ticket_idx");
+  });
+
+  it("search by tracking code and by mobile: the unique number and the mobile index", async () => {
+    const used = await indexesUsed((db) => tickets.listTickets(db, all, { q: "۱۰۰۰۰۲۹۸" }));
+    expect(used).toContain("tickets_number_key");
+    expect(await indexesUsed((db) => tickets.listTickets(db, all, { q: "۰۹۱۲۳۴۵۶۷۸۹" }))).toContain("customers_mobile_idx");
+  });
+
+  it("search by name: the trigram index over the name keys", async () => {
+    expect(await indexesUsed((db) => tickets.listTickets(db, all, { q: "صادقي" }))).toContain("customers_name_search_trgm_idx");
+  });
+
+  it("the fee ledger and fee totals: accrual time, the period's and the unsettled fees", async () => {
+    expect(await indexesUsed((db) => agencies.feeLedger(db, { limit: 200 }))).toContain("referral_fees_accrued_idx");
+    const totals = await indexesUsed((db) => dashboard.referralFeeTotals(db, "1405-09"));
+    expect(totals).toEqual(expect.arrayContaining(["referral_fees_period_fee_idx", "referral_fees_unsettled_idx"]));
+    expect(await indexesUsed((db) => agencies.agencyStatement(db, 1))).toContain("referral_fees_statement_idx");
+  });
+
+  it("call figures: the covering index by start time", async () => {
+    expect(await indexesUsed((db) => dashboard.callStats(db, new Date()))).toContain("calls_started_stats_idx");
+  });
+
+  it("open tickets near a point: the partial location index over open tickets", async () => {
+    const [lat, lng] = [35.7, 51.34];
+    const used = await indexesUsed((db) =>
+      sql`select id from tickets
+        where lat is not null and status not in ('closed', 'cancelled')
+          and earth_box(ll_to_earth(${lat}, ${lng}), 3000) @> ll_to_earth(lat, lng)`.execute(db),
+    );
+    expect(used).toContain("tickets_open_location_idx");
+  });
+});
