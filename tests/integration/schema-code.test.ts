@@ -321,6 +321,11 @@ const COLUMNS = {
     updated_at: "Date",
     closed_at: "Date | null",
   },
+  ticket_status_counts: {
+    id: "number",
+    status: "string",
+    tickets: "number",
+  },
   users: {
     id: "number",
     username: "string",
