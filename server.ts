@@ -81,7 +81,8 @@ function buildErrors(output: string): string {
   const cut = output.search(/^fatal error: all goroutines are asleep/m);
   return (cut >= 0 ? output.slice(0, cut) : output)
     .split("\n")
-    .filter((l) => !/CJS build of Vite's Node API is deprecated/.test(l))
+    // Remix's progress line and its notes about React Router v7 future flags are not errors.
+    .filter((l) => !/CJS build of Vite's Node API is deprecated|^\[info\]|^\[warn\] .*React Router v7|^[┃┗]/.test(l))
     .join("\n")
     .trim();
 }
