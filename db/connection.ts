@@ -117,7 +117,7 @@ export interface EmbeddedOptions {
 export async function startEmbeddedPostgres(o: EmbeddedOptions): Promise<EmbeddedServer> {
   const dir = path.resolve(o.dir);
   const info = o.log ? (m: string) => o.log!(`[db] ${m}`) : (m: string) => dbLog.info(m);
-  // PostgreSQL's own log: failures at info, the rest only at LOG_LEVEL=debug.
+  // PostgreSQL's own log: failures as warnings, the rest only at LOG_LEVEL=debug.
   const quiet = (line: string) => (/FATAL|PANIC/.test(line) ? postgresLog.warn(line.trim()) : postgresLog.debug(line));
   const pgServer = new EmbeddedCluster({
     onInfo: info,

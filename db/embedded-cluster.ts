@@ -35,7 +35,7 @@ export interface ClusterOptions {
   postgresFlags: string[];
   /** Each line PostgreSQL writes (its server log), except the expected ones of a shutdown. */
   onLog: (line: string) => void;
-  /** Messages of the binaries themselves (initdb output is gathered into errors instead). */
+  /** What initdb writes to stderr (its stdout goes to onLog); a failure also ends up in the error. */
   onError?: (line: string) => void;
   /** Lines about where things are (data moved, binaries copied). */
   onInfo: (line: string) => void;
@@ -201,8 +201,12 @@ export class EmbeddedCluster {
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, { ...this.runAs, cwd: "/", env: { ...process.env, LC_MESSAGES: "C" } });
       let output = "";
-      child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+      const take = (c: Buffer, to: ((line: string) => void) | undefined) => {
+        output += c.toString();
+        for (const line of c.toString().split("\n")) if (line.trim()) to?.(line);
+      };
+      child.stdout.on("data", (c: Buffer) => take(c, this.o.onLog));
+      child.stderr.on("data", (c: Buffer) => take(c, this.o.onError));
       child.on("error", (err: NodeJS.ErrnoException) =>
         reject(new EmbeddedPostgresError(`Cannot run ${file} (${err.code ?? err.message}): reinstall with npm ci, or set DATABASE_URL to use an external server.`)),
       );
