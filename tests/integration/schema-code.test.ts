@@ -369,6 +369,8 @@ type Col<T extends keyof Database, C extends keyof Database[T]> = NonNullable<Se
 const VALUE_LISTS: { table: keyof Database; column: string; values: readonly string[] }[] = [
   // the vocabulary of core/, which schema.ts derives its unions from
   { table: "tickets", column: "status", values: TICKET_STATUSES },
+  { table: "ticket_events", column: "from_status", values: TICKET_STATUSES },
+  { table: "ticket_events", column: "to_status", values: TICKET_STATUSES },
   { table: "tickets", column: "type", values: TICKET_TYPES },
   { table: "tickets", column: "channel", values: TICKET_CHANNELS },
   { table: "tickets", column: "warranty_status", values: WARRANTY_STATUSES },
