@@ -52,6 +52,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     // a ticket page reads its offers; an agency's scope asks "did this agency hold an offer for it"
     sql`create index dispatch_offers_ticket_idx on dispatch_offers (ticket_id, agency_id)`,
+    // an agency's offers (pending ones first of all) with their tickets, from the index alone
+    sql`create index dispatch_offers_agency_ticket_idx on dispatch_offers (agency_id, status) include (ticket_id)`,
+    sql`drop index if exists dispatch_offers_agency_idx`,
 
     // unresolved (work still owed) = new, dispatching, assigned, scheduled, in_progress, on_hold:
     // overdue counts, and the counts of those statuses, read only these few rows
@@ -151,6 +154,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     sql`create index if not exists tickets_location_idx on tickets using gist (ll_to_earth(lat, lng)) where lat is not null`,
     sql`drop index if exists tickets_open_location_idx`,
     sql`drop index if exists tickets_unresolved_due_idx`,
+    sql`create index if not exists dispatch_offers_agency_idx on dispatch_offers (agency_id, status)`,
+    sql`drop index if exists dispatch_offers_agency_ticket_idx`,
     sql`drop index if exists dispatch_offers_ticket_idx`,
     sql`create index if not exists tickets_customer_idx on tickets (customer_id)`,
     sql`drop index if exists tickets_customer_created_idx`,
