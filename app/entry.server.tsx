@@ -19,7 +19,6 @@ export default function handleRequest(
 ) {
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const chunks: Buffer[] = [];
     const sink = new Writable({
       write(chunk: Buffer | string, _encoding, done) {
@@ -53,7 +52,8 @@ export default function handleRequest(
         },
       },
     );
-    timer = setTimeout(abort, ABORT_DELAY);
+    // React calls back asynchronously (after this line), so the callbacks above can clear it
+    const timer = setTimeout(abort, ABORT_DELAY);
   });
 }
 
