@@ -61,6 +61,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     sql`create index tickets_unresolved_due_idx on tickets (sla_resolve_due_at) include (status)
       where status in ('new', 'dispatching', 'assigned', 'scheduled', 'in_progress', 'on_hold')`,
 
+    // agencies' current load (assigned, scheduled, in_progress, on_hold: core AGENCY_LOAD_STATUSES)
+    sql`create index tickets_agency_load_idx on tickets (assigned_agency_id)
+      where status in ('assigned', 'scheduled', 'in_progress', 'on_hold')`,
+
     // nearby searches look at open tickets (not closed or cancelled): 3% of them at scale
     sql`create index tickets_open_location_idx on tickets using gist (ll_to_earth(lat, lng))
       where lat is not null and status not in ('closed', 'cancelled')`,
@@ -153,6 +157,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     sql`drop index if exists referral_fees_accrued_idx`,
     sql`create index if not exists tickets_location_idx on tickets using gist (ll_to_earth(lat, lng)) where lat is not null`,
     sql`drop index if exists tickets_open_location_idx`,
+    sql`drop index if exists tickets_agency_load_idx`,
     sql`drop index if exists tickets_unresolved_due_idx`,
     sql`create index if not exists dispatch_offers_agency_idx on dispatch_offers (agency_id, status)`,
     sql`drop index if exists dispatch_offers_agency_ticket_idx`,
