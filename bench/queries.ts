@@ -110,13 +110,15 @@ await runCli(async () => {
     const agency = await db.selectFrom("agencies").select("id").where("code", "=", "THR-001").executeTakeFirst()
       ?? (await db.selectFrom("agencies").select("id").orderBy("id").executeTakeFirst());
     if (!agency) throw new Error("no agencies: load data first (npm run seed, npm run seed:large)");
-    // a ticket with a full history: an offer, a call, a few events
+    // a ticket with a full history: an accepted offer, a call, a few events
     const ticket = await db
       .selectFrom("tickets")
       .innerJoin("customers", "customers.id", "tickets.customer_id")
       .select(["tickets.id", "tickets.number", "customers.mobile", "customers.full_name"])
       .where("tickets.status", "=", "closed")
       .where("tickets.channel", "=", "phone")
+      .where("tickets.type", "=", "breakdown")
+      .where("tickets.assigned_agency_id", "is not", null)
       .orderBy("tickets.id", "desc")
       .offset(1000)
       .limit(1)

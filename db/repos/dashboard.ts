@@ -51,14 +51,17 @@ export async function averageSatisfaction(db: DB) {
   return { average: row.avg == null ? null : Math.round(Number(row.avg) * 10) / 10, answered: Number(row.n) };
 }
 
+/** Agencies by their current load, counted from the partial index over load statuses. */
 export async function agenciesByOpenJobs(db: DB, limit = 10) {
+  const load = db
+    .selectFrom("tickets")
+    .select(["tickets.assigned_agency_id", (eb) => eb.fn.countAll<number>().as("jobs")])
+    .where("tickets.status", "in", AGENCY_LOAD_STATUSES)
+    .where("tickets.assigned_agency_id", "is not", null)
+    .groupBy("tickets.assigned_agency_id");
   return db
     .selectFrom("agencies")
-    .leftJoin("tickets", (join) =>
-      join
-        .onRef("tickets.assigned_agency_id", "=", "agencies.id")
-        .on("tickets.status", "in", AGENCY_LOAD_STATUSES),
-    )
+    .leftJoin(load.as("load"), "load.assigned_agency_id", "agencies.id")
     .select((eb) => [
       "agencies.id",
       "agencies.code",
@@ -66,9 +69,8 @@ export async function agenciesByOpenJobs(db: DB, limit = 10) {
       "agencies.city",
       "agencies.status",
       "agencies.daily_job_capacity",
-      eb.fn.count<number>("tickets.id").as("open_jobs"),
+      eb.fn.coalesce("load.jobs", sql<number>`0`).as("open_jobs"),
     ])
-    .groupBy("agencies.id")
     .orderBy("open_jobs", "desc")
     .orderBy("agencies.code")
     .limit(limit)

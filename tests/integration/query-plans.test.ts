@@ -71,6 +71,10 @@ describe("the hot reads can use their indexes", () => {
     expect(await indexesUsed((db) => dashboard.overdueTickets(db, new Date()))).toContain("tickets_unresolved_due_idx");
   });
 
+  it("agencies by current load: the partial index over their load statuses", async () => {
+    expect(await indexesUsed((db) => dashboard.agenciesByOpenJobs(db, 10))).toContain("tickets_agency_load_idx");
+  });
+
   it("a ticket's offers: the index by ticket", async () => {
     expect(await indexesUsed((db) => tickets.ticketOffers(db, all, 1))).toContain("dispatch_offers_ticket_idx");
   });
