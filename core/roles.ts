@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   "desk:use": ["operator", "supervisor"],
   "tickets:read_all": ["operator", "supervisor", "manager", "admin"],
   "tickets:create": ["operator", "supervisor"],
+  // status changes, notes and cancelling from the call centre
+  "tickets:update": ["operator", "supervisor"],
+  // take calls: availability, screen-pop, click-to-dial
+  "calls:take": ["operator", "supervisor"],
   "customers:read": ["operator", "supervisor", "manager", "admin"],
   "agencies:read": ["operator", "supervisor", "manager", "admin"],
   "agency_portal:use": ["agency_admin", "agency_staff"],

@@ -10,6 +10,16 @@ type DateStringNullable = ColumnType<string | null, string | null | undefined, s
 type Json<T> = ColumnType<T, string | undefined, string>;
 type Id = Generated<number>;
 
+import type {
+  AttemptOutcome,
+  CallbackStatus,
+  CallDirection,
+  CallDisposition,
+  CallQueue,
+  CallState,
+  IvrChoice,
+  OperatorPresence,
+} from "../core/call";
 import type { Role } from "../core/roles";
 import type {
   ActorKind,
@@ -247,7 +257,7 @@ export interface DispatchOffersTable {
 export interface CallsTable {
   id: Id;
   channel_id: string | null;
-  direction: "inbound" | "outbound";
+  direction: CallDirection;
   caller_number: string | null;
   called_number: string | null;
   queue: string | null;
@@ -259,7 +269,79 @@ export interface CallsTable {
   ended_at: TimestampNullable;
   wait_seconds: number | null;
   talk_seconds: number | null;
-  disposition: "answered" | "missed" | "abandoned" | "busy" | "failed" | null;
+  disposition: CallDisposition | null;
+  /** the live phase; `ended` once the call-detail record is final */
+  state: Generated<CallState>;
+  ivr_choice: IvrChoice | null;
+  /** the ticket number a follow-up caller keyed in the IVR */
+  keyed_ticket_number: number | null;
+  /** when the caller joined the queue (their place) */
+  enqueued_at: TimestampNullable;
+  holding_bridge_id: string | null;
+  /** the mixing bridge the two voices meet (and are recorded) in */
+  bridge_id: string | null;
+  operator_channel_id: string | null;
+  /** the ARI live-recording name of the bridge recording */
+  recording_name: string | null;
+  hangup_cause: number | null;
+  /** for the outbound call that answers a call-back request */
+  callback_id: number | null;
+  /** who placed an outbound call (click-to-dial) */
+  created_by: number | null;
+}
+
+export interface OperatorsTable {
+  user_id: number;
+  extension: string;
+  /** the queues the operator takes (core/call.ts CALL_QUEUES) */
+  skills: ColumnType<CallQueue[], CallQueue[] | undefined, CallQueue[]>;
+  presence: Generated<OperatorPresence>;
+  presence_since: Generated<Date>;
+  last_call_ended_at: TimestampNullable;
+  updated_at: Generated<Date>;
+}
+
+export interface CallAttemptsTable {
+  id: Id;
+  call_id: number;
+  operator_user_id: number;
+  channel_id: string | null;
+  started_at: Generated<Date>;
+  ended_at: TimestampNullable;
+  outcome: Generated<AttemptOutcome>;
+  hangup_cause: number | null;
+}
+
+export interface CallCallbacksTable {
+  id: Id;
+  /** the inbound call whose caller asked to be called back */
+  call_id: number;
+  number: string;
+  queue: CallQueue;
+  /** the caller's place in the queue: when they first joined it */
+  place_at: Timestamp;
+  requested_at: Generated<Date>;
+  status: Generated<CallbackStatus>;
+  operator_user_id: number | null;
+  outbound_call_id: number | null;
+  done_at: TimestampNullable;
+}
+
+/** A call is attached to every ticket registered or updated from it. */
+export interface TicketCallsTable {
+  ticket_id: number;
+  call_id: number;
+  linked_at: Generated<Date>;
+  linked_by: number | null;
+}
+
+/** A form's idempotency key and the result of its first submission. */
+export interface IdempotencyKeysTable {
+  key: string;
+  user_id: number;
+  action: string;
+  result: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
 }
 
 export interface RecordingsTable {
@@ -375,6 +457,11 @@ export interface Database {
   ticket_events: TicketEventsTable;
   dispatch_offers: DispatchOffersTable;
   calls: CallsTable;
+  operators: OperatorsTable;
+  call_attempts: CallAttemptsTable;
+  call_callbacks: CallCallbacksTable;
+  ticket_calls: TicketCallsTable;
+  idempotency_keys: IdempotencyKeysTable;
   recordings: RecordingsTable;
   sms_messages: SmsMessagesTable;
   completion_reports: CompletionReportsTable;

@@ -26,12 +26,63 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+
+  // ---------- telephony (Asterisk ARI) ----------
+  /** A real Asterisk's ARI base, e.g. http://pbx.example:8088. Unset: the built-in ARI simulator is started and used. */
+  ARI_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+    .optional(),
+  ARI_USER: z.string().min(1).default("dispatch"),
+  ARI_PASSWORD: z.string().min(1).default("dispatch"),
+  /** The Stasis application name (extensions.conf: Stasis(dispatch)). */
+  ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("dispatch"),
+  /** Where the simulator listens when ARI_URL is unset. */
+  ARI_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
+  /** An operator's phone, {extension} replaced: PJSIP/101. */
+  ARI_OPERATOR_ENDPOINT: z.string().includes("{extension}", { message: "must contain {extension}" }).default("PJSIP/{extension}"),
+  /** A customer's number dialled out (click-to-dial, call-back), {number} replaced: PJSIP/09121234567@trunk. */
+  ARI_OUTBOUND_ENDPOINT: z.string().includes("{number}", { message: "must contain {number}" }).default("PJSIP/{number}@trunk"),
+  /** The caller id shown on outbound calls. */
+  ARI_OUTBOUND_CALLER_ID: z.string().default(""),
+  /** Sound names played by the IVR (Asterisk media URIs). */
+  ARI_SOUND_MENU: z.string().min(1).default("sound:custom/dispatch-menu"),
+  ARI_SOUND_TICKET_NUMBER: z.string().min(1).default("sound:custom/dispatch-ticket-number"),
+  ARI_SOUND_CALLBACK_OFFER: z.string().min(1).default("sound:custom/dispatch-callback-offer"),
+  ARI_SOUND_CALLBACK_CONFIRMED: z.string().min(1).default("sound:custom/dispatch-callback-confirmed"),
+  /** Music-on-hold class of the holding bridge. */
+  ARI_MOH_CLASS: z.string().min(1).default("default"),
+  /** Seconds the IVR waits for a key before taking "breakdown". */
+  IVR_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(5),
+  /** Seconds an operator's phone rings before the next operator is tried. */
+  ACD_RING_SECONDS: z.coerce.number().min(1).max(120).default(15),
+  /** A caller waiting this long may press 9 to be called back. */
+  CALLBACK_OFFER_AFTER_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  /** Where call recordings are kept. Default: DATA_DIR/recordings. */
+  RECORDINGS_DIR: z.string().min(1).optional(),
+  /** `false`: `npm start` does not run the telephony shell in-process (it runs apart, `npm run telephony`). */
+  TELEPHONY_IN_PROCESS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+
+  // ---------- desk ----------
+  /** Map tiles for the address picker ({z}/{x}/{y}); `none` shows the map without tiles. */
+  MAP_TILE_URL: z.string().min(1).default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+  MAP_TILE_ATTRIBUTION: z.string().default("© OpenStreetMap"),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
   SESSION_SECRET: string;
   /** Absolute path of DATA_DIR. */
   dataDir: string;
+  /** Absolute path of RECORDINGS_DIR. */
+  recordingsDir: string;
+  /** The built-in ARI simulator is used (ARI_URL unset). */
+  ariSimulated: boolean;
+  /** The ARI base URL the telephony shell connects to (the simulator's when simulated). */
+  ariUrl: string;
 };
 
 export class EnvError extends Error {}
@@ -53,7 +104,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     }
     secret = localSecret(dataDir);
   }
-  return { ...env, SESSION_SECRET: secret, dataDir };
+  const recordingsDir = path.resolve(env.RECORDINGS_DIR ?? path.join(dataDir, "recordings"));
+  const ariSimulated = env.ARI_URL === undefined;
+  const ariUrl = (env.ARI_URL ?? `http://127.0.0.1:${env.ARI_SIM_PORT}`).replace(/\/+$/, "");
+  return { ...env, SESSION_SECRET: secret, dataDir, recordingsDir, ariSimulated, ariUrl };
 }
 
 /** Outside production a random secret is kept in DATA_DIR so sessions survive restarts. */

@@ -2,8 +2,8 @@ import { sql } from "kysely";
 import { AGENCY_LOAD_STATUSES, UNRESOLVED_STATUSES } from "../../core/ticket";
 import type { DB } from "../connection";
 
-/** Inbound call figures since `since`. */
-export async function callStats(db: DB, since: Date) {
+/** Inbound call figures of the calls started in [since, until). */
+export async function callStats(db: DB, since: Date, until: Date = new Date()) {
   const row = await db
     .selectFrom("calls")
     .select((eb) => [
@@ -13,6 +13,7 @@ export async function callStats(db: DB, since: Date) {
     ])
     .where("direction", "=", "inbound")
     .where("started_at", ">=", since)
+    .where("started_at", "<", until)
     .executeTakeFirstOrThrow();
   return { answered: Number(row.answered), missed: Number(row.missed), avgWait: row.avg_wait == null ? null : Math.round(Number(row.avg_wait)) };
 }

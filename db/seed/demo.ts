@@ -562,6 +562,18 @@ class DemoBuilder {
       this.users.set(u.username, { id: ids[i]!, username: u.username, displayName: u.displayName });
       if (u.role === "agency_admin" && u.agencyCode) this.agencyByCode(u.agencyCode).adminUserId = ids[i]!;
     });
+    // call-centre staff have a phone extension and take every queue; they start signed out of the queue
+    const deskUsers = DEMO_USERS.flatMap((u, i) => (u.role === "operator" || u.role === "supervisor" ? [ids[i]!] : []));
+    await this.insert(
+      "operators",
+      deskUsers.map((userId, i) => ({
+        user_id: userId,
+        extension: String(101 + i),
+        skills: ["breakdown", "follow_up", "complaint"],
+        presence: "offline" as const,
+        presence_since: this.now,
+      })),
+    );
   }
 
   // ----- customers -----
@@ -1150,7 +1162,7 @@ class DemoBuilder {
       const answered = addMs(started, wait * 1000);
       calls.push({
         channel_id: channelId(started), direction: "inbound", caller_number: p.customer.mobile, called_number: HOTLINE,
-        queue: "support", operator_user_id: p.creator?.id ?? null, customer_id: p.customer.id, ticket_id: p.id,
+        queue: "breakdown", operator_user_id: p.creator?.id ?? null, customer_id: p.customer.id, ticket_id: p.id,
         started_at: started, answered_at: answered, ended_at: addMs(answered, talk * 1000), wait_seconds: wait,
         talk_seconds: talk, disposition: "answered", recorded: true,
       });
@@ -1181,13 +1193,17 @@ class DemoBuilder {
       const wait = disposition === "busy" ? 0 : rng.int(10, 180);
       calls.push({
         channel_id: channelId(started), direction: "inbound", caller_number: known?.mobile ?? (rng.chance(0.7) ? this.mobile() : `021${rng.int(2, 8)}${rng.digits(7)}`),
-        called_number: HOTLINE, queue: "support", operator_user_id: null, customer_id: known?.id ?? null, ticket_id: null,
+        called_number: HOTLINE, queue: "breakdown", operator_user_id: null, customer_id: known?.id ?? null, ticket_id: null,
         started_at: started, answered_at: null, ended_at: addMs(started, wait * 1000), wait_seconds: wait, talk_seconds: null, disposition,
       });
     }
     calls.sort((a, b) => (a.started_at as Date).getTime() - (b.started_at as Date).getTime());
     const recorded = calls.map((c) => c.recorded === true);
     const ids = await this.insertIds("calls", calls.map(({ recorded: _r, ...c }) => c));
+    await this.insert(
+      "ticket_calls",
+      calls.flatMap((c, i) => (c.ticket_id ? [{ ticket_id: c.ticket_id, call_id: ids[i]!, linked_at: c.ended_at as Date, linked_by: c.operator_user_id ?? null }] : [])),
+    );
     const recordings: Insertable<Database["recordings"]>[] = [];
     calls.forEach((c, i) => {
       if (!recorded[i]) return;

@@ -427,7 +427,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
       await run("calls", sql`
         insert into calls (channel_id, direction, caller_number, called_number, queue, operator_user_id, customer_id, ticket_id,
           started_at, answered_at, ended_at, wait_seconds, talk_seconds, disposition)
-        select 'bench.' || t.id, 'inbound', c.mobile, '02191001570', 'support', t.created_by, t.customer_id, t.id,
+        select 'bench.' || t.id, 'inbound', c.mobile, '02191001570', 'breakdown', t.created_by, t.customer_id, t.id,
           t.created_at - make_interval(secs => w.wait + w.talk * 0.7), t.created_at - make_interval(secs => w.talk * 0.7),
           t.created_at + make_interval(secs => w.talk * 0.3), w.wait, w.talk, 'answered'
         from tickets t
@@ -436,11 +436,15 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
         where t.id > ${before} and t.channel = 'phone'`);
       await run("calls", sql`
         insert into calls (channel_id, direction, caller_number, called_number, queue, customer_id, started_at, ended_at, wait_seconds, disposition)
-        select 'bench.a' || t.id, 'inbound', c.mobile, '02191001570', 'support', t.customer_id,
+        select 'bench.a' || t.id, 'inbound', c.mobile, '02191001570', 'breakdown', t.customer_id,
           t.created_at - interval '1 hour', t.created_at - interval '1 hour' + make_interval(secs => 10 + (t.id % 170)::int),
           10 + (t.id % 170)::int, 'abandoned'
         from tickets t join customers c on c.id = t.customer_id
         where t.id > ${before} and t.channel = 'phone' and t.id % 33 = 0`);
+      // each answered call is attached to the ticket it registered
+      await run("ticket_calls", sql`
+        insert into ticket_calls (ticket_id, call_id, linked_at, linked_by)
+        select ticket_id, id, ended_at, operator_user_id from calls where ticket_id > ${before}`);
       // completion reports: paid when out of warranty
       await run("completion_reports", sql`
         insert into completion_reports (ticket_id, agency_id, technician_id, completed_at, work_description, invoice_number, invoice_amount_rials, created_at)
@@ -471,7 +475,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
       log(`[seed:large] tickets ${hi + 1}/${n} (${rate(hi + 1, tt)} tickets/s)`);
     }
     log("[seed:large] analyze");
-    for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "completion_reports", "referral_fees"]) {
+    for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "ticket_calls", "completion_reports", "referral_fees"]) {
       await sql`analyze ${sql.table(t)}`.execute(conn);
     }
   }

@@ -201,9 +201,10 @@ beforeAll(async () => {
   const callRow = await db
     .insertInto("calls")
     .values({ direction: "inbound", caller_number: SECRET_MOBILE, ticket_id: ids.handedOverToA, operator_user_id: userId.oper,
-      started_at: at(), disposition: "answered", wait_seconds: 5, talk_seconds: 60 })
+      started_at: at(), ended_at: at(), disposition: "answered", wait_seconds: 5, talk_seconds: 60 })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await db.insertInto("ticket_calls").values({ ticket_id: ids.handedOverToA, call_id: callRow.id }).execute();
   await db.insertInto("recordings").values({ call_id: callRow.id, storage_key: "rec/1.wav", format: "wav", duration_seconds: 60 }).execute();
 });
 
@@ -376,10 +377,10 @@ describe("figures come from SQL, not from the rows on the page", () => {
         .insertInto("calls")
         .values([
           // 00:30 and 04:00 in Tehran today; the first is still "yesterday" by the server's UTC clock
-          { direction: "inbound", started_at: new Date("2026-11-22T21:00:00Z"), disposition: "answered" },
-          { direction: "inbound", started_at: new Date("2026-11-23T00:30:00Z"), disposition: "missed" },
+          { direction: "inbound", started_at: new Date("2026-11-22T21:00:00Z"), ended_at: new Date("2026-11-22T21:05:00Z"), disposition: "answered" },
+          { direction: "inbound", started_at: new Date("2026-11-23T00:30:00Z"), ended_at: new Date("2026-11-23T00:31:00Z"), disposition: "missed" },
           // 23:30 Tehran yesterday
-          { direction: "inbound", started_at: new Date("2026-11-22T20:00:00Z"), disposition: "answered" },
+          { direction: "inbound", started_at: new Date("2026-11-22T20:00:00Z"), ended_at: new Date("2026-11-22T20:04:00Z"), disposition: "answered" },
         ])
         .execute();
       vi.useFakeTimers({ toFake: ["Date"] });

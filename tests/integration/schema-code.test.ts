@@ -1,5 +1,15 @@
 import { sql, type SelectType } from "kysely";
 import { describe, expect, it } from "vitest";
+import {
+  ATTEMPT_OUTCOMES,
+  CALL_DIRECTIONS,
+  CALL_DISPOSITIONS,
+  CALL_QUEUES,
+  CALL_STATES,
+  CALLBACK_STATUSES,
+  IVR_CHOICES,
+  OPERATOR_PRESENCES,
+} from "../../core/call";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import {
   ACTOR_KINDS,
@@ -115,6 +125,61 @@ const COLUMNS = {
     wait_seconds: "number | null",
     talk_seconds: "number | null",
     disposition: "string | null",
+    state: "string",
+    ivr_choice: "string | null",
+    keyed_ticket_number: "number | null",
+    enqueued_at: "Date | null",
+    holding_bridge_id: "string | null",
+    bridge_id: "string | null",
+    operator_channel_id: "string | null",
+    recording_name: "string | null",
+    hangup_cause: "number | null",
+    callback_id: "number | null",
+    created_by: "number | null",
+  },
+  operators: {
+    user_id: "number",
+    extension: "string",
+    skills: "array",
+    presence: "string",
+    presence_since: "Date",
+    last_call_ended_at: "Date | null",
+    updated_at: "Date",
+  },
+  call_attempts: {
+    id: "number",
+    call_id: "number",
+    operator_user_id: "number",
+    channel_id: "string | null",
+    started_at: "Date",
+    ended_at: "Date | null",
+    outcome: "string",
+    hangup_cause: "number | null",
+  },
+  call_callbacks: {
+    id: "number",
+    call_id: "number",
+    number: "string",
+    queue: "string",
+    place_at: "Date",
+    requested_at: "Date",
+    status: "string",
+    operator_user_id: "number | null",
+    outbound_call_id: "number | null",
+    done_at: "Date | null",
+  },
+  ticket_calls: {
+    ticket_id: "number",
+    call_id: "number",
+    linked_at: "Date",
+    linked_by: "number | null",
+  },
+  idempotency_keys: {
+    key: "string",
+    user_id: "number",
+    action: "string",
+    result: "json",
+    created_at: "Date",
   },
   completion_parts: {
     id: "number",
@@ -379,14 +444,16 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "ticket_events", column: "actor_kind", values: ACTOR_KINDS },
   { table: "agencies", column: "status", values: AGENCY_STATUSES },
   { table: "users", column: "role", values: ROLES },
+  { table: "calls", column: "state", values: CALL_STATES },
+  { table: "calls", column: "ivr_choice", values: IVR_CHOICES },
+  { table: "operators", column: "presence", values: OPERATOR_PRESENCES },
+  { table: "call_attempts", column: "outcome", values: ATTEMPT_OUTCOMES },
+  { table: "call_callbacks", column: "status", values: CALLBACK_STATUSES },
+  { table: "call_callbacks", column: "queue", values: CALL_QUEUES },
   // unions written in schema.ts itself
   { table: "users", column: "locale", values: allOf<Col<"users", "locale">>()(["fa", "en"]) },
-  { table: "calls", column: "direction", values: allOf<Col<"calls", "direction">>()(["inbound", "outbound"]) },
-  {
-    table: "calls",
-    column: "disposition",
-    values: allOf<Col<"calls", "disposition">>()(["answered", "missed", "abandoned", "busy", "failed"]),
-  },
+  { table: "calls", column: "direction", values: CALL_DIRECTIONS },
+  { table: "calls", column: "disposition", values: CALL_DISPOSITIONS },
   {
     table: "recordings",
     column: "format",
@@ -467,6 +534,12 @@ describe("the database's CHECK constraints against the code's value lists", () =
     );
     expect(own.map((c) => c.definition)).toHaveLength(1);
     expect(sorted(literals(own[0]!.definition))).toEqual(sorted(list.values));
+  });
+
+  it("holds operators' skills to the queues", async () => {
+    const own = (await checkConstraints()).filter((c) => c.table === "operators" && c.columns.join() === "skills");
+    expect(own).toHaveLength(1);
+    expect(sorted(literals(own[0]!.definition))).toEqual(sorted(CALL_QUEUES));
   });
 
   it("ties exactly the agency roles to an agency", async () => {
