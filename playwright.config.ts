@@ -6,6 +6,8 @@ import { defineConfig } from "@playwright/test";
  */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54349);
+/** The ARI simulator the e2e server starts (ARI_URL unset); tests drive it through its control API. */
+export const E2E_ARI_SIM_PORT = Number(process.env.E2E_ARI_SIM_PORT ?? 8098);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
@@ -48,6 +50,9 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       EMBEDDED_PG_PORT: String(E2E_PG_PORT),
       SESSION_SECRET: "e2e-session-secret-not-for-production",
+      ARI_SIM_PORT: String(E2E_ARI_SIM_PORT),
+      // no map tiles can be fetched here; the address picker works without them
+      MAP_TILE_URL: "none",
     },
   },
 });
