@@ -36,8 +36,12 @@ export type OfferStatus = (typeof OFFER_STATUSES)[number];
 export const ACTOR_KINDS = ["user", "agency", "technician", "system", "customer"] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
-/** What a history row (ticket_events.event_type) records. */
-export const TICKET_EVENT_TYPES = ["created", "status_changed", "offer_sent", "offer_rejected"] as const;
+/**
+ * What a history row (ticket_events.event_type) records. `note`: a remark added by staff; `call_attached`:
+ * a call (and so its recording) was linked to the ticket — the call that registered it, or a later
+ * follow-up call about it (data: { callId, direction, reason }).
+ */
+export const TICKET_EVENT_TYPES = ["created", "status_changed", "offer_sent", "offer_rejected", "note", "call_attached"] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
 export const AGENCY_STATUSES = ["active", "suspended", "terminated"] as const;
