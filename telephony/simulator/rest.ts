@@ -5,6 +5,7 @@
  * operation calls the simulated Asterisk. Responses follow Asterisk: 200 with the model, 201 + Location
  * for playbacks and recordings, 204 for void operations, {"message": …} with the documented error codes.
  */
+import os from "node:os";
 import { allOperations, type OperationDoc, type ResourceName } from "./api-docs";
 import { AriError, type SimulatedAsterisk } from "./asterisk";
 
@@ -31,7 +32,7 @@ const HANDLERS: Record<string, Handler> = {
   "asterisk.getInfo": (a, ast) => {
     const only = list(a.only);
     const info: Record<string, unknown> = {
-      build: { os: "Linux", kernel: process.version, options: "", machine: process.arch, date: ast.startedAt.toISOString(), user: "ari-simulator" },
+      build: { os: "Linux", kernel: os.release(), options: "", machine: process.arch, date: ast.startedAt.toISOString(), user: "ari-simulator" },
       system: { version: "20.0.0-ari-simulator", entity_id: ast.asteriskId },
       config: { name: "ari-simulator", default_language: "en", setid: { user: "asterisk", group: "asterisk" } },
       status: { startup_time: astDate(ast.startedAt), last_reload_time: astDate(ast.startedAt) },
