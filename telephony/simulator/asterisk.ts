@@ -458,6 +458,7 @@ export class SimulatedAsterisk {
     timeout?: number;
     channelId?: string;
     otherChannelId?: string;
+    variables?: Record<string, string>;
   }) {
     if (!p.endpoint) throw new AriError(400, "Endpoint must be specified");
     const m = /^([A-Za-z0-9_-]+)\/([^@/]+)(?:@(.+))?$/.exec(p.endpoint);
@@ -492,6 +493,7 @@ export class SimulatedAsterisk {
       pendingDtmf: "",
       timers: new Set(),
     };
+    for (const [k, v] of Object.entries(p.variables ?? {})) c.vars.set(k, v);
     this.channels.set(c.id, c);
     const snapshot = this.channelJson(c);
     const behaviour = this.behaviourOf(resource);

@@ -60,6 +60,7 @@ interface AriClient {
     originate(o: Record<string, unknown>): Promise<AriChannel>;
     get(o: { channelId: string }): Promise<AriChannel>;
     list(): Promise<AriChannel[]>;
+    getChannelVar(o: { channelId: string; variable: string }): Promise<{ value: string }>;
   };
   bridges: { create(o: { type: string; name?: string }): Promise<AriBridge> };
   recordings: {
@@ -197,11 +198,12 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     expect((await gone).event.cause).toBe(16);
 
     const answered = nextEvent(client, "StasisStart", (e) => e.args?.[0] === "customer");
-    const customer = await client.channels.originate({ endpoint: "PJSIP/09121234567@trunk", app: APP, appArgs: "customer,42", callerId: "02191001570" });
+    const customer = await client.channels.originate({ endpoint: "PJSIP/09121234567@trunk", app: APP, appArgs: "customer,42", callerId: "02191001570", variables: { DISPATCH_CALL_ID: "42" } });
     const { event } = await answered;
     expect(event.args).toEqual(["customer", "42"]);
     expect(event.channel).toMatchObject({ id: customer.id, state: "Up" });
     expect(customer.name).toMatch(/^PJSIP\/trunk-/);
+    expect(await client.channels.getChannelVar({ channelId: customer.id, variable: "DISPATCH_CALL_ID" })).toEqual({ value: "42" });
     const destroyed = nextEvent(client, "ChannelDestroyed", (e) => e.channel?.id === customer.id);
     await customer.hangup({ reason: "normal" });
     await destroyed;
@@ -231,13 +233,13 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     await mixing.addChannel({ channel: [caller.id, operator.id] });
     await left;
     const recordingStarted = nextEvent(client, "RecordingStarted");
-    const live = await mixing.record({ name: "call-recording-1", format: "wav", ifExists: "overwrite", beep: false });
-    expect(live).toMatchObject({ name: "call-recording-1", state: "queued" });
+    const live = await mixing.record({ name: "2026/11/30/call-recording-1", format: "wav", ifExists: "overwrite", beep: false });
+    expect(live).toMatchObject({ name: "2026/11/30/call-recording-1", state: "queued" });
     await recordingStarted;
 
     // talk for a little more than a second, then the operator hangs up: the bridge empties on the caller's hang-up
     await new Promise((r) => setTimeout(r, 1200));
-    const finished = nextEvent(client, "RecordingFinished", (e) => e.recording?.name === "call-recording-1");
+    const finished = nextEvent(client, "RecordingFinished", (e) => e.recording?.name === "2026/11/30/call-recording-1");
     await operator.hangup();
     await control(sim, `/calls/${caller.id}/hangup`, {});
     const recording = (await finished).event.recording!;
@@ -245,8 +247,8 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     expect(recording.duration).toBeGreaterThanOrEqual(1);
 
     const stored = await client.recordings.listStored();
-    expect(stored).toContainEqual(expect.objectContaining({ name: "call-recording-1", format: "wav" }));
-    const file = await client.recordings.getStoredFile({ recordingName: "call-recording-1" });
+    expect(stored).toContainEqual(expect.objectContaining({ name: "2026/11/30/call-recording-1", format: "wav" }));
+    const file = await client.recordings.getStoredFile({ recordingName: "2026/11/30/call-recording-1" });
     expect(Buffer.isBuffer(file)).toBe(true);
     const info = readWavInfo(file);
     expect(info).toMatchObject({ sampleRate: 8000, bitsPerSample: 16, channels: 1 });
