@@ -6,6 +6,7 @@
  * wire: ari-client itself throws uncaught on a rejected login, which the app has to survive, not this test).
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -357,5 +358,22 @@ describe("ARI simulator: logins, raw events and the control API's validation", (
     expect((await control(sim, "/health", undefined, "GET")).body.status).toBe("ok");
     expect((await control(sim, "/endpoints/101", { answer: "never" })).body).toEqual({ resource: "101", answer: "never", afterMs: 300 });
     expect((await control(sim, "/calls", undefined, "GET")).body).toEqual([]);
+  });
+
+  it("survives malformed request lines and oversized bodies", async () => {
+    const raw = (p: string, headers: Record<string, string> = {}, body?: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${sim.url}${p}`, { method: body ? "POST" : "GET", headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once("error", reject);
+        req.end(body);
+      });
+    expect(await raw("//[")).toBe(400);
+    expect(await raw("//[", { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" })).toBe(400);
+    expect(await raw("/sim/calls", { "Content-Type": "application/json" }, Buffer.alloc(100_000, 32))).toBe(413);
+    expect(await raw(`/ari/channels/%E0?api_key=${USER}:${PASSWORD}`)).toBe(400);
+    expect((await control(sim, "/health", undefined, "GET")).status).toBe(200);
   });
 });
