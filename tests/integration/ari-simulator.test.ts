@@ -41,6 +41,7 @@ interface AriChannel {
   play(o: { media: string }, playback?: AriPlayback): Promise<AriPlayback>;
   hangup(o?: { reason?: string }): Promise<void>;
   startMoh(o?: { mohClass?: string }): Promise<void>;
+  originate(o: Record<string, unknown>): Promise<AriChannel>;
 }
 interface AriBridge {
   id: string;
@@ -50,6 +51,7 @@ interface AriBridge {
   record(o: { name: string; format: string; ifExists?: string; beep?: boolean }): Promise<{ name: string; state: string }>;
   startMoh(o?: { mohClass?: string }): Promise<void>;
   destroy(): Promise<void>;
+  create(o: { type: string; name?: string }): Promise<AriBridge>;
 }
 interface AriClient {
   on(type: string, cb: (e: AriEventJson, instance: unknown) => void): void;
@@ -57,6 +59,8 @@ interface AriClient {
   start(app: string): Promise<void>;
   stop(): void;
   Playback(): AriPlayback;
+  Channel(): AriChannel;
+  Bridge(): AriBridge;
   channels: {
     originate(o: Record<string, unknown>): Promise<AriChannel>;
     get(o: { channelId: string }): Promise<AriChannel>;
@@ -185,7 +189,10 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     expect(busy.state).toBe("Down");
     expect((await nextEvent(client, "ChannelDestroyed", (e) => e.channel?.id === busy.id)).event).toMatchObject({ cause: 17, cause_txt: "User busy" });
 
-    const rejecting = await client.channels.originate({ endpoint: "PJSIP/102", app: APP });
+    // an id chosen by the app (originateWithId), as ari-client's client.Channel().originate() does
+    const rejecting = client.Channel();
+    const rejected = await rejecting.originate({ endpoint: "PJSIP/102", app: APP });
+    expect(rejected.id).toBe(rejecting.id);
     expect((await nextEvent(client, "ChannelDestroyed", (e) => e.channel?.id === rejecting.id)).event.cause).toBe(21);
 
     const silent = await client.channels.originate({ endpoint: "PJSIP/103", app: APP, timeout: 1 });
@@ -229,7 +236,9 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     await client.channels.originate({ endpoint: "PJSIP/201", app: APP, appArgs: `operator,${caller.id}` });
     const operator = (await operatorUp).instance as AriChannel;
 
-    const mixing = await client.bridges.create({ type: "mixing", name: "talk" });
+    const mixing = client.Bridge(); // createWithId
+    const created = await mixing.create({ type: "mixing", name: "talk" });
+    expect(created.id).toBe(mixing.id);
     const left = nextEvent(client, "ChannelLeftBridge", (e) => e.bridge?.id === holding.id && e.channel?.id === caller.id);
     await mixing.addChannel({ channel: [caller.id, operator.id] });
     await left;
