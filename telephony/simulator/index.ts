@@ -251,7 +251,7 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
     url,
     async close() {
       await stopListening();
-      ast.shutdown();
+      await ast.shutdown();
       wss.close();
     },
     emitRaw(event: object) {
