@@ -67,6 +67,8 @@ describe("sending", () => {
     const again = await client.send({ receptor: "09121234567", message: "یک", localid: "202" });
     expect(again.messageid).toBe(first.messageid);
     expect(sim.messages()).toHaveLength(1);
+    const health = (await (await fetch(`${sim.url}/sim/health`)).json()) as { repeatedLocalIds: number };
+    expect(health.repeatedLocalIds).toBe(1);
     const other = await client.send({ receptor: "09121234567", message: "یک", localid: "203" });
     expect(other.messageid).not.toBe(first.messageid);
     expect(sim.messages()).toHaveLength(2);

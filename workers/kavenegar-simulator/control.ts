@@ -86,7 +86,7 @@ export function handleControl(ctx: ControlContext, method: string, url: URL, bod
   const route = `${method} /${parts.slice(1).join("/")}`;
 
   if (route === "GET /health") {
-    return { status: 200, body: { status: "ok", messages: store.messages().length, faults } };
+    return { status: 200, body: { status: "ok", messages: store.messages().length, repeatedLocalIds: store.repeatedLocalIds, faults } };
   }
   if (route === "GET /messages") {
     const numberRaw = url.searchParams.get("number");

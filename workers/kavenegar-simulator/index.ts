@@ -206,8 +206,12 @@ export async function startKavenegarSimulator(opts: KavenegarSimulatorOptions): 
     try {
       switch (method) {
         case "sms/send": {
+          const repeatedBefore = store.repeatedLocalIds;
           const entries = store.send(p);
-          log.info(`sms/send → ${entries.map((e) => `${e.receptor} #${e.messageid}`).join(", ")}`);
+          const repeated = store.repeatedLocalIds - repeatedBefore;
+          log.info(
+            `sms/send → ${entries.map((e) => `${e.receptor} #${e.messageid}`).join(", ")}${repeated ? ` (${repeated} repeated localid: not sent again)` : ""}`,
+          );
           return envelope(200, entries);
         }
         case "verify/lookup": {

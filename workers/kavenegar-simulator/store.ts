@@ -75,6 +75,8 @@ export interface SendEntry {
 }
 
 export class SimStore {
+  /** how many sms/send receptors were answered with an earlier message (a repeated localid) */
+  repeatedLocalIds = 0;
   private readonly all: SimMessage[] = [];
   private readonly byLocalId = new Map<string, SimMessage>();
   private readonly byId = new Map<number, SimMessage>();
@@ -83,6 +85,7 @@ export class SimStore {
   constructor(private readonly opts: StoreOptions) {}
 
   reset(): void {
+    this.repeatedLocalIds = 0;
     this.all.length = 0;
     this.byLocalId.clear();
     this.byId.clear();
@@ -164,7 +167,10 @@ export class SimStore {
     return (normalized as string[]).map((receptor, i) => {
       const localid = localids[i] ?? null;
       const earlier = localid === null ? undefined : this.byLocalId.get(localid);
-      if (earlier) return this.entry(earlier);
+      if (earlier) {
+        this.repeatedLocalIds++;
+        return this.entry(earlier);
+      }
       const m = this.store({
         direction: "outbound",
         localid,
