@@ -66,8 +66,11 @@ export interface AriClient {
   _swagger?: { apis?: { events?: { models?: Record<string, unknown> } } };
 }
 
-/** Asterisk answered 404: the channel, bridge or playback is gone (typically the caller hung up first). */
-export function isNotFound(error: unknown): boolean {
+/**
+ * Asterisk says the channel, bridge, playback or recording is gone (404 "Channel not found", 422 "Channel not
+ * in Stasis application"): typically the caller hung up first. Not an error worth more than a debug line.
+ */
+export function isGone(error: unknown): boolean {
   const message = error instanceof Error ? error.message : typeof error === "string" ? error : "";
-  return /not found|"?404"?/i.test(message);
+  return /not found|not in Stasis|not in this bridge/i.test(message);
 }
