@@ -78,6 +78,14 @@ export function normalizeNumber(input: string | null | undefined): string | null
   return /^\+?[0-9*#]{1,32}$/.test(latin) ? latin : null;
 }
 
+/**
+ * The number to dial on the trunk: an Iranian mobile kept as +989… is dialled in its national form 09…,
+ * as Iranian trunks expect; other numbers as stored.
+ */
+export function dialableNumber(stored: string): string {
+  return /^\+989\d{9}$/.test(stored) ? `0${stored.slice(3)}` : stored;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // inbound calls
 

@@ -180,6 +180,14 @@ export class InboundCall extends CallBase {
       await attemptEnded(this.ctx.db, r.attemptId, { outcome: "cancelled" });
       this.hangup(channelId);
     }
+    // Not awaited: the PlaybackFinished it waits for is handled by this call's event queue.
+    void this.confirmAndHangUp().catch((error: unknown) => {
+      if (!isGone(error)) this.ctx.log.warn(`call ${this.callId}: call-back confirmation failed`, error);
+      this.hangup(this.callerChannelId);
+    });
+  }
+
+  private async confirmAndHangUp(): Promise<void> {
     const playback = await this.play(this.callerChannelId, this.ctx.env.ARI_SOUND_CALLBACK_CONFIRMED);
     await this.waitPlayback(playback, 10_000);
     this.hangup(this.callerChannelId);

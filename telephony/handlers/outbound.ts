@@ -1,5 +1,5 @@
 import { outboundDispositionForCause, type CallDisposition } from "../../core/call";
-import { attemptEnded, callEnded, outboundConnected, outboundOperatorAnswered, type OutboundDial } from "../../services/calls";
+import { attemptEnded, callEnded, dialableNumber, outboundConnected, outboundOperatorAnswered, type OutboundDial } from "../../services/calls";
 import type { AriEvent } from "../ari";
 import { endpointFor, type TelephonyContext } from "../context";
 import { CallBase } from "./call-base";
@@ -84,7 +84,7 @@ export class OutboundCall extends CallBase {
     this.ringTimer = this.after((timing.outboundRingSeconds + 3) * 1000, "customer ring timeout", () => this.customerGone(null));
     try {
       await ari.channels.originate({
-        endpoint: endpointFor(env.ARI_OUTBOUND_ENDPOINT, { number: next.calledNumber }),
+        endpoint: endpointFor(env.ARI_OUTBOUND_ENDPOINT, { number: dialableNumber(next.calledNumber) }),
         app: env.ARI_APP,
         appArgs: `${OUTBOUND_CUSTOMER_LEG},${this.callId}`,
         channelId: next.customerChannelId,
