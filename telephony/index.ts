@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import path from "node:path";
 import type { DB } from "../db/connection";
 import { listen, type Listener } from "../db/listener";
 import { DESK_EVENTS_CHANNEL, parseDeskEvent } from "../core/call";
 import type { Env } from "../platform/env";
-import type { Logger } from "../platform/logger";
+import { logger, type Logger } from "../platform/logger";
 import { RecordingStore } from "../platform/recording-store";
 import {
   parseTelephonyCommand,
@@ -22,6 +23,7 @@ import { createAcd } from "./handlers/acd";
 import { InboundCall, OPERATOR_LEG } from "./handlers/inbound";
 import { OUTBOUND_CUSTOMER_LEG, OUTBOUND_OPERATOR_LEG } from "./handlers/outbound";
 import { fetchMissedRecordings, onRecordingFinished } from "./handlers/recording";
+import { startAriSimulator, type AriSimulator } from "./simulator";
 
 export interface TelephonyOptions {
   db: DB;
@@ -203,3 +205,26 @@ function redactUrl(url: string): string {
     return url;
   }
 }
+
+/**
+ * When ARI_URL is unset: the ARI simulator on ARI_SIM_PORT (recordings under DATA_DIR/ari-sim-recordings),
+ * unless one (started by another process of this project) already listens there. Undefined in that case.
+ */
+export async function ensureSimulator(env: Env, log: Logger): Promise<AriSimulator | undefined> {
+  try {
+    return await startAriSimulator({
+      port: env.ARI_SIM_PORT,
+      user: env.ARI_USER,
+      password: env.ARI_PASSWORD,
+      recordingsDir: path.join(env.dataDir, "ari-sim-recordings"),
+      log: logger("ari-sim"),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      log.info(`an ARI simulator already listens on port ${env.ARI_SIM_PORT}: using it`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
