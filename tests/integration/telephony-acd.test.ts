@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readWavInfo } from "../../platform/wav";
-import { addOperator, callByChannel, callRow, endpointBehaviour, setPresence, sim, startRig, waitFor, type Rig } from "../support/telephony";
+import { addOperator, callByChannel, callRow, endpointBehaviour, setPresence, sim, startRig, waitFor, printLogOnFailure, type Rig } from "../support/telephony";
 
 let rig: Rig;
+printLogOnFailure(() => [rig?.log]);
 
 beforeAll(async () => {
   rig = await startRig();

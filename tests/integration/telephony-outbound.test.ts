@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestClickToDial } from "../../services/calls";
-import { addOperator, callByChannel, callRow, endpointBehaviour, setPresence, sim, startRig, waitFor, type Rig } from "../support/telephony";
+import { addOperator, callByChannel, callRow, endpointBehaviour, setPresence, sim, startRig, waitFor, printLogOnFailure, type Rig } from "../support/telephony";
 
 let rig: Rig;
+printLogOnFailure(() => [rig?.log]);
 
 beforeAll(async () => {
   // A caller is offered the call-back key after 1 s of waiting.

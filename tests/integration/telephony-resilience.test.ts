@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as healthz } from "../../app/routes/healthz";
-import { addOperator, callByChannel, callRow, endpointBehaviour, sim, startRig, startSimulator, waitFor, type Rig } from "../support/telephony";
+import { addOperator, callByChannel, callRow, endpointBehaviour, sim, startRig, startSimulator, waitFor, printLogOnFailure, type Rig } from "../support/telephony";
 import { testContext } from "../support/context";
 
 let rig: Rig;
+printLogOnFailure(() => [rig?.log]);
 
 beforeAll(async () => {
   rig = await startRig({ telephony: { pingIntervalMs: 1000 } });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTelephony, type Telephony } from "../../telephony";
-import { addOperator, callByChannel, callRow, captureLog, endpointBehaviour, sim, startRig, testEnv, waitFor, type LogLine, type Rig } from "../support/telephony";
+import { addOperator, callByChannel, callRow, captureLog, endpointBehaviour, sim, startRig, testEnv, waitFor, printLogOnFailure, type LogLine, type Rig } from "../support/telephony";
 
 // Two telephony processes (two ARI applications on one simulated Asterisk) share one database and its
 // operators: neither may ring an operator the other is ringing, and each drives only its own calls.
 let a: Rig;
 let b: Telephony;
 const bLog: LogLine[] = [];
+printLogOnFailure(() => [a?.log, bLog]);
 
 beforeAll(async () => {
   a = await startRig({ env: { ARI_APP: "dispatch-a" } });

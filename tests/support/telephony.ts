@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
+import { afterEach } from "vitest";
 import type { DB } from "../../db/connection";
 import { loadEnv, type Env } from "../../platform/env";
 import type { Logger } from "../../platform/logger";
@@ -40,7 +41,7 @@ export function testEnv(dir: string, ariUrl: string, extra: Record<string, strin
     ARI_USER,
     ARI_PASSWORD,
     ARI_APP: "dispatch",
-    IVR_TIMEOUT_SECONDS: "0.3",
+    IVR_TIMEOUT_SECONDS: "1",
     ACD_RING_SECONDS: "2",
     CALLBACK_OFFER_AFTER_SECONDS: "60",
     ARI_RECONNECT_MAX_SECONDS: "2",
@@ -134,4 +135,12 @@ export async function callByChannel(db: DB, channelId: string) {
 
 export async function endpointBehaviour(simulator: AriSimulator, extension: string, answer: "auto" | "never" | "busy" | "reject", afterMs = 100) {
   await sim(simulator, `/sim/endpoints/${extension}`, { answer, afterMs });
+}
+
+/** Prints the telephony log of a failed test (the why of a timeout), from the given rigs' logs. */
+export function printLogOnFailure(logs: () => (LogLine[] | undefined)[]) {
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== "fail") return;
+    for (const lines of logs()) for (const l of (lines ?? []).slice(-60)) console.log(`[${l.level}] ${l.message}`);
+  });
 }
