@@ -803,12 +803,13 @@ export async function callForRecording(db: DB, recordingName: string): Promise<{
  * was still waiting, failed for an outbound call), and ringing attempts whose channel is gone are ended as
  * failed. Only this process's calls, and those of processes that stopped sending heartbeats, are looked at:
  * another live process may be connected to another Asterisk. Queued outbound calls nobody took yet have no
- * channel and are left alone. Returns the ids of the calls ended.
+ * channel and are left alone, and so are calls started after `startedBefore` (take it, from the database's
+ * clock, before listing the channels). Returns the ids of the calls ended.
  */
 export async function reconcileLiveCalls(
   db: DB,
   liveChannelIds: readonly string[],
-  opts: { nodeId?: string; staleAfterSeconds?: number } = {},
+  opts: { nodeId?: string; staleAfterSeconds?: number; startedBefore?: Date } = {},
 ): Promise<number[]> {
   const live = new Set(liveChannelIds);
   const stale = opts.staleAfterSeconds ?? 30;
@@ -817,6 +818,8 @@ export async function reconcileLiveCalls(
     .select(["id", "direction", "answered_at", "channel_id", "operator_channel_id", "state", "node_id"])
     .where("state", "in", LIVE_CALL_STATES)
     .where((eb) => eb.not(eb.and([eb("state", "=", "queued"), eb("direction", "=", "outbound"), eb("node_id", "is", null)])));
+  // A call that started after the channel list was taken is not in it, and not gone.
+  if (opts.startedBefore) query = query.where("started_at", "<", opts.startedBefore);
   if (opts.nodeId) {
     const nodeId = opts.nodeId;
     query = query.where((eb) =>

@@ -17,6 +17,8 @@ export interface TelephonyContext {
   /** the connected ARI client; throws while disconnected */
   ari(): AriClient;
   connected(): boolean;
+  /** connected, and the calls that ended while disconnected are reconciled: the ACD and dialling may run */
+  ready(): boolean;
   /** asks the ACD to offer waiting calls and call-backs to free operators (coalesced) */
   kick(): void;
   timing: Timing;

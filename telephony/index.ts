@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import { hostname } from "node:os";
 import path from "node:path";
 import type { DB } from "../db/connection";
@@ -56,6 +57,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
   const { db, env, log } = o;
   const nodeId = o.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   let client: AriClient | null = null;
+  let reconciled = false;
   let stopped = false;
 
   const dispatcher = new Dispatcher(log, (event) => onNewChannel(event));
@@ -71,6 +73,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
       return client;
     },
     connected: () => client !== null && connection.current !== null,
+    ready: () => reconciled && client !== null && connection.current !== null,
     kick: () => void acd.kick(),
     timing: {
       ivrTimeoutMs: env.IVR_TIMEOUT_SECONDS * 1000,
@@ -122,22 +125,27 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     onState: () => void writeHealth(),
     async onConnected(c) {
       client = c;
+      reconciled = false;
       for (const type of CALL_EVENTS) c.on(type, (event) => dispatcher.dispatch(event));
       c.on("RecordingFinished", (event) => void dispatcher.run(-1, () => onRecordingFinished(ctx, event), "RecordingFinished"));
-      // Calls that ended while nobody listened: Asterisk no longer has their channels.
+      // Calls that ended while nobody listened: Asterisk no longer has their channels. Calls arriving
+      // meanwhile are taken (events flow already) and are not in the list: only older ones are looked at.
+      const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
       const channels = await c.channels.list({});
-      const ended = await reconcileLiveCalls(db, channels.map((ch) => ch.id), { nodeId });
+      const ended = await reconcileLiveCalls(db, channels.map((ch) => ch.id), { nodeId, startedBefore: rows[0]!.now });
       for (const callId of ended) {
         const handler = dispatcher.handlerOf(callId) as { dispose?: () => void } | undefined;
         handler?.dispose?.();
         dispatcher.remove(callId);
       }
       if (ended.length) log.info(`reconciled after connecting: ${ended.length} call(s) had ended meanwhile`);
+      reconciled = true;
       void acd.kick();
       void acd.dialPending().catch((error: unknown) => log.warn("dialling queued outbound calls failed", error));
     },
     onDisconnected() {
       client = null;
+      reconciled = false;
     },
   });
 
@@ -167,7 +175,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     void writeHealth();
     void acd.kick();
     void acd.dialPending().catch((error: unknown) => log.warn("dialling queued outbound calls failed", error));
-    if (sweeps % 10 === 0 && ctx.connected()) void fetchMissedRecordings(ctx).catch((e: unknown) => log.debug(String(e)));
+    if (sweeps % 10 === 0 && ctx.ready()) void fetchMissedRecordings(ctx).catch((e: unknown) => log.debug(String(e)));
   }, o.sweepMs ?? 3000);
   sweep.unref?.();
 

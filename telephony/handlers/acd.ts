@@ -15,11 +15,11 @@ export function createAcd(ctx: TelephonyContext) {
   let again = false;
 
   async function runOnce(): Promise<void> {
-    if (!ctx.connected()) return;
+    if (!ctx.ready()) return;
     const items = await waitingWork(ctx.db, ctx.nodeId);
     if (items.length === 0 || !(await anyOperatorFree(ctx.db))) return;
     for (const item of items) {
-      if (!ctx.connected()) return;
+      if (!ctx.ready()) return;
       let placed = false;
       if (item.kind === "call") {
         const handler = ctx.dispatcher.handlerOf(item.id);
@@ -62,7 +62,7 @@ export function createAcd(ctx: TelephonyContext) {
 
   /** Click-to-dial calls queued by the web that no process has taken: take them and dial. */
   async function dialPending(callIds?: readonly number[]): Promise<void> {
-    if (!ctx.connected()) return;
+    if (!ctx.ready()) return;
     for (const callId of callIds ?? (await pendingOutboundCalls(ctx.db))) {
       const dial = await claimOutboundCall(ctx.db, callId, ctx.nodeId);
       if (!dial) continue;
