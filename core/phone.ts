@@ -18,3 +18,12 @@ export function formatIranMobile(normalized: string): string {
   const m = /^\+98(9\d{2})(\d{3})(\d{4})$/.exec(normalized);
   return m ? `0${m[1]} ${m[2]} ${m[3]}` : normalized;
 }
+
+/**
+ * Any accepted form of an Iranian mobile (Persian digits, +98, 0098, spaces…) → 09XXXXXXXXX, the form
+ * SMS providers such as Kavenegar take as `receptor`; null when it is not an Iranian mobile number.
+ */
+export function toIranLocalMobile(input: string): string | null {
+  const normalized = normalizeIranMobile(input);
+  return normalized ? `0${normalized.slice(3)}` : null;
+}

@@ -73,6 +73,29 @@ const envSchema = z.object({
   /** Map tiles for the address picker ({z}/{x}/{y}); `none` shows the map without tiles. */
   MAP_TILE_URL: z.string().min(1).default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
   MAP_TILE_ATTRIBUTION: z.string().default("© OpenStreetMap"),
+
+  // ---------- SMS (Kavenegar) ----------
+  /** Kavenegar's API key (panel.kavenegar.com). Unset: messages go to the Kavenegar simulator (`npm run sms-sim`). */
+  KAVENEGAR_API_KEY: z.string().regex(/^[A-Za-z0-9+/=_-]{8,200}$/, "letters, digits and +/=_- only (as shown in Kavenegar's panel)").optional(),
+  /**
+   * The API's base, the key goes after it: {base}/{API-KEY}/sms/send.json. Default https://api.kavenegar.com/v1
+   * (the simulator's http://127.0.0.1:KAVENEGAR_SIM_PORT/v1 when KAVENEGAR_API_KEY is unset). HTTPS only,
+   * except to this machine: the key is part of every URL.
+   */
+  KAVENEGAR_BASE_URL: z
+    .string()
+    .url()
+    .refine(
+      (u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(u),
+      "must start with https:// (http:// only to 127.0.0.1 or localhost): the API key travels in the URL",
+    )
+    .optional(),
+  /** The sender line (e.g. 2000660110). Unset: the account's default line. */
+  KAVENEGAR_SENDER: z.string().regex(/^\d{3,20}$/, "digits only").optional(),
+  /** Where the simulator listens (`npm run sms-sim`, and in-process when KAVENEGAR_API_KEY is unset). */
+  KAVENEGAR_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  /** How long one request to Kavenegar may take before it counts as failed (and is retried later). */
+  KAVENEGAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
@@ -85,7 +108,16 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
   ariSimulated: boolean;
   /** The ARI base URL the telephony shell connects to (the simulator's when simulated). */
   ariUrl: string;
+  /** The Kavenegar simulator is used (KAVENEGAR_API_KEY unset). */
+  smsSimulated: boolean;
+  /** The Kavenegar API base the client calls (the simulator's when simulated), without a trailing slash. */
+  kavenegarBaseUrl: string;
+  /** The key the client sends (the simulator's fixed key when simulated). */
+  kavenegarApiKey: string;
 };
+
+/** The API key the Kavenegar simulator accepts when KAVENEGAR_API_KEY is unset (it is no secret). */
+export const KAVENEGAR_SIMULATOR_API_KEY = "simulator-api-key";
 
 export class EnvError extends Error {}
 
@@ -109,7 +141,27 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const recordingsDir = path.resolve(env.RECORDINGS_DIR ?? path.join(dataDir, "recordings"));
   const ariSimulated = env.ARI_URL === undefined;
   const ariUrl = (env.ARI_URL ?? `http://127.0.0.1:${env.ARI_SIM_PORT}`).replace(/\/+$/, "");
-  return { ...env, SESSION_SECRET: secret, dataDir, recordingsDir, ariSimulated, ariUrl };
+  const smsSimulated = env.KAVENEGAR_API_KEY === undefined;
+  if (smsSimulated && env.KAVENEGAR_BASE_URL !== undefined) {
+    throw new EnvError(
+      "Invalid configuration:\n  KAVENEGAR_BASE_URL: set, but KAVENEGAR_API_KEY is not (without a key the built-in simulator is used)",
+    );
+  }
+  const kavenegarBaseUrl = (
+    env.KAVENEGAR_BASE_URL ?? (smsSimulated ? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}/v1` : "https://api.kavenegar.com/v1")
+  ).replace(/\/+$/, "");
+  const kavenegarApiKey = env.KAVENEGAR_API_KEY ?? KAVENEGAR_SIMULATOR_API_KEY;
+  return {
+    ...env,
+    SESSION_SECRET: secret,
+    dataDir,
+    recordingsDir,
+    ariSimulated,
+    ariUrl,
+    smsSimulated,
+    kavenegarBaseUrl,
+    kavenegarApiKey,
+  };
 }
 
 /** Outside production a random secret is kept in DATA_DIR so sessions survive restarts. */

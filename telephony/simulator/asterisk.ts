@@ -174,6 +174,8 @@ export class SimulatedAsterisk {
   private readonly recordings = new Map<string, LiveRecording>();
   private readonly behaviours = new Map<string, EndpointBehaviour>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** recordings being written to the spool */
+  private readonly writing = new Set<Promise<void>>();
   private readonly idPrefix = Math.floor(Date.now() / 1000);
   private seq = 0;
   private closed = false;
@@ -271,9 +273,10 @@ export class SimulatedAsterisk {
     owner?.delete(t);
   }
 
-  /** Stops every timer and forgets everything: the simulator is shutting down. */
-  shutdown() {
+  /** Stops every timer and forgets everything: the simulator is shutting down (recordings being written finish first). */
+  async shutdown() {
     this.closed = true;
+    await Promise.allSettled([...this.writing]);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.channels.clear();
@@ -458,6 +461,7 @@ export class SimulatedAsterisk {
     timeout?: number;
     channelId?: string;
     otherChannelId?: string;
+    variables?: Record<string, string>;
   }) {
     if (!p.endpoint) throw new AriError(400, "Endpoint must be specified");
     const m = /^([A-Za-z0-9_-]+)\/([^@/]+)(?:@(.+))?$/.exec(p.endpoint);
@@ -492,6 +496,7 @@ export class SimulatedAsterisk {
       pendingDtmf: "",
       timers: new Set(),
     };
+    for (const [k, v] of Object.entries(p.variables ?? {})) c.vars.set(k, v);
     this.channels.set(c.id, c);
     const snapshot = this.channelJson(c);
     const behaviour = this.behaviourOf(resource);
@@ -568,7 +573,7 @@ export class SimulatedAsterisk {
       if (p.target.kind === "channel" && p.target.id === c.id) this.finishPlayback(p, "done");
     }
     for (const r of [...this.recordings.values()]) {
-      if (r.target.kind === "channel" && r.target.id === c.id) void this.finishRecording(r);
+      if (r.target.kind === "channel" && r.target.id === c.id) this.endRecording(r);
     }
     if (c.bridgeId) this.leaveBridge(c);
     if (c.inStasis) {
@@ -691,7 +696,7 @@ export class SimulatedAsterisk {
     this.emit([...b.apps, c.app], "ChannelLeftBridge", { bridge: this.bridgeJson(b), channel: this.channelJson(c) });
     if (b.channels.length === 0) {
       for (const r of [...this.recordings.values()]) {
-        if (r.target.kind === "bridge" && r.target.id === b.id) void this.finishRecording(r);
+        if (r.target.kind === "bridge" && r.target.id === b.id) this.endRecording(r);
       }
     }
   }
@@ -706,7 +711,7 @@ export class SimulatedAsterisk {
       if (p.target.kind === "bridge" && p.target.id === b.id) this.finishPlayback(p, "done");
     }
     for (const r of [...this.recordings.values()]) {
-      if (r.target.kind === "bridge" && r.target.id === b.id) void this.finishRecording(r);
+      if (r.target.kind === "bridge" && r.target.id === b.id) this.endRecording(r);
     }
     this.bridges.delete(b.id);
     this.emit(b.apps, "BridgeDestroyed", { bridge: this.bridgeJson(b) });
@@ -818,7 +823,7 @@ export class SimulatedAsterisk {
       r.startedAt = Date.now();
       this.emit(r.apps, "RecordingStarted", { recording: this.recordingJson(r) });
       if (p.maxDurationSeconds && p.maxDurationSeconds > 0) {
-        r.timer = this.later(p.maxDurationSeconds * 1000, () => void this.finishRecording(r));
+        r.timer = this.later(p.maxDurationSeconds * 1000, () => this.endRecording(r));
       }
     });
     return snapshot;
@@ -833,7 +838,7 @@ export class SimulatedAsterisk {
   stopRecording(name: string) {
     const r = this.recordings.get(name);
     if (!r) throw new AriError(404, "Recording not found");
-    void this.finishRecording(r);
+    this.endRecording(r);
   }
 
   cancelRecording(name: string) {
@@ -849,6 +854,11 @@ export class SimulatedAsterisk {
    * The recording ends: a WAV file of the recorded wall-clock time (at least a second) of generated
    * conversation is written to the spool, then RecordingFinished tells its duration; it is now stored.
    */
+  private endRecording(r: LiveRecording) {
+    const p = this.finishRecording(r).finally(() => this.writing.delete(p));
+    this.writing.add(p);
+  }
+
   private async finishRecording(r: LiveRecording) {
     if (this.recordings.get(r.name) !== r) return;
     this.recordings.delete(r.name);

@@ -49,6 +49,15 @@ export interface AriSimulator {
 }
 
 const SILENT: SimulatorLog = { info() {}, warn() {}, error() {} };
+
+/** The request's URL, or null when it cannot be parsed (e.g. "//["). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? "/", "http://simulator");
+  } catch {
+    return null;
+  }
+}
 const MAX_BODY_BYTES = 64 * 1024;
 const REALM = 'Basic realm="Asterisk REST Interface"';
 
@@ -109,7 +118,8 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? "/", "http://simulator");
+    const url = requestUrl(req);
+    if (!url) return sendJson(res, 400, { message: "malformed URL" });
     const method = (req.method ?? "GET").toUpperCase();
     const body = await readBody(req);
     if (!body.ok) return sendJson(res, body.status, { message: body.message });
@@ -153,7 +163,8 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on("error", () => socket.destroy());
-    const url = new URL(req.url ?? "/", "http://simulator");
+    const url = requestUrl(req);
+    if (!url) return refuseUpgrade(socket, 400, "Bad Request");
     if (url.pathname !== "/ari/events") return refuseUpgrade(socket, 404, "Not Found");
     if (!authorized(req, url)) return refuseUpgrade(socket, 401, "Unauthorized", `WWW-Authenticate: ${REALM}\r\n`);
     const apps = (url.searchParams.get("app") ?? "")
@@ -240,7 +251,7 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
     url,
     async close() {
       await stopListening();
-      ast.shutdown();
+      await ast.shutdown();
       wss.close();
     },
     emitRaw(event: object) {

@@ -16,7 +16,7 @@ export type RestResult =
   | { status: 204 }
   | { status: 200; binary: Buffer; contentType: string };
 
-type Handler = (a: Args, ast: SimulatedAsterisk) => RestResult | Promise<RestResult>;
+type Handler = (a: Args, ast: SimulatedAsterisk, body: Record<string, unknown>) => RestResult | Promise<RestResult>;
 
 const ok = (body: unknown): RestResult => ({ status: 200, body });
 const noContent: RestResult = { status: 204 };
@@ -46,8 +46,8 @@ const HANDLERS: Record<string, Handler> = {
   "endpoints.get": (a, ast) => ok(ast.getEndpoint(str(a.tech)!, str(a.resource)!)),
 
   "channels.list": (_a, ast) => ok(ast.listChannels()),
-  "channels.originate": (a, ast) => ok(ast.originate(originateArgs(a))),
-  "channels.originateWithId": (a, ast) => ok(ast.originate(originateArgs(a))),
+  "channels.originate": (a, ast, body) => ok(ast.originate(originateArgs(a, body))),
+  "channels.originateWithId": (a, ast, body) => ok(ast.originate(originateArgs(a, body))),
   "channels.get": (a, ast) => ok(ast.getChannel(str(a.channelId)!)),
   "channels.hangup": (a, ast) => (ast.hangup(str(a.channelId)!, str(a.reason), str(a.reason_code)), noContent),
   "channels.answer": (a, ast) => (ast.answer(str(a.channelId)!), noContent),
@@ -93,8 +93,23 @@ function astDate(d: Date): string {
   return d.toISOString().replace("Z", "+0000");
 }
 
-function originateArgs(a: Args) {
+/** The body's "variables": {"NAME": "value"} or {"NAME": {"value": "…", "report_events": true}}. */
+function variablesOf(body: Record<string, unknown>): Record<string, string> {
+  const v = body.variables;
+  if (v === undefined) return {};
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw new AriError(400, "variables must be an object");
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[name] = String(value);
+    else if (value && typeof value === "object" && "value" in value) out[name] = String((value as { value: unknown }).value);
+    else throw new AriError(400, `variable ${name} must be a string or {"value": …}`);
+  }
+  return out;
+}
+
+function originateArgs(a: Args, body: Record<string, unknown>) {
   return {
+    variables: variablesOf(body),
     endpoint: str(a.endpoint),
     app: str(a.app),
     extension: str(a.extension),
@@ -193,5 +208,6 @@ export async function handleAri(ast: SimulatedAsterisk, method: string, ariPath:
       args[p.name] = v;
     }
   }
-  return r.handler(args, ast);
+  const bodyObject = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  return r.handler(args, ast, bodyObject);
 }
