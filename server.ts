@@ -15,6 +15,8 @@ import { logger, setLogLevel } from "./platform/logger";
 import { EmbeddedPostgresError, openDatabase, type DatabaseHandle } from "./db/connection";
 import { migrateToLatest } from "./db/migrate";
 import { sameOriginGuard } from "./app/lib/csrf.server";
+import { ensureSimulator, startTelephony, type Telephony } from "./telephony";
+import type { AriSimulator } from "./telephony/simulator";
 
 const BUILD_PATH = path.resolve("build/index.js");
 const REMIX_CLI = path.resolve("node_modules/@remix-run/dev/dist/cli.js");
@@ -115,6 +117,8 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
 }
 
 let openHandle: DatabaseHandle | undefined;
+let telephony: Telephony | undefined;
+let simulator: AriSimulator | undefined;
 
 async function main() {
   const env = loadEnv();
@@ -136,6 +140,10 @@ async function main() {
   logger("db").info(handle.embedded ? `embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}` : "using DATABASE_URL");
   await migrateToLatest(handle.db, scoped);
   await seedIfEmpty(handle, env);
+  // Telephony: the ARI simulator stands in for Asterisk when ARI_URL is unset; the shell runs here unless
+  // TELEPHONY_IN_PROCESS=false (then `npm run telephony` runs it apart).
+  if (env.ariSimulated) simulator = await ensureSimulator(env, logger("ari-sim"));
+  if (env.TELEPHONY_IN_PROCESS) telephony = startTelephony({ db: handle.db, env, log: logger("telephony"), databaseUrl: handle.url });
   await built;
 
   // In development, `remix watch` rebuilds on every change and each request loads the newest build.
@@ -195,6 +203,8 @@ async function stop(code: number) {
     child.kill();
     killGroup(child);
   }
+  await telephony?.stop().catch((e) => logger("telephony").error("stopping", e));
+  await simulator?.close().catch(() => {});
   // The handle closes its pool before it stops PostgreSQL, so no connection is cut from under it.
   await openHandle?.close().catch((e) => logger("db").error("closing the database", e));
   process.exit(code);

@@ -15,10 +15,11 @@ export const AUDIT_ACTIONS = [
   "agency.terminate",
   "agency.fee_rate_change",
   "ticket.status_change",
+  "call.click_to_dial",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -71,7 +71,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     port: opts.embeddedPort,
     log: opts.log,
   });
-  const url = await server.ensureDatabase("aftersales");
+  const url = await server.ensureDatabase(EMBEDDED_DATABASE);
   const db = createKysely(url, opts.poolSize);
   return {
     db,
@@ -97,6 +97,13 @@ export interface EmbeddedServer {
 
 const EMBEDDED_USER = "postgres";
 const EMBEDDED_PASSWORD = "postgres";
+/** The database the application uses on the embedded server. */
+export const EMBEDDED_DATABASE = "aftersales";
+
+/** The URL of the application's database on an embedded server (started by this or another process). */
+export function embeddedDatabaseUrl(port: number, database = EMBEDDED_DATABASE): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
 
 export interface EmbeddedOptions {
   dir: string;

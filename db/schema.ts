@@ -288,6 +288,25 @@ export interface CallsTable {
   callback_id: number | null;
   /** who placed an outbound call (click-to-dial) */
   created_by: number | null;
+  /** the telephony process handling the live call (telephony_nodes.node_id) */
+  node_id: string | null;
+}
+
+/** One telephony process: its ARI connection state and heartbeat (read by the web's /healthz). */
+export interface TelephonyNodesTable {
+  node_id: string;
+  host: string;
+  pid: number;
+  ari_url: string;
+  ari_app: string;
+  started_at: Generated<Date>;
+  heartbeat_at: Generated<Date>;
+  stopped_at: TimestampNullable;
+  connected: Generated<boolean>;
+  last_connected_at: TimestampNullable;
+  last_error: string | null;
+  last_error_at: TimestampNullable;
+  reconnects: Generated<number>;
 }
 
 export interface OperatorsTable {
@@ -459,6 +478,7 @@ export interface Database {
   calls: CallsTable;
   operators: OperatorsTable;
   call_attempts: CallAttemptsTable;
+  telephony_nodes: TelephonyNodesTable;
   call_callbacks: CallCallbacksTable;
   ticket_calls: TicketCallsTable;
   idempotency_keys: IdempotencyKeysTable;

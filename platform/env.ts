@@ -51,6 +51,8 @@ const envSchema = z.object({
   ARI_SOUND_TICKET_NUMBER: z.string().min(1).default("sound:custom/dispatch-ticket-number"),
   ARI_SOUND_CALLBACK_OFFER: z.string().min(1).default("sound:custom/dispatch-callback-offer"),
   ARI_SOUND_CALLBACK_CONFIRMED: z.string().min(1).default("sound:custom/dispatch-callback-confirmed"),
+  /** The longest wait between two attempts to reconnect to ARI (the wait doubles from 0.5 s up to this). */
+  ARI_RECONNECT_MAX_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   /** Music-on-hold class of the holding bridge. */
   ARI_MOH_CLASS: z.string().min(1).default("default"),
   /** Seconds the IVR waits for a key before taking "breakdown". */

@@ -1,12 +1,23 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { pingDatabase } from "~/lib/db.server";
+import { pingDatabase, telephonyHealth } from "~/lib/db.server";
 
 const startedAt = Date.now();
 
+/**
+ * Liveness and what this process can see: the database, and the telephony processes' ARI connections as
+ * they report them in PostgreSQL (telephony_nodes), whether they run inside this process or apart. A
+ * disconnected telephony shell is reported, not a failure of the web process (status stays 200).
+ */
 export async function loader({ context }: LoaderFunctionArgs) {
   const dbOk = await pingDatabase(context.db);
+  const telephony = dbOk ? await telephonyHealth(context.db).catch(() => null) : null;
   return Response.json(
-    { status: dbOk ? "ok" : "error", db: dbOk ? "ok" : "unreachable", uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) },
+    {
+      status: dbOk ? "ok" : "error",
+      db: dbOk ? "ok" : "unreachable",
+      telephony: telephony ?? { status: "unknown", nodes: [] },
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    },
     { status: dbOk ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

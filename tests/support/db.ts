@@ -34,6 +34,12 @@ export async function dropTestDb(): Promise<void> {
   }
 }
 
+/** The connection string of this file's database (for a LISTEN connection of its own). */
+export async function getTestDbUrl(): Promise<string> {
+  await getTestDb();
+  return withDatabase(inject("testAdminUrl"), current!.name);
+}
+
 async function cloneTemplate(name: string): Promise<DB> {
   const adminUrl = inject("testAdminUrl");
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -1,0 +1,894 @@
+import { randomUUID } from "node:crypto";
+import { sql, type Transaction } from "kysely";
+import { byPlaceInQueue, chooseOperator, nextRoundNeeded, type AcdCandidate } from "../core/acd";
+import {
+  attemptOutcomeForCause,
+  DESK_EVENTS_CHANNEL,
+  LIVE_CALL_STATES,
+  secondsBetween,
+  type AttemptOutcome,
+  type CallDisposition,
+  type CallQueue,
+  type DeskEvent,
+  type IvrChoice,
+} from "../core/call";
+import { normalizeIranMobile, toLatinDigits } from "../core/phone";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+import type { Database } from "../db/schema";
+import type { StoredRecordingInfo } from "../platform/recording-store";
+import type { Actor } from "./actor";
+
+/**
+ * The call centre's business actions, one transaction each. The telephony shell calls them for every change
+ * of a call (and the web for click-to-dial); the state they keep — the call's phase, the queue, who is
+ * ringing — lives here in PostgreSQL, so any telephony process and any web process see the same facts.
+ *
+ * Real-time events for the desk are sent with `pg_notify` inside the transaction: PostgreSQL delivers a
+ * NOTIFY on commit and drops it on rollback, so the desk is never told about a change that did not happen.
+ * Payloads carry ids only (core/call.ts DeskEvent); the desk loads the rest with its own data scope.
+ */
+
+type Tx = Transaction<Database>;
+
+/** Commands for the telephony processes (LISTEN telephony_commands): `dial` a queued outbound call. */
+export const TELEPHONY_COMMANDS_CHANNEL = "telephony_commands";
+export type TelephonyCommand = { type: "dial"; callId: number };
+
+export function parseTelephonyCommand(payload: string): TelephonyCommand | null {
+  try {
+    const v = JSON.parse(payload) as Record<string, unknown>;
+    if (v && v.type === "dial" && typeof v.callId === "number") return { type: "dial", callId: v.callId };
+  } catch {
+    /* not ours */
+  }
+  return null;
+}
+
+async function notifyDesk(trx: Tx, event: DeskEvent): Promise<void> {
+  await sql`select pg_notify(${DESK_EVENTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+}
+
+async function notifyTelephony(trx: Tx, command: TelephonyCommand): Promise<void> {
+  await sql`select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, ${JSON.stringify(command)})`.execute(trx);
+}
+
+/** The database's clock: every timestamp of one call comes from one clock, whichever host writes it. */
+async function dbNow(trx: Tx): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
+  return rows[0]!.now;
+}
+
+function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e?.code === "23505" && (constraint === undefined || e.constraint === constraint);
+}
+
+/** A channel id chosen before the originate, so the row naming it exists before any event about it. */
+export function newChannelId(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** A number as dialled/received: Iranian mobiles in the +98 form, anything else as its digits (and a leading +). */
+export function normalizeNumber(input: string | null | undefined): string | null {
+  if (!input) return null;
+  const mobile = normalizeIranMobile(input);
+  if (mobile) return mobile;
+  const latin = toLatinDigits(input).replace(/[\s\-().\u200c]/g, "");
+  return /^\+?[0-9*#]{1,32}$/.test(latin) ? latin : null;
+}
+
+/**
+ * The number to dial on the trunk: an Iranian mobile kept as +989… is dialled in its national form 09…,
+ * as Iranian trunks expect; other numbers as stored.
+ */
+export function dialableNumber(stored: string): string {
+  return /^\+989\d{9}$/.test(stored) ? `0${stored.slice(3)}` : stored;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// inbound calls
+
+export interface InboundCallInput {
+  channelId: string;
+  callerNumber: string | null;
+  calledNumber: string | null;
+  /** the telephony process that received the StasisStart and handles the call */
+  nodeId: string;
+}
+
+/**
+ * A caller reached the app (StasisStart): the call-detail record starts in the IVR phase, with the caller
+ * matched to a customer by mobile. A repeated StasisStart for the same channel returns the same call.
+ */
+export async function startInboundCall(db: DB, input: InboundCallInput): Promise<{ callId: number; customerId: number | null }> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("calls").select(["id", "customer_id"]).where("channel_id", "=", input.channelId).executeTakeFirst();
+    if (existing) return { callId: existing.id, customerId: existing.customer_id };
+    const caller = normalizeNumber(input.callerNumber) ?? input.callerNumber;
+    const called = normalizeNumber(input.calledNumber) ?? input.calledNumber;
+    let customerId: number | null = null;
+    if (caller) {
+      const matches = await trx
+        .selectFrom("customers")
+        .select("id")
+        .where((eb) => eb.or([eb("mobile", "=", caller), eb(sql<string>`${caller}`, "=", eb.fn.any("other_phones"))]))
+        .orderBy("updated_at", "desc")
+        .limit(1)
+        .execute();
+      customerId = matches[0]?.id ?? null;
+    }
+    const row = await trx
+      .insertInto("calls")
+      .values({
+        channel_id: input.channelId,
+        direction: "inbound",
+        caller_number: caller,
+        called_number: called,
+        customer_id: customerId,
+        state: "ivr",
+        node_id: input.nodeId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { callId: row.id, customerId };
+  });
+}
+
+/** The caller's menu choice (and, for a follow-up, the ticket number they keyed). */
+export async function recordIvrChoice(db: DB, callId: number, input: { choice: IvrChoice; keyedTicketNumber?: number | null }) {
+  const res = await db
+    .updateTable("calls")
+    .set({ ivr_choice: input.choice, queue: input.choice, keyed_ticket_number: input.keyedTicketNumber ?? null })
+    .where("id", "=", callId)
+    .where("state", "=", "ivr")
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** The caller waits in the holding bridge: their place in the queue is now. Null when the call has ended. */
+export async function enqueueCall(db: DB, callId: number, input: { holdingBridgeId: string }): Promise<{ enqueuedAt: Date } | null> {
+  const row = await db
+    .updateTable("calls")
+    .set({
+      state: "queued",
+      enqueued_at: sql<Date>`coalesce(enqueued_at, now())`,
+      holding_bridge_id: input.holdingBridgeId,
+      queue: sql<CallQueue>`coalesce(queue, 'breakdown')`,
+      ivr_choice: sql<IvrChoice>`coalesce(ivr_choice, 'breakdown')`,
+    })
+    .where("id", "=", callId)
+    .where("state", "=", "ivr")
+    .returning("enqueued_at")
+    .executeTakeFirst();
+  return row?.enqueued_at ? { enqueuedAt: row.enqueued_at } : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ACD
+
+/** Every operator with what the ACD needs: presence, skills, whether they are ringing or on a call. */
+async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension: string })[]> {
+  const rows = await trx
+    .selectFrom("operators as o")
+    .innerJoin("users as u", "u.id", "o.user_id")
+    .where("u.active", "=", true)
+    .select((eb) => [
+      "o.user_id",
+      "o.extension",
+      "o.presence",
+      "o.skills",
+      sql<Date | null>`greatest(o.presence_since, o.last_call_ended_at)`.as("idle_since"),
+      eb
+        .or([
+          eb.exists(
+            eb.selectFrom("call_attempts as a").select(sql`1`.as("one")).whereRef("a.operator_user_id", "=", "o.user_id").where("a.outcome", "=", "ringing"),
+          ),
+          eb.exists(
+            eb
+              .selectFrom("calls as c")
+              .select(sql`1`.as("one"))
+              .whereRef("c.operator_user_id", "=", "o.user_id")
+              .where("c.state", "<>", "ended")
+              .where((w) => w.or([w("c.direction", "=", "outbound"), w("c.state", "=", "connected")])),
+          ),
+        ])
+        .as("busy"),
+    ])
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id,
+    extension: r.extension,
+    presence: r.presence,
+    skills: r.skills,
+    busy: Boolean(r.busy),
+    idleSince: r.idle_since,
+  }));
+}
+
+/** Whether any operator could take a call of any queue now: lets a sweep skip its work cheaply. */
+export async function anyOperatorFree(db: DB): Promise<boolean> {
+  return (await acdCandidates(db)).some((c) => c.presence === "available" && !c.busy);
+}
+
+export interface Offer {
+  attemptId: number;
+  callId: number;
+  operatorUserId: number;
+  extension: string;
+  /** the channel id to originate the operator's leg with */
+  channelId: string;
+}
+
+/**
+ * The ACD step for one waiting call: the longest-idle free operator with the call's skill, not yet tried in
+ * this round, is chosen (core/acd.ts) and a ringing attempt is written. The unique partial indexes on
+ * ringing attempts make two processes unable to ring one operator twice, or one call twice: on such a
+ * conflict the next operator is tried. Null when nobody can be rung (the caller keeps waiting).
+ */
+export async function offerToNextOperator(db: DB, callId: number, opts: { exclude?: readonly number[] } = {}): Promise<Offer | null> {
+  const exclude = new Set(opts.exclude ?? []);
+  for (let round = 0; round < 20; round++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const call = await trx
+          .selectFrom("calls")
+          .select(["id", "state", "queue"])
+          .where("id", "=", callId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!call || call.state !== "queued") return null;
+        const queue = (call.queue ?? "breakdown") as CallQueue;
+        const candidates = await acdCandidates(trx);
+        const triedRows = await trx
+          .selectFrom("call_attempts")
+          .select("operator_user_id")
+          .where("call_id", "=", callId)
+          .where("outcome", "<>", "ringing")
+          .execute();
+        let tried = new Set(triedRows.map((r) => r.operator_user_id));
+        if (nextRoundNeeded(candidates, queue, tried)) tried = new Set();
+        for (const id of exclude) tried.add(id);
+        const chosen = chooseOperator(candidates, queue, tried) as (AcdCandidate & { extension: string }) | null;
+        if (!chosen) return null;
+        const channelId = newChannelId(`op-${callId}`);
+        const attempt = await trx
+          .insertInto("call_attempts")
+          .values({ call_id: callId, operator_user_id: chosen.userId, channel_id: channelId })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await trx.updateTable("calls").set({ state: "ringing" }).where("id", "=", callId).execute();
+        await notifyDesk(trx, { type: "call_offered", operatorUserId: chosen.userId, callId, at: new Date().toISOString() });
+        return { attemptId: attempt.id, callId, operatorUserId: chosen.userId, extension: chosen.extension, channelId };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, "call_attempts_ringing_call_idx")) return null; // another process rings for it
+      if (!isUniqueViolation(error, "call_attempts_ringing_operator_idx")) throw error;
+      // That operator started ringing for another call meanwhile: read again and take the next one.
+      const busy = await db.selectFrom("call_attempts").select("operator_user_id").where("outcome", "=", "ringing").execute();
+      for (const r of busy) exclude.add(r.operator_user_id);
+    }
+  }
+  return null;
+}
+
+export interface AnsweredAttempt {
+  callId: number;
+  operatorUserId: number;
+  callerChannelId: string | null;
+  holdingBridgeId: string | null;
+}
+
+/**
+ * The operator picked up: the call is theirs. Null when it is too late (the caller hung up, or the attempt
+ * was already ended): the operator's leg is then to be hung up.
+ */
+export async function attemptAnswered(
+  db: DB,
+  attemptId: number,
+  input: { bridgeId: string; recordingName: string },
+): Promise<AnsweredAttempt | null> {
+  return db.transaction().execute(async (trx) => {
+    const attempt = await trx.selectFrom("call_attempts").select(["id", "call_id", "operator_user_id", "outcome", "channel_id"]).where("id", "=", attemptId).executeTakeFirst();
+    if (!attempt) return null;
+    const call = await trx
+      .selectFrom("calls")
+      .select(["id", "state", "enqueued_at", "channel_id", "holding_bridge_id"])
+      .where("id", "=", attempt.call_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const current = await trx.selectFrom("call_attempts").select("outcome").where("id", "=", attemptId).executeTakeFirstOrThrow();
+    if (current.outcome !== "ringing" || call.state !== "ringing") return null;
+    const now = await dbNow(trx);
+    await trx.updateTable("call_attempts").set({ outcome: "answered", ended_at: now }).where("id", "=", attemptId).execute();
+    await trx
+      .updateTable("calls")
+      .set({
+        state: "connected",
+        operator_user_id: attempt.operator_user_id,
+        answered_at: now,
+        wait_seconds: secondsBetween(call.enqueued_at, now),
+        bridge_id: input.bridgeId,
+        operator_channel_id: attempt.channel_id,
+        recording_name: input.recordingName,
+      })
+      .where("id", "=", call.id)
+      .execute();
+    await notifyDesk(trx, { type: "call_connected", operatorUserId: attempt.operator_user_id, callId: call.id, at: now.toISOString() });
+    return { callId: call.id, operatorUserId: attempt.operator_user_id, callerChannelId: call.channel_id, holdingBridgeId: call.holding_bridge_id };
+  });
+}
+
+/**
+ * An operator's phone stopped ringing without an answer (busy, rejected, no answer, failed): the attempt's
+ * outcome comes from the hang-up cause, the call waits again. Null when the attempt had already ended.
+ */
+export async function attemptEnded(
+  db: DB,
+  attemptId: number,
+  input: { cause?: number | null; outcome?: Exclude<AttemptOutcome, "ringing" | "answered"> },
+): Promise<{ callId: number; operatorUserId: number; outcome: AttemptOutcome } | null> {
+  return db.transaction().execute(async (trx) => {
+    const outcome = input.outcome ?? attemptOutcomeForCause(input.cause);
+    const now = await dbNow(trx);
+    const attempt = await trx
+      .updateTable("call_attempts")
+      .set({ outcome, ended_at: now, hangup_cause: input.cause ?? null })
+      .where("id", "=", attemptId)
+      .where("outcome", "=", "ringing")
+      .returning(["call_id", "operator_user_id"])
+      .executeTakeFirst();
+    if (!attempt) return null;
+    await trx
+      .updateTable("calls")
+      .set({ state: "queued" })
+      .where("id", "=", attempt.call_id)
+      .where("state", "=", "ringing")
+      .where("direction", "=", "inbound")
+      .execute();
+    await notifyDesk(trx, { type: "call_withdrawn", operatorUserId: attempt.operator_user_id, callId: attempt.call_id, at: now.toISOString() });
+    return { callId: attempt.call_id, operatorUserId: attempt.operator_user_id, outcome };
+  });
+}
+
+/** Cancels a call's ringing attempts (inside a transaction): the operators' channels to hang up. */
+async function cancelRinging(trx: Tx, callId: number, now: Date): Promise<string[]> {
+  const cancelled = await trx
+    .updateTable("call_attempts")
+    .set({ outcome: "cancelled", ended_at: now })
+    .where("call_id", "=", callId)
+    .where("outcome", "=", "ringing")
+    .returning(["operator_user_id", "channel_id"])
+    .execute();
+  for (const a of cancelled) {
+    await notifyDesk(trx, { type: "call_withdrawn", operatorUserId: a.operator_user_id, callId, at: now.toISOString() });
+  }
+  return cancelled.map((a) => a.channel_id).filter((c): c is string => c !== null);
+}
+
+export interface EndedCall {
+  callId: number;
+  disposition: CallDisposition;
+  operatorUserId: number | null;
+  /** channels of operators whose phones were still ringing for the call: hang them up */
+  ringingChannelIds: string[];
+  /** the other channels the call still held (caller, operator, customer): hang them up */
+  channelIds: string[];
+  bridgeIds: string[];
+}
+
+/**
+ * The call is over: its call-detail record is completed (end time, talk or wait seconds, disposition,
+ * cause), ringing attempts are cancelled, the operator's idle time starts now. The disposition, unless
+ * given: answered when an operator talked to the caller; an inbound caller who asked to be called back was
+ * missed; one who hung up while waiting abandoned the call; an outbound call nobody answered was missed.
+ * A call-back's outbound call settles the call-back: done when answered; back to waiting (its place kept)
+ * when the operator never answered their own phone; failed otherwise. Null when it had already ended.
+ */
+export async function callEnded(
+  db: DB,
+  callId: number,
+  input: { cause?: number | null; disposition?: CallDisposition; operatorLegAnswered?: boolean } = {},
+): Promise<EndedCall | null> {
+  return db.transaction().execute(async (trx) => {
+    const call = await trx
+      .selectFrom("calls")
+      .select([
+        "id",
+        "state",
+        "direction",
+        "answered_at",
+        "enqueued_at",
+        "started_at",
+        "operator_user_id",
+        "callback_id",
+        "channel_id",
+        "operator_channel_id",
+        "holding_bridge_id",
+        "bridge_id",
+      ])
+      .where("id", "=", callId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!call || call.state === "ended") return null;
+    const now = await dbNow(trx);
+    let disposition = input.disposition;
+    if (!disposition) {
+      if (call.answered_at) disposition = "answered";
+      else if (call.direction === "outbound") disposition = "missed";
+      else {
+        const cb = await trx.selectFrom("call_callbacks").select("id").where("call_id", "=", callId).executeTakeFirst();
+        disposition = cb ? "missed" : "abandoned";
+      }
+    }
+    const ringing = await cancelRinging(trx, callId, now);
+    await trx
+      .updateTable("calls")
+      .set({
+        state: "ended",
+        ended_at: now,
+        disposition,
+        hangup_cause: input.cause ?? null,
+        talk_seconds: call.answered_at ? secondsBetween(call.answered_at, now) : null,
+        wait_seconds: call.answered_at ? undefined : call.enqueued_at ? secondsBetween(call.enqueued_at, now) : null,
+      })
+      .where("id", "=", callId)
+      .execute();
+    if (call.operator_user_id !== null) {
+      await trx.updateTable("operators").set({ last_call_ended_at: now, updated_at: now }).where("user_id", "=", call.operator_user_id).execute();
+      await notifyDesk(trx, { type: "call_ended", operatorUserId: call.operator_user_id, callId, at: now.toISOString() });
+    }
+    if (call.callback_id !== null) {
+      if (disposition === "answered") {
+        await trx.updateTable("call_callbacks").set({ status: "done", done_at: now }).where("id", "=", call.callback_id).execute();
+      } else if (!input.operatorLegAnswered) {
+        await trx
+          .updateTable("call_callbacks")
+          .set({ status: "waiting", operator_user_id: null, outbound_call_id: null })
+          .where("id", "=", call.callback_id)
+          .where("status", "=", "dialing")
+          .execute();
+      } else {
+        await trx.updateTable("call_callbacks").set({ status: "failed", done_at: now }).where("id", "=", call.callback_id).execute();
+      }
+    }
+    const channelIds = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);
+    const bridgeIds = [call.holding_bridge_id, call.bridge_id].filter((b): b is string => b !== null);
+    return { callId, disposition, operatorUserId: call.operator_user_id, ringingChannelIds: ringing, channelIds, bridgeIds };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// call-backs
+
+/**
+ * A waiting caller pressed the call-back key: they keep their place (the time they joined the queue) and
+ * are called back by the next free operator; the caller is then hung up politely. Null when the call is no
+ * longer waiting. Asking twice is one request.
+ */
+export async function requestCallback(db: DB, callId: number): Promise<{ callbackId: number } | null> {
+  return db.transaction().execute(async (trx) => {
+    const call = await trx
+      .selectFrom("calls")
+      .select(["id", "state", "direction", "caller_number", "queue", "enqueued_at"])
+      .where("id", "=", callId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!call || call.direction !== "inbound" || !call.caller_number || !call.enqueued_at) return null;
+    if (call.state !== "queued" && call.state !== "ringing") return null;
+    const existing = await trx.selectFrom("call_callbacks").select("id").where("call_id", "=", callId).executeTakeFirst();
+    if (existing) return { callbackId: existing.id };
+    const row = await trx
+      .insertInto("call_callbacks")
+      .values({ call_id: callId, number: call.caller_number, queue: (call.queue ?? "breakdown") as CallQueue, place_at: call.enqueued_at })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { callbackId: row.id };
+  });
+}
+
+export interface OutboundDial {
+  callId: number;
+  attemptId: number;
+  operatorUserId: number;
+  extension: string;
+  /** the operator leg's channel id (originate it with this id) */
+  operatorChannelId: string;
+  calledNumber: string;
+}
+
+/**
+ * A waiting call-back goes to the longest-idle free operator with its skill as an outbound call handled
+ * by this process: the operator's phone rings first (a ringing attempt, held to the same unique indexes as
+ * inbound ringing), then the customer is dialled. Null when the call-back is taken or nobody is free.
+ */
+export async function assignCallback(db: DB, callbackId: number, nodeId: string): Promise<OutboundDial | null> {
+  const exclude = new Set<number>();
+  for (let round = 0; round < 20; round++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const cb = await trx
+          .selectFrom("call_callbacks as cb")
+          .innerJoin("calls as c", "c.id", "cb.call_id")
+          .select(["cb.id", "cb.status", "cb.number", "cb.queue", "c.customer_id", "c.ticket_id"])
+          .where("cb.id", "=", callbackId)
+          .forUpdate("cb")
+          .skipLocked()
+          .executeTakeFirst();
+        if (!cb || cb.status !== "waiting") return null;
+        const chosen = chooseOperator(await acdCandidates(trx), cb.queue, exclude) as (AcdCandidate & { extension: string }) | null;
+        if (!chosen) return null;
+        const operatorChannelId = newChannelId("cb");
+        const call = await trx
+          .insertInto("calls")
+          .values({
+            direction: "outbound",
+            state: "ringing",
+            called_number: cb.number,
+            queue: cb.queue,
+            operator_user_id: chosen.userId,
+            operator_channel_id: operatorChannelId,
+            customer_id: cb.customer_id,
+            callback_id: cb.id,
+            node_id: nodeId,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const attempt = await trx
+          .insertInto("call_attempts")
+          .values({ call_id: call.id, operator_user_id: chosen.userId, channel_id: operatorChannelId })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable("call_callbacks")
+          .set({ status: "dialing", operator_user_id: chosen.userId, outbound_call_id: call.id })
+          .where("id", "=", cb.id)
+          .execute();
+        await notifyDesk(trx, { type: "callback_assigned", operatorUserId: chosen.userId, callbackId: cb.id, at: new Date().toISOString() });
+        return {
+          callId: call.id,
+          attemptId: attempt.id,
+          operatorUserId: chosen.userId,
+          extension: chosen.extension,
+          operatorChannelId,
+          calledNumber: cb.number,
+        };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, "call_attempts_ringing_operator_idx")) throw error;
+      const busy = await db.selectFrom("call_attempts").select("operator_user_id").where("outcome", "=", "ringing").execute();
+      for (const r of busy) exclude.add(r.operator_user_id);
+    }
+  }
+  return null;
+}
+
+export type WaitingItem = { kind: "call"; id: number; placeAt: Date } | { kind: "callback"; id: number; placeAt: Date };
+
+/**
+ * What waits for an operator, oldest place first (core/acd byPlaceInQueue): this process's queued inbound
+ * calls (not ringing) and every waiting call-back (any process may dial those).
+ */
+export async function waitingWork(db: DB, nodeId: string): Promise<WaitingItem[]> {
+  const calls = await db
+    .selectFrom("calls")
+    .select(["id", "enqueued_at"])
+    .where("state", "=", "queued")
+    .where("direction", "=", "inbound")
+    .where("node_id", "=", nodeId)
+    .orderBy("enqueued_at")
+    .limit(500)
+    .execute();
+  const callbacks = await db.selectFrom("call_callbacks").select(["id", "place_at"]).where("status", "=", "waiting").orderBy("place_at").limit(500).execute();
+  const items: WaitingItem[] = [
+    ...calls.map((c) => ({ kind: "call" as const, id: c.id, placeAt: c.enqueued_at ?? new Date(0) })),
+    ...callbacks.map((c) => ({ kind: "callback" as const, id: c.id, placeAt: c.place_at })),
+  ];
+  return byPlaceInQueue(items);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// outbound calls (click-to-dial and call-backs)
+
+export class InvalidPhoneNumberError extends Error {
+  constructor(readonly number: string) {
+    super(`not a phone number: ${JSON.stringify(number)}`);
+  }
+}
+
+export class NotAnOperatorError extends Error {
+  constructor(readonly userId: number) {
+    super(`user ${userId} has no phone extension`);
+  }
+}
+
+/**
+ * An operator asks, from a customer's or ticket's page, to call a number: an outbound call is recorded as
+ * queued for the telephony processes (NOTIFY telephony_commands), which ring the operator's phone and then
+ * the customer. The call is linked to the ticket it was placed from. Audited.
+ */
+export async function requestClickToDial(
+  db: DB,
+  actor: Extract<Actor, { userId: number }>,
+  input: { number: string; ticketId?: number | null; customerId?: number | null },
+): Promise<{ callId: number }> {
+  const number = normalizeNumber(input.number);
+  if (!number || !/^\+?[0-9]{3,20}$/.test(number)) throw new InvalidPhoneNumberError(input.number);
+  return db.transaction().execute(async (trx) => {
+    const operator = await trx.selectFrom("operators").select(["user_id", "extension"]).where("user_id", "=", actor.userId).executeTakeFirst();
+    if (!operator) throw new NotAnOperatorError(actor.userId);
+    let customerId = input.customerId ?? null;
+    if (customerId === null) {
+      const m = await trx.selectFrom("customers").select("id").where("mobile", "=", number).orderBy("updated_at", "desc").executeTakeFirst();
+      customerId = m?.id ?? null;
+    }
+    const call = await trx
+      .insertInto("calls")
+      .values({
+        direction: "outbound",
+        state: "queued",
+        caller_number: operator.extension,
+        called_number: number,
+        operator_user_id: actor.userId,
+        created_by: actor.userId,
+        customer_id: customerId,
+        ticket_id: input.ticketId ?? null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (input.ticketId) {
+      await trx.insertInto("ticket_calls").values({ ticket_id: input.ticketId, call_id: call.id, linked_by: actor.userId }).execute();
+    }
+    await writeAudit(trx, {
+      actorUserId: actor.userId,
+      action: "call.click_to_dial",
+      entityType: "call",
+      entityId: call.id,
+      ip: actor.ip ?? null,
+      details: { number, ...(input.ticketId ? { ticketId: input.ticketId } : {}) },
+    });
+    await notifyTelephony(trx, { type: "dial", callId: call.id });
+    return { callId: call.id };
+  });
+}
+
+/** Queued outbound calls no telephony process has taken yet (picked up on connect and by the sweep). */
+export async function pendingOutboundCalls(db: DB): Promise<number[]> {
+  const rows = await db
+    .selectFrom("calls")
+    .select("id")
+    .where("state", "=", "queued")
+    .where("direction", "=", "outbound")
+    .where("node_id", "is", null)
+    .orderBy("started_at")
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A telephony process takes a queued click-to-dial call: it is now this process's, and the operator's phone
+ * is to ring (a ringing attempt). Null when another process took it first. When the operator is already
+ * ringing for another call, the outbound call fails at once.
+ */
+export async function claimOutboundCall(db: DB, callId: number, nodeId: string): Promise<OutboundDial | null> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const operatorChannelId = newChannelId("out");
+      const call = await trx
+        .updateTable("calls")
+        .set({ node_id: nodeId, state: "ringing", operator_channel_id: operatorChannelId })
+        .where("id", "=", callId)
+        .where("state", "=", "queued")
+        .where("direction", "=", "outbound")
+        .where("node_id", "is", null)
+        .returning(["id", "operator_user_id", "called_number"])
+        .executeTakeFirst();
+      if (!call || call.operator_user_id === null || !call.called_number) return null;
+      const operator = await trx.selectFrom("operators").select("extension").where("user_id", "=", call.operator_user_id).executeTakeFirstOrThrow();
+      const attempt = await trx
+        .insertInto("call_attempts")
+        .values({ call_id: call.id, operator_user_id: call.operator_user_id, channel_id: operatorChannelId })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return {
+        callId: call.id,
+        attemptId: attempt.id,
+        operatorUserId: call.operator_user_id,
+        extension: operator.extension,
+        operatorChannelId,
+        calledNumber: call.called_number,
+      };
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error, "call_attempts_ringing_operator_idx")) throw error;
+    await db
+      .updateTable("calls")
+      .set({ state: "ended", ended_at: sql<Date>`now()`, disposition: "failed" })
+      .where("id", "=", callId)
+      .where("state", "=", "queued")
+      .execute();
+    return null;
+  }
+}
+
+/**
+ * The operator answered their own phone for an outbound call: the customer is dialled next (on the channel
+ * id returned). Null when the call is over meanwhile.
+ */
+export async function outboundOperatorAnswered(db: DB, attemptId: number): Promise<{ callId: number; customerChannelId: string; calledNumber: string } | null> {
+  return db.transaction().execute(async (trx) => {
+    const now = await dbNow(trx);
+    const attempt = await trx
+      .updateTable("call_attempts")
+      .set({ outcome: "answered", ended_at: now })
+      .where("id", "=", attemptId)
+      .where("outcome", "=", "ringing")
+      .returning(["call_id"])
+      .executeTakeFirst();
+    if (!attempt) return null;
+    const customerChannelId = newChannelId("cust");
+    const call = await trx
+      .updateTable("calls")
+      .set({ channel_id: customerChannelId })
+      .where("id", "=", attempt.call_id)
+      .where("state", "=", "ringing")
+      .returning(["id", "called_number"])
+      .executeTakeFirst();
+    if (!call || !call.called_number) return null;
+    return { callId: call.id, customerChannelId, calledNumber: call.called_number };
+  });
+}
+
+/** The customer answered an outbound call: both talk in the (recorded) mixing bridge. */
+export async function outboundConnected(db: DB, callId: number, input: { bridgeId: string; recordingName: string }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const now = await dbNow(trx);
+    const call = await trx
+      .updateTable("calls")
+      .set({ state: "connected", answered_at: now, bridge_id: input.bridgeId, recording_name: input.recordingName })
+      .where("id", "=", callId)
+      .where("state", "=", "ringing")
+      .returning(["operator_user_id"])
+      .executeTakeFirst();
+    if (!call) return false;
+    if (call.operator_user_id !== null) {
+      await notifyDesk(trx, { type: "call_connected", operatorUserId: call.operator_user_id, callId, at: now.toISOString() });
+    }
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// recordings
+
+/**
+ * The bridge recording of a call is downloaded and stored: the recordings row (storage key, size, SHA-256,
+ * duration) belongs to the call, and so to every ticket the call is linked to (ticket_calls). Storing the
+ * same key twice is one row. Null when no call has that recording name.
+ */
+export async function recordingStored(db: DB, recordingName: string, info: StoredRecordingInfo): Promise<{ callId: number; recordingId: number } | null> {
+  return db.transaction().execute(async (trx) => {
+    const call = await trx.selectFrom("calls").select(["id", "operator_user_id"]).where("recording_name", "=", recordingName).executeTakeFirst();
+    if (!call) return null;
+    const existing = await trx.selectFrom("recordings").select("id").where("call_id", "=", call.id).where("storage_key", "=", info.key).executeTakeFirst();
+    const values = {
+      format: info.format,
+      duration_seconds: info.durationSeconds,
+      size_bytes: info.sizeBytes,
+      checksum_sha256: info.sha256,
+    };
+    const recordingId = existing
+      ? (await trx.updateTable("recordings").set(values).where("id", "=", existing.id).returning("id").executeTakeFirstOrThrow()).id
+      : (await trx.insertInto("recordings").values({ call_id: call.id, storage_key: info.key, ...values }).returning("id").executeTakeFirstOrThrow()).id;
+    if (call.operator_user_id !== null) {
+      await notifyDesk(trx, { type: "recording_ready", operatorUserId: call.operator_user_id, callId: call.id, at: new Date().toISOString() });
+    }
+    return { callId: call.id, recordingId };
+  });
+}
+
+/** The call a bridge recording belongs to, and when the call started (for its storage key). */
+export async function callForRecording(db: DB, recordingName: string): Promise<{ callId: number; startedAt: Date } | null> {
+  const row = await db.selectFrom("calls").select(["id", "started_at"]).where("recording_name", "=", recordingName).executeTakeFirst();
+  return row ? { callId: row.id, startedAt: row.started_at } : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// after a reconnect
+
+/**
+ * After (re)connecting to Asterisk, calls whose channels Asterisk no longer has ended while nobody was
+ * listening: each is ended now (answered if an operator had answered, abandoned for an inbound caller who
+ * was still waiting, failed for an outbound call), and ringing attempts whose channel is gone are ended as
+ * failed. Only this process's calls, and those of processes that stopped sending heartbeats, are looked at:
+ * another live process may be connected to another Asterisk. Queued outbound calls nobody took yet have no
+ * channel and are left alone, and so are calls started after `startedBefore` (take it, from the database's
+ * clock, before listing the channels). Returns the ids of the calls ended.
+ */
+export async function reconcileLiveCalls(
+  db: DB,
+  liveChannelIds: readonly string[],
+  opts: { nodeId?: string; staleAfterSeconds?: number; startedBefore?: Date } = {},
+): Promise<number[]> {
+  const live = new Set(liveChannelIds);
+  const stale = opts.staleAfterSeconds ?? 30;
+  let query = db
+    .selectFrom("calls")
+    .select(["id", "direction", "answered_at", "channel_id", "operator_channel_id", "state", "node_id"])
+    .where("state", "in", LIVE_CALL_STATES)
+    .where((eb) => eb.not(eb.and([eb("state", "=", "queued"), eb("direction", "=", "outbound"), eb("node_id", "is", null)])));
+  // A call that started after the channel list was taken is not in it, and not gone.
+  if (opts.startedBefore) query = query.where("started_at", "<", opts.startedBefore);
+  if (opts.nodeId) {
+    const nodeId = opts.nodeId;
+    query = query.where((eb) =>
+      eb.or([
+        eb("node_id", "=", nodeId),
+        eb("node_id", "is", null),
+        eb(
+          "node_id",
+          "not in",
+          eb
+            .selectFrom("telephony_nodes")
+            .select("node_id")
+            .where("stopped_at", "is", null)
+            .where("heartbeat_at", ">", sql<Date>`now() - make_interval(secs => ${stale})`),
+        ),
+      ]),
+    );
+  }
+  const calls = await query.execute();
+  const ended: number[] = [];
+  for (const call of calls) {
+    const channels = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);
+    if (channels.some((c) => live.has(c))) {
+      // The call lives on; end the ringing attempts whose phones stopped ringing meanwhile.
+      const attempts = await db.selectFrom("call_attempts").select(["id", "channel_id"]).where("call_id", "=", call.id).where("outcome", "=", "ringing").execute();
+      for (const a of attempts) if (!a.channel_id || !live.has(a.channel_id)) await attemptEnded(db, a.id, { outcome: "failed" });
+      continue;
+    }
+    const disposition: CallDisposition = call.answered_at ? "answered" : call.direction === "inbound" ? "abandoned" : "failed";
+    if (await callEnded(db, call.id, { disposition })) ended.push(call.id);
+  }
+  return ended;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// telephony processes' health
+
+export interface TelephonyNodeState {
+  connected: boolean;
+  lastError: string | null;
+  lastConnectedAt: Date | null;
+  reconnects: number;
+}
+
+/** Registers a telephony process (or renews its row) with its heartbeat. */
+export async function registerTelephonyNode(db: DB, node: { nodeId: string; host: string; pid: number; ariUrl: string; ariApp: string }) {
+  await db
+    .insertInto("telephony_nodes")
+    .values({ node_id: node.nodeId, host: node.host, pid: node.pid, ari_url: node.ariUrl, ari_app: node.ariApp })
+    .onConflict((oc) => oc.column("node_id").doUpdateSet({ heartbeat_at: sql<Date>`now()`, stopped_at: null }))
+    .execute();
+}
+
+/** The process's ARI connection state and a heartbeat. */
+export async function reportTelephonyHealth(db: DB, nodeId: string, state: TelephonyNodeState & { lastErrorAt?: Date | null }) {
+  await db
+    .updateTable("telephony_nodes")
+    .set({
+      heartbeat_at: sql<Date>`now()`,
+      connected: state.connected,
+      last_error: state.lastError,
+      last_error_at: state.lastErrorAt ?? null,
+      last_connected_at: state.lastConnectedAt,
+      reconnects: state.reconnects,
+    })
+    .where("node_id", "=", nodeId)
+    .execute();
+}
+
+export async function telephonyNodeStopped(db: DB, nodeId: string) {
+  await db.updateTable("telephony_nodes").set({ stopped_at: sql<Date>`now()`, connected: false }).where("node_id", "=", nodeId).execute();
+}
