@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
   "agency.terminate",
   "agency.fee_rate_change",
   "ticket.status_change",
+  // desk: presence, registration from a call
+  "operator.presence_change",
+  "ticket.register",
+  "ticket.call_attached",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
