@@ -9,3 +9,4 @@ export * as tickets from "../../db/repos/tickets";
 export * as dashboard from "../../db/repos/dashboard";
 export * as agencies from "../../db/repos/agencies";
 export * as audit from "../../db/repos/audit";
+export * as desk from "../../db/repos/desk";

@@ -210,3 +210,23 @@ export async function demoCallerMobile(db: DB): Promise<string | null> {
     .executeTakeFirst();
   return row?.mobile ?? null;
 }
+
+/** A customer's default address (else their newest), to prefill the registration form. */
+export async function defaultAddressOf(db: DB, scope: DataScope, customerId: number) {
+  if (scope.kind !== "all") return undefined;
+  return db
+    .selectFrom("customer_addresses")
+    .select([
+      "customer_addresses.id",
+      "customer_addresses.province",
+      "customer_addresses.city",
+      "customer_addresses.address_text",
+      "customer_addresses.lat",
+      "customer_addresses.lng",
+    ])
+    .where("customer_addresses.customer_id", "=", customerId)
+    .orderBy("customer_addresses.is_default", "desc")
+    .orderBy("customer_addresses.id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
