@@ -54,15 +54,20 @@ export function connectionConfig(url: string): pg.ClientConfig {
   return { connectionString: url, connectionTimeoutMillis: 5000, types: typeParsers };
 }
 
-/** Which server each Kysely made here talks to, so a dedicated connection (LISTEN) can join it. */
-const urls = new WeakMap<DB, string>();
+/**
+ * Which server each Kysely made here talks to, so a dedicated connection (LISTEN) can join it. Kept on
+ * the object under a registered symbol, not in this module's memory: the web build bundles its own copy
+ * of this module, and it must read what server.ts's copy wrote.
+ */
+const URL_KEY = Symbol.for("aftersales.db.connectionUrl");
 
 /**
  * The connection string of a Kysely made by createKysely/openDatabase, for code that needs its own
  * connection beside the pool (a LISTEN connection must stay out of it: a pooled client is shared).
  */
 export function connectionUrlOf(db: DB): string | undefined {
-  return urls.get(db);
+  const url = (db as unknown as Record<symbol, unknown>)[URL_KEY];
+  return typeof url === "string" ? url : undefined;
 }
 
 export function createKysely(url: string, poolSize = 10): DB {
@@ -74,7 +79,7 @@ export function createKysely(url: string, poolSize = 10): DB {
     else dbLog.warn("idle client error", err);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  urls.set(db, url);
+  Object.defineProperty(db, URL_KEY, { value: url, enumerable: false });
   return db;
 }
 

@@ -85,7 +85,9 @@ export class DeskEventHub {
       this.dispatch(event);
     });
     client.on("error", (err) => {
-      log.warn(`LISTEN connection lost: ${err.message}`);
+      // a server shutting down (57P01) is expected when PostgreSQL stops with the process
+      if ((err as { code?: string }).code === "57P01") log.debug(`LISTEN connection closed by a server shutdown`);
+      else log.warn(`LISTEN connection lost: ${err.message}`);
       this.lost(client);
     });
     client.on("end", () => this.lost(client));
