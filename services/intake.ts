@@ -113,14 +113,9 @@ export async function registerFromCall(db: DB, actor: Actor, input: IntakeInput)
 
     const now = input.now ?? new Date();
     const call = input.callId ? await findCall(trx, input.callId) : null;
+    // each path stores its result under the key (a new ticket's in the statement that writes it)
     const result =
       input.kind === "follow_up" ? await followUp(trx, actor, userId, input, call, now) : await newTicket(trx, actor, userId, input, call, now);
-
-    await trx
-      .updateTable("idempotency_keys")
-      .set({ result: JSON.stringify(result) })
-      .where("key", "=", input.idempotencyKey)
-      .execute();
     return { ...result, replayed: false };
   });
 }
@@ -147,58 +142,73 @@ async function linkCall(trx: Trx, call: { id: number }, ticketId: number, custom
     .execute();
 }
 
+/*
+ * Each step below is one statement (a lookup and its insert folded together with a CTE): a registration
+ * is about ten round trips to PostgreSQL, not twenty, which is what bounds its rate (bench/intake.ts).
+ */
+
 async function findOrCreateCustomer(trx: Trx, c: NonNullable<IntakeInput["customer"]>, now: Date) {
   if (c.id) {
-    const found = await trx.selectFrom("customers").select(["id", "mobile", "national_code"]).where("id", "=", c.id).executeTakeFirst();
-    if (!found) throw new IntakeError("customer_not_found", "customerId");
-    if (c.nationalCode && !found.national_code) {
-      await trx.updateTable("customers").set({ national_code: c.nationalCode, updated_at: now }).where("id", "=", found.id).execute();
-    }
-    return { id: found.id, mobile: found.mobile, created: false };
+    // a known customer; a national code given now is kept when none was on file
+    const found = await sql<{ id: number; mobile: string }>`
+      with c as (select id, mobile, national_code from customers where id = ${c.id}),
+      upd as (
+        update customers set national_code = ${c.nationalCode ?? null}, updated_at = ${now}
+        where id = ${c.id} and ${c.nationalCode ?? null}::text is not null and (select national_code from c) is null
+      )
+      select id, mobile from c`.execute(trx);
+    const row = found.rows[0];
+    if (!row) throw new IntakeError("customer_not_found", "customerId");
+    return { id: row.id, mobile: row.mobile, created: false };
   }
   // The same person calling again: their mobile and their name (however it is spaced or spelled with ي/ك).
-  const same = await trx
-    .selectFrom("customers")
-    .select(["id", "mobile"])
-    .where("mobile", "=", c.mobile)
-    .where("name_search", "=", nameSearchKey(c.fullName))
-    .orderBy("id")
-    .limit(1)
-    .executeTakeFirst();
-  if (same) return { id: same.id, mobile: same.mobile, created: false };
-  const created = await trx
-    .insertInto("customers")
-    .values({ full_name: c.fullName, mobile: c.mobile, national_code: c.nationalCode ?? null, created_at: now, updated_at: now })
-    .returning(["id", "mobile"])
-    .executeTakeFirstOrThrow();
-  return { ...created, created: true };
+  const r = await sql<{ id: number; mobile: string; created: boolean }>`
+    with same as (
+      select id, mobile from customers where mobile = ${c.mobile} and name_search = ${nameSearchKey(c.fullName)} order by id limit 1
+    ), ins as (
+      insert into customers (full_name, mobile, national_code, created_at, updated_at)
+      select ${c.fullName}, ${c.mobile}, ${c.nationalCode ?? null}, ${now}, ${now} where not exists (select 1 from same)
+      returning id, mobile
+    )
+    select id, mobile, false as created from same union all select id, mobile, true as created from ins`.execute(trx);
+  return r.rows[0]!;
 }
 
 async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullable<IntakeInput["product"]>, now: Date) {
-  let q = trx
-    .selectFrom("customer_products")
-    .innerJoin("product_models", "product_models.id", "customer_products.model_id")
-    .select(["customer_products.id", "customer_products.customer_id", "customer_products.warranty_expires_on", "product_models.category_id"])
-    .where("customer_products.serial_number", "=", p.serial);
-  if (p.modelId) q = q.where("customer_products.model_id", "=", p.modelId);
-  const found = await q.orderBy(sql`customer_products.customer_id = ${customerId}`, "desc").orderBy("customer_products.id").limit(1).executeTakeFirst();
-  if (found) return { id: found.id, expiresOn: found.warranty_expires_on, categoryId: found.category_id, created: false };
+  // the product registered with this serial (this customer's first), and the model a new one would have
+  const r = await sql<{
+    id: number | null;
+    warranty_expires_on: string | null;
+    category_id: number | null;
+    model_id: number | null;
+    model_category_id: number | null;
+    months: number | null;
+  }>`
+    select f.id, f.warranty_expires_on, f.category_id, m.id as model_id, m.category_id as model_category_id, m.months
+    from (select 1) one
+    left join lateral (
+      select cp.id, cp.warranty_expires_on, pm.category_id
+      from customer_products cp join product_models pm on pm.id = cp.model_id
+      where cp.serial_number = ${p.serial} and (${p.modelId ?? null}::bigint is null or cp.model_id = ${p.modelId ?? null})
+      order by (cp.customer_id = ${customerId}) desc, cp.id limit 1
+    ) f on true
+    left join lateral (
+      select pm.id, pm.category_id, coalesce(pm.warranty_months, pc.default_warranty_months) as months
+      from product_models pm join product_categories pc on pc.id = pm.category_id
+      where pm.id = ${p.modelId ?? null}
+    ) m on true`.execute(trx);
+  const row = r.rows[0]!;
+  if (row.id !== null) return { id: row.id, expiresOn: row.warranty_expires_on, categoryId: row.category_id!, created: false };
   if (!p.modelId) throw new IntakeError("serial_unknown", "modelId");
-  const model = await trx
-    .selectFrom("product_models")
-    .innerJoin("product_categories", "product_categories.id", "product_models.category_id")
-    .select(["product_models.id", "product_models.category_id", "product_models.warranty_months", "product_categories.default_warranty_months"])
-    .where("product_models.id", "=", p.modelId)
-    .executeTakeFirst();
-  if (!model) throw new IntakeError("model_not_found", "modelId");
-  const months = model.warranty_months ?? model.default_warranty_months;
+  if (row.model_id === null) throw new IntakeError("model_not_found", "modelId");
+  const months = row.months!;
   const purchaseDate = p.purchaseDate ?? null;
   const expiresOn = warrantyExpiry(purchaseDate, months);
   const created = await trx
     .insertInto("customer_products")
     .values({
       customer_id: customerId,
-      model_id: model.id,
+      model_id: row.model_id,
       serial_number: p.serial,
       purchase_date: purchaseDate,
       warranty_months: months,
@@ -207,37 +217,30 @@ async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullabl
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  return { id: created.id, expiresOn, categoryId: model.category_id, created: true };
+  return { id: created.id, expiresOn, categoryId: row.model_category_id!, created: true };
 }
 
 async function addressFor(trx: Trx, customerId: number, a: NonNullable<IntakeInput["address"]>) {
   const lat = a.lat ?? null;
   const lng = lat === null ? null : (a.lng ?? null);
-  const same = await trx
-    .selectFrom("customer_addresses")
-    .select("id")
-    .where("customer_id", "=", customerId)
-    .where("province", "=", a.province)
-    .where("city", "=", a.city)
-    .where("address_text", "=", a.text)
-    .limit(1)
-    .executeTakeFirst();
-  if (same) {
-    if (lat !== null && lng !== null) await trx.updateTable("customer_addresses").set({ lat, lng }).where("id", "=", same.id).execute();
-    return same.id;
-  }
-  const hasDefault = await trx
-    .selectFrom("customer_addresses")
-    .select("id")
-    .where("customer_id", "=", customerId)
-    .where("is_default", "=", true)
-    .executeTakeFirst();
-  const row = await trx
-    .insertInto("customer_addresses")
-    .values({ customer_id: customerId, province: a.province, city: a.city, address_text: a.text, lat, lng: lat === null ? null : lng, is_default: !hasDefault })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+  // the same address again (its pin updated when one is given), or a new one: the default if none is
+  const r = await sql<{ id: number }>`
+    with same as (
+      select id from customer_addresses
+      where customer_id = ${customerId} and province = ${a.province} and city = ${a.city} and address_text = ${a.text}
+      order by id limit 1
+    ), pin as (
+      update customer_addresses set lat = ${lat}, lng = ${lng}
+      where id = (select id from same) and ${lat}::double precision is not null
+    ), ins as (
+      insert into customer_addresses (customer_id, province, city, address_text, lat, lng, is_default)
+      select ${customerId}, ${a.province}, ${a.city}, ${a.text}, ${lat}, ${lng},
+             not exists (select 1 from customer_addresses d where d.customer_id = ${customerId} and d.is_default)
+      where not exists (select 1 from same)
+      returning id
+    )
+    select id from same union all select id from ins`.execute(trx);
+  return r.rows[0]!.id;
 }
 
 async function ticketByNumber(trx: Trx, number: number) {
@@ -271,72 +274,55 @@ async function newTicket(
   const channel: TicketChannel = call ? "phone" : (input.channel ?? "phone");
   const lat = input.address?.lat ?? null;
   const lng = lat === null ? null : (input.address?.lng ?? null);
-  const ticket = await trx
-    .insertInto("tickets")
-    .values({
-      type,
-      channel,
-      customer_id: customer.id,
-      customer_product_id: product?.id ?? null,
-      problem_category_id: input.problemCategoryId ?? product?.categoryId ?? null,
-      problem_description: input.description ?? "",
-      warranty_status: warranty,
-      priority,
-      address_id: addressId,
-      province: input.address?.province ?? null,
-      city: input.address?.city ?? null,
-      address_text: input.address?.text ?? null,
-      lat,
-      lng: lat === null ? null : lng,
-      related_ticket_id: related?.id ?? null,
-      created_by: userId,
-      sla_accept_due_at: due.acceptDueAt,
-      sla_visit_due_at: due.visitDueAt,
-      sla_resolve_due_at: due.resolveDueAt,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(["id", "number"])
-    .executeTakeFirstOrThrow();
-
-  const actorCols = { actor_kind: actor.kind, actor_user_id: userId, actor_label: actor.label ?? null };
-  await trx
-    .insertInto("ticket_events")
-    .values({
-      ticket_id: ticket.id,
-      at: now,
-      ...actorCols,
-      event_type: "created",
-      from_status: null,
-      to_status: "new",
-      data: JSON.stringify({ type, channel, ...(call ? { callId: call.id } : {}), ...(related ? { relatedTicketId: related.id } : {}) }),
-    })
-    .execute();
-  if (call) {
-    await trx
-      .insertInto("ticket_events")
-      .values({
-        ticket_id: ticket.id,
-        at: now,
-        ...actorCols,
-        event_type: "call_attached",
-        data: JSON.stringify({ callId: call.id, direction: call.direction, reason: "registered" }),
-      })
-      .execute();
-    await linkCall(trx, call, ticket.id, customer.id, userId, now);
-  }
-  await trx
-    .insertInto("sms_messages")
-    .values({
-      direction: "outbound",
-      receptor: customer.mobile,
-      body: registeredSmsText(ticket.number, type),
-      purpose: "ticket_registered",
-      status: "queued",
-      ticket_id: ticket.id,
-      created_at: now,
-    })
-    .execute();
+  // The tracking number first, so the customer's SMS (Persian digits, core's text) is written with the ticket.
+  const { rows: seq } = await sql<{ number: number }>`select nextval('ticket_number_seq')::bigint as number`.execute(trx);
+  const number = seq[0]!.number;
+  const createdData = { type, channel, ...(call ? { callId: call.id } : {}), ...(related ? { relatedTicketId: related.id } : {}) };
+  const result = { ticketNumber: number, kind: type, created: true };
+  // The ticket, its history, the call's link, the SMS and the key's result: one statement.
+  const { rows } = await sql<{ id: number }>`
+    with t as (
+      insert into tickets (
+        number, type, channel, customer_id, customer_product_id, problem_category_id, problem_description,
+        warranty_status, priority, address_id, province, city, address_text, lat, lng, related_ticket_id, created_by,
+        sla_accept_due_at, sla_visit_due_at, sla_resolve_due_at, created_at, updated_at
+      ) values (
+        ${number}, ${type}, ${channel}, ${customer.id}, ${product?.id ?? null}, ${input.problemCategoryId ?? product?.categoryId ?? null},
+        ${input.description ?? ""}, ${warranty}, ${priority}, ${addressId}, ${input.address?.province ?? null}, ${input.address?.city ?? null},
+        ${input.address?.text ?? null}, ${lat}, ${lat === null ? null : lng}, ${related?.id ?? null}, ${userId},
+        ${due.acceptDueAt}, ${due.visitDueAt}, ${due.resolveDueAt}, ${now}, ${now}
+      )
+      returning id
+    ), events as (
+      insert into ticket_events (ticket_id, at, actor_kind, actor_user_id, actor_label, event_type, from_status, to_status, data)
+      select t.id, ${now}::timestamptz, ${actor.kind}, ${userId}::bigint, ${actor.label ?? null}, 'created', null, 'new', ${JSON.stringify(createdData)}::jsonb from t
+      ${
+        call
+          ? sql`union all
+      select t.id, ${now}::timestamptz, ${actor.kind}, ${userId}::bigint, ${actor.label ?? null}, 'call_attached', null, null,
+             ${JSON.stringify({ callId: call.id, direction: call.direction, reason: "registered" })}::jsonb from t`
+          : sql``
+      }
+    ), sms as (
+      insert into sms_messages (direction, receptor, body, purpose, status, ticket_id, created_at)
+      select 'outbound', ${customer.mobile}, ${registeredSmsText(number, type)}, 'ticket_registered', 'queued', t.id, ${now} from t
+    ), idem as (
+      update idempotency_keys set result = jsonb_build_object('ticketId', t.id) || ${JSON.stringify(result)}::jsonb
+      from t where idempotency_keys.key = ${input.idempotencyKey}::uuid
+    )
+    ${
+      call
+        ? sql`, link as (
+      insert into ticket_calls (ticket_id, call_id, linked_at, linked_by) select t.id, ${call.id}, ${now}, ${userId} from t
+      on conflict (ticket_id, call_id) do nothing
+    ), call_row as (
+      update calls set ticket_id = coalesce(calls.ticket_id, t.id), customer_id = coalesce(calls.customer_id, ${customer.id}::bigint)
+      from t where calls.id = ${call.id}
+    )`
+        : sql``
+    }
+    select id from t`.execute(trx);
+  const ticket = { id: rows[0]!.id, number };
   await writeAudit(trx, {
     actorUserId: userId,
     action: "ticket.register",
@@ -393,5 +379,7 @@ async function followUp(
     ip: actor.ip ?? undefined,
     details: { number: ticket.number, reason: "follow_up", ...(call ? { callId: call.id } : {}) },
   });
-  return { ticketId: ticket.id, ticketNumber: ticket.number, kind: "follow_up", created: false };
+  const result = { ticketId: ticket.id, ticketNumber: ticket.number, kind: "follow_up" as const, created: false };
+  await trx.updateTable("idempotency_keys").set({ result: JSON.stringify(result) }).where("key", "=", input.idempotencyKey).execute();
+  return result;
 }

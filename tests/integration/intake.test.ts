@@ -177,6 +177,26 @@ describe("registerFromCall: a breakdown", () => {
     expect(t).toEqual({ customer_id: c.id, customer_product_id: p.id, warranty_status: "out_of_warranty", problem_category_id: categoryId });
   });
 
+  it("reuses the customer's same address (its pin updated) and keeps one default; a national code given later is kept", async () => {
+    const c = await db.insertInto("customers").values({ full_name: "نسرین فلاحی", mobile: "+989121000001" }).returning("id").executeTakeFirstOrThrow();
+    const known = { id: c.id, fullName: "", mobile: "", nationalCode: "1234567890" };
+    const address = { province: "البرز", city: "کرج", text: "گوهردشت، خیابان ۱۰" };
+    const a = await registerFromCall(db, actor, breakdown({ customer: known, product: null, address }));
+    const b = await registerFromCall(db, actor, breakdown({ customer: known, product: null, address: { ...address, lat: 35.83, lng: 50.99 } }));
+    await registerFromCall(db, actor, breakdown({ customer: known, product: null, address: { ...address, text: "مهرشهر" } }));
+    const rows = await db.selectFrom("customer_addresses").select(["id", "is_default", "lat", "address_text"]).where("customer_id", "=", c.id).orderBy("id").execute();
+    expect(rows.map((r) => [r.address_text, r.is_default])).toEqual([
+      ["گوهردشت، خیابان ۱۰", true],
+      ["مهرشهر", false],
+    ]);
+    expect(rows[0]!.lat).toBe(35.83);
+    const [ta, tb] = await Promise.all([a, b].map((r) => db.selectFrom("tickets").select("address_id").where("id", "=", r.ticketId).executeTakeFirstOrThrow()));
+    expect(ta!.address_id).toBe(rows[0]!.id);
+    expect(tb!.address_id).toBe(rows[0]!.id);
+    const nc = await db.selectFrom("customers").select("national_code").where("id", "=", c.id).executeTakeFirstOrThrow();
+    expect(nc.national_code).toBe("1234567890");
+  });
+
   it("registers without a product (warranty unknown) and without a call (channel as given, no call link)", async () => {
     const r = await registerFromCall(db, actor, breakdown({ product: null, channel: "walk_in" }));
     const t = await db.selectFrom("tickets").select(["warranty_status", "channel", "customer_product_id"]).where("id", "=", r.ticketId).executeTakeFirstOrThrow();
