@@ -13,7 +13,7 @@ import { logger } from "../../platform/logger";
 
 const log = logger("desk-events");
 
-export type DeskStreamMessage = { kind: "event"; event: DeskEvent } | { kind: "listening" };
+export type DeskStreamMessage = { kind: "event"; event: DeskEvent } | { kind: "listening" } | { kind: "closing" };
 type Subscriber = (message: DeskStreamMessage) => void;
 
 const MIN_BACKOFF_MS = 200;
@@ -58,6 +58,8 @@ export class DeskEventHub {
 
   async close(): Promise<void> {
     this.closed = true;
+    // open streams end cleanly (a `bye` event, then the end of the response) instead of being cut off
+    for (const set of this.byUser.values()) for (const s of [...set]) s({ kind: "closing" });
     if (this.retry) clearTimeout(this.retry);
     const c = this.client;
     this.client = null;
@@ -154,12 +156,16 @@ export function deskEventHub(db: DB): DeskEventHub {
   return hub;
 }
 
-/** Ends every hub's LISTEN connection (shutdown, tests). */
+/** Ends every hub's streams and LISTEN connection (shutdown, tests). */
 export async function closeDeskEventHubs(): Promise<void> {
   const all = [...hubs.values()];
   hubs.clear();
   await Promise.all(all.map((h) => h.close()));
 }
+
+// server.ts ends the streams before it closes the web server; it reaches this (bundled) module's copy
+// through a registered symbol, as it cannot import the web build's modules.
+(globalThis as Record<symbol, unknown>)[Symbol.for("aftersales.deskEvents.close")] = closeDeskEventHubs;
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -185,7 +191,10 @@ export function deskEventStream(db: DB, userId: number, signal: AbortSignal, hea
       };
       const unsubscribe = hub.subscribe(userId, (m) => {
         if (m.kind === "listening") send(`event: ready\ndata: {}\n\n`);
-        else send(`event: ${m.event.type}\ndata: ${JSON.stringify(m.event)}\n\n`);
+        else if (m.kind === "closing") {
+          send(`event: bye\ndata: {}\n\n`);
+          cleanup();
+        } else send(`event: ${m.event.type}\ndata: ${JSON.stringify(m.event)}\n\n`);
       });
       const heartbeat = setInterval(() => send(`: heartbeat\n\n`), heartbeatMs);
       const onAbort = () => cleanup();

@@ -15,9 +15,10 @@ export type LiveState = "connecting" | "live";
 
 /**
  * The operator's live desk events, from EventSource('/desk/events'). `live` once the server says its
- * LISTEN is in place. The browser reconnects a dropped stream by itself (the server asks for 3 s); a
- * refused one (no session: 204, or the server answering with an error while it restarts) is retried here,
- * slower each time. Network failures are EventSource `error` events, never exceptions.
+ * LISTEN is in place. A dropped or refused stream (a restart, no session: 204) is reopened here after 1 s,
+ * 2 s, 4 s … up to 30 s, back to 1 s once live again. Network failures are EventSource `error` events,
+ * never exceptions; Chromium still logs each failed attempt while the server is down ("Failed to load
+ * resource: net::ERR_CONNECTION_REFUSED"), which no page code can prevent, hence the backoff.
  */
 export function useDeskEvents(enabled: boolean, onEvent: (event: DeskEvent) => void): LiveState {
   const handler = useRef(onEvent);
@@ -51,13 +52,21 @@ export function useDeskEvents(enabled: boolean, onEvent: (event: DeskEvent) => v
         });
       }
       es.onerror = () => {
+        // Reconnect on our own schedule, slower each time, rather than the browser's fixed 3 s: while the
+        // server is down, each attempt is a failed request that Chromium logs.
         setState("connecting");
-        if (es.readyState === EventSource.CLOSED && !stopped) {
-          es.close();
-          retry = setTimeout(open, delay);
-          delay = Math.min(delay * 2, 30_000);
-        }
+        es.close();
+        if (stopped) return;
+        retry = setTimeout(open, delay);
+        delay = Math.min(delay * 2, 30_000);
       };
+      // the server is going away on purpose (restart): come back after a short pause
+      es.addEventListener("bye", () => {
+        setState("connecting");
+        es.close();
+        if (stopped) return;
+        retry = setTimeout(open, delay);
+      });
     };
     open();
     return () => {
