@@ -239,6 +239,20 @@ describe("the desk's event stream (/desk/events)", () => {
     abort.abort();
   });
 
+  it("ends open streams with a goodbye when the process shuts the hubs down", async () => {
+    const body = deskEventStream(db, operatorId, new AbortController().signal).body!;
+    await readEvents(body, (ev) => ev.some((e) => e.event === "ready"));
+    await closeDeskEventHubs();
+    const reader = body.getReader();
+    let rest = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toContain("event: bye");
+  });
+
   it("answers 204 without a session (EventSource stops) and 403 to a user who does not take calls", async () => {
     const anon = await deskEvents.loader({ request: new Request("http://localhost/desk/events"), context: ctx, params: {} });
     expect((anon as Response).status).toBe(204);
