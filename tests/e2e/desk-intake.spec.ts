@@ -190,3 +190,45 @@ test.describe("validation", () => {
     await expect(page).toHaveURL(/\/desk\/tickets\/\d+$/);
   });
 });
+
+test.describe("without JavaScript", () => {
+  // the registration form is a plain form (no map then); a refused one comes back as a 400 page
+  test.use({ javaScriptEnabled: false, expectedHttpErrors: [400] });
+
+  test("presence and registration work as plain forms, and a refused form keeps what was typed", async ({ page, signIn, db }) => {
+    await signIn("supervisor");
+    await page.goto("/desk");
+    await page.getByRole("button", { name: "در استراحت" }).click();
+    await expect(page.getByTestId("presence-current")).toHaveText("در استراحت");
+
+    await page.getByRole("link", { name: "ثبت درخواست جدید" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("ثبت درخواست");
+    await expect(page.getByTestId("address-map")).toHaveCount(0);
+    await page.getByLabel("نام و نام خانوادگی").fill("شیرین قاسمی");
+    await page.getByLabel("تلفن همراه").fill("09187776655");
+    await page.getByLabel("شماره سریال").fill("NOJS-0001");
+    await page.getByLabel("استان").fill("همدان");
+    await page.getByLabel("شهر").fill("همدان");
+    await page.locator("textarea[name=addressText]").fill("بلوار بوعلی");
+    // no description, no model for an unknown serial: refused, nothing lost
+    await page.getByRole("button", { name: "ثبت درخواست" }).click();
+    await expect(page.getByTestId("form-errors")).toBeVisible();
+    await expect(page.getByText("شرح درخواست را بنویسید")).toBeVisible();
+    await expect(page.getByLabel("نام و نام خانوادگی")).toHaveValue("شیرین قاسمی");
+    await expect(page.getByLabel("شماره سریال")).toHaveValue("NOJS-0001");
+    await expect(page.locator("textarea[name=addressText]")).toHaveValue("بلوار بوعلی");
+
+    await page.locator("textarea[name=description]").fill("اجاق گاز جرقه نمی‌زند");
+    await page.getByRole("button", { name: "ثبت درخواست" }).click();
+    await expect(page.getByText("برند و مدل را انتخاب کنید")).toBeVisible();
+    await page.getByLabel("برند و مدل (برای محصول جدید)").selectOption({ index: 1 });
+    await page.getByRole("button", { name: "ثبت درخواست" }).click();
+    await expect(page).toHaveURL(/\/desk\/tickets\/\d+$/);
+    const id = Number(page.url().split("/").pop());
+    const t = await db.query<{ serial_number: string; lat: number | null }>(
+      "select p.serial_number, t.lat from tickets t join customer_products p on p.id = t.customer_product_id where t.id = $1",
+      [id],
+    );
+    expect(t.rows[0]).toEqual({ serial_number: "NOJS-0001", lat: null });
+  });
+});
