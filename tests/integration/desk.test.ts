@@ -149,6 +149,20 @@ describe("the desk home's actions", () => {
     return res instanceof Response ? { status: res.status, body: await res.json() } : { status: 200, body: res };
   }
 
+  it("shows the operator's presence and extension, and an operator without an extension the reason", async () => {
+    const home = async (userId: number) =>
+      (await deskHome.loader({ request: new Request("http://localhost/desk", { headers: { Cookie: await cookieFor(userId) } }), context: ctx, params: {} })) as Exclude<
+        Awaited<ReturnType<typeof deskHome.loader>>,
+        Response
+      >;
+    const withExt = await home(operatorId);
+    expect(withExt.operator).toMatchObject({ extension: "101" });
+    expect(withExt.takesCalls).toBe(true);
+    // the test environment has no ARI_URL: the built-in simulator, so the panel is offered
+    expect(withExt.simulator).not.toBeNull();
+    expect((await home(noExtensionId)).operator).toBeNull();
+  });
+
   it("sets presence, and tells an operator without an extension why they cannot", async () => {
     expect(await post(otherOperatorId, { intent: "presence", presence: "available" })).toEqual({ status: 200, body: { intent: "presence", ok: true } });
     expect(await post(noExtensionId, { intent: "presence", presence: "available" })).toMatchObject({ status: 409, body: { message: "desk.presence.noExtension" } });
