@@ -91,7 +91,7 @@ export function CallPopup({ callId, phase, onClose }: { callId: number; phase: C
                       {c.products.map((p) => (
                         <li key={p.id}>
                           {locale === "fa" ? p.brand_fa : p.brand_en} {p.model_name} ·{" "}
-                          <span className="ltr">{formatDigits(p.serial_number, locale)}</span> ·{" "}
+                          <span className="ltr">{p.serial_number}</span> ·{" "}
                           <span className={`badge ${p.warrantyStatus === "in_warranty" ? "ok" : p.warrantyStatus === "out_of_warranty" ? "danger" : ""}`}>
                             {t(`warranty.${p.warrantyStatus}`)}
                             {p.warrantyDaysLeft !== null

@@ -124,7 +124,10 @@ export default function RegisterPage() {
     <>
       <div className="topbar">
         <h1>{t("reg.title")}</h1>
-        {data.call ? <p className="muted">{t("reg.fromCall", { number: formatPhone(data.call.callerNumber, locale) })}</p> : null}
+        {data.call ? (
+          // the number isolated left-to-right, so its digit groups keep their order in a Persian sentence
+          <p className="muted">{t("reg.fromCall", { number: `\u2066${formatPhone(data.call.callerNumber, locale)}\u2069` })}</p>
+        ) : null}
       </div>
       {Object.keys(errors).length > 0 ? (
         <p className="error" role="alert" data-testid="form-errors">
