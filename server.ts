@@ -198,6 +198,12 @@ let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
+  // the desk's live streams end with a goodbye (browsers reconnect after the restart) before connections are cut
+  const closeDeskEvents = (globalThis as Record<symbol, unknown>)[Symbol.for("aftersales.deskEvents.close")];
+  if (typeof closeDeskEvents === "function") {
+    await Promise.race([(closeDeskEvents as () => Promise<void>)().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   closeWeb?.();
   for (const child of children) {
     child.kill();

@@ -16,6 +16,10 @@ export const AUDIT_ACTIONS = [
   "agency.fee_rate_change",
   "ticket.status_change",
   "call.click_to_dial",
+  // desk: presence, registration from a call
+  "operator.presence_change",
+  "ticket.register",
+  "ticket.call_attached",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -23,3 +23,13 @@ export function warrantyStatusOn(expiresOn: string | null, today: string): Warra
   if (!expiresOn) return "unknown";
   return today <= expiresOn ? "in_warranty" : "out_of_warranty";
 }
+
+/**
+ * Whole days from `today` to the warranty's last day ('YYYY-MM-DD' both): 0 on the last covered day,
+ * negative once it has ended (-3: ended three days ago); null when the expiry is unknown.
+ */
+export function warrantyDaysLeft(expiresOn: string | null, today: string): number | null {
+  if (!expiresOn) return null;
+  const ms = Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`);
+  return Math.round(ms / 86_400_000);
+}

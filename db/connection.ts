@@ -49,15 +49,38 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** The settings every connection to `url` is made with: the pool's, and a dedicated client's (LISTEN). */
+export function connectionConfig(url: string): pg.ClientConfig {
+  return { connectionString: url, connectionTimeoutMillis: 5000, types: typeParsers };
+}
+
+/**
+ * Which server each Kysely made here talks to, so a dedicated connection (LISTEN) can join it. Kept on
+ * the object under a registered symbol, not in this module's memory: the web build bundles its own copy
+ * of this module, and it must read what server.ts's copy wrote.
+ */
+const URL_KEY = Symbol.for("aftersales.db.connectionUrl");
+
+/**
+ * The connection string of a Kysely made by createKysely/openDatabase, for code that needs its own
+ * connection beside the pool (a LISTEN connection must stay out of it: a pooled client is shared).
+ */
+export function connectionUrlOf(db: DB): string | undefined {
+  const url = (db as unknown as Record<symbol, unknown>)[URL_KEY];
+  return typeof url === "string" ? url : undefined;
+}
+
 export function createKysely(url: string, poolSize = 10): DB {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, types: typeParsers });
+  const pool = new pg.Pool({ ...connectionConfig(url), max: poolSize });
   // An idle client losing its server must not crash the process. A server shutting down (57P01) is
   // expected when PostgreSQL stops first (Ctrl-C reaches it too): worth a line only when debugging.
   pool.on("error", (err) => {
     if ((err as { code?: string }).code === "57P01") dbLog.debug(`idle connection closed by a server shutdown`);
     else dbLog.warn("idle client error", err);
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  Object.defineProperty(db, URL_KEY, { value: url, enumerable: false });
+  return db;
 }
 
 /** Opens the configured database, starting the embedded PostgreSQL when no URL is given. */

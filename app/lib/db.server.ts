@@ -10,3 +10,4 @@ export * as dashboard from "../../db/repos/dashboard";
 export * as agencies from "../../db/repos/agencies";
 export * as audit from "../../db/repos/audit";
 export { telephonyHealth } from "../../db/repos/telephony";
+export * as desk from "../../db/repos/desk";

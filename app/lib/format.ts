@@ -1,4 +1,5 @@
 import { toPersianDigits } from "../../core/digits";
+import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import type { Locale } from "~/i18n";
 
 /**
@@ -62,4 +63,11 @@ export function formatDigits(value: string | number, locale: Locale): string {
 export function formatRials(value: number | null | undefined, locale: Locale): string {
   if (value == null) return "—";
   return `${formatNumber(value, locale)} ${locale === "fa" ? "ریال" : "rials"}`;
+}
+
+/** A phone number as Iranians write it (0912 345 6789 for a mobile), in the reader's digits. */
+export function formatPhone(value: string | null | undefined, locale: Locale): string {
+  if (!value) return "—";
+  const mobile = normalizeIranMobile(value);
+  return formatDigits(mobile ? formatIranMobile(mobile) : value, locale);
 }

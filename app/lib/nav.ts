@@ -10,6 +10,7 @@ export function deskNav(role: Role): NavItem[] {
   return [
     { to: "/desk", label: "nav.desk", end: true },
     { to: "/desk/tickets", label: "nav.tickets" },
+    ...(can(role, "tickets:create") ? [{ to: "/desk/register", label: "desk.newTicket" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
   ];
 }

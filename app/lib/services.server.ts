@@ -3,3 +3,5 @@
 // an import of a package with side effects, such as the argon2 binding, even when only the action uses it).
 export { signIn, signOut } from "../../services/auth";
 export { deactivateUser } from "../../services/users";
+export { OperatorNotConfiguredError, setPresence } from "../../services/operators";
+export { IntakeError, registerFromCall, type IntakeErrorCode, type IntakeInput, type IntakeResult } from "../../services/intake";

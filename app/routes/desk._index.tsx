@@ -1,33 +1,198 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { StatCard } from "~/components/StatCard";
-import { useLoaderData } from "@remix-run/react";
-import { TicketTable } from "~/components/TicketViews";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { OPERATOR_PRESENCES } from "../../core/call";
+import { toLatinDigits } from "../../core/digits";
 import { startOfTehranDay } from "../../core/jalali";
+import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
+import { can } from "../../core/roles";
 import { UNRESOLVED_STATUSES } from "../../core/ticket";
+import { StatCard } from "~/components/StatCard";
+import { TicketTable } from "~/components/TicketViews";
+import type { MessageKey } from "~/i18n";
+import { placeSimulatedCall } from "~/lib/ari-sim.server";
 import { requirePermission } from "~/lib/auth.server";
-import { dashboard, tickets } from "~/lib/db.server";
-import { formatNumber } from "~/lib/format";
+import { dashboard, desk, tickets } from "~/lib/db.server";
+import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
+import { readForm } from "~/lib/input.server";
+import { OperatorNotConfiguredError, setPresence } from "~/lib/services.server";
+
+/** The number callers dial (the simulator's "to"). */
+const HOTLINE = "02191001570";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePermission(request, context, "desk:use");
+  const user = await requirePermission(request, context, "desk:use");
   const scope = { kind: "all" } as const;
-  const [byStatus, recent, calls] = await Promise.all([
+  const takesCalls = can(user.role, "calls:take");
+  const [byStatus, recent, calls, operator, demoMobile] = await Promise.all([
     tickets.countTicketsByStatus(context.db, scope),
     tickets.listTickets(context.db, scope, { pageSize: 10 }),
     dashboard.callStats(context.db, startOfTehranDay(new Date())),
+    takesCalls ? desk.operatorOf(context.db, user.id) : Promise.resolve(undefined),
+    context.env.ariSimulated && takesCalls ? desk.demoCallerMobile(context.db) : Promise.resolve(null),
   ]);
   const open = UNRESOLVED_STATUSES.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
-  return { open, waitingDispatch: (byStatus.new ?? 0) + (byStatus.dispatching ?? 0), callsToday: calls.answered + calls.missed, recent: recent.rows, now: Date.now() };
+  return {
+    open,
+    waitingDispatch: (byStatus.new ?? 0) + (byStatus.dispatching ?? 0),
+    callsToday: calls.answered + calls.missed,
+    recent: recent.rows,
+    now: Date.now(),
+    takesCalls,
+    operator: operator ? { extension: operator.extension, presence: operator.presence, since: operator.presence_since } : null,
+    simulator: context.env.ariSimulated && takesCalls ? { from: demoMobile ? formatIranMobile(demoMobile).replaceAll(" ", "") : "09121234567" } : null,
+  };
+}
+
+type ActionResult =
+  | { intent: "presence"; ok: boolean; message?: MessageKey }
+  | { intent: "simulate"; ok: boolean; message: MessageKey; params?: Record<string, string | number>; values?: Record<string, string> };
+
+const PresenceForm = z.object({ presence: z.enum(OPERATOR_PRESENCES) });
+
+const SimulateForm = z.object({
+  // an Iranian mobile in any of its forms (sent as 09…), or another number of 4 to 15 digits
+  from: z
+    .string()
+    .transform((v) => toLatinDigits(v).replace(/[\s\-()]/g, ""))
+    .pipe(z.string().regex(/^\+?[0-9]{4,15}$/))
+    .transform((v) => {
+      const m = normalizeIranMobile(v);
+      return m ? `0${m.slice(3)}` : v;
+    }),
+  digit: z.enum(["", "1", "2", "3"]).default(""),
+  ticketNumber: z
+    .string()
+    .default("")
+    .transform((v) => toLatinDigits(v).trim())
+    .pipe(z.string().regex(/^([1-9][0-9]{7})?$/)),
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "calls:take");
+  const form = await readForm(request);
+  if (form.intent === "simulate") {
+    if (!context.env.ariSimulated) throw new Response("Not found", { status: 404 });
+    const parsed = SimulateForm.safeParse(form);
+    if (!parsed.success) {
+      return Response.json(
+        { intent: "simulate", ok: false, message: "sim.badInput", values: { from: form.from ?? "", digit: form.digit ?? "", ticketNumber: form.ticketNumber ?? "" } } satisfies ActionResult,
+        { status: 400 },
+      );
+    }
+    const { from, digit, ticketNumber } = parsed.data;
+    const dtmf = digit + (ticketNumber ? `${ticketNumber}#` : "");
+    const result = await placeSimulatedCall(context.env.ariUrl, { from, to: HOTLINE, dtmf });
+    const values = { from: form.from ?? "", digit, ticketNumber };
+    if (result.ok) return { intent: "simulate", ok: true, message: "sim.started", params: { id: result.id }, values } satisfies ActionResult;
+    // The page answers normally: the message says what went wrong with the simulator.
+    return result.reason === "unreachable"
+      ? ({ intent: "simulate", ok: false, message: "sim.unreachable", params: { url: result.url }, values } satisfies ActionResult)
+      : ({ intent: "simulate", ok: false, message: "sim.refused", params: { status: result.status }, values } satisfies ActionResult);
+  }
+  const parsed = PresenceForm.safeParse(form);
+  if (!parsed.success) return Response.json({ intent: "presence", ok: false, message: "desk.presence.invalid" } satisfies ActionResult, { status: 400 });
+  try {
+    await setPresence(context.db, { kind: "user", userId: user.id, ip: context.clientIp }, { userId: user.id, presence: parsed.data.presence });
+  } catch (err) {
+    if (err instanceof OperatorNotConfiguredError) {
+      return Response.json({ intent: "presence", ok: false, message: "desk.presence.noExtension" } satisfies ActionResult, { status: 409 });
+    }
+    throw err;
+  }
+  return { intent: "presence", ok: true } satisfies ActionResult;
 }
 
 export default function DeskHome() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<ActionResult>();
+  const navigation = useNavigation();
   const t = useT();
   const locale = useLocale();
+  const busy = navigation.state === "submitting";
+  const simValues = result?.intent === "simulate" ? result.values : undefined;
   return (
     <>
-      <h1>{t("desk.title")}</h1>
+      <div className="topbar">
+        <h1>{t("desk.title")}</h1>
+      </div>
+
+      {data.takesCalls ? (
+        <section className="panel presence" aria-labelledby="presence-title">
+          <h2 id="presence-title">{t("desk.presence.title")}</h2>
+          {data.operator ? (
+            <>
+              <p className="muted">
+                {t("desk.presence.extension", { extension: formatDigits(data.operator.extension, locale) })} ·{" "}
+                <strong data-testid="presence-current">{t(`presence.${data.operator.presence}`)}</strong>{" "}
+                {t("desk.presence.since", { time: formatDateTime(data.operator.since, locale) })}
+              </p>
+              <Form method="post" className="presence-switch" role="group" aria-label={t("desk.presence.title")}>
+                <input type="hidden" name="intent" value="presence" />
+                {OPERATOR_PRESENCES.map((p) => (
+                  <button
+                    key={p}
+                    type="submit"
+                    name="presence"
+                    value={p}
+                    className={data.operator!.presence === p ? "active" : undefined}
+                    aria-pressed={data.operator!.presence === p}
+                    disabled={busy}
+                  >
+                    {t(`presence.${p}`)}
+                  </button>
+                ))}
+              </Form>
+            </>
+          ) : (
+            <p className="error" role="alert" data-testid="no-extension">
+              {t("desk.presence.noExtension")}
+            </p>
+          )}
+          {result?.intent === "presence" && result.message ? (
+            <p className="error" role="alert">
+              {t(result.message)}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+
+      {data.simulator ? (
+        <section className="panel simulator" aria-labelledby="sim-title">
+          <h2 id="sim-title">{t("sim.title")}</h2>
+          <p className="muted">{t("sim.hint")}</p>
+          <Form method="post" className="inline">
+            <input type="hidden" name="intent" value="simulate" />
+            <label>
+              {t("sim.from")}
+              <input name="from" dir="ltr" inputMode="tel" required defaultValue={simValues?.from ?? data.simulator.from} />
+            </label>
+            <label>
+              {t("sim.digit")}
+              <select name="digit" defaultValue={simValues?.digit ?? "1"}>
+                <option value="">{t("sim.digitNone")}</option>
+                <option value="1">{formatDigits(1, locale)} — {t("type.breakdown")}</option>
+                <option value="2">{formatDigits(2, locale)} — {t("type.follow_up")}</option>
+                <option value="3">{formatDigits(3, locale)} — {t("type.complaint")}</option>
+              </select>
+            </label>
+            <label>
+              {t("sim.ticketNumber")}
+              <input name="ticketNumber" dir="ltr" inputMode="numeric" defaultValue={simValues?.ticketNumber ?? ""} />
+            </label>
+            <button type="submit" disabled={busy}>
+              {t("sim.submit")}
+            </button>
+          </Form>
+          {result?.intent === "simulate" ? (
+            <p className={result.ok ? "ok-text" : "error"} role={result.ok ? "status" : "alert"} data-testid="sim-result">
+              {t(result.message, result.params)}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+
       <div className="cards">
         <StatCard label={t("desk.openTickets")} value={formatNumber(data.open, locale)} />
         <StatCard label={t("desk.waitingDispatch")} value={formatNumber(data.waitingDispatch, locale)} />

@@ -1,18 +1,63 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { Outlet, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useCallback, useState } from "react";
+import type { DeskEvent } from "../../core/call";
+import { can } from "../../core/roles";
 import { AppShell } from "~/components/AppShell";
+import { CallPopup, type CallPhase } from "~/components/CallPopup";
 import { requirePermission } from "~/lib/auth.server";
+import { useT } from "~/lib/i18n";
 import { deskNav } from "~/lib/nav";
+import { useDeskEvents } from "~/lib/use-desk-events";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "desk:use");
-  return { user };
+  return { user, takesCalls: can(user.role, "calls:take") };
 }
 
+/**
+ * The call centre's frame. For users who take calls it keeps one live event stream open on every desk
+ * page, so a call pops up wherever the operator is (the ticket list, a ticket, the registration form).
+ */
 export default function DeskLayout() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, takesCalls } = useLoaderData<typeof loader>();
+  const t = useT();
+  const revalidator = useRevalidator();
+  const [call, setCall] = useState<{ callId: number; phase: CallPhase } | null>(null);
+  const onEvent = useCallback(
+    (e: DeskEvent) => {
+      switch (e.type) {
+        case "call_offered":
+          setCall((c) => (c?.callId === e.callId && c.phase === "connected" ? c : { callId: e.callId, phase: "offered" }));
+          break;
+        case "call_connected":
+          setCall({ callId: e.callId, phase: "connected" });
+          break;
+        case "call_withdrawn":
+          setCall((c) => (c?.callId === e.callId && c.phase === "offered" ? { ...c, phase: "withdrawn" } : c));
+          break;
+        case "call_ended":
+          setCall((c) => (c?.callId === e.callId ? { ...c, phase: "ended" } : c));
+          break;
+        case "presence":
+          // the desk home shows the presence the server holds
+          if (revalidator.state === "idle") revalidator.revalidate();
+          break;
+        default:
+          break;
+      }
+    },
+    [revalidator],
+  );
+  const live = useDeskEvents(takesCalls, onEvent);
   return (
     <AppShell nav={deskNav(user.role)} user={user}>
+      {takesCalls ? (
+        <p className="live-status muted" data-testid="live-status" data-live={live} role="status">
+          <span className={`dot ${live}`} aria-hidden="true" /> {live === "live" ? t("desk.live.connected") : t("desk.live.connecting")}
+        </p>
+      ) : null}
+      {call ? <CallPopup key={call.callId} callId={call.callId} phase={call.phase} onClose={() => setCall(null)} /> : null}
       <Outlet />
     </AppShell>
   );

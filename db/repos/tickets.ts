@@ -22,7 +22,7 @@ export interface TicketFilters {
  * to another agency, the ticket is out of its scope: a 404 by URL and in none of its lists. Its own past
  * offers are on `agencies.offerHistory`, without customer data.
  */
-function inScope(scope: DataScope) {
+export function inScope(scope: DataScope) {
   return (eb: ExpressionBuilder<Database, "tickets">) => {
     if (scope.kind === "all") return eb.lit(true);
     // The tickets of its pending offers are read once (an InitPlan: a handful of rows, at most one pending

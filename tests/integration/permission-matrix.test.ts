@@ -2,7 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql, type RawBuilder } from "kysely";
 import type { AppLoadContext } from "@remix-run/node";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDeskEventHubs } from "../../app/lib/desk-events.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "../../db/seed/demo";
 import { createSession } from "../../db/repos/sessions";
 import { sessionCookie } from "../../app/lib/auth.server";
@@ -30,7 +31,7 @@ type CellsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Expecte
 type Cells = CellsOf<typeof WHO>;
 
 /** 200 (data), 4xx, a redirect to a path, or LOGIN: a redirect to the login page that comes back to the URL asked for. */
-type Expected = 200 | 400 | 401 | 403 | 404 | 429 | { to: string } | typeof LOGIN;
+type Expected = 200 | 204 | 400 | 401 | 403 | 404 | 429 | { to: string } | typeof LOGIN;
 const LOGIN = "login" as const;
 const to = (p: string) => ({ to: p });
 
@@ -69,6 +70,17 @@ const MATRIX: Row[] = [
   // Call centre (desk:use: operators and the supervisor).
   { route: "desk", method: "GET", url: "/desk", expect:                        [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk._index", method: "GET", url: "/desk", expect:                 [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  // Taking calls (calls:take): presence and the simulated call on the desk home, the live event stream
+  // (no session: 204, which stops EventSource instead of a redirect it cannot follow), the screen-pop.
+  { route: "desk._index", method: "POST", url: "/desk?index", form: { intent: "presence", presence: "available" }, expect:
+                                                                               [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk.events", method: "GET", url: "/desk/events", expect:          [204,   200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk.calls.$callId", method: "GET", url: "/desk/calls/1", expect:  [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  // Registering requests (tickets:create); an empty form is a 400 with messages, never a 500.
+  { route: "desk.register", method: "GET", url: "/desk/register", expect:      [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk.register", method: "POST", url: "/desk/register", expect:     [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
+  { route: "desk.products", method: "GET", url: "/desk/products?serial=SN-1", expect:
+                                                                               [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   // Every ticket (tickets:read_all: the call centre, the manager and the admin).
   { route: "desk.tickets._index", method: "GET", url: "/desk/tickets?status=assigned&page=2", expect:
                                                                                [LOGIN, 200,     200,      200,       200,    200,   F,      F,           F] },
@@ -229,6 +241,9 @@ beforeAll(async () => {
   for (const [id, file] of routeFiles()) modules.set(id, (await import(file)) as RouteModule);
 }, 120_000);
 
+// the desk's event stream opened a LISTEN connection to this file's database
+afterAll(closeDeskEventHubs);
+
 describe("permission matrix", () => {
   it("has rows for every route module in app/routes, and for each of its loader and action", () => {
     const files = routeFiles();
@@ -284,7 +299,11 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
   const mod = modules.get(row.route)!;
   const handler = row.method === "GET" ? mod.loader : mod.action;
   try {
-    const result = await handler!({ request, context: ctx, params: ticketId ? { ticketId } : {} });
+    const params: Record<string, string> = ticketId ? { ticketId } : {};
+    if (row.route === "desk.calls.$callId") params.callId = url.split("/").pop()!;
+    const result = await handler!({ request, context: ctx, params });
+    // a stream (the desk's live events) is only opened, never read: close it
+    if (result instanceof Response && result.body && result.headers.get("Content-Type")?.startsWith("text/event-stream")) await result.body.cancel();
     return result instanceof Response ? result : "data";
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;

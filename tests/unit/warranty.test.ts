@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
+import { addMonths, warrantyDaysLeft, warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
 
 describe("warranty", () => {
   it("adds months, clamping to the end of shorter months", () => {
@@ -17,5 +17,13 @@ describe("warranty", () => {
     expect(warrantyStatusOn("2026-12-14", "2026-12-14")).toBe("in_warranty");
     expect(warrantyStatusOn("2026-12-14", "2026-12-15")).toBe("out_of_warranty");
     expect(warrantyStatusOn(null, "2026-12-15")).toBe("unknown");
+  });
+
+  it("counts the days left, negative once ended, across a leap day", () => {
+    expect(warrantyDaysLeft("2026-12-14", "2026-12-14")).toBe(0);
+    expect(warrantyDaysLeft("2026-12-14", "2026-12-04")).toBe(10);
+    expect(warrantyDaysLeft("2026-12-14", "2026-12-17")).toBe(-3);
+    expect(warrantyDaysLeft("2028-03-01", "2028-02-28")).toBe(2);
+    expect(warrantyDaysLeft(null, "2026-12-17")).toBeNull();
   });
 });

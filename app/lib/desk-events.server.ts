@@ -1,0 +1,230 @@
+import pg from "pg";
+import { DESK_EVENTS_CHANNEL, parseDeskEvent, type DeskEvent } from "../../core/call";
+import { connectionConfig, connectionUrlOf, type DB } from "../../db/connection";
+import { logger } from "../../platform/logger";
+
+/*
+ * The desk's real-time events inside one web process. Telephony (in this process or another one)
+ * publishes them with NOTIFY on DESK_EVENTS_CHANNEL; each web process holds ONE dedicated LISTEN
+ * connection (outside the pool: a pooled client is lent to others, and a LISTEN must stay on one
+ * session), made with the pool's own settings, and fans each event out in memory to the server-sent
+ * event streams of the operator it names. Only PostgreSQL is shared between processes, never memory.
+ */
+
+const log = logger("desk-events");
+
+export type DeskStreamMessage = { kind: "event"; event: DeskEvent } | { kind: "listening" } | { kind: "closing" };
+type Subscriber = (message: DeskStreamMessage) => void;
+
+const MIN_BACKOFF_MS = 200;
+const MAX_BACKOFF_MS = 10_000;
+
+export class DeskEventHub {
+  private client: pg.Client | null = null;
+  private connecting = false;
+  private listening = false;
+  private backoffMs = MIN_BACKOFF_MS;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private readonly byUser = new Map<number, Set<Subscriber>>();
+
+  constructor(private readonly url: string) {}
+
+  /** Delivers the events naming `userId` (and `listening` whenever the LISTEN is (re)established) until the returned function is called. */
+  subscribe(userId: number, subscriber: Subscriber): () => void {
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(subscriber);
+    if (this.listening) queueMicrotask(() => set!.has(subscriber) && subscriber({ kind: "listening" }));
+    else this.ensureConnected();
+    return () => {
+      const s = this.byUser.get(userId);
+      if (!s) return;
+      s.delete(subscriber);
+      if (s.size === 0) this.byUser.delete(userId);
+    };
+  }
+
+  /** Streams open in this process (for tests and health). */
+  get subscriberCount(): number {
+    let n = 0;
+    for (const s of this.byUser.values()) n += s.size;
+    return n;
+  }
+
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    // open streams end cleanly (a `bye` event, then the end of the response) instead of being cut off
+    for (const set of this.byUser.values()) for (const s of [...set]) s({ kind: "closing" });
+    if (this.retry) clearTimeout(this.retry);
+    const c = this.client;
+    this.client = null;
+    this.listening = false;
+    await c?.end().catch(() => {});
+  }
+
+  private ensureConnected() {
+    if (this.closed || this.client || this.connecting || this.retry) return;
+    this.connecting = true;
+    void this.connect().finally(() => {
+      this.connecting = false;
+    });
+  }
+
+  private async connect() {
+    const client = new pg.Client(connectionConfig(this.url));
+    client.on("notification", (msg) => {
+      if (msg.channel !== DESK_EVENTS_CHANNEL) return;
+      const event = parseDeskEvent(msg.payload ?? "");
+      if (!event) {
+        log.debug(`ignored a malformed desk event: ${String(msg.payload).slice(0, 200)}`);
+        return;
+      }
+      this.dispatch(event);
+    });
+    client.on("error", (err) => {
+      // a server shutting down (57P01) is expected when PostgreSQL stops with the process
+      if ((err as { code?: string }).code === "57P01") log.debug(`LISTEN connection closed by a server shutdown`);
+      else log.warn(`LISTEN connection lost: ${err.message}`);
+      this.lost(client);
+    });
+    client.on("end", () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}`);
+    } catch (err) {
+      log.warn(`cannot LISTEN for desk events (retrying in ${this.backoffMs} ms): ${(err as Error).message}`);
+      await client.end().catch(() => {});
+      this.scheduleRetry();
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.client = client;
+    this.listening = true;
+    this.backoffMs = MIN_BACKOFF_MS;
+    for (const set of this.byUser.values()) for (const s of [...set]) s({ kind: "listening" });
+  }
+
+  private lost(client: pg.Client) {
+    if (this.client !== client) return;
+    this.client = null;
+    this.listening = false;
+    client.end().catch(() => {});
+    if (!this.closed) this.scheduleRetry();
+  }
+
+  private scheduleRetry() {
+    if (this.closed || this.retry) return;
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      // Nobody listening any more: connect again when the next stream opens.
+      if (this.byUser.size > 0) this.ensureConnected();
+    }, wait);
+    this.retry.unref?.();
+  }
+
+  private dispatch(event: DeskEvent) {
+    const set = this.byUser.get(event.operatorUserId);
+    if (!set) return;
+    for (const s of [...set]) {
+      try {
+        s({ kind: "event", event });
+      } catch (err) {
+        log.warn(`a desk stream failed to take an event: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** One hub per database server this process talks to: in practice one per web process. */
+const hubs = new Map<string, DeskEventHub>();
+
+export function deskEventHub(db: DB): DeskEventHub {
+  const url = connectionUrlOf(db);
+  if (!url) throw new Error("desk events: this database handle was not made by db/connection (no connection settings)");
+  let hub = hubs.get(url);
+  if (!hub) hubs.set(url, (hub = new DeskEventHub(url)));
+  return hub;
+}
+
+/** Ends every hub's streams and LISTEN connection (shutdown, tests). */
+export async function closeDeskEventHubs(): Promise<void> {
+  const all = [...hubs.values()];
+  hubs.clear();
+  await Promise.all(all.map((h) => h.close()));
+}
+
+// server.ts ends the streams before it closes the web server; it reaches this (bundled) module's copy
+// through a registered symbol, as it cannot import the web build's modules.
+(globalThis as Record<symbol, unknown>)[Symbol.for("aftersales.deskEvents.close")] = closeDeskEventHubs;
+
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * The server-sent event stream of one operator: `ready` once the LISTEN is in place (again after a
+ * reconnect), each desk event naming them as an event of its type with the JSON payload, and a comment
+ * every HEARTBEAT_MS so proxies keep the connection open. Ends when the browser goes away.
+ */
+export function deskEventStream(db: DB, userId: number, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Response {
+  const hub = deskEventHub(db);
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const send = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup();
+        }
+      };
+      const unsubscribe = hub.subscribe(userId, (m) => {
+        if (m.kind === "listening") send(`event: ready\ndata: {}\n\n`);
+        else if (m.kind === "closing") {
+          send(`event: bye\ndata: {}\n\n`);
+          cleanup();
+        } else send(`event: ${m.event.type}\ndata: ${JSON.stringify(m.event)}\n\n`);
+      });
+      const heartbeat = setInterval(() => send(`: heartbeat\n\n`), heartbeatMs);
+      const onAbort = () => cleanup();
+      cleanup = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        signal.removeEventListener("abort", onAbort);
+        try {
+          controller.close();
+        } catch {
+          /* already closed */
+        }
+      };
+      signal.addEventListener("abort", onAbort);
+      if (signal.aborted) return cleanup();
+      // the browser waits this long before reconnecting after the stream drops
+      send(`retry: 3000\n: desk events for user ${userId}\n\n`);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

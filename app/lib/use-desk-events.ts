@@ -1,0 +1,79 @@
+import { useEffect, useRef, useState } from "react";
+import type { DeskEvent, DeskEventType } from "../../core/call";
+
+const EVENT_TYPES: readonly DeskEventType[] = [
+  "call_offered",
+  "call_connected",
+  "call_withdrawn",
+  "call_ended",
+  "recording_ready",
+  "presence",
+  "callback_assigned",
+];
+
+export type LiveState = "connecting" | "live";
+
+/**
+ * The operator's live desk events, from EventSource('/desk/events'). `live` once the server says its
+ * LISTEN is in place. A dropped or refused stream (a restart, no session: 204) is reopened here after 1 s,
+ * 2 s, 4 s … up to 30 s, back to 1 s once live again. Network failures are EventSource `error` events,
+ * never exceptions; Chromium still logs each failed attempt while the server is down ("Failed to load
+ * resource: net::ERR_CONNECTION_REFUSED"), which no page code can prevent, hence the backoff.
+ */
+export function useDeskEvents(enabled: boolean, onEvent: (event: DeskEvent) => void): LiveState {
+  const handler = useRef(onEvent);
+  useEffect(() => {
+    handler.current = onEvent;
+  });
+  const [state, setState] = useState<LiveState>("connecting");
+  useEffect(() => {
+    if (!enabled || typeof EventSource === "undefined") return;
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let delay = 1000;
+    let stopped = false;
+    const open = () => {
+      if (stopped) return;
+      const es = new EventSource("/desk/events");
+      source = es;
+      es.addEventListener("ready", () => {
+        delay = 1000;
+        setState("live");
+      });
+      for (const type of EVENT_TYPES) {
+        es.addEventListener(type, (message) => {
+          let event: DeskEvent;
+          try {
+            event = JSON.parse((message as MessageEvent<string>).data) as DeskEvent;
+          } catch {
+            return;
+          }
+          handler.current(event);
+        });
+      }
+      es.onerror = () => {
+        // Reconnect on our own schedule, slower each time, rather than the browser's fixed 3 s: while the
+        // server is down, each attempt is a failed request that Chromium logs.
+        setState("connecting");
+        es.close();
+        if (stopped) return;
+        retry = setTimeout(open, delay);
+        delay = Math.min(delay * 2, 30_000);
+      };
+      // the server is going away on purpose (restart): come back after a short pause
+      es.addEventListener("bye", () => {
+        setState("connecting");
+        es.close();
+        if (stopped) return;
+        retry = setTimeout(open, delay);
+      });
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [enabled]);
+  return state;
+}
