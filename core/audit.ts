@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "agency.terminate",
   "agency.fee_rate_change",
   "ticket.status_change",
+  "ticket.note",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,3 +3,13 @@
 // an import of a package with side effects, such as the argon2 binding, even when only the action uses it).
 export { signIn, signOut } from "../../services/auth";
 export { deactivateUser } from "../../services/users";
+export {
+  addTicketNote,
+  cancelTicket,
+  changeTicketStatus,
+  IllegalTransitionError,
+  MAX_NOTE_LENGTH,
+  MAX_REASON_LENGTH,
+  TicketInputError,
+  TicketNotFoundError,
+} from "../../services/tickets";
