@@ -19,7 +19,6 @@ import { cookieFrom, formRequest, testContext } from "../support/context";
 let db: DB;
 let operator: string;
 let agencyUser: string;
-const all = { kind: "all" } as const;
 
 interface Made {
   number: number;
