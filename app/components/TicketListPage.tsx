@@ -40,10 +40,13 @@ export function TicketListPage({ title, linkBase }: { title: string; linkBase: s
   const t = useT();
   const { query } = data;
   const locale = useLocale();
+  const { search } = useLocation();
   return (
     <>
       <h1>{title}</h1>
-      <Form method="get" className="inline ticket-filters" role="search">
+      {/* keyed by the query: after a client-side navigation (a header, "clear filters") the fields show the
+          URL's values, not what the uncontrolled fields held before */}
+      <Form method="get" className="inline ticket-filters" role="search" key={search}>
         <label>
           {t("common.search")}
           <input type="search" name="q" defaultValue={query.q ?? ""} placeholder={t("ticket.searchPlaceholder")} />
