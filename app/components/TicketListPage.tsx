@@ -1,7 +1,7 @@
 import type { SerializeFrom } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import { formatIranMobile } from "../../core/phone";
 import { MAX_SEARCH_LENGTH } from "../../core/text";
 import { isOverdue, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, WARRANTY_STATUSES } from "../../core/ticket";
@@ -40,13 +40,11 @@ export function TicketListPage({ title, linkBase }: { title: string; linkBase: s
   const t = useT();
   const { query } = data;
   const locale = useLocale();
-  const { search } = useLocation();
+  const formKey = useFilterFormKey();
   return (
     <>
       <h1>{title}</h1>
-      {/* keyed by the query: after a client-side navigation (a header, "clear filters") the fields show the
-          URL's values, not what the uncontrolled fields held before */}
-      <Form method="get" className="inline ticket-filters" role="search" key={search}>
+      <Form method="get" className="inline ticket-filters" role="search" key={formKey}>
         <label>
           {t("common.search")}
           <input type="search" name="q" defaultValue={query.q ?? ""} placeholder={t("ticket.searchPlaceholder")} />
@@ -96,6 +94,35 @@ export function TicketListPage({ title, linkBase }: { title: string; linkBase: s
       )}
     </>
   );
+}
+
+/** The query parameters the filter form's fields show. */
+const FORM_FIELDS = ["q", "status", "type", "priority", "warranty", "from", "to", "size"] as const;
+
+/**
+ * The filter form's fields are uncontrolled (they work without JavaScript), so after a client-side navigation
+ * that changed the filters without the form ("clear filters", the menu) they would still show the old values.
+ * The form is then mounted afresh from the URL. Never after its own submission or a navigation that leaves the
+ * filters as they were (pager, sort headers): whatever is typed meanwhile is kept.
+ */
+function useFilterFormKey(): number {
+  const { search } = useLocation();
+  const navigation = useNavigation();
+  const params = new URLSearchParams(search);
+  const filters = FORM_FIELDS.map((f) => params.get(f) ?? "").join("\u0000");
+  // Worked out while rendering, not in an effect: the new URL and the fresh form arrive in the same commit,
+  // so nothing typed in between can be wiped by a late remount.
+  const state = useRef({ filters, key: 0, ownSubmission: false });
+  const s = state.current;
+  if (navigation.state !== "idle" && navigation.formMethod?.toUpperCase() === "GET" && navigation.formData) s.ownSubmission = true;
+  if (filters !== s.filters) {
+    if (!s.ownSubmission) s.key += 1;
+    s.filters = filters;
+    s.ownSubmission = false;
+  }
+  // a submission that changed nothing leaves no flag behind
+  if (navigation.state === "idle") s.ownSubmission = false;
+  return s.key;
 }
 
 function Choice<T extends string>(props: {

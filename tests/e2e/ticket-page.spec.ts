@@ -148,6 +148,28 @@ test("an operator sorts, filters and pages the list, opens a ticket, plays its r
   await expectNoReloadSince(page, marker);
 });
 
+test("what is typed into the search while the previous search is loading is kept", async ({ page, signIn }) => {
+  await signIn("operator");
+  await page.locator("nav.shell-nav").locator('a[href="/desk/tickets"]').click();
+  await expect(rows(page).first()).toBeVisible();
+  // the list's data requests answer slowly
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  await page.route(/\/desk\/tickets\?.*_data=/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  const search = page.getByRole("search").getByLabel("جستجو");
+  await search.fill("رضایی");
+  await search.press("Enter");
+  await search.fill("کریمی");
+  release();
+  await expect(page).toHaveURL((u) => u.searchParams.get("q") === "رضایی");
+  await expect(page.locator("nav.pager")).toBeVisible();
+  await expect(page.getByRole("search").getByLabel("جستجو")).toHaveValue("کریمی");
+  await page.unroute(/\/desk\/tickets\?.*_data=/);
+});
+
 test.describe("a status change made meanwhile by someone else", () => {
   test.use({ expectedHttpErrors: [409] });
 
