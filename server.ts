@@ -112,7 +112,7 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
   const { isDatabaseEmpty, seedDemo } = await import("./db/seed/demo");
   if (await isDatabaseEmpty(handle.db)) {
     logger("db").info("empty database: loading the demo data set");
-    await seedDemo(handle.db, { log: scoped });
+    await seedDemo(handle.db, { log: scoped, recordingsDir: env.recordingsDir });
   }
 }
 

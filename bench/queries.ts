@@ -27,6 +27,8 @@ interface Sample {
   ticketNumber: number;
   mobile: string;
   name: string;
+  /** the serial number of the sample ticket's product */
+  serial: string | null;
 }
 
 function cases(db: DB, s: Sample): Case[] {
@@ -44,6 +46,16 @@ function cases(db: DB, s: Sample): Case[] {
     { name: "listTickets: search mobile (Persian digits)", run: () => tickets.listTickets(db, all, { q: toPersianDigits(local) }) },
     { name: "listTickets: search full name", run: () => tickets.listTickets(db, all, { q: s.name }) },
     { name: "listTickets: search last name", run: () => tickets.listTickets(db, all, { q: s.name.split(" ").at(-1)! }) },
+    { name: "listTickets: search serial (lower case)", run: () => tickets.listTickets(db, all, { q: (s.serial ?? "none").toLowerCase() }) },
+    { name: "listTickets: sort by number, page 3", run: () => tickets.listTickets(db, all, { sort: "number", dir: "asc", page: 3 }) },
+    { name: "listTickets: sort by status", run: () => tickets.listTickets(db, all, { sort: "status", dir: "asc" }) },
+    { name: "listTickets: sort by priority (urgent first)", run: () => tickets.listTickets(db, all, { sort: "priority", dir: "desc" }) },
+    { name: "listTickets: sort by resolution due", run: () => tickets.listTickets(db, all, { sort: "sla_due", dir: "asc" }) },
+    { name: "listTickets: priority urgent, in warranty", run: () => tickets.listTickets(db, all, { priority: "urgent", warranty: "in_warranty" }) },
+    {
+      name: "listTickets: created in one week, by status",
+      run: () => tickets.listTickets(db, all, { createdFrom: new Date(now.getTime() - 14 * 86_400_000), createdBefore: new Date(now.getTime() - 7 * 86_400_000), sort: "status" }),
+    },
     { name: "listTickets: agency, page 1", run: () => tickets.listTickets(db, agency, {}) },
     { name: "listTickets: agency, open jobs (agency home)", run: () => tickets.listTickets(db, agency, { statuses: AGENCY_LOAD_STATUSES, pageSize: 20 }) },
     { name: "listTickets: agency, search full name", run: () => tickets.listTickets(db, agency, { q: s.name }) },
@@ -114,7 +126,8 @@ await runCli(async () => {
     const ticket = await db
       .selectFrom("tickets")
       .innerJoin("customers", "customers.id", "tickets.customer_id")
-      .select(["tickets.id", "tickets.number", "customers.mobile", "customers.full_name"])
+      .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
+      .select(["tickets.id", "tickets.number", "customers.mobile", "customers.full_name", "customer_products.serial_number"])
       .where("tickets.status", "=", "closed")
       .where("tickets.channel", "=", "phone")
       .where("tickets.type", "=", "breakdown")
@@ -134,7 +147,7 @@ await runCli(async () => {
       .limit(1)
       .executeTakeFirst();
     if (!agencyTicket) throw new Error("the agency has no closed tickets: load data first (npm run seed:large)");
-    const sample: Sample = { agencyId: agency.id, agencyTicketId: agencyTicket.id, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name };
+    const sample: Sample = { agencyId: agency.id, agencyTicketId: agencyTicket.id, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name, serial: ticket.serial_number };
 
     console.log(`PostgreSQL ${counts.version}: ${Number(counts.tickets)} tickets, ${Number(counts.events)} ticket events, ${Number(counts.fees)} referral fees; ${runs} runs each after 2 warm-ups`);
     console.log(`${"repository function".padEnd(50)} ${"median ms".padStart(10)} ${"p95 ms".padStart(10)} ${"min ms".padStart(10)} ${"rows".padStart(6)}`);

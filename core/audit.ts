@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   "operator.presence_change",
   "ticket.register",
   "ticket.call_attached",
+  "ticket.note",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

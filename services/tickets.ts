@@ -5,6 +5,27 @@ import type { Actor } from "./actor";
 
 export { IllegalTransitionError };
 
+/** A note's text, a cancellation's reason: what a person writes, within limits the forms also enforce. */
+export const MAX_NOTE_LENGTH = 2000;
+export const MAX_REASON_LENGTH = 500;
+
+/** The input broke a rule the form should have caught (empty or too long text). */
+export class TicketInputError extends Error {
+  constructor(
+    readonly field: "text" | "reason",
+    readonly problem: "required" | "tooLong",
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
+function cleanText(value: string | undefined, field: "text" | "reason", max: number): string {
+  const text = (value ?? "").trim();
+  if (!text) throw new TicketInputError(field, "required");
+  if (text.length > max) throw new TicketInputError(field, "tooLong");
+  return text;
+}
+
 export class TicketNotFoundError extends Error {
   constructor(readonly ticketId: number) {
     super(`ticket ${ticketId} not found`);
@@ -68,4 +89,58 @@ export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStat
     });
     return { ticketId: ticket.id, from: ticket.status, to: input.to, eventId: event.id, at: now };
   });
+}
+
+export interface AddNoteInput {
+  ticketId: number;
+  text: string;
+}
+
+/**
+ * Adds a remark to a ticket's history ('note' event, data { text }) with its audit row, in one transaction.
+ * The ticket row is locked so a note never lands between a concurrent status change's check and its write.
+ */
+export async function addTicketNote(db: DB, actor: Actor, input: AddNoteInput) {
+  const text = cleanText(input.text, "text", MAX_NOTE_LENGTH);
+  return db.transaction().execute(async (trx) => {
+    const ticket = await trx.selectFrom("tickets").select(["id"]).where("id", "=", input.ticketId).forUpdate().executeTakeFirst();
+    if (!ticket) throw new TicketNotFoundError(input.ticketId);
+    const now = new Date();
+    const event = await trx
+      .insertInto("ticket_events")
+      .values({
+        ticket_id: ticket.id,
+        at: now,
+        actor_kind: actor.kind,
+        actor_user_id: actor.userId ?? null,
+        actor_label: actor.label ?? null,
+        event_type: "note",
+        from_status: null,
+        to_status: null,
+        data: JSON.stringify({ text }),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "ticket.note",
+      entityType: "ticket",
+      entityId: ticket.id,
+      ip: actor.ip ?? undefined,
+      details: { eventId: event.id, length: text.length },
+    });
+    return { ticketId: ticket.id, eventId: event.id, at: now };
+  });
+}
+
+export interface CancelInput {
+  ticketId: number;
+  /** required: why the request is cancelled, in the actor's words */
+  reason: string;
+}
+
+/** Cancels a ticket with a reason: a status change to `cancelled` (where the life cycle allows it). */
+export async function cancelTicket(db: DB, actor: Actor, input: CancelInput) {
+  const reason = cleanText(input.reason, "reason", MAX_REASON_LENGTH);
+  return changeTicketStatus(db, actor, { ticketId: input.ticketId, to: "cancelled", reason });
 }

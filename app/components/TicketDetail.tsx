@@ -1,13 +1,13 @@
 import type { SerializeFrom } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import type { loadTicketPage } from "~/lib/ticket-page.server";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import type { loadTicketDetail, TicketActionError, TicketActionIntent } from "~/lib/ticket-page.server";
 import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
-import { formatIranMobile } from "../../core/phone";
+import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import { direction, type MessageKey, type Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
 
-type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketPage>>>;
+type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketDetail>>>;
 
 export function TicketDetail({ data }: { data: Data }) {
   const t = useT();
@@ -66,23 +66,44 @@ export function TicketDetail({ data }: { data: Data }) {
         </dl>
       </section>
 
-      <h2>{t("ticket.history")}</h2>
-      <table className="data">
-        <tbody>
-          {history.map((e) => (
-            <tr key={e.id}>
-              <td>{formatDateTime(e.at, locale)}</td>
-              <td>{t(eventKey(e.event_type))}</td>
-              <td>
+      {data.done ? (
+        <p className="notice ok" role="status">
+          {t(`tickets.done.${data.done}`)}
+        </p>
+      ) : null}
+
+      <h2 id="history">{t("ticket.history")}</h2>
+      <ol className="timeline">
+        {history.map((e) => (
+          <li key={e.id} data-event={e.event_type}>
+            <time className="when" dateTime={String(e.at)}>
+              {formatDateTime(e.at, locale)}
+            </time>
+            {" · "}
+            <span className="what">{t(eventKey(e.event_type))}</span>
+            {e.from_status || e.to_status ? (
+              <span className="statuses">
+                {" "}
                 {e.from_status ? t(`status.${e.from_status}`) : null}
                 {e.from_status && e.to_status ? <span aria-hidden="true">{` ${arrow} `}</span> : null}
                 {e.to_status ? t(`status.${e.to_status}`) : null}
-              </td>
-              <td>{actorText(e, t)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </span>
+            ) : null}
+            {e.event_type === "call_attached" && e.call_id ? (
+              <>
+                {" — "}
+                <a href={`#call-${e.call_id}`}>{t("tickets.page.callAttached", { id: formatDigits(e.call_id, locale) })}</a>
+              </>
+            ) : null}
+            {" · "}
+            <span className="actor">{actorText(e, t)}</span>
+            {e.note ? <div className="note">{e.note}</div> : null}
+            {e.reason ? <div className="reason">{t("tickets.page.reason", { reason: e.reason })}</div> : null}
+          </li>
+        ))}
+      </ol>
+
+      {data.actions.canUpdate ? <TicketActions data={data} /> : null}
 
       {offers.length > 0 ? (
         <>
@@ -104,16 +125,50 @@ export function TicketDetail({ data }: { data: Data }) {
 
       {calls.length > 0 ? (
         <>
-          <h2>{t("ticket.calls")}</h2>
-          <table className="data">
+          <h2 id="calls">{t("ticket.calls")}</h2>
+          <table className="data calls">
+            <thead>
+              <tr>
+                <th>{t("tickets.calls.time")}</th>
+                <th>{t("tickets.calls.direction")}</th>
+                <th>{t("tickets.calls.from")}</th>
+                <th>{t("tickets.calls.to")}</th>
+                <th>{t("tickets.calls.operator")}</th>
+                <th>{t("tickets.calls.wait")}</th>
+                <th>{t("tickets.calls.talk")}</th>
+                <th>{t("tickets.calls.disposition")}</th>
+                <th>{t("tickets.calls.recording")}</th>
+              </tr>
+            </thead>
             <tbody>
               {calls.map((c) => (
-                <tr key={c.id}>
+                <tr key={`${c.id}-${c.recording_id ?? ""}`} id={`call-${c.id}`}>
                   <td>{formatDateTime(c.started_at, locale)}</td>
-                  <td>{c.disposition ? t(`disposition.${c.disposition}`) : t("common.none")}</td>
-                  <td>{c.operator_name ?? t("common.none")}</td>
+                  <td>{t(c.direction === "outbound" ? "tickets.calls.outbound" : "tickets.calls.inbound")}</td>
                   <td>
-                    {c.recording_id ? `${t("ticket.recordings")}: ${formatDigits(c.recording_seconds ?? 0, locale)}″` : null}
+                    <span className="ltr">{phoneText(c.caller_number, locale)}</span>
+                  </td>
+                  <td>
+                    <span className="ltr">{phoneText(c.called_number, locale)}</span>
+                  </td>
+                  <td>{c.operator_name ?? t("common.none")}</td>
+                  <td>{seconds(c.wait_seconds, locale, t)}</td>
+                  <td>{seconds(c.talk_seconds, locale, t)}</td>
+                  <td>{c.disposition ? t(`disposition.${c.disposition}`) : t("common.none")}</td>
+                  <td>
+                    {c.recording_id ? (
+                      <audio
+                        controls
+                        preload="metadata"
+                        src={`/recordings/${c.recording_id}`}
+                        aria-label={t("tickets.recording.label", { time: formatDateTime(c.started_at, locale) })}
+                        data-recording={c.recording_id}
+                      >
+                        <a href={`/recordings/${c.recording_id}`}>{t("tickets.recording.download")}</a>
+                      </audio>
+                    ) : (
+                      <span className="muted">{t("tickets.calls.noRecording")}</span>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -122,6 +177,111 @@ export function TicketDetail({ data }: { data: Data }) {
         </>
       ) : null}
     </>
+  );
+}
+
+function phoneText(n: string | null, locale: "fa" | "en"): string {
+  if (!n) return "—";
+  const mobile = normalizeIranMobile(n);
+  return formatDigits(mobile ? formatIranMobile(mobile) : n, locale);
+}
+
+function seconds(n: number | null, locale: "fa" | "en", t: Translate): string {
+  return n == null ? t("common.none") : t("tickets.calls.seconds", { seconds: formatDigits(n, locale) });
+}
+
+/**
+ * The call centre's actions on the ticket (tickets:update): a status change along the life cycle (only the
+ * moves core/ticket.ts allows from here), a note, and cancelling with a required reason. Plain POST forms:
+ * they work without JavaScript. A refused action shows its message under its form with what was typed.
+ */
+function TicketActions({ data }: { data: Data }) {
+  const t = useT();
+  const result = useActionData<TicketActionError>();
+  const location = useLocation();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const { transitions, canCancel } = data.actions;
+  const errorFor = (intent: TicketActionIntent) => {
+    if (!result || result.intent !== intent) return null;
+    const params =
+      result.error === "tickets.action.illegalTransition" && result.params
+        ? { from: t(`status.${String(result.params.from)}` as MessageKey), to: t(`status.${String(result.params.to)}` as MessageKey) }
+        : result.params;
+    return (
+      <p className="error" role="alert" id={`${intent}-error`}>
+        {t(result.error, params)}
+      </p>
+    );
+  };
+  const typed = (intent: TicketActionIntent, field: "to" | "text" | "reason") =>
+    result && result.intent === intent ? result.values[field] ?? "" : "";
+  // a fresh form after each completed action (the page's location changes), the typed text after a refusal
+  const key = (intent: string) => `${intent}-${location.key}`;
+  return (
+    <section className="panel" aria-labelledby="ticket-actions-title">
+      <h2 id="ticket-actions-title">{t("tickets.action.title")}</h2>
+      <div className="ticket-actions">
+        <Form method="post" key={key("status")} aria-labelledby="status-form-title">
+          <h3 id="status-form-title">{t("tickets.action.changeStatus")}</h3>
+          <input type="hidden" name="intent" value="status" />
+          {transitions.length ? (
+            <>
+              <label>
+                {t("tickets.action.newStatus")}
+                <select name="to" defaultValue={typed("status", "to")} required>
+                  <option value="">{t("tickets.action.choose")}</option>
+                  {transitions.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`status.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t("tickets.action.statusReason")}
+                <input name="reason" maxLength={500} defaultValue={typed("status", "reason")} />
+              </label>
+              {errorFor("status")}
+              <button type="submit" disabled={busy}>
+                {t("tickets.action.submitStatus")}
+              </button>
+            </>
+          ) : (
+            <>
+              <p className="muted">{t("tickets.action.noTransitions")}</p>
+              {errorFor("status")}
+            </>
+          )}
+        </Form>
+        <Form method="post" key={key("note")} aria-labelledby="note-form-title">
+          <h3 id="note-form-title">{t("tickets.action.note")}</h3>
+          <input type="hidden" name="intent" value="note" />
+          <label>
+            {t("tickets.action.noteText")}
+            <textarea name="text" maxLength={2000} required defaultValue={typed("note", "text")} />
+          </label>
+          {errorFor("note")}
+          <button type="submit" disabled={busy}>
+            {t("tickets.action.submitNote")}
+          </button>
+        </Form>
+        {canCancel ? (
+          <Form method="post" key={key("cancel")} aria-labelledby="cancel-form-title">
+            <h3 id="cancel-form-title">{t("tickets.action.cancel")}</h3>
+            <input type="hidden" name="intent" value="cancel" />
+            <label>
+              {t("tickets.action.cancelReason")}
+              <input name="reason" maxLength={500} required defaultValue={typed("cancel", "reason")} />
+            </label>
+            {errorFor("cancel")}
+            <button type="submit" className="danger" disabled={busy}>
+              {t("tickets.action.submitCancel")}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </section>
   );
 }
 
@@ -142,7 +302,7 @@ function actorText(e: Data["history"][number], t: Translate): string {
   }
 }
 
-const KNOWN_EVENTS = new Set(["created", "status_changed", "offer_sent", "offer_rejected", "offer_accepted", "note"]);
+const KNOWN_EVENTS = new Set(["created", "status_changed", "offer_sent", "offer_rejected", "offer_accepted", "note", "call_attached"]);
 function eventKey(type: string): MessageKey {
   return (KNOWN_EVENTS.has(type) ? `event.${type}` : "event.note") as MessageKey;
 }

@@ -1,65 +1,286 @@
-import { Form, useLoaderData } from "@remix-run/react";
+import type { SerializeFrom } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import { useMemo, useRef } from "react";
+import { formatIranMobile } from "../../core/phone";
 import { MAX_SEARCH_LENGTH } from "../../core/text";
-import { TICKET_STATUSES, TICKET_TYPES } from "../../core/ticket";
-import { useT } from "~/lib/i18n";
-import { Pager, TicketTable, type TicketRow } from "./TicketViews";
+import { isOverdue, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, WARRANTY_STATUSES } from "../../core/ticket";
+import { nextSortDirection, TICKET_PAGE_SIZES, type SortDirection, type TicketSort } from "../../core/ticket-list";
+import type { loadTicketList } from "~/lib/ticket-page.server";
+import { formatDateTime, formatDigits } from "~/lib/format";
+import { useLocale, useT } from "~/lib/i18n";
+import type { MessageKey, Translate } from "~/i18n";
+import { Pager, StatusBadge } from "./TicketViews";
 
-interface ListData {
-  rows: TicketRow[];
-  page: number;
-  hasMore: boolean;
-  now: number;
-  query: { status?: string; type?: string; q?: string };
-  /** the search was refused (too long): say so instead of listing anything */
-  searchError: "ticket.searchTooLong" | null;
-}
+type ListData = SerializeFrom<Awaited<ReturnType<typeof loadTicketList>>>;
+type Row = NonNullable<ListData["rows"][number]>;
 
-/** A searchable, filterable, paged list of tickets; works as a plain GET form without JavaScript. */
+/** Query parameters the page names when it had to ignore them. */
+const PARAM_LABELS: Record<ListData["invalid"][number], MessageKey> = {
+  status: "ticket.status",
+  type: "ticket.type",
+  priority: "tickets.list.priority",
+  warranty: "ticket.warranty",
+  from: "tickets.list.from",
+  to: "tickets.list.param.to",
+  q: "common.search",
+  sort: "tickets.list.param.sort",
+  dir: "tickets.list.param.dir",
+  page: "tickets.list.param.page",
+  size: "tickets.list.pageSize",
+};
+
+/**
+ * A searchable, filterable, sortable, paged list of tickets. Filters, sort and page live in the URL and are
+ * applied by the server (the table is @tanstack/react-table in manual mode: it renders what the loader sent).
+ * Works the same without JavaScript: the filters are a GET form, the sortable headers and the pager are links.
+ */
 export function TicketListPage({ title, linkBase }: { title: string; linkBase: string }) {
   const data = useLoaderData() as unknown as ListData;
   const t = useT();
+  const { query } = data;
+  const locale = useLocale();
+  const formKey = useFilterFormKey();
   return (
     <>
       <h1>{title}</h1>
-      <Form method="get" className="inline" role="search">
+      <Form method="get" className="inline ticket-filters" role="search" key={formKey}>
         <label>
           {t("common.search")}
-          <input type="search" name="q" defaultValue={data.query.q ?? ""} placeholder={t("ticket.searchPlaceholder")} />
+          <input type="search" name="q" defaultValue={query.q ?? ""} placeholder={t("ticket.searchPlaceholder")} />
+        </label>
+        <Choice name="status" label={t("ticket.status")} value={query.status} options={TICKET_STATUSES} text={(s) => t(`status.${s}`)} />
+        <Choice name="type" label={t("ticket.type")} value={query.type} options={TICKET_TYPES} text={(s) => t(`type.${s}`)} />
+        <Choice name="priority" label={t("tickets.list.priority")} value={query.priority} options={PRIORITIES} text={(s) => t(`priority.${s}`)} />
+        <Choice name="warranty" label={t("ticket.warranty")} value={query.warranty} options={WARRANTY_STATUSES} text={(s) => t(`warranty.${s}`)} />
+        <label>
+          {t("tickets.list.from")}
+          <input name="from" className="date" inputMode="numeric" defaultValue={query.from ?? ""} placeholder={t("tickets.list.dateHint")} />
         </label>
         <label>
-          {t("ticket.status")}
-          <select name="status" defaultValue={data.query.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {TICKET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
+          {t("tickets.list.to")}
+          <input name="to" className="date" inputMode="numeric" defaultValue={query.to ?? ""} placeholder={t("tickets.list.dateHint")} />
+        </label>
+        <label>
+          {t("tickets.list.pageSize")}
+          <select name="size" defaultValue={String(data.pageSize)}>
+            {TICKET_PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {formatDigits(n, locale)}
               </option>
             ))}
           </select>
         </label>
-        <label>
-          {t("ticket.type")}
-          <select name="type" defaultValue={data.query.type ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {TICKET_TYPES.map((s) => (
-              <option key={s} value={s}>
-                {t(`type.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* the sort survives a new filter; the page starts again at 1 */}
+        <input type="hidden" name="sort" value={data.sort} />
+        <input type="hidden" name="dir" value={data.dir} />
         <button type="submit">{t("common.filter")}</button>
+        <Link to={linkBase}>{t("tickets.list.clear")}</Link>
       </Form>
+      {data.invalid.length > 0 ? (
+        <p className="notice" role="status">
+          {t("tickets.list.invalid", { fields: data.invalid.map((p) => t(PARAM_LABELS[p])).join("، ") })}
+        </p>
+      ) : null}
       {data.searchError ? (
         <p className="error" role="alert">
           {t(data.searchError, { max: MAX_SEARCH_LENGTH })}
         </p>
       ) : (
         <>
-          <TicketTable rows={data.rows} linkBase={linkBase} now={data.now} />
+          <SortableTicketTable rows={data.rows} linkBase={linkBase} now={data.now} sort={data.sort} dir={data.dir} />
           <Pager page={data.page} hasMore={data.hasMore} />
         </>
       )}
     </>
+  );
+}
+
+/** The query parameters the filter form's fields show. */
+const FORM_FIELDS = ["q", "status", "type", "priority", "warranty", "from", "to", "size"] as const;
+
+/**
+ * The filter form's fields are uncontrolled (they work without JavaScript), so after a client-side navigation
+ * that changed the filters without the form ("clear filters", the menu) they would still show the old values.
+ * The form is then mounted afresh from the URL. Never after its own submission or a navigation that leaves the
+ * filters as they were (pager, sort headers): whatever is typed meanwhile is kept.
+ */
+function useFilterFormKey(): number {
+  const { search } = useLocation();
+  const navigation = useNavigation();
+  const params = new URLSearchParams(search);
+  const filters = FORM_FIELDS.map((f) => params.get(f) ?? "").join("\u0000");
+  // Worked out while rendering, not in an effect: the new URL and the fresh form arrive in the same commit,
+  // so nothing typed in between can be wiped by a late remount.
+  const state = useRef({ filters, key: 0, ownSubmission: false });
+  const s = state.current;
+  if (navigation.state !== "idle" && navigation.formMethod?.toUpperCase() === "GET" && navigation.formData) s.ownSubmission = true;
+  if (filters !== s.filters) {
+    if (!s.ownSubmission) s.key += 1;
+    s.filters = filters;
+    s.ownSubmission = false;
+  }
+  // a submission that changed nothing leaves no flag behind
+  if (navigation.state === "idle") s.ownSubmission = false;
+  return s.key;
+}
+
+function Choice<T extends string>(props: {
+  name: string;
+  label: string;
+  value: T | undefined;
+  options: readonly T[];
+  text: (value: T) => string;
+}) {
+  const t = useT();
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} defaultValue={props.value ?? ""}>
+        <option value="">{t("common.all")}</option>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {props.text(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+interface ColumnMeta {
+  /** the server-side sort this column's header asks for */
+  sort?: TicketSort;
+}
+
+function columnsFor(t: Translate, locale: "fa" | "en", linkBase: string, now: number): ColumnDef<Row>[] {
+  return [
+    {
+      id: "number",
+      header: t("ticket.number"),
+      meta: { sort: "number" } satisfies ColumnMeta,
+      cell: ({ row }) => <Link to={`${linkBase}/${row.original.id}`}>{formatDigits(row.original.number, locale)}</Link>,
+    },
+    { id: "type", header: t("ticket.type"), cell: ({ row }) => t(`type.${row.original.type}`) },
+    {
+      id: "customer",
+      header: t("ticket.customer"),
+      cell: ({ row }) => (
+        <>
+          {row.original.customer_name}
+          <br />
+          <span className="ltr muted">{formatDigits(formatIranMobile(row.original.customer_mobile), locale)}</span>
+        </>
+      ),
+    },
+    {
+      id: "product",
+      header: t("ticket.product"),
+      cell: ({ row }) => (locale === "fa" ? row.original.category_fa : row.original.category_en) ?? t("common.none"),
+    },
+    { id: "city", header: t("ticket.city"), cell: ({ row }) => row.original.city ?? t("common.none") },
+    { id: "warranty", header: t("ticket.warranty"), cell: ({ row }) => t(`warranty.${row.original.warranty_status}`) },
+    {
+      id: "priority",
+      header: t("tickets.list.priority"),
+      meta: { sort: "priority" } satisfies ColumnMeta,
+      cell: ({ row }) => <span data-priority={row.original.priority}>{t(`priority.${row.original.priority}`)}</span>,
+    },
+    { id: "agency", header: t("ticket.agency"), cell: ({ row }) => row.original.agency_name ?? t("common.none") },
+    {
+      id: "status",
+      header: t("ticket.status"),
+      meta: { sort: "status" } satisfies ColumnMeta,
+      cell: ({ row }) => (
+        <>
+          <StatusBadge status={row.original.status} />{" "}
+          {isOverdue(row.original.status, row.original.sla_resolve_due_at, now) ? (
+            <span className="badge danger">{t("ticket.overdue")}</span>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: "created_at",
+      header: t("ticket.createdAt"),
+      meta: { sort: "created_at" } satisfies ColumnMeta,
+      cell: ({ row }) => <time dateTime={String(row.original.created_at)}>{formatDateTime(row.original.created_at, locale)}</time>,
+    },
+    {
+      id: "sla_due",
+      header: t("tickets.list.slaDue"),
+      meta: { sort: "sla_due" } satisfies ColumnMeta,
+      cell: ({ row }) => formatDateTime(row.original.sla_resolve_due_at, locale),
+    },
+  ];
+}
+
+/** The page of tickets as a table whose sortable headers are links to the same list sorted by that column. */
+function SortableTicketTable(props: { rows: Row[]; linkBase: string; now: number; sort: TicketSort; dir: SortDirection }) {
+  const t = useT();
+  const locale = useLocale();
+  const { search } = useLocation();
+  const columns = useMemo(() => columnsFor(t, locale, props.linkBase, props.now), [t, locale, props.linkBase, props.now]);
+  const table = useReactTable({
+    data: props.rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => String(row.id),
+    // the server sorts and pages: the table shows the rows in the order they came
+    manualSorting: true,
+    manualPagination: true,
+    manualFiltering: true,
+    enableSortingRemoval: false,
+    state: { sorting: [{ id: props.sort, desc: props.dir === "desc" }] },
+  });
+  const hrefFor = (column: TicketSort) => {
+    const params = new URLSearchParams(search);
+    params.delete("page");
+    params.set("sort", column);
+    params.set("dir", nextSortDirection(column, props));
+    return `?${params}`;
+  };
+  if (props.rows.length === 0) return <p className="muted">{t("common.noResults")}</p>;
+  return (
+    <table className="data tickets">
+      <thead>
+        {table.getHeaderGroups().map((group) => (
+          <tr key={group.id}>
+            {group.headers.map((header) => {
+              const sort = (header.column.columnDef.meta as ColumnMeta | undefined)?.sort;
+              const label = flexRender(header.column.columnDef.header, header.getContext());
+              const sorted = header.column.getIsSorted();
+              if (!sort) return <th key={header.id}>{label}</th>;
+              return (
+                <th
+                  key={header.id}
+                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                  data-sort={sort}
+                >
+                  <Link to={hrefFor(sort)} title={t("tickets.list.sortBy", { column: String(header.column.columnDef.header) })} className="sort">
+                    {label}
+                    {sorted ? (
+                      <>
+                        <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>
+                        <span className="visually-hidden">{t(sorted === "asc" ? "tickets.list.sortedAsc" : "tickets.list.sortedDesc")}</span>
+                      </>
+                    ) : null}
+                  </Link>
+                </th>
+              );
+            })}
+          </tr>
+        ))}
+      </thead>
+      <tbody>
+        {table.getRowModel().rows.map((row) => (
+          <tr key={row.id}>
+            {row.getVisibleCells().map((cell) => (
+              <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -5,3 +5,13 @@ export { signIn, signOut } from "../../services/auth";
 export { deactivateUser } from "../../services/users";
 export { OperatorNotConfiguredError, setPresence } from "../../services/operators";
 export { IntakeError, registerFromCall, type IntakeErrorCode, type IntakeInput, type IntakeResult } from "../../services/intake";
+export {
+  addTicketNote,
+  cancelTicket,
+  changeTicketStatus,
+  IllegalTransitionError,
+  MAX_NOTE_LENGTH,
+  MAX_REASON_LENGTH,
+  TicketInputError,
+  TicketNotFoundError,
+} from "../../services/tickets";

@@ -32,7 +32,7 @@ await runCli(async () => {
   try {
     await migrateToLatest(handle.db, console.log);
     console.log(`[seed:large] adding ${args.tickets} tickets in batches of ${args.batch}, spread over ${args.days} days`);
-    const r = await seedLarge(handle.db, { tickets: args.tickets, batchSize: args.batch, days: args.days, log: console.log });
+    const r = await seedLarge(handle.db, { tickets: args.tickets, batchSize: args.batch, days: args.days, log: console.log, recordingsDir: env.recordingsDir });
     const tickets = await handle.db.selectFrom("tickets").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
     console.log(`[seed:large] done in ${r.seconds.toFixed(1)} s (${r.rowsPerSecond} rows/s); the database now holds ${Number(tickets.n)} tickets`);
   } finally {

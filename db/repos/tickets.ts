@@ -1,17 +1,28 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { DB } from "../connection";
 import type { Database, TicketStatusValue, TicketType } from "../schema";
 import type { DataScope } from "./scope";
 import { normalizeIranMobile } from "../../core/phone";
 import { nameSearchKey, searchKey } from "../../core/text";
+import { PRIORITIES, type Priority, type WarrantyStatus } from "../../core/ticket";
+import { DEFAULT_SORT_DIRECTION, DEFAULT_TICKET_SORT, type SortDirection, type TicketSort } from "../../core/ticket-list";
 
 export interface TicketFilters {
   status?: TicketStatusValue;
   /** any of these statuses */
   statuses?: readonly TicketStatusValue[];
   type?: TicketType;
-  /** tracking code, customer name or mobile */
+  priority?: Priority;
+  warranty?: WarrantyStatus;
+  /** created at or after this instant */
+  createdFrom?: Date;
+  /** created before this instant */
+  createdBefore?: Date;
+  /** tracking code, customer name or mobile, product serial */
   q?: string;
+  /** a whitelisted column (core/ticket-list.ts); newest first by default */
+  sort?: TicketSort;
+  dir?: SortDirection;
   page?: number;
   pageSize?: number;
 }
@@ -49,6 +60,8 @@ export interface TicketSearch {
   mobile?: string;
   /** a `LIKE` pattern over customers.name_search (core/text.ts nameSearchKey) when the text has letters */
   namePattern?: string;
+  /** a product serial number, lower-case (customer_products_serial_key_idx over lower(serial_number)) */
+  serial?: string;
 }
 
 /** Undefined for an empty search; Persian/Arabic-Indic digits, Arabic letters and ZWNJ are normalised first. */
@@ -65,6 +78,9 @@ export function parseTicketSearch(text: string): TicketSearch | undefined {
     const name = nameSearchKey(key);
     out.namePattern = `%${name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   }
+  // serials are letters and digits (SNRF241234567), sometimes with dashes or slashes
+  const serial = key.replace(/\s/g, "");
+  if (/^[a-z0-9][a-z0-9\-/_.]{2,59}$/.test(serial)) out.serial = serial;
   return out;
 }
 
@@ -91,16 +107,40 @@ function ticketIdsByNumberOrMobile(db: DB, s: TicketSearch) {
 }
 
 /**
- * A name matching at most this many customers is searched through their ids (their tickets, then the
- * newest first); a more common one by reading the newest tickets and keeping those whose customer
- * matches, which soon finds a page of them.
+ * A name matching at most this many customers (a serial at most this many products) is searched through
+ * their ids (their tickets, then the newest first); a more common name by reading the newest tickets and
+ * keeping those whose customer matches, which soon finds a page of them.
  */
 const NAME_MATCH_LIMIT = 2000;
 
 type TicketIdQuery = SelectQueryBuilder<Database, "tickets", { id: number; created_at: Date }>;
+type Condition = (eb: ExpressionBuilder<Database, "tickets">) => Expression<SqlBool>;
 
-/** Narrows a ticket id query to a search; null when nothing can match. */
+const idArray = (ids: readonly number[]) => sql<number>`any(${ids.map(Number)}::bigint[])`;
+
+/**
+ * Narrows a ticket id query to a search; null when nothing can match. Each meaning of the text is looked up
+ * on its own index first (tracking code, mobile, serial, name) and the tickets are then picked by those ids,
+ * ORed: one index scan per meaning, never a join of whole tables.
+ */
 async function applySearch(db: DB, ids: TicketIdQuery, s: TicketSearch): Promise<TicketIdQuery | null> {
+  const conditions: Condition[] = [];
+  const direct = ticketIdsByNumberOrMobile(db, s);
+  if (direct) {
+    const found = (await direct.execute()).map((r) => r.id);
+    if (found.length) conditions.push((eb) => eb("tickets.id", "=", idArray(found)));
+  }
+  if (s.serial) {
+    const products = await db
+      .selectFrom("customer_products")
+      .select("id")
+      .where(sql<string>`lower(customer_products.serial_number)`, "=", s.serial)
+      .limit(NAME_MATCH_LIMIT)
+      .execute();
+    if (products.length) {
+      conditions.push((eb) => eb("tickets.customer_product_id", "=", idArray(products.map((p) => p.id))));
+    }
+  }
   if (s.namePattern) {
     const pattern = s.namePattern;
     const customers = await db
@@ -109,18 +149,16 @@ async function applySearch(db: DB, ids: TicketIdQuery, s: TicketSearch): Promise
       .where("name_search", "like", pattern)
       .limit(NAME_MATCH_LIMIT)
       .execute();
-    if (!customers.length) return null;
-    if (customers.length < NAME_MATCH_LIMIT) {
-      return ids.where("tickets.customer_id", "=", sql<number>`any(${customers.map((c) => c.id)}::bigint[])`);
+    if (customers.length && customers.length < NAME_MATCH_LIMIT) {
+      conditions.push((eb) => eb("tickets.customer_id", "=", idArray(customers.map((c) => c.id))));
+    } else if (customers.length) {
+      conditions.push((eb) =>
+        eb(eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"), "like", pattern),
+      );
     }
-    return ids.where(
-      (eb) => eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"),
-      "like",
-      pattern,
-    );
   }
-  const matches = ticketIdsByNumberOrMobile(db, s);
-  return matches ? ids.where("tickets.id", "in", matches) : null;
+  if (!conditions.length) return null;
+  return ids.where((eb) => eb.or(conditions.map((c) => c(eb))));
 }
 
 /** Whether one ticket is inside the caller's scope (for the reads that hang off a ticket id). */
@@ -135,27 +173,50 @@ async function ticketInScope(db: DB, scope: DataScope, ticketId: number): Promis
   return row !== undefined;
 }
 
+/**
+ * What each sort orders by: the key, then creation time and id to break ties, all in the one direction, so
+ * each sort is read off one index in either direction (tickets_number_key, tickets_created_idx,
+ * tickets_status_rank_idx, tickets_priority_rank_idx, tickets_resolve_due_idx). Status and priority sort by
+ * their order in core/ticket.ts through the database's ticket_status_rank / ticket_priority_rank.
+ */
+const SORT_KEYS: Record<TicketSort, readonly RawBuilder<unknown>[]> = {
+  created_at: [sql`tickets.created_at`, sql`tickets.id`],
+  number: [sql`tickets.number`],
+  status: [sql`ticket_status_rank(tickets.status)`, sql`tickets.created_at`, sql`tickets.id`],
+  priority: [sql`ticket_priority_rank(tickets.priority)`, sql`tickets.created_at`, sql`tickets.id`],
+  sla_due: [sql`tickets.sla_resolve_due_at`, sql`tickets.id`],
+};
+
+/** The rank ticket_priority_rank() gives a priority (its 1-based place in core/ticket.ts PRIORITIES). */
+export function priorityRank(p: Priority): number {
+  return PRIORITIES.indexOf(p) + 1;
+}
+
 export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {}) {
   const pageSize = Math.min(Math.max(f.pageSize ?? 25, 1), 200);
   const page = Math.max(f.page ?? 1, 1);
+  const sort = f.sort ?? DEFAULT_TICKET_SORT;
+  const dir = f.dir ?? DEFAULT_SORT_DIRECTION;
   // The page's ticket ids first (scope, filters, order, limit), then the columns of those few rows only.
   let ids: TicketIdQuery = db.selectFrom("tickets").select(["tickets.id", "tickets.created_at"]).where(inScope(scope));
   if (f.status) ids = ids.where("tickets.status", "=", f.status);
   if (f.statuses) ids = ids.where("tickets.status", "in", f.statuses);
   if (f.type) ids = ids.where("tickets.type", "=", f.type);
+  // by rank, so the priority index serves the filter and the newest-first order together
+  if (f.priority) ids = ids.where(sql<number>`ticket_priority_rank(tickets.priority)`, "=", priorityRank(f.priority));
+  if (f.warranty) ids = ids.where("tickets.warranty_status", "=", f.warranty);
+  if (f.createdFrom) ids = ids.where("tickets.created_at", ">=", f.createdFrom);
+  if (f.createdBefore) ids = ids.where("tickets.created_at", "<", f.createdBefore);
   const term = f.q === undefined ? undefined : parseTicketSearch(f.q);
   if (term) {
     const searched = await applySearch(db, ids, term);
-    // nothing a tracking code, mobile or name could match (e.g. "---"): no rows, never every row
+    // nothing a tracking code, mobile, serial or name could match (e.g. "---"): no rows, never every row
     if (!searched) return { rows: [], page, hasMore: false };
     ids = searched;
   }
-  const pageIds = ids
-    .orderBy("tickets.created_at", "desc")
-    .orderBy("tickets.id", "desc")
-    .limit(pageSize + 1)
-    .offset((page - 1) * pageSize);
-  const rows = await db
+  let pageIds = ids.limit(pageSize + 1).offset((page - 1) * pageSize);
+  for (const key of SORT_KEYS[sort]) pageIds = pageIds.orderBy(key, dir);
+  let q = db
     .selectFrom(pageIds.as("page"))
     .innerJoin("tickets", "tickets.id", "page.id")
     .innerJoin("customers", "customers.id", "tickets.customer_id")
@@ -177,10 +238,10 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
       "agencies.name as agency_name",
       "product_categories.name_fa as category_fa",
       "product_categories.name_en as category_en",
-    ])
-    .orderBy("page.created_at", "desc")
-    .orderBy("page.id", "desc")
-    .execute();
+    ]);
+  // the same order over the page's few rows
+  for (const key of SORT_KEYS[sort]) q = q.orderBy(key, dir);
+  const rows = await q.execute();
   return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
 }
 
@@ -272,8 +333,21 @@ export async function ticketHistory(db: DB, scope: DataScope, ticketId: number) 
     "ticket_events.from_status",
     "ticket_events.to_status",
   ] as const;
+  // what a row says beyond its type: a note's text, a reason, the call a row attached
+  const note = sql<string | null>`ticket_events.data->>'text'`;
+  const reason = sql<string | null>`ticket_events.data->>'reason'`;
+  const callId = sql<string | null>`ticket_events.data->>'callId'`;
   if (scope.kind === "all") {
-    return base.select([...columns, "ticket_events.actor_label", "users.display_name as actor_name"]).execute();
+    return base
+      .select([
+        ...columns,
+        "ticket_events.actor_label",
+        "users.display_name as actor_name",
+        note.as("note"),
+        reason.as("reason"),
+        callId.as("call_id"),
+      ])
+      .execute();
   }
   const agency = String(scope.agencyId);
   // Its current engagement began with its pending offer, or with the offer that led to its assignment
@@ -300,7 +374,13 @@ export async function ticketHistory(db: DB, scope: DataScope, ticketId: number) 
       ...columns,
       sql<string | null>`case when ${own} then ticket_events.actor_label end`.as("actor_label"),
       sql<string | null>`case when ${own} then users.display_name end`.as("actor_name"),
+      // the call centre's notes and reasons are its own; an agency reads only what its own people wrote
+      sql<string | null>`case when ${own} then ${note} end`.as("note"),
+      sql<string | null>`case when ${own} then ${reason} end`.as("reason"),
+      sql<string | null>`null::text`.as("call_id"),
     ])
+    // the call centre's calls are not an agency's business (see ticketCalls)
+    .where("ticket_events.event_type", "<>", "call_attached")
     .where((eb) =>
       eb.or([eb("ticket_events.event_type", "=", "created"), eb("ticket_events.at", ">=", engagedSince)]),
     )
@@ -329,20 +409,26 @@ export async function ticketOffers(db: DB, scope: DataScope, ticketId: number) {
 }
 
 /**
- * The call centre's calls about a ticket, with caller numbers, operators and recordings. They are the call
- * centre's own records: an agency sees none of them (it talks to the customer through the ticket's
- * mobile number), so for an agency scope this is always empty and the database is not asked.
+ * The call centre's calls about a ticket (every call attached to it through ticket_calls: the call that
+ * registered it and later follow-up calls), with numbers, operators and recordings. They are the call
+ * centre's own records: an agency sees none of them (it talks to the customer through the ticket's mobile
+ * number), so for an agency scope this is always empty and the database is not asked.
  */
 export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
   const q = db
-    .selectFrom("calls")
+    .selectFrom("ticket_calls")
+    .innerJoin("calls", "calls.id", "ticket_calls.call_id")
     .leftJoin("recordings", "recordings.call_id", "calls.id")
     .leftJoin("users", "users.id", "calls.operator_user_id")
     .select([
       "calls.id",
       "calls.direction",
       "calls.caller_number",
+      "calls.called_number",
+      "calls.queue",
       "calls.started_at",
+      "calls.answered_at",
+      "calls.ended_at",
       "calls.wait_seconds",
       "calls.talk_seconds",
       "calls.disposition",
@@ -351,10 +437,36 @@ export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
       "recordings.duration_seconds as recording_seconds",
       "recordings.format as recording_format",
     ])
-    .where("calls.ticket_id", "=", ticketId)
-    .orderBy("calls.started_at");
+    .where("ticket_calls.ticket_id", "=", ticketId)
+    .orderBy("calls.started_at")
+    .orderBy("calls.id")
+    .orderBy("recordings.id");
   if (scope.kind !== "all") return [] as Awaited<ReturnType<typeof q.execute>>;
   return q.execute();
+}
+
+/**
+ * A recording the caller may play: its call is attached to a ticket the caller can see. Agencies never get
+ * one (the call centre's calls are not theirs, see ticketCalls), so for them the database is not asked.
+ * Undefined when it does not exist or is not the caller's to hear: the two are not told apart.
+ */
+export async function playableRecording(db: DB, scope: DataScope, recordingId: number) {
+  if (scope.kind !== "all") return undefined;
+  return db
+    .selectFrom("recordings")
+    .select(["recordings.id", "recordings.storage_key", "recordings.format", "recordings.size_bytes"])
+    .where("recordings.id", "=", recordingId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("ticket_calls")
+          .innerJoin("tickets", "tickets.id", "ticket_calls.ticket_id")
+          .select("ticket_calls.ticket_id")
+          .whereRef("ticket_calls.call_id", "=", "recordings.call_id")
+          .where(inScope(scope)),
+      ),
+    )
+    .executeTakeFirst();
 }
 
 /** Tickets per status in the caller's scope; for everyone's tickets, read from the counts the triggers keep. */

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sql, type Insertable, type Kysely } from "kysely";
 import type {
   ActorKind,
@@ -11,6 +10,8 @@ import type {
   WarrantyStatus,
 } from "../schema";
 import { hashPassword } from "../../platform/password";
+import { RecordingStore } from "../../platform/recording-store";
+import { conversationSamples, encodeWav } from "../../platform/wav";
 import { canTransition, DISPATCH_STATUSES, type TicketStatus } from "../../core/ticket";
 import { warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
 import { jalaliYearMonth } from "../../core/jalali";
@@ -57,7 +58,18 @@ export interface SeedDemoOptions {
   /** The moment the data set is built around (tickets spread over the 60 days before it). */
   now?: Date;
   log?: (m: string) => void;
+  /**
+   * The recording store's directory (env.recordingsDir): the demo calls' recordings are written there as real,
+   * playable WAV files. Without it the calls are loaded without recordings.
+   */
+  recordingsDir?: string;
 }
+
+/** Demo recordings are real generated audio of the call's talk time, capped to keep the data set small. */
+export const DEMO_RECORDING_MAX_SECONDS = 20;
+/** Distinct generated conversations the demo recordings are cut from (generating audio is the slow part). */
+const DEMO_VOICES = 12;
+const SAMPLE_RATE = 8000;
 
 /** True when no user exists: the condition for loading the demo data. */
 export async function isDatabaseEmpty(db: Kysely<Database>): Promise<boolean> {
@@ -86,7 +98,7 @@ export async function seedDemo(db: Kysely<Database>, opts: SeedDemoOptions = {})
     if (Number(leftovers.rows[0]?.n ?? 0) > 0) {
       throw new Error("seedDemo: the database has no users but already holds agencies, catalogue or tickets; empty it first (npm run seed -- --reset)");
     }
-    return new DemoBuilder(trx, now, passwordHash).run();
+    return new DemoBuilder(trx, now, passwordHash, opts.recordingsDir ? new RecordingStore(opts.recordingsDir) : null).run();
   };
   // inside a caller's transaction, use it; otherwise open one
   const counts = db.isTransaction ? await load(db) : await db.transaction().execute(load);
@@ -307,6 +319,7 @@ class DemoBuilder {
     private readonly db: DB,
     private readonly now: Date,
     private readonly passwordHash: string,
+    private readonly recordingStore: RecordingStore | null,
   ) {}
 
   async run(): Promise<Record<string, number>> {
@@ -1204,21 +1217,44 @@ class DemoBuilder {
       "ticket_calls",
       calls.flatMap((c, i) => (c.ticket_id ? [{ ticket_id: c.ticket_id, call_id: ids[i]!, linked_at: c.ended_at as Date, linked_by: c.operator_user_id ?? null }] : [])),
     );
-    const recordings: Insertable<Database["recordings"]>[] = [];
-    calls.forEach((c, i) => {
-      if (!recorded[i]) return;
-      const at = c.started_at as Date;
-      const key = `recordings/${at.getUTCFullYear()}/${String(at.getUTCMonth() + 1).padStart(2, "0")}/${rng.uuid()}.wav`;
-      const duration = (c.talk_seconds ?? 0) + (c.wait_seconds ?? 0);
-      recordings.push({
-        call_id: ids[i]!, storage_key: key, format: "wav", duration_seconds: duration,
-        // 8 kHz 16-bit mono PCM plus the WAV header
-        size_bytes: duration * 16_000 + 44,
-        checksum_sha256: createHash("sha256").update(`${key}:${duration}`).digest("hex"),
-        created_at: c.ended_at as Date,
+    await this.insert("recordings", await this.writeRecordings(calls, ids, recorded));
+  }
+
+  /**
+   * Real recordings for the recorded calls: a generated two-voice conversation (platform/wav.ts, one of
+   * DEMO_VOICES chosen by the call id, so the same data set gives the same files) as long as the talk time, capped at
+   * DEMO_RECORDING_MAX_SECONDS, saved in the recording store under the call's key; the row carries the
+   * file's real size, checksum and duration. Files are written a few at a time while the next are generated.
+   */
+  private async writeRecordings(calls: Insertable<Database["calls"]>[], ids: number[], recorded: boolean[]) {
+    const store = this.recordingStore;
+    if (!store) return [];
+    const rows: Insertable<Database["recordings"]>[] = [];
+    const pending = new Set<Promise<void>>();
+    const voices = new Map<number, Int16Array>();
+    for (const [i, c] of calls.entries()) {
+      if (!recorded[i]) continue;
+      const callId = ids[i]!;
+      const seconds = Math.min(c.talk_seconds ?? 0, DEMO_RECORDING_MAX_SECONDS);
+      if (seconds <= 0) continue;
+      const key = RecordingStore.keyForCall(callId, c.started_at as Date);
+      // a shorter conversation of a seed is the start of its longer one: generate each voice pair once
+      const seed = (callId % DEMO_VOICES) + 1;
+      let full = voices.get(seed);
+      if (!full) voices.set(seed, (full = conversationSamples(DEMO_RECORDING_MAX_SECONDS, seed, SAMPLE_RATE)));
+      const wav = encodeWav(full.subarray(0, seconds * SAMPLE_RATE), SAMPLE_RATE);
+      const write = store.save(key, wav).then((info) => {
+        rows.push({
+          call_id: callId, storage_key: info.key, format: info.format, duration_seconds: info.durationSeconds,
+          size_bytes: info.sizeBytes, checksum_sha256: info.sha256, created_at: c.ended_at as Date,
+        });
       });
-    });
-    await this.insert("recordings", recordings);
+      pending.add(write);
+      void write.finally(() => pending.delete(write));
+      if (pending.size >= 8) await Promise.race(pending);
+    }
+    await Promise.all(pending);
+    return rows.sort((a, b) => Number(a.call_id) - Number(b.call_id));
   }
 
   private async insertCompletions() {

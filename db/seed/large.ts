@@ -25,6 +25,8 @@ export interface SeedLargeOptions {
   days?: number;
   now?: Date;
   log?: (m: string) => void;
+  /** where the demo data set (loaded first on an empty database) writes its call recordings */
+  recordingsDir?: string;
 }
 
 export interface SeedLargeResult {
@@ -125,7 +127,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
 
   if (await isDatabaseEmpty(db)) {
     log("[seed:large] empty database: loading the demo data set first");
-    await seedDemo(db, { now, log });
+    await seedDemo(db, { now, log, recordingsDir: opts.recordingsDir });
   }
 
   await db.connection().execute(async (conn) => {

@@ -139,7 +139,7 @@ test("in English, the history reads left to right and names the system in Englis
     await page.goto(`/desk/tickets/${id}`);
     await page.locator("nav.shell-nav").getByRole("button", { name: "English" }).click();
     await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
-    const history = page.locator("table.data").first();
+    const history = page.locator("ol.timeline");
     await expect(history).toContainText("→");
     await expect(history).not.toContainText("←");
     await expect(history).toContainText("System");

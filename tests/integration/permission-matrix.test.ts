@@ -2,6 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql, type RawBuilder } from "kysely";
 import type { AppLoadContext } from "@remix-run/node";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDeskEventHubs } from "../../app/lib/desk-events.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "../../db/seed/demo";
@@ -31,9 +33,11 @@ type CellsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Expecte
 type Cells = CellsOf<typeof WHO>;
 
 /** 200 (data), 4xx, a redirect to a path, or LOGIN: a redirect to the login page that comes back to the URL asked for. */
-type Expected = 200 | 204 | 400 | 401 | 403 | 404 | 429 | { to: string } | typeof LOGIN;
+type Expected = 200 | 204 | 400 | 401 | 403 | 404 | 429 | { to: string } | { self: string } | typeof LOGIN;
 const LOGIN = "login" as const;
 const to = (p: string) => ({ to: p });
+/** A redirect back to the URL asked for, with this query. */
+const SELF = (query: string) => ({ self: query });
 
 /** Rows whose URL names a ticket take it from these real rows of the demo data. */
 type TicketRef = "ofAgency1" | "ofAgency2" | "offeredToAgency1" | "declinedByAgency1" | "missing";
@@ -43,6 +47,8 @@ interface Row {
   /** Path and query; `:ticket` is replaced by the ticket named in `ticket`. */
   url: string;
   ticket?: TicketRef | "garbage";
+  /** `:recording` in the URL: a recording of a call attached to a ticket, or none */
+  recording?: "ofTicket" | "missing" | "garbage";
   form?: Record<string, string>;
   expect: Cells;
 }
@@ -92,6 +98,22 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, N,       N,        N,         N,      N,     F,      F,           F] },
   { route: "desk.tickets.$ticketId", method: "GET", url: "/desk/tickets/:ticket", ticket: "garbage", expect:
                                                                                [LOGIN, N,       N,        N,         N,      N,     F,      F,           F] },
+  // The call centre's actions on a ticket (tickets:update: operators and the supervisor): back to the page.
+  { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "ofAgency1", form: { intent: "note", text: "یادداشت آزمایشی" }, expect:
+                                                                               [LOGIN, SELF("?done=note"), SELF("?done=note"), SELF("?done=note"), F, F, F, F,        F] },
+  { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "missing", form: { intent: "note", text: "یادداشت" }, expect:
+                                                                               [LOGIN, N,       N,        N,         F,      F,     F,      F,           F] },
+  { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "ofAgency1", form: { intent: "note", text: " " }, expect:
+                                                                               [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
+
+  // A call recording: whoever reads tickets, for a call attached to a ticket; never agencies (the call
+  // centre's calls are not theirs), and a 404 that does not tell "not yours" from "no such recording".
+  { route: "recordings.$recordingId", method: "GET", url: "/recordings/:recording", recording: "ofTicket", expect:
+                                                                               [LOGIN, 200,     200,      200,       200,    200,   N,      N,           N] },
+  { route: "recordings.$recordingId", method: "GET", url: "/recordings/:recording", recording: "missing", expect:
+                                                                               [LOGIN, N,       N,        N,         N,      N,     N,      N,           N] },
+  { route: "recordings.$recordingId", method: "GET", url: "/recordings/:recording", recording: "garbage", expect:
+                                                                               [LOGIN, N,       N,        N,         N,      N,     N,      N,           N] },
 
   // Manager's pages (reports:read: supervisor, manager, admin).
   { route: "manager", method: "GET", url: "/manager", expect:                  [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
@@ -163,6 +185,12 @@ let ctx: AppLoadContext;
 const userIds = new Map<Who, number>();
 const ticketIds = new Map<TicketRef, number>();
 const modules = new Map<string, RouteModule>();
+const recordingIds = new Map<string, number>();
+let recordingsDir: string;
+
+afterAll(async () => {
+  if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
+});
 
 async function oneTicket(db: DB, label: string, query: RawBuilder<{ id: number }>): Promise<number> {
   const { rows } = await query.execute(db);
@@ -173,8 +201,14 @@ async function oneTicket(db: DB, label: string, query: RawBuilder<{ id: number }
 beforeAll(async () => {
   db = await getTestDb();
   await resetDatabase(db);
-  await seedDemo(db, { now: new Date() });
-  ctx = testContext(db);
+  const base = testContext(db);
+  recordingsDir = await mkdtemp(path.join(tmpdir(), "matrix-recordings-"));
+  ctx = { ...base, env: { ...base.env, recordingsDir } };
+  await seedDemo(db, { now: new Date(), recordingsDir });
+  const recording = await db.selectFrom("recordings").select("id").orderBy("id").executeTakeFirstOrThrow();
+  recordingIds.set("ofTicket", recording.id);
+  recordingIds.set("missing", recording.id + 100_000);
+  recordingIds.set("garbage", "1x" as never);
 
   const users = await db.selectFrom("users").select(["id", "username"]).execute();
   for (const who of WHO) {
@@ -267,7 +301,9 @@ describe("permission matrix", () => {
   it.each(MATRIX.map((row) => [`${row.method} ${row.url}${row.ticket ? ` (${row.ticket})` : ""} → routes/${row.route}`, row] as const))(
     "%s",
     async (_name, row) => {
-      const url = row.url.replace(":ticket", row.ticket === "garbage" ? "12abc" : String(ticketIds.get(row.ticket as TicketRef) ?? ""));
+      const url = row.url
+        .replace(":ticket", row.ticket === "garbage" ? "12abc" : String(ticketIds.get(row.ticket as TicketRef) ?? ""))
+        .replace(":recording", String(recordingIds.get(row.recording ?? "") ?? ""));
       const actual: string[] = [];
       for (const who of WHO) actual.push(describeStatus(await call(row, url, who)));
       const expected = row.expect.map((cell) => describeExpected(cell, url));
@@ -295,15 +331,20 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
     init.body = new URLSearchParams(row.form ?? {});
   }
   const request = new Request(`http://localhost${url}`, init);
-  const ticketId = row.url.includes(":ticket") ? url.split("/").pop()! : undefined;
+  const last = url.split("?")[0]!.split("/").pop()!;
+  const params: Record<string, string> = row.url.includes(":ticket")
+    ? { ticketId: last }
+    : row.url.includes(":recording")
+      ? { recordingId: last }
+      : row.route === "desk.calls.$callId"
+        ? { callId: last }
+        : {};
   const mod = modules.get(row.route)!;
   const handler = row.method === "GET" ? mod.loader : mod.action;
   try {
-    const params: Record<string, string> = ticketId ? { ticketId } : {};
-    if (row.route === "desk.calls.$callId") params.callId = url.split("/").pop()!;
     const result = await handler!({ request, context: ctx, params });
-    // a stream (the desk's live events) is only opened, never read: close it
-    if (result instanceof Response && result.body && result.headers.get("Content-Type")?.startsWith("text/event-stream")) await result.body.cancel();
+    // a stream (the desk's live events, a recording) is only opened, never read: close it
+    if (result instanceof Response) await result.body?.cancel();
     return result instanceof Response ? result : "data";
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
@@ -319,6 +360,7 @@ function describeStatus(res: Response | "data"): string {
 
 function describeExpected(cell: Expected, url: string): string {
   if (cell === LOGIN) return `302 → /login?${new URLSearchParams({ redirectTo: url })}`;
+  if (typeof cell === "object" && "self" in cell) return `302 → ${url}${cell.self}`;
   if (typeof cell === "object") return `302 → ${cell.to}`;
   return String(cell);
 }

@@ -1,7 +1,13 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { RecordingStore } from "../../platform/recording-store";
+import { readWavInfo } from "../../platform/wav";
 import { getTestDb, resetDatabase } from "../support/db";
-import { DEMO_USERS, isDatabaseEmpty, seedDemo } from "../../db/seed/demo";
+import { DEMO_RECORDING_MAX_SECONDS, DEMO_USERS, isDatabaseEmpty, seedDemo } from "../../db/seed/demo";
 import { seedLarge } from "../../db/seed/large";
 import { ROLES } from "../../core/roles";
 import { TICKET_STATUSES, canTransition, type TicketStatus } from "../../core/ticket";
@@ -9,13 +15,56 @@ import { jalaliYearMonth } from "../../core/jalali";
 import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
 
+let recordingsDir: string;
+
 describe("demo and large data sets", () => {
   beforeAll(async () => {
     const db = await getTestDb();
     await resetDatabase(db);
     expect(await isDatabaseEmpty(db)).toBe(true);
-    await seedDemo(db, { now: new Date("2026-11-23T08:00:00Z") });
+    recordingsDir = await mkdtemp(path.join(tmpdir(), "seed-recordings-"));
+    await seedDemo(db, { now: new Date("2026-11-23T08:00:00Z"), recordingsDir });
   }, 60_000);
+
+  afterAll(async () => {
+    if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
+  });
+
+  it("gives recorded calls real WAV files in the recording store, matching their rows", async () => {
+    const db = await getTestDb();
+    const rows = await db
+      .selectFrom("recordings")
+      .innerJoin("calls", "calls.id", "recordings.call_id")
+      .select([
+        "recordings.call_id", "recordings.storage_key", "recordings.format", "recordings.duration_seconds",
+        "recordings.size_bytes", "recordings.checksum_sha256", "calls.started_at", "calls.talk_seconds",
+      ])
+      .orderBy("recordings.id")
+      .execute();
+    expect(rows.length).toBeGreaterThan(20);
+    const store = new RecordingStore(recordingsDir);
+    for (const r of rows) {
+      expect(r.storage_key).toBe(RecordingStore.keyForCall(r.call_id, r.started_at));
+      expect(r.format).toBe("wav");
+      expect(r.duration_seconds).toBe(Math.min(r.talk_seconds!, DEMO_RECORDING_MAX_SECONDS));
+      expect(await store.size(r.storage_key)).toBe(r.size_bytes);
+    }
+    // every file read back whole for a sample: checksum and header match the row
+    for (const r of [rows[0]!, rows[Math.floor(rows.length / 2)]!, rows.at(-1)!]) {
+      const file = await readFile(store.pathOf(r.storage_key));
+      expect(createHash("sha256").update(file).digest("hex")).toBe(r.checksum_sha256);
+      const info = readWavInfo(file);
+      expect(info?.sampleRate).toBe(8000);
+      expect(Math.round(info!.durationSeconds)).toBe(r.duration_seconds);
+    }
+    // and the calls they belong to are attached to tickets (ticket_calls), so a ticket page plays them
+    const attached = await db
+      .selectFrom("recordings")
+      .innerJoin("ticket_calls", "ticket_calls.call_id", "recordings.call_id")
+      .select((eb) => eb.fn.count<string>("recordings.id").distinct().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(attached.n)).toBe(rows.length);
+  });
 
   it("has agencies, and a user for every role with the documented logins", async () => {
     const db = await getTestDb();
