@@ -4,6 +4,7 @@ import * as m2026_11_24_090000 from "./2026_11_24_090000_search_keys_and_indexes
 import * as m2026_11_24_100000 from "./2026_11_24_100000_agency_offer_history_index";
 import * as m2026_11_24_110000 from "./2026_11_24_110000_ticket_event_status_checks";
 import * as m2026_11_24_120000 from "./2026_11_24_120000_agency_load_indexes";
+import * as m2026_11_30_100000 from "./2026_11_30_100000_agency_ticket_order_index";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_24_100000_agency_offer_history_index": m2026_11_24_100000,
   "2026_11_24_110000_ticket_event_status_checks": m2026_11_24_110000,
   "2026_11_24_120000_agency_load_indexes": m2026_11_24_120000,
+  "2026_11_30_100000_agency_ticket_order_index": m2026_11_30_100000,
 };

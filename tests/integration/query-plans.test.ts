@@ -89,6 +89,21 @@ describe("the hot reads can use their indexes", () => {
     expect(await indexesUsed((db) => tickets.listTickets(db, all, { q: "صادقي" }))).toContain("customers_name_search_trgm_idx");
   });
 
+  it("an agency's lists: its tickets newest first from their own index, its pending offers by ticket id", async () => {
+    const agency = { kind: "agency", agencyId: 1 } as const;
+    for (const filters of [{}, { status: "closed" as const }, { statuses: ["assigned", "in_progress"] as const }, { page: 3 }]) {
+      const used = await indexesUsed((db) => tickets.listTickets(db, agency, filters));
+      expect(used, JSON.stringify(filters)).toEqual(
+        expect.arrayContaining(["tickets_agency_created_idx", "dispatch_offers_agency_ticket_idx", "tickets_pkey"]),
+      );
+    }
+  });
+
+  it("an agency's counts by status: its assigned tickets from the index by agency and status", async () => {
+    const used = await indexesUsed((db) => tickets.countTicketsByStatus(db, { kind: "agency", agencyId: 1 }));
+    expect(used).toEqual(expect.arrayContaining(["tickets_agency_idx", "dispatch_offers_agency_ticket_idx", "tickets_pkey"]));
+  });
+
   it("the fee ledger and fee totals: accrual time, the period's and the unsettled fees", async () => {
     expect(await indexesUsed((db) => agencies.feeLedger(db, { limit: 200 }))).toContain("referral_fees_accrued_idx");
     const totals = await indexesUsed((db) => dashboard.referralFeeTotals(db, "1405-09"));
