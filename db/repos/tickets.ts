@@ -188,8 +188,7 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
     const base = db.selectFrom("tickets").select(["tickets.id", "tickets.created_at"]);
     return narrows.reduce<TicketIdQuery>((q, narrow) => narrow(q), where ? base.where(where) : base);
   };
-  const newestFirst = <Q extends SelectQueryBuilder<any, any, { id: number; created_at: Date }>>(q: Q) =>
-    q.orderBy("created_at", "desc").orderBy("id", "desc");
+  const newestFirst = (q: TicketIdQuery) => q.orderBy("tickets.created_at", "desc").orderBy("tickets.id", "desc");
   let pageIds;
   if (scope.kind === "all") {
     pageIds = newestFirst(idsWhere()).limit(pageSize + 1).offset(offset);
@@ -204,7 +203,13 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
       .selectFrom(assigned.as("a"))
       .select(["a.id", "a.created_at"])
       .unionAll(db.selectFrom(offered.as("o")).select(["o.id", "o.created_at"]));
-    pageIds = newestFirst(db.selectFrom(both.as("s")).select(["s.id", "s.created_at"])).limit(pageSize + 1).offset(offset);
+    pageIds = db
+      .selectFrom(both.as("s"))
+      .select(["s.id", "s.created_at"])
+      .orderBy("s.created_at", "desc")
+      .orderBy("s.id", "desc")
+      .limit(pageSize + 1)
+      .offset(offset);
   }
   const rows = await db
     .selectFrom(pageIds.as("page"))
@@ -212,19 +217,18 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
     .innerJoin("customers", "customers.id", "tickets.customer_id")
     .leftJoin("agencies", "agencies.id", "tickets.assigned_agency_id")
     .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    // what a list row shows (components/TicketViews.tsx TicketRow), nothing more: every column goes into the
+    // page's data too
     .select([
       "tickets.id",
       "tickets.number",
       "tickets.type",
       "tickets.status",
-      "tickets.priority",
       "tickets.warranty_status",
       "tickets.city",
       "tickets.created_at",
-      "tickets.sla_visit_due_at",
       "tickets.sla_resolve_due_at",
       "customers.full_name as customer_name",
-      "customers.mobile as customer_mobile",
       "agencies.name as agency_name",
       "product_categories.name_fa as category_fa",
       "product_categories.name_en as category_en",
