@@ -118,39 +118,82 @@ function ticketIdsByNumberOrMobile(db: DB, s: TicketSearch) {
 /**
  * A name matching fewer than this many customers is searched through their ids (their tickets, then the
  * newest first); a more common one by reading the newest tickets and keeping those whose customer
- * matches, which soon finds a page of them. An agency's tickets are far fewer than everyone's: with their
- * customers' ids in hand (up to the larger limit) the walk over all of them stays short even when the
- * name is rare among them, where checking each ticket's customer in turn would not.
+ * matches, which soon finds a page of them.
+ *
+ * In an agency's scope a common name is first looked for among its newest tickets (at most
+ * AGENCY_RECENT_WALK of those assigned to it): when they hold the page, those are its rows, found without
+ * reading thousands of customers. Otherwise the name's customers' ids are read (up to the larger limit):
+ * an agency's tickets are far fewer than everyone's, so the walk over all of them with the ids in hand stays
+ * short even when the name is rare among them, where checking each ticket's customer in turn would not.
  */
 const NAME_MATCH_LIMIT = 2000;
+const AGENCY_RECENT_WALK = 4000;
 const AGENCY_NAME_MATCH_LIMIT = 10_000;
 
 type TicketIdQuery = SelectQueryBuilder<Database, "tickets", { id: number; created_at: Date }>;
 /** Narrows a ticket id query (filters, a search); applied to each half of an agency's scope alike. */
 type Narrow = (q: TicketIdQuery) => TicketIdQuery;
 
-/** The condition a search puts on tickets; null when nothing can match. */
-async function searchNarrow(db: DB, scope: DataScope, s: TicketSearch): Promise<Narrow | null> {
+function customerNameLike(pattern: string): Narrow {
+  return (q) =>
+    q.where(
+      (eb) => eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"),
+      "like",
+      pattern,
+    );
+}
+
+async function customerIdsNamed(db: DB, pattern: string, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom("customers").select("id").where("name_search", "like", pattern).limit(limit).execute();
+  return rows.map((c) => c.id);
+}
+
+const ofCustomers = (ids: number[]): Narrow => (q) => q.where("tickets.customer_id", "=", sql<number>`any(${ids}::bigint[])`);
+
+/**
+ * The condition a search puts on tickets; null when nothing can match. `filters` are the list's other
+ * conditions and `upTo` the rows the list needs (to the end of its page), for the agency's first look.
+ */
+async function searchNarrow(db: DB, scope: DataScope, s: TicketSearch, filters: Narrow[], upTo: number): Promise<Narrow | null> {
   if (s.namePattern) {
     const pattern = s.namePattern;
-    const limit = scope.kind === "agency" ? AGENCY_NAME_MATCH_LIMIT : NAME_MATCH_LIMIT;
-    const customers = await db
-      .selectFrom("customers")
-      .select("id")
-      .where("name_search", "like", pattern)
-      .limit(limit)
-      .execute();
+    const customers = await customerIdsNamed(db, pattern, NAME_MATCH_LIMIT);
     if (!customers.length) return null;
-    if (customers.length < limit) {
-      const ids = customers.map((c) => c.id);
-      return (q) => q.where("tickets.customer_id", "=", sql<number>`any(${ids}::bigint[])`);
+    if (customers.length < NAME_MATCH_LIMIT) return ofCustomers(customers);
+    if (scope.kind === "all") return customerNameLike(pattern);
+    const parts = agencyScopeParts(scope.agencyId);
+    const recent = filters
+      .reduce<TicketIdQuery>((q, narrow) => narrow(q), db.selectFrom("tickets").select(["tickets.id", "tickets.created_at"]).where(parts.assigned))
+      .select("tickets.customer_id")
+      .orderBy("tickets.created_at", "desc")
+      .orderBy("tickets.id", "desc")
+      .limit(AGENCY_RECENT_WALK);
+    const found = await db
+      .selectFrom(recent.as("r"))
+      .innerJoin("customers", "customers.id", "r.customer_id")
+      .select("r.id")
+      .where("customers.name_search", "like", pattern)
+      .orderBy("r.created_at", "desc")
+      .orderBy("r.id", "desc")
+      .limit(upTo)
+      .execute();
+    if (found.length >= upTo) {
+      // The newest `upTo` of its assigned tickets with this name are these; its pending offers' tickets
+      // (the other half, a handful) are checked by name as they are.
+      const ids = found.map((r) => r.id);
+      return (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb("tickets.id", "=", sql<number>`any(${ids}::bigint[])`),
+            eb.and([
+              eb("tickets.assigned_agency_id", "is distinct from", scope.agencyId),
+              eb(eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"), "like", pattern),
+            ]),
+          ]),
+        );
     }
-    return (q) =>
-      q.where(
-        (eb) => eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"),
-        "like",
-        pattern,
-      );
+    const more = await customerIdsNamed(db, pattern, AGENCY_NAME_MATCH_LIMIT);
+    return more.length < AGENCY_NAME_MATCH_LIMIT ? ofCustomers(more) : customerNameLike(pattern);
   }
   const matches = ticketIdsByNumberOrMobile(db, s);
   return matches ? (q) => q.where("tickets.id", "in", matches) : null;
@@ -179,7 +222,7 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
   if (f.type) narrows.push((q) => q.where("tickets.type", "=", f.type!));
   const term = f.q === undefined ? undefined : parseTicketSearch(f.q);
   if (term) {
-    const searched = await searchNarrow(db, scope, term);
+    const searched = await searchNarrow(db, scope, term, [...narrows], offset + pageSize + 1);
     // nothing a tracking code, mobile or name could match (e.g. "---"): no rows, never every row
     if (!searched) return { rows: [], page, hasMore: false };
     narrows.push(searched);
