@@ -159,7 +159,10 @@ async function main() {
   app.set("trust proxy", "loopback");
   // Fingerprinted assets cache forever; the rest of public/ briefly.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // Every file in public/ has an extension and no page's path does: pages skip the file lookup (a stat and
+  // an error object per request).
+  const publicFiles = express.static("public", { maxAge: "1h" });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
   // CSRF: every request but GET/HEAD must come from this site's own pages (Origin, else Referer).
   app.use(sameOriginGuard());
 
@@ -171,7 +174,7 @@ async function main() {
     createRequestHandler({
       build,
       mode: env.NODE_ENV,
-      getLoadContext: (req) => ({ db: handle.db, env, clientIp: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({ db: handle.db, env, clientIp: req.ip ?? "unknown", perRequest: new Map() }),
     }),
   );
 

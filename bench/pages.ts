@@ -152,15 +152,22 @@ function decodeEntities(s: string) {
 }
 
 interface ListData {
-  rows: { id: number; number: number; customer_name: string; customer_mobile: string }[];
+  rows: { id: number; number: number; customer_name: string }[];
 }
 
-/** Sample tickets spread over the list (older pages too), read through the app. */
+interface TicketData {
+  ticket: { customer_mobile: string };
+}
+
+/** Sample tickets spread over the list (older pages too), read through the app; the mobile from the ticket's page. */
 async function samples(c: Client, listPath: string, routeId: string, pages: number[]): Promise<Sample[]> {
   const out: Sample[] = [];
   for (const p of pages) {
     const d = await c.data<ListData>(`${listPath}?page=${p}`, routeId);
-    for (const r of d.rows.filter((_, i) => i % 5 === 0)) out.push({ id: r.id, number: r.number, name: r.customer_name, mobile: r.customer_mobile });
+    for (const r of d.rows.filter((_, i) => i % 5 === 0)) {
+      const t = await c.data<TicketData>(`${listPath}/${r.id}`, `${routeId.replace(/\._index$/, "")}.$ticketId`);
+      out.push({ id: r.id, number: r.number, name: r.customer_name, mobile: t.ticket.customer_mobile });
+    }
   }
   if (!out.length) throw new Error(`${listPath}: no tickets to sample; load data first (npm run seed:large)`);
   return out;

@@ -23,6 +23,8 @@ interface Sample {
   agencyId: number;
   /** a ticket assigned to that agency: inside its scope */
   agencyTicketId: number;
+  /** the customer of that ticket: a name the agency may search for */
+  agencyCustomerName: string;
   ticketId: number;
   ticketNumber: number;
   mobile: string;
@@ -58,7 +60,11 @@ function cases(db: DB, s: Sample): Case[] {
     },
     { name: "listTickets: agency, page 1", run: () => tickets.listTickets(db, agency, {}) },
     { name: "listTickets: agency, open jobs (agency home)", run: () => tickets.listTickets(db, agency, { statuses: AGENCY_LOAD_STATUSES, pageSize: 20 }) },
-    { name: "listTickets: agency, search full name", run: () => tickets.listTickets(db, agency, { q: s.name }) },
+    { name: "listTickets: agency, page 40", run: () => tickets.listTickets(db, agency, { page: 40 }) },
+    { name: "listTickets: agency, status closed", run: () => tickets.listTickets(db, agency, { status: "closed" }) },
+    { name: "listTickets: agency, search full name", run: () => tickets.listTickets(db, agency, { q: s.agencyCustomerName }) },
+    { name: "listTickets: agency, search last name", run: () => tickets.listTickets(db, agency, { q: s.agencyCustomerName.split(" ").at(-1)! }) },
+    { name: "listTickets: agency, search another's customer", run: () => tickets.listTickets(db, agency, { q: s.name }) },
     { name: "getTicket", run: () => tickets.getTicket(db, all, s.ticketId) },
     { name: "ticketHistory", run: () => tickets.ticketHistory(db, all, s.ticketId) },
     { name: "ticketOffers", run: () => tickets.ticketOffers(db, all, s.ticketId) },
@@ -139,15 +145,16 @@ await runCli(async () => {
     if (!ticket) throw new Error("no closed phone ticket: load data first (npm run seed:large)");
     const agencyTicket = await db
       .selectFrom("tickets")
-      .select("id")
+      .innerJoin("customers", "customers.id", "tickets.customer_id")
+      .select(["tickets.id", "customers.full_name"])
       .where("assigned_agency_id", "=", agency.id)
-      .where("status", "=", "closed")
-      .orderBy("id", "desc")
+      .where("tickets.status", "=", "closed")
+      .orderBy("tickets.id", "desc")
       .offset(100)
       .limit(1)
       .executeTakeFirst();
     if (!agencyTicket) throw new Error("the agency has no closed tickets: load data first (npm run seed:large)");
-    const sample: Sample = { agencyId: agency.id, agencyTicketId: agencyTicket.id, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name, serial: ticket.serial_number };
+    const sample: Sample = { agencyId: agency.id, agencyTicketId: agencyTicket.id, agencyCustomerName: agencyTicket.full_name, ticketId: ticket.id, ticketNumber: ticket.number, mobile: ticket.mobile, name: ticket.full_name, serial: ticket.serial_number };
 
     console.log(`PostgreSQL ${counts.version}: ${Number(counts.tickets)} tickets, ${Number(counts.events)} ticket events, ${Number(counts.fees)} referral fees; ${runs} runs each after 2 warm-ups`);
     console.log(`${"repository function".padEnd(50)} ${"median ms".padStart(10)} ${"p95 ms".padStart(10)} ${"min ms".padStart(10)} ${"rows".padStart(6)}`);

@@ -71,7 +71,9 @@ export function connectionUrlOf(db: DB): string | undefined {
 }
 
 export function createKysely(url: string, poolSize = 10): DB {
-  const pool = new pg.Pool({ ...connectionConfig(url), max: poolSize });
+  // Idle connections are kept for 5 minutes (pg's default is 10 s): a new one costs a connection start-up
+  // and an empty catalog cache on the server, so a pause in traffic would make the next burst slower.
+  const pool = new pg.Pool({ ...connectionConfig(url), max: poolSize, idleTimeoutMillis: 5 * 60_000 });
   // An idle client losing its server must not crash the process. A server shutting down (57P01) is
   // expected when PostgreSQL stops first (Ctrl-C reaches it too): worth a line only when debugging.
   pool.on("error", (err) => {

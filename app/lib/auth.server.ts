@@ -33,10 +33,30 @@ async function sessionIdFrom(request: Request, context: AppLoadContext): Promise
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
-export async function getUser(request: Request, context: AppLoadContext): Promise<AuthUser | null> {
+async function lookUpUser(request: Request, context: AppLoadContext): Promise<AuthUser | null> {
   const id = await sessionIdFrom(request, context);
   if (!id) return null;
   return (await sessions.findSessionUser(context.db, id)) ?? null;
+}
+
+/**
+ * The signed-in user, or null. A page's loaders (root, layout, page) run side by side in one request and
+ * each asks: on a GET the session is read once per request (context.perRequest, made by the server for
+ * each request) and the loaders share the answer. Actions (POST) always read afresh, and the loaders
+ * that follow an action in the same request run after it, so they see what it changed.
+ */
+export function getUser(request: Request, context: AppLoadContext): Promise<AuthUser | null> {
+  const memo = context.perRequest;
+  if (!memo || (request.method !== "GET" && request.method !== "HEAD")) return lookUpUser(request, context);
+  const key = `user:${request.headers.get("Cookie") ?? ""}`;
+  let user = memo.get(key) as Promise<AuthUser | null> | undefined;
+  if (!user) {
+    user = lookUpUser(request, context);
+    memo.set(key, user);
+    // a failed lookup is not remembered: the next loader asks again (and fails on its own)
+    user.catch(() => memo.delete(key));
+  }
+  return user;
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<AuthUser> {

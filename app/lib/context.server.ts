@@ -10,6 +10,12 @@ export interface AppContext {
   db: DB;
   env: Env;
   clientIp: string;
+  /**
+   * Values worked out once per request and shared by its loaders (the signed-in user: the root, the layout
+   * and the page each ask for it). The server makes a new one for every request; without it (tests calling
+   * a loader directly with a shared context) every call looks again.
+   */
+  perRequest?: Map<string, unknown>;
 }
 
 declare module "@remix-run/node" {

@@ -27,21 +27,46 @@ function toDate(value: Date | string | number): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
+/**
+ * Texts already made, by kind, locale and instant: a list page shows the same few dozen moments on every
+ * request, and Intl's Persian calendar is the costliest part of rendering a table row. Keyed by the exact
+ * millisecond, so a cached text is always the one Intl would make; emptied whole when it grows large.
+ */
+const MAX_TEXTS = 20_000;
+const texts = new Map<string, string>();
+function remembered(kind: "d" | "t", locale: Locale, d: Date, make: (d: Date) => string): string {
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) return make(d); // Intl's own error for an invalid date
+  const key = `${kind}${locale}${ms}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = make(d);
+    if (texts.size >= MAX_TEXTS) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
+}
+
+function partsOf(parts: Intl.DateTimeFormatPart[]) {
+  return (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+}
+
 /** ۱۴۰۵/۰۹/۰۲ */
 export function formatDate(value: Date | string | number | null | undefined, locale: Locale): string {
   if (value == null) return "—";
-  const parts = dtf(locale, "date").formatToParts(toDate(value));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")}/${get("month")}/${get("day")}`;
+  return remembered("d", locale, toDate(value), (d) => {
+    const get = partsOf(dtf(locale, "date").formatToParts(d));
+    return `${get("year")}/${get("month")}/${get("day")}`;
+  });
 }
 
 /** ۱۴۰۵/۰۹/۰۲ ۱۴:۳۰ */
 export function formatDateTime(value: Date | string | number | null | undefined, locale: Locale): string {
   if (value == null) return "—";
-  const d = toDate(value);
-  const parts = dtf(locale, "time").formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${formatDate(d, locale)} ${get("hour")}:${get("minute")}`;
+  return remembered("t", locale, toDate(value), (d) => {
+    const get = partsOf(dtf(locale, "datetime").formatToParts(d));
+    return `${get("year")}/${get("month")}/${get("day")} ${get("hour")}:${get("minute")}`;
+  });
 }
 
 export function formatNumber(value: number | null | undefined, locale: Locale): string {

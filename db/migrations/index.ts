@@ -5,6 +5,7 @@ import * as m2026_11_24_100000 from "./2026_11_24_100000_agency_offer_history_in
 import * as m2026_11_24_110000 from "./2026_11_24_110000_ticket_event_status_checks";
 import * as m2026_11_24_120000 from "./2026_11_24_120000_agency_load_indexes";
 import * as m2026_11_30_090000 from "./2026_11_30_090000_call_intake";
+import * as m2026_11_30_100000 from "./2026_11_30_100000_agency_ticket_order_index";
 import * as m2026_11_30_120000 from "./2026_11_30_120000_telephony_nodes";
 import * as m2026_11_30_140000 from "./2026_11_30_140000_ticket_list_sort_and_serial";
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_24_110000_ticket_event_status_checks": m2026_11_24_110000,
   "2026_11_24_120000_agency_load_indexes": m2026_11_24_120000,
   "2026_11_30_090000_call_intake": m2026_11_30_090000,
+  "2026_11_30_100000_agency_ticket_order_index": m2026_11_30_100000,
   "2026_11_30_120000_telephony_nodes": m2026_11_30_120000,
   "2026_11_30_140000_ticket_list_sort_and_serial": m2026_11_30_140000,
 };

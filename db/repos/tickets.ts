@@ -32,23 +32,48 @@ export interface TicketFilters {
  * the ticket is assigned to it. Once it declines, its offer expires or is withdrawn, or the ticket goes
  * to another agency, the ticket is out of its scope: a 404 by URL and in none of its lists. Its own past
  * offers are on `agencies.offerHistory`, without customer data.
+ *
+ * Two shapes of the same rule. For one ticket (a ticket's page and what hangs off it) the OR below. For
+ * lists and counts the two halves apart (`agencyScopeParts`): "assigned to it" walks its own index
+ * (tickets_agency_created_idx, tickets_agency_idx), "its pending offers" is a handful of rows; an OR of
+ * the two made PostgreSQL read and sort all of a busy agency's tickets (49,000 at 1,000,000 tickets).
  */
 export function inScope(scope: DataScope) {
   return (eb: ExpressionBuilder<Database, "tickets">) => {
     if (scope.kind === "all") return eb.lit(true);
-    // The tickets of its pending offers are read once (an InitPlan: a handful of rows, at most one pending
-    // offer per ticket) and compared as an array, so PostgreSQL can OR two index scans (assigned agency,
-    // primary key). A correlated EXISTS here is a hashed subplan that scans every ticket: at 300,000
-    // tickets an agency's counts took ~460 ms that way and ~60 ms this way.
+    return eb.or([
+      eb("tickets.assigned_agency_id", "=", scope.agencyId),
+      pendingOfferOf(scope.agencyId)(eb),
+    ]);
+  };
+}
+
+/**
+ * The ticket has this agency's pending offer. The tickets of its pending offers are read once (an
+ * InitPlan: a handful of rows, at most one pending offer per ticket) and compared as an array, by the
+ * primary key; a correlated EXISTS here is a hashed subplan that scans every ticket.
+ */
+function pendingOfferOf(agencyId: number) {
+  return (eb: ExpressionBuilder<Database, "tickets">) => {
     const pendingOffers = eb
       .selectFrom("dispatch_offers")
       .select("dispatch_offers.ticket_id")
-      .where("dispatch_offers.agency_id", "=", scope.agencyId)
+      .where("dispatch_offers.agency_id", "=", agencyId)
       .where("dispatch_offers.status", "=", "pending");
-    return eb.or([
-      eb("tickets.assigned_agency_id", "=", scope.agencyId),
-      sql<boolean>`tickets.id = any(array(${pendingOffers}))`,
-    ]);
+    return sql<boolean>`tickets.id = any(array(${pendingOffers}))`;
+  };
+}
+
+/**
+ * An agency's scope as two disjoint halves, each a condition on tickets: the tickets assigned to it, and
+ * the tickets of its pending offers that are not (so that UNION ALL counts no ticket twice).
+ */
+type TicketCondition = (eb: ExpressionBuilder<Database, "tickets">) => Expression<SqlBool>;
+
+function agencyScopeParts(agencyId: number): { assigned: TicketCondition; offered: TicketCondition } {
+  return {
+    assigned: (eb) => eb("tickets.assigned_agency_id", "=", agencyId),
+    offered: (eb) => eb.and([pendingOfferOf(agencyId)(eb), eb("tickets.assigned_agency_id", "is distinct from", agencyId)]),
   };
 }
 
@@ -107,24 +132,85 @@ function ticketIdsByNumberOrMobile(db: DB, s: TicketSearch) {
 }
 
 /**
- * A name matching at most this many customers (a serial at most this many products) is searched through
- * their ids (their tickets, then the newest first); a more common name by reading the newest tickets and
- * keeping those whose customer matches, which soon finds a page of them.
+ * A name matching fewer than this many customers (a serial at most this many products) is searched through
+ * their ids (their tickets, then the order asked for); a more common name by reading tickets in that order
+ * and keeping those whose customer matches, which soon finds a page of them.
+ *
+ * In an agency's scope, newest first, a common name is first looked for among its newest tickets (at most
+ * AGENCY_RECENT_WALK of those assigned to it): when they hold the page, those are its rows, found without
+ * reading thousands of customers. Otherwise the name's customers' ids are read (up to the larger limit):
+ * an agency's tickets are far fewer than everyone's, so the walk over all of them with the ids in hand stays
+ * short even when the name is rare among them, where checking each ticket's customer in turn would not.
  */
 const NAME_MATCH_LIMIT = 2000;
+const AGENCY_RECENT_WALK = 4000;
+const AGENCY_NAME_MATCH_LIMIT = 10_000;
 
 type TicketIdQuery = SelectQueryBuilder<Database, "tickets", { id: number; created_at: Date }>;
-type Condition = (eb: ExpressionBuilder<Database, "tickets">) => Expression<SqlBool>;
 
 const idArray = (ids: readonly number[]) => sql<number>`any(${ids.map(Number)}::bigint[])`;
 
+const customerNameLike =
+  (pattern: string): TicketCondition =>
+  (eb) =>
+    eb(eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"), "like", pattern);
+
+async function customerIdsNamed(db: DB, pattern: string, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom("customers").select("id").where("name_search", "like", pattern).limit(limit).execute();
+  return rows.map((c) => c.id);
+}
+
+interface SearchContext {
+  scope: DataScope;
+  /** the ticket ids the list's filters allow, narrowed by `where` */
+  filtered: (where?: TicketCondition) => TicketIdQuery;
+  /** the rows the list needs (to the end of its page, and one more) */
+  upTo: number;
+  /** the list is in the default order, newest first */
+  newestFirst: boolean;
+}
+
+/** The condition a common name puts on an agency's tickets (see NAME_MATCH_LIMIT). */
+async function agencyCommonName(db: DB, agencyId: number, pattern: string, ctx: SearchContext): Promise<TicketCondition> {
+  if (ctx.newestFirst) {
+    const parts = agencyScopeParts(agencyId);
+    const recent = ctx
+      .filtered(parts.assigned)
+      .select("tickets.customer_id")
+      .orderBy("tickets.created_at", "desc")
+      .orderBy("tickets.id", "desc")
+      .limit(AGENCY_RECENT_WALK);
+    const found = await db
+      .selectFrom(recent.as("r"))
+      .innerJoin("customers", "customers.id", "r.customer_id")
+      .select("r.id")
+      .where("customers.name_search", "like", pattern)
+      .orderBy("r.created_at", "desc")
+      .orderBy("r.id", "desc")
+      .limit(ctx.upTo)
+      .execute();
+    if (found.length >= ctx.upTo) {
+      // The newest `upTo` of its assigned tickets with this name are these; its pending offers' tickets
+      // (the other half, a handful) are checked by name as they are.
+      const ids = found.map((r) => r.id);
+      return (eb) =>
+        eb.or([
+          eb("tickets.id", "=", idArray(ids)),
+          eb.and([eb("tickets.assigned_agency_id", "is distinct from", agencyId), customerNameLike(pattern)(eb)]),
+        ]);
+    }
+  }
+  const more = await customerIdsNamed(db, pattern, AGENCY_NAME_MATCH_LIMIT);
+  return more.length < AGENCY_NAME_MATCH_LIMIT ? (eb) => eb("tickets.customer_id", "=", idArray(more)) : customerNameLike(pattern);
+}
+
 /**
- * Narrows a ticket id query to a search; null when nothing can match. Each meaning of the text is looked up
+ * The condition a search puts on tickets; null when nothing can match. Each meaning of the text is looked up
  * on its own index first (tracking code, mobile, serial, name) and the tickets are then picked by those ids,
  * ORed: one index scan per meaning, never a join of whole tables.
  */
-async function applySearch(db: DB, ids: TicketIdQuery, s: TicketSearch): Promise<TicketIdQuery | null> {
-  const conditions: Condition[] = [];
+async function searchCondition(db: DB, s: TicketSearch, ctx: SearchContext): Promise<TicketCondition | null> {
+  const conditions: TicketCondition[] = [];
   const direct = ticketIdsByNumberOrMobile(db, s);
   if (direct) {
     const found = (await direct.execute()).map((r) => r.id);
@@ -143,22 +229,15 @@ async function applySearch(db: DB, ids: TicketIdQuery, s: TicketSearch): Promise
   }
   if (s.namePattern) {
     const pattern = s.namePattern;
-    const customers = await db
-      .selectFrom("customers")
-      .select("id")
-      .where("name_search", "like", pattern)
-      .limit(NAME_MATCH_LIMIT)
-      .execute();
+    const customers = await customerIdsNamed(db, pattern, NAME_MATCH_LIMIT);
     if (customers.length && customers.length < NAME_MATCH_LIMIT) {
-      conditions.push((eb) => eb("tickets.customer_id", "=", idArray(customers.map((c) => c.id))));
+      conditions.push((eb) => eb("tickets.customer_id", "=", idArray(customers)));
     } else if (customers.length) {
-      conditions.push((eb) =>
-        eb(eb.selectFrom("customers as c").select("c.name_search").whereRef("c.id", "=", "tickets.customer_id"), "like", pattern),
-      );
+      conditions.push(ctx.scope.kind === "all" ? customerNameLike(pattern) : await agencyCommonName(db, ctx.scope.agencyId, pattern, ctx));
     }
   }
   if (!conditions.length) return null;
-  return ids.where((eb) => eb.or(conditions.map((c) => c(eb))));
+  return (eb) => eb.or(conditions.map((c) => c(eb)));
 }
 
 /** Whether one ticket is inside the caller's scope (for the reads that hang off a ticket id). */
@@ -195,33 +274,63 @@ export function priorityRank(p: Priority): number {
 export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {}) {
   const pageSize = Math.min(Math.max(f.pageSize ?? 25, 1), 200);
   const page = Math.max(f.page ?? 1, 1);
+  const offset = (page - 1) * pageSize;
   const sort = f.sort ?? DEFAULT_TICKET_SORT;
   const dir = f.dir ?? DEFAULT_SORT_DIRECTION;
   // The page's ticket ids first (scope, filters, order, limit), then the columns of those few rows only.
-  let ids: TicketIdQuery = db.selectFrom("tickets").select(["tickets.id", "tickets.created_at"]).where(inScope(scope));
-  if (f.status) ids = ids.where("tickets.status", "=", f.status);
-  if (f.statuses) ids = ids.where("tickets.status", "in", f.statuses);
-  if (f.type) ids = ids.where("tickets.type", "=", f.type);
+  const filters: TicketCondition[] = [];
+  if (f.status) filters.push((eb) => eb("tickets.status", "=", f.status!));
+  if (f.statuses) filters.push((eb) => eb("tickets.status", "in", f.statuses!));
+  if (f.type) filters.push((eb) => eb("tickets.type", "=", f.type!));
   // by rank, so the priority index serves the filter and the newest-first order together
-  if (f.priority) ids = ids.where(sql<number>`ticket_priority_rank(tickets.priority)`, "=", priorityRank(f.priority));
-  if (f.warranty) ids = ids.where("tickets.warranty_status", "=", f.warranty);
-  if (f.createdFrom) ids = ids.where("tickets.created_at", ">=", f.createdFrom);
-  if (f.createdBefore) ids = ids.where("tickets.created_at", "<", f.createdBefore);
+  if (f.priority) filters.push((eb) => eb(sql<number>`ticket_priority_rank(tickets.priority)`, "=", priorityRank(f.priority!)));
+  if (f.warranty) filters.push((eb) => eb("tickets.warranty_status", "=", f.warranty!));
+  if (f.createdFrom) filters.push((eb) => eb("tickets.created_at", ">=", f.createdFrom!));
+  if (f.createdBefore) filters.push((eb) => eb("tickets.created_at", "<", f.createdBefore!));
+  const filtered = (where?: TicketCondition): TicketIdQuery => {
+    const base = db.selectFrom("tickets").select(["tickets.id", "tickets.created_at"]);
+    return [...filters, ...(where ? [where] : [])].reduce<TicketIdQuery>((q, c) => q.where(c), base);
+  };
+  const upTo = offset + pageSize + 1;
   const term = f.q === undefined ? undefined : parseTicketSearch(f.q);
   if (term) {
-    const searched = await applySearch(db, ids, term);
+    const newestFirst = sort === "created_at" && dir === "desc";
+    const searched = await searchCondition(db, term, { scope, filtered, upTo, newestFirst });
     // nothing a tracking code, mobile, serial or name could match (e.g. "---"): no rows, never every row
     if (!searched) return { rows: [], page, hasMore: false };
-    ids = searched;
+    filters.push(searched);
   }
-  let pageIds = ids.limit(pageSize + 1).offset((page - 1) * pageSize);
-  for (const key of SORT_KEYS[sort]) pageIds = pageIds.orderBy(key, dir);
+  const keys = SORT_KEYS[sort];
+  const ordered = <Q extends TicketIdQuery>(q: Q) => keys.reduce((acc, key) => acc.orderBy(key, dir) as Q, q);
+  // each page row carries its sort keys (k0, k1, …), so the page's few rows are ordered by them at the end
+  const keyColumns = keys.map((key, i) => key.as(`k${i}`));
+  // (typed as ids only: the keys are read by name, sql.ref, below)
+  let pageIds: TicketIdQuery;
+  if (scope.kind === "all") {
+    pageIds = ordered(filtered()).select(keyColumns).limit(pageSize + 1).offset(offset) as unknown as TicketIdQuery;
+  } else {
+    // Each half brings at most the rows up to the end of this page, in the page's order from its own index,
+    // with its sort keys; the page is cut from the two together (the halves are disjoint, see
+    // agencyScopeParts), ordered by those keys without going back to the tickets.
+    const parts = agencyScopeParts(scope.agencyId);
+    const half = (where: TicketCondition) => ordered(filtered(where)).select(keyColumns).limit(upTo);
+    const both = db
+      .selectFrom(half(parts.assigned).as("a"))
+      .selectAll()
+      .unionAll(db.selectFrom(half(parts.offered).as("o")).selectAll());
+    pageIds = keys
+      .reduce((q, _key, i) => q.orderBy(sql.ref(`s.k${i}`), dir), db.selectFrom(both.as("s")).selectAll())
+      .limit(pageSize + 1)
+      .offset(offset) as unknown as TicketIdQuery;
+  }
   let q = db
     .selectFrom(pageIds.as("page"))
     .innerJoin("tickets", "tickets.id", "page.id")
     .innerJoin("customers", "customers.id", "tickets.customer_id")
     .leftJoin("agencies", "agencies.id", "tickets.assigned_agency_id")
     .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    // what a list row shows (components/TicketListPage.tsx), nothing more: every column goes into the
+    // page's data too
     .select([
       "tickets.id",
       "tickets.number",
@@ -231,7 +340,6 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
       "tickets.warranty_status",
       "tickets.city",
       "tickets.created_at",
-      "tickets.sla_visit_due_at",
       "tickets.sla_resolve_due_at",
       "customers.full_name as customer_name",
       "customers.mobile as customer_mobile",
@@ -240,7 +348,7 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
       "product_categories.name_en as category_en",
     ]);
   // the same order over the page's few rows
-  for (const key of SORT_KEYS[sort]) q = q.orderBy(key, dir);
+  for (const i of keys.keys()) q = q.orderBy(sql.ref(`page.k${i}`), dir);
   const rows = await q.execute();
   return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
 }
@@ -480,11 +588,17 @@ export async function countTicketsByStatus(db: DB, scope: DataScope) {
       .execute();
     return Object.fromEntries(kept.map((r) => [r.status, Number(r.count)])) as Partial<Record<TicketStatusValue, number>>;
   }
-  const rows = await db
-    .selectFrom("tickets")
-    .select(["tickets.status", (eb) => eb.fn.countAll<number>().as("count")])
-    .where(inScope(scope))
-    .groupBy("tickets.status")
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])) as Partial<Record<TicketStatusValue, number>>;
+  // Counted in two halves (see agencyScopeParts): the assigned tickets by status from their index alone
+  // (tickets_agency_idx), then the few tickets of its pending offers.
+  const parts = agencyScopeParts(scope.agencyId);
+  const byStatus = (where: TicketCondition) =>
+    db
+      .selectFrom("tickets")
+      .select(["tickets.status", (eb) => eb.fn.countAll<string>().as("count")])
+      .where(where)
+      .groupBy("tickets.status");
+  const rows = await byStatus(parts.assigned).unionAll(byStatus(parts.offered)).execute();
+  const counts: Partial<Record<TicketStatusValue, number>> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + Number(r.count);
+  return counts;
 }

@@ -371,16 +371,23 @@ describe("figures come from SQL, not from the rows on the page", () => {
     });
 
     it("start at midnight in Tehran, not at the server's midnight", async () => {
-      // 01:00 UTC on 23 Nov is 04:30 in Tehran: Tehran's day began at 20:30 UTC on 22 Nov, the server's (UTC) at 00:00.
-      const now = new Date("2026-11-23T01:00:00Z");
+      // 01:00 UTC is 04:30 in Tehran: Tehran's day began at 20:30 UTC the day before, the server's (UTC) at 00:00.
+      // The day is two days ahead of the real clock, after every other call of this file (they are at most
+      // days old, and "calls today" has no upper bound).
+      const day = new Date();
+      day.setUTCHours(0, 0, 0, 0);
+      day.setUTCDate(day.getUTCDate() + 2);
+      const utc = (hours: number) => new Date(day.getTime() + hours * 3600_000);
+      const end = (started: Date) => new Date(started.getTime() + 60_000);
+      const now = utc(1);
       await db
         .insertInto("calls")
         .values([
           // 00:30 and 04:00 in Tehran today; the first is still "yesterday" by the server's UTC clock
-          { direction: "inbound", started_at: new Date("2026-11-22T21:00:00Z"), ended_at: new Date("2026-11-22T21:05:00Z"), disposition: "answered" },
-          { direction: "inbound", started_at: new Date("2026-11-23T00:30:00Z"), ended_at: new Date("2026-11-23T00:31:00Z"), disposition: "missed" },
+          { direction: "inbound", started_at: utc(-3), ended_at: end(utc(-3)), disposition: "answered" },
+          { direction: "inbound", started_at: utc(0.5), ended_at: end(utc(0.5)), disposition: "missed" },
           // 23:30 Tehran yesterday
-          { direction: "inbound", started_at: new Date("2026-11-22T20:00:00Z"), ended_at: new Date("2026-11-22T20:04:00Z"), disposition: "answered" },
+          { direction: "inbound", started_at: utc(-4), ended_at: end(utc(-4)), disposition: "answered" },
         ])
         .execute();
       vi.useFakeTimers({ toFake: ["Date"] });

@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typeParsers, type DB } from "../../db/connection";
 import * as agencies from "../../db/repos/agencies";
+import * as audit from "../../db/repos/audit";
 import * as dashboard from "../../db/repos/dashboard";
 import * as tickets from "../../db/repos/tickets";
 import type { Database } from "../../db/schema";
@@ -116,6 +117,25 @@ describe("the hot reads can use their indexes", () => {
       }
     }
     expect(await indexesUsed((db) => tickets.listTickets(db, all, { priority: "urgent" }))).toContain("tickets_priority_rank_idx");
+  });
+
+  it("an agency's lists: its tickets newest first from their own index, its pending offers by ticket id", async () => {
+    const agency = { kind: "agency", agencyId: 1 } as const;
+    for (const filters of [{}, { status: "closed" as const }, { statuses: ["assigned", "in_progress"] as const }, { page: 3 }]) {
+      const used = await indexesUsed((db) => tickets.listTickets(db, agency, filters));
+      expect(used, JSON.stringify(filters)).toEqual(
+        expect.arrayContaining(["tickets_agency_created_idx", "dispatch_offers_agency_ticket_idx", "tickets_pkey"]),
+      );
+    }
+  });
+
+  it("an agency's counts by status: its assigned tickets from the index by agency and status", async () => {
+    const used = await indexesUsed((db) => tickets.countTicketsByStatus(db, { kind: "agency", agencyId: 1 }));
+    expect(used).toEqual(expect.arrayContaining(["tickets_agency_idx", "dispatch_offers_agency_ticket_idx", "tickets_pkey"]));
+  });
+
+  it("the audit page: a ticket's number by its primary key", async () => {
+    expect(await indexesUsed((db) => audit.recentAudit(db))).toContain("tickets_pkey");
   });
 
   it("the fee ledger and fee totals: accrual time, the period's and the unsettled fees", async () => {

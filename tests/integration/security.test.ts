@@ -155,6 +155,37 @@ describe("a NUL byte or other control character in any input is never a 500", ()
 });
 
 describe("sessions", () => {
+  it("a page's loaders share one session lookup per request; actions and other requests look again", async () => {
+    const cookie = await sessionOf("oper2");
+    const id = (await db.selectFrom("sessions").select("id").where("user_id", "=", userIds.oper2!).orderBy("created_at", "desc").executeTakeFirstOrThrow()).id;
+    let lookups = 0;
+    const counting = db.withPlugin({
+      transformQuery(args) {
+        if (args.node.kind === "SelectQueryNode" && JSON.stringify(args.node.from).includes('"sessions"')) lookups++;
+        return args.node;
+      },
+      async transformResult(args) {
+        return args.result;
+      },
+    });
+    // the server makes one context, with its own perRequest, for every request
+    const request = () => ({ ...testContext(counting), perRequest: new Map<string, unknown>() });
+    const ctx = request();
+    const users = await Promise.all([getUser(get("/desk/tickets", cookie), ctx), getUser(get("/desk/tickets", cookie), ctx), getUser(get("/desk/tickets", cookie), ctx)]);
+    expect(users.map((u) => u?.username)).toEqual(["oper2", "oper2", "oper2"]);
+    expect(lookups).toBe(1);
+    // a POST (an action) reads afresh
+    const post = new Request("http://localhost/desk/tickets", { method: "POST", headers: { Cookie: cookie } });
+    expect((await getUser(post, ctx))?.username).toBe("oper2");
+    expect(lookups).toBe(2);
+    // the next request does not see the last one's answer: a session ended in between no longer works
+    await db.deleteFrom("sessions").where("id", "=", id).execute();
+    expect(await getUser(get("/desk/tickets", cookie), request())).toBeNull();
+    expect(lookups).toBe(3);
+    // another cookie in the same request is another lookup
+    expect(await getUser(get("/desk/tickets"), ctx)).toBeNull();
+  });
+
   it("an expired session no longer works", async () => {
     const cookie = await sessionOf("oper2");
     expect(await getUser(get("/desk", cookie), testContext(db))).toMatchObject({ username: "oper2" });

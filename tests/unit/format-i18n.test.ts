@@ -19,6 +19,18 @@ describe("Persian display formatting", () => {
     expect(formatDate(new Date("2026-11-23T21:00:00Z"), "fa")).toBe("۱۴۰۵/۰۹/۰۳");
   });
 
+  it("gives the same text from its cache, for each locale and kind apart", () => {
+    const m = new Date("2026-11-23T06:30:59.999Z");
+    for (let i = 0; i < 2; i++) {
+      expect(formatDateTime(m, "fa")).toBe("۱۴۰۵/۰۹/۰۲ ۱۰:۰۰");
+      expect(formatDateTime(m.toISOString(), "en")).toBe("1405/09/02 10:00");
+      expect(formatDate(m.getTime(), "fa")).toBe("۱۴۰۵/۰۹/۰۲");
+      expect(formatDateTime(new Date(m.getTime() + 1), "fa")).toBe("۱۴۰۵/۰۹/۰۲ ۱۰:۰۱");
+    }
+    expect(formatDateTime(null, "fa")).toBe("—");
+    expect(() => formatDateTime("not a date", "fa")).toThrow(RangeError);
+  });
+
   it("shows rials with Persian thousands separators", () => {
     expect(formatRials(1250000, "fa")).toBe("۱٬۲۵۰٬۰۰۰ ریال");
     expect(formatRials(1250000, "en")).toBe("1,250,000 rials");
