@@ -19,8 +19,8 @@ export interface Child {
 
 const KEEP_LINES = 200;
 
-export function startChild(name: string, entry: string, env: Record<string, string>, o: { echo?: boolean } = {}): Child {
-  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry], {
+export function startChild(name: string, entry: string, env: Record<string, string>, o: { echo?: boolean; nodeArgs?: string[] } = {}): Child {
+  const proc: ChildProcess = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", entry], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

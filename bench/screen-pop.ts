@@ -111,7 +111,11 @@ async function main() {
     const simulator = startChild("ari-sim", "telephony/simulator/cli.ts", { ...common, ARI_SIM_DTMF_DELAY_MS: String(o.dtmfDelayMs), ARI_SIM_PLAYBACK_MS: "500" }, { echo: o.echo });
     children.push(simulator);
     await waitUntil("the web server (first start: PostgreSQL, migrations, demo data)", async () => (await fetch(`${base}/healthz`)).ok, children, 300_000);
-    const telephony = startChild("telephony", "telephony/main.ts", { ...common, DATABASE_URL: dbUrl }, { echo: o.echo });
+    const telephony = startChild("telephony", "telephony/main.ts", { ...common, DATABASE_URL: dbUrl }, {
+      echo: o.echo,
+      // e.g. BENCH_TELEPHONY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the telephony process
+      nodeArgs: process.env.BENCH_TELEPHONY_NODE_ARGS?.split(" ").filter(Boolean),
+    });
     children.push(telephony);
     await waitUntil(
       "the telephony process to connect",

@@ -31,14 +31,18 @@ import type { Actor } from "./actor";
 
 type Tx = Transaction<Database>;
 
-/** Commands for the telephony processes (LISTEN telephony_commands): `dial` a queued outbound call. */
+/**
+ * Commands for the telephony processes (LISTEN telephony_commands): `dial` a queued outbound call; `acd` the named
+ * process runs its ACD now (another process left a free operator to that process's older caller).
+ */
 export const TELEPHONY_COMMANDS_CHANNEL = "telephony_commands";
-export type TelephonyCommand = { type: "dial"; callId: number };
+export type TelephonyCommand = { type: "dial"; callId: number } | { type: "acd"; nodeId: string };
 
 export function parseTelephonyCommand(payload: string): TelephonyCommand | null {
   try {
     const v = JSON.parse(payload) as Record<string, unknown>;
     if (v && v.type === "dial" && typeof v.callId === "number") return { type: "dial", callId: v.callId };
+    if (v && v.type === "acd" && typeof v.nodeId === "string") return { type: "acd", nodeId: v.nodeId };
   } catch {
     /* not ours */
   }
@@ -233,7 +237,7 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
       return await db.transaction().execute(async (trx) => {
         const call = await trx
           .selectFrom("calls")
-          .select(["id", "state", "queue"])
+          .select(["id", "state", "queue", "node_id", "enqueued_at"])
           .where("id", "=", callId)
           .forUpdate()
           .executeTakeFirst();
@@ -251,6 +255,12 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
         for (const id of exclude) tried.add(id);
         const chosen = chooseOperator(candidates, queue, tried) as (AcdCandidate & { extension: string }) | null;
         if (!chosen) return null;
+        const older = await olderCallerElsewhere(trx, { ...call, queue }, chosen.userId);
+        if (older) {
+          // First come, first served across processes: the operator is left to that caller's process, woken now.
+          await notifyTelephony(trx, { type: "acd", nodeId: older.nodeId });
+          return null;
+        }
         const channelId = newChannelId(`op-${callId}`);
         const attempt = await trx
           .insertInto("call_attempts")
@@ -270,6 +280,36 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
     }
   }
   return null;
+}
+
+/**
+ * Whether a caller of the same queue who has waited longer is queued at another live telephony process (recent
+ * heartbeat) and has never been offered to `operatorUserId`: each process offers only its own callers, so without
+ * this a process whose phone stopped ringing would give the operator to its own newer caller at once, every time.
+ */
+async function olderCallerElsewhere(
+  trx: Tx,
+  call: { id: number; queue: CallQueue; node_id: string | null; enqueued_at: Date | null },
+  operatorUserId: number,
+): Promise<{ nodeId: string } | null> {
+  if (!call.enqueued_at || !call.node_id) return null;
+  const row = await trx
+    .selectFrom("calls as c")
+    .innerJoin("telephony_nodes as n", "n.node_id", "c.node_id")
+    .select("c.node_id")
+    .where("c.state", "=", "queued")
+    .where("c.direction", "=", "inbound")
+    .where("c.queue", "=", call.queue)
+    .where("c.enqueued_at", "<", call.enqueued_at)
+    .where("c.node_id", "<>", call.node_id)
+    .where("n.stopped_at", "is", null)
+    .where("n.heartbeat_at", ">", sql<Date>`now() - interval '30 seconds'`)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("call_attempts as a").select("a.id").whereRef("a.call_id", "=", "c.id").where("a.operator_user_id", "=", operatorUserId))),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row?.node_id ? { nodeId: row.node_id } : null;
 }
 
 export interface AnsweredAttempt {
