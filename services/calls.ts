@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type Transaction } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { byPlaceInQueue, chooseOperator, nextRoundNeeded, type AcdCandidate } from "../core/acd";
 import {
   attemptOutcomeForCause,
@@ -11,6 +12,7 @@ import {
   type CallQueue,
   type DeskEvent,
   type IvrChoice,
+  type OperatorPresence,
 } from "../core/call";
 import { normalizeIranMobile, toLatinDigits } from "../core/phone";
 import type { DB } from "../db/connection";
@@ -172,8 +174,8 @@ export async function enqueueCall(db: DB, callId: number, input: { holdingBridge
 // ACD
 
 /** Every operator with what the ACD needs: presence, skills, whether they are ringing or on a call. */
-async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension: string })[]> {
-  const rows = await trx
+function acdCandidatesQuery(trx: Tx | DB) {
+  return trx
     .selectFrom("operators as o")
     .innerJoin("users as u", "u.id", "o.user_id")
     .where("u.active", "=", true)
@@ -198,16 +200,17 @@ async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension:
           ),
         ])
         .as("busy"),
-    ])
-    .execute();
-  return rows.map((r) => ({
-    userId: r.user_id,
-    extension: r.extension,
-    presence: r.presence,
-    skills: r.skills,
-    busy: Boolean(r.busy),
-    idleSince: r.idle_since,
-  }));
+    ]);
+}
+
+type CandidateRow = { user_id: number; extension: string; presence: OperatorPresence; skills: string[]; idle_since: Date | string | null; busy: unknown };
+
+function toCandidate(r: CandidateRow): AcdCandidate & { extension: string } {
+  return { userId: r.user_id, extension: r.extension, presence: r.presence, skills: r.skills, busy: Boolean(r.busy), idleSince: r.idle_since };
+}
+
+async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension: string })[]> {
+  return (await acdCandidatesQuery(trx).execute()).map(toCandidate);
 }
 
 /** Whether any operator could take a call of any queue now: lets a sweep skip its work cheaply. */
@@ -234,42 +237,48 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
   const exclude = new Set(opts.exclude ?? []);
   for (let round = 0; round < 20; round++) {
     try {
+      // Two statements in the transaction (each round trip counts when the screen-pop is timed): everything the
+      // choice needs is read while the call's row is locked, then the attempt, the call's state and the desk's
+      // NOTIFY are written together.
       return await db.transaction().execute(async (trx) => {
         const call = await trx
-          .selectFrom("calls")
-          .select(["id", "state", "queue", "node_id", "enqueued_at"])
-          .where("id", "=", callId)
-          .forUpdate()
+          .with("c", (qb) => qb.selectFrom("calls").select(["id", "state", "queue", "node_id", "enqueued_at"]).where("id", "=", callId).forUpdate())
+          .selectFrom("c")
+          .select((eb) => [
+            "c.state",
+            "c.queue",
+            jsonArrayFrom(
+              eb.selectFrom("call_attempts as t").select("t.operator_user_id").where("t.call_id", "=", callId).where("t.outcome", "<>", "ringing"),
+            ).as("tried"),
+            jsonArrayFrom(acdCandidatesQuery(trx)).as("candidates"),
+            jsonArrayFrom(olderCallersElsewhere(eb)).as("older"),
+          ])
           .executeTakeFirst();
         if (!call || call.state !== "queued") return null;
         const queue = (call.queue ?? "breakdown") as CallQueue;
-        const candidates = await acdCandidates(trx);
-        const triedRows = await trx
-          .selectFrom("call_attempts")
-          .select("operator_user_id")
-          .where("call_id", "=", callId)
-          .where("outcome", "<>", "ringing")
-          .execute();
-        let tried = new Set(triedRows.map((r) => r.operator_user_id));
+        const candidates = (call.candidates as CandidateRow[]).map(toCandidate);
+        let tried = new Set(call.tried.map((r) => r.operator_user_id));
         if (nextRoundNeeded(candidates, queue, tried)) tried = new Set();
         for (const id of exclude) tried.add(id);
         const chosen = chooseOperator(candidates, queue, tried) as (AcdCandidate & { extension: string }) | null;
         if (!chosen) return null;
-        const older = await olderCallerElsewhere(trx, { ...call, queue }, chosen.userId);
-        if (older) {
-          // First come, first served across processes: the operator is left to that caller's process, woken now.
-          await notifyTelephony(trx, { type: "acd", nodeId: older.nodeId });
+        // First come, first served across processes: the operator is left to an older caller of another process
+        // who has never been offered to them, and that process is woken now.
+        const older = call.older.find((o) => !(o.tried ?? []).includes(chosen.userId));
+        if (older?.node_id) {
+          await notifyTelephony(trx, { type: "acd", nodeId: older.node_id });
           return null;
         }
         const channelId = newChannelId(`op-${callId}`);
-        const attempt = await trx
-          .insertInto("call_attempts")
-          .values({ call_id: callId, operator_user_id: chosen.userId, channel_id: channelId })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        await trx.updateTable("calls").set({ state: "ringing" }).where("id", "=", callId).execute();
-        await notifyDesk(trx, { type: "call_offered", operatorUserId: chosen.userId, callId, at: new Date().toISOString() });
-        return { attemptId: attempt.id, callId, operatorUserId: chosen.userId, extension: chosen.extension, channelId };
+        const event: DeskEvent = { type: "call_offered", operatorUserId: chosen.userId, callId, at: new Date().toISOString() };
+        const { rows } = await sql<{ id: number }>`
+          with attempt as (
+            insert into call_attempts (call_id, operator_user_id, channel_id) values (${callId}, ${chosen.userId}, ${channelId}) returning id
+          ), ringing as (
+            update calls set state = 'ringing' where id = ${callId}
+          )
+          select attempt.id, pg_notify(${DESK_EVENTS_CHANNEL}, ${JSON.stringify(event)}) from attempt`.execute(trx);
+        return { attemptId: Number(rows[0]!.id), callId, operatorUserId: chosen.userId, extension: chosen.extension, channelId };
       });
     } catch (error) {
       if (isUniqueViolation(error, "call_attempts_ringing_call_idx")) return null; // another process rings for it
@@ -283,33 +292,28 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
 }
 
 /**
- * Whether a caller of the same queue who has waited longer is queued at another live telephony process (recent
- * heartbeat) and has never been offered to `operatorUserId`: each process offers only its own callers, so without
- * this a process whose phone stopped ringing would give the operator to its own newer caller at once, every time.
+ * The callers of the same queue who have waited longer than the locked call `c` and are queued at another live
+ * telephony process (recent heartbeat), with the operators each was already offered to: each process offers only
+ * its own callers, so without this a process whose phone stopped ringing would give the operator to its own newer
+ * caller at once, every time.
  */
-async function olderCallerElsewhere(
-  trx: Tx,
-  call: { id: number; queue: CallQueue; node_id: string | null; enqueued_at: Date | null },
-  operatorUserId: number,
-): Promise<{ nodeId: string } | null> {
-  if (!call.enqueued_at || !call.node_id) return null;
-  const row = await trx
-    .selectFrom("calls as c")
-    .innerJoin("telephony_nodes as n", "n.node_id", "c.node_id")
-    .select("c.node_id")
-    .where("c.state", "=", "queued")
-    .where("c.direction", "=", "inbound")
-    .where("c.queue", "=", call.queue)
-    .where("c.enqueued_at", "<", call.enqueued_at)
-    .where("c.node_id", "<>", call.node_id)
+function olderCallersElsewhere(eb: ExpressionBuilder<Database & { c: { id: number; queue: string | null; node_id: string | null; enqueued_at: Date | null } }, "c">) {
+  return eb
+    .selectFrom("calls as o")
+    .innerJoin("telephony_nodes as n", "n.node_id", "o.node_id")
+    .select((e) => [
+      "o.node_id",
+      e.selectFrom("call_attempts as a").select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids")).whereRef("a.call_id", "=", "o.id").as("tried"),
+    ])
+    .where("o.state", "=", "queued")
+    .where("o.direction", "=", "inbound")
+    .whereRef("o.queue", "=", sql<string>`coalesce(c.queue, 'breakdown')`)
+    .whereRef("o.enqueued_at", "<", "c.enqueued_at")
+    .whereRef("o.node_id", "<>", "c.node_id")
     .where("n.stopped_at", "is", null)
     .where("n.heartbeat_at", ">", sql<Date>`now() - interval '30 seconds'`)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("call_attempts as a").select("a.id").whereRef("a.call_id", "=", "c.id").where("a.operator_user_id", "=", operatorUserId))),
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return row?.node_id ? { nodeId: row.node_id } : null;
+    .orderBy("o.enqueued_at")
+    .limit(200);
 }
 
 export interface AnsweredAttempt {
