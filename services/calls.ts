@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type Transaction } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { byPlaceInQueue, chooseOperator, nextRoundNeeded, type AcdCandidate } from "../core/acd";
 import {
   attemptOutcomeForCause,
@@ -11,6 +12,7 @@ import {
   type CallQueue,
   type DeskEvent,
   type IvrChoice,
+  type OperatorPresence,
 } from "../core/call";
 import { normalizeIranMobile, toLatinDigits } from "../core/phone";
 import type { DB } from "../db/connection";
@@ -31,14 +33,18 @@ import type { Actor } from "./actor";
 
 type Tx = Transaction<Database>;
 
-/** Commands for the telephony processes (LISTEN telephony_commands): `dial` a queued outbound call. */
+/**
+ * Commands for the telephony processes (LISTEN telephony_commands): `dial` a queued outbound call; `acd` the named
+ * process runs its ACD now (another process left a free operator to that process's older caller).
+ */
 export const TELEPHONY_COMMANDS_CHANNEL = "telephony_commands";
-export type TelephonyCommand = { type: "dial"; callId: number };
+export type TelephonyCommand = { type: "dial"; callId: number } | { type: "acd"; nodeId: string };
 
 export function parseTelephonyCommand(payload: string): TelephonyCommand | null {
   try {
     const v = JSON.parse(payload) as Record<string, unknown>;
     if (v && v.type === "dial" && typeof v.callId === "number") return { type: "dial", callId: v.callId };
+    if (v && v.type === "acd" && typeof v.nodeId === "string") return { type: "acd", nodeId: v.nodeId };
   } catch {
     /* not ours */
   }
@@ -168,8 +174,8 @@ export async function enqueueCall(db: DB, callId: number, input: { holdingBridge
 // ACD
 
 /** Every operator with what the ACD needs: presence, skills, whether they are ringing or on a call. */
-async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension: string })[]> {
-  const rows = await trx
+function acdCandidatesQuery(trx: Tx | DB) {
+  return trx
     .selectFrom("operators as o")
     .innerJoin("users as u", "u.id", "o.user_id")
     .where("u.active", "=", true)
@@ -194,16 +200,17 @@ async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension:
           ),
         ])
         .as("busy"),
-    ])
-    .execute();
-  return rows.map((r) => ({
-    userId: r.user_id,
-    extension: r.extension,
-    presence: r.presence,
-    skills: r.skills,
-    busy: Boolean(r.busy),
-    idleSince: r.idle_since,
-  }));
+    ]);
+}
+
+type CandidateRow = { user_id: number; extension: string; presence: OperatorPresence; skills: string[]; idle_since: Date | string | null; busy: unknown };
+
+function toCandidate(r: CandidateRow): AcdCandidate & { extension: string } {
+  return { userId: r.user_id, extension: r.extension, presence: r.presence, skills: r.skills, busy: Boolean(r.busy), idleSince: r.idle_since };
+}
+
+async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension: string })[]> {
+  return (await acdCandidatesQuery(trx).execute()).map(toCandidate);
 }
 
 /** Whether any operator could take a call of any queue now: lets a sweep skip its work cheaply. */
@@ -230,36 +237,48 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
   const exclude = new Set(opts.exclude ?? []);
   for (let round = 0; round < 20; round++) {
     try {
+      // Two statements in the transaction (each round trip counts when the screen-pop is timed): everything the
+      // choice needs is read while the call's row is locked, then the attempt, the call's state and the desk's
+      // NOTIFY are written together.
       return await db.transaction().execute(async (trx) => {
         const call = await trx
-          .selectFrom("calls")
-          .select(["id", "state", "queue"])
-          .where("id", "=", callId)
-          .forUpdate()
+          .with("c", (qb) => qb.selectFrom("calls").select(["id", "state", "queue", "node_id", "enqueued_at"]).where("id", "=", callId).forUpdate())
+          .selectFrom("c")
+          .select((eb) => [
+            "c.state",
+            "c.queue",
+            jsonArrayFrom(
+              eb.selectFrom("call_attempts as t").select("t.operator_user_id").where("t.call_id", "=", callId).where("t.outcome", "<>", "ringing"),
+            ).as("tried"),
+            jsonArrayFrom(acdCandidatesQuery(trx)).as("candidates"),
+            jsonArrayFrom(olderCallersElsewhere(eb)).as("older"),
+          ])
           .executeTakeFirst();
         if (!call || call.state !== "queued") return null;
         const queue = (call.queue ?? "breakdown") as CallQueue;
-        const candidates = await acdCandidates(trx);
-        const triedRows = await trx
-          .selectFrom("call_attempts")
-          .select("operator_user_id")
-          .where("call_id", "=", callId)
-          .where("outcome", "<>", "ringing")
-          .execute();
-        let tried = new Set(triedRows.map((r) => r.operator_user_id));
+        const candidates = (call.candidates as CandidateRow[]).map(toCandidate);
+        let tried = new Set(call.tried.map((r) => r.operator_user_id));
         if (nextRoundNeeded(candidates, queue, tried)) tried = new Set();
         for (const id of exclude) tried.add(id);
         const chosen = chooseOperator(candidates, queue, tried) as (AcdCandidate & { extension: string }) | null;
         if (!chosen) return null;
+        // First come, first served across processes: the operator is left to an older caller of another process
+        // who has never been offered to them, and that process is woken now.
+        const older = call.older.find((o) => !(o.tried ?? []).includes(chosen.userId));
+        if (older?.node_id) {
+          await notifyTelephony(trx, { type: "acd", nodeId: older.node_id });
+          return null;
+        }
         const channelId = newChannelId(`op-${callId}`);
-        const attempt = await trx
-          .insertInto("call_attempts")
-          .values({ call_id: callId, operator_user_id: chosen.userId, channel_id: channelId })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        await trx.updateTable("calls").set({ state: "ringing" }).where("id", "=", callId).execute();
-        await notifyDesk(trx, { type: "call_offered", operatorUserId: chosen.userId, callId, at: new Date().toISOString() });
-        return { attemptId: attempt.id, callId, operatorUserId: chosen.userId, extension: chosen.extension, channelId };
+        const event: DeskEvent = { type: "call_offered", operatorUserId: chosen.userId, callId, at: new Date().toISOString() };
+        const { rows } = await sql<{ id: number }>`
+          with attempt as (
+            insert into call_attempts (call_id, operator_user_id, channel_id) values (${callId}, ${chosen.userId}, ${channelId}) returning id
+          ), ringing as (
+            update calls set state = 'ringing' where id = ${callId}
+          )
+          select attempt.id, pg_notify(${DESK_EVENTS_CHANNEL}, ${JSON.stringify(event)}) from attempt`.execute(trx);
+        return { attemptId: Number(rows[0]!.id), callId, operatorUserId: chosen.userId, extension: chosen.extension, channelId };
       });
     } catch (error) {
       if (isUniqueViolation(error, "call_attempts_ringing_call_idx")) return null; // another process rings for it
@@ -270,6 +289,31 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
     }
   }
   return null;
+}
+
+/**
+ * The callers of the same queue who have waited longer than the locked call `c` and are queued at another live
+ * telephony process (recent heartbeat), with the operators each was already offered to: each process offers only
+ * its own callers, so without this a process whose phone stopped ringing would give the operator to its own newer
+ * caller at once, every time.
+ */
+function olderCallersElsewhere(eb: ExpressionBuilder<Database & { c: { id: number; queue: string | null; node_id: string | null; enqueued_at: Date | null } }, "c">) {
+  return eb
+    .selectFrom("calls as o")
+    .innerJoin("telephony_nodes as n", "n.node_id", "o.node_id")
+    .select((e) => [
+      "o.node_id",
+      e.selectFrom("call_attempts as a").select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids")).whereRef("a.call_id", "=", "o.id").as("tried"),
+    ])
+    .where("o.state", "=", "queued")
+    .where("o.direction", "=", "inbound")
+    .whereRef("o.queue", "=", sql<string>`coalesce(c.queue, 'breakdown')`)
+    .whereRef("o.enqueued_at", "<", "c.enqueued_at")
+    .whereRef("o.node_id", "<>", "c.node_id")
+    .where("n.stopped_at", "is", null)
+    .where("n.heartbeat_at", ">", sql<Date>`now() - interval '30 seconds'`)
+    .orderBy("o.enqueued_at")
+    .limit(200);
 }
 
 export interface AnsweredAttempt {

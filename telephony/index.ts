@@ -158,6 +158,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
       if (channel === TELEPHONY_COMMANDS_CHANNEL) {
         const command = parseTelephonyCommand(payload);
         if (command?.type === "dial") void acd.dialPending([command.callId]).catch((e: unknown) => log.warn("click-to-dial failed", e));
+        else if (command?.type === "acd" && command.nodeId === nodeId) void acd.kick();
         return;
       }
       const event = parseDeskEvent(payload);

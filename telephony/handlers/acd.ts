@@ -13,6 +13,8 @@ import { OutboundCall } from "./outbound";
 export function createAcd(ctx: TelephonyContext) {
   let running: Promise<void> | null = null;
   let again = false;
+  /** phones being rung (originate in flight): not awaited by the loop, awaited by idle() */
+  const ringing = new Set<Promise<void>>();
 
   async function runOnce(): Promise<void> {
     if (!ctx.ready()) return;
@@ -27,7 +29,12 @@ export function createAcd(ctx: TelephonyContext) {
         const offer = await offerToNextOperator(ctx.db, item.id);
         if (offer) {
           placed = true;
-          await ctx.dispatcher.run(item.id, () => handler.ring(offer), "ringing an operator");
+          // The offer is committed (the desk's call_offered is on its way); the phone is rung in the call's own
+          // order of work while this loop offers the next waiting call: one caller's originate never holds up
+          // the screen-pop of the calls queued behind it.
+          const ring = ctx.dispatcher.run(item.id, () => handler.ring(offer), "ringing an operator");
+          ringing.add(ring);
+          void ring.finally(() => ringing.delete(ring));
         }
       } else {
         const dial = await assignCallback(ctx.db, item.id, ctx.nodeId);
@@ -70,5 +77,10 @@ export function createAcd(ctx: TelephonyContext) {
     }
   }
 
-  return { kick, dialPending, idle: () => running ?? Promise.resolve() };
+  async function idle(): Promise<void> {
+    await running;
+    await Promise.all([...ringing]);
+  }
+
+  return { kick, dialPending, idle };
 }

@@ -105,6 +105,8 @@ export interface AsteriskOptions {
   recordingsDir: string;
   /** how long one sound takes to play (ms) */
   playbackMs: number;
+  /** how long after a channel is answered the digits its caller keyed early arrive (ms); default 300 */
+  dtmfAfterAnswerMs?: number;
   /** where an event for an application goes (dropped when no socket is connected for it) */
   deliver(app: string, event: Record<string, unknown>): void;
   log: SimulatorLog;
@@ -593,7 +595,7 @@ export class SimulatedAsterisk {
     if (c.pendingDtmf) {
       const digits = c.pendingDtmf;
       c.pendingDtmf = "";
-      this.sendDigits(c, digits, DTMF_DELAY_AFTER_ANSWER_MS);
+      this.sendDigits(c, digits, this.opts.dtmfAfterAnswerMs ?? DTMF_DELAY_AFTER_ANSWER_MS);
     }
   }
 

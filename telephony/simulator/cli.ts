@@ -7,6 +7,14 @@ import path from "node:path";
 import { EnvError, loadEnv } from "../../platform/env";
 import { startAriSimulator } from "./index";
 
+function optionalMs(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) throw new EnvError(`Invalid configuration:\n  ${name}: a whole number of milliseconds (0-600000)`);
+  return n;
+}
+
 async function main() {
   const env = loadEnv();
   const sim = await startAriSimulator({
@@ -15,6 +23,9 @@ async function main() {
     user: env.ARI_USER,
     password: env.ARI_PASSWORD,
     recordingsDir: path.join(env.dataDir, "ari-sim-recordings"),
+    // benchmarks: a caller who keys at once (ARI_SIM_DTMF_DELAY_MS=0), prompts of another length
+    dtmfAfterAnswerMs: optionalMs("ARI_SIM_DTMF_DELAY_MS"),
+    playbackMs: optionalMs("ARI_SIM_PLAYBACK_MS"),
     log: {
       info: (m) => console.log(m),
       warn: (m) => console.warn(m),

@@ -30,6 +30,8 @@ export interface AriSimulatorOptions {
   recordingsDir: string;
   /** how long each sound of a playback takes (ms); default 500 */
   playbackMs?: number;
+  /** how long after answering the digits a call was created with (`dtmf`) arrive (ms); default 300 */
+  dtmfAfterAnswerMs?: number;
   log?: SimulatorLog;
 }
 
@@ -76,6 +78,7 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
   const ast = new SimulatedAsterisk({
     recordingsDir: opts.recordingsDir,
     playbackMs: opts.playbackMs ?? 500,
+    dtmfAfterAnswerMs: opts.dtmfAfterAnswerMs,
     log,
     deliver(app, event) {
       const ws = appSockets.get(app);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTelephony, type Telephony } from "../../telephony";
-import { addOperator, callByChannel, callRow, captureLog, endpointBehaviour, sim, startRig, testEnv, waitFor, printLogOnFailure, type LogLine, type Rig } from "../support/telephony";
+import { addOperator, callByChannel, callRow, captureLog, endpointBehaviour, setPresence, sim, startRig, testEnv, waitFor, printLogOnFailure, type LogLine, type Rig } from "../support/telephony";
 
 // Two telephony processes (two ARI applications on one simulated Asterisk) share one database and its
 // operators: neither may ring an operator the other is ringing, and each drives only its own calls.
@@ -83,5 +83,28 @@ describe("two telephony processes on one database", () => {
       expect(ended.disposition).toBe("abandoned");
     }
     expect(await a.db.selectFrom("call_attempts").select("id").where("outcome", "=", "ringing").execute()).toEqual([]);
+  });
+
+  it("first come, first served across processes: a free operator goes to the caller who waited longest, whichever process holds them", async () => {
+    // nobody else is free: the operators of the first test go on break
+    for (const r of await a.db.selectFrom("operators").select("user_id").where("presence", "=", "available").execute()) await setPresence(a.db, r.user_id, "on_break");
+    const op = await addOperator(a.db, "804", { presence: "on_break" });
+    await endpointBehaviour(a.sim, "804", "never");
+    const queued = async (app: string, from: string) => {
+      const { id } = (await sim(a.sim, "/sim/calls", { from, to: "1500", dtmf: "1", app })) as { id: string };
+      return waitFor(async () => {
+        const row = await callByChannel(a.db, id);
+        return row?.state === "queued" ? { ...row, channel: id } : null;
+      });
+    };
+    const older = await queued("dispatch-b", "09125550100"); // waits at process b
+    const newer = await queued("dispatch-a", "09125550101"); // then one at process a
+    await setPresence(a.db, op, "available"); // both processes hear it and run their ACD
+    const first = await waitFor(() => a.db.selectFrom("call_attempts").select(["call_id"]).where("operator_user_id", "=", op).orderBy("id").executeTakeFirst());
+    expect(first.call_id).toBe(older.id);
+    // the older caller gives up: the operator goes to the newer one, at the other process
+    await sim(a.sim, `/sim/calls/${older.channel}/hangup`);
+    await waitFor(() => a.db.selectFrom("call_attempts").select("id").where("operator_user_id", "=", op).where("call_id", "=", newer.id).executeTakeFirst(), 10_000, "the newer caller's turn");
+    await sim(a.sim, `/sim/calls/${newer.channel}/hangup`);
   });
 });

@@ -33,6 +33,8 @@ describe("telephony commands", () => {
   it("parses a dial command and nothing else", () => {
     expect(parseTelephonyCommand('{"type":"dial","callId":7}')).toEqual({ type: "dial", callId: 7 });
     expect(parseTelephonyCommand('{"type":"dial","callId":"7"}')).toBeNull();
+    expect(parseTelephonyCommand('{"type":"acd","nodeId":"n1"}')).toEqual({ type: "acd", nodeId: "n1" });
+    expect(parseTelephonyCommand('{"type":"acd"}')).toBeNull();
     expect(parseTelephonyCommand('{"type":"explode"}')).toBeNull();
     expect(parseTelephonyCommand("not json")).toBeNull();
   });
