@@ -1,11 +1,34 @@
 import type { SerializeFrom } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import type { loadTicketDetail, TicketActionError, TicketActionIntent } from "~/lib/ticket-page.server";
 import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import { direction, type MessageKey, type Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
+
+const RECORDING_POLL_MS = 4000;
+/** About two minutes: a recording that has not arrived by then is not waited for on this page. */
+const RECORDING_POLL_ROUNDS = 30;
+
+/**
+ * While a call of the ticket is being recorded or its recording is being fetched from the telephone
+ * system, the page reloads its data now and then, so the player appears without a manual reload.
+ */
+function useRecordingsArriving(pending: boolean) {
+  const revalidator = useRevalidator();
+  const rounds = useRef(0);
+  const { revalidate, state } = revalidator;
+  useEffect(() => {
+    if (!pending || state !== "idle" || rounds.current >= RECORDING_POLL_ROUNDS) return;
+    const timer = setTimeout(() => {
+      rounds.current++;
+      revalidate();
+    }, RECORDING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [pending, state, revalidate]);
+}
 
 type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketDetail>>>;
 
@@ -166,6 +189,10 @@ export function TicketDetail({ data }: { data: Data }) {
                       >
                         <a href={`/recordings/${c.recording_id}`}>{t("tickets.recording.download")}</a>
                       </audio>
+                    ) : c.recorded ? (
+                      <span className="muted" data-testid="recording-pending">
+                        {t(c.state === "ended" ? "tickets.recording.preparing" : "tickets.recording.live")}
+                      </span>
                     ) : (
                       <span className="muted">{t("tickets.calls.noRecording")}</span>
                     )}
@@ -311,6 +338,7 @@ function eventKey(type: string): MessageKey {
 export function TicketDetailPage({ backTo }: { backTo: string }) {
   const data = useLoaderData() as unknown as Data;
   const t = useT();
+  useRecordingsArriving(data.calls.some((c) => c.recorded && !c.recording_id));
   return (
     <>
       <p>

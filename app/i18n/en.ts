@@ -369,6 +369,8 @@ export const en: Record<MessageKey, string> = {
   "tickets.calls.seconds": "{seconds} s",
   "tickets.recording.label": "Call recording, call of {time}",
   "tickets.recording.download": "Download the recording",
+  "tickets.recording.preparing": "The recording is being prepared…",
+  "tickets.recording.live": "The call is in progress and being recorded.",
   "tickets.action.title": "Act on this request",
   "tickets.action.changeStatus": "Change status",
   "tickets.action.newStatus": "New status",
