@@ -54,6 +54,7 @@ export function TicketDetail({ data }: { data: Data }) {
           <dt>{t("ticket.mobile")}</dt>
           <dd>
             <span className="ltr">{formatDigits(formatIranMobile(ticket.customer_mobile), locale)}</span>
+            {data.actions.canDial ? <DialCustomer /> : null}
           </dd>
           <dt>{t("ticket.product")}</dt>
           <dd>{[category, brand, ticket.model_name].filter(Boolean).join(" — ") || t("common.none")}</dd>
@@ -215,6 +216,31 @@ function phoneText(n: string | null, locale: "fa" | "en"): string {
 
 function seconds(n: number | null, locale: "fa" | "en", t: Translate): string {
   return n == null ? t("common.none") : t("tickets.calls.seconds", { seconds: formatDigits(n, locale) });
+}
+
+/**
+ * Click-to-dial (calls:take): a plain POST form, so it works without JavaScript. The operator's own phone
+ * rings first, then the customer's mobile on file; the call is listed under the ticket's calls.
+ */
+function DialCustomer() {
+  const t = useT();
+  const result = useActionData<TicketActionError>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "dial";
+  return (
+    <Form method="post" className="inline dial-form">
+      <input type="hidden" name="intent" value="dial" />
+      <button type="submit" disabled={busy} data-testid="dial-customer">
+        {t("dial.callCustomer")}
+      </button>
+      {result?.intent === "dial" ? (
+        <span className="error" role="alert" data-testid="dial-error">
+          {" "}
+          {t(result.error)}
+        </span>
+      ) : null}
+    </Form>
+  );
 }
 
 /**

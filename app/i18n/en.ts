@@ -393,4 +393,11 @@ export const en: Record<MessageKey, string> = {
   "tickets.done.note": "Note saved.",
   "tickets.done.status": "Status changed.",
   "tickets.done.cancel": "Request cancelled.",
+  "tickets.done.dial": "Calling the customer: your extension rings first; once you answer, the customer's number is dialled.",
+  "dial.callCustomer": "Call customer",
+  "dial.invalidNumber": "The customer's phone number is not valid; no call was placed. Correct the number on the customer's record.",
+  "dial.noExtension": "You have no phone extension, so you cannot place calls. Ask an administrator to set your extension.",
+  "dial.started": "Calling {number}: your extension rings first.",
+  "dial.callback": "Call back {number}, dialling…",
+  "dial.callbackUnknown": "A call-back was given to you, dialling…",
 };
