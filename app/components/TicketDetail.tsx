@@ -13,8 +13,9 @@ const RECORDING_POLL_MS = 4000;
 const RECORDING_POLL_ROUNDS = 30;
 
 /**
- * While a call of the ticket is being recorded or its recording is being fetched from the telephone
- * system, the page reloads its data now and then, so the player appears without a manual reload.
+ * While a call of the ticket is going on (being placed, ringing, recorded) or its recording is being
+ * fetched from the telephone system, the page reloads its data now and then, so the call's progress and
+ * then the player appear without a manual reload.
  */
 function useRecordingsArriving(pending: boolean) {
   const revalidator = useRevalidator();
@@ -194,6 +195,10 @@ export function TicketDetail({ data }: { data: Data }) {
                       <span className="muted" data-testid="recording-pending">
                         {t(c.state === "ended" ? "tickets.recording.preparing" : "tickets.recording.live")}
                       </span>
+                    ) : c.state !== "ended" ? (
+                      <span className="muted" data-testid="recording-pending">
+                        {t("tickets.recording.placing")}
+                      </span>
                     ) : (
                       <span className="muted">{t("tickets.calls.noRecording")}</span>
                     )}
@@ -364,7 +369,7 @@ function eventKey(type: string): MessageKey {
 export function TicketDetailPage({ backTo }: { backTo: string }) {
   const data = useLoaderData() as unknown as Data;
   const t = useT();
-  useRecordingsArriving(data.calls.some((c) => c.recorded && !c.recording_id));
+  useRecordingsArriving(data.calls.some((c) => c.state !== "ended" || (c.recorded && !c.recording_id)));
   return (
     <>
       <p>

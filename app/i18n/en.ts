@@ -370,6 +370,7 @@ export const en: Record<MessageKey, string> = {
   "tickets.recording.label": "Call recording, call of {time}",
   "tickets.recording.download": "Download the recording",
   "tickets.recording.preparing": "The recording is being prepared…",
+  "tickets.recording.placing": "The call is being placed…",
   "tickets.recording.live": "The call is in progress and being recorded.",
   "tickets.action.title": "Act on this request",
   "tickets.action.changeStatus": "Change status",

@@ -368,6 +368,7 @@ export const fa = {
   "tickets.recording.label": "فایل صوتی مکالمه، تماس {time}",
   "tickets.recording.download": "دریافت فایل صوتی",
   "tickets.recording.preparing": "فایل صوتی در حال آماده‌سازی است…",
+  "tickets.recording.placing": "تماس در حال برقراری است…",
   "tickets.recording.live": "تماس در جریان است و مکالمه ضبط می‌شود.",
   "tickets.action.title": "اقدام روی پرونده",
   "tickets.action.changeStatus": "تغییر وضعیت",

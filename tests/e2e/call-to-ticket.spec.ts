@@ -125,3 +125,47 @@ test("a customer's call, through IVR, queue and ACD, pops up; the breakdown is r
   expect(rec.rowCount).toBe(1);
   expect(Number(rec.rows[0]!.size_bytes)).toBeGreaterThan(44);
 });
+
+test("the operator calls a ticket's customer from the ticket page; telephony places the call and it is listed, recorded, under the ticket", async ({
+  page,
+  signIn,
+  db,
+}) => {
+  test.setTimeout(90_000);
+  await signIn("operator2");
+  await page.goto("/desk");
+  await waitForHydration(page);
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-live", "live");
+
+  // a ticket, by clicking: the ticket list, then the first ticket
+  await page.getByRole("link", { name: "درخواست‌های خدمت", exact: true }).first().click();
+  await expect(page).toHaveURL((u) => u.pathname === "/desk/tickets");
+  await page.locator('table a[href^="/desk/tickets/"]').first().click();
+  await expect(page).toHaveURL(/\/desk\/tickets\/\d+$/);
+  const ticketId = Number(new URL(page.url()).pathname.split("/").pop());
+  const before = await db.query<{ call_id: string }>("select call_id from ticket_calls where ticket_id = $1", [ticketId]);
+
+  await page.getByTestId("dial-customer").click();
+  await expect(page).toHaveURL((u) => u.pathname === `/desk/tickets/${ticketId}` && u.searchParams.get("done") === "dial");
+  await expect(page.getByRole("status").filter({ hasText: "تماس با مشتری در حال برقراری است" })).toBeVisible();
+
+  const linked = await db.query<{ call_id: string }>(
+    "select call_id from ticket_calls where ticket_id = $1 and not (call_id = any($2::bigint[]))",
+    [ticketId, before.rows.map((r) => r.call_id)],
+  );
+  expect(linked.rowCount).toBe(1);
+  const callId = Number(linked.rows[0]!.call_id);
+  const row = page.locator(`#call-${callId}`);
+  await expect(row).toContainText("خروجی");
+
+  // telephony rings extension 102 (answered by the simulator), then the customer (answered too)
+  await expect
+    .poll(async () => (await db.query<{ state: string }>("select state from calls where id = $1", [callId])).rows[0]!.state, { timeout: 20_000 })
+    .toBe("connected");
+  const call = await db.query<{ channel_id: string; operator_user_id: string }>("select channel_id, operator_user_id from calls where id = $1", [callId]);
+  await expect(row.getByTestId("recording-pending")).toHaveText("تماس در جریان است و مکالمه ضبط می‌شود.", { timeout: 10_000 });
+
+  await hangUp(call.rows[0]!.channel_id);
+  await expect(row.locator("audio")).toHaveCount(1, { timeout: 20_000 });
+  await expect(row).toContainText("پاسخ داده شده");
+});
