@@ -124,6 +124,27 @@ test("a customer's call, through IVR, queue and ACD, pops up; the breakdown is r
   );
   expect(rec.rowCount).toBe(1);
   expect(Number(rec.rows[0]!.size_bytes)).toBeGreaterThan(44);
+
+  // the pop-up's customer panel calls the customer back: the operator's phone, then the customer's, and the
+  // pop-up follows the new call once it is connected
+  const operatorId = Number(call.rows[0]!.operator_user_id);
+  await pop.getByTestId("pop-dial").first().click();
+  let outId = 0;
+  await expect
+    .poll(async () => {
+      const r = await db.query<{ id: string; state: string }>(
+        "select id, state from calls where direction = 'outbound' and operator_user_id = $1 and id > $2 order by id desc limit 1",
+        [operatorId, callId],
+      );
+      outId = Number(r.rows[0]?.id ?? 0);
+      return r.rows[0]?.state;
+    }, { timeout: 20_000 })
+    .toBe("connected");
+  await expect(page.getByTestId("call-pop")).toHaveAttribute("data-call-id", String(outId));
+  const out = await db.query<{ channel_id: string; called_number: string }>("select channel_id, called_number from calls where id = $1", [outId]);
+  expect(out.rows[0]!.called_number).toBe(customer.mobile);
+  await hangUp(out.rows[0]!.channel_id);
+  await expect(page.getByTestId("call-pop")).toHaveAttribute("data-phase", "ended");
 });
 
 test("the operator calls a ticket's customer from the ticket page; telephony places the call and it is listed, recorded, under the ticket", async ({
