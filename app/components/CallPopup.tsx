@@ -1,6 +1,8 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
 import type { loader as popLoader } from "~/routes/desk.calls.$callId";
+import type { loader as callbackLoader } from "~/routes/desk.callbacks.$callbackId";
+import type { DialResult } from "~/routes/desk.dial";
 import { formatDate, formatDateTime, formatDigits, formatPhone } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
@@ -84,6 +86,7 @@ export function CallPopup({ callId, phase, onClose }: { callId: number; phase: C
                   <p>
                     <strong>{c.full_name}</strong> · <span className="ltr">{formatPhone(c.mobile, locale)}</span>
                   </p>
+                  <DialButton number={c.mobile} />
                   {c.products.length === 0 ? (
                     <p className="muted">{t("pop.noProducts")}</p>
                   ) : (
@@ -163,4 +166,55 @@ export function CallPopup({ callId, phase, onClose }: { callId: number; phase: C
       </>
     );
   }
+}
+
+/** Click-to-dial a customer of the pop-up (their mobile on file): the operator's phone rings first. */
+function DialButton({ number }: { number: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const fetcher = useFetcher<DialResult>();
+  const result = fetcher.data;
+  return (
+    <fetcher.Form method="post" action="/desk/dial" className="inline">
+      <input type="hidden" name="number" value={number} />
+      <button type="submit" disabled={fetcher.state !== "idle"} data-testid="pop-dial">
+        {t("dial.callCustomer")}
+      </button>
+      {result ? (
+        <span className={result.ok ? "ok-text" : "error"} role={result.ok ? "status" : "alert"} data-testid="pop-dial-result">
+          {" "}
+          {t(result.message, { number: `\u2066${formatPhone(number, locale)}\u2069` })}
+        </span>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+/** A call-back the ACD gave this operator: their phone rings now, then the customer's number is dialled. */
+export function CallbackNotice({ callbackId, onClose }: { callbackId: number; onClose: () => void }) {
+  const t = useT();
+  const locale = useLocale();
+  const fetcher = useFetcher<typeof callbackLoader>();
+  const { load } = fetcher;
+  useEffect(() => {
+    load(`/desk/callbacks/${callbackId}`);
+  }, [callbackId, load]);
+  const cb = fetcher.data?.callback;
+  return (
+    <p className="notice callback-notice" role="status" data-testid="callback-notice" data-callback-id={callbackId}>
+      {cb ? (
+        <>
+          {t("dial.callback", { number: `\u2066${formatPhone(cb.number, locale)}\u2069` })}
+          {cb.customerName ? ` (${cb.customerName})` : ""}
+        </>
+      ) : fetcher.data ? (
+        t("dial.callbackUnknown")
+      ) : (
+        t("pop.loading")
+      )}{" "}
+      <button type="button" className="link-button" onClick={onClose}>
+        {t("pop.close")}
+      </button>
+    </p>
+  );
 }

@@ -1,11 +1,35 @@
 import type { SerializeFrom } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import type { loadTicketDetail, TicketActionError, TicketActionIntent } from "~/lib/ticket-page.server";
 import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import { direction, type MessageKey, type Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
+
+const RECORDING_POLL_MS = 4000;
+/** About two minutes: a recording that has not arrived by then is not waited for on this page. */
+const RECORDING_POLL_ROUNDS = 30;
+
+/**
+ * While a call of the ticket is going on (being placed, ringing, recorded) or its recording is being
+ * fetched from the telephone system, the page reloads its data now and then, so the call's progress and
+ * then the player appear without a manual reload.
+ */
+function useRecordingsArriving(pending: boolean) {
+  const revalidator = useRevalidator();
+  const rounds = useRef(0);
+  const { revalidate, state } = revalidator;
+  useEffect(() => {
+    if (!pending || state !== "idle" || rounds.current >= RECORDING_POLL_ROUNDS) return;
+    const timer = setTimeout(() => {
+      rounds.current++;
+      revalidate();
+    }, RECORDING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [pending, state, revalidate]);
+}
 
 type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketDetail>>>;
 
@@ -31,6 +55,7 @@ export function TicketDetail({ data }: { data: Data }) {
           <dt>{t("ticket.mobile")}</dt>
           <dd>
             <span className="ltr">{formatDigits(formatIranMobile(ticket.customer_mobile), locale)}</span>
+            {data.actions.canDial ? <DialCustomer /> : null}
           </dd>
           <dt>{t("ticket.product")}</dt>
           <dd>{[category, brand, ticket.model_name].filter(Boolean).join(" — ") || t("common.none")}</dd>
@@ -166,6 +191,14 @@ export function TicketDetail({ data }: { data: Data }) {
                       >
                         <a href={`/recordings/${c.recording_id}`}>{t("tickets.recording.download")}</a>
                       </audio>
+                    ) : c.recorded ? (
+                      <span className="muted" data-testid="recording-pending">
+                        {t(c.state === "ended" ? "tickets.recording.preparing" : "tickets.recording.live")}
+                      </span>
+                    ) : c.state !== "ended" ? (
+                      <span className="muted" data-testid="recording-pending">
+                        {t("tickets.recording.placing")}
+                      </span>
                     ) : (
                       <span className="muted">{t("tickets.calls.noRecording")}</span>
                     )}
@@ -188,6 +221,31 @@ function phoneText(n: string | null, locale: "fa" | "en"): string {
 
 function seconds(n: number | null, locale: "fa" | "en", t: Translate): string {
   return n == null ? t("common.none") : t("tickets.calls.seconds", { seconds: formatDigits(n, locale) });
+}
+
+/**
+ * Click-to-dial (calls:take): a plain POST form, so it works without JavaScript. The operator's own phone
+ * rings first, then the customer's mobile on file; the call is listed under the ticket's calls.
+ */
+function DialCustomer() {
+  const t = useT();
+  const result = useActionData<TicketActionError>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "dial";
+  return (
+    <Form method="post" className="inline dial-form">
+      <input type="hidden" name="intent" value="dial" />
+      <button type="submit" disabled={busy} data-testid="dial-customer">
+        {t("dial.callCustomer")}
+      </button>
+      {result?.intent === "dial" ? (
+        <span className="error" role="alert" data-testid="dial-error">
+          {" "}
+          {t(result.error)}
+        </span>
+      ) : null}
+    </Form>
+  );
 }
 
 /**
@@ -311,6 +369,7 @@ function eventKey(type: string): MessageKey {
 export function TicketDetailPage({ backTo }: { backTo: string }) {
   const data = useLoaderData() as unknown as Data;
   const t = useT();
+  useRecordingsArriving(data.calls.some((c) => c.state !== "ended" || (c.recorded && !c.recording_id)));
   return (
     <>
       <p>

@@ -367,6 +367,9 @@ export const fa = {
   "tickets.calls.seconds": "{seconds} ثانیه",
   "tickets.recording.label": "فایل صوتی مکالمه، تماس {time}",
   "tickets.recording.download": "دریافت فایل صوتی",
+  "tickets.recording.preparing": "فایل صوتی در حال آماده‌سازی است…",
+  "tickets.recording.placing": "تماس در حال برقراری است…",
+  "tickets.recording.live": "تماس در جریان است و مکالمه ضبط می‌شود.",
   "tickets.action.title": "اقدام روی پرونده",
   "tickets.action.changeStatus": "تغییر وضعیت",
   "tickets.action.newStatus": "وضعیت جدید",
@@ -389,6 +392,13 @@ export const fa = {
   "tickets.done.note": "یادداشت ثبت شد.",
   "tickets.done.status": "وضعیت درخواست تغییر کرد.",
   "tickets.done.cancel": "درخواست لغو شد.",
+  "tickets.done.dial": "تماس با مشتری در حال برقراری است: اول تلفن داخلی شما زنگ می‌خورد، پس از پاسخ شما شماره مشتری گرفته می‌شود.",
+  "dial.callCustomer": "تماس با مشتری",
+  "dial.invalidNumber": "شماره تلفن مشتری معتبر نیست؛ تماس گرفته نشد. شماره را در پرونده مشتری اصلاح کنید.",
+  "dial.noExtension": "برای شما داخلی تلفن تعریف نشده است و نمی‌توانید تماس بگیرید. از مدیر سامانه بخواهید داخلی شما را ثبت کند.",
+  "dial.started": "تماس با {number} در حال برقراری است: اول تلفن داخلی شما زنگ می‌خورد.",
+  "dial.callback": "تماس برگشتی با {number}، در حال شماره‌گیری…",
+  "dial.callbackUnknown": "تماس برگشتی به شما سپرده شد، در حال شماره‌گیری…",
 } as const;
 
 export type MessageKey = keyof typeof fa;

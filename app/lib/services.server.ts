@@ -15,3 +15,4 @@ export {
   TicketInputError,
   TicketNotFoundError,
 } from "../../services/tickets";
+export { InvalidPhoneNumberError, NotAnOperatorError, requestClickToDial } from "../../services/calls";

@@ -15,7 +15,8 @@ import {
   TICKET_PAGE_SIZES,
   TICKET_SORTS,
 } from "../../core/ticket-list";
-import { requirePermission, scopeFor } from "~/lib/auth.server";
+import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
+import { dialFromDesk } from "~/lib/dial.server";
 import { readForm, readSearchParams } from "~/lib/input.server";
 import { tickets, type DataScope, type DB } from "~/lib/db.server";
 import {
@@ -161,6 +162,7 @@ export async function loadTicketDetail(
   const user = await requirePermission(request, context, permission);
   const page = await loadTicketPage(context.db, scopeFor(user), params.ticketId);
   const canUpdate = withActions && can(user.role, "tickets:update");
+  const canDial = withActions && can(user.role, "calls:take");
   const next = canUpdate ? allowedTransitions(page.ticket.status, page.ticket.type) : [];
   const done = readSearchParams(request).done;
   return {
@@ -170,9 +172,11 @@ export async function loadTicketDetail(
       // cancelling has its own form, with a required reason
       transitions: next.filter((s) => s !== "cancelled"),
       canCancel: next.includes("cancelled"),
+      // click-to-dial the ticket's customer (calls:take)
+      canDial,
     },
     // the action just done (after its redirect), for a short confirmation
-    done: (["note", "status", "cancel"] as const).find((d) => d === done) ?? null,
+    done: (["note", "status", "cancel", "dial"] as const).find((d) => d === done) ?? null,
   };
 }
 
@@ -192,7 +196,7 @@ const ACTION_FORMS = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export type TicketActionIntent = "status" | "note" | "cancel";
+export type TicketActionIntent = "status" | "note" | "cancel" | "dial";
 
 /** What a refused action sends back: the message, and every field as typed so nothing is lost. */
 export interface TicketActionError {
@@ -210,14 +214,16 @@ function refused(status: number, body: TicketActionError) {
 
 /**
  * The call centre's actions on a ticket (tickets:update): change its status along the life cycle, add a note,
- * cancel with a reason. Guard → parse → one service call → back to the page (PRG), or the page again with
- * the message and what was typed.
+ * cancel with a reason; and (calls:take) call the ticket's customer. Guard → parse → one service call → back
+ * to the page (PRG), or the page again with the message and what was typed.
  */
 export async function ticketAction({ request, context, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, context, "tickets:update");
+  const user = await requirePermission(request, context, "desk:use");
   const id = TicketId.safeParse(params.ticketId);
   if (!id.success) throw new Response("Not found", { status: 404 });
   const form = await readForm(request);
+  if (form.intent === "dial") return dialTicketCustomer({ request, context }, user, id.data);
+  if (!can(user.role, "tickets:update")) throw new Response("Forbidden", { status: 403 });
   const values = { to: form.to ?? "", text: form.text ?? "", reason: form.reason ?? "" };
   const intent = (["status", "note", "cancel"] as const).find((i) => i === form.intent) ?? null;
   const parsed = ACTION_FORMS.safeParse(form);
@@ -250,4 +256,18 @@ export async function ticketAction({ request, context, params }: ActionFunctionA
   }
   const url = new URL(request.url);
   return redirect(`${url.pathname}?done=${input.intent}`);
+}
+
+/**
+ * Click-to-dial from the ticket page: the ticket's customer, on their mobile, the call linked to the ticket.
+ * The number is the one on file (read within the operator's scope), never one sent by the browser.
+ */
+async function dialTicketCustomer({ request, context }: Pick<ActionFunctionArgs, "request" | "context">, user: AuthUser, ticketId: number) {
+  if (!can(user.role, "calls:take")) throw new Response("Forbidden", { status: 403 });
+  const ticket = await tickets.getTicket(context.db, scopeFor(user), ticketId);
+  if (!ticket) throw new Response("Not found", { status: 404 });
+  const result = await dialFromDesk(context, user, { number: ticket.customer_mobile, ticketId: ticket.id, customerId: ticket.customer_id });
+  if (!result.ok) return refused(result.status, { intent: "dial", error: result.error, values: {} });
+  const url = new URL(request.url);
+  return redirect(`${url.pathname}?done=dial`);
 }

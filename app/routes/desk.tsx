@@ -4,7 +4,7 @@ import { useCallback, useState } from "react";
 import type { DeskEvent } from "../../core/call";
 import { can } from "../../core/roles";
 import { AppShell } from "~/components/AppShell";
-import { CallPopup, type CallPhase } from "~/components/CallPopup";
+import { CallbackNotice, CallPopup, type CallPhase } from "~/components/CallPopup";
 import { requirePermission } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n";
 import { deskNav } from "~/lib/nav";
@@ -24,6 +24,7 @@ export default function DeskLayout() {
   const t = useT();
   const revalidator = useRevalidator();
   const [call, setCall] = useState<{ callId: number; phase: CallPhase } | null>(null);
+  const [callbackId, setCallbackId] = useState<number | null>(null);
   const onEvent = useCallback(
     (e: DeskEvent) => {
       switch (e.type) {
@@ -38,6 +39,9 @@ export default function DeskLayout() {
           break;
         case "call_ended":
           setCall((c) => (c?.callId === e.callId ? { ...c, phase: "ended" } : c));
+          break;
+        case "callback_assigned":
+          setCallbackId(e.callbackId);
           break;
         case "presence":
           // the desk home shows the presence the server holds
@@ -57,6 +61,7 @@ export default function DeskLayout() {
           <span className={`dot ${live}`} aria-hidden="true" /> {live === "live" ? t("desk.live.connected") : t("desk.live.connecting")}
         </p>
       ) : null}
+      {callbackId !== null ? <CallbackNotice key={callbackId} callbackId={callbackId} onClose={() => setCallbackId(null)} /> : null}
       {call ? <CallPopup key={call.callId} callId={call.callId} phase={call.phase} onClose={() => setCall(null)} /> : null}
       <Outlet />
     </AppShell>

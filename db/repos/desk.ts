@@ -230,3 +230,15 @@ export async function defaultAddressOf(db: DB, scope: DataScope, customerId: num
     .limit(1)
     .executeTakeFirst();
 }
+
+/** A call-back given to an operator (call-centre scope only): the number being dialled and whose it is. */
+export async function callbackForDesk(db: DB, scope: DataScope, callbackId: number) {
+  if (scope.kind !== "all") return undefined;
+  return db
+    .selectFrom("call_callbacks as cb")
+    .leftJoin("calls", "calls.id", "cb.call_id")
+    .leftJoin("customers", "customers.id", "calls.customer_id")
+    .select(["cb.id", "cb.number", "cb.status", "customers.full_name as customer_name"])
+    .where("cb.id", "=", callbackId)
+    .executeTakeFirst();
+}

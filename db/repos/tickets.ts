@@ -540,6 +540,9 @@ export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
       "calls.wait_seconds",
       "calls.talk_seconds",
       "calls.disposition",
+      "calls.state",
+      // a bridge recording was started: until it is stored, the page says it is on its way
+      sql<boolean>`calls.recording_name is not null`.as("recorded"),
       "users.display_name as operator_name",
       "recordings.id as recording_id",
       "recordings.duration_seconds as recording_seconds",

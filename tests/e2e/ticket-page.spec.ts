@@ -122,7 +122,7 @@ test("an operator sorts, filters and pages the list, opens a ticket, plays its r
   const before = await timeline.count();
   await page.getByLabel("متن یادداشت").fill("مشتری خواست پیش از مراجعه تماس گرفته شود.");
   await page.getByRole("button", { name: "ثبت یادداشت" }).click();
-  await expect(page.getByRole("status")).toHaveText("یادداشت ثبت شد.");
+  await expect(page.getByRole("status").and(page.locator(".notice"))).toHaveText("یادداشت ثبت شد.");
   await expect(timeline).toHaveCount(before + 1);
   const note = timeline.last();
   await expect(note).toHaveAttribute("data-event", "note");
@@ -139,7 +139,7 @@ test("an operator sorts, filters and pages the list, opens a ticket, plays its r
   const next = options[0]!;
   await select.selectOption(next.value);
   await page.getByRole("button", { name: "ثبت تغییر وضعیت" }).click();
-  await expect(page.getByRole("status")).toHaveText("وضعیت درخواست تغییر کرد.");
+  await expect(page.getByRole("status").and(page.locator(".notice"))).toHaveText("وضعیت درخواست تغییر کرد.");
   await expect(page.getByRole("heading", { level: 1 }).locator("[data-status]")).toHaveAttribute("data-status", next.value);
   const change = timeline.last();
   await expect(change).toHaveAttribute("data-event", "status_changed");
@@ -192,7 +192,7 @@ test.describe("a status change made meanwhile by someone else", () => {
     await page2.goto(`/desk/tickets/${id}`);
     await page2.getByLabel("وضعیت جدید").selectOption("in_progress");
     await page2.getByRole("button", { name: "ثبت تغییر وضعیت" }).click();
-    await expect(page2.getByRole("status")).toHaveText("وضعیت درخواست تغییر کرد.");
+    await expect(page2.getByRole("status").and(page2.locator(".notice"))).toHaveText("وضعیت درخواست تغییر کرد.");
     await other.close();
 
     // the operator's page, loaded before, still offers "dispatching"

@@ -82,6 +82,13 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk.events", method: "GET", url: "/desk/events", expect:          [204,   200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk.calls.$callId", method: "GET", url: "/desk/calls/1", expect:  [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  // Click-to-dial from the pop-up and the desk's call-back notice (calls:take): every operator has an extension.
+  { route: "desk.dial", method: "POST", url: "/desk/dial", form: { number: "09121234567" }, expect:
+                                                                               [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk.dial", method: "POST", url: "/desk/dial", form: { number: "abc" }, expect:
+                                                                               [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
+  { route: "desk.callbacks.$callbackId", method: "GET", url: "/desk/callbacks/1", expect:
+                                                                               [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   // Registering requests (tickets:create); an empty form is a 400 with messages, never a 500.
   { route: "desk.register", method: "GET", url: "/desk/register", expect:      [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk.register", method: "POST", url: "/desk/register", expect:     [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
@@ -105,6 +112,11 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, N,       N,        N,         F,      F,     F,      F,           F] },
   { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "ofAgency1", form: { intent: "note", text: " " }, expect:
                                                                                [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
+  // Calling the ticket's customer (calls:take): the call is queued for telephony, back to the page.
+  { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "ofAgency1", form: { intent: "dial" }, expect:
+                                                                               [LOGIN, SELF("?done=dial"), SELF("?done=dial"), SELF("?done=dial"), F, F, F, F,        F] },
+  { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "missing", form: { intent: "dial" }, expect:
+                                                                               [LOGIN, N,       N,        N,         F,      F,     F,      F,           F] },
 
   // A call recording: whoever reads tickets, for a call attached to a ticket; never agencies (the call
   // centre's calls are not theirs), and a 404 that does not tell "not yours" from "no such recording".
@@ -338,7 +350,9 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
       ? { recordingId: last }
       : row.route === "desk.calls.$callId"
         ? { callId: last }
-        : {};
+        : row.route === "desk.callbacks.$callbackId"
+          ? { callbackId: last }
+          : {};
   const mod = modules.get(row.route)!;
   const handler = row.method === "GET" ? mod.loader : mod.action;
   try {
