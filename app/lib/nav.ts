@@ -21,6 +21,7 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/tickets", label: "nav.tickets" },
     { to: "/manager/agencies", label: "nav.agencies" },
     { to: "/manager/fees", label: "nav.fees" },
+    ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
   ];

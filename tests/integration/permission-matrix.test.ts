@@ -133,6 +133,8 @@ const MATRIX: Row[] = [
   // agencies:read also lets operators read the agency list (their menu does not lead there).
   { route: "manager.agencies", method: "GET", url: "/manager/agencies", expect: [LOGIN, 200,    200,      200,       200,    200,   F,      F,           F] },
   { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // the audit log for managers (audit:read), who cannot enter the admin section
+  { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.tickets._index", method: "GET", url: "/manager/tickets?q=x", expect:
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager.tickets.$ticketId", method: "GET", url: "/manager/tickets/:ticket", ticket: "ofAgency2", expect:
