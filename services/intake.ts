@@ -8,6 +8,7 @@ import { warrantyExpiry, warrantyStatusOn } from "../core/warranty";
 import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
 import { writeAudit } from "../db/repos/audit";
+import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Actor } from "./actor";
 
 /*
@@ -354,21 +355,19 @@ async function followUp(
   const note = input.note?.trim() || null;
   if (!call && !note) throw new IntakeError("note_required", "note");
   const ticket = await ticketByNumber(trx, input.relatedTicketNumber);
-  const actorCols = { actor_kind: actor.kind, actor_user_id: userId, actor_label: actor.label ?? null };
-  await trx
-    .insertInto("ticket_events")
-    .values(
-      call
-        ? {
-            ticket_id: ticket.id,
-            at: now,
-            ...actorCols,
-            event_type: "call_attached",
-            data: JSON.stringify({ callId: call.id, direction: call.direction, reason: "follow_up", ...(note ? { note } : {}) }),
-          }
-        : { ticket_id: ticket.id, at: now, ...actorCols, event_type: "note", data: JSON.stringify({ text: note, reason: "follow_up" }) },
-    )
-    .execute();
+  const by = { kind: actor.kind, userId, label: actor.label ?? null };
+  await appendTicketEvent(
+    trx,
+    call
+      ? {
+          ticketId: ticket.id,
+          at: now,
+          actor: by,
+          type: "call_attached",
+          data: { callId: call.id, direction: call.direction, reason: "follow_up", ...(note ? { note } : {}) },
+        }
+      : { ticketId: ticket.id, at: now, actor: by, type: "note", data: { text: note, reason: "follow_up" } },
+  );
   if (call) await linkCall(trx, call, ticket.id, ticket.customer_id, userId, now);
   await trx.updateTable("tickets").set({ updated_at: now }).where("id", "=", ticket.id).execute();
   await writeAudit(trx, {

@@ -1,6 +1,7 @@
 import { assertTransition, IllegalTransitionError, type TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Actor } from "./actor";
 
 export { IllegalTransitionError };
@@ -64,21 +65,7 @@ export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStat
       .where("id", "=", ticket.id)
       .execute();
     const data = { ...(input.data ?? {}), ...(input.reason ? { reason: input.reason } : {}) };
-    const event = await trx
-      .insertInto("ticket_events")
-      .values({
-        ticket_id: ticket.id,
-        at: now,
-        actor_kind: actor.kind,
-        actor_user_id: actor.userId ?? null,
-        actor_label: actor.label ?? null,
-        event_type: "status_changed",
-        from_status: ticket.status,
-        to_status: input.to,
-        data: JSON.stringify(data),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const eventId = await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: ticket.status, to: input.to, data });
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
       action: "ticket.status_change",
@@ -87,7 +74,7 @@ export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStat
       ip: actor.ip ?? undefined,
       details: { from: ticket.status, to: input.to, ...(input.reason ? { reason: input.reason } : {}) },
     });
-    return { ticketId: ticket.id, from: ticket.status, to: input.to, eventId: event.id, at: now };
+    return { ticketId: ticket.id, from: ticket.status, to: input.to, eventId, at: now };
   });
 }
 
@@ -106,30 +93,16 @@ export async function addTicketNote(db: DB, actor: Actor, input: AddNoteInput) {
     const ticket = await trx.selectFrom("tickets").select(["id"]).where("id", "=", input.ticketId).forUpdate().executeTakeFirst();
     if (!ticket) throw new TicketNotFoundError(input.ticketId);
     const now = new Date();
-    const event = await trx
-      .insertInto("ticket_events")
-      .values({
-        ticket_id: ticket.id,
-        at: now,
-        actor_kind: actor.kind,
-        actor_user_id: actor.userId ?? null,
-        actor_label: actor.label ?? null,
-        event_type: "note",
-        from_status: null,
-        to_status: null,
-        data: JSON.stringify({ text }),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const eventId = await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "note", data: { text } });
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
       action: "ticket.note",
       entityType: "ticket",
       entityId: ticket.id,
       ip: actor.ip ?? undefined,
-      details: { eventId: event.id, length: text.length },
+      details: { eventId, length: text.length },
     });
-    return { ticketId: ticket.id, eventId: event.id, at: now };
+    return { ticketId: ticket.id, eventId, at: now };
   });
 }
 
