@@ -17,6 +17,8 @@ import { sendQueuedSms } from "../../workers/tasks/sms__send";
 import { KAVENEGAR_SIMULATOR_API_KEY } from "../../platform/env";
 import { logger } from "../../platform/logger";
 import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
+import { testContext } from "../support/context";
+import { loader as healthLoader } from "../../app/routes/healthz";
 
 let db: DB;
 let sim: KavenegarSimulator;
@@ -79,6 +81,14 @@ describe("the outbox", () => {
     expect(rows[0]).toMatchObject({ status: "queued", purpose: "ticket_registered", attempts: 0 });
     const jobs = await jobsFor(rows[0]!.id);
     expect(jobs).toEqual([{ task_identifier: "sms__send", payload: { smsId: rows[0]!.id } }]);
+  });
+
+  it("/healthz reports the queue: a job waiting and how long the oldest has waited", async () => {
+    const res = (await healthLoader({ request: new Request("http://localhost/healthz"), context: testContext(db), params: {} } as never)) as Response;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { workers: { waiting: number; running: number; failed: number; oldestWaitingSeconds: number | null } };
+    expect(body.workers).toMatchObject({ waiting: 1, running: 0, failed: 0 });
+    expect(body.workers.oldestWaitingSeconds).toBeGreaterThanOrEqual(0);
   });
 
   it("a registration rolled back leaves neither the SMS row nor its job", async () => {
