@@ -8,6 +8,8 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54349);
 /** The ARI simulator the e2e server starts (ARI_URL unset); tests drive it through its control API. */
 export const E2E_ARI_SIM_PORT = Number(process.env.E2E_ARI_SIM_PORT ?? 8098);
+/** The Kavenegar simulator the e2e server starts (KAVENEGAR_API_KEY unset): registration SMS land there. */
+export const E2E_KAVENEGAR_SIM_PORT = Number(process.env.E2E_KAVENEGAR_SIM_PORT ?? 8097);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
@@ -51,6 +53,10 @@ export default defineConfig({
       EMBEDDED_PG_PORT: String(E2E_PG_PORT),
       SESSION_SECRET: "e2e-session-secret-not-for-production",
       ARI_SIM_PORT: String(E2E_ARI_SIM_PORT),
+      KAVENEGAR_SIM_PORT: String(E2E_KAVENEGAR_SIM_PORT),
+      // The e2e tests check a registration's SMS as the outbox writes it ('queued'): no job runner here yet,
+      // so nothing moves it on under them. Turn it on when the tests follow the SMS to the simulator's inbox.
+      WORKERS_IN_PROCESS: "false",
       // no map tiles can be fetched here; the address picker works without them
       MAP_TILE_URL: "none",
     },

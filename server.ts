@@ -17,6 +17,8 @@ import { migrateToLatest } from "./db/migrate";
 import { sameOriginGuard } from "./app/lib/csrf.server";
 import { ensureSimulator, startTelephony, type Telephony } from "./telephony";
 import type { AriSimulator } from "./telephony/simulator";
+import { startWorkers, type Workers } from "./workers";
+import { startKavenegarSimulator, type KavenegarSimulator } from "./workers/kavenegar-simulator";
 
 const BUILD_PATH = path.resolve("build/index.js");
 const REMIX_CLI = path.resolve("node_modules/@remix-run/dev/dist/cli.js");
@@ -119,6 +121,29 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
 let openHandle: DatabaseHandle | undefined;
 let telephony: Telephony | undefined;
 let simulator: AriSimulator | undefined;
+let workers: Workers | undefined;
+let smsSimulator: KavenegarSimulator | undefined;
+
+/** The Kavenegar simulator stands in for Kavenegar when KAVENEGAR_API_KEY is unset (one already listening is used). */
+async function ensureSmsSimulator(env: Env): Promise<KavenegarSimulator | undefined> {
+  const simLog = logger("sms-sim");
+  try {
+    const sim = await startKavenegarSimulator({
+      port: env.KAVENEGAR_SIM_PORT,
+      apiKey: env.kavenegarApiKey,
+      defaultSender: env.KAVENEGAR_SENDER,
+      log: { info: (m) => simLog.info(m), warn: (m) => simLog.warn(m) },
+    });
+    simLog.info(`Kavenegar simulator on ${sim.url} (KAVENEGAR_API_KEY is unset): messages at ${sim.url}/sim/messages`);
+    return sim;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      simLog.info(`a Kavenegar simulator already listens on port ${env.KAVENEGAR_SIM_PORT}: using it`);
+      return undefined;
+    }
+    throw error;
+  }
+}
 
 async function main() {
   const env = loadEnv();
@@ -144,6 +169,10 @@ async function main() {
   // TELEPHONY_IN_PROCESS=false (then `npm run telephony` runs it apart).
   if (env.ariSimulated) simulator = await ensureSimulator(env, logger("ari-sim"));
   if (env.TELEPHONY_IN_PROCESS) telephony = startTelephony({ db: handle.db, env, log: logger("telephony"), databaseUrl: handle.url });
+  // Workers: SMS go to the Kavenegar simulator when KAVENEGAR_API_KEY is unset; the job runner runs here unless
+  // WORKERS_IN_PROCESS=false (then `npm run workers` runs it apart).
+  if (env.smsSimulated) smsSimulator = await ensureSmsSimulator(env);
+  if (env.WORKERS_IN_PROCESS) workers = await startWorkers({ db: handle.db, env, log: logger("workers"), databaseUrl: handle.url });
   await built;
 
   // In development, `remix watch` rebuilds on every change and each request loads the newest build.
@@ -213,6 +242,8 @@ async function stop(code: number) {
     killGroup(child);
   }
   await telephony?.stop().catch((e) => logger("telephony").error("stopping", e));
+  await workers?.stop().catch((e) => logger("workers").error("stopping", e));
+  await smsSimulator?.close().catch(() => {});
   await simulator?.close().catch(() => {});
   // The handle closes its pool before it stops PostgreSQL, so no connection is cut from under it.
   await openHandle?.close().catch((e) => logger("db").error("closing the database", e));

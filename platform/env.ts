@@ -69,6 +69,15 @@ const envSchema = z.object({
     .default("true")
     .transform((v) => v === "true" || v === "1"),
 
+  // ---------- workers (graphile-worker) ----------
+  /** `false`: `npm start` does not run the job workers in-process (they run apart, `npm run workers`). */
+  WORKERS_IN_PROCESS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** How many jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+
   // ---------- desk ----------
   /** Map tiles for the address picker ({z}/{x}/{y}); `none` shows the map without tiles. */
   MAP_TILE_URL: z.string().min(1).default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),

@@ -10,6 +10,7 @@ import type { Database } from "../db/schema";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Actor } from "./actor";
+import { enqueueSms } from "./outbox";
 
 /*
  * Registering what a caller asks for, from the operator desk: a breakdown report, a complaint, or a
@@ -280,7 +281,7 @@ async function newTicket(
   const number = seq[0]!.number;
   const createdData = { type, channel, ...(call ? { callId: call.id } : {}), ...(related ? { relatedTicketId: related.id } : {}) };
   const result = { ticketNumber: number, kind: type, created: true };
-  // The ticket, its history, the call's link, the SMS and the key's result: one statement.
+  // The ticket, its history, the call's link and the key's result: one statement.
   const { rows } = await sql<{ id: number }>`
     with t as (
       insert into tickets (
@@ -304,9 +305,6 @@ async function newTicket(
              ${JSON.stringify({ callId: call.id, direction: call.direction, reason: "registered" })}::jsonb from t`
           : sql``
       }
-    ), sms as (
-      insert into sms_messages (direction, receptor, body, purpose, status, ticket_id, created_at)
-      select 'outbound', ${customer.mobile}, ${registeredSmsText(number, type)}, 'ticket_registered', 'queued', t.id, ${now} from t
     ), idem as (
       update idempotency_keys set result = jsonb_build_object('ticketId', t.id) || ${JSON.stringify(result)}::jsonb
       from t where idempotency_keys.key = ${input.idempotencyKey}::uuid
@@ -324,6 +322,14 @@ async function newTicket(
     }
     select id from t`.execute(trx);
   const ticket = { id: rows[0]!.id, number };
+  // The customer's SMS and its send job (the outbox), in this transaction.
+  await enqueueSms(trx, {
+    receptor: customer.mobile,
+    body: registeredSmsText(number, type),
+    purpose: "ticket_registered",
+    ticketId: ticket.id,
+    now,
+  });
   await writeAudit(trx, {
     actorUserId: userId,
     action: "ticket.register",

@@ -10,4 +10,5 @@ export * as dashboard from "../../db/repos/dashboard";
 export * as agencies from "../../db/repos/agencies";
 export * as audit from "../../db/repos/audit";
 export { telephonyHealth } from "../../db/repos/telephony";
+export { workersHealth } from "../../db/repos/jobs";
 export * as desk from "../../db/repos/desk";

@@ -1,0 +1,60 @@
+/**
+ * The workers shell: graphile-worker on the application's database, with a static task list (no task
+ * files loaded from disk at run time, as db/migrations/index.ts is static: the bundle and tsx see the
+ * same code). Several worker processes on one database are safe: graphile-worker hands each job to one.
+ */
+import { run, type Runner, type TaskList } from "graphile-worker";
+import { connectionUrlOf, type DB } from "../db/connection";
+import { graphileLogger } from "../db/job-queue";
+import type { Env } from "../platform/env";
+import { createKavenegarClient } from "../platform/kavenegar";
+import type { Logger } from "../platform/logger";
+import { smsSendTask } from "./tasks/sms__send";
+
+export interface WorkersOptions {
+  db: DB;
+  env: Env;
+  log: Logger;
+  /** the database's connection string; default: the one `db` was made with */
+  databaseUrl?: string;
+}
+
+export interface Workers {
+  runner: Runner;
+  stop(): Promise<void>;
+}
+
+/** The tasks, by identifier (`<entity>__<action>`). */
+export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
+  const client = createKavenegarClient({
+    apiKey: deps.env.kavenegarApiKey,
+    baseUrl: deps.env.kavenegarBaseUrl,
+    timeoutMs: deps.env.KAVENEGAR_TIMEOUT_MS,
+  });
+  return {
+    sms__send: smsSendTask({ db: deps.db, client, sender: deps.env.KAVENEGAR_SENDER }),
+  };
+}
+
+/** Starts the job runner (graphile-worker migrates its schema first); `stop()` waits for running jobs. */
+export async function startWorkers(o: WorkersOptions): Promise<Workers> {
+  const connectionString = o.databaseUrl ?? connectionUrlOf(o.db);
+  if (!connectionString) throw new Error("startWorkers: no database URL (pass databaseUrl)");
+  const concurrency = o.env.WORKER_CONCURRENCY;
+  const runner = await run({
+    connectionString,
+    // its own pool: one connection per concurrent job, plus the one that listens for new jobs
+    maxPoolSize: concurrency + 2,
+    concurrency,
+    taskList: taskList(o),
+    crontab: "",
+    noHandleSignals: true,
+    logger: graphileLogger(o.log),
+  });
+  o.log.info(`workers running (concurrency ${concurrency})`);
+  let stopped: Promise<void> | undefined;
+  return {
+    runner,
+    stop: () => (stopped ??= runner.stop()),
+  };
+}
