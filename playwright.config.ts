@@ -54,9 +54,6 @@ export default defineConfig({
       SESSION_SECRET: "e2e-session-secret-not-for-production",
       ARI_SIM_PORT: String(E2E_ARI_SIM_PORT),
       KAVENEGAR_SIM_PORT: String(E2E_KAVENEGAR_SIM_PORT),
-      // The e2e tests check a registration's SMS as the outbox writes it ('queued'): no job runner here yet,
-      // so nothing moves it on under them. Turn it on when the tests follow the SMS to the simulator's inbox.
-      WORKERS_IN_PROCESS: "false",
       // no map tiles can be fetched here; the address picker works without them
       MAP_TILE_URL: "none",
     },
