@@ -9,9 +9,8 @@
  * Asterisk: ARI_URL when set. Without it, the ARI simulator on ARI_SIM_PORT is used: the one `npm start`
  * runs, or one started here when none listens.
  */
-import pg from "pg";
-import { createKysely, embeddedDatabaseUrl, EmbeddedPostgresError, openDatabase, type DatabaseHandle } from "../db/connection";
-import { migrateToLatest } from "../db/migrate";
+import { EmbeddedPostgresError, type DatabaseHandle } from "../db/connection";
+import { joinDatabase } from "../db/join-database";
 import { EnvError, loadEnv } from "../platform/env";
 import { logger, setLogLevel } from "../platform/logger";
 import { ensureSimulator, startTelephony, type Telephony } from ".";
@@ -24,36 +23,10 @@ let telephony: Telephony | undefined;
 let simulator: AriSimulator | undefined;
 let stopping = false;
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function openDb(env: ReturnType<typeof loadEnv>): Promise<DatabaseHandle> {
-  if (env.DATABASE_URL) return openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT });
-  const url = embeddedDatabaseUrl(env.EMBEDDED_PG_PORT);
-  if (await reachable(url)) {
-    log.info(`using the embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} (started by npm start)`);
-    const db = createKysely(url, 5);
-    return { db, url, embedded: false, close: () => db.destroy() };
-  }
-  log.info("no database at the embedded port: starting the embedded PostgreSQL here");
-  const opened = await openDatabase({ dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT });
-  await migrateToLatest(opened.db, (line) => log.info(line));
-  return opened;
-}
-
 async function main() {
   const env = loadEnv();
   setLogLevel(env.LOG_LEVEL);
-  handle = await openDb(env);
+  handle = await joinDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT }, log);
   if (env.ariSimulated) simulator = await ensureSimulator(env, log);
   telephony = startTelephony({ db: handle.db, env, log, databaseUrl: handle.url });
   log.info(`telephony process ${telephony.nodeId}: ARI ${env.ariUrl}, application "${env.ARI_APP}"`);
