@@ -4,6 +4,7 @@
  * same code). Several worker processes on one database are safe: graphile-worker hands each job to one.
  */
 import { run, type Runner, type TaskList } from "graphile-worker";
+import pg from "pg";
 import { connectionUrlOf, type DB } from "../db/connection";
 import { graphileLogger } from "../db/job-queue";
 import type { Env } from "../platform/env";
@@ -41,10 +42,17 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
   const connectionString = o.databaseUrl ?? connectionUrlOf(o.db);
   if (!connectionString) throw new Error("startWorkers: no database URL (pass databaseUrl)");
   const concurrency = o.env.WORKER_CONCURRENCY;
+  // Its own pool (graphile-worker's default type parsing: job ids stay strings), one connection per
+  // concurrent job plus the one that listens for new jobs. Ours so that a connection cut by a server
+  // shutdown (57P01, e.g. the embedded cluster stopping first on Ctrl-C) is logged, not an uncaught
+  // 'error' event that ends the process.
+  const pgPool = new pg.Pool({ connectionString, max: concurrency + 2, connectionTimeoutMillis: 5000 });
+  pgPool.on("error", (err) => {
+    if ((err as { code?: string }).code === "57P01") o.log.debug("job connection closed by a server shutdown");
+    else o.log.warn("job connection error", err);
+  });
   const runner = await run({
-    connectionString,
-    // its own pool: one connection per concurrent job, plus the one that listens for new jobs
-    maxPoolSize: concurrency + 2,
+    pgPool,
     concurrency,
     taskList: taskList(o),
     crontab: "",
@@ -55,6 +63,6 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
   let stopped: Promise<void> | undefined;
   return {
     runner,
-    stop: () => (stopped ??= runner.stop()),
+    stop: () => (stopped ??= runner.stop().finally(() => pgPool.end().catch(() => {}))),
   };
 }
