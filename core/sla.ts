@@ -94,3 +94,9 @@ export function slaLevel(createdAt: Date, dueAt: Date | null, now: Date, share: 
   if (now.getTime() >= slaAtRiskAt(createdAt, dueAt, share).getTime()) return "at_risk";
   return null;
 }
+
+/**
+ * The PostgreSQL NOTIFY channel on which the SLA sweep tells supervisors that it raised alerts
+ * (payload: { type: "sla_alerts", stage, atRisk, breached, at }).
+ */
+export const SUPERVISOR_ALERTS_CHANNEL = "supervisor_alerts";
