@@ -7,8 +7,8 @@
  * second's insert meets the first's row and does nothing.
  *
  * The rule's SQL twin of core/sla.ts slaLevel: at risk when now >= created + share × (due − created),
- * breached when now > due. Each stage reads one range of its partial index (tickets_sla_<stage>_open_idx:
- * the due time over the tickets whose stage is open): due times in (now − lookback, now + (1 − share) ×
+ * breached when now > due. Each stage reads one range of its partial index (SLA_STAGE_INDEXES: the due
+ * time over the tickets whose stage is open): due times in (now − lookback, now + (1 − share) ×
  * the stage's longest target], never every ticket.
  */
 import { sql } from "kysely";
@@ -38,6 +38,13 @@ export type SlaSweepCounts = Record<SlaStage, { atRisk: number; breached: number
 
 /** The history label of the sweep's rows (the UI shows "system" in the reader's language). */
 const SWEEP_LABEL = "پایش مهلت خدمت";
+
+/** The partial index each stage's sweep reads (its predicate: the stage's open statuses; a test holds them together). */
+export const SLA_STAGE_INDEXES = {
+  accept: "tickets_sla_accept_open_idx",
+  visit: "tickets_sla_visit_open_idx",
+  resolve: "tickets_unresolved_due_idx",
+} as const satisfies Record<SlaStage, string>;
 
 const DUE_COLUMN = { accept: "sla_accept_due_at", visit: "sla_visit_due_at", resolve: "sla_resolve_due_at" } as const satisfies Record<SlaStage, string>;
 

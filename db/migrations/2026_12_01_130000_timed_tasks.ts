@@ -8,8 +8,9 @@ import { type Kysely, sql } from "kysely";
 //  - sla_marks: which SLA stage of a ticket was marked at risk / breached, once each (the sweep's state:
 //    the primary key makes two sweeps racing write one mark);
 //  - supervisor_alerts: what the SLA sweep tells supervisors (the manager home's list);
-//  - partial indexes on each SLA due time over the tickets whose stage is still open, so the sweep reads
-//    a range of one index, never every ticket;
+//  - partial indexes on the accept and visit due times over the tickets whose stage is still open (the
+//    resolve stage has tickets_unresolved_due_idx), so the sweep reads a range of one index, never every ticket;
+//  - dispatch_offers_agency_ticket_idx also carries the deadline (an agency's scope ends at it);
 //  - recording_downloads: a recording Asterisk has but we failed to download, retried by a job;
 //  - worker_nodes: one row per worker process with its heartbeat (/healthz).
 
@@ -48,8 +49,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       where status in ('new','dispatching') and sla_accept_due_at is not null`,
     sql`create index tickets_sla_visit_open_idx on tickets (sla_visit_due_at)
       where status in ('new','dispatching','assigned','scheduled') and sla_visit_due_at is not null`,
-    sql`create index tickets_sla_resolve_open_idx on tickets (sla_resolve_due_at)
-      where status in ('new','dispatching','assigned','scheduled','in_progress','on_hold') and sla_resolve_due_at is not null`,
+    // (resolve: tickets_unresolved_due_idx of 2026_11_24_090000 serves, over the same statuses)
+
+    // an agency's scope reads its pending offers whose deadline has not passed: the deadline joins the
+    // index it reads them from (same name, same keys), so the check costs no visit to the table
+    sql`drop index dispatch_offers_agency_ticket_idx`,
+    sql`create index dispatch_offers_agency_ticket_idx on dispatch_offers (agency_id, status) include (ticket_id, deadline_at)`,
 
     sql`create table recording_downloads (
       call_id bigint primary key references calls(id),
@@ -80,9 +85,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   const statements = [
     sql`drop table if exists worker_nodes`,
     sql`drop table if exists recording_downloads`,
-    sql`drop index if exists tickets_sla_resolve_open_idx`,
     sql`drop index if exists tickets_sla_visit_open_idx`,
     sql`drop index if exists tickets_sla_accept_open_idx`,
+    sql`drop index if exists dispatch_offers_agency_ticket_idx`,
+    sql`create index dispatch_offers_agency_ticket_idx on dispatch_offers (agency_id, status) include (ticket_id)`,
     sql`drop table if exists supervisor_alerts`,
     sql`drop table if exists sla_marks`,
     sql`alter table ticket_events drop constraint if exists ticket_events_event_type_check`,

@@ -12,6 +12,7 @@ import {
 } from "../../core/call";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
+import { SLA_STAGE_INDEXES } from "../../services/sla";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -620,7 +621,7 @@ describe("the SLA sweep's partial indexes against core/sla.ts", () => {
   it.each(SLA_STAGES.map((s) => [s] as const))("indexes the %s due time over exactly the statuses its stage is open in", async (stage) => {
     const db = await getTestDb();
     const r = await sql<{ indexdef: string }>`
-      select indexdef from pg_indexes where schemaname = 'public' and indexname = ${`tickets_sla_${stage}_open_idx`}`.execute(db);
+      select indexdef from pg_indexes where schemaname = 'public' and indexname = ${SLA_STAGE_INDEXES[stage]}`.execute(db);
     expect(r.rows).toHaveLength(1);
     expect(r.rows[0]!.indexdef).toContain(`(sla_${stage}_due_at)`);
     expect(sorted(literals(r.rows[0]!.indexdef))).toEqual(sorted(SLA_STAGE_OPEN_STATUSES[stage]));
