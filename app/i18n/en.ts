@@ -422,5 +422,6 @@ export const en: Record<MessageKey, string> = {
   "alerts.at": "Raised",
   "alerts.acknowledge": "Reviewed",
   "alerts.acknowledged": "The alert was marked as reviewed.",
+  "alerts.invalid": "The request was not valid; open the page again.",
   "alerts.notFound": "This alert was not found or was already reviewed.",
 };

@@ -420,6 +420,7 @@ export const fa = {
   "alerts.at": "زمان هشدار",
   "alerts.acknowledge": "بررسی شد",
   "alerts.acknowledged": "هشدار بررسی‌شده ثبت شد.",
+  "alerts.invalid": "درخواست نامعتبر بود؛ صفحه را دوباره باز کنید.",
   "alerts.notFound": "این هشدار پیدا نشد یا پیش‌تر بررسی شده است.",
 } as const;
 
