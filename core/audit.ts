@@ -21,6 +21,10 @@ export const AUDIT_ACTIONS = [
   "ticket.register",
   "ticket.call_attached",
   "ticket.note",
+  // workers: an offer's deadline passed, the SLA sweep marked tickets; a supervisor saw an alert
+  "offer.expire",
+  "sla.sweep",
+  "alert.acknowledge",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

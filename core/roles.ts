@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   // money owed to the manufacturer is the agency owner's business, not its staff's
   "agency_portal:statement": ["agency_admin"],
   "reports:read": ["supervisor", "manager", "admin"],
+  // mark a service-deadline alert (the SLA sweep's) reviewed
+  "alerts:acknowledge": ["supervisor", "manager"],
   "users:manage": ["admin"],
   "audit:read": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,4 +1,4 @@
-import type { Priority, TicketType } from "./ticket";
+import type { Priority, TicketStatus, TicketType } from "./ticket";
 
 /**
  * Service-level targets of a request, counted from its registration: the agency must accept within
@@ -35,3 +35,68 @@ export function slaDueTimes(createdAt: Date, priority: Priority, type: TicketTyp
     resolveDueAt: new Date(t + target.resolveDays * 24 * HOUR_MS),
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The SLA sweep's rule (workers/tasks/sla__sweep.ts): each stage's clock runs from registration to its due
+// time; past a share of it (default 80 %) the stage is at risk, past the due time it is breached. A stage
+// counts only while it is still open, i.e. while the ticket is in one of its statuses.
+
+export const SLA_STAGES = ["accept", "visit", "resolve"] as const;
+export type SlaStage = (typeof SLA_STAGES)[number];
+
+export const SLA_LEVELS = ["at_risk", "breached"] as const;
+export type SlaLevel = (typeof SLA_LEVELS)[number];
+
+/**
+ * While the ticket is in one of these statuses the stage's target is still to be met: an agency has not
+ * accepted yet (accept), no technician has started work (visit), work is still owed (resolve). The
+ * migration 2026_12_01_130000 indexes each due time over exactly these statuses (a test holds them together).
+ */
+export const SLA_STAGE_OPEN_STATUSES = {
+  accept: ["new", "dispatching"],
+  visit: ["new", "dispatching", "assigned", "scheduled"],
+  resolve: ["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold"],
+} as const satisfies Record<SlaStage, readonly TicketStatus[]>;
+
+/** The share of a stage's time after which it is at risk, unless configured (SLA_AT_RISK_SHARE). */
+export const DEFAULT_SLA_AT_RISK_SHARE = 0.8;
+
+export function isSlaStageOpen(stage: SlaStage, status: TicketStatus): boolean {
+  return (SLA_STAGE_OPEN_STATUSES[stage] as readonly TicketStatus[]).includes(status);
+}
+
+/** The longest a stage's clock can run (its largest target): bounds the sweep's look-ahead on the due time. */
+export function slaStageMaxMs(stage: SlaStage): number {
+  const targets = Object.values(SLA_TARGETS);
+  switch (stage) {
+    case "accept":
+      return Math.max(...targets.map((t) => t.acceptHours)) * HOUR_MS;
+    case "visit":
+      return Math.max(...targets.map((t) => t.visitHours)) * HOUR_MS;
+    case "resolve":
+      return Math.max(IN_HOUSE_RESOLVE_DAYS, ...targets.map((t) => t.resolveDays)) * 24 * HOUR_MS;
+  }
+}
+
+/** When a stage registered at `createdAt`, due at `dueAt`, becomes at risk. */
+export function slaAtRiskAt(createdAt: Date, dueAt: Date, share: number = DEFAULT_SLA_AT_RISK_SHARE): Date {
+  const s = Math.min(Math.max(share, 0), 1);
+  return new Date(createdAt.getTime() + s * (dueAt.getTime() - createdAt.getTime()));
+}
+
+/**
+ * Where a stage stands at `now`: null while on time (or when it has no due time), 'at_risk' once the share
+ * of its time has passed, 'breached' once the due time has passed (the due instant itself is still on time).
+ */
+export function slaLevel(createdAt: Date, dueAt: Date | null, now: Date, share: number = DEFAULT_SLA_AT_RISK_SHARE): SlaLevel | null {
+  if (!dueAt) return null;
+  if (now.getTime() > dueAt.getTime()) return "breached";
+  if (now.getTime() >= slaAtRiskAt(createdAt, dueAt, share).getTime()) return "at_risk";
+  return null;
+}
+
+/**
+ * The PostgreSQL NOTIFY channel on which the SLA sweep tells supervisors that it raised alerts
+ * (payload: { type: "sla_alerts", stage, atRisk, breached, at }).
+ */
+export const SUPERVISOR_ALERTS_CHANNEL = "supervisor_alerts";

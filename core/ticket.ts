@@ -39,10 +39,31 @@ export type ActorKind = (typeof ACTOR_KINDS)[number];
 /**
  * What a history row (ticket_events.event_type) records. `note`: a remark added by staff; `call_attached`:
  * a call (and so its recording) was linked to the ticket — the call that registered it, or a later
- * follow-up call about it (data: { callId, direction, reason }).
+ * follow-up call about it (data: { callId, direction, reason }). `offer_expired`: an agency let its offer's
+ * deadline pass (data: { offer_id, agency_id, reason }); `sla_at_risk` / `sla_breached`: the SLA sweep found a
+ * stage (core/sla.ts) near or past its due time (data: { stage, due_at }).
  */
-export const TICKET_EVENT_TYPES = ["created", "status_changed", "offer_sent", "offer_rejected", "note", "call_attached"] as const;
+export const TICKET_EVENT_TYPES = [
+  "created",
+  "status_changed",
+  "offer_sent",
+  "offer_rejected",
+  "note",
+  "call_attached",
+  "offer_expired",
+  "sla_at_risk",
+  "sla_breached",
+] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
+/**
+ * Whether an agency's offer still grants it the ticket (its customer's data): pending and its deadline not
+ * passed. An offer past its deadline grants nothing even before the offer__expire job marks it expired.
+ * Its SQL twin is db/repos/tickets.ts `liveOfferCondition` (tested together).
+ */
+export function offerGrantsAccess(status: OfferStatus, deadlineAt: Date | string, now: Date | number): boolean {
+  return status === "pending" && new Date(deadlineAt).getTime() > new Date(now).getTime();
+}
 
 export const AGENCY_STATUSES = ["active", "suspended", "terminated"] as const;
 export type AgencyStatus = (typeof AGENCY_STATUSES)[number];

@@ -27,10 +27,12 @@ import type {
   OfferStatus,
   Priority,
   TicketChannel,
+  TicketEventType,
   TicketStatus,
   TicketType,
   WarrantyStatus,
 } from "../core/ticket";
+import type { SlaLevel, SlaStage } from "../core/sla";
 
 // The vocabulary is defined once in core/; the schema only uses it.
 export type { ActorKind, AgencyStatus, OfferStatus, Priority, Role, TicketChannel, TicketType, WarrantyStatus };
@@ -232,7 +234,7 @@ export interface TicketEventsTable {
   actor_kind: ActorKind;
   actor_user_id: number | null;
   actor_label: string | null;
-  event_type: string;
+  event_type: TicketEventType;
   from_status: TicketStatusValue | null;
   to_status: TicketStatusValue | null;
   data: Json<Record<string, unknown>>;
@@ -445,6 +447,49 @@ export interface SatisfactionSurveysTable {
   surveyed_at: TimestampNullable;
 }
 
+/** The SLA sweep's state: a ticket's stage marked at risk or breached, once each. */
+export interface SlaMarksTable {
+  ticket_id: number;
+  stage: SlaStage;
+  level: SlaLevel;
+  due_at: Timestamp;
+  marked_at: Generated<Date>;
+}
+
+/** What the SLA sweep tells supervisors (the manager home's list). */
+export interface SupervisorAlertsTable {
+  id: Id;
+  created_at: Generated<Date>;
+  kind: "sla_at_risk" | "sla_breached";
+  ticket_id: number;
+  stage: SlaStage;
+  due_at: Timestamp;
+  acknowledged_at: TimestampNullable;
+  acknowledged_by: number | null;
+}
+
+/** A recording Asterisk has that we failed to download: retried by the recording__download job. */
+export interface RecordingDownloadsTable {
+  call_id: number;
+  recording_name: string;
+  status: Generated<"pending" | "done" | "failed">;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** One row per worker process (npm start's or npm run workers'), with its heartbeat. */
+export interface WorkerNodesTable {
+  node_id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  started_at: Generated<Date>;
+  heartbeat_at: Generated<Date>;
+  stopped_at: TimestampNullable;
+}
+
 export interface AuditLogTable {
   id: Id;
   at: Generated<Date>;
@@ -489,6 +534,10 @@ export interface Database {
   referral_fees: ReferralFeesTable;
   satisfaction_surveys: SatisfactionSurveysTable;
   audit_log: AuditLogTable;
+  sla_marks: SlaMarksTable;
+  supervisor_alerts: SupervisorAlertsTable;
+  recording_downloads: RecordingDownloadsTable;
+  worker_nodes: WorkerNodesTable;
 }
 
 export type User = Selectable<UsersTable>;

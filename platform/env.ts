@@ -77,6 +77,12 @@ const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** How many jobs one worker process runs at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** The SLA sweep marks a stage at risk once this share of its time has passed (0.8 = 80 %). */
+  SLA_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.8),
+  /** The SLA sweep looks at due times at most this many hours past (older breaches are not alerted anew). */
+  SLA_SWEEP_LOOKBACK_HOURS: z.coerce.number().min(1).max(24 * 365).default(48),
+  /** How many times a failed call-recording download is tried by the workers (with growing waits, ~16 h for 12). */
+  RECORDING_DOWNLOAD_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(12),
 
   // ---------- desk ----------
   /** Map tiles for the address picker ({z}/{x}/{y}); `none` shows the map without tiles. */

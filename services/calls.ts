@@ -825,6 +825,13 @@ export async function recordingStored(db: DB, recordingName: string, info: Store
     const recordingId = existing
       ? (await trx.updateTable("recordings").set(values).where("id", "=", existing.id).returning("id").executeTakeFirstOrThrow()).id
       : (await trx.insertInto("recordings").values({ call_id: call.id, storage_key: info.key, ...values }).returning("id").executeTakeFirstOrThrow()).id;
+    // a download the workers were retrying (services/recording-downloads.ts) is done
+    await trx
+      .updateTable("recording_downloads")
+      .set({ status: "done", last_error: null, updated_at: sql`now()` })
+      .where("call_id", "=", call.id)
+      .where("status", "<>", "done")
+      .execute();
     if (call.operator_user_id !== null) {
       await notifyDesk(trx, { type: "recording_ready", operatorUserId: call.operator_user_id, callId: call.id, at: new Date().toISOString() });
     }

@@ -3,13 +3,21 @@
  * files loaded from disk at run time, as db/migrations/index.ts is static: the bundle and tsx see the
  * same code). Several worker processes on one database are safe: graphile-worker hands each job to one.
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { run, type Runner, type TaskList } from "graphile-worker";
 import pg from "pg";
 import { connectionUrlOf, type DB } from "../db/connection";
 import { graphileLogger } from "../db/job-queue";
+import { beatWorkerNode, registerWorkerNode, stopWorkerNode } from "../db/repos/jobs";
 import type { Env } from "../platform/env";
 import { createKavenegarClient } from "../platform/kavenegar";
 import type { Logger } from "../platform/logger";
+import { RecordingStore } from "../platform/recording-store";
+import { offerExpireTask } from "./tasks/offer__expire";
+import { offerSweepTask } from "./tasks/offer__sweep";
+import { recordingDownloadTask } from "./tasks/recording__download";
+import { slaSweepTask } from "./tasks/sla__sweep";
 import { smsSendTask } from "./tasks/sms__send";
 
 export interface WorkersOptions {
@@ -22,6 +30,8 @@ export interface WorkersOptions {
 
 export interface Workers {
   runner: Runner;
+  /** this process's row in worker_nodes */
+  nodeId: string;
   stop(): Promise<void>;
 }
 
@@ -32,10 +42,28 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
     baseUrl: deps.env.kavenegarBaseUrl,
     timeoutMs: deps.env.KAVENEGAR_TIMEOUT_MS,
   });
+  const { db, env } = deps;
   return {
-    sms__send: smsSendTask({ db: deps.db, client, sender: deps.env.KAVENEGAR_SENDER }),
+    sms__send: smsSendTask({ db, client, sender: env.KAVENEGAR_SENDER }),
+    offer__expire: offerExpireTask({ db }),
+    offer__sweep: offerSweepTask({ db }),
+    sla__sweep: slaSweepTask({ db, share: env.SLA_AT_RISK_SHARE, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
+    recording__download: recordingDownloadTask({
+      db,
+      store: new RecordingStore(env.recordingsDir),
+      ari: { defaultUrl: env.ariUrl, user: env.ARI_USER, password: env.ARI_PASSWORD },
+    }),
   };
 }
+
+/** Recurring jobs (graphile-worker's crontab: one job per tick however many worker processes run). */
+export const CRONTAB = [
+  "* * * * * offer__sweep ?max=1",
+  "*/5 * * * * sla__sweep ?max=1",
+].join("\n");
+
+/** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */
+const HEARTBEAT_MS = 10_000;
 
 /** Starts the job runner (graphile-worker migrates its schema first); `stop()` waits for running jobs. */
 export async function startWorkers(o: WorkersOptions): Promise<Workers> {
@@ -55,14 +83,26 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
     pgPool,
     concurrency,
     taskList: taskList(o),
-    crontab: "",
+    crontab: CRONTAB,
     noHandleSignals: true,
     logger: graphileLogger(o.log),
   });
-  o.log.info(`workers running (concurrency ${concurrency})`);
+  const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  await registerWorkerNode(o.db, { nodeId, host: hostname(), pid: process.pid, concurrency });
+  const heartbeat = setInterval(() => {
+    beatWorkerNode(o.db, nodeId).catch((e: unknown) => o.log.debug(`worker heartbeat not written: ${String(e)}`));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  o.log.info(`workers running (concurrency ${concurrency}, node ${nodeId})`);
   let stopped: Promise<void> | undefined;
   return {
     runner,
-    stop: () => (stopped ??= runner.stop().finally(() => pgPool.end().catch(() => {}))),
+    nodeId,
+    stop: () =>
+      (stopped ??= (async () => {
+        clearInterval(heartbeat);
+        await runner.stop().finally(() => pgPool.end().catch(() => {}));
+        await stopWorkerNode(o.db, nodeId).catch(() => {});
+      })()),
   };
 }

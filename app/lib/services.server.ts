@@ -16,3 +16,4 @@ export {
   TicketNotFoundError,
 } from "../../services/tickets";
 export { InvalidPhoneNumberError, NotAnOperatorError, requestClickToDial } from "../../services/calls";
+export { acknowledgeAlert, AlertNotFoundError } from "../../services/alerts";

@@ -7,7 +7,8 @@ const startedAt = Date.now();
  * Liveness and what this process can see: the database, and the telephony processes' ARI connections as
  * they report them in PostgreSQL (telephony_nodes), whether they run inside this process or apart. A
  * disconnected telephony shell is reported, not a failure of the web process (status stays 200). The
- * workers: graphile-worker's queue (jobs waiting, running, failed, and how long the oldest has waited).
+ * workers: the worker processes alive (worker_nodes heartbeats: node, host, pid, last beat; 'absent' when
+ * none beats) and graphile-worker's queue (jobs waiting, running, failed, and how long the oldest has waited).
  */
 export async function loader({ context }: LoaderFunctionArgs) {
   const dbOk = await pingDatabase(context.db);

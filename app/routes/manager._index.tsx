@@ -1,18 +1,27 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { StatCard } from "~/components/StatCard";
-import { useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { jalaliYearMonth } from "../../core/jalali";
+import { can } from "../../core/roles";
 import { TICKET_STATUSES } from "../../core/ticket";
 import { requirePermission } from "~/lib/auth.server";
-import { dashboard, tickets } from "~/lib/db.server";
-import { formatNumber, formatRials } from "~/lib/format";
+import { alerts, dashboard, tickets } from "~/lib/db.server";
+import { formatDateTime, formatDigits, formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
+import { readForm } from "~/lib/input.server";
+import { acknowledgeAlert, AlertNotFoundError } from "~/lib/services.server";
+
+const AcknowledgeForm = z.object({ intent: z.literal("acknowledge"), alertId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+type ActionResult = { ok: boolean; message: "alerts.acknowledged" | "alerts.notFound" | "alerts.invalid" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePermission(request, context, "reports:read");
+  const user = await requirePermission(request, context, "reports:read");
   const now = new Date();
   const weekAgo = new Date(now.getTime() - 7 * 24 * 3600_000);
-  const [byStatus, overdue, fees, csat, calls, topAgencies] = await Promise.all([
+  const [openAlerts, byStatus, overdue, fees, csat, calls, topAgencies] = await Promise.all([
+    alerts.openAlerts(context.db, 20),
     tickets.countTicketsByStatus(context.db, { kind: "all" }),
     dashboard.overdueTickets(context.db, now),
     dashboard.referralFeeTotals(context.db, jalaliYearMonth(now)),
@@ -20,7 +29,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     dashboard.callStats(context.db, weekAgo),
     dashboard.agenciesByOpenJobs(context.db, 10),
   ]);
-  return { byStatus, overdue, fees, csat, calls, topAgencies };
+  return { alerts: openAlerts, canAcknowledge: can(user.role, "alerts:acknowledge"), byStatus, overdue, fees, csat, calls, topAgencies };
+}
+
+/** Marks a service-deadline alert reviewed (supervisors and managers). */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "alerts:acknowledge");
+  const parsed = AcknowledgeForm.safeParse(await readForm(request));
+  if (!parsed.success) return Response.json({ ok: false, message: "alerts.invalid" } satisfies ActionResult, { status: 400 });
+  try {
+    await acknowledgeAlert(context.db, { kind: "user", userId: user.id, ip: context.clientIp }, parsed.data.alertId);
+  } catch (err) {
+    if (err instanceof AlertNotFoundError) return Response.json({ ok: false, message: "alerts.notFound" } satisfies ActionResult, { status: 404 });
+    throw err;
+  }
+  return { ok: true, message: "alerts.acknowledged" } satisfies ActionResult;
 }
 
 export default function ManagerHome() {
@@ -31,6 +54,11 @@ export default function ManagerHome() {
   return (
     <>
       <h1>{t("manager.title")}</h1>
+      <p>
+        <a href="#alerts" className={`badge ${d.alerts.open > 0 ? "danger" : "ok"}`} data-testid="alerts-badge">
+          {d.alerts.open > 0 ? t("alerts.open", { count: n(d.alerts.open) }) : t("alerts.none")}
+        </a>
+      </p>
       <div className="cards">
         <StatCard label={t("manager.overdue")} value={n(d.overdue)} />
         <StatCard label={t("manager.feesThisMonth")} value={formatRials(d.fees.thisPeriod, locale)} />
@@ -40,6 +68,7 @@ export default function ManagerHome() {
         <StatCard label={t("manager.callsMissed")} value={n(d.calls.missed)} />
         <StatCard label={t("manager.avgWait")} value={n(d.calls.avgWait)} />
       </div>
+      <AlertList alerts={d.alerts} canAcknowledge={d.canAcknowledge} />
       <h2>{t("manager.ticketsByStatus")}</h2>
       <table className="data">
         <tbody>
@@ -77,5 +106,65 @@ export default function ManagerHome() {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** The SLA sweep's open alerts, newest first, each with its ticket and (for supervisors and managers) "reviewed". */
+function AlertList({ alerts, canAcknowledge }: { alerts: ReturnType<typeof useLoaderData<typeof loader>>["alerts"]; canAcknowledge: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const result = useActionData<ActionResult>();
+  const navigation = useNavigation();
+  return (
+    <section id="alerts" aria-labelledby="alerts-title">
+      <h2 id="alerts-title">{t("alerts.title")}</h2>
+      {result ? (
+        <p className={result.ok ? "notice ok" : "error"} role={result.ok ? "status" : "alert"}>
+          {t(result.message)}
+        </p>
+      ) : null}
+      {alerts.rows.length === 0 ? (
+        <p>{t("alerts.none")}</p>
+      ) : (
+        <table className="data" data-testid="alerts">
+          <thead>
+            <tr>
+              <th>{t("alerts.ticket")}</th>
+              <th>{t("alerts.kind")}</th>
+              <th>{t("alerts.stage")}</th>
+              <th>{t("alerts.due")}</th>
+              <th>{t("alerts.at")}</th>
+              {canAcknowledge ? <th /> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {alerts.rows.map((a) => (
+              <tr key={a.id} data-alert={a.id}>
+                <td>
+                  <Link to={`/manager/tickets/${a.ticket_id}`}>{formatDigits(a.ticket_number, locale)}</Link>
+                </td>
+                <td>
+                  <span className={`badge ${a.kind === "sla_breached" ? "danger" : "warn"}`}>{t(`alerts.kind.${a.kind}`)}</span>
+                </td>
+                <td>{t(`alerts.stage.${a.stage}`)}</td>
+                <td>{formatDateTime(a.due_at, locale)}</td>
+                <td>{formatDateTime(a.created_at, locale)}</td>
+                {canAcknowledge ? (
+                  <td>
+                    <Form method="post" className="inline">
+                      <input type="hidden" name="intent" value="acknowledge" />
+                      <input type="hidden" name="alertId" value={a.id} />
+                      <button type="submit" disabled={navigation.state === "submitting"}>
+                        {t("alerts.acknowledge")}
+                      </button>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

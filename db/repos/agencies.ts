@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../connection";
+import { liveOfferDeadline } from "./tickets";
 
 export async function getAgency(db: DB, agencyId: number) {
   return db
@@ -30,6 +31,7 @@ export async function pendingOffersForAgency(db: DB, agencyId: number) {
     ])
     .where("dispatch_offers.agency_id", "=", agencyId)
     .where("dispatch_offers.status", "=", "pending")
+    .where(liveOfferDeadline)
     .orderBy("dispatch_offers.deadline_at")
     .execute();
 }
@@ -58,7 +60,7 @@ export async function offerHistory(db: DB, agencyId: number, opts: { page?: numb
         .case()
         .when(
           eb.or([
-            eb("dispatch_offers.status", "=", "pending"),
+            eb.and([eb("dispatch_offers.status", "=", "pending"), eb("dispatch_offers.deadline_at", ">", sql<Date>`now()`)]),
             eb("tickets.assigned_agency_id", "=", agencyId),
           ]),
         )

@@ -49,7 +49,18 @@ export function inScope(scope: DataScope) {
 }
 
 /**
- * The ticket has this agency's pending offer. The tickets of its pending offers are read once (an
+ * A pending offer grants its agency the ticket only until its deadline (core/ticket.ts offerGrantsAccess):
+ * past it the offer grants nothing, even before the offer__expire job has marked it expired.
+ */
+export function liveOfferDeadline(_eb: ExpressionBuilder<Database, "dispatch_offers">) {
+  // Written as a difference, not `deadline_at > now()`: the planner must not take it as a range on
+  // dispatch_offers_deadline_idx (every agency's pending offers); it is a filter on the deadline carried by
+  // the agency's own index (dispatch_offers_agency_ticket_idx includes it).
+  return sql<SqlBool>`dispatch_offers.deadline_at - now() > interval '0'`;
+}
+
+/**
+ * The ticket has this agency's pending offer, its deadline not passed. The tickets of its pending offers are read once (an
  * InitPlan: a handful of rows, at most one pending offer per ticket) and compared as an array, by the
  * primary key; a correlated EXISTS here is a hashed subplan that scans every ticket.
  */
@@ -59,7 +70,8 @@ function pendingOfferOf(agencyId: number) {
       .selectFrom("dispatch_offers")
       .select("dispatch_offers.ticket_id")
       .where("dispatch_offers.agency_id", "=", agencyId)
-      .where("dispatch_offers.status", "=", "pending");
+      .where("dispatch_offers.status", "=", "pending")
+      .where(liveOfferDeadline);
     return sql<boolean>`tickets.id = any(array(${pendingOffers}))`;
   };
 }
@@ -465,7 +477,7 @@ export async function ticketHistory(db: DB, scope: DataScope, ticketId: number) 
     where e.ticket_id = ${ticketId} and e.to_status = 'assigned' and e.data->>'agency_id' = ${agency})`;
   const engagedSince = sql<Date>`coalesce(
     (select o.offered_at from dispatch_offers o
-      where o.ticket_id = ${ticketId} and o.agency_id = ${scope.agencyId} and o.status = 'pending'),
+      where o.ticket_id = ${ticketId} and o.agency_id = ${scope.agencyId} and o.status = 'pending' and o.deadline_at > now()),
     (select max(o.offered_at) from dispatch_offers o
       where o.ticket_id = ${ticketId} and o.agency_id = ${scope.agencyId} and o.offered_at <= ${assignedAt}),
     (select max(o.offered_at) from dispatch_offers o

@@ -1,13 +1,16 @@
 import { sql } from "kysely";
 import { RecordingStore } from "../../platform/recording-store";
 import { callForRecording, recordingStored } from "../../services/calls";
+import { queueRecordingDownload } from "../../services/recording-downloads";
 import type { AriEvent } from "../ari";
 import type { TelephonyContext } from "../context";
 
 /**
  * RecordingFinished: the bridge recording is downloaded from Asterisk (`recordings.getStoredFile`, the
  * operation: ari-client 2.2.0's StoredRecording instance method of the same name throws) into the
- * recording store, and the call gets its recordings row (key, size, SHA-256, duration).
+ * recording store, and the call gets its recordings row (key, size, SHA-256, duration). When three quick
+ * tries fail, the download is handed to the workers (services/recording-downloads.ts: a pending row and a
+ * recording__download job), so a recording is never given up on while Asterisk still has it.
  */
 export async function onRecordingFinished(ctx: TelephonyContext, event: AriEvent): Promise<void> {
   const name = event.recording?.name;
@@ -27,7 +30,16 @@ export async function fetchRecording(ctx: TelephonyContext, recordingName: strin
       const file = await ctx.ari().recordings.getStoredFile({ recordingName });
       data = Buffer.isBuffer(file) ? file : Buffer.from(file as ArrayBuffer);
     } catch (error) {
-      if (attempt === 2) throw error;
+      if (attempt === 2) {
+        // not lost: the workers retry it (recording__download) with growing waits until it succeeds
+        const callId = await queueRecordingDownload(ctx.db, {
+          recordingName,
+          error: error instanceof Error ? error.message : String(error),
+          maxAttempts: ctx.env.RECORDING_DOWNLOAD_MAX_ATTEMPTS,
+        });
+        ctx.log.warn(`call ${callId ?? call.callId}: recording ${recordingName} not downloaded yet; the workers will retry: ${String(error)}`);
+        return false;
+      }
       await new Promise((r) => setTimeout(r, 300 * (attempt + 1)));
     }
   }

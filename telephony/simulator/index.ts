@@ -44,6 +44,8 @@ export interface AriSimulator {
   emitRaw(event: object): void;
   /** for tests: reject every login (REST and WebSocket) with 401 while true */
   setRejectLogins(reject: boolean): void;
+  /** for tests: the next `count` downloads of a stored recording's file fail with `status` (default 500) */
+  failRecordingDownloads(count: number, status?: number): void;
   /** stops listening and drops every connection, keeping the simulated calls (as if Asterisk's HTTP server went away) */
   stop(): Promise<void>;
   /** listens again on the same port after stop(), with the same calls */
@@ -67,6 +69,7 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
   const host = opts.host ?? "127.0.0.1";
   const log = opts.log ?? SILENT;
   let rejectLogins = false;
+  const failDownloads = { count: 0, status: 500 };
   mkdirSync(opts.recordingsDir, { recursive: true });
 
   /** app name → its sockets, the one receiving events last (a newer socket replaces an older one) */
@@ -146,6 +149,10 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
     }
     if (ariPath === "/events") return sendJson(res, 400, { message: "WebSocket upgrade required" });
 
+    if (failDownloads.count > 0 && method === "GET" && /^\/recordings\/stored\/.+\/file$/.test(ariPath)) {
+      failDownloads.count--;
+      return sendJson(res, failDownloads.status, { message: "Simulated failure" });
+    }
     const result = await handleAri(ast, method, ariPath, url.searchParams, body.value);
     if (result.status === 204) {
       res.writeHead(204, { Server: "Asterisk/ari-simulator" });
@@ -263,6 +270,10 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
     },
     setRejectLogins(reject: boolean) {
       rejectLogins = reject;
+    },
+    failRecordingDownloads(count: number, status = 500) {
+      failDownloads.count = count;
+      failDownloads.status = status;
     },
     stop: stopListening,
     async start() {

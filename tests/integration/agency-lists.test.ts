@@ -74,7 +74,8 @@ async function offer(ticketId: number, agencyId: number, status: "pending" | "ac
     .insertInto("dispatch_offers")
     .values({
       ticket_id: ticketId, agency_id: agencyId, status, offered_at: offeredAt,
-      deadline_at: new Date(offeredAt.getTime() + 3600_000),
+      // a pending offer grants the ticket only until its deadline: these are still open
+      deadline_at: new Date(offeredAt.getTime() + (status === "pending" ? 60 * 24 : 1) * 3600_000),
       responded_at: status === "pending" ? null : new Date(offeredAt.getTime() + 60_000),
     })
     .execute();

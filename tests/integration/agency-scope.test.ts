@@ -12,7 +12,7 @@ import { agencyNav, homeNav } from "../../app/lib/nav";
 import { createSession } from "../../db/repos/sessions";
 import { countTicketsByStatus, ticketCalls, ticketHistory, ticketOffers } from "../../db/repos/tickets";
 import type { DB } from "../../db/connection";
-import type { OfferStatus, TicketStatus } from "../../core/ticket";
+import type { OfferStatus, TicketEventType, TicketStatus } from "../../core/ticket";
 import { getTestDb, resetDatabase } from "../support/db";
 import { testContext } from "../support/context";
 
@@ -75,7 +75,7 @@ async function ticket(customerId: number, status: TicketStatus, assigned: number
 
 async function event(
   ticketId: number,
-  e: { actor_kind: "user" | "agency" | "technician" | "system"; actor_label?: string; actor_user_id?: number; event_type: string;
+  e: { actor_kind: "user" | "agency" | "technician" | "system"; actor_label?: string; actor_user_id?: number; event_type: TicketEventType;
     from_status?: TicketStatus; to_status?: TicketStatus; data?: Record<string, unknown> },
 ) {
   await db

@@ -130,6 +130,11 @@ const MATRIX: Row[] = [
   // Manager's pages (reports:read: supervisor, manager, admin).
   { route: "manager", method: "GET", url: "/manager", expect:                  [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager._index", method: "GET", url: "/manager", expect:           [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // marking a service-deadline alert reviewed (alerts:acknowledge: supervisor, manager); no such alert: 404
+  { route: "manager._index", method: "POST", url: "/manager?index", form: { intent: "acknowledge", alertId: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+  { route: "manager._index", method: "POST", url: "/manager?index", form: { intent: "acknowledge", alertId: "x" }, expect:
+                                                                               [LOGIN, F,       F,        400,       400,    F,     F,      F,           F] },
   // agencies:read also lets operators read the agency list (their menu does not lead there).
   { route: "manager.agencies", method: "GET", url: "/manager/agencies", expect: [LOGIN, 200,    200,      200,       200,    200,   F,      F,           F] },
   { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },

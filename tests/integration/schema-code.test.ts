@@ -11,12 +11,15 @@ import {
   OPERATOR_PRESENCES,
 } from "../../core/call";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
+import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
+import { SLA_STAGE_INDEXES } from "../../services/sla";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
   OFFER_STATUSES,
   PRIORITIES,
   TICKET_CHANNELS,
+  TICKET_EVENT_TYPES,
   TICKET_STATUSES,
   TICKET_TYPES,
   WARRANTY_STATUSES,
@@ -407,6 +410,41 @@ const COLUMNS = {
     status: "string",
     tickets: "number",
   },
+  sla_marks: {
+    ticket_id: "number",
+    stage: "string",
+    level: "string",
+    due_at: "Date",
+    marked_at: "Date",
+  },
+  supervisor_alerts: {
+    id: "number",
+    created_at: "Date",
+    kind: "string",
+    ticket_id: "number",
+    stage: "string",
+    due_at: "Date",
+    acknowledged_at: "Date | null",
+    acknowledged_by: "number | null",
+  },
+  recording_downloads: {
+    call_id: "number",
+    recording_name: "string",
+    status: "string",
+    attempts: "number",
+    last_error: "string | null",
+    created_at: "Date",
+    updated_at: "Date",
+  },
+  worker_nodes: {
+    node_id: "string",
+    host: "string",
+    pid: "number",
+    concurrency: "number",
+    started_at: "Date",
+    heartbeat_at: "Date",
+    stopped_at: "Date | null",
+  },
   users: {
     id: "number",
     username: "string",
@@ -458,6 +496,20 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "tickets", column: "priority", values: PRIORITIES },
   { table: "dispatch_offers", column: "status", values: OFFER_STATUSES },
   { table: "ticket_events", column: "actor_kind", values: ACTOR_KINDS },
+  { table: "ticket_events", column: "event_type", values: TICKET_EVENT_TYPES },
+  { table: "sla_marks", column: "stage", values: SLA_STAGES },
+  { table: "sla_marks", column: "level", values: SLA_LEVELS },
+  { table: "supervisor_alerts", column: "stage", values: SLA_STAGES },
+  {
+    table: "supervisor_alerts",
+    column: "kind",
+    values: allOf<Col<"supervisor_alerts", "kind">>()(["sla_at_risk", "sla_breached"]),
+  },
+  {
+    table: "recording_downloads",
+    column: "status",
+    values: allOf<Col<"recording_downloads", "status">>()(["pending", "done", "failed"]),
+  },
   { table: "agencies", column: "status", values: AGENCY_STATUSES },
   { table: "users", column: "role", values: ROLES },
   { table: "calls", column: "state", values: CALL_STATES },
@@ -562,5 +614,16 @@ describe("the database's CHECK constraints against the code's value lists", () =
     const tie = (await checkConstraints()).filter((c) => c.table === "users" && sorted(c.columns).join() === "agency_id,role");
     expect(tie).toHaveLength(1);
     expect(sorted(literals(tie[0]!.definition))).toEqual(sorted(AGENCY_ROLES));
+  });
+});
+
+describe("the SLA sweep's partial indexes against core/sla.ts", () => {
+  it.each(SLA_STAGES.map((s) => [s] as const))("indexes the %s due time over exactly the statuses its stage is open in", async (stage) => {
+    const db = await getTestDb();
+    const r = await sql<{ indexdef: string }>`
+      select indexdef from pg_indexes where schemaname = 'public' and indexname = ${SLA_STAGE_INDEXES[stage]}`.execute(db);
+    expect(r.rows).toHaveLength(1);
+    expect(r.rows[0]!.indexdef).toContain(`(sla_${stage}_due_at)`);
+    expect(sorted(literals(r.rows[0]!.indexdef))).toEqual(sorted(SLA_STAGE_OPEN_STATUSES[stage]));
   });
 });

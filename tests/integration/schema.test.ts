@@ -67,7 +67,7 @@ describe("schema v1 constraints", () => {
       .values({ ticket_id: t.id, actor_kind: "system", event_type: "created", data: JSON.stringify({}) })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await expect(db.updateTable("ticket_events").set({ event_type: "x" }).where("id", "=", e.id).execute()).rejects.toThrow(/append-only/);
+    await expect(db.updateTable("ticket_events").set({ event_type: "note" }).where("id", "=", e.id).execute()).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom("ticket_events").where("id", "=", e.id).execute()).rejects.toThrow(/append-only/);
 
     const deadline = new Date(Date.now() + 3600_000);

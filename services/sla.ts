@@ -1,0 +1,117 @@
+/**
+ * The SLA sweep (workers/tasks/sla__sweep.ts, every 5 minutes from the crontab): each stage of a ticket
+ * (core/sla.ts: accept, visit, resolve) still open past the at-risk share of its time is marked at risk,
+ * and past its due time breached — once per stage and level (sla_marks' primary key), with a history row
+ * ('sla_at_risk' / 'sla_breached') and a supervisor alert, in one transaction per stage; supervisors are
+ * told with NOTIFY supervisor_alerts. Two sweeps at once (two worker processes) write each mark once: the
+ * second's insert meets the first's row and does nothing.
+ *
+ * The rule's SQL twin of core/sla.ts slaLevel: at risk when now >= created + share × (due − created),
+ * breached when now > due. Each stage reads one range of its partial index (SLA_STAGE_INDEXES: the due
+ * time over the tickets whose stage is open): due times in (now − lookback, now + (1 − share) ×
+ * the stage's longest target], never every ticket.
+ */
+import { sql } from "kysely";
+import {
+  DEFAULT_SLA_AT_RISK_SHARE,
+  SLA_STAGE_OPEN_STATUSES,
+  SLA_STAGES,
+  slaStageMaxMs,
+  SUPERVISOR_ALERTS_CHANNEL,
+  type SlaStage,
+} from "../core/sla";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+
+export interface SlaSweepOptions {
+  /** default: the database's now() */
+  now?: Date;
+  /** SLA_AT_RISK_SHARE */
+  share?: number;
+  /** SLA_SWEEP_LOOKBACK_HOURS: due times further back are not looked at */
+  lookbackHours?: number;
+  /** at most this many tickets per stage and sweep (the next sweep goes on) */
+  batch?: number;
+}
+
+export type SlaSweepCounts = Record<SlaStage, { atRisk: number; breached: number }>;
+
+/** The history label of the sweep's rows (the UI shows "system" in the reader's language). */
+const SWEEP_LABEL = "پایش مهلت خدمت";
+
+/** The partial index each stage's sweep reads (its predicate: the stage's open statuses; a test holds them together). */
+export const SLA_STAGE_INDEXES = {
+  accept: "tickets_sla_accept_open_idx",
+  visit: "tickets_sla_visit_open_idx",
+  resolve: "tickets_unresolved_due_idx",
+} as const satisfies Record<SlaStage, string>;
+
+const DUE_COLUMN = { accept: "sla_accept_due_at", visit: "sla_visit_due_at", resolve: "sla_resolve_due_at" } as const satisfies Record<SlaStage, string>;
+
+/** The statuses as SQL literals (our own constants), so the planner matches the partial index's predicate. */
+function statusList(stage: SlaStage) {
+  return sql.raw(`(${SLA_STAGE_OPEN_STATUSES[stage].map((s) => `'${s}'`).join(",")})`);
+}
+
+/** The candidates of one stage: the query whose plan tests/integration/sla-sweep.test.ts checks. */
+export function slaCandidatesQuery(stage: SlaStage, o: { now: Date; share: number; lookbackHours: number; batch: number }) {
+  const due = sql.ref(`t.${DUE_COLUMN[stage]}`);
+  const aheadMs = Math.ceil((1 - o.share) * slaStageMaxMs(stage));
+  return sql<{ id: number; due_at: Date; level: "at_risk" | "breached" }>`
+    select t.id, ${due} as due_at, case when ${due} < ${o.now}::timestamptz then 'breached' else 'at_risk' end as level
+    from tickets t
+    where t.status in ${statusList(stage)} and ${due} is not null
+      and ${due} > ${o.now}::timestamptz - make_interval(hours => ${o.lookbackHours})
+      and ${due} <= ${o.now}::timestamptz + make_interval(secs => ${aheadMs / 1000})
+      and ${o.now}::timestamptz >= t.created_at + ${o.share}::float8 * (${due} - t.created_at)
+      and not exists (select 1 from sla_marks m where m.ticket_id = t.id and m.stage = ${stage}
+                      and (m.level = 'breached' or ${due} >= ${o.now}::timestamptz))
+    order by ${due}
+    limit ${o.batch}`;
+}
+
+/** One sweep over every stage. Returns what it marked (already marked stages are not counted again). */
+export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaSweepCounts> {
+  const share = opts.share ?? DEFAULT_SLA_AT_RISK_SHARE;
+  const lookbackHours = opts.lookbackHours ?? 48;
+  const batch = opts.batch ?? 1000;
+  const counts = {} as SlaSweepCounts;
+  for (const stage of SLA_STAGES) {
+    counts[stage] = await db.transaction().execute(async (trx) => {
+      const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
+      const candidates = slaCandidatesQuery(stage, { now, share, lookbackHours, batch });
+      const { rows } = await sql<{ level: "at_risk" | "breached"; n: number }>`
+        with candidates as (${candidates}),
+        marked as (
+          insert into sla_marks (ticket_id, stage, level, due_at, marked_at)
+          select id, ${stage}, level, due_at, ${now}::timestamptz from candidates
+          on conflict do nothing
+          returning ticket_id, level, due_at
+        ),
+        events as (
+          insert into ticket_events (ticket_id, at, actor_kind, actor_label, event_type, data)
+          select ticket_id, ${now}::timestamptz, 'system', ${SWEEP_LABEL}, 'sla_' || level,
+                 jsonb_build_object('stage', ${stage}::text, 'due_at', due_at)
+          from marked
+          returning 1
+        ),
+        alerts as (
+          insert into supervisor_alerts (created_at, kind, ticket_id, stage, due_at)
+          select ${now}::timestamptz, 'sla_' || level, ticket_id, ${stage}, due_at from marked
+          returning 1
+        )
+        -- (data-modifying CTEs run to completion whether read or not)
+        select level, count(*)::int as n from marked group by level`.execute(trx);
+      const c = {
+        atRisk: rows.find((r) => r.level === "at_risk")?.n ?? 0,
+        breached: rows.find((r) => r.level === "breached")?.n ?? 0,
+      };
+      if (c.atRisk + c.breached > 0) {
+        await writeAudit(trx, { actorUserId: null, action: "sla.sweep", details: { stage, ...c, share } });
+        await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify({ type: "sla_alerts", stage, ...c, at: now.toISOString() })})`.execute(trx);
+      }
+      return c;
+    });
+  }
+  return counts;
+}
