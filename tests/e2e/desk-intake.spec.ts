@@ -157,10 +157,27 @@ test("a double click on submit registers one ticket", async ({ page, signIn, db 
   await page.getByTestId("call-pop").getByTestId("pop-register").click();
   await expect(page).toHaveURL((u) => u.pathname === "/desk/register" && u.searchParams.get("callId") === String(second));
   await page.locator("textarea[name=description]").fill("تماس دوباره: هنوز روشن نمی‌شود");
+  // The first POST is held until the second is on its way, so both reach the server whatever the machine's
+  // speed (a fast first answer would otherwise navigate away before the second submit). The router aborts
+  // the first in the page; Playwright still delivers it to the server (route.fetch) and drops its answer.
   let posts = 0;
-  page.on("request", (r) => {
-    if (r.method() === "POST" && new URL(r.url()).pathname === "/desk/register") posts++;
-  });
+  let secondSent!: () => void;
+  const second$ = new Promise<void>((resolve) => (secondSent = resolve));
+  await page.route(
+    (u) => u.pathname === "/desk/register",
+    async (route) => {
+      if (route.request().method() !== "POST") return route.fallback();
+      posts++;
+      if (posts === 1) {
+        await second$;
+        const answer = await route.fetch({ maxRedirects: 0 });
+        await route.fulfill({ response: answer }).catch(() => {}); // aborted by the page: nothing to answer
+      } else {
+        secondSent();
+        await route.fallback();
+      }
+    },
+  );
   const form = page.locator("form.register-form");
   const firstSent = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/desk/register");
   await form.evaluate((f: HTMLFormElement) => f.requestSubmit());
