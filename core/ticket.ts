@@ -39,9 +39,10 @@ export type ActorKind = (typeof ACTOR_KINDS)[number];
 /**
  * What a history row (ticket_events.event_type) records. `note`: a remark added by staff; `call_attached`:
  * a call (and so its recording) was linked to the ticket — the call that registered it, or a later
- * follow-up call about it (data: { callId, direction, reason }).
+ * follow-up call about it (data: { callId, direction, reason }); `survey_answered`: the customer's
+ * satisfaction score of the job (data: { surveyId, score, channel, complaintTicketId? }).
  */
-export const TICKET_EVENT_TYPES = ["created", "status_changed", "offer_sent", "offer_rejected", "note", "call_attached"] as const;
+export const TICKET_EVENT_TYPES = ["created", "status_changed", "offer_sent", "offer_rejected", "note", "call_attached", "survey_answered"] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
 export const AGENCY_STATUSES = ["active", "suspended", "terminated"] as const;
