@@ -10,6 +10,10 @@ import { graphileLogger } from "../db/job-queue";
 import type { Env } from "../platform/env";
 import { createKavenegarClient } from "../platform/kavenegar";
 import type { Logger } from "../platform/logger";
+import { surveyConfigOf } from "../services/satisfaction";
+import { satisfactionCallTask } from "./tasks/satisfaction__call";
+import { satisfactionSweepTask } from "./tasks/satisfaction__sweep";
+import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
 import { smsSendTask } from "./tasks/sms__send";
 
 export interface WorkersOptions {
@@ -34,8 +38,20 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
   });
   return {
     sms__send: smsSendTask({ db: deps.db, client, sender: deps.env.KAVENEGAR_SENDER }),
+    sms__poll_inbound: smsPollInboundTask({ db: deps.db, client, line: deps.env.smsInboundLine }),
+    satisfaction__sweep: satisfactionSweepTask({ db: deps.db, config: surveyConfigOf(deps.env) }),
+    satisfaction__call: satisfactionCallTask({ db: deps.db }),
   };
 }
+
+/**
+ * The recurring jobs (graphile-worker crontab: minute hour day month weekday task ?options). Each has a job
+ * key, so however many worker processes run, one of each waits at a time.
+ */
+export const CRONTAB = [
+  "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
+  "* * * * * sms__poll_inbound ?max=1&jobKey=sms-poll-inbound&jobKeyMode=preserve_run_at",
+].join("\n");
 
 /** Starts the job runner (graphile-worker migrates its schema first); `stop()` waits for running jobs. */
 export async function startWorkers(o: WorkersOptions): Promise<Workers> {
@@ -55,7 +71,7 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
     pgPool,
     concurrency,
     taskList: taskList(o),
-    crontab: "",
+    crontab: CRONTAB,
     noHandleSignals: true,
     logger: graphileLogger(o.log),
   });
