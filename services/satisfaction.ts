@@ -86,10 +86,14 @@ async function dbNow(trx: Tx | DB): Promise<Date> {
   return rows[0]!.now;
 }
 
-/** Adds the survey's call job (graphile-worker's SQL, inside the caller's transaction); an existing waiting one is kept. */
+/**
+ * Adds the survey's call job for `runAt` (graphile-worker's SQL, inside the caller's transaction); a waiting job of
+ * the survey is moved to that time (job key mode `replace`). The job itself is idempotent, so a job running
+ * meanwhile and the new one never call twice.
+ */
 async function addCallJob(trx: Tx | DB, surveyId: number, runAt: Date): Promise<void> {
   await sql`select graphile_worker.add_job(${SATISFACTION_CALL_TASK}, json_build_object('surveyId', ${surveyId}::bigint),
-    run_at := ${runAt}::timestamptz, job_key := ${surveyCallJobKey(surveyId)}, job_key_mode := 'unsafe_dedupe')`.execute(trx);
+    run_at := ${runAt}::timestamptz, job_key := ${surveyCallJobKey(surveyId)}, job_key_mode := 'replace')`.execute(trx);
 }
 
 // ---------------------------------------------------------------------------------------------------------
