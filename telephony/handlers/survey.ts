@@ -9,7 +9,7 @@ import { CallBase } from "./call-base";
 /** appArgs of the customer's leg of an automated follow-up call: survey-customer,<callId>. */
 export const SURVEY_CUSTOMER_LEG = "survey-customer";
 
-/** How long the thanks may play before the call is hung up anyway. */
+/** How long a prompt other than the question (thanks, "not a score") may play before the call goes on anyway. */
 const THANKS_MAX_MS = 15_000;
 
 /**
@@ -101,7 +101,7 @@ export class SurveyCall extends CallBase {
       const score = scoreFromDtmf(key);
       if (score === null) {
         this.ctx.log.info(`call ${this.callId}: key ${key} is not a score; asking again`);
-        await this.waitPlayback(await this.play(this.dial.channelId, env.ARI_SOUND_SURVEY_INVALID), THANKS_MAX_MS);
+        await this.say(env.ARI_SOUND_SURVEY_INVALID);
         continue;
       }
       const result = await recordSurveyScore(
@@ -122,15 +122,28 @@ export class SurveyCall extends CallBase {
     }
   }
 
-  /** Plays a prompt and returns the first key pressed during it or within the key timeout after it; null on silence. */
+  /**
+   * The next key: one pressed already (during the "not a score" prompt, say) is taken at once; otherwise the
+   * prompt is played and the first key pressed during it or within the key timeout after it is returned; null on
+   * silence.
+   */
   private async ask(sound: string): Promise<string | null> {
-    this.digits = [];
-    const playback = await this.play(this.dial.channelId, sound);
-    while (!this.ended && this.digits.length === 0 && !this.playbackDone(playback)) await this.nextChange(60_000);
-    if (this.digits.length > 0) this.stopPlayback(playback);
-    const deadline = Date.now() + this.ctx.env.SATISFACTION_KEY_TIMEOUT_SECONDS * 1000;
-    while (!this.ended && this.digits.length === 0 && Date.now() < deadline) await this.nextChange(deadline - Date.now());
+    if (this.digits.length === 0) {
+      const playback = await this.play(this.dial.channelId, sound);
+      while (!this.ended && this.digits.length === 0 && !this.playbackDone(playback)) await this.nextChange(60_000);
+      if (this.digits.length > 0) this.stopPlayback(playback);
+      const deadline = Date.now() + this.ctx.env.SATISFACTION_KEY_TIMEOUT_SECONDS * 1000;
+      while (!this.ended && this.digits.length === 0 && Date.now() < deadline) await this.nextChange(deadline - Date.now());
+    }
     return this.digits.shift() ?? null;
+  }
+
+  /** Plays a prompt to its end, or until a key is pressed (the key is kept for the next question). */
+  private async say(sound: string): Promise<void> {
+    const playback = await this.play(this.dial.channelId, sound);
+    const deadline = Date.now() + THANKS_MAX_MS;
+    while (!this.ended && this.digits.length === 0 && !this.playbackDone(playback) && Date.now() < deadline) await this.nextChange(deadline - Date.now());
+    if (!this.playbackDone(playback)) this.stopPlayback(playback);
   }
 
   private async gone(cause: number | null, timedOut: boolean): Promise<void> {
