@@ -12,3 +12,4 @@ export * as audit from "../../db/repos/audit";
 export { telephonyHealth } from "../../db/repos/telephony";
 export { workersHealth } from "../../db/repos/jobs";
 export * as desk from "../../db/repos/desk";
+export * as satisfaction from "../../db/repos/satisfaction";

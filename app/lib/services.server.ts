@@ -16,3 +16,11 @@ export {
   TicketNotFoundError,
 } from "../../services/tickets";
 export { InvalidPhoneNumberError, NotAnOperatorError, requestClickToDial } from "../../services/calls";
+export {
+  InvalidScoreError,
+  MAX_SURVEY_COMMENT_LENGTH,
+  recordSurveyNoAnswer,
+  recordSurveyScore,
+  SurveyNotFoundError,
+  surveyConfigOf,
+} from "../../services/satisfaction";
