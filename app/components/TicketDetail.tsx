@@ -356,6 +356,12 @@ function TicketActions({ data }: { data: Data }) {
   );
 }
 
+/** An automated follow-up call is due now or going on: its score is on its way, the page refreshes for it. */
+function followUpCallDue(f: Data["followUp"]): boolean {
+  if (!f || f.status !== "pending" || f.mode !== "call" || f.channel !== "ivr_dtmf") return false;
+  return f.calling || (f.next_attempt_at !== null && new Date(f.next_attempt_at).getTime() <= Date.now());
+}
+
 /**
  * The job's satisfaction follow-up (call-centre readers): where it is (due, being called, on the happy-call list,
  * waiting for the SMS reply), the score and how it came, and the complaint a low score opened.
@@ -456,7 +462,7 @@ function eventKey(type: string): MessageKey {
 export function TicketDetailPage({ backTo }: { backTo: string }) {
   const data = useLoaderData() as unknown as Data;
   const t = useT();
-  useRecordingsArriving(data.calls.some((c) => c.state !== "ended" || (c.recorded && !c.recording_id)));
+  useRecordingsArriving(data.calls.some((c) => c.state !== "ended" || (c.recorded && !c.recording_id)) || followUpCallDue(data.followUp));
   return (
     <>
       <p>
