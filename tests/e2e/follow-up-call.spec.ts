@@ -117,3 +117,49 @@ test("a completed job's follow-up call collects a DTMF score on the ARI simulato
   await expect(page).toHaveURL(`/manager/tickets/${job.id}`);
   await expect(page.getByTestId("follow-up-score")).toHaveText("۲ از ۵");
 });
+
+test("an operator works the happy-call list: calls the customer, records a score with a comment", async ({ page, signIn, db }) => {
+  test.setTimeout(60_000);
+  // a completed job whose follow-up (operator mode) is due now, as the scheduler writes it in that mode
+  const r = await db.query<{ id: string; number: string; mobile: string; full_name: string }>(
+    `select t.id::text, t.number::text, c.mobile, c.full_name
+       from tickets t join customers c on c.id = t.customer_id
+      where t.type = 'breakdown' and t.status = 'completed'
+        and not exists (select 1 from satisfaction_surveys s where s.ticket_id = t.id)
+      order by t.id limit 1`,
+  );
+  const job = r.rows[0]!;
+  const s = await db.query<{ id: string }>(
+    `insert into satisfaction_surveys (ticket_id, channel, status, mode, due_at, next_attempt_at)
+     values ($1, 'operator_call', 'pending', 'operator', now() - interval '1 minute', now() - interval '1 minute') returning id::text`,
+    [job.id],
+  );
+  const surveyId = Number(s.rows[0]!.id);
+
+  await signIn("operator");
+  await page.goto("/desk");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "تماس‌های نظرسنجی" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("تماس‌های نظرسنجی (هپی‌کال)");
+  const row = page.locator(`[data-testid="follow-up-row"][data-ticket="${job.number}"]`);
+  await expect(row).toContainText(job.full_name);
+  await row.getByRole("button", { name: "تماس با مشتری" }).click();
+  await expect(row.getByTestId("pop-dial-result")).toContainText("در حال برقراری است");
+  await row.getByLabel("۵ — خیلی راضی").check();
+  await row.getByLabel("توضیح (اختیاری)").fill("از سرعت کار راضی بود");
+  await row.getByRole("button", { name: "ثبت امتیاز" }).click();
+  await expect(page.getByTestId("follow-ups-done")).toHaveText("امتیاز ثبت شد.");
+  await expect(row).toHaveCount(0);
+  const saved = await db.query<{ status: string; score: number; channel: string; comment: string }>(
+    "select status, score, channel, comment from satisfaction_surveys where id = $1",
+    [surveyId],
+  );
+  expect(saved.rows[0]).toEqual({ status: "answered", score: 5, channel: "operator_call", comment: "از سرعت کار راضی بود" });
+  await page.getByRole("link", { name: "درخواست‌های خدمت" }).click();
+  await page.getByRole("search").getByRole("searchbox").fill(job.number);
+  await page.getByRole("search").getByRole("button", { name: "فیلتر" }).click();
+  await page.getByRole("link", { name: persian(job.number), exact: true }).click();
+  await expect(page.getByTestId("follow-up-score")).toHaveText("۵ از ۵");
+  await expect(page.getByTestId("follow-up-channel")).toHaveText("تماس اپراتور");
+  await expect(page.getByTestId("follow-up")).toContainText("از سرعت کار راضی بود");
+});
