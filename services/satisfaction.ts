@@ -404,7 +404,7 @@ async function scoreInTrx(trx: Tx, actor: Actor, input: ScoreInput): Promise<Sco
       channel: input.channel,
       ...(input.callId ? { callId: input.callId } : {}),
       ...(complaintTicketId ? { complaintTicketId } : {}),
-      ...(comment ? { note: comment } : {}),
+      ...(comment ? { text: comment } : {}),
     },
   });
   await writeAudit(trx, {

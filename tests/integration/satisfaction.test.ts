@@ -187,7 +187,7 @@ describe("scores", () => {
     expect(r).toEqual({ surveyId: s.id, ticketId: j.ticketId, score: 5, recorded: true, complaintTicketId: null });
     expect(await surveyOf(j.ticketId)).toMatchObject({ status: "answered", score: 5, channel: "operator_call", comment: "خیلی خوب بود", operator_user_id: operator.userId, complaint_ticket_id: null });
     const events = await db.selectFrom("ticket_events").select(["event_type", "data", "actor_user_id"]).where("ticket_id", "=", j.ticketId).where("event_type", "=", "survey_answered").execute();
-    expect(events).toEqual([{ event_type: "survey_answered", actor_user_id: operator.userId!, data: { surveyId: s.id, score: 5, channel: "operator_call", note: "خیلی خوب بود" } }]);
+    expect(events).toEqual([{ event_type: "survey_answered", actor_user_id: operator.userId!, data: { surveyId: s.id, score: 5, channel: "operator_call", text: "خیلی خوب بود" } }]);
     // a second answer changes nothing
     const again = await recordSurveyScore(db, operator, { surveyId: s.id, score: 1, channel: "operator_call" });
     expect(again).toMatchObject({ recorded: false, score: 5, complaintTicketId: null });
