@@ -56,6 +56,8 @@ export default defineConfig({
       KAVENEGAR_SIM_PORT: String(E2E_KAVENEGAR_SIM_PORT),
       // no map tiles can be fetched here; the address picker works without them
       MAP_TILE_URL: "none",
+      // a completed job's satisfaction follow-up call is due at once (not days later)
+      SATISFACTION_DELAY_DAYS: "0",
     },
   },
 });

@@ -25,6 +25,11 @@ export const AUDIT_ACTIONS = [
   "offer.expire",
   "sla.sweep",
   "alert.acknowledge",
+  // follow-up satisfaction surveys: a score recorded (by the customer's key or SMS, or by an operator), the
+  // complaint a low score opened, an automated follow-up call placed
+  "survey.score",
+  "survey.complaint",
+  "survey.call",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

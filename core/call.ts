@@ -129,7 +129,9 @@ export type DeskEvent =
   /** presence changed (by the operator, or by the ACD after missed calls) */
   | { type: "presence"; operatorUserId: number; presence: OperatorPresence; at: string }
   /** a caller asked to be called back and this operator is the one to dial */
-  | { type: "callback_assigned"; operatorUserId: number; callbackId: number; at: string };
+  | { type: "callback_assigned"; operatorUserId: number; callbackId: number; at: string }
+  /** (to each supervisor) a follow-up's low score opened this complaint ticket */
+  | { type: "complaint_opened"; operatorUserId: number; ticketId: number; score: number; at: string };
 
 export type DeskEventType = DeskEvent["type"];
 
@@ -155,6 +157,8 @@ export function parseDeskEvent(payload: string): DeskEvent | null {
       return (OPERATOR_PRESENCES as readonly unknown[]).includes(v.presence) ? (v as DeskEvent) : null;
     case "callback_assigned":
       return typeof v.callbackId === "number" ? (v as DeskEvent) : null;
+    case "complaint_opened":
+      return typeof v.ticketId === "number" && typeof v.score === "number" ? (v as DeskEvent) : null;
     default:
       return null;
   }

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "tickets:update": ["operator", "supervisor"],
   // take calls: availability, screen-pop, click-to-dial
   "calls:take": ["operator", "supervisor"],
+  // the happy-call list: call customers after their job and record their satisfaction score
+  "surveys:record": ["operator", "supervisor"],
   "customers:read": ["operator", "supervisor", "manager", "admin"],
   "agencies:read": ["operator", "supervisor", "manager", "admin"],
   "agency_portal:use": ["agency_admin", "agency_staff"],

@@ -41,7 +41,8 @@ export type ActorKind = (typeof ACTOR_KINDS)[number];
  * a call (and so its recording) was linked to the ticket — the call that registered it, or a later
  * follow-up call about it (data: { callId, direction, reason }). `offer_expired`: an agency let its offer's
  * deadline pass (data: { offer_id, agency_id, reason }); `sla_at_risk` / `sla_breached`: the SLA sweep found a
- * stage (core/sla.ts) near or past its due time (data: { stage, due_at }).
+ * stage (core/sla.ts) near or past its due time (data: { stage, due_at }); `survey_answered`: the customer's
+ * satisfaction score of the job (data: { surveyId, score, channel, complaintTicketId? }).
  */
 export const TICKET_EVENT_TYPES = [
   "created",
@@ -53,6 +54,7 @@ export const TICKET_EVENT_TYPES = [
   "offer_expired",
   "sla_at_risk",
   "sla_breached",
+  "survey_answered",
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 

@@ -21,6 +21,7 @@ import type {
   OperatorPresence,
 } from "../core/call";
 import type { Role } from "../core/roles";
+import type { SurveyChannel, SurveyMode, SurveyStatus } from "../core/satisfaction";
 import type {
   ActorKind,
   AgencyStatus,
@@ -395,6 +396,10 @@ export interface SmsMessagesTable {
   sent_at: TimestampNullable;
   delivered_at: TimestampNullable;
   received_at: TimestampNullable;
+  /** inbound: the provider's id of the received message (unique among inbound messages) */
+  inbound_message_id: string | null;
+  /** inbound: the customer the sender's number matched */
+  customer_id: number | null;
 }
 
 export interface CompletionReportsTable {
@@ -437,14 +442,28 @@ export interface ReferralFeesTable {
 export interface SatisfactionSurveysTable {
   id: Id;
   ticket_id: number;
-  channel: "ivr_dtmf" | "operator_call" | "sms" | "web";
-  status: Generated<"pending" | "answered" | "no_answer" | "refused">;
+  channel: SurveyChannel;
+  status: Generated<SurveyStatus>;
   score: number | null;
   comment: string | null;
   operator_user_id: number | null;
   complaint_ticket_id: number | null;
   created_at: Generated<Date>;
   surveyed_at: TimestampNullable;
+  /** how the follow-up is made (core/satisfaction.ts SURVEY_MODES); null on rows made before follow-ups were scheduled */
+  mode: SurveyMode | null;
+  due_at: TimestampNullable;
+  /** when the next attempt may start; null while one is in progress or no attempt is left */
+  next_attempt_at: TimestampNullable;
+  attempts: Generated<number>;
+  /** the automated call of the latest attempt */
+  call_id: number | null;
+  /** the survey SMS sent as the fallback */
+  sms_id: number | null;
+  sms_deadline_at: TimestampNullable;
+  /** the inbound SMS whose digit answered it */
+  reply_sms_id: number | null;
+  updated_at: Generated<Date>;
 }
 
 /** The SLA sweep's state: a ticket's stage marked at risk or breached, once each. */

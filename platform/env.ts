@@ -111,6 +111,33 @@ const envSchema = z.object({
   KAVENEGAR_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
   /** How long one request to Kavenegar may take before it counts as failed (and is retried later). */
   KAVENEGAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The line whose inbound SMS are polled (sms/receive). Default: KAVENEGAR_SENDER (the simulator's line when simulated). */
+  KAVENEGAR_INBOUND_LINE: z.string().regex(/^\d{3,20}$/, "digits only").optional(),
+
+  // ---------- follow-up satisfaction surveys ----------
+  /** `call`: an automated call (ARI) asks for a DTMF score; `operator`: a task on the operators' happy-call list (/desk/follow-ups). */
+  SATISFACTION_MODE: z.enum(["call", "operator"]).default("call"),
+  /** Days after completion the follow-up is due (0: at once; fractions allowed). */
+  SATISFACTION_DELAY_DAYS: z.coerce.number().min(0).max(90).default(2),
+  /** Calls (or operator attempts) before the SMS survey is sent instead. */
+  SATISFACTION_CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Minutes between two attempts after a no-answer. */
+  SATISFACTION_RETRY_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(120),
+  /** `false`: no SMS survey after the last unanswered call; the follow-up ends as no answer. */
+  SATISFACTION_SMS_FALLBACK: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** Hours an SMS survey waits for the customer's reply. */
+  SATISFACTION_SMS_REPLY_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(72),
+  /** How long the customer's phone rings on an automated follow-up call. */
+  SATISFACTION_RING_SECONDS: z.coerce.number().min(1).max(120).default(30),
+  /** Seconds the automated call waits for a key after the question (then asks again). */
+  SATISFACTION_KEY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(8),
+  /** The automated call's prompts (Asterisk media URIs): the question, "that key is not a score", thanks. */
+  ARI_SOUND_SURVEY_QUESTION: z.string().min(1).default("sound:custom/dispatch-survey-question"),
+  ARI_SOUND_SURVEY_INVALID: z.string().min(1).default("sound:custom/dispatch-survey-invalid"),
+  ARI_SOUND_SURVEY_THANKS: z.string().min(1).default("sound:custom/dispatch-survey-thanks"),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
@@ -129,7 +156,12 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
   kavenegarBaseUrl: string;
   /** The key the client sends (the simulator's fixed key when simulated). */
   kavenegarApiKey: string;
+  /** The line inbound SMS are polled on; null when unknown (a real account without KAVENEGAR_SENDER or KAVENEGAR_INBOUND_LINE). */
+  smsInboundLine: string | null;
 };
+
+/** The simulator's line when KAVENEGAR_SENDER is unset (workers/kavenegar-simulator's default sender). */
+export const KAVENEGAR_SIMULATOR_LINE = "2000660110";
 
 /** The API key the Kavenegar simulator accepts when KAVENEGAR_API_KEY is unset (it is no secret). */
 export const KAVENEGAR_SIMULATOR_API_KEY = "simulator-api-key";
@@ -166,6 +198,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     env.KAVENEGAR_BASE_URL ?? (smsSimulated ? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}/v1` : "https://api.kavenegar.com/v1")
   ).replace(/\/+$/, "");
   const kavenegarApiKey = env.KAVENEGAR_API_KEY ?? KAVENEGAR_SIMULATOR_API_KEY;
+  const smsInboundLine = env.KAVENEGAR_INBOUND_LINE ?? env.KAVENEGAR_SENDER ?? (smsSimulated ? KAVENEGAR_SIMULATOR_LINE : null);
   return {
     ...env,
     SESSION_SECRET: secret,
@@ -176,6 +209,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     smsSimulated,
     kavenegarBaseUrl,
     kavenegarApiKey,
+    smsInboundLine,
   };
 }
 

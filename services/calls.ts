@@ -35,16 +35,18 @@ type Tx = Transaction<Database>;
 
 /**
  * Commands for the telephony processes (LISTEN telephony_commands): `dial` a queued outbound call; `acd` the named
- * process runs its ACD now (another process left a free operator to that process's older caller).
+ * process runs its ACD now (another process left a free operator to that process's older caller); `survey` place a
+ * queued automated follow-up call (services/satisfaction.ts).
  */
 export const TELEPHONY_COMMANDS_CHANNEL = "telephony_commands";
-export type TelephonyCommand = { type: "dial"; callId: number } | { type: "acd"; nodeId: string };
+export type TelephonyCommand = { type: "dial"; callId: number } | { type: "acd"; nodeId: string } | { type: "survey"; callId: number };
 
 export function parseTelephonyCommand(payload: string): TelephonyCommand | null {
   try {
     const v = JSON.parse(payload) as Record<string, unknown>;
     if (v && v.type === "dial" && typeof v.callId === "number") return { type: "dial", callId: v.callId };
     if (v && v.type === "acd" && typeof v.nodeId === "string") return { type: "acd", nodeId: v.nodeId };
+    if (v && v.type === "survey" && typeof v.callId === "number") return { type: "survey", callId: v.callId };
   } catch {
     /* not ours */
   }
@@ -696,7 +698,10 @@ export async function requestClickToDial(
   });
 }
 
-/** Queued outbound calls no telephony process has taken yet (picked up on connect and by the sweep). */
+/**
+ * Queued click-to-dial calls no telephony process has taken yet (picked up on connect and by the sweep). Automated
+ * follow-up calls (no operator) are services/satisfaction.ts's.
+ */
 export async function pendingOutboundCalls(db: DB): Promise<number[]> {
   const rows = await db
     .selectFrom("calls")
@@ -704,6 +709,7 @@ export async function pendingOutboundCalls(db: DB): Promise<number[]> {
     .where("state", "=", "queued")
     .where("direction", "=", "outbound")
     .where("node_id", "is", null)
+    .where("operator_user_id", "is not", null)
     .orderBy("started_at")
     .limit(100)
     .execute();
@@ -726,6 +732,7 @@ export async function claimOutboundCall(db: DB, callId: number, nodeId: string):
         .where("state", "=", "queued")
         .where("direction", "=", "outbound")
         .where("node_id", "is", null)
+        .where("operator_user_id", "is not", null)
         .returning(["id", "operator_user_id", "called_number"])
         .executeTakeFirst();
       if (!call || call.operator_user_id === null || !call.called_number) return null;

@@ -2,7 +2,9 @@ import { assertTransition, IllegalTransitionError, type TicketStatus } from "../
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
+import type { SurveyConfig } from "../core/satisfaction";
 import type { Actor } from "./actor";
+import { scheduleFollowUpInTrx } from "./satisfaction";
 
 export { IllegalTransitionError };
 
@@ -40,6 +42,8 @@ export interface ChangeStatusInput {
   reason?: string;
   /** extra facts for the history row (visit window, part awaited…) */
   data?: Record<string, unknown>;
+  /** the follow-up rules: a breakdown job moved to `completed` gets its satisfaction follow-up scheduled (services/satisfaction.ts) */
+  followUp?: SurveyConfig;
 }
 
 /**
@@ -66,6 +70,9 @@ export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStat
       .execute();
     const data = { ...(input.data ?? {}), ...(input.reason ? { reason: input.reason } : {}) };
     const eventId = await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: ticket.status, to: input.to, data });
+    if (input.to === "completed" && ticket.type === "breakdown" && input.followUp) {
+      await scheduleFollowUpInTrx(trx, { ticketId: ticket.id, completedAt: now, config: input.followUp });
+    }
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
       action: "ticket.status_change",

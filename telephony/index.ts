@@ -24,6 +24,8 @@ import { createAcd } from "./handlers/acd";
 import { InboundCall, OPERATOR_LEG } from "./handlers/inbound";
 import { OUTBOUND_CUSTOMER_LEG, OUTBOUND_OPERATOR_LEG } from "./handlers/outbound";
 import { fetchMissedRecordings, onRecordingFinished } from "./handlers/recording";
+import { SURVEY_CUSTOMER_LEG, SurveyCall } from "./handlers/survey";
+import { claimSurveyCall, pendingSurveyCalls } from "../services/satisfaction";
 import { startAriSimulator, type AriSimulator } from "./simulator";
 
 export interface TelephonyOptions {
@@ -84,12 +86,27 @@ export function startTelephony(o: TelephonyOptions): Telephony {
   };
   const acd = createAcd(ctx);
 
+  /** Automated follow-up calls queued by the workers (services/satisfaction.ts) that no process has taken: take them and dial. */
+  let surveysDialling: Promise<void> = Promise.resolve();
+  function dialSurveys(callIds?: readonly number[]): Promise<void> {
+    surveysDialling = surveysDialling
+      .then(async () => {
+        if (!ctx.ready()) return;
+        for (const callId of callIds ?? (await pendingSurveyCalls(db))) {
+          const dial = await claimSurveyCall(db, callId, nodeId);
+          if (dial) await new SurveyCall(ctx, dial).start();
+        }
+      })
+      .catch((error: unknown) => log.warn("dialling follow-up survey calls failed", error));
+    return surveysDialling;
+  }
+
   /** A StasisStart no handler owns: a caller (no app args), or a leg of a call this process no longer drives. */
   async function onNewChannel(event: AriEvent): Promise<void> {
     const channelId = event.channel?.id;
     if (!channelId) return;
     const [kind, callIdText] = event.args ?? [];
-    if (kind === OPERATOR_LEG || kind === OUTBOUND_OPERATOR_LEG || kind === OUTBOUND_CUSTOMER_LEG) {
+    if (kind === OPERATOR_LEG || kind === OUTBOUND_OPERATOR_LEG || kind === OUTBOUND_CUSTOMER_LEG || kind === SURVEY_CUSTOMER_LEG) {
       const handler = dispatcher.handlerOf(Number(callIdText));
       if (handler) {
         dispatcher.register(handler, channelId);
@@ -142,6 +159,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
       reconciled = true;
       void acd.kick();
       void acd.dialPending().catch((error: unknown) => log.warn("dialling queued outbound calls failed", error));
+      void dialSurveys();
     },
     onDisconnected() {
       client = null;
@@ -159,6 +177,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
         const command = parseTelephonyCommand(payload);
         if (command?.type === "dial") void acd.dialPending([command.callId]).catch((e: unknown) => log.warn("click-to-dial failed", e));
         else if (command?.type === "acd" && command.nodeId === nodeId) void acd.kick();
+        else if (command?.type === "survey") void dialSurveys([command.callId]);
         return;
       }
       const event = parseDeskEvent(payload);
@@ -176,6 +195,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     void writeHealth();
     void acd.kick();
     void acd.dialPending().catch((error: unknown) => log.warn("dialling queued outbound calls failed", error));
+    void dialSurveys();
     if (sweeps % 10 === 0 && ctx.ready()) void fetchMissedRecordings(ctx).catch((e: unknown) => log.debug(String(e)));
   }, o.sweepMs ?? 3000);
   sweep.unref?.();
@@ -197,6 +217,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
       for (const h of dispatcher.handlers()) (h as { dispose?: () => void }).dispose?.();
       await listener?.close();
       await acd.idle();
+      await surveysDialling;
       await healthWrite;
       await telephonyNodeStopped(db, nodeId).catch(() => {});
     },

@@ -14,10 +14,14 @@ import type { Env } from "../platform/env";
 import { createKavenegarClient } from "../platform/kavenegar";
 import type { Logger } from "../platform/logger";
 import { RecordingStore } from "../platform/recording-store";
+import { surveyConfigOf } from "../services/satisfaction";
 import { offerExpireTask } from "./tasks/offer__expire";
 import { offerSweepTask } from "./tasks/offer__sweep";
 import { recordingDownloadTask } from "./tasks/recording__download";
+import { satisfactionCallTask } from "./tasks/satisfaction__call";
+import { satisfactionSweepTask } from "./tasks/satisfaction__sweep";
 import { slaSweepTask } from "./tasks/sla__sweep";
+import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
 import { smsSendTask } from "./tasks/sms__send";
 
 export interface WorkersOptions {
@@ -45,6 +49,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
   const { db, env } = deps;
   return {
     sms__send: smsSendTask({ db, client, sender: env.KAVENEGAR_SENDER }),
+    sms__poll_inbound: smsPollInboundTask({ db, client, line: env.smsInboundLine }),
     offer__expire: offerExpireTask({ db }),
     offer__sweep: offerSweepTask({ db }),
     sla__sweep: slaSweepTask({ db, share: env.SLA_AT_RISK_SHARE, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
@@ -53,13 +58,20 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
       store: new RecordingStore(env.recordingsDir),
       ari: { defaultUrl: env.ariUrl, user: env.ARI_USER, password: env.ARI_PASSWORD },
     }),
+    satisfaction__sweep: satisfactionSweepTask({ db, config: surveyConfigOf(env) }),
+    satisfaction__call: satisfactionCallTask({ db }),
   };
 }
 
-/** Recurring jobs (graphile-worker's crontab: one job per tick however many worker processes run). */
+/**
+ * The recurring jobs (graphile-worker crontab: minute hour day month weekday task ?options). graphile-worker
+ * schedules each tick once however many worker processes run; the job key keeps one of each waiting at a time.
+ */
 export const CRONTAB = [
-  "* * * * * offer__sweep ?max=1",
-  "*/5 * * * * sla__sweep ?max=1",
+  "* * * * * offer__sweep ?max=1&jobKey=offer-sweep&jobKeyMode=preserve_run_at",
+  "*/5 * * * * sla__sweep ?max=1&jobKey=sla-sweep&jobKeyMode=preserve_run_at",
+  "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
+  "* * * * * sms__poll_inbound ?max=1&jobKey=sms-poll-inbound&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */

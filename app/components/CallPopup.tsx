@@ -169,7 +169,7 @@ export function CallPopup({ callId, phase, onClose }: { callId: number; phase: C
 }
 
 /** Click-to-dial a customer of the pop-up (their mobile on file): the operator's phone rings first. */
-function DialButton({ number }: { number: string }) {
+export function DialButton({ number }: { number: string }) {
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<DialResult>();

@@ -91,6 +91,19 @@ export function TicketDetail({ data }: { data: Data }) {
         </dl>
       </section>
 
+      {data.followUp ? <FollowUpPanel followUp={data.followUp} /> : null}
+      {data.complaintOf ? (
+        <p className="notice" data-testid="complaint-source">
+          {t("followUp.relatedJob")}:{" "}
+          <Link to={`../${data.complaintOf.ticket_id}`} relative="path">
+            {t("followUp.complaintLink", { number: formatDigits(data.complaintOf.number, locale) })}
+          </Link>
+          {data.complaintOf.score !== null
+            ? ` — ${t("followUp.score")} ${t("followUp.scoreOf", { score: formatDigits(data.complaintOf.score, locale), max: formatDigits(5, locale) })}`
+            : ""}
+        </p>
+      ) : null}
+
       {data.done ? (
         <p className="notice ok" role="status">
           {t(`tickets.done.${data.done}`)}
@@ -343,6 +356,86 @@ function TicketActions({ data }: { data: Data }) {
   );
 }
 
+/** An automated follow-up call is due now or going on: its score is on its way, the page refreshes for it. */
+function followUpCallDue(f: Data["followUp"]): boolean {
+  if (!f || f.status !== "pending" || f.mode !== "call" || f.channel !== "ivr_dtmf") return false;
+  return f.calling || (f.next_attempt_at !== null && new Date(f.next_attempt_at).getTime() <= Date.now());
+}
+
+/**
+ * The job's satisfaction follow-up (call-centre readers): where it is (due, being called, on the happy-call list,
+ * waiting for the SMS reply), the score and how it came, and the complaint a low score opened.
+ */
+function FollowUpPanel({ followUp: f }: { followUp: NonNullable<Data["followUp"]> }) {
+  const t = useT();
+  const locale = useLocale();
+  const now = Date.now();
+  let stage: string | null = null;
+  if (f.status === "pending") {
+    if (f.channel === "sms") stage = t("followUp.stage.sms", { at: f.sms_deadline_at ? formatDateTime(f.sms_deadline_at, locale) : "—" });
+    else if (f.calling) stage = t("followUp.stage.calling");
+    else if (f.next_attempt_at && new Date(f.next_attempt_at).getTime() > now) stage = t("followUp.stage.scheduled", { at: formatDateTime(f.next_attempt_at, locale) });
+    else if (f.mode === "operator") stage = t("followUp.stage.operator");
+    else if (f.next_attempt_at) stage = t("followUp.stage.scheduled", { at: formatDateTime(f.next_attempt_at, locale) });
+  }
+  return (
+    <section className="panel follow-up" data-testid="follow-up" data-status={f.status} aria-labelledby="follow-up-title">
+      <h2 id="follow-up-title">{t("followUp.title")}</h2>
+      <dl className="facts">
+        <dt>{t("followUp.status")}</dt>
+        <dd data-testid="follow-up-status">
+          {t(`followUp.status.${f.status}`)}
+          {stage ? ` — ${stage}` : ""}
+        </dd>
+        {f.mode ? (
+          <>
+            <dt>{t("followUp.mode")}</dt>
+            <dd>{t(`followUp.mode.${f.mode}`)}</dd>
+          </>
+        ) : null}
+        {f.score !== null ? (
+          <>
+            <dt>{t("followUp.score")}</dt>
+            <dd data-testid="follow-up-score" data-score={f.score}>
+              {t("followUp.scoreOf", { score: formatDigits(f.score, locale), max: formatDigits(5, locale) })}
+            </dd>
+            <dt>{t("followUp.channel")}</dt>
+            <dd data-testid="follow-up-channel">{t(`surveyChannel.${f.channel}`)}</dd>
+          </>
+        ) : null}
+        {f.surveyed_at ? (
+          <>
+            <dt>{t("followUp.answeredAt")}</dt>
+            <dd>{formatDateTime(f.surveyed_at, locale)}</dd>
+          </>
+        ) : null}
+        {f.attempts > 0 ? (
+          <>
+            <dt>{t("followUp.attempts")}</dt>
+            <dd>{formatDigits(f.attempts, locale)}</dd>
+          </>
+        ) : null}
+        {f.comment ? (
+          <>
+            <dt>{t("followUp.comment")}</dt>
+            <dd>{f.comment}</dd>
+          </>
+        ) : null}
+        {f.complaint_ticket_id && f.complaint_number ? (
+          <>
+            <dt>{t("followUp.complaint")}</dt>
+            <dd>
+              <Link to={`../${f.complaint_ticket_id}`} relative="path" data-testid="follow-up-complaint">
+                {t("followUp.complaintLink", { number: formatDigits(f.complaint_number, locale) })}
+              </Link>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
+
 /**
  * Who wrote a history row, in the reader's language. People and agencies are named (their names are
  * proper nouns); the system and the customer are their translated kind, never the stored Persian label.
@@ -361,7 +454,7 @@ function actorText(e: Data["history"][number], t: Translate): string {
 }
 
 const KNOWN_EVENTS = new Set(["created", "status_changed", "offer_sent", "offer_rejected", "offer_accepted", "note", "call_attached",
-  "offer_expired", "sla_at_risk", "sla_breached"]);
+  "offer_expired", "sla_at_risk", "sla_breached", "survey_answered"]);
 function eventKey(type: string): MessageKey {
   return (KNOWN_EVENTS.has(type) ? `event.${type}` : "event.note") as MessageKey;
 }
@@ -370,7 +463,7 @@ function eventKey(type: string): MessageKey {
 export function TicketDetailPage({ backTo }: { backTo: string }) {
   const data = useLoaderData() as unknown as Data;
   const t = useT();
-  useRecordingsArriving(data.calls.some((c) => c.state !== "ended" || (c.recorded && !c.recording_id)));
+  useRecordingsArriving(data.calls.some((c) => c.state !== "ended" || (c.recorded && !c.recording_id)) || followUpCallDue(data.followUp));
   return (
     <>
       <p>

@@ -13,3 +13,4 @@ export { telephonyHealth } from "../../db/repos/telephony";
 export { workersHealth } from "../../db/repos/jobs";
 export * as desk from "../../db/repos/desk";
 export * as alerts from "../../db/repos/alerts";
+export * as satisfaction from "../../db/repos/satisfaction";

@@ -11,6 +11,7 @@ export function deskNav(role: Role): NavItem[] {
     { to: "/desk", label: "nav.desk", end: true },
     { to: "/desk/tickets", label: "nav.tickets" },
     ...(can(role, "tickets:create") ? [{ to: "/desk/register", label: "desk.newTicket" as const }] : []),
+    ...(can(role, "surveys:record") ? [{ to: "/desk/follow-ups", label: "nav.followUps" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
   ];
 }

@@ -17,3 +17,11 @@ export {
 } from "../../services/tickets";
 export { InvalidPhoneNumberError, NotAnOperatorError, requestClickToDial } from "../../services/calls";
 export { acknowledgeAlert, AlertNotFoundError } from "../../services/alerts";
+export {
+  InvalidScoreError,
+  MAX_SURVEY_COMMENT_LENGTH,
+  recordSurveyNoAnswer,
+  recordSurveyScore,
+  SurveyNotFoundError,
+  surveyConfigOf,
+} from "../../services/satisfaction";

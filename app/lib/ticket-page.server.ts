@@ -18,7 +18,7 @@ import {
 import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
 import { dialFromDesk } from "~/lib/dial.server";
 import { readForm, readSearchParams } from "~/lib/input.server";
-import { tickets, type DataScope, type DB } from "~/lib/db.server";
+import { satisfaction, tickets, type DataScope, type DB } from "~/lib/db.server";
 import {
   addTicketNote,
   cancelTicket,
@@ -26,6 +26,7 @@ import {
   IllegalTransitionError,
   MAX_NOTE_LENGTH,
   MAX_REASON_LENGTH,
+  surveyConfigOf,
   TicketInputError,
   TicketNotFoundError,
 } from "~/lib/services.server";
@@ -39,12 +40,14 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
   if (!id.success) throw new Response("Not found", { status: 404 });
   const ticket = await tickets.getTicket(db, scope, id.data);
   if (!ticket) throw new Response("Not found", { status: 404 });
-  const [history, offers, calls] = await Promise.all([
+  const [history, offers, calls, followUp, complaintOf] = await Promise.all([
     tickets.ticketHistory(db, scope, ticket.id),
     tickets.ticketOffers(db, scope, ticket.id),
     tickets.ticketCalls(db, scope, ticket.id),
+    satisfaction.ticketFollowUp(db, scope, ticket.id),
+    ticket.type === "complaint" ? satisfaction.complaintSource(db, scope, ticket.id) : Promise.resolve(null),
   ]);
-  return { ticket, history, offers, calls };
+  return { ticket, history, offers, calls, followUp, complaintOf };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,7 +240,11 @@ export async function ticketAction({ request, context, params }: ActionFunctionA
   try {
     if (input.intent === "note") await addTicketNote(context.db, actor, { ticketId: id.data, text: input.text });
     else if (input.intent === "cancel") await cancelTicket(context.db, actor, { ticketId: id.data, reason: input.reason });
-    else await changeTicketStatus(context.db, actor, { ticketId: id.data, to: input.to, reason: input.reason || undefined });
+    else {
+      // a completed job gets its satisfaction follow-up, by the configured rules
+      const followUp = surveyConfigOf(context.env);
+      await changeTicketStatus(context.db, actor, { ticketId: id.data, to: input.to, reason: input.reason || undefined, followUp });
+    }
   } catch (error) {
     if (error instanceof TicketNotFoundError) throw new Response("Not found", { status: 404 });
     if (error instanceof IllegalTransitionError) {

@@ -9,6 +9,7 @@ const EVENT_TYPES: readonly DeskEventType[] = [
   "recording_ready",
   "presence",
   "callback_assigned",
+  "complaint_opened",
 ];
 
 export type LiveState = "connecting" | "live";

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useCallback, useState } from "react";
 import type { DeskEvent } from "../../core/call";
 import { can } from "../../core/roles";
 import { AppShell } from "~/components/AppShell";
 import { CallbackNotice, CallPopup, type CallPhase } from "~/components/CallPopup";
 import { requirePermission } from "~/lib/auth.server";
-import { useT } from "~/lib/i18n";
+import { formatDigits } from "~/lib/format";
+import { useLocale, useT } from "~/lib/i18n";
 import { deskNav } from "~/lib/nav";
 import { useDeskEvents } from "~/lib/use-desk-events";
 
@@ -25,6 +26,8 @@ export default function DeskLayout() {
   const revalidator = useRevalidator();
   const [call, setCall] = useState<{ callId: number; phase: CallPhase } | null>(null);
   const [callbackId, setCallbackId] = useState<number | null>(null);
+  const [complaint, setComplaint] = useState<{ ticketId: number; score: number } | null>(null);
+  const locale = useLocale();
   const onEvent = useCallback(
     (e: DeskEvent) => {
       switch (e.type) {
@@ -42,6 +45,10 @@ export default function DeskLayout() {
           break;
         case "callback_assigned":
           setCallbackId(e.callbackId);
+          break;
+        case "complaint_opened":
+          // a supervisor is told of each complaint a low follow-up score opened
+          setComplaint({ ticketId: e.ticketId, score: e.score });
           break;
         case "presence":
           // the desk home shows the presence the server holds
@@ -62,6 +69,17 @@ export default function DeskLayout() {
         </p>
       ) : null}
       {callbackId !== null ? <CallbackNotice key={callbackId} callbackId={callbackId} onClose={() => setCallbackId(null)} /> : null}
+      {complaint ? (
+        <p className="notice complaint-notice" role="alert" data-testid="complaint-notice" data-ticket-id={complaint.ticketId}>
+          {t("desk.complaint.notice", { score: formatDigits(complaint.score, locale) })}{" "}
+          <Link to={`/desk/tickets/${complaint.ticketId}`} onClick={() => setComplaint(null)}>
+            {t("desk.complaint.open")}
+          </Link>{" "}
+          <button type="button" className="link-button" onClick={() => setComplaint(null)}>
+            {t("desk.complaint.dismiss")}
+          </button>
+        </p>
+      ) : null}
       {call ? <CallPopup key={call.callId} callId={call.callId} phase={call.phase} onClose={() => setCall(null)} /> : null}
       <Outlet />
     </AppShell>

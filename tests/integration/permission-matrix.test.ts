@@ -89,6 +89,13 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
   { route: "desk.callbacks.$callbackId", method: "GET", url: "/desk/callbacks/1", expect:
                                                                                [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  // The happy-call list (surveys:record): its page, a score without a choice (400 with a message), a survey that
+  // does not exist (404 with a message, never a 500).
+  { route: "desk.follow-ups", method: "GET", url: "/desk/follow-ups", expect:  [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk.follow-ups", method: "POST", url: "/desk/follow-ups", form: { intent: "score", surveyId: "1" }, expect:
+                                                                               [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
+  { route: "desk.follow-ups", method: "POST", url: "/desk/follow-ups", form: { intent: "score", surveyId: "999999", score: "4" }, expect:
+                                                                               [LOGIN, 404,     404,      404,       F,      F,     F,      F,           F] },
   // Registering requests (tickets:create); an empty form is a 400 with messages, never a 500.
   { route: "desk.register", method: "GET", url: "/desk/register", expect:      [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk.register", method: "POST", url: "/desk/register", expect:     [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },

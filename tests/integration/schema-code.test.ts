@@ -13,6 +13,7 @@ import {
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
 import { SLA_STAGE_INDEXES } from "../../services/sla";
+import { SURVEY_CHANNELS, SURVEY_MODES, SURVEY_STATUSES } from "../../core/satisfaction";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -326,6 +327,15 @@ const COLUMNS = {
     complaint_ticket_id: "number | null",
     created_at: "Date",
     surveyed_at: "Date | null",
+    mode: "string | null",
+    due_at: "Date | null",
+    next_attempt_at: "Date | null",
+    attempts: "number",
+    call_id: "number | null",
+    sms_id: "number | null",
+    sms_deadline_at: "Date | null",
+    reply_sms_id: "number | null",
+    updated_at: "Date",
   },
   sessions: {
     id: "string",
@@ -355,6 +365,8 @@ const COLUMNS = {
     sent_at: "Date | null",
     delivered_at: "Date | null",
     received_at: "Date | null",
+    inbound_message_id: "string | null",
+    customer_id: "number | null",
   },
   technicians: {
     id: "number",
@@ -536,12 +548,13 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   {
     table: "satisfaction_surveys",
     column: "channel",
-    values: allOf<Col<"satisfaction_surveys", "channel">>()(["ivr_dtmf", "operator_call", "sms", "web"]),
+    values: allOf<Col<"satisfaction_surveys", "channel">>()(SURVEY_CHANNELS),
   },
+  { table: "satisfaction_surveys", column: "mode", values: allOf<Col<"satisfaction_surveys", "mode">>()(SURVEY_MODES) },
   {
     table: "satisfaction_surveys",
     column: "status",
-    values: allOf<Col<"satisfaction_surveys", "status">>()(["pending", "answered", "no_answer", "refused"]),
+    values: allOf<Col<"satisfaction_surveys", "status">>()(SURVEY_STATUSES),
   },
 ];
 

@@ -106,4 +106,11 @@ describe("desk events", () => {
     expect(parseDeskEvent("not json")).toBeNull();
     expect(parseDeskEvent(JSON.stringify({ type: "unknown", operatorUserId: 1, at: "x" }))).toBeNull();
   });
+
+  it("parses a complaint alert (ticket and score) and rejects one without them", () => {
+    const e = { type: "complaint_opened", operatorUserId: 3, ticketId: 12, score: 2, at: "2026-12-01T08:00:00Z" };
+    expect(parseDeskEvent(JSON.stringify(e))).toEqual(e);
+    expect(parseDeskEvent(JSON.stringify({ ...e, ticketId: "12" }))).toBeNull();
+    expect(parseDeskEvent(JSON.stringify({ ...e, score: undefined }))).toBeNull();
+  });
 });

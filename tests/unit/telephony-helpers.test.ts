@@ -35,6 +35,8 @@ describe("telephony commands", () => {
     expect(parseTelephonyCommand('{"type":"dial","callId":"7"}')).toBeNull();
     expect(parseTelephonyCommand('{"type":"acd","nodeId":"n1"}')).toEqual({ type: "acd", nodeId: "n1" });
     expect(parseTelephonyCommand('{"type":"acd"}')).toBeNull();
+    expect(parseTelephonyCommand('{"type":"survey","callId":12}')).toEqual({ type: "survey", callId: 12 });
+    expect(parseTelephonyCommand('{"type":"survey"}')).toBeNull();
     expect(parseTelephonyCommand('{"type":"explode"}')).toBeNull();
     expect(parseTelephonyCommand("not json")).toBeNull();
   });
