@@ -21,6 +21,7 @@ import type {
   OperatorPresence,
 } from "../core/call";
 import type { Role } from "../core/roles";
+import type { SmsTemplateKind } from "../core/sms-templates";
 import type {
   ActorKind,
   AgencyStatus,
@@ -456,6 +457,14 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** An SMS text as an admin changed it (core/sms-templates.ts); no row: the kind's default text. */
+export interface SmsTemplateOverridesTable {
+  kind: SmsTemplateKind;
+  body: string;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -489,6 +498,7 @@ export interface Database {
   referral_fees: ReferralFeesTable;
   satisfaction_surveys: SatisfactionSurveysTable;
   audit_log: AuditLogTable;
+  sms_template_overrides: SmsTemplateOverridesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -103,8 +103,33 @@ const envSchema = z.object({
   KAVENEGAR_SENDER: z.string().regex(/^\d{3,20}$/, "digits only").optional(),
   /** Where the simulator listens (`npm run sms-sim`, and in-process when KAVENEGAR_API_KEY is unset). */
   KAVENEGAR_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  /**
+   * The simulator's own base URL, for the dev inbox page (/dev/sms) which reads and writes it through its
+   * control API (/sim/…). Default http://127.0.0.1:KAVENEGAR_SIM_PORT. Only used when KAVENEGAR_API_KEY is unset.
+   */
+  KAVENEGAR_SIM_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+    .optional(),
   /** How long one request to Kavenegar may take before it counts as failed (and is retried later). */
   KAVENEGAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+  // ---------- links in messages ----------
+  /**
+   * The address customers, agencies and technicians reach this site at, as written in SMS links
+   * (tracking page /t/…). Default http://localhost:PORT.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+    .optional(),
+  /**
+   * Signs the tracking links (/t/<token>). Unset: derived from SESSION_SECRET. Changing it makes every
+   * tracking link sent so far stop working (a 404), and nothing else.
+   */
+  TRACKING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
@@ -123,6 +148,12 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
   kavenegarBaseUrl: string;
   /** The key the client sends (the simulator's fixed key when simulated). */
   kavenegarApiKey: string;
+  /** The Kavenegar simulator's base URL (its control API is under /sim), without a trailing slash. */
+  kavenegarSimUrl: string;
+  /** PUBLIC_BASE_URL without a trailing slash. */
+  publicBaseUrl: string;
+  /** TRACKING_SECRET, or a key derived from SESSION_SECRET. */
+  trackingSecret: string;
 };
 
 /** The API key the Kavenegar simulator accepts when KAVENEGAR_API_KEY is unset (it is no secret). */
@@ -160,6 +191,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     env.KAVENEGAR_BASE_URL ?? (smsSimulated ? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}/v1` : "https://api.kavenegar.com/v1")
   ).replace(/\/+$/, "");
   const kavenegarApiKey = env.KAVENEGAR_API_KEY ?? KAVENEGAR_SIMULATOR_API_KEY;
+  const kavenegarSimUrl = (env.KAVENEGAR_SIM_URL ?? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}`).replace(/\/+$/, "");
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+  const trackingSecret = env.TRACKING_SECRET ?? createHmac("sha256", secret).update("tracking-links").digest("base64url");
   return {
     ...env,
     SESSION_SECRET: secret,
@@ -170,6 +204,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     smsSimulated,
     kavenegarBaseUrl,
     kavenegarApiKey,
+    kavenegarSimUrl,
+    publicBaseUrl,
+    trackingSecret,
   };
 }
 

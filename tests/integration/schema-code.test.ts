@@ -11,6 +11,7 @@ import {
   OPERATOR_PRESENCES,
 } from "../../core/call";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
+import { SMS_TEMPLATE_KINDS } from "../../core/sms-templates";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -333,6 +334,12 @@ const COLUMNS = {
     ip: "string | null",
     user_agent: "string | null",
   },
+  sms_template_overrides: {
+    kind: "string",
+    body: "string",
+    updated_by: "number | null",
+    updated_at: "Date",
+  },
   sms_messages: {
     id: "number",
     direction: "string",
@@ -466,6 +473,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "call_attempts", column: "outcome", values: ATTEMPT_OUTCOMES },
   { table: "call_callbacks", column: "status", values: CALLBACK_STATUSES },
   { table: "call_callbacks", column: "queue", values: CALL_QUEUES },
+  { table: "sms_template_overrides", column: "kind", values: SMS_TEMPLATE_KINDS },
   // unions written in schema.ts itself
   { table: "users", column: "locale", values: allOf<Col<"users", "locale">>()(["fa", "en"]) },
   { table: "calls", column: "direction", values: CALL_DIRECTIONS },
