@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   "agency_portal:statement": ["agency_admin"],
   "reports:read": ["supervisor", "manager", "admin"],
   "users:manage": ["admin"],
+  // the texts of the SMS the product sends (admin page /admin/sms-templates)
+  "sms_templates:manage": ["admin"],
   "audit:read": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

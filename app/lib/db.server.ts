@@ -12,3 +12,5 @@ export * as audit from "../../db/repos/audit";
 export { telephonyHealth } from "../../db/repos/telephony";
 export { workersHealth } from "../../db/repos/jobs";
 export * as desk from "../../db/repos/desk";
+export * as smsTemplates from "../../db/repos/sms-templates";
+export * as tracking from "../../db/repos/tracking";

@@ -16,3 +16,5 @@ export {
   TicketNotFoundError,
 } from "../../services/tickets";
 export { InvalidPhoneNumberError, NotAnOperatorError, requestClickToDial } from "../../services/calls";
+export { publicLinks, ticketNumberFromToken } from "../../platform/links";
+export { resetSmsTemplate, SmsTemplateInvalidError, updateSmsTemplate } from "../../services/sms-templates";

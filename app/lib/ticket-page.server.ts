@@ -23,6 +23,7 @@ import {
   addTicketNote,
   cancelTicket,
   changeTicketStatus,
+  publicLinks,
   IllegalTransitionError,
   MAX_NOTE_LENGTH,
   MAX_REASON_LENGTH,
@@ -237,7 +238,8 @@ export async function ticketAction({ request, context, params }: ActionFunctionA
   try {
     if (input.intent === "note") await addTicketNote(context.db, actor, { ticketId: id.data, text: input.text });
     else if (input.intent === "cancel") await cancelTicket(context.db, actor, { ticketId: id.data, reason: input.reason });
-    else await changeTicketStatus(context.db, actor, { ticketId: id.data, to: input.to, reason: input.reason || undefined });
+    else
+      await changeTicketStatus(context.db, actor, { ticketId: id.data, to: input.to, reason: input.reason || undefined }, { links: publicLinks(context.env) });
   } catch (error) {
     if (error instanceof TicketNotFoundError) throw new Response("Not found", { status: 404 });
     if (error instanceof IllegalTransitionError) {
