@@ -52,10 +52,12 @@ export function AppShell({
             {t("logout")}
           </button>
         </Form>
-        <DevSmsLink />
       </nav>
       <main className="shell-main" id="main">
         {children}
+        <footer className="dev-footer">
+          <DevSmsLink />
+        </footer>
       </main>
     </div>
   );
