@@ -9,9 +9,9 @@ import { expect, test, waitForHydration } from "./fixtures";
  * text with the live preview, and the next registration's SMS carries it.
  */
 
-/** Registers a breakdown for a new customer from the desk's menu; returns the new ticket's number. */
+/** From the desk (an operator's home after signing in): registers a breakdown through the menu; returns its number. */
 async function registerBreakdown(page: Page, db: import("pg").Client, mobile: string, name: string): Promise<number> {
-  await page.goto("/desk");
+  await expect(page).toHaveURL((u) => u.pathname === "/desk");
   await waitForHydration(page);
   await page.getByRole("link", { name: "ثبت درخواست جدید" }).click();
   await expect(page).toHaveURL((u) => u.pathname === "/desk/register");
