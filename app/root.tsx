@@ -30,7 +30,8 @@ export const links: LinksFunction = () => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   const locale = await resolveLocale(request, user);
-  return { locale, user };
+  // development without a Kavenegar key: the simulated SMS inboxes exist (/dev/sms), linked discreetly
+  return { locale, user, devSms: context.env.smsSimulated };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

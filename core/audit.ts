@@ -30,10 +30,13 @@ export const AUDIT_ACTIONS = [
   "survey.score",
   "survey.complaint",
   "survey.call",
+  // SMS texts changed by an admin (issue 12)
+  "sms_template.update",
+  "sms_template.reset",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

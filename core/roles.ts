@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   // mark a service-deadline alert (the SLA sweep's) reviewed
   "alerts:acknowledge": ["supervisor", "manager"],
   "users:manage": ["admin"],
+  // the texts of the SMS the product sends (admin page /admin/sms-templates)
+  "sms_templates:manage": ["admin"],
   "audit:read": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -22,6 +22,7 @@ import type {
 } from "../core/call";
 import type { Role } from "../core/roles";
 import type { SurveyChannel, SurveyMode, SurveyStatus } from "../core/satisfaction";
+import type { SmsTemplateKind } from "../core/sms-templates";
 import type {
   ActorKind,
   AgencyStatus,
@@ -520,6 +521,14 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** An SMS text as an admin changed it (core/sms-templates.ts); no row: the kind's default text. */
+export interface SmsTemplateOverridesTable {
+  kind: SmsTemplateKind;
+  body: string;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -557,6 +566,7 @@ export interface Database {
   supervisor_alerts: SupervisorAlertsTable;
   recording_downloads: RecordingDownloadsTable;
   worker_nodes: WorkerNodesTable;
+  sms_template_overrides: SmsTemplateOverridesTable;
 }
 
 export type User = Selectable<UsersTable>;

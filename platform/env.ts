@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -109,6 +109,15 @@ const envSchema = z.object({
   KAVENEGAR_SENDER: z.string().regex(/^\d{3,20}$/, "digits only").optional(),
   /** Where the simulator listens (`npm run sms-sim`, and in-process when KAVENEGAR_API_KEY is unset). */
   KAVENEGAR_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  /**
+   * The simulator's own base URL, for the dev inbox page (/dev/sms) which reads and writes it through its
+   * control API (/sim/…). Default http://127.0.0.1:KAVENEGAR_SIM_PORT. Only used when KAVENEGAR_API_KEY is unset.
+   */
+  KAVENEGAR_SIM_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+    .optional(),
   /** How long one request to Kavenegar may take before it counts as failed (and is retried later). */
   KAVENEGAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** The line whose inbound SMS are polled (sms/receive). Default: KAVENEGAR_SENDER (the simulator's line when simulated). */
@@ -138,6 +147,22 @@ const envSchema = z.object({
   ARI_SOUND_SURVEY_QUESTION: z.string().min(1).default("sound:custom/dispatch-survey-question"),
   ARI_SOUND_SURVEY_INVALID: z.string().min(1).default("sound:custom/dispatch-survey-invalid"),
   ARI_SOUND_SURVEY_THANKS: z.string().min(1).default("sound:custom/dispatch-survey-thanks"),
+
+  // ---------- links in messages ----------
+  /**
+   * The address customers, agencies and technicians reach this site at, as written in SMS links
+   * (tracking page /t/…). Default http://localhost:PORT.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+    .optional(),
+  /**
+   * Signs the tracking links (/t/<token>). Unset: derived from SESSION_SECRET. Changing it makes every
+   * tracking link sent so far stop working (a 404), and nothing else.
+   */
+  TRACKING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
@@ -158,6 +183,12 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
   kavenegarApiKey: string;
   /** The line inbound SMS are polled on; null when unknown (a real account without KAVENEGAR_SENDER or KAVENEGAR_INBOUND_LINE). */
   smsInboundLine: string | null;
+  /** The Kavenegar simulator's base URL (its control API is under /sim), without a trailing slash. */
+  kavenegarSimUrl: string;
+  /** PUBLIC_BASE_URL without a trailing slash. */
+  publicBaseUrl: string;
+  /** TRACKING_SECRET, or a key derived from SESSION_SECRET. */
+  trackingSecret: string;
 };
 
 /** The simulator's line when KAVENEGAR_SENDER is unset (workers/kavenegar-simulator's default sender). */
@@ -199,6 +230,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   ).replace(/\/+$/, "");
   const kavenegarApiKey = env.KAVENEGAR_API_KEY ?? KAVENEGAR_SIMULATOR_API_KEY;
   const smsInboundLine = env.KAVENEGAR_INBOUND_LINE ?? env.KAVENEGAR_SENDER ?? (smsSimulated ? KAVENEGAR_SIMULATOR_LINE : null);
+  const kavenegarSimUrl = (env.KAVENEGAR_SIM_URL ?? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}`).replace(/\/+$/, "");
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+  const trackingSecret = env.TRACKING_SECRET ?? createHmac("sha256", secret).update("tracking-links").digest("base64url");
   return {
     ...env,
     SESSION_SECRET: secret,
@@ -210,6 +244,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     kavenegarBaseUrl,
     kavenegarApiKey,
     smsInboundLine,
+    kavenegarSimUrl,
+    publicBaseUrl,
+    trackingSecret,
   };
 }
 

@@ -1,5 +1,4 @@
 import { sql, type Transaction } from "kysely";
-import { toPersianDigits } from "../core/digits";
 import { tehranDay } from "../core/jalali";
 import { slaDueTimes } from "../core/sla";
 import { nameSearchKey } from "../core/text";
@@ -9,8 +8,9 @@ import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
+import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
-import { enqueueSms } from "./outbox";
+import { enqueueTemplatedSms } from "./sms-templates";
 
 /*
  * Registering what a caller asks for, from the operator desk: a breakdown report, a complaint, or a
@@ -42,6 +42,11 @@ export interface IntakeInput {
   note?: string | null;
   /** for tests: the registration instant */
   now?: Date;
+}
+
+export interface IntakeOptions {
+  /** where the SMS's tracking link points; default: this process's configuration (PUBLIC_BASE_URL, TRACKING_SECRET) */
+  links?: PublicLinks;
 }
 
 export interface IntakeResult {
@@ -76,14 +81,6 @@ export class IntakeError extends Error {
 
 type Trx = Transaction<Database>;
 
-/** The SMS text a customer receives when their request is registered (Persian digits). */
-export function registeredSmsText(ticketNumber: number, kind: TicketType): string {
-  const code = toPersianDigits(ticketNumber);
-  return kind === "complaint"
-    ? `مشتری گرامی، شکایت یا پیشنهاد شما با کد رهگیری ${code} ثبت شد و بررسی می‌شود. خدمات پس از فروش`
-    : `مشتری گرامی، درخواست خدمت شما با کد رهگیری ${code} ثبت شد. برای پیگیری، این کد را نگه دارید. خدمات پس از فروش`;
-}
-
 /**
  * Registers a breakdown or a complaint (a new ticket), or attaches a follow-up call to an existing
  * ticket, in one transaction: the customer found or created, their address and product, the ticket with
@@ -92,7 +89,8 @@ export function registeredSmsText(ticketNumber: number, kind: TicketType): strin
  * the audit row, and the idempotency key with the result. A second submission with the same key (a
  * double click, a resent form, a concurrent request) waits for the first and returns its result.
  */
-export async function registerFromCall(db: DB, actor: Actor, input: IntakeInput): Promise<IntakeResult> {
+export async function registerFromCall(db: DB, actor: Actor, input: IntakeInput, options: IntakeOptions = {}): Promise<IntakeResult> {
+  const links = options.links ?? processLinks();
   if (actor.userId === undefined) throw new Error("registerFromCall needs a signed-in user as actor");
   const userId = actor.userId;
   return db.transaction().execute(async (trx) => {
@@ -117,7 +115,7 @@ export async function registerFromCall(db: DB, actor: Actor, input: IntakeInput)
     const call = input.callId ? await findCall(trx, input.callId) : null;
     // each path stores its result under the key (a new ticket's in the statement that writes it)
     const result =
-      input.kind === "follow_up" ? await followUp(trx, actor, userId, input, call, now) : await newTicket(trx, actor, userId, input, call, now);
+      input.kind === "follow_up" ? await followUp(trx, actor, userId, input, call, now) : await newTicket(trx, actor, userId, input, call, now, links);
     return { ...result, replayed: false };
   });
 }
@@ -152,28 +150,29 @@ async function linkCall(trx: Trx, call: { id: number }, ticketId: number, custom
 async function findOrCreateCustomer(trx: Trx, c: NonNullable<IntakeInput["customer"]>, now: Date) {
   if (c.id) {
     // a known customer; a national code given now is kept when none was on file
-    const found = await sql<{ id: number; mobile: string }>`
-      with c as (select id, mobile, national_code from customers where id = ${c.id}),
+    const found = await sql<{ id: number; mobile: string; full_name: string }>`
+      with c as (select id, mobile, full_name, national_code from customers where id = ${c.id}),
       upd as (
         update customers set national_code = ${c.nationalCode ?? null}, updated_at = ${now}
         where id = ${c.id} and ${c.nationalCode ?? null}::text is not null and (select national_code from c) is null
       )
-      select id, mobile from c`.execute(trx);
+      select id, mobile, full_name from c`.execute(trx);
     const row = found.rows[0];
     if (!row) throw new IntakeError("customer_not_found", "customerId");
-    return { id: row.id, mobile: row.mobile, created: false };
+    return { id: row.id, mobile: row.mobile, fullName: row.full_name, created: false };
   }
   // The same person calling again: their mobile and their name (however it is spaced or spelled with ي/ك).
-  const r = await sql<{ id: number; mobile: string; created: boolean }>`
+  const r = await sql<{ id: number; mobile: string; full_name: string; created: boolean }>`
     with same as (
-      select id, mobile from customers where mobile = ${c.mobile} and name_search = ${nameSearchKey(c.fullName)} order by id limit 1
+      select id, mobile, full_name from customers where mobile = ${c.mobile} and name_search = ${nameSearchKey(c.fullName)} order by id limit 1
     ), ins as (
       insert into customers (full_name, mobile, national_code, created_at, updated_at)
       select ${c.fullName}, ${c.mobile}, ${c.nationalCode ?? null}, ${now}, ${now} where not exists (select 1 from same)
-      returning id, mobile
+      returning id, mobile, full_name
     )
-    select id, mobile, false as created from same union all select id, mobile, true as created from ins`.execute(trx);
-  return r.rows[0]!;
+    select id, mobile, full_name, false as created from same union all select id, mobile, full_name, true as created from ins`.execute(trx);
+  const row = r.rows[0]!;
+  return { id: row.id, mobile: row.mobile, fullName: row.full_name, created: row.created };
 }
 
 async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullable<IntakeInput["product"]>, now: Date) {
@@ -263,6 +262,7 @@ async function newTicket(
   input: IntakeInput,
   call: { id: number; direction: string } | null,
   now: Date,
+  links: PublicLinks,
 ): Promise<Omit<IntakeResult, "replayed">> {
   if (!input.customer) throw new IntakeError("customer_required", "fullName");
   const type = input.kind;
@@ -322,14 +322,13 @@ async function newTicket(
     }
     select id from t`.execute(trx);
   const ticket = { id: rows[0]!.id, number };
-  // The customer's SMS and its send job (the outbox), in this transaction.
-  await enqueueSms(trx, {
-    receptor: customer.mobile,
-    body: registeredSmsText(number, type),
-    purpose: "ticket_registered",
-    ticketId: ticket.id,
-    now,
-  });
+  // The customer's SMS (the admin's text or the default, with the tracking link) and its send job, in this transaction.
+  await enqueueTemplatedSms(
+    trx,
+    type === "complaint" ? "complaint_registered" : "ticket_registered",
+    { ticket_number: number, tracking_link: trackingUrl(links, number), customer_name: customer.fullName },
+    { receptor: customer.mobile, purpose: "ticket_registered", ticketId: ticket.id, now },
+  );
   await writeAudit(trx, {
     actorUserId: userId,
     action: "ticket.register",

@@ -5,6 +5,8 @@ import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { SurveyConfig } from "../core/satisfaction";
 import type { Actor } from "./actor";
 import { scheduleFollowUpInTrx } from "./satisfaction";
+import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
+import { enqueueTemplatedSms } from "./sms-templates";
 
 export { IllegalTransitionError };
 
@@ -48,14 +50,15 @@ export interface ChangeStatusInput {
 
 /**
  * Moves a ticket to another status, in one transaction: the ticket row is locked, the move is checked
- * against the life cycle in core/ticket.ts, and the history row and the audit row are written with it.
+ * against the life cycle in core/ticket.ts, and the history row and the audit row are written with it; a
+ * move to `completed` also queues the customer's completion SMS (core/sms-templates.ts `ticket_completed`).
  * Two concurrent changes of one ticket serialise on the row lock; the second sees the first's status.
  */
-export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStatusInput) {
+export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStatusInput, options: { links?: PublicLinks } = {}) {
   return db.transaction().execute(async (trx) => {
     const ticket = await trx
       .selectFrom("tickets")
-      .select(["id", "status", "type"])
+      .select(["id", "number", "status", "type", "customer_id"])
       .where("id", "=", input.ticketId)
       .forUpdate()
       .executeTakeFirst();
@@ -81,6 +84,17 @@ export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStat
       ip: actor.ip ?? undefined,
       details: { from: ticket.status, to: input.to, ...(input.reason ? { reason: input.reason } : {}) },
     });
+    // The customer hears that the work is done: the message and its send job in this transaction.
+    if (input.to === "completed") {
+      const customer = await trx.selectFrom("customers").select(["mobile", "full_name"]).where("id", "=", ticket.customer_id).executeTakeFirstOrThrow();
+      const links = options.links ?? processLinks();
+      await enqueueTemplatedSms(
+        trx,
+        "ticket_completed",
+        { ticket_number: ticket.number, tracking_link: trackingUrl(links, ticket.number), customer_name: customer.full_name },
+        { receptor: customer.mobile, ticketId: ticket.id, now },
+      );
+    }
     return { ticketId: ticket.id, from: ticket.status, to: input.to, eventId, at: now };
   });
 }

@@ -1,4 +1,4 @@
-import { Form, NavLink, useLocation } from "@remix-run/react";
+import { Form, Link, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/lib/i18n";
 import type { Role } from "../../core/roles";
@@ -55,7 +55,22 @@ export function AppShell({
       </nav>
       <main className="shell-main" id="main">
         {children}
+        <footer className="dev-footer">
+          <DevSmsLink />
+        </footer>
       </main>
     </div>
+  );
+}
+
+/** Development without a Kavenegar key: a quiet link to the simulated phones' inboxes (/dev/sms). */
+export function DevSmsLink() {
+  const t = useT();
+  const root = useRouteLoaderData<{ devSms?: boolean }>("root");
+  if (!root?.devSms) return null;
+  return (
+    <Link to="/dev/sms" className="dev-link" data-testid="dev-sms-link">
+      {t("devSms.link")}
+    </Link>
   );
 }

@@ -14,3 +14,5 @@ export { workersHealth } from "../../db/repos/jobs";
 export * as desk from "../../db/repos/desk";
 export * as alerts from "../../db/repos/alerts";
 export * as satisfaction from "../../db/repos/satisfaction";
+export * as smsTemplates from "../../db/repos/sms-templates";
+export * as tracking from "../../db/repos/tracking";

@@ -28,10 +28,11 @@ export function managerNav(role: Role): NavItem[] {
   ];
 }
 
-export function adminNav(_role: Role): NavItem[] {
+export function adminNav(role: Role): NavItem[] {
   return [
     { to: "/admin", label: "nav.users", end: true },
     { to: "/admin/audit", label: "nav.audit" },
+    ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];

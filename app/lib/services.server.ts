@@ -25,3 +25,5 @@ export {
   SurveyNotFoundError,
   surveyConfigOf,
 } from "../../services/satisfaction";
+export { publicLinks, ticketNumberFromToken } from "../../platform/links";
+export { resetSmsTemplate, SmsTemplateInvalidError, updateSmsTemplate } from "../../services/sms-templates";

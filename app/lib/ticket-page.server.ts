@@ -23,6 +23,7 @@ import {
   addTicketNote,
   cancelTicket,
   changeTicketStatus,
+  publicLinks,
   IllegalTransitionError,
   MAX_NOTE_LENGTH,
   MAX_REASON_LENGTH,
@@ -241,9 +242,14 @@ export async function ticketAction({ request, context, params }: ActionFunctionA
     if (input.intent === "note") await addTicketNote(context.db, actor, { ticketId: id.data, text: input.text });
     else if (input.intent === "cancel") await cancelTicket(context.db, actor, { ticketId: id.data, reason: input.reason });
     else {
-      // a completed job gets its satisfaction follow-up, by the configured rules
+      // a completed job gets its satisfaction follow-up, by the configured rules, and the customer's SMS
       const followUp = surveyConfigOf(context.env);
-      await changeTicketStatus(context.db, actor, { ticketId: id.data, to: input.to, reason: input.reason || undefined, followUp });
+      await changeTicketStatus(
+        context.db,
+        actor,
+        { ticketId: id.data, to: input.to, reason: input.reason || undefined, followUp },
+        { links: publicLinks(context.env) },
+      );
     }
   } catch (error) {
     if (error instanceof TicketNotFoundError) throw new Response("Not found", { status: 404 });

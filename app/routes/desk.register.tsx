@@ -14,7 +14,7 @@ import { formatDigits, formatPhone } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
 import { INTAKE_ERROR_FIELDS, intakeValues, parseIntakeForm, type IntakeErrors, type IntakeField, type IntakeValues } from "~/lib/intake-form.server";
-import { IntakeError, registerFromCall } from "~/lib/services.server";
+import { IntakeError, publicLinks, registerFromCall } from "~/lib/services.server";
 import type { loader as productsLoader } from "~/routes/desk.products";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletStyles }];
@@ -75,7 +75,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseIntakeForm(form);
   if (!parsed.ok) return Response.json({ errors: parsed.errors, values } satisfies ActionResult, { status: 400 });
   try {
-    const result = await registerFromCall(context.db, { kind: "user", userId: user.id, ip: context.clientIp }, parsed.input);
+    const result = await registerFromCall(context.db, { kind: "user", userId: user.id, ip: context.clientIp }, parsed.input, {
+      links: publicLinks(context.env),
+    });
     return redirect(`/desk/tickets/${result.ticketId}`);
   } catch (err) {
     if (!(err instanceof IntakeError)) throw err;

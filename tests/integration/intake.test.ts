@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { tehranDay } from "../../core/jalali";
 import type { DB } from "../../db/connection";
 import type { Actor } from "../../services/actor";
-import { IntakeError, registerFromCall, registeredSmsText, type IntakeInput } from "../../services/intake";
+import { renderSmsTemplate, SMS_TEMPLATES } from "../../core/sms-templates";
+import { processLinks, trackingUrl } from "../../platform/links";
+import { IntakeError, registerFromCall, type IntakeInput } from "../../services/intake";
 import { getTestDb, resetDatabase } from "../support/db";
 
 let db: DB;
@@ -136,9 +138,14 @@ describe("registerFromCall: a breakdown", () => {
     const sms = await db.selectFrom("sms_messages").selectAll().where("ticket_id", "=", t.id).execute();
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ direction: "outbound", status: "queued", purpose: "ticket_registered", receptor: "+989121234567" });
-    expect(sms[0]!.body).toBe(registeredSmsText(r.ticketNumber, "breakdown"));
+    // the default text, with the tracking link of this process's configuration (no explicit links given)
+    const smsLink = trackingUrl(processLinks(), r.ticketNumber);
+    expect(sms[0]!.body).toBe(
+      renderSmsTemplate("ticket_registered", SMS_TEMPLATES.ticket_registered.defaultBody, { ticket_number: r.ticketNumber, tracking_link: smsLink }),
+    );
+    expect(sms[0]!.body).toContain(smsLink);
     expect(sms[0]!.body).toMatch(/[۰-۹]{8}/);
-    expect(sms[0]!.body).not.toMatch(/[0-9]/);
+    expect(sms[0]!.body.replace(smsLink, "")).not.toMatch(/[0-9]/);
 
     const audit = await db.selectFrom("audit_log").selectAll().where("entity_type", "=", "ticket").where("entity_id", "=", String(t.id)).execute();
     expect(audit).toEqual([expect.objectContaining({ action: "ticket.register", actor_user_id: operatorId, ip: "10.0.0.7" })]);
@@ -280,7 +287,12 @@ describe("registerFromCall: follow-up and complaint", () => {
     expect(t).toMatchObject({ type: "complaint", related_ticket_id: original.ticketId, sla_accept_due_at: null, sla_visit_due_at: null, address_id: null });
     expect(t.sla_resolve_due_at!.getTime() - NOW.getTime()).toBe(3 * 86_400_000);
     const sms = await db.selectFrom("sms_messages").select("body").where("ticket_id", "=", r.ticketId).executeTakeFirstOrThrow();
-    expect(sms.body).toBe(registeredSmsText(r.ticketNumber, "complaint"));
+    expect(sms.body).toBe(
+      renderSmsTemplate("complaint_registered", SMS_TEMPLATES.complaint_registered.defaultBody, {
+        ticket_number: r.ticketNumber,
+        tracking_link: trackingUrl(processLinks(), r.ticketNumber),
+      }),
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "../../db/seed/demo";
 import { createSession } from "../../db/repos/sessions";
 import { sessionCookie } from "../../app/lib/auth.server";
 import type { DB } from "../../db/connection";
+import { trackingToken } from "../../platform/links";
 import { getTestDb, resetDatabase } from "../support/db";
 import { testContext } from "../support/context";
 
@@ -158,6 +159,25 @@ const MATRIX: Row[] = [
   { route: "admin", method: "GET", url: "/admin", expect:                      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   { route: "admin._index", method: "GET", url: "/admin", expect:               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   { route: "admin.audit", method: "GET", url: "/admin/audit", expect:          [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  // SMS texts (sms_templates:manage: admin); a kind that does not exist is a 404; a refused text a 400
+  { route: "admin.sms-templates._index", method: "GET", url: "/admin/sms-templates", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.sms-templates.$kind", method: "GET", url: "/admin/sms-templates/ticket_completed", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.sms-templates.$kind", method: "GET", url: "/admin/sms-templates/no_such_kind", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      N,     F,      F,           F] },
+  { route: "admin.sms-templates.$kind", method: "POST", url: "/admin/sms-templates/ticket_completed", form: { intent: "save", body: "{tiket}" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
+
+  // Public: the tracking page of the customer's SMS (a signed token; anything else is a 404) and, in
+  // development without a Kavenegar key (as here), the simulated SMS inboxes (a bad number is a 400).
+  { route: "t.$token", method: "GET", url: "/t/:token", ticket: "ofAgency1", expect:
+                                                                               [200,   200,     200,      200,       200,    200,   200,    200,         200] },
+  { route: "t.$token", method: "GET", url: "/t/:token", ticket: "garbage", expect:
+                                                                               [N,     N,       N,        N,         N,      N,     N,      N,           N] },
+  { route: "dev.sms", method: "GET", url: "/dev/sms", expect:                  [200,   200,     200,      200,       200,    200,   200,    200,         200] },
+  { route: "dev.sms", method: "POST", url: "/dev/sms", form: { from: "0912", message: "5" }, expect:
+                                                                               [400,   400,     400,      400,       400,    400,   400,    400,         400] },
 
   // Agency portal (agency_portal:use: agency admins and staff), each agency's own data only.
   { route: "agency", method: "GET", url: "/agency", expect:                    [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
@@ -210,6 +230,8 @@ let db: DB;
 let ctx: AppLoadContext;
 const userIds = new Map<Who, number>();
 const ticketIds = new Map<TicketRef, number>();
+/** The tracking numbers of those tickets (their public tracking links are signed over the number). */
+const ticketNumbers = new Map<TicketRef, number>();
 const modules = new Map<string, RouteModule>();
 const recordingIds = new Map<string, number>();
 let recordingsDir: string;
@@ -295,6 +317,10 @@ beforeAll(async () => {
         order by t.id limit 1`,
     ),
   );
+  for (const [ref, id] of ticketIds) {
+    const t = await db.selectFrom("tickets").select("number").where("id", "=", id).executeTakeFirstOrThrow();
+    ticketNumbers.set(ref, t.number);
+  }
   const max = await db.selectFrom("tickets").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow();
   ticketIds.set("missing", Number(max.id) + 1000);
 
@@ -328,6 +354,7 @@ describe("permission matrix", () => {
     "%s",
     async (_name, row) => {
       const url = row.url
+        .replace(":token", () => (row.ticket === "garbage" ? "1-AAAAAAAAAAAAAAAA" : trackingToken(ctx.env.trackingSecret, ticketNumbers.get(row.ticket as TicketRef)!)))
         .replace(":ticket", row.ticket === "garbage" ? "12abc" : String(ticketIds.get(row.ticket as TicketRef) ?? ""))
         .replace(":recording", String(recordingIds.get(row.recording ?? "") ?? ""));
       const actual: string[] = [];
@@ -358,15 +385,16 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
   }
   const request = new Request(`http://localhost${url}`, init);
   const last = url.split("?")[0]!.split("/").pop()!;
-  const params: Record<string, string> = row.url.includes(":ticket")
-    ? { ticketId: last }
-    : row.url.includes(":recording")
-      ? { recordingId: last }
-      : row.route === "desk.calls.$callId"
-        ? { callId: last }
-        : row.route === "desk.callbacks.$callbackId"
-          ? { callbackId: last }
-          : {};
+  const routeParams: [boolean, string][] = [
+    [row.url.includes(":token"), "token"],
+    [row.route === "admin.sms-templates.$kind", "kind"],
+    [row.url.includes(":ticket"), "ticketId"],
+    [row.url.includes(":recording"), "recordingId"],
+    [row.route === "desk.calls.$callId", "callId"],
+    [row.route === "desk.callbacks.$callbackId", "callbackId"],
+  ];
+  const paramName = routeParams.find(([applies]) => applies)?.[1];
+  const params: Record<string, string> = paramName ? { [paramName]: last } : {};
   const mod = modules.get(row.route)!;
   const handler = row.method === "GET" ? mod.loader : mod.action;
   try {

@@ -14,6 +14,7 @@ import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
 import { SLA_STAGE_INDEXES } from "../../services/sla";
 import { SURVEY_CHANNELS, SURVEY_MODES, SURVEY_STATUSES } from "../../core/satisfaction";
+import { SMS_TEMPLATE_KINDS } from "../../core/sms-templates";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -346,6 +347,12 @@ const COLUMNS = {
     ip: "string | null",
     user_agent: "string | null",
   },
+  sms_template_overrides: {
+    kind: "string",
+    body: "string",
+    updated_by: "number | null",
+    updated_at: "Date",
+  },
   sms_messages: {
     id: "number",
     direction: "string",
@@ -530,6 +537,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "call_attempts", column: "outcome", values: ATTEMPT_OUTCOMES },
   { table: "call_callbacks", column: "status", values: CALLBACK_STATUSES },
   { table: "call_callbacks", column: "queue", values: CALL_QUEUES },
+  { table: "sms_template_overrides", column: "kind", values: SMS_TEMPLATE_KINDS },
   // unions written in schema.ts itself
   { table: "users", column: "locale", values: allOf<Col<"users", "locale">>()(["fa", "en"]) },
   { table: "calls", column: "direction", values: CALL_DIRECTIONS },

@@ -1,0 +1,129 @@
+import type { Page } from "@playwright/test";
+import { toPersianDigits } from "../../core/digits";
+import { expect, test, waitForHydration } from "./fixtures";
+
+/*
+ * Issue 12's messages with JavaScript on, by clicking: an operator registers a breakdown, the customer's
+ * SMS shows up by itself in the simulated inbox (the e2e server runs the workers and the Kavenegar
+ * simulator, no key), its tracking link opens the public tracking page; an admin changes the registration
+ * text with the live preview, and the next registration's SMS carries it.
+ */
+
+/** From the desk (an operator's home after signing in): registers a breakdown through the menu; returns its number. */
+async function registerBreakdown(page: Page, db: import("pg").Client, mobile: string, name: string): Promise<number> {
+  await expect(page).toHaveURL((u) => u.pathname === "/desk");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "ثبت درخواست جدید" }).click();
+  await expect(page).toHaveURL((u) => u.pathname === "/desk/register");
+  await page.getByLabel("نام و نام خانوادگی").fill(name);
+  await page.getByLabel("تلفن همراه").fill(mobile);
+  await page.locator("textarea[name=description]").fill("ماشین لباسشویی آب را تخلیه نمی‌کند");
+  await page.getByLabel("استان").fill("اصفهان");
+  await page.getByLabel("شهر").fill("اصفهان");
+  await page.locator("textarea[name=addressText]").fill("خیابان چهارباغ، کوچه ۱۴");
+  await page.getByTestId("register-submit").click();
+  await expect(page).toHaveURL(/\/desk\/tickets\/\d+$/);
+  const ticketId = Number(page.url().split("/").pop());
+  const r = await db.query<{ number: string }>("select number from tickets where id = $1", [ticketId]);
+  return Number(r.rows[0]!.number);
+}
+
+/** From any signed-in page: the discreet link in the menu, then the customer's phone in the list. */
+async function openInboxOf(page: Page, mobile: string) {
+  await page.getByTestId("dev-sms-link").click();
+  await expect(page).toHaveURL((u) => u.pathname === "/dev/sms");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("صندوق پیامک‌های آزمایشی");
+  // the page refreshes itself: the new phone appears without a reload
+  const phone = page.locator(`[data-testid=sim-phone][data-number="${mobile}"]`);
+  await expect(phone).toBeVisible({ timeout: 20_000 });
+  await phone.click();
+  await expect(phone).toHaveAttribute("aria-current", "page");
+}
+
+test.afterEach(async ({ db }) => {
+  await db.query("delete from sms_template_overrides");
+});
+
+test("the customer's registration SMS appears in the simulated inbox and its link opens the tracking page", async ({ page, signIn, db }) => {
+  await signIn("operator");
+  const mobile = "09137770011";
+  const number = await registerBreakdown(page, db, mobile, "پریسا نوروزی");
+
+  await openInboxOf(page, mobile);
+  const message = page.getByTestId("sim-message").filter({ hasText: toPersianDigits(number) });
+  await expect(message).toBeVisible({ timeout: 20_000 });
+  await expect(message).toContainText(`درخواست خدمت شما با کد رهگیری ${toPersianDigits(number)} ثبت شد`);
+  await expect(message.locator("p.sim-text")).toHaveAttribute("dir", "rtl");
+
+  const link = message.getByRole("link");
+  await expect(link).toHaveAttribute("href", /\/t\/[0-9a-z]+-[A-Za-z0-9_-]{16}$/);
+  await link.click();
+  await expect(page).toHaveURL(/\/t\/[0-9a-z]+-/);
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("پیگیری درخواست خدمت");
+  await expect(page.getByTestId("track-number")).toHaveText(toPersianDigits(number));
+  await expect(page.getByTestId("track-status")).toHaveText("ثبت‌شده");
+  await expect(page.getByTestId("track-steps")).toContainText("ثبت درخواست");
+  // a Jalali date (year 14xx) in Persian digits
+  await expect(page.getByTestId("track-steps")).toContainText(/۱۴[۰-۹]{2}/);
+  // nothing personal beyond what the customer knows
+  await expect(page.locator("main")).not.toContainText("پریسا");
+  await expect(page.locator("main")).not.toContainText("چهارباغ");
+});
+
+test("the inbox page sends a typed SMS from a phone to the service line", async ({ page }) => {
+  await page.goto("/login");
+  await waitForHydration(page);
+  // the login page links to the inboxes in development mode
+  await page.getByTestId("dev-sms-link").click();
+  await expect(page).toHaveURL((u) => u.pathname === "/dev/sms");
+  await waitForHydration(page);
+  await page.getByLabel("از شماره همراه").fill("۰۹۱۳۷۷۷۰۰۲۲");
+  await page.getByLabel("متن پیامک").fill("۵");
+  await page.getByRole("button", { name: "ارسال پیامک" }).click();
+  await expect(page.getByRole("status")).toContainText("به خط خدمات رسید");
+  const phone = page.locator('[data-testid=sim-phone][data-number="09137770022"]');
+  await expect(phone).toHaveAttribute("aria-current", "page");
+  await expect(page.locator('[data-testid=sim-message][data-direction="inbound"]')).toContainText("۵");
+});
+
+test("an admin changes the registration text with a live preview; the next registration uses it", async ({ page, signIn, db }) => {
+  await signIn("admin");
+  await page.getByRole("link", { name: "متن پیامک‌ها" }).click();
+  await expect(page).toHaveURL((u) => u.pathname === "/admin/sms-templates");
+  await page.getByRole("link", { name: "ویرایش: ثبت درخواست خدمت" }).click();
+  await expect(page).toHaveURL((u) => u.pathname === "/admin/sms-templates/ticket_registered");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("ثبت درخواست خدمت");
+
+  const body = page.getByLabel("متن پیامک");
+  // a typo is named at once, before saving
+  await body.fill("کد {tiket_number}");
+  await expect(page.getByTestId("template-problems")).toContainText("جای خالی «tiket_number» برای این پیامک تعریف نشده است");
+  await expect(page.getByTestId("template-problems")).toContainText("{tracking_link}");
+
+  await body.fill("سلام {customer_name}؛ کد پیگیری شما: {ticket_number}\n");
+  // the placeholder list inserts at the cursor
+  await body.press("End");
+  await page.getByRole("button", { name: /tracking_link/ }).click();
+  await expect(body).toHaveValue("سلام {customer_name}؛ کد پیگیری شما: {ticket_number}\n{tracking_link}");
+  await expect(page.getByTestId("template-problems")).toBeEmpty();
+  const preview = page.getByTestId("template-preview");
+  await expect(preview).toContainText("سلام مریم احمدی؛ کد پیگیری شما: ۱۴۰۵۰۱۲۳۴۵");
+  await expect(preview).toContainText("https://service.example.ir/t/");
+  await expect(page.getByTestId("template-count")).toContainText(/[۰-۹]+ نویسه، [۰-۹]+ پیامک/);
+
+  await page.getByTestId("template-save").click();
+  await expect(page.getByTestId("template-done")).toHaveText("متن پیامک ذخیره شد؛ پیامک‌های بعدی با این متن فرستاده می‌شوند.");
+  await page.getByRole("link", { name: "بازگشت به فهرست پیامک‌ها" }).click();
+  await expect(page.locator('tr[data-kind="ticket_registered"]')).toContainText("تغییر داده‌شده");
+
+  await page.getByRole("button", { name: "خروج" }).click();
+  await expect(page).toHaveURL((u) => u.pathname === "/login");
+  await signIn("operator");
+  const mobile = "09137770033";
+  const number = await registerBreakdown(page, db, mobile, "کامران شریفی");
+  await openInboxOf(page, mobile);
+  const message = page.getByTestId("sim-message").first();
+  await expect(message).toContainText(`سلام کامران شریفی؛ کد پیگیری شما: ${toPersianDigits(number)}`, { timeout: 20_000 });
+  await expect(message.getByRole("link")).toHaveAttribute("href", /\/t\/[0-9a-z]+-/);
+});
