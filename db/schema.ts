@@ -21,6 +21,7 @@ import type {
   OperatorPresence,
 } from "../core/call";
 import type { Role } from "../core/roles";
+import type { SmsStatus } from "../core/sms";
 import type {
   ActorKind,
   AgencyStatus,
@@ -383,7 +384,7 @@ export interface SmsMessagesTable {
   receptor: string;
   body: string;
   purpose: string | null;
-  status: "queued" | "sending" | "sent" | "delivered" | "failed" | "undeliverable" | "received";
+  status: SmsStatus;
   attempts: Generated<number>;
   last_error: string | null;
   ticket_id: number | null;
@@ -393,6 +394,12 @@ export interface SmsMessagesTable {
   sent_at: TimestampNullable;
   delivered_at: TimestampNullable;
   received_at: TimestampNullable;
+  /** Kavenegar's last delivery status number (core/sms.ts KAVENEGAR_DELIVERY) */
+  provider_status: number | null;
+  /** when Kavenegar was last asked for the delivery status (workers/tasks/sms__poll_status.ts) */
+  status_checked_at: TimestampNullable;
+  /** when the status last changed */
+  status_at: Generated<Date>;
 }
 
 export interface CompletionReportsTable {

@@ -8,6 +8,7 @@ import * as m2026_11_30_090000 from "./2026_11_30_090000_call_intake";
 import * as m2026_11_30_100000 from "./2026_11_30_100000_agency_ticket_order_index";
 import * as m2026_11_30_120000 from "./2026_11_30_120000_telephony_nodes";
 import * as m2026_11_30_140000 from "./2026_11_30_140000_ticket_list_sort_and_serial";
+import * as m2026_12_01_100000 from "./2026_12_01_100000_sms_delivery_status";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_30_100000_agency_ticket_order_index": m2026_11_30_100000,
   "2026_11_30_120000_telephony_nodes": m2026_11_30_120000,
   "2026_11_30_140000_ticket_list_sort_and_serial": m2026_11_30_140000,
+  "2026_12_01_100000_sms_delivery_status": m2026_12_01_100000,
 };

@@ -11,6 +11,7 @@ import {
   OPERATOR_PRESENCES,
 } from "../../core/call";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
+import { SMS_STATUSES } from "../../core/sms";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -352,6 +353,9 @@ const COLUMNS = {
     sent_at: "Date | null",
     delivered_at: "Date | null",
     received_at: "Date | null",
+    provider_status: "number | null",
+    status_checked_at: "Date | null",
+    status_at: "Date",
   },
   technicians: {
     id: "number",
@@ -476,11 +480,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
     values: allOf<Col<"recordings", "format">>()(["wav", "gsm", "ulaw", "alaw", "sln", "mp3", "ogg"]),
   },
   { table: "sms_messages", column: "direction", values: allOf<Col<"sms_messages", "direction">>()(["outbound", "inbound"]) },
-  {
-    table: "sms_messages",
-    column: "status",
-    values: allOf<Col<"sms_messages", "status">>()(["queued", "sending", "sent", "delivered", "failed", "undeliverable", "received"]),
-  },
+  { table: "sms_messages", column: "status", values: SMS_STATUSES },
   {
     table: "satisfaction_surveys",
     column: "channel",
