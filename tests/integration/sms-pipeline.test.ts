@@ -61,6 +61,15 @@ async function simFaults() {
   return ((await (await fetch(`${sim.url}/sim/health`)).json()) as { faults: { failCount: number } }).faults;
 }
 
+describe("test isolation", () => {
+  it("resetDatabase empties graphile-worker's jobs too, so no test leaks jobs into the next", async () => {
+    await queued();
+    await resetDatabase(db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs`.execute(db);
+    expect(rows[0]!.n).toBe(0);
+  });
+});
+
 describe("every provider answer class", () => {
   it.each([403, 411, 412, 413, 418, 424])("Kavenegar %i is permanent: the message fails with the reason, sent to nobody, its job ends", async (code) => {
     const id = await queued();
