@@ -39,12 +39,13 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
   if (!id.success) throw new Response("Not found", { status: 404 });
   const ticket = await tickets.getTicket(db, scope, id.data);
   if (!ticket) throw new Response("Not found", { status: 404 });
-  const [history, offers, calls] = await Promise.all([
+  const [history, offers, calls, sms] = await Promise.all([
     tickets.ticketHistory(db, scope, ticket.id),
     tickets.ticketOffers(db, scope, ticket.id),
     tickets.ticketCalls(db, scope, ticket.id),
+    tickets.ticketSms(db, scope, ticket.id),
   ]);
-  return { ticket, history, offers, calls };
+  return { ticket, history, offers, calls, sms, smsAdvice: scope.kind === "all" };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import { startKavenegarSimulator, type KavenegarSimulator } from "../../workers/
 import { pollSmsStatus } from "../../workers/tasks/sms__poll_status";
 import { sendQueuedSms } from "../../workers/tasks/sms__send";
 import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
+import { loadTicketPage } from "../../app/lib/ticket-page.server";
+import { registerFromCall } from "../../services/intake";
 
 let db: DB;
 let sim: KavenegarSimulator;
@@ -260,6 +262,52 @@ describe("which line sends which kind of message", () => {
     expect(sentTo(survey)[0]?.sender).toBe("10004346");
     expect(sentTo(other)[0]?.sender).toBe("30001570");
     expect(sentTo(own)[0]?.sender).toBe("30001570");
+  });
+});
+
+describe("the ticket page's text messages", () => {
+  it("the call centre sees each SMS of the ticket with its status and reason; an agency only those tied to it", async () => {
+    const u = await db.insertInto("users").values({ username: "oper", display_name: "سارا محمدی", role: "operator", password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
+    const reg = await registerFromCall(db, { kind: "user", userId: u.id, ip: "10.0.0.7" }, {
+      idempotencyKey: "11111111-1111-4111-8111-111111111111",
+      kind: "breakdown",
+      customer: { fullName: "مریم رضایی", mobile: "+989351112233", nationalCode: null },
+      description: "یخچال سرد نمی‌کند",
+      priority: "normal",
+      now: NOW,
+    });
+    const [mine, other] = await db
+      .insertInto("agencies")
+      .values([
+        { code: "THR-001", name: "نمایندگی الف", province: "تهران", city: "تهران" },
+        { code: "THR-002", name: "نمایندگی رقیب", province: "تهران", city: "تهران" },
+      ])
+      .returning("id")
+      .execute();
+    await db.updateTable("tickets").set({ assigned_agency_id: mine!.id }).where("id", "=", reg.ticketId).execute();
+    const [registered] = await db.selectFrom("sms_messages").select("id").where("ticket_id", "=", reg.ticketId).execute();
+    await sendQueuedSms({ db, client: client() }, registered!.id);
+    sim.setDelivery({ localid: String(registered!.id) }, 14);
+    await pollSmsStatus({ db, client: client() }, () => new Date(Date.now() + SMS_STATUS_POLL_INTERVAL_MS));
+    await db
+      .insertInto("sms_messages")
+      .values([
+        { direction: "outbound", receptor: "09120000001", body: "ارجاع", purpose: "dispatch_offer", status: "delivered", ticket_id: reg.ticketId, agency_id: mine!.id, created_at: new Date(NOW.getTime() + 60_000) },
+        { direction: "outbound", receptor: "09120000002", body: "ارجاع", purpose: "dispatch_offer", status: "undelivered", ticket_id: reg.ticketId, agency_id: other!.id, created_at: new Date(NOW.getTime() + 120_000) },
+      ])
+      .execute();
+
+    const centre = await loadTicketPage(db, { kind: "all" }, String(reg.ticketId));
+    expect(centre.smsAdvice).toBe(true);
+    expect(centre.sms.map((m) => [m.purpose, m.receptor.slice(-10), m.status])).toEqual([
+      ["ticket_registered", "9351112233", "blocked"],
+      ["dispatch_offer", "9120000001", "delivered"],
+      ["dispatch_offer", "9120000002", "undelivered"],
+    ]);
+    const agency = await loadTicketPage(db, { kind: "agency", agencyId: mine!.id }, String(reg.ticketId));
+    expect(agency.smsAdvice).toBe(false);
+    expect(agency.sms.map((m) => [m.receptor, m.status, m.last_error])).toEqual([["09120000001", "delivered", null]]);
+    await expect(loadTicketPage(db, { kind: "agency", agencyId: other!.id }, String(reg.ticketId))).rejects.toMatchObject({ status: 404 });
   });
 });
 
