@@ -12,7 +12,7 @@
 // The database: --database-url (emptied first!), else an embedded PostgreSQL of its own in DATA_DIR/bench-sms
 // on EMBEDDED_PG_PORT (default 54379), migrated and emptied. The simulator listens on KAVENEGAR_SIM_PORT (default
 // a free port).
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -70,6 +70,37 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** CPU seconds a process used (user + system), with its reaped children's; 0 when it is gone. */
+function cpuSeconds(pid: number, withChildren = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
+    const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+    return ticks / 100; // USER_HZ
+  } catch {
+    return 0;
+  }
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL's CPU: the postmaster with its reaped children, plus every live child. */
+function postgresCpu(postmaster: number): number {
+  let total = cpuSeconds(postmaster, true);
+  for (const d of readdirSync("/proc")) {
+    const pid = Number(d);
+    if (Number.isInteger(pid) && pid > 0 && parentOf(pid) === postmaster) total += cpuSeconds(pid);
+  }
+  return total;
+}
+
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 async function main() {
@@ -119,6 +150,9 @@ async function main() {
     };
     for (let p = 0; p < o.processes; p++) children.push(startChild(`workers-${p + 1}`, "workers/main.ts", env, { echo: o.echo }));
     await waitUntil("the worker processes", async () => children.every((c) => c.output.some((l) => l.includes("workers running"))), children, 120_000);
+    const { rows: ck } = await sql<{ pid: number }>`select pid from pg_stat_activity where backend_type = 'checkpointer'`.execute(handle.db);
+    const postmaster = ck[0] ? parentOf(ck[0].pid) : 0;
+    const cpuBefore = { pg: postgresCpu(postmaster), workers: children.reduce((a, c) => a + cpuSeconds(c.pid, true), 0), self: process.cpuUsage() };
     const enqueuedAt = new Map<number, number>(); // sms id → commit time
     const pool = createKysely(handle.url, o.enqueuers);
     const start = performance.timeOrigin + performance.now();
@@ -154,6 +188,14 @@ async function main() {
     console.log(`enqueued ${o.messages} in ${enqueueSeconds.toFixed(1)} s (${Math.round(o.messages / enqueueSeconds)}/s); load average ${load()}`);
     await waitUntil("every message at the simulator", async () => receivedAt.size >= o.messages, children, 600_000);
     const end = Math.max(...receivedAt.values());
+    const selfCpu = process.cpuUsage(cpuBefore.self);
+    const cpu = {
+      pg: postgresCpu(postmaster) - cpuBefore.pg,
+      workers: children.reduce((a, c) => a + cpuSeconds(c.pid, true), 0) - cpuBefore.workers,
+      self: (selfCpu.user + selfCpu.system) / 1e6,
+    };
+    const perMessageMs = (x: number) => ((x * 1000) / o.messages).toFixed(2);
+    const cpuTotal = cpu.pg + cpu.workers + cpu.self;
     // let a straggling duplicate show up, and the rows' last updates land
     await new Promise((r) => setTimeout(r, 1000));
 
@@ -179,6 +221,9 @@ async function main() {
         `throughput: ${rate.toFixed(0)} messages/s (${o.messages} in ${seconds.toFixed(1)} s, first enqueue → last received)  target ≥ ${TARGET_PER_SECOND}: ${rate >= TARGET_PER_SECOND ? "met" : "NOT met"}`,
         `latency enqueue → simulator (ms): p50 ${percentile(latencies, 50).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${percentile(latencies, 100).toFixed(0)}`,
         `duplicates: ${duplicates} (sends that repeated a localid, answered without sending: ${health.repeatedLocalIds})`,
+        `CPU per message (ms): workers ${perMessageMs(cpu.workers)}, PostgreSQL ${perMessageMs(cpu.pg)}, ` +
+          `this process (enqueuing + simulator) ${perMessageMs(cpu.self)}; total ${perMessageMs(cpuTotal)} → at most ` +
+          `${Math.round(o.messages / cpuTotal)} messages/s per fully free core`,
         `rows: ${statuses.map((s) => `${s.status} ${s.n}`).join(", ")}`,
         `load average at the end: ${load()}`,
       ].join("\n"),
