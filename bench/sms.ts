@@ -148,7 +148,7 @@ async function main() {
       KAVENEGAR_SIM_PORT: new URL(sim.url).port,
       WORKER_CONCURRENCY: String(o.concurrency),
     };
-    for (let p = 0; p < o.processes; p++) children.push(startChild(`workers-${p + 1}`, "workers/main.ts", env, { echo: o.echo }));
+    for (let p = 0; p < o.processes; p++) children.push(startChild(`workers-${p + 1}`, "workers/main.ts", env, { echo: o.echo, nodeArgs: process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [] }));
     await waitUntil("the worker processes", async () => children.every((c) => c.output.some((l) => l.includes("workers running"))), children, 120_000);
     const { rows: ck } = await sql<{ pid: number }>`select pid from pg_stat_activity where backend_type = 'checkpointer'`.execute(handle.db);
     const postmaster = ck[0] ? parentOf(ck[0].pid) : 0;
