@@ -4,7 +4,7 @@
 // The SMS pipeline end to end: N notifications are enqueued through services/outbox.ts `enqueueSms` (the row and
 // its sms__send job in one transaction, as a business action writes them; E connections at once, T messages per
 // transaction) while P worker processes (`workers/main.ts`, as `npm run workers` runs them, WORKER_CONCURRENCY=C
-// each) send them to a Kavenegar simulator running in this process. Prints the throughput (N / time from the
+// each) send them to a Kavenegar simulator (`npm run sms-sim`, a process of its own). Prints the throughput (N / time from the
 // first enqueue to the last message received by the simulator), p50/p99/max latency from each message's enqueue
 // (its transaction committed) to the simulator receiving it, and the duplicate count (localids the simulator
 // received more than once). Target: ≥ 500 messages/s, 0 duplicates.
@@ -12,6 +12,7 @@
 // The database: --database-url (emptied first!), else an embedded PostgreSQL of its own in DATA_DIR/bench-sms
 // on EMBEDDED_PG_PORT (default 54379), migrated and emptied. The simulator listens on KAVENEGAR_SIM_PORT (default
 // a free port).
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -19,9 +20,7 @@ import { sql } from "kysely";
 import { createKysely, openDatabase, type DatabaseHandle } from "../db/connection";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
-import { KAVENEGAR_SIMULATOR_API_KEY } from "../platform/env";
 import { enqueueSms } from "../services/outbox";
-import { startKavenegarSimulator } from "../workers/kavenegar-simulator/index";
 import { freePort, startChild, waitUntil, type Child } from "./processes";
 
 interface Options {
@@ -115,20 +114,33 @@ async function main() {
   }
   const children: Child[] = [];
   const receivedAt = new Map<string, number>(); // Kavenegar messageid → when the simulator took the send
-  const sim = await startKavenegarSimulator({
-    port: Number(process.env.KAVENEGAR_SIM_PORT ?? (await freePort())),
-    apiKey: KAVENEGAR_SIMULATOR_API_KEY,
-    deliveryMs: 3_600_000,
-    log: {
-      // the simulator logs each sms/send as it carries it out: "sms/send → 09… #700000001"
-      info: (line) => {
-        if (!line.startsWith("sms/send")) return;
-        const now = performance.timeOrigin + performance.now();
-        for (const m of line.matchAll(/#(\d+)/g)) if (!receivedAt.has(m[1]!)) receivedAt.set(m[1]!, now);
-      },
-      warn: (line) => console.warn(`[simulator] ${line}`),
-    },
+  const simPort = Number(process.env.KAVENEGAR_SIM_PORT ?? (await freePort()));
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  // The simulator as `npm run sms-sim` runs it: a process of its own, which prints each sms/send as it carries
+  // it out ("sms/send → 09… #700000001"); the line is timed when it is read here.
+  const simProc = spawn(process.execPath, ["--import", "tsx", "workers/kavenegar-simulator/cli.ts"], {
+    env: { ...process.env, KAVENEGAR_SIM_PORT: String(simPort), KAVENEGAR_API_KEY: "", KAVENEGAR_BASE_URL: "", NODE_ENV: "production", SESSION_SECRET: "bench-sms-secret-0123456789" },
+    stdio: ["ignore", "pipe", "inherit"],
   });
+  let pending = "";
+  simProc.stdout.on("data", (chunk: Buffer) => {
+    const now = performance.timeOrigin + performance.now();
+    pending += chunk.toString();
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.startsWith("sms/send")) continue;
+      for (const m of line.matchAll(/#(\d+)/g)) if (!receivedAt.has(m[1]!)) receivedAt.set(m[1]!, now);
+    }
+  });
+  const sim = {
+    url: simUrl,
+    async messages() {
+      return (await (await fetch(`${simUrl}/sim/messages`)).json()) as { direction: string; localid: string | null; messageid: number }[];
+    },
+    close: () => new Promise<void>((resolve) => (simProc.exitCode !== null ? resolve() : (simProc.once("exit", () => resolve()), simProc.kill("SIGTERM")))),
+  };
+  await waitUntil("the Kavenegar simulator", async () => (await fetch(`${simUrl}/sim/health`)).ok, [], 60_000);
   try {
     await migrateToLatest(handle.db);
     await installJobQueue(handle.url);
@@ -152,7 +164,12 @@ async function main() {
     await waitUntil("the worker processes", async () => children.every((c) => c.output.some((l) => l.includes("workers running"))), children, 120_000);
     const { rows: ck } = await sql<{ pid: number }>`select pid from pg_stat_activity where backend_type = 'checkpointer'`.execute(handle.db);
     const postmaster = ck[0] ? parentOf(ck[0].pid) : 0;
-    const cpuBefore = { pg: postgresCpu(postmaster), workers: children.reduce((a, c) => a + cpuSeconds(c.pid, true), 0), self: process.cpuUsage() };
+    const cpuBefore = {
+      pg: postgresCpu(postmaster),
+      workers: children.reduce((a, c) => a + cpuSeconds(c.pid, true), 0),
+      sim: cpuSeconds(simProc.pid!),
+      self: process.cpuUsage(),
+    };
     const enqueuedAt = new Map<number, number>(); // sms id → commit time
     const pool = createKysely(handle.url, o.enqueuers);
     const start = performance.timeOrigin + performance.now();
@@ -192,14 +209,15 @@ async function main() {
     const cpu = {
       pg: postgresCpu(postmaster) - cpuBefore.pg,
       workers: children.reduce((a, c) => a + cpuSeconds(c.pid, true), 0) - cpuBefore.workers,
+      sim: cpuSeconds(simProc.pid!) - cpuBefore.sim,
       self: (selfCpu.user + selfCpu.system) / 1e6,
     };
     const perMessageMs = (x: number) => ((x * 1000) / o.messages).toFixed(2);
-    const cpuTotal = cpu.pg + cpu.workers + cpu.self;
+    const cpuTotal = cpu.pg + cpu.workers + cpu.sim + cpu.self;
     // let a straggling duplicate show up, and the rows' last updates land
     await new Promise((r) => setTimeout(r, 1000));
 
-    const messages = sim.messages().filter((m) => m.direction === "outbound");
+    const messages = (await sim.messages()).filter((m) => m.direction === "outbound");
     const perLocalId = new Map<string, number>();
     for (const m of messages) perLocalId.set(m.localid ?? "", (perLocalId.get(m.localid ?? "") ?? 0) + 1);
     const duplicates = [...perLocalId.values()].reduce((a, n) => a + (n - 1), 0);
@@ -222,7 +240,7 @@ async function main() {
         `latency enqueue → simulator (ms): p50 ${percentile(latencies, 50).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${percentile(latencies, 100).toFixed(0)}`,
         `duplicates: ${duplicates} (sends that repeated a localid, answered without sending: ${health.repeatedLocalIds})`,
         `CPU per message (ms): workers ${perMessageMs(cpu.workers)}, PostgreSQL ${perMessageMs(cpu.pg)}, ` +
-          `this process (enqueuing + simulator) ${perMessageMs(cpu.self)}; total ${perMessageMs(cpuTotal)} → at most ` +
+          `simulator ${perMessageMs(cpu.sim)}, enqueuing ${perMessageMs(cpu.self)}; total ${perMessageMs(cpuTotal)} → at most ` +
           `${Math.round(o.messages / cpuTotal)} messages/s per fully free core`,
         `rows: ${statuses.map((s) => `${s.status} ${s.n}`).join(", ")}`,
         `load average at the end: ${load()}`,
