@@ -18,10 +18,40 @@ export interface Liveness {
 }
 
 export async function startLiveness(o: { db: DB; connectionString: string; log: Logger; sweepMs?: number }): Promise<Liveness> {
-  const client = new pg.Client({ connectionString: o.connectionString, application_name: "dispatch-workers-liveness" });
-  client.on("error", (err) => o.log.warn("liveness connection error", err));
-  await client.connect();
+  const held = new Set<string>();
+  let stopping = false;
   let chain: Promise<unknown> = Promise.resolve();
+  const lock = (c: pg.Client, workerId: string) =>
+    c.query("select pg_advisory_lock($1, hashtext($2))", [WORKER_LOCK_NAMESPACE, workerId]).then(
+      () => undefined,
+      (e: unknown) => o.log.warn(`could not take the liveness lock of ${workerId}`, e),
+    );
+  // The connection that holds the locks. Lost (the server restarted, the network broke): a new one takes
+  // them all again at once, before the other processes' grace period lets them free this one's jobs.
+  const connect = async (): Promise<pg.Client> => {
+    const c = new pg.Client({ connectionString: o.connectionString, application_name: "dispatch-workers-liveness" });
+    c.on("error", (err) => o.log.warn("liveness connection error", err));
+    c.on("end", () => {
+      if (stopping) return;
+      o.log.warn("liveness connection lost: taking the locks again");
+      chain = chain.then(() => reconnect());
+    });
+    await c.connect();
+    for (const id of held) await lock(c, id);
+    return c;
+  };
+  const reconnect = async (): Promise<void> => {
+    for (let wait = 500; !stopping; wait = Math.min(wait * 2, 5000)) {
+      try {
+        client = await connect();
+        return;
+      } catch (e) {
+        o.log.warn("liveness connection: could not reconnect", e);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  };
+  let client = await connect();
   const sweep = () =>
     unlockDeadWorkers(o.db).then(
       (dead) => {
@@ -34,13 +64,11 @@ export async function startLiveness(o: { db: DB; connectionString: string; log: 
   void sweep();
   return {
     hold(workerId) {
-      chain = chain.then(() =>
-        client
-          .query("select pg_advisory_lock($1, hashtext($2))", [WORKER_LOCK_NAMESPACE, workerId])
-          .catch((e: unknown) => o.log.warn(`could not take the liveness lock of ${workerId}`, e)),
-      );
+      held.add(workerId);
+      chain = chain.then(() => lock(client, workerId));
     },
     async stop() {
+      stopping = true;
       clearInterval(timer);
       await chain;
       await client.end().catch(() => {});

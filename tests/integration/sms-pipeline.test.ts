@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SMS_STATUS_POLL_INTERVAL_MS } from "../../core/sms";
 import type { DB } from "../../db/connection";
+import { WORKER_LOCK_NAMESPACE } from "../../db/repos/jobs";
 import { CircuitBreaker } from "../../platform/circuit-breaker";
 import { KAVENEGAR_SIMULATOR_API_KEY, loadEnv } from "../../platform/env";
 import { createKavenegarClient, type KavenegarClient } from "../../platform/kavenegar";
@@ -238,6 +239,27 @@ describe("the circuit breaker in front of Kavenegar", () => {
       await workers.stop();
     }
     for (const id of ids) expect(sentTo(id)).toHaveLength(1);
+  }, 60_000);
+});
+
+describe("the workers' liveness locks", () => {
+  it("each worker id's lock is held while the process lives, and taken again when its connection is lost", async () => {
+    const env = loadEnv({ NODE_ENV: "test", SESSION_SECRET: "test-secret-test-secret", DATA_DIR: ".data/test-env", WORKER_CONCURRENCY: "3" });
+    const held = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = ${WORKER_LOCK_NAMESPACE} and granted`.execute(db)).rows[0]!.n;
+    const workers = await startWorkers({ db, env, log: logger("workers-test"), databaseUrl: await getTestDbUrl() });
+    try {
+      await waitFor(async () => (await held()) === 3, 10_000);
+      const holder = async () =>
+        (await sql<{ pid: number }>`select distinct pid from pg_locks where locktype = 'advisory' and classid = ${WORKER_LOCK_NAMESPACE} and granted`.execute(db)).rows.map((r) => r.pid);
+      const [before] = await holder();
+      await sql`select pg_terminate_backend(${before})`.execute(db);
+      // a new connection holds the three locks again
+      await waitFor(async () => (await held()) === 3 && (await holder())[0] !== before, 20_000);
+    } finally {
+      await workers.stop();
+    }
+    await waitFor(async () => (await held()) === 0, 10_000);
   }, 60_000);
 });
 
