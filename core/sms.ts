@@ -129,6 +129,77 @@ export function isFinalDelivery(status: SmsDeliveryStatus): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// A message's status (sms_messages.status)
+
+/**
+ * Where an outbound message is, as our rows say it. `queued`: in the outbox, waiting for its job (also
+ * while the provider is considered down); `sending`: a worker is sending it now (a row left here by a
+ * killed process is taken up again by the job's retry); `sent`: Kavenegar accepted it (it may still be in
+ * Kavenegar's or the operator's queue); then one final status: `delivered`, `undelivered` (the phone never
+ * took it: off, out of reach, expired), `failed` (refused by us or the provider before or after sending:
+ * bad number, no credit…), `blocked` (the number is on the operators' opt-out list for advertising lines:
+ * only a service line reaches it) or `cancelled` (a scheduled message cancelled, refunded).
+ */
+export const SMS_OUTBOUND_STATUSES = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "blocked", "cancelled"] as const;
+export type SmsOutboundStatus = (typeof SMS_OUTBOUND_STATUSES)[number];
+
+/** Every value of sms_messages.status: the outbound ones, and `received` for an inbound SMS. */
+export const SMS_STATUSES = [...SMS_OUTBOUND_STATUSES, "received"] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+/** Statuses that never change again: the poller stops asking. */
+export const SMS_FINAL_STATUSES = ["delivered", "undelivered", "failed", "blocked", "cancelled"] as const satisfies readonly SmsOutboundStatus[];
+
+export function isFinalSmsStatus(status: SmsStatus): boolean {
+  return (SMS_FINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * A row's status from Kavenegar's delivery status number (sms/send's, sms/status's or
+ * sms/statuslocalmessageid's `status`): 1, 2, 4, 5 → sent (accepted, on its way or scheduled); 6 failed;
+ * 10 delivered; 11 undelivered; 13 cancelled; 14 blocked. Null for 100 (Kavenegar knows no such message:
+ * the row is left as it is) — an undocumented number counts as still on its way (sent).
+ */
+export function smsStatusFromProvider(code: number): SmsOutboundStatus | null {
+  const d = smsDeliveryStatus(code);
+  switch (d) {
+    case "queued":
+    case "scheduled":
+    case "sent":
+      return "sent";
+    case "not_found":
+      return null;
+    default:
+      return d;
+  }
+}
+
+/** How long after sending a message's delivery status is still asked for; after that it stays as last known. */
+export const SMS_STATUS_POLL_MAX_AGE_MS = 72 * 3600_000;
+/** A message is asked about at most this often. */
+export const SMS_STATUS_POLL_INTERVAL_MS = 30_000;
+/** Kavenegar's sms/status and sms/statuslocalmessageid take at most this many ids. */
+export const KAVENEGAR_MAX_IDS = 500;
+
+/** Which sender line sends which kind of message (configuration: KAVENEGAR_SENDER, KAVENEGAR_SENDERS). */
+export interface SmsSenderLines {
+  /** the line for every purpose not listed; unset: the account's default line */
+  default?: string;
+  /** sms_messages.purpose → line */
+  byPurpose: Readonly<Record<string, string>>;
+}
+
+/**
+ * The line a message goes out on: the one written on the message itself (chosen by the action that queued
+ * it), else its purpose's configured line, else the default line, else none (Kavenegar's account default).
+ */
+export function smsSenderFor(message: { sender: string | null; purpose: string | null }, lines: SmsSenderLines): string | undefined {
+  if (message.sender) return message.sender;
+  if (message.purpose && Object.hasOwn(lines.byPurpose, message.purpose)) return lines.byPurpose[message.purpose];
+  return lines.default;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // SMS parts
 
 /** GSM 03.38 default alphabet (one septet each). */

@@ -23,6 +23,7 @@ import type {
 import type { Role } from "../core/roles";
 import type { SurveyChannel, SurveyMode, SurveyStatus } from "../core/satisfaction";
 import type { SmsTemplateKind } from "../core/sms-templates";
+import type { SmsStatus } from "../core/sms";
 import type {
   ActorKind,
   AgencyStatus,
@@ -387,7 +388,7 @@ export interface SmsMessagesTable {
   receptor: string;
   body: string;
   purpose: string | null;
-  status: "queued" | "sending" | "sent" | "delivered" | "failed" | "undeliverable" | "received";
+  status: SmsStatus;
   attempts: Generated<number>;
   last_error: string | null;
   ticket_id: number | null;
@@ -401,6 +402,12 @@ export interface SmsMessagesTable {
   inbound_message_id: string | null;
   /** inbound: the customer the sender's number matched */
   customer_id: number | null;
+  /** Kavenegar's last delivery status number (core/sms.ts KAVENEGAR_DELIVERY) */
+  provider_status: number | null;
+  /** when Kavenegar was last asked for the delivery status (workers/tasks/sms__poll_status.ts) */
+  status_checked_at: TimestampNullable;
+  /** when the status last changed */
+  status_at: Generated<Date>;
 }
 
 export interface CompletionReportsTable {

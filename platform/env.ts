@@ -107,6 +107,34 @@ const envSchema = z.object({
     .optional(),
   /** The sender line (e.g. 2000660110). Unset: the account's default line. */
   KAVENEGAR_SENDER: z.string().regex(/^\d{3,20}$/, "digits only").optional(),
+  /**
+   * The sender line per kind of message (sms_messages.purpose), over KAVENEGAR_SENDER:
+   * `purpose=line,purpose=line`, e.g. `ticket_registered=2000660110,survey=10004346`. A service line reaches
+   * numbers on the operators' advertising opt-out list; an advertising line does not (the message ends blocked).
+   */
+  KAVENEGAR_SENDERS: z
+    .string()
+    .transform((v, ctx) => {
+      const map: Record<string, string> = {};
+      for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([a-z][a-z0-9_]{0,63})\s*=\s*(\d{3,20})$/.exec(part);
+        if (!m) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${part.slice(0, 80)}" is not purpose=line (a purpose in lower case, a line in digits)` });
+          return z.NEVER;
+        }
+        if (m[1]! in map) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `purpose "${m[1]}" is given twice` });
+          return z.NEVER;
+        }
+        map[m[1]!] = m[2]!;
+      }
+      return map;
+    })
+    .default(""),
+  /** Consecutive transient failures (timeouts, network errors, 409, 5xx) after which the SMS provider is not called for a while. */
+  KAVENEGAR_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long the SMS provider is left alone after the circuit opened, before one probe request is let through. */
+  KAVENEGAR_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Where the simulator listens (`npm run sms-sim`, and in-process when KAVENEGAR_API_KEY is unset). */
   KAVENEGAR_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
   /**

@@ -4,17 +4,20 @@
  * same code). Several worker processes on one database are safe: graphile-worker hands each job to one.
  */
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
-import { run, type Runner, type TaskList } from "graphile-worker";
+import { run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { connectionUrlOf, type DB } from "../db/connection";
 import { graphileLogger } from "../db/job-queue";
 import { beatWorkerNode, registerWorkerNode, stopWorkerNode } from "../db/repos/jobs";
 import type { Env } from "../platform/env";
+import { CircuitBreaker } from "../platform/circuit-breaker";
 import { createKavenegarClient } from "../platform/kavenegar";
-import type { Logger } from "../platform/logger";
+import { logger as makeLogger, type Logger } from "../platform/logger";
 import { RecordingStore } from "../platform/recording-store";
 import { surveyConfigOf } from "../services/satisfaction";
+import { startLiveness } from "./liveness";
 import { offerExpireTask } from "./tasks/offer__expire";
 import { offerSweepTask } from "./tasks/offer__sweep";
 import { recordingDownloadTask } from "./tasks/recording__download";
@@ -22,6 +25,7 @@ import { satisfactionCallTask } from "./tasks/satisfaction__call";
 import { satisfactionSweepTask } from "./tasks/satisfaction__sweep";
 import { slaSweepTask } from "./tasks/sla__sweep";
 import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
+import { smsPollStatusTask } from "./tasks/sms__poll_status";
 import { smsSendTask } from "./tasks/sms__send";
 
 export interface WorkersOptions {
@@ -40,15 +44,23 @@ export interface Workers {
 }
 
 /** The tasks, by identifier (`<entity>__<action>`). */
-export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
-  const client = createKavenegarClient({
-    apiKey: deps.env.kavenegarApiKey,
-    baseUrl: deps.env.kavenegarBaseUrl,
-    timeoutMs: deps.env.KAVENEGAR_TIMEOUT_MS,
-  });
-  const { db, env } = deps;
+export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logger }): TaskList {
+  const { env, db } = deps;
+  const log = deps.log ?? makeLogger("workers");
+  // one breaker per process for Kavenegar, shared by every task that calls it
+  const breaker = new CircuitBreaker(
+    { failureThreshold: env.KAVENEGAR_BREAKER_FAILURES, coolDownMs: env.KAVENEGAR_BREAKER_COOLDOWN_MS },
+    Date.now,
+    (from, to) => {
+      if (to === "open") log.warn(`SMS provider circuit ${from} → open: calls wait ${env.KAVENEGAR_BREAKER_COOLDOWN_MS} ms`);
+      else log.info(`SMS provider circuit ${from} → ${to}`);
+    },
+  );
+  const client = createKavenegarClient({ apiKey: env.kavenegarApiKey, baseUrl: env.kavenegarBaseUrl, timeoutMs: env.KAVENEGAR_TIMEOUT_MS, breaker });
+  const lines = { default: env.KAVENEGAR_SENDER, byPurpose: env.KAVENEGAR_SENDERS };
   return {
-    sms__send: smsSendTask({ db, client, sender: env.KAVENEGAR_SENDER }),
+    sms__send: smsSendTask({ db, client, lines }),
+    sms__poll_status: smsPollStatusTask({ db, client }),
     sms__poll_inbound: smsPollInboundTask({ db, client, line: env.smsInboundLine }),
     offer__expire: offerExpireTask({ db }),
     offer__sweep: offerSweepTask({ db }),
@@ -64,14 +76,16 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env">): TaskList {
 }
 
 /**
- * The recurring jobs (graphile-worker crontab: minute hour day month weekday task ?options). graphile-worker
- * schedules each tick once however many worker processes run; the job key keeps one of each waiting at a time.
+ * The recurring jobs (graphile-worker crontab: minute hour day month weekday task ?options), one line each.
+ * graphile-worker schedules each tick once however many worker processes run; the job key keeps one of each
+ * waiting at a time. A failed run is not retried (max=1): the next tick's is.
  */
 export const CRONTAB = [
+  "* * * * * sms__poll_status ?max=1&jobKey=sms-poll-status&jobKeyMode=preserve_run_at",
+  "* * * * * sms__poll_inbound ?max=1&jobKey=sms-poll-inbound&jobKeyMode=preserve_run_at",
   "* * * * * offer__sweep ?max=1&jobKey=offer-sweep&jobKeyMode=preserve_run_at",
   "*/5 * * * * sla__sweep ?max=1&jobKey=sla-sweep&jobKeyMode=preserve_run_at",
   "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
-  "* * * * * sms__poll_inbound ?max=1&jobKey=sms-poll-inbound&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */
@@ -91,9 +105,13 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
     if ((err as { code?: string }).code === "57P01") o.log.debug("job connection closed by a server shutdown");
     else o.log.warn("job connection error", err);
   });
+  const liveness = await startLiveness({ db: o.db, connectionString, log: o.log });
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => liveness.hold(worker.workerId));
   const runner = await run({
     pgPool,
     concurrency,
+    events,
     taskList: taskList(o),
     crontab: CRONTAB,
     noHandleSignals: true,
@@ -113,7 +131,7 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(heartbeat);
-        await runner.stop().finally(() => pgPool.end().catch(() => {}));
+        await runner.stop().finally(() => Promise.all([liveness.stop(), pgPool.end().catch(() => {})]));
         await stopWorkerNode(o.db, nodeId).catch(() => {});
       })()),
   };

@@ -36,7 +36,7 @@ type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketDetail>>>;
 export function TicketDetail({ data }: { data: Data }) {
   const t = useT();
   const locale = useLocale();
-  const { ticket, history, offers, calls } = data;
+  const { ticket, history, offers, calls, sms } = data;
   const brand = locale === "fa" ? ticket.brand_fa : ticket.brand_en;
   const category = locale === "fa" ? ticket.category_fa : ticket.category_en;
   // from → to in reading order: the arrow points left in Persian (RTL), right in English (LTR)
@@ -161,6 +161,8 @@ export function TicketDetail({ data }: { data: Data }) {
         </>
       ) : null}
 
+      {sms.length > 0 ? <TicketSms rows={sms} advice={data.smsAdvice} /> : null}
+
       {calls.length > 0 ? (
         <>
           <h2 id="calls">{t("ticket.calls")}</h2>
@@ -222,6 +224,70 @@ export function TicketDetail({ data }: { data: Data }) {
           </table>
         </>
       ) : null}
+    </>
+  );
+}
+
+const SMS_PURPOSES = new Set([
+  "ticket_registered",
+  "dispatch_offer",
+  "agency_accepted",
+  "visit_notice",
+  "technician_job",
+  "ticket_completed",
+  "survey",
+  "reply",
+]);
+const SMS_ADVICE = new Set(["blocked", "undelivered", "failed"]);
+
+/**
+ * The ticket's text messages: what each was about, to or from which number, where it is now (the status the
+ * delivery-status poller keeps up to date) and when that last changed. For the call centre (`advice`) a
+ * message that did not reach the customer says what to do instead, with the provider's reason.
+ */
+function TicketSms({ rows, advice }: { rows: Data["sms"]; advice: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h2 id="sms">{t("ticket.sms")}</h2>
+      <table className="data sms" data-testid="ticket-sms">
+        <thead>
+          <tr>
+            <th>{t("sms.time")}</th>
+            <th>{t("sms.purpose")}</th>
+            <th>{t("sms.number")}</th>
+            <th>{t("sms.status")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((m) => {
+            const inbound = m.direction === "inbound";
+            const number = phoneText(inbound ? m.sender : m.receptor, locale);
+            const purpose = inbound ? "reply" : m.purpose && SMS_PURPOSES.has(m.purpose) ? m.purpose : "other";
+            return (
+              <tr key={m.id} id={`sms-${m.id}`} data-sms-status={m.status}>
+                <td>
+                  <time dateTime={String(m.status_at)}>{formatDateTime(m.status_at, locale)}</time>
+                </td>
+                <td title={m.body}>{t(`sms.purpose.${purpose}` as MessageKey)}</td>
+                <td>
+                  <span className="ltr">{number}</span>
+                </td>
+                <td>
+                  <span className={`sms-status sms-${m.status}`}>{t(`sms.status.${m.status}`)}</span>
+                  {advice && SMS_ADVICE.has(m.status) ? (
+                    <p className="sms-advice" role="note" data-testid={`sms-advice-${m.status}`}>
+                      {t(`sms.advice.${m.status}` as MessageKey)}
+                      {m.last_error ? <span className="muted"> {t("sms.error", { error: m.last_error })}</span> : null}
+                    </p>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </>
   );
 }

@@ -41,14 +41,15 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
   if (!id.success) throw new Response("Not found", { status: 404 });
   const ticket = await tickets.getTicket(db, scope, id.data);
   if (!ticket) throw new Response("Not found", { status: 404 });
-  const [history, offers, calls, followUp, complaintOf] = await Promise.all([
+  const [history, offers, calls, sms, followUp, complaintOf] = await Promise.all([
     tickets.ticketHistory(db, scope, ticket.id),
     tickets.ticketOffers(db, scope, ticket.id),
     tickets.ticketCalls(db, scope, ticket.id),
+    tickets.ticketSms(db, scope, ticket.id),
     satisfaction.ticketFollowUp(db, scope, ticket.id),
     ticket.type === "complaint" ? satisfaction.complaintSource(db, scope, ticket.id) : Promise.resolve(null),
   ]);
-  return { ticket, history, offers, calls, followUp, complaintOf };
+  return { ticket, history, offers, calls, sms, smsAdvice: scope.kind === "all", followUp, complaintOf };
 }
 
 // ---------------------------------------------------------------------------------------------

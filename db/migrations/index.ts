@@ -8,6 +8,7 @@ import * as m2026_11_30_090000 from "./2026_11_30_090000_call_intake";
 import * as m2026_11_30_100000 from "./2026_11_30_100000_agency_ticket_order_index";
 import * as m2026_11_30_120000 from "./2026_11_30_120000_telephony_nodes";
 import * as m2026_11_30_140000 from "./2026_11_30_140000_ticket_list_sort_and_serial";
+import * as m2026_12_01_100000 from "./2026_12_01_100000_sms_delivery_status";
 import * as m2026_12_01_110000 from "./2026_12_01_110000_sms_template_overrides";
 import * as m2026_12_01_120000 from "./2026_12_01_120000_satisfaction_followups";
 import * as m2026_12_01_130000 from "./2026_12_01_130000_timed_tasks";
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_30_100000_agency_ticket_order_index": m2026_11_30_100000,
   "2026_11_30_120000_telephony_nodes": m2026_11_30_120000,
   "2026_11_30_140000_ticket_list_sort_and_serial": m2026_11_30_140000,
+  "2026_12_01_100000_sms_delivery_status": m2026_12_01_100000,
   "2026_12_01_110000_sms_template_overrides": m2026_12_01_110000,
   "2026_12_01_120000_satisfaction_followups": m2026_12_01_120000,
   "2026_12_01_130000_timed_tasks": m2026_12_01_130000,

@@ -88,3 +88,29 @@ export async function beatWorkerNode(db: DB, nodeId: string): Promise<void> {
 export async function stopWorkerNode(db: DB, nodeId: string): Promise<void> {
   await db.updateTable("worker_nodes").set({ stopped_at: sql`now()` }).where("node_id", "=", nodeId).execute();
 }
+
+/**
+ * Advisory-lock namespace of the worker processes' liveness locks (workers/liveness.ts): each live worker
+ * process holds, on a connection of its own, one session lock (WORKER_LOCK_NAMESPACE, hashtext(workerId))
+ * per graphile-worker worker id of its own. A killed process's connection closes and its locks go with it.
+ */
+export const WORKER_LOCK_NAMESPACE = 0x5357; // "SW"
+
+/**
+ * Frees the jobs locked by workers whose process is gone (graphile-worker itself waits 4 hours): a job
+ * locked for longer than `graceSeconds` whose worker id's liveness lock nobody holds. Returns the dead
+ * worker ids. Safe to run from every process at once.
+ */
+export async function unlockDeadWorkers(db: DB, graceSeconds = 10): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ locked_by: string }>`
+      select w.locked_by from (
+        select distinct locked_by from graphile_worker._private_jobs
+        where locked_by is not null and locked_at < now() - make_interval(secs => ${graceSeconds})
+      ) w
+      where pg_try_advisory_xact_lock(${WORKER_LOCK_NAMESPACE}, hashtext(w.locked_by))`.execute(trx);
+    const dead = rows.map((r) => r.locked_by);
+    if (dead.length) await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(trx);
+    return dead;
+  });
+}

@@ -569,6 +569,49 @@ export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
 }
 
 /**
+ * The SMS of a ticket, oldest first: what kind of message (purpose), to or from which number, its status and
+ * when it last changed. The call centre sees all of them, with the provider's error and the text. An agency
+ * sees only the messages tied to it (sent to it, to its technicians, or to the customer on its behalf): their
+ * numbers are its own, its technicians' and the ticket's customer's, which its ticket page already shows, so
+ * they are not masked; another agency's messages (an offer sent elsewhere) never reach it.
+ */
+export async function ticketSms(db: DB, scope: DataScope, ticketId: number) {
+  if (!(await ticketInScope(db, scope, ticketId))) return [];
+  const columns = [
+    "sms_messages.id",
+    "sms_messages.direction",
+    "sms_messages.purpose",
+    "sms_messages.receptor",
+    "sms_messages.sender",
+    "sms_messages.status",
+    "sms_messages.body",
+    "sms_messages.created_at",
+    "sms_messages.sent_at",
+    "sms_messages.delivered_at",
+    "sms_messages.status_at",
+  ] as const;
+  const base = db
+    .selectFrom("sms_messages")
+    .where("sms_messages.ticket_id", "=", ticketId)
+    .orderBy("sms_messages.created_at")
+    .orderBy("sms_messages.id");
+  if (scope.kind === "all") return base.select([...columns, "sms_messages.last_error"]).execute();
+  return base
+    .select([...columns, sql<string | null>`null`.as("last_error")])
+    .where((eb) =>
+      eb.or([
+        eb("sms_messages.agency_id", "=", scope.agencyId),
+        eb(
+          "sms_messages.technician_id",
+          "in",
+          eb.selectFrom("technicians").select("technicians.id").where("technicians.agency_id", "=", scope.agencyId),
+        ),
+      ]),
+    )
+    .execute();
+}
+
+/**
  * A recording the caller may play: its call is attached to a ticket the caller can see. Agencies never get
  * one (the call centre's calls are not theirs, see ticketCalls), so for them the database is not asked.
  * Undefined when it does not exist or is not the caller's to hear: the two are not told apart.

@@ -1332,14 +1332,18 @@ class DemoBuilder {
     const clock = new Intl.DateTimeFormat("fa-IR", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     const rows: Insertable<Database["sms_messages"]>[] = [];
     const providerId = () => rng.digits(10);
-    const offerSms = (p: TicketPlan, o: OfferPlan, delivered: boolean): Insertable<Database["sms_messages"]> => {
+    // Historical messages only: each has its provider id and a final status (none is queued, so a first start
+    // sends nothing and the delivery-status poller has nothing to ask about).
+    const offerSms = (p: TicketPlan, o: OfferPlan, late: boolean): Insertable<Database["sms_messages"]> => {
+      const deliveredAt = addMs(o.offeredAt, late ? 95_000 : 19_000);
       const cat = p.product?.model.category.def.nameFa ?? "دستگاه";
       const brand = p.product?.model.brand.def.nameFa ?? "";
       return {
         direction: "outbound", local_id: rng.uuid(), provider_message_id: providerId(), sender: SMS_LINE, receptor: o.agency.mobile,
         body: `ارجاع جدید: درخواست خدمت ${toPersianDigits(p.number)} — ${cat} ${brand}، ${p.customer.address.city.city}. لطفاً تا ساعت ${clock.format(o.deadlineAt)} در سامانه پاسخ دهید.`,
-        purpose: "dispatch_offer", status: delivered ? "delivered" : "sent", attempts: 1, ticket_id: p.id, agency_id: o.agency.id,
-        created_at: o.offeredAt, sent_at: addMs(o.offeredAt, 4000), delivered_at: delivered ? addMs(o.offeredAt, 19_000) : null,
+        purpose: "dispatch_offer", status: "delivered", provider_status: 10, attempts: 1, ticket_id: p.id, agency_id: o.agency.id,
+        created_at: o.offeredAt, sent_at: addMs(o.offeredAt, 4000), delivered_at: deliveredAt,
+        status_at: deliveredAt, status_checked_at: deliveredAt,
       };
     };
     for (const p of this.plans) for (const o of p.offers) if (o.status === "pending") rows.push(offerSms(p, o, rng.chance(0.6)));
@@ -1356,18 +1360,20 @@ class DemoBuilder {
       rows.push({
         direction: "outbound", local_id: rng.uuid(), provider_message_id: providerId(), sender: SMS_LINE, receptor: p.customer.mobile,
         body: `مشتری گرامی، تکنسین ${p.tech.name} از ${p.agency!.name} ${when.format(offer.visitFrom)} برای درخواست ${toPersianDigits(p.number)} مراجعه می‌کند.`,
-        purpose: "visit_notice", status: "delivered", attempts: 1, ticket_id: p.id, agency_id: p.agency!.id, technician_id: p.tech.id,
+        purpose: "visit_notice", status: "delivered", provider_status: 10, attempts: 1, ticket_id: p.id, agency_id: p.agency!.id, technician_id: p.tech.id,
         created_at: addMs(at, MINUTE), sent_at: addMs(at, MINUTE + 3000), delivered_at: addMs(at, MINUTE + 15_000),
+        status_at: addMs(at, MINUTE + 15_000), status_checked_at: addMs(at, MINUTE + 15_000),
       });
     }
-    // one that failed, one received
+    // one blocked (the customer's number is on the operators' advertising opt-out list), one received
     const failTarget = this.plans.find((p) => p.status === "scheduled" && p.tech);
     if (failTarget) {
       const at = addMs(failTarget.createdAt, MINUTE);
       rows.push({
-        direction: "outbound", local_id: rng.uuid(), provider_message_id: null, sender: SMS_LINE, receptor: failTarget.customer.mobile,
-        body: `مشتری گرامی، درخواست ${toPersianDigits(failTarget.number)} ثبت شد.`, purpose: "ticket_registered", status: "failed", attempts: 3,
-        last_error: "شماره گیرنده پیامک‌های تبلیغاتی و خدماتی را مسدود کرده است", ticket_id: failTarget.id, created_at: at,
+        direction: "outbound", local_id: rng.uuid(), provider_message_id: providerId(), sender: SMS_LINE, receptor: failTarget.customer.mobile,
+        body: `مشتری گرامی، درخواست ${toPersianDigits(failTarget.number)} ثبت شد.`, purpose: "ticket_registered", status: "blocked",
+        provider_status: 14, attempts: 1, ticket_id: failTarget.id, created_at: at, sent_at: addMs(at, 3000),
+        status_at: addMs(at, 40_000), status_checked_at: addMs(at, 40_000),
       });
     }
     const waiting = this.plans.find((p) => p.status === "assigned");
@@ -1376,7 +1382,7 @@ class DemoBuilder {
       rows.push({
         direction: "inbound", local_id: rng.uuid(), provider_message_id: providerId(), sender: waiting.customer.mobile, receptor: SMS_LINE,
         body: `سلام، برای درخواست ${toPersianDigits(waiting.number)} هنوز کسی با من تماس نگرفته. لطفاً پیگیری کنید.`,
-        purpose: null, status: "received", attempts: 0, ticket_id: waiting.id, created_at: at, received_at: at,
+        purpose: null, status: "received", attempts: 0, ticket_id: waiting.id, created_at: at, received_at: at, status_at: at,
       });
     }
     await this.insert("sms_messages", rows);

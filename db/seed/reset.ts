@@ -4,7 +4,8 @@ import type { Database } from "../schema";
 /**
  * Empties every application table (all of the schema's tables except Kysely's migration
  * bookkeeping), restarts identities and the ticket number sequence. TRUNCATE fires no row
- * triggers, so the append-only tables (ticket_events, audit_log) are emptied too.
+ * triggers, so the append-only tables (ticket_events, audit_log) are emptied too. graphile-worker's jobs
+ * (and their queues) go as well, so no job outlives the rows it was queued for.
  */
 export async function truncateAppTables(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ tablename: string }>`
@@ -16,5 +17,10 @@ export async function truncateAppTables(db: Kysely<Database>): Promise<string[]>
     await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))} restart identity cascade`.execute(db);
   }
   await sql`alter sequence if exists ticket_number_seq restart`.execute(db);
+  // the job queue too (when graphile-worker's schema is installed): its jobs name rows that are gone
+  const { rows: queue } = await sql<{ jobs: string | null }>`select to_regclass('graphile_worker._private_jobs')::text as jobs`.execute(db);
+  if (queue[0]?.jobs) {
+    await sql`truncate table graphile_worker._private_jobs, graphile_worker._private_job_queues restart identity`.execute(db);
+  }
   return tables;
 }

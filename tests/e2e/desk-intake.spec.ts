@@ -126,6 +126,12 @@ test("a call pops up for the available operator, who registers the breakdown fro
       { timeout: 15_000 },
     )
     .toEqual(["sent"]);
+  // the ticket page lists it, with its status (sent; delivered once the status poller has asked)
+  await page.reload();
+  const sms = page.getByTestId("ticket-sms").locator("tbody tr");
+  await expect(sms).toHaveCount(1);
+  await expect(sms).toContainText("ثبت درخواست (به مشتری)");
+  await expect(sms).toHaveAttribute("data-sms-status", /^(sent|delivered)$/);
 });
 
 test("a double click on submit registers one ticket", async ({ page, signIn, db }) => {

@@ -230,3 +230,26 @@ test.describe("without JavaScript", () => {
 function toPersianNumber(n: string): string {
   return n.replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
 }
+
+test("the ticket's text messages: a blocked one tells the operator what to do", async ({ page, signIn, db }) => {
+  const { rows: found } = await db.query<{ ticket_id: string; number: string }>(
+    `select s.ticket_id::text, t.number::text from sms_messages s join tickets t on t.id = s.ticket_id
+      where s.status = 'blocked' order by s.id limit 1`,
+  );
+  const { ticket_id: id, number } = found[0]!;
+  await signIn("operator");
+  await page.locator("nav.shell-nav").locator('a[href="/desk/tickets"]').click();
+  await expect(rows(page).first()).toBeVisible();
+  await page.getByRole("search").getByRole("searchbox").fill(number);
+  await page.getByRole("search").getByRole("searchbox").press("Enter");
+  await expect(page).toHaveURL((u) => u.searchParams.get("q") === number);
+  await rows(page).first().locator("td").first().getByRole("link").click();
+  await expect(page).toHaveURL(new RegExp(`/desk/tickets/${id}$`));
+  const sms = page.getByTestId("ticket-sms");
+  await expect(page.getByRole("heading", { name: "پیامک‌ها" })).toBeVisible();
+  const blocked = sms.locator('tr[data-sms-status="blocked"]');
+  await expect(blocked).toContainText("ثبت درخواست (به مشتری)");
+  await expect(blocked).toContainText("مسدود: گیرنده پیامک تبلیغاتی نمی‌پذیرد");
+  await expect(blocked.getByTestId("sms-advice-blocked")).toContainText("با مشتری تماس بگیرید");
+  await expect(blocked.getByTestId("sms-advice-blocked")).toContainText("خط خدماتی");
+});

@@ -15,6 +15,7 @@ import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla"
 import { SLA_STAGE_INDEXES } from "../../services/sla";
 import { SURVEY_CHANNELS, SURVEY_MODES, SURVEY_STATUSES } from "../../core/satisfaction";
 import { SMS_TEMPLATE_KINDS } from "../../core/sms-templates";
+import { SMS_STATUSES } from "../../core/sms";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -374,6 +375,9 @@ const COLUMNS = {
     received_at: "Date | null",
     inbound_message_id: "string | null",
     customer_id: "number | null",
+    provider_status: "number | null",
+    status_checked_at: "Date | null",
+    status_at: "Date",
   },
   technicians: {
     id: "number",
@@ -548,11 +552,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
     values: allOf<Col<"recordings", "format">>()(["wav", "gsm", "ulaw", "alaw", "sln", "mp3", "ogg"]),
   },
   { table: "sms_messages", column: "direction", values: allOf<Col<"sms_messages", "direction">>()(["outbound", "inbound"]) },
-  {
-    table: "sms_messages",
-    column: "status",
-    values: allOf<Col<"sms_messages", "status">>()(["queued", "sending", "sent", "delivered", "failed", "undeliverable", "received"]),
-  },
+  { table: "sms_messages", column: "status", values: SMS_STATUSES },
   {
     table: "satisfaction_surveys",
     column: "channel",

@@ -177,6 +177,21 @@ describe("demo and large data sets", () => {
     }
   });
 
+  it("has only historical SMS: each outbound one with its provider id and a final status, and no send job", async () => {
+    const db = await getTestDb();
+    const rows = await db.selectFrom("sms_messages").select(["direction", "status", "provider_message_id", "provider_status"]).execute();
+    const outbound = rows.filter((r) => r.direction === "outbound");
+    expect(outbound.length).toBeGreaterThan(5);
+    for (const r of outbound) {
+      expect(["delivered", "undelivered", "failed", "blocked", "cancelled"]).toContain(r.status);
+      expect(r.provider_message_id).toMatch(/^\d+$/);
+      expect(r.provider_status).not.toBeNull();
+    }
+    expect(outbound.some((r) => r.status === "blocked")).toBe(true); // the ticket page's advice has an example
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs`.execute(db);
+    expect(jobs.rows[0]!.n).toBe(0);
+  });
+
   it("refuses to load the demo data twice", async () => {
     const db = await getTestDb();
     await expect(seedDemo(db)).rejects.toThrow(/already has users/);

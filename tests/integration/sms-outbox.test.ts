@@ -148,8 +148,8 @@ describe("sms__send", () => {
   it("a message already sent is not sent again", async () => {
     sim.reset();
     const { smsId } = await queued("09121110004");
-    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toBe("sent");
-    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toBe("already_sent");
+    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toEqual({ result: "sent" });
+    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toEqual({ result: "already_sent" });
     expect(sim.messages().filter((m) => m.localid === String(smsId))).toHaveLength(1);
   });
 
@@ -164,7 +164,7 @@ describe("sms__send", () => {
     expect(sim.messages().filter((m) => m.localid === String(smsId))).toHaveLength(1);
     sim.setLatencyMs(0);
 
-    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toBe("recovered");
+    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toEqual({ result: "recovered" });
     row = await smsRow(smsId);
     const sent = sim.messages().filter((m) => m.localid === String(smsId));
     expect(sent).toHaveLength(1);
@@ -179,7 +179,7 @@ describe("sms__send", () => {
     sim.failNext(409);
     await expect(sendQueuedSms({ db, client: clientFor() }, smsId)).rejects.toMatchObject({ outcome: "retry", code: 409 });
     expect(await smsRow(smsId)).toMatchObject({ status: "queued", attempts: 1 });
-    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toBe("sent");
+    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toEqual({ result: "sent" });
     expect(sim.messages().filter((m) => m.localid === String(smsId))).toHaveLength(1);
   });
 
@@ -187,11 +187,11 @@ describe("sms__send", () => {
     sim.reset();
     const { smsId } = await queued("09121110007");
     sim.failNext(411);
-    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toBe("failed");
+    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toEqual({ result: "failed" });
     const row = await smsRow(smsId);
     expect(row).toMatchObject({ status: "failed", attempts: 1, provider_message_id: null });
     expect(row.last_error).toMatch(/411/);
-    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toBe("already_sent");
+    expect(await sendQueuedSms({ db, client: clientFor() }, smsId)).toEqual({ result: "already_sent" });
     expect(sim.messages().filter((m) => m.localid === String(smsId))).toHaveLength(0);
   });
 });
