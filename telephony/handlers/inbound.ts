@@ -211,7 +211,7 @@ export class InboundCall extends CallBase {
 
   // ---------- operators' legs ----------
 
-  /** The ACD chose an operator (services offerToNextOperator): their phone rings, into this app. */
+  /** The ACD chose an operator (services offerWaitingWork): their phone rings, into this app. */
   async ring(offer: Offer): Promise<void> {
     if (this.phase !== "queued") {
       await attemptEnded(this.ctx.db, offer.attemptId, { outcome: "cancelled" });
@@ -228,7 +228,7 @@ export class InboundCall extends CallBase {
         appArgs: `${OPERATOR_LEG},${this.callId},${offer.attemptId}`,
         channelId: offer.channelId,
         timeout: timing.ringSeconds,
-        callerId: await this.callerIdForOperator(),
+        callerId: offer.callerNumber ?? undefined,
       });
       this.ctx.log.info(`call ${this.callId}: ringing operator ${offer.operatorUserId} (${offer.extension})`);
     } catch (error) {
@@ -239,11 +239,6 @@ export class InboundCall extends CallBase {
       await attemptEnded(this.ctx.db, offer.attemptId, { outcome: "failed" });
       this.ctx.kick();
     }
-  }
-
-  private async callerIdForOperator(): Promise<string | undefined> {
-    const row = await this.ctx.db.selectFrom("calls").select("caller_number").where("id", "=", this.callId).executeTakeFirst();
-    return row?.caller_number ?? undefined;
   }
 
   private async ringTimeout(channelId: string): Promise<void> {
