@@ -108,37 +108,27 @@ export interface InboundCallInput {
  * matched to a customer by mobile. A repeated StasisStart for the same channel returns the same call.
  */
 export async function startInboundCall(db: DB, input: InboundCallInput): Promise<{ callId: number; customerId: number | null }> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("calls").select(["id", "customer_id"]).where("channel_id", "=", input.channelId).executeTakeFirst();
-    if (existing) return { callId: existing.id, customerId: existing.customer_id };
-    const caller = normalizeNumber(input.callerNumber) ?? input.callerNumber;
-    const called = normalizeNumber(input.calledNumber) ?? input.calledNumber;
-    let customerId: number | null = null;
-    if (caller) {
-      const matches = await trx
-        .selectFrom("customers")
-        .select("id")
-        .where((eb) => eb.or([eb("mobile", "=", caller), eb(sql<string>`${caller}`, "=", eb.fn.any("other_phones"))]))
-        .orderBy("updated_at", "desc")
-        .limit(1)
-        .execute();
-      customerId = matches[0]?.id ?? null;
-    }
-    const row = await trx
-      .insertInto("calls")
-      .values({
-        channel_id: input.channelId,
-        direction: "inbound",
-        caller_number: caller,
-        called_number: called,
-        customer_id: customerId,
-        state: "ivr",
-        node_id: input.nodeId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return { callId: row.id, customerId };
-  });
+  const caller = normalizeNumber(input.callerNumber) ?? input.callerNumber;
+  const called = normalizeNumber(input.calledNumber) ?? input.calledNumber;
+  // One statement (the StasisStart is on the screen-pop's clock): the customer looked up by mobile, the row
+  // inserted unless this channel already has one, and that one returned otherwise.
+  const { rows } = await sql<{ id: number | string; customer_id: number | string | null }>`
+    with existing as (
+      select id, customer_id from calls where channel_id = ${input.channelId}
+    ), customer as (
+      select id from customers
+      where ${caller}::text is not null and (mobile = ${caller} or ${caller} = any(other_phones))
+      order by updated_at desc limit 1
+    ), ins as (
+      insert into calls (channel_id, direction, caller_number, called_number, customer_id, state, node_id)
+      select ${input.channelId}, 'inbound', ${caller}, ${called}, (select id from customer), 'ivr', ${input.nodeId}
+      where not exists (select 1 from existing)
+      on conflict (channel_id) do nothing
+      returning id, customer_id
+    )
+    select id, customer_id from ins union all select id, customer_id from existing`.execute(db);
+  const row = rows[0] ?? (await db.selectFrom("calls").select(["id", "customer_id"]).where("channel_id", "=", input.channelId).executeTakeFirstOrThrow());
+  return { callId: Number(row.id), customerId: row.customer_id === null ? null : Number(row.customer_id) };
 }
 
 /** The caller's menu choice (and, for a follow-up, the ticket number they keyed). */
