@@ -160,6 +160,7 @@ async function main() {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.dataDir,
     embeddedPort: env.EMBEDDED_PG_PORT,
+    poolSize: env.DATABASE_POOL_SIZE,
   });
   openHandle = handle;
   logger("db").info(handle.embedded ? `embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}` : "using DATABASE_URL");

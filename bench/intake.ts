@@ -10,11 +10,12 @@
 // that every answered form has exactly one ticket and no ticket was made twice.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { cpuSeconds } from "./processes";
 
 interface Options {
   base: string;
@@ -188,6 +189,15 @@ async function main() {
     return { ms, ticketId: m ? Number(m[1]) : null, status: res.status };
   }
 
+  // Where the CPU goes: PostgreSQL (the postmaster above this connection's backend, and all below it) and, when
+  // the server runs it embedded, the server's own process (the postmaster's parent).
+  const backend = Number((await db.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid);
+  const postmaster = parentOf(backend);
+  const server = postmaster ? parentOf(postmaster) : null;
+  const serverIsNode = server !== null && /node/.test(safeRead(`/proc/${server}/cmdline`));
+  const cpuAt = () => ({ pg: postmaster ? cpuSeconds(postmaster) : null, server: serverIsNode ? cpuSeconds(server!) : null, bench: process.cpuUsage() });
+  const cpu0 = cpuAt();
+  const load0 = loadavg();
   console.log(`registering breakdowns for ${o.seconds} s at ${o.concurrency} connections …`);
   const started = Date.now();
   await Promise.all(
@@ -214,6 +224,13 @@ async function main() {
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const cpu1 = cpuAt();
+  const load1 = loadavg();
+  const cpuLine = [
+    cpu1.server && cpu0.server ? `server ${(cpu1.server.own - cpu0.server.own).toFixed(1)}` : null,
+    cpu1.pg && cpu0.pg ? `PostgreSQL ${(cpu1.pg.own + cpu1.pg.below - cpu0.pg.own - cpu0.pg.below).toFixed(1)}` : null,
+    `this bench ${(((cpu1.bench.user + cpu1.bench.system) - (cpu0.bench.user + cpu0.bench.system)) / 1e6).toFixed(1)}`,
+  ].filter(Boolean);
   const ticketsPerSecond = submitted.length / elapsed;
   latencies.sort((a, b) => a - b);
 
@@ -238,6 +255,8 @@ async function main() {
   console.log(`latency            p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(latencies.at(-1) ?? NaN)} ms`);
   console.log(`double submits     ${doubles}, answered with another ticket: ${doubleMismatches}`);
   if (failures.size) console.log(`failed requests    ${[...failures].map(([why, n]) => `${n} × ${why}`).join(", ")}`);
+  console.log(`CPU seconds        ${cpuLine.join(", ")} while registering (${fmt(elapsed)} s on 2 cores)`);
+  console.log(`load average       ${load0.map((l) => l.toFixed(2)).join(" ")} before, ${load1.map((l) => l.toFixed(2)).join(" ")} after registering`);
   console.log(`pgbench            ${fmt(tps)} tps (one-row insert, ${o.concurrency} clients)`);
   console.log(`ratio              ${(ratio * 100).toFixed(1)}% of the raw commit rate (target ≥ ${TARGET_RATIO * 100}%) ${ratio >= TARGET_RATIO ? "OK" : "MISSED"}`);
   console.log(`tickets            made ${madeIds.size}, answered ${answeredIds.size}, lost ${lost}, duplicated ${duplicated}, not answered ${extra}, keys stored ${keys.rows[0]!.n}`);
@@ -246,6 +265,22 @@ async function main() {
     console.error("FAILED: lost or duplicated tickets");
     process.exitCode = 1;
   }
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** The parent of a process (Linux /proc), or null. */
+function parentOf(pid: number): number | null {
+  const text = safeRead(`/proc/${pid}/stat`);
+  if (!text) return null;
+  const ppid = Number(text.slice(text.lastIndexOf(")") + 2).split(" ")[1]);
+  return ppid > 1 ? ppid : null;
 }
 
 main().catch((err: unknown) => {

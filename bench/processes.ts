@@ -5,6 +5,7 @@
  * of its own, so that what it starts (a `remix build`) ends with it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 export interface Child {
@@ -154,4 +155,43 @@ export async function setPresence(base: string, cookie: string, presence: "avail
   });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`setting presence ${presence} failed (status ${res.status})`);
+}
+
+/**
+ * CPU seconds (user + system, Linux /proc) used so far by a process and, separately, by everything below it
+ * (for the web: its embedded PostgreSQL and every backend; finished children that were waited for count too).
+ * Zeros where /proc is not there.
+ */
+export function cpuSeconds(pid: number): { own: number; below: number } {
+  const tick = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; own: number; reaped: number }>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return { own: 0, below: 0 };
+  }
+  for (const d of entries) {
+    try {
+      const text = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      // after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+      stats.set(Number(d), { ppid: Number(f[1]), own: (Number(f[11]) + Number(f[12])) / tick, reaped: (Number(f[13]) + Number(f[14])) / tick });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const root = stats.get(pid);
+  if (!root) return { own: 0, below: 0 };
+  let below = root.reaped;
+  const todo = [pid];
+  while (todo.length) {
+    const parent = todo.pop()!;
+    for (const [p, s] of stats) {
+      if (s.ppid !== parent) continue;
+      below += s.own + s.reaped;
+      todo.push(p);
+    }
+  }
+  return { own: root.own, below };
 }

@@ -17,7 +17,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { hashPassword } from "../platform/password";
-import { freePort, readSse, setPresence, signIn, startChild, waitUntil, type Child, type SseEvent } from "./processes";
+import { cpuSeconds, freePort, readSse, setPresence, signIn, startChild, waitUntil, type Child, type SseEvent } from "./processes";
 
 interface Options {
   rate: number;
@@ -215,11 +215,19 @@ async function main() {
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] = 0;
 
     const loadBefore = loadavg();
+    const cpuBefore = children.map((c) => cpuSeconds(c.pid));
+    const benchCpuBefore = process.cpuUsage();
     console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")}; ${o.rate} calls/s for ${o.seconds} s…`);
     await runAt(o.rate, o.seconds, true);
     await Promise.all(hangups);
     await new Promise((r) => setTimeout(r, 3000)); // late events
     const loadAfter = loadavg();
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const cpu = children.map((c, i) => {
+      const [a, b] = [cpuSeconds(c.pid), cpuBefore[i]!];
+      return `${c.name} ${(a.own - b.own).toFixed(1)}${a.below - b.below > 0.05 ? ` + below it ${(a.below - b.below).toFixed(1)}` : ""}`;
+    });
+    cpu.push(`this bench ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)}`);
 
     // the calls' ids and the database's own timestamps (transaction start times): started_at is the
     // StasisStart's insert, enqueued_at the end of the IVR
@@ -274,6 +282,7 @@ async function main() {
     console.log(`               call row → queued (IVR, key 1)      ${summary(ivr)}`);
     console.log(`               queued → offer committed (ACD)      ${summary(acd)}`);
     console.log(`               offer → SSE client (NOTIFY, web)    ${summary(notifyToSse)}`);
+    console.log(`CPU seconds used while calls were placed (+3 s), by process: ${cpu.join(", ")} (web: below it = its PostgreSQL)`);
     console.log(`load average: before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
     console.log(`target p99 ≤ ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS && missing === 0 ? "met" : "NOT met"} (p99 ${p99.toFixed(1)} ms, missing ${missing})`);
     if (failures.length) console.log(`first failures: ${failures.slice(0, 5).join("; ")}`);

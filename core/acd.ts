@@ -62,3 +62,99 @@ export function mayOfferCallback(enqueuedAt: Date | string, now: Date | number, 
 export function byPlaceInQueue<T extends { placeAt: Date | string; id: number }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => new Date(a.placeAt).getTime() - new Date(b.placeAt).getTime() || a.id - b.id);
 }
+
+/** A caller of this process waiting in the queue, with the operators already tried for the call (not ringing now). */
+export interface WaitingCall {
+  kind: "call";
+  id: number;
+  queue: CallQueue;
+  /** their place: when they joined the queue */
+  placeAt: Date | string;
+  nodeId: string | null;
+  tried: readonly number[];
+}
+
+/** A call-back waiting for an operator (any process may dial it). */
+export interface WaitingCallback {
+  kind: "callback";
+  id: number;
+  queue: CallQueue;
+  placeAt: Date | string;
+}
+
+/** A caller queued at another live telephony process, with the operators their call was already offered to. */
+export interface CallerElsewhere {
+  nodeId: string;
+  queue: CallQueue;
+  enqueuedAt: Date | string;
+  tried: readonly number[];
+}
+
+export interface AcdPlan<C extends AcdCandidate> {
+  /** calls to ring now, each with its own operator (never one operator for two calls) */
+  offers: { callId: number; operator: C }[];
+  /** call-backs with a free operator held for them, in their place order (each is then assigned on its own) */
+  callbacks: number[];
+  /** processes holding an older caller to whom a free operator was left: to be woken */
+  wake: string[];
+}
+
+/**
+ * The ACD's step for everything that waits at once: in place order (core byPlaceInQueue), each waiting call
+ * gets the operator chooseOperator gives it among those not yet given to an earlier one (its own tried
+ * operators skipped, a new round when all were tried), and each waiting call-back holds one operator of its
+ * skill. First come, first served across processes: an operator is left to an older caller of the same
+ * queue waiting at another process who has never been offered to them (one operator per such caller), and
+ * the call takes the next operator. The same result as offering the calls one after another.
+ */
+export function planOffers<C extends AcdCandidate>(
+  items: readonly (WaitingCall | WaitingCallback)[],
+  candidates: readonly C[],
+  elsewhere: readonly CallerElsewhere[] = [],
+  exclude: readonly number[] = [],
+): AcdPlan<C> {
+  const taken = new Set<number>();
+  const claimed = new Set<CallerElsewhere>();
+  const wake = new Set<string>();
+  const plan: AcdPlan<C> = { offers: [], callbacks: [], wake: [] };
+  const time = (d: Date | string) => new Date(d).getTime();
+  let live: C[] = [...candidates];
+  const take = (userId: number) => {
+    taken.add(userId);
+    live = live.map((c) => (c.userId === userId ? { ...c, busy: true } : c));
+  };
+  for (const item of byPlaceInQueue(items)) {
+    if (item.kind === "callback") {
+      const chosen = chooseOperator(live, item.queue);
+      if (!chosen) continue;
+      take(chosen.userId);
+      plan.callbacks.push(item.id);
+      continue;
+    }
+    let tried = new Set(item.tried);
+    if (nextRoundNeeded(live, item.queue, tried)) tried = new Set();
+    for (const id of exclude) tried.add(id);
+    for (;;) {
+      const chosen = chooseOperator(live, item.queue, tried) as C | null;
+      if (!chosen) break;
+      const older = elsewhere.find(
+        (o) =>
+          !claimed.has(o) &&
+          o.queue === item.queue &&
+          o.nodeId !== item.nodeId &&
+          time(o.enqueuedAt) < time(item.placeAt) &&
+          !o.tried.includes(chosen.userId),
+      );
+      take(chosen.userId);
+      if (older) {
+        claimed.add(older);
+        wake.add(older.nodeId);
+        continue;
+      }
+      plan.offers.push({ callId: item.id, operator: chosen });
+      break;
+    }
+  }
+  plan.wake = [...wake];
+  return plan;
+}

@@ -21,18 +21,18 @@ async function reachable(url: string): Promise<boolean> {
  * (and migrated), so the shell also runs on its own.
  */
 export async function joinDatabase(
-  opts: { databaseUrl?: string; dataDir: string; embeddedPort: number },
+  opts: { databaseUrl?: string; dataDir: string; embeddedPort: number; poolSize?: number },
   log: { info(message: string): void },
 ): Promise<DatabaseHandle> {
   if (opts.databaseUrl) return openDatabase(opts);
   const url = embeddedDatabaseUrl(opts.embeddedPort);
   if (await reachable(url)) {
     log.info(`using the embedded PostgreSQL on 127.0.0.1:${opts.embeddedPort} (started by npm start)`);
-    const db = createKysely(url, 5);
+    const db = createKysely(url, opts.poolSize ?? 5);
     return { db, url, embedded: false, close: () => db.destroy() };
   }
   log.info("no database at the embedded port: starting the embedded PostgreSQL here");
-  const opened = await openDatabase({ dataDir: opts.dataDir, embeddedPort: opts.embeddedPort });
+  const opened = await openDatabase({ dataDir: opts.dataDir, embeddedPort: opts.embeddedPort, poolSize: opts.poolSize });
   await migrateToLatest(opened.db, (line) => log.info(line));
   return opened;
 }

@@ -17,6 +17,13 @@ const envSchema = z.object({
     .url()
     .refine((u) => /^postgres(ql)?:\/\//.test(u), "must start with postgres:// or postgresql://")
     .optional(),
+  /**
+   * Connections in each process's PostgreSQL pool. Unset: 10 for the web server (with what runs in it), 20 for
+   * the telephony shell run alone (every live call's handler and the ACD share it: with 10, a new caller's
+   * StasisStart waited behind other calls' transactions at 50 calls/s; bench/README.md), and for `npm run workers`
+   * 10 with DATABASE_URL, 5 when it joins `npm start`'s embedded database.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type ExpressionBuilder, type Transaction } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
-import { byPlaceInQueue, chooseOperator, nextRoundNeeded, type AcdCandidate } from "../core/acd";
+import { chooseOperator, planOffers, type AcdCandidate, type CallerElsewhere, type WaitingCall, type WaitingCallback } from "../core/acd";
 import {
   attemptOutcomeForCause,
   DESK_EVENTS_CHANNEL,
@@ -110,37 +110,27 @@ export interface InboundCallInput {
  * matched to a customer by mobile. A repeated StasisStart for the same channel returns the same call.
  */
 export async function startInboundCall(db: DB, input: InboundCallInput): Promise<{ callId: number; customerId: number | null }> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("calls").select(["id", "customer_id"]).where("channel_id", "=", input.channelId).executeTakeFirst();
-    if (existing) return { callId: existing.id, customerId: existing.customer_id };
-    const caller = normalizeNumber(input.callerNumber) ?? input.callerNumber;
-    const called = normalizeNumber(input.calledNumber) ?? input.calledNumber;
-    let customerId: number | null = null;
-    if (caller) {
-      const matches = await trx
-        .selectFrom("customers")
-        .select("id")
-        .where((eb) => eb.or([eb("mobile", "=", caller), eb(sql<string>`${caller}`, "=", eb.fn.any("other_phones"))]))
-        .orderBy("updated_at", "desc")
-        .limit(1)
-        .execute();
-      customerId = matches[0]?.id ?? null;
-    }
-    const row = await trx
-      .insertInto("calls")
-      .values({
-        channel_id: input.channelId,
-        direction: "inbound",
-        caller_number: caller,
-        called_number: called,
-        customer_id: customerId,
-        state: "ivr",
-        node_id: input.nodeId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return { callId: row.id, customerId };
-  });
+  const caller = normalizeNumber(input.callerNumber) ?? input.callerNumber;
+  const called = normalizeNumber(input.calledNumber) ?? input.calledNumber;
+  // One statement (the StasisStart is on the screen-pop's clock): the customer looked up by mobile, the row
+  // inserted unless this channel already has one, and that one returned otherwise.
+  const { rows } = await sql<{ id: number | string; customer_id: number | string | null }>`
+    with existing as (
+      select id, customer_id from calls where channel_id = ${input.channelId}
+    ), customer as (
+      select id from customers
+      where ${caller}::text is not null and (mobile = ${caller} or ${caller} = any(other_phones))
+      order by updated_at desc limit 1
+    ), ins as (
+      insert into calls (channel_id, direction, caller_number, called_number, customer_id, state, node_id)
+      select ${input.channelId}, 'inbound', ${caller}, ${called}, (select id from customer), 'ivr', ${input.nodeId}
+      where not exists (select 1 from existing)
+      on conflict (channel_id) do nothing
+      returning id, customer_id
+    )
+    select id, customer_id from ins union all select id, customer_id from existing`.execute(db);
+  const row = rows[0] ?? (await db.selectFrom("calls").select(["id", "customer_id"]).where("channel_id", "=", input.channelId).executeTakeFirstOrThrow());
+  return { callId: Number(row.id), customerId: row.customer_id === null ? null : Number(row.customer_id) };
 }
 
 /** The caller's menu choice (and, for a follow-up, the ticket number they keyed). */
@@ -215,11 +205,6 @@ async function acdCandidates(trx: Tx | DB): Promise<(AcdCandidate & { extension:
   return (await acdCandidatesQuery(trx).execute()).map(toCandidate);
 }
 
-/** Whether any operator could take a call of any queue now: lets a sweep skip its work cheaply. */
-export async function anyOperatorFree(db: DB): Promise<boolean> {
-  return (await acdCandidates(db)).some((c) => c.presence === "available" && !c.busy);
-}
-
 export interface Offer {
   attemptId: number;
   callId: number;
@@ -227,91 +212,162 @@ export interface Offer {
   extension: string;
   /** the channel id to originate the operator's leg with */
   channelId: string;
+  /** the caller's number, shown on the operator's phone */
+  callerNumber: string | null;
+}
+
+export interface OfferRound {
+  /** the calls whose operators are now ringing (committed; the desk's call_offered is on its way) */
+  offers: Offer[];
+  /** waiting call-backs that have a free operator now, in place order: assign each with assignCallback */
+  callbacks: number[];
+  /** planned offers that another process got to first (its operator started ringing meanwhile): read again */
+  lost: number;
 }
 
 /**
- * The ACD step for one waiting call: the longest-idle free operator with the call's skill, not yet tried in
- * this round, is chosen (core/acd.ts) and a ringing attempt is written. The unique partial indexes on
- * ringing attempts make two processes unable to ring one operator twice, or one call twice: on such a
- * conflict the next operator is tried. Null when nobody can be rung (the caller keeps waiting).
+ * The ACD step for everything waiting at once: the given calls (this process's queued callers) and, unless
+ * `callbacks: false`, every waiting call-back. One statement reads the facts (the calls and what was tried for
+ * them, the call-backs, the operators, older callers at other live processes), the pure rule chooses
+ * (core/acd.ts planOffers: each call its own operator, oldest place first), and one statement writes every
+ * offer: under each call's row lock (a call no longer queued is skipped), the ringing attempts, the calls'
+ * state and the desk's NOTIFYs. An attempt is written only when the unique partial indexes on ringing
+ * attempts allow it (`on conflict do nothing`): a process, or a concurrent step, that rang that operator or
+ * that call first wins and the offer counts as `lost`, so an operator is never rung for two calls at once
+ * and a call never twice. Each offer stands alone: one lost offer does not hold up the others.
+ */
+export async function offerWaitingWork(
+  db: DB,
+  input: { nodeId: string; callIds: readonly number[]; callbacks?: boolean; exclude?: readonly number[] },
+): Promise<OfferRound> {
+  const ids = [...input.callIds];
+  const withCallbacks = input.callbacks !== false;
+  if (ids.length === 0 && !withCallbacks) return { offers: [], callbacks: [], lost: 0 };
+  const facts = await db
+    .selectNoFrom((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom("calls as c")
+          .select((e) => [
+            "c.id",
+            "c.queue",
+            "c.node_id",
+            "c.enqueued_at",
+            "c.caller_number",
+            e
+              .selectFrom("call_attempts as a")
+              .select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids"))
+              .whereRef("a.call_id", "=", "c.id")
+              .where("a.outcome", "<>", "ringing")
+              .as("tried"),
+          ])
+          .where("c.id", "=", eb.fn.any(sql<number[]>`${ids}::bigint[]`))
+          .where("c.state", "=", "queued")
+          .orderBy("c.enqueued_at")
+          .orderBy("c.id"),
+      ).as("calls"),
+      jsonArrayFrom(
+        eb
+          .selectFrom("call_callbacks")
+          .select(["id", "queue", "place_at"])
+          .where("status", "=", "waiting")
+          .where(sql<boolean>`${withCallbacks}`)
+          .orderBy("place_at")
+          .limit(500),
+      ).as("callbacks"),
+      jsonArrayFrom(acdCandidatesQuery(db)).as("candidates"),
+      jsonArrayFrom(callersElsewhere(eb, input.nodeId)).as("elsewhere"),
+    ])
+    .executeTakeFirstOrThrow();
+  const items: (WaitingCall | WaitingCallback)[] = [
+    ...facts.calls.map(
+      (c): WaitingCall => ({ kind: "call", id: c.id, queue: (c.queue ?? "breakdown") as CallQueue, placeAt: c.enqueued_at ?? new Date(0), nodeId: c.node_id, tried: c.tried ?? [] }),
+    ),
+    ...facts.callbacks.map((c): WaitingCallback => ({ kind: "callback", id: c.id, queue: c.queue, placeAt: c.place_at })),
+  ];
+  if (items.length === 0) return { offers: [], callbacks: [], lost: 0 };
+  const candidates = (facts.candidates as CandidateRow[]).map(toCandidate);
+  const elsewhere: CallerElsewhere[] = facts.elsewhere.map((o) => ({
+    nodeId: o.node_id!,
+    queue: (o.queue ?? "breakdown") as CallQueue,
+    enqueuedAt: o.enqueued_at!,
+    tried: o.tried ?? [],
+  }));
+  const plan = planOffers(items, candidates, elsewhere, input.exclude);
+  // First come, first served across processes: the processes holding the older callers run their ACD now.
+  for (const nodeId of plan.wake) await sql`select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, ${JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand)})`.execute(db);
+  if (plan.offers.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0 };
+
+  const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
+  const at = new Date().toISOString();
+  const planned = plan.offers.map((o) => ({
+    callId: o.callId,
+    operatorUserId: o.operator.userId,
+    extension: o.operator.extension,
+    channelId: newChannelId(`op-${o.callId}`),
+    event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
+  }));
+  const { rows } = await sql<{ id: string | number; call_id: string | number }>`
+    with input as (
+      select * from unnest(
+        ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
+        ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
+      ) as t(call_id, operator_user_id, channel_id, event)
+    ), locked as (
+      select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
+    ), attempt as (
+      insert into call_attempts (call_id, operator_user_id, channel_id)
+      select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
+      on conflict do nothing
+      returning id, call_id
+    ), ringing as (
+      update calls set state = 'ringing' where id in (select call_id from attempt)
+    )
+    select attempt.id, attempt.call_id, pg_notify(${DESK_EVENTS_CHANNEL}, input.event)
+    from attempt join input on input.call_id = attempt.call_id`.execute(db);
+  const made = new Map(rows.map((r) => [Number(r.call_id), Number(r.id)]));
+  const offers: Offer[] = [];
+  for (const p of planned) {
+    const attemptId = made.get(p.callId);
+    if (attemptId === undefined) continue;
+    offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
+  }
+  return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length };
+}
+
+/**
+ * The ACD step for one waiting call (offerWaitingWork for that call alone, read again while another process
+ * takes the operator it chose). Null when nobody can be rung (the caller keeps waiting) or the call is not queued.
  */
 export async function offerToNextOperator(db: DB, callId: number, opts: { exclude?: readonly number[] } = {}): Promise<Offer | null> {
-  const exclude = new Set(opts.exclude ?? []);
+  const call = await db.selectFrom("calls").select(["node_id"]).where("id", "=", callId).executeTakeFirst();
+  if (!call) return null;
   for (let round = 0; round < 20; round++) {
-    try {
-      // Two statements in the transaction (each round trip counts when the screen-pop is timed): everything the
-      // choice needs is read while the call's row is locked, then the attempt, the call's state and the desk's
-      // NOTIFY are written together.
-      return await db.transaction().execute(async (trx) => {
-        const call = await trx
-          .with("c", (qb) => qb.selectFrom("calls").select(["id", "state", "queue", "node_id", "enqueued_at"]).where("id", "=", callId).forUpdate())
-          .selectFrom("c")
-          .select((eb) => [
-            "c.state",
-            "c.queue",
-            jsonArrayFrom(
-              eb.selectFrom("call_attempts as t").select("t.operator_user_id").where("t.call_id", "=", callId).where("t.outcome", "<>", "ringing"),
-            ).as("tried"),
-            jsonArrayFrom(acdCandidatesQuery(trx)).as("candidates"),
-            jsonArrayFrom(olderCallersElsewhere(eb)).as("older"),
-          ])
-          .executeTakeFirst();
-        if (!call || call.state !== "queued") return null;
-        const queue = (call.queue ?? "breakdown") as CallQueue;
-        const candidates = (call.candidates as CandidateRow[]).map(toCandidate);
-        let tried = new Set(call.tried.map((r) => r.operator_user_id));
-        if (nextRoundNeeded(candidates, queue, tried)) tried = new Set();
-        for (const id of exclude) tried.add(id);
-        const chosen = chooseOperator(candidates, queue, tried) as (AcdCandidate & { extension: string }) | null;
-        if (!chosen) return null;
-        // First come, first served across processes: the operator is left to an older caller of another process
-        // who has never been offered to them, and that process is woken now.
-        const older = call.older.find((o) => !(o.tried ?? []).includes(chosen.userId));
-        if (older?.node_id) {
-          await notifyTelephony(trx, { type: "acd", nodeId: older.node_id });
-          return null;
-        }
-        const channelId = newChannelId(`op-${callId}`);
-        const event: DeskEvent = { type: "call_offered", operatorUserId: chosen.userId, callId, at: new Date().toISOString() };
-        const { rows } = await sql<{ id: number }>`
-          with attempt as (
-            insert into call_attempts (call_id, operator_user_id, channel_id) values (${callId}, ${chosen.userId}, ${channelId}) returning id
-          ), ringing as (
-            update calls set state = 'ringing' where id = ${callId}
-          )
-          select attempt.id, pg_notify(${DESK_EVENTS_CHANNEL}, ${JSON.stringify(event)}) from attempt`.execute(trx);
-        return { attemptId: Number(rows[0]!.id), callId, operatorUserId: chosen.userId, extension: chosen.extension, channelId };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, "call_attempts_ringing_call_idx")) return null; // another process rings for it
-      if (!isUniqueViolation(error, "call_attempts_ringing_operator_idx")) throw error;
-      // That operator started ringing for another call meanwhile: read again and take the next one.
-      const busy = await db.selectFrom("call_attempts").select("operator_user_id").where("outcome", "=", "ringing").execute();
-      for (const r of busy) exclude.add(r.operator_user_id);
-    }
+    const r = await offerWaitingWork(db, { nodeId: call.node_id ?? "", callIds: [callId], callbacks: false, exclude: opts.exclude });
+    if (r.offers.length > 0) return r.offers[0]!;
+    if (r.lost === 0) return null;
   }
   return null;
 }
 
 /**
- * The callers of the same queue who have waited longer than the locked call `c` and are queued at another live
- * telephony process (recent heartbeat), with the operators each was already offered to: each process offers only
- * its own callers, so without this a process whose phone stopped ringing would give the operator to its own newer
- * caller at once, every time.
+ * The callers queued at another live telephony process (recent heartbeat) than `nodeId`, oldest first, with
+ * the operators each was already offered to: each process offers only its own callers, so without these a
+ * process whose phone stopped ringing would give the operator to its own newer caller at once, every time.
  */
-function olderCallersElsewhere(eb: ExpressionBuilder<Database & { c: { id: number; queue: string | null; node_id: string | null; enqueued_at: Date | null } }, "c">) {
+function callersElsewhere(eb: ExpressionBuilder<Database, never>, nodeId: string) {
   return eb
     .selectFrom("calls as o")
     .innerJoin("telephony_nodes as n", "n.node_id", "o.node_id")
     .select((e) => [
       "o.node_id",
+      "o.queue",
+      "o.enqueued_at",
       e.selectFrom("call_attempts as a").select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids")).whereRef("a.call_id", "=", "o.id").as("tried"),
     ])
     .where("o.state", "=", "queued")
     .where("o.direction", "=", "inbound")
-    .whereRef("o.queue", "=", sql<string>`coalesce(c.queue, 'breakdown')`)
-    .whereRef("o.enqueued_at", "<", "c.enqueued_at")
-    .whereRef("o.node_id", "<>", "c.node_id")
+    .where("o.node_id", "<>", nodeId)
     .where("n.stopped_at", "is", null)
     .where("n.heartbeat_at", ">", sql<Date>`now() - interval '30 seconds'`)
     .orderBy("o.enqueued_at")
@@ -607,30 +663,6 @@ export async function assignCallback(db: DB, callbackId: number, nodeId: string)
     }
   }
   return null;
-}
-
-export type WaitingItem = { kind: "call"; id: number; placeAt: Date } | { kind: "callback"; id: number; placeAt: Date };
-
-/**
- * What waits for an operator, oldest place first (core/acd byPlaceInQueue): this process's queued inbound
- * calls (not ringing) and every waiting call-back (any process may dial those).
- */
-export async function waitingWork(db: DB, nodeId: string): Promise<WaitingItem[]> {
-  const calls = await db
-    .selectFrom("calls")
-    .select(["id", "enqueued_at"])
-    .where("state", "=", "queued")
-    .where("direction", "=", "inbound")
-    .where("node_id", "=", nodeId)
-    .orderBy("enqueued_at")
-    .limit(500)
-    .execute();
-  const callbacks = await db.selectFrom("call_callbacks").select(["id", "place_at"]).where("status", "=", "waiting").orderBy("place_at").limit(500).execute();
-  const items: WaitingItem[] = [
-    ...calls.map((c) => ({ kind: "call" as const, id: c.id, placeAt: c.enqueued_at ?? new Date(0) })),
-    ...callbacks.map((c) => ({ kind: "callback" as const, id: c.id, placeAt: c.place_at })),
-  ];
-  return byPlaceInQueue(items);
 }
 
 // ---------------------------------------------------------------------------------------------------------

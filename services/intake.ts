@@ -6,11 +6,12 @@ import type { Priority, TicketChannel, TicketType } from "../core/ticket";
 import { warrantyExpiry, warrantyStatusOn } from "../core/warranty";
 import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
-import { writeAudit } from "../db/repos/audit";
+import { auditInsert, writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
-import { enqueueTemplatedSms } from "./sms-templates";
+import { smsOutboxCtes } from "./outbox";
+import { renderSms } from "./sms-templates";
 
 /*
  * Registering what a caller asks for, from the operator desk: a breakdown report, a complaint, or a
@@ -95,11 +96,12 @@ export async function registerFromCall(db: DB, actor: Actor, input: IntakeInput,
   const userId = actor.userId;
   return db.transaction().execute(async (trx) => {
     // Claim the key first: a concurrent submission with the same key waits here until this one ends.
+    // A new ticket's tracking number is drawn with the claim (one round trip less; drawn only when claimed).
     const claimed = await trx
       .insertInto("idempotency_keys")
       .values({ key: input.idempotencyKey, user_id: userId, action: INTAKE_ACTION, result: "{}" })
       .onConflict((oc) => oc.column("key").doNothing())
-      .returning("key")
+      .returning(["key", sql<string | null>`case when ${input.kind !== "follow_up"} then nextval('ticket_number_seq') end`.as("number")])
       .executeTakeFirst();
     if (!claimed) {
       const first = await trx
@@ -115,7 +117,9 @@ export async function registerFromCall(db: DB, actor: Actor, input: IntakeInput,
     const call = input.callId ? await findCall(trx, input.callId) : null;
     // each path stores its result under the key (a new ticket's in the statement that writes it)
     const result =
-      input.kind === "follow_up" ? await followUp(trx, actor, userId, input, call, now) : await newTicket(trx, actor, userId, input, call, now, links);
+      input.kind === "follow_up"
+        ? await followUp(trx, actor, userId, input, call, now)
+        : await newTicket(trx, actor, userId, input, call, now, Number(claimed.number), links);
     return { ...result, replayed: false };
   });
 }
@@ -262,6 +266,8 @@ async function newTicket(
   input: IntakeInput,
   call: { id: number; direction: string } | null,
   now: Date,
+  /** the tracking number drawn with the key's claim */
+  number: number,
   links: PublicLinks,
 ): Promise<Omit<IntakeResult, "replayed">> {
   if (!input.customer) throw new IntakeError("customer_required", "fullName");
@@ -276,12 +282,38 @@ async function newTicket(
   const channel: TicketChannel = call ? "phone" : (input.channel ?? "phone");
   const lat = input.address?.lat ?? null;
   const lng = lat === null ? null : (input.address?.lng ?? null);
-  // The tracking number first, so the customer's SMS (Persian digits, core's text) is written with the ticket.
-  const { rows: seq } = await sql<{ number: number }>`select nextval('ticket_number_seq')::bigint as number`.execute(trx);
-  const number = seq[0]!.number;
   const createdData = { type, channel, ...(call ? { callId: call.id } : {}), ...(related ? { relatedTicketId: related.id } : {}) };
   const result = { ticketNumber: number, kind: type, created: true };
-  // The ticket, its history, the call's link and the key's result: one statement.
+  // The ticket, its history, the call's link, the key's result, the SMS with its send job (the outbox) and
+  // the audit row: one statement.
+  // The customer's SMS: the admin's text or the default, with the tracking link (core/sms-templates.ts).
+  const smsBody = await renderSms(trx, type === "complaint" ? "complaint_registered" : "ticket_registered", {
+    ticket_number: number,
+    tracking_link: trackingUrl(links, number),
+    customer_name: customer.fullName,
+  });
+  const sms = smsOutboxCtes(
+    { receptor: customer.mobile, body: smsBody, purpose: "ticket_registered", now },
+    { ticketIdOf: "t" },
+  );
+  const audit = auditInsert(
+    {
+      actorUserId: userId,
+      action: "ticket.register",
+      entityType: "ticket",
+      ip: actor.ip ?? undefined,
+      details: {
+        number,
+        type,
+        channel,
+        ...(call ? { callId: call.id } : {}),
+        customerId: customer.id,
+        customerCreated: customer.created,
+        ...(product ? { productId: product.id, productCreated: product.created } : {}),
+      },
+    },
+    { entityIdOf: "t" },
+  );
   const { rows } = await sql<{ id: number }>`
     with t as (
       insert into tickets (
@@ -319,32 +351,9 @@ async function newTicket(
       from t where calls.id = ${call.id}
     )`
         : sql``
-    }
-    select id from t`.execute(trx);
+    }, ${sms}, audit as (${audit})
+    select id, (select count(*) from sms_job) as jobs from t`.execute(trx);
   const ticket = { id: rows[0]!.id, number };
-  // The customer's SMS (the admin's text or the default, with the tracking link) and its send job, in this transaction.
-  await enqueueTemplatedSms(
-    trx,
-    type === "complaint" ? "complaint_registered" : "ticket_registered",
-    { ticket_number: number, tracking_link: trackingUrl(links, number), customer_name: customer.fullName },
-    { receptor: customer.mobile, purpose: "ticket_registered", ticketId: ticket.id, now },
-  );
-  await writeAudit(trx, {
-    actorUserId: userId,
-    action: "ticket.register",
-    entityType: "ticket",
-    entityId: ticket.id,
-    ip: actor.ip ?? undefined,
-    details: {
-      number: ticket.number,
-      type,
-      channel,
-      ...(call ? { callId: call.id } : {}),
-      customerId: customer.id,
-      customerCreated: customer.created,
-      ...(product ? { productId: product.id, productCreated: product.created } : {}),
-    },
-  });
   return { ticketId: ticket.id, ticketNumber: ticket.number, kind: type, created: true };
 }
 

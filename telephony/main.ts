@@ -18,6 +18,9 @@ import type { AriSimulator } from "./simulator";
 
 const log = logger("telephony");
 
+/** The telephony shell's pool when DATABASE_POOL_SIZE is unset: every live call's handler and the ACD share it. */
+const TELEPHONY_POOL_SIZE = 20;
+
 let handle: DatabaseHandle | undefined;
 let telephony: Telephony | undefined;
 let simulator: AriSimulator | undefined;
@@ -26,7 +29,10 @@ let stopping = false;
 async function main() {
   const env = loadEnv();
   setLogLevel(env.LOG_LEVEL);
-  handle = await joinDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT }, log);
+  handle = await joinDatabase(
+    { databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT, poolSize: env.DATABASE_POOL_SIZE ?? TELEPHONY_POOL_SIZE },
+    log,
+  );
   if (env.ariSimulated) simulator = await ensureSimulator(env, log);
   telephony = startTelephony({ db: handle.db, env, log, databaseUrl: handle.url });
   log.info(`telephony process ${telephony.nodeId}: ARI ${env.ariUrl}, application "${env.ARI_APP}"`);

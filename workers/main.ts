@@ -22,7 +22,10 @@ let stopping = false;
 async function main() {
   const env = loadEnv();
   setLogLevel(env.LOG_LEVEL);
-  handle = await joinDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT }, log);
+  handle = await joinDatabase(
+    { databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT, poolSize: env.DATABASE_POOL_SIZE },
+    log,
+  );
   if (env.smsSimulated) log.info(`SMS go to the Kavenegar simulator at ${env.kavenegarBaseUrl} (KAVENEGAR_API_KEY is unset)`);
   workers = await startWorkers({ db: handle.db, env, log, databaseUrl: handle.url });
 }

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { AuditAction, AuditEntityType } from "../../core/audit";
 import type { DB } from "../connection";
 
@@ -47,27 +47,28 @@ export async function recentAudit(db: DB, limit = 50) {
     .execute();
 }
 
+export interface AuditEntry {
+  actorUserId: number | null;
+  action: AuditAction;
+  entityType?: AuditEntityType;
+  entityId?: string | number;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
 /** One audit row. Call it inside the service's transaction, so the row exists exactly when the change does. */
-export async function writeAudit(
-  db: DB,
-  e: {
-    actorUserId: number | null;
-    action: AuditAction;
-    entityType?: AuditEntityType;
-    entityId?: string | number;
-    ip?: string | null;
-    details?: Record<string, unknown>;
-  },
-) {
-  await db
-    .insertInto("audit_log")
-    .values({
-      actor_user_id: e.actorUserId,
-      action: e.action,
-      entity_type: e.entityType ?? null,
-      entity_id: e.entityId == null ? null : String(e.entityId),
-      ip: e.ip ?? null,
-      details: JSON.stringify(e.details ?? {}),
-    })
-    .execute();
+export async function writeAudit(db: DB, e: AuditEntry) {
+  await auditInsert(e).execute(db);
+}
+
+/**
+ * writeAudit's insert as SQL, for a service that writes the row within a statement of its own (a CTE of
+ * `with … as (${auditInsert(e, { entityIdOf: "t" })})`): `entityIdOf` names a relation of that statement whose
+ * `id` is the entity's id (a row inserted by the same statement).
+ */
+export function auditInsert(e: AuditEntry, o: { entityIdOf?: string } = {}): RawBuilder<unknown> {
+  const entityId = o.entityIdOf ? sql`${sql.ref(`${o.entityIdOf}.id`)}::text` : sql`${e.entityId == null ? null : String(e.entityId)}::text`;
+  return sql`insert into audit_log (actor_user_id, action, entity_type, entity_id, ip, details)
+    select ${e.actorUserId}::bigint, ${e.action}, ${e.entityType ?? null}, ${entityId}, ${e.ip ?? null}, ${JSON.stringify(e.details ?? {})}::jsonb
+    ${o.entityIdOf ? sql`from ${sql.table(o.entityIdOf)}` : sql``}`;
 }

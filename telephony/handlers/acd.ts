@@ -1,50 +1,53 @@
-import { anyOperatorFree, assignCallback, claimOutboundCall, offerToNextOperator, pendingOutboundCalls, waitingWork } from "../../services/calls";
+import { assignCallback, claimOutboundCall, offerWaitingWork, pendingOutboundCalls } from "../../services/calls";
 import type { TelephonyContext } from "../context";
 import { InboundCall } from "./inbound";
 import { OutboundCall } from "./outbound";
 
+/** Rounds of one ACD run: a round whose offers all stood ends the run; lost offers (another process was first) read again. */
+const MAX_ROUNDS = 10;
+
 /**
  * The ACD loop of this process: what waits (its own queued callers and every waiting call-back, oldest
- * place first) is offered to free operators, one ringing at a time per call. The choice and the ringing
- * rows are in services/calls.ts (PostgreSQL), so processes sharing operators never ring one twice.
+ * place first) is offered to free operators, all at once: one round (services offerWaitingWork: one read, one
+ * write) rings an operator for every waiting call that has one, each operator for one call. The ringing rows
+ * are in PostgreSQL under unique indexes, so processes sharing operators never ring one twice.
  * Runs on a kick (a call queued, a phone stopped ringing, a call ended, an operator became available)
  * and on the periodic sweep; kicks during a run make it run once more.
  */
 export function createAcd(ctx: TelephonyContext) {
   let running: Promise<void> | null = null;
   let again = false;
-  /** phones being rung (originate in flight): not awaited by the loop, awaited by idle() */
-  const ringing = new Set<Promise<void>>();
+  /** phones being rung and call-backs being dialled: not awaited by the loop, awaited by idle() */
+  const inFlight = new Set<Promise<void>>();
+
+  function track(p: Promise<void>): void {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  }
+
+  /** This process's callers waiting in the holding bridge (the handler's phase, not only the row's state). */
+  function waitingCalls(): InboundCall[] {
+    return ctx.dispatcher.handlers().filter((h): h is InboundCall => h instanceof InboundCall && h.waiting);
+  }
 
   async function runOnce(): Promise<void> {
-    if (!ctx.ready()) return;
-    const items = await waitingWork(ctx.db, ctx.nodeId);
-    if (items.length === 0 || !(await anyOperatorFree(ctx.db))) return;
-    for (const item of items) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
       if (!ctx.ready()) return;
-      let placed = false;
-      if (item.kind === "call") {
-        const handler = ctx.dispatcher.handlerOf(item.id);
-        if (!(handler instanceof InboundCall) || !handler.waiting) continue;
-        const offer = await offerToNextOperator(ctx.db, item.id);
-        if (offer) {
-          placed = true;
-          // The offer is committed (the desk's call_offered is on its way); the phone is rung in the call's own
-          // order of work while this loop offers the next waiting call: one caller's originate never holds up
-          // the screen-pop of the calls queued behind it.
-          const ring = ctx.dispatcher.run(item.id, () => handler.ring(offer), "ringing an operator");
-          ringing.add(ring);
-          void ring.finally(() => ringing.delete(ring));
-        }
-      } else {
-        const dial = await assignCallback(ctx.db, item.id, ctx.nodeId);
-        if (dial) {
-          placed = true;
-          ctx.log.info(`call-back ${item.id}: operator ${dial.operatorUserId} calls ${dial.calledNumber} back`);
-          await new OutboundCall(ctx, dial).start();
-        }
+      const waiting = new Map(waitingCalls().map((h) => [h.callId, h]));
+      const { offers, callbacks, lost } = await offerWaitingWork(ctx.db, { nodeId: ctx.nodeId, callIds: [...waiting.keys()] });
+      for (const offer of offers) {
+        const handler = waiting.get(offer.callId)!;
+        // The offer is committed (the desk's call_offered is on its way); each phone is rung in its call's own
+        // order of work, all at once: one caller's originate never holds up another's.
+        track(ctx.dispatcher.run(offer.callId, () => handler.ring(offer), "ringing an operator"));
       }
-      if (!placed && !(await anyOperatorFree(ctx.db))) return;
+      for (const callbackId of callbacks) {
+        const dial = await assignCallback(ctx.db, callbackId, ctx.nodeId);
+        if (!dial) continue;
+        ctx.log.info(`call-back ${callbackId}: operator ${dial.operatorUserId} calls ${dial.calledNumber} back`);
+        track(new OutboundCall(ctx, dial).start().catch((error: unknown) => ctx.log.warn(`call-back ${callbackId}: dialling failed`, error)));
+      }
+      if (lost === 0) return;
     }
   }
 
@@ -79,7 +82,7 @@ export function createAcd(ctx: TelephonyContext) {
 
   async function idle(): Promise<void> {
     await running;
-    await Promise.all([...ringing]);
+    await Promise.all([...inFlight]);
   }
 
   return { kick, dialPending, idle };

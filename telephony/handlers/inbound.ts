@@ -102,25 +102,41 @@ export class InboundCall extends CallBase {
 
   private async runIvr(): Promise<void> {
     const { env, timing } = this.ctx;
-    await this.ctx.ari().channels.answer({ channelId: this.callerChannelId });
+    const ari = this.ctx.ari();
+    // The holding bridge is made while the caller hears the menu (one request less after the key); a call
+    // that ends first has it destroyed with the call (holdingBridgeId) or here.
+    const holding = `hold-${this.callId}-${Date.now()}`;
+    const bridge = ari.bridges.create({ type: "holding", bridgeId: holding, name: `queue-${this.callId}` }).then(
+      () => {
+        this.holdingBridgeId = holding;
+        if (this.ended) this.destroyBridge(holding);
+        return true;
+      },
+      (error: unknown) => {
+        if (!isGone(error) && !this.ended) this.ctx.log.warn(`call ${this.callId}: could not make the holding bridge`, error);
+        return false;
+      },
+    );
+    await ari.channels.answer({ channelId: this.callerChannelId });
     const first = await this.menu(env.ARI_SOUND_MENU);
-    if (this.ended) return;
+    if (this.ended) return void (await bridge);
     const choice = ivrChoiceForDigit(first);
     let keyed: number | null = null;
     if (choice === "follow_up") {
       const digits = await this.collectUntilEnd(env.ARI_SOUND_TICKET_NUMBER);
       keyed = parseKeyedTicketNumber(digits);
-      if (this.ended) return;
+      if (this.ended) return void (await bridge);
     }
-    await recordIvrChoice(this.ctx.db, this.callId, { choice, keyedTicketNumber: keyed });
+    // the choice is written while the caller joins the holding bridge
+    const recorded = recordIvrChoice(this.ctx.db, this.callId, { choice, keyedTicketNumber: keyed });
     this.digits = [];
-
-    const ari = this.ctx.ari();
-    const holding = `hold-${this.callId}-${Date.now()}`;
-    await ari.bridges.create({ type: "holding", bridgeId: holding, name: `queue-${this.callId}` });
-    this.holdingBridgeId = holding;
-    if (this.ended) return this.destroyBridge(holding);
-    await ari.bridges.addChannel({ bridgeId: holding, channel: this.callerChannelId });
+    const made = await bridge;
+    if (!made || this.ended) {
+      await recorded;
+      if (!made && !this.ended) this.hangup(this.callerChannelId);
+      return;
+    }
+    await Promise.all([recorded, ari.bridges.addChannel({ bridgeId: holding, channel: this.callerChannelId })]);
     this.quietly(ari.bridges.startMoh({ bridgeId: holding, mohClass: env.ARI_MOH_CLASS }));
     const queued = await enqueueCall(this.ctx.db, this.callId, { holdingBridgeId: holding });
     if (!queued || this.ended) return;
@@ -211,7 +227,7 @@ export class InboundCall extends CallBase {
 
   // ---------- operators' legs ----------
 
-  /** The ACD chose an operator (services offerToNextOperator): their phone rings, into this app. */
+  /** The ACD chose an operator (services offerWaitingWork): their phone rings, into this app. */
   async ring(offer: Offer): Promise<void> {
     if (this.phase !== "queued") {
       await attemptEnded(this.ctx.db, offer.attemptId, { outcome: "cancelled" });
@@ -228,7 +244,7 @@ export class InboundCall extends CallBase {
         appArgs: `${OPERATOR_LEG},${this.callId},${offer.attemptId}`,
         channelId: offer.channelId,
         timeout: timing.ringSeconds,
-        callerId: await this.callerIdForOperator(),
+        callerId: offer.callerNumber ?? undefined,
       });
       this.ctx.log.info(`call ${this.callId}: ringing operator ${offer.operatorUserId} (${offer.extension})`);
     } catch (error) {
@@ -239,11 +255,6 @@ export class InboundCall extends CallBase {
       await attemptEnded(this.ctx.db, offer.attemptId, { outcome: "failed" });
       this.ctx.kick();
     }
-  }
-
-  private async callerIdForOperator(): Promise<string | undefined> {
-    const row = await this.ctx.db.selectFrom("calls").select("caller_number").where("id", "=", this.callId).executeTakeFirst();
-    return row?.caller_number ?? undefined;
   }
 
   private async ringTimeout(channelId: string): Promise<void> {

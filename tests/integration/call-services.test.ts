@@ -1,6 +1,7 @@
+import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db/connection";
-import { callEnded, enqueueCall, offerToNextOperator, reconcileLiveCalls, registerTelephonyNode, requestClickToDial, startInboundCall, InvalidPhoneNumberError, NotAnOperatorError } from "../../services/calls";
+import { callEnded, enqueueCall, offerToNextOperator, offerWaitingWork, reconcileLiveCalls, registerTelephonyNode, requestClickToDial, startInboundCall, InvalidPhoneNumberError, NotAnOperatorError } from "../../services/calls";
 import { getTestDb } from "../support/db";
 import { addOperator } from "../support/telephony";
 
@@ -16,6 +17,16 @@ async function queuedCall(caller = "09120000000") {
   const { callId } = await startInboundCall(db, { channelId: `ch-${++seq}`, callerNumber: caller, calledNumber: "1500", nodeId: "node-1" });
   await enqueueCall(db, callId, { holdingBridgeId: `hold-${seq}` });
   return callId;
+}
+
+/** Until some session of this database waits for a row lock. */
+async function waitForLockWait() {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+    if (rows[0]!.n > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("no session came to wait for the lock");
 }
 
 describe("call services on PostgreSQL", () => {
@@ -37,6 +48,65 @@ describe("call services on PostgreSQL", () => {
     expect(made[0]!.operatorUserId).toBe(op);
     // the same call is never rung twice either
     expect(await offerToNextOperator(db, made[0]!.callId)).toBeNull();
+  });
+
+  it("one ACD round rings an operator for every waiting call at once, each its own operator", async () => {
+    await db.updateTable("operators").set({ presence: "offline" }).execute();
+    const ops = [await addOperator(db, "9101"), await addOperator(db, "9102")];
+    const calls = [await queuedCall(), await queuedCall(), await queuedCall()];
+    const round = await offerWaitingWork(db, { nodeId: "node-1", callIds: calls, callbacks: false });
+    expect(round.lost).toBe(0);
+    // the two oldest callers, one operator each; the third waits
+    expect(round.offers.map((o) => o.callId).sort()).toEqual(calls.slice(0, 2).sort());
+    expect(round.offers.map((o) => o.operatorUserId).sort()).toEqual([...ops].sort());
+    expect(round.offers.every((o) => o.callerNumber === "+989120000000")).toBe(true);
+    const ringing = await db.selectFrom("call_attempts").select(["call_id", "operator_user_id"]).where("outcome", "=", "ringing").where("call_id", "in", calls).execute();
+    expect(ringing).toHaveLength(2);
+    const states = await db.selectFrom("calls").select(["id", "state"]).where("id", "in", calls).orderBy("id").execute();
+    expect(states.map((c) => c.state)).toEqual(["ringing", "ringing", "queued"]);
+    for (const c of calls) await callEnded(db, c, { cause: 16 });
+  });
+
+  it("concurrent ACD rounds over the same calls never ring one operator for two calls, nor one call twice", async () => {
+    await db.updateTable("operators").set({ presence: "offline" }).execute();
+    const ops = [await addOperator(db, "9201"), await addOperator(db, "9202"), await addOperator(db, "9203")];
+    const calls: number[] = [];
+    for (let i = 0; i < 5; i++) calls.push(await queuedCall());
+    // six rounds at once, as six telephony processes would run them, over overlapping sets of calls
+    const sets = [calls, calls.slice(1), calls.slice(0, 3), [...calls].reverse(), calls.slice(2), calls];
+    const rounds = await Promise.all(sets.map((ids) => offerWaitingWork(db, { nodeId: "node-1", callIds: ids, callbacks: false })));
+    const made = rounds.flatMap((r) => r.offers);
+    const ringing = await db.selectFrom("call_attempts").select(["call_id", "operator_user_id"]).where("outcome", "=", "ringing").where("call_id", "in", calls).execute();
+    expect(ringing).toHaveLength(made.length);
+    expect(made.length).toBeLessThanOrEqual(ops.length);
+    expect(made.length).toBeGreaterThan(0);
+    expect(new Set(ringing.map((r) => r.operator_user_id)).size).toBe(ringing.length);
+    expect(new Set(ringing.map((r) => r.call_id)).size).toBe(ringing.length);
+    // whatever was lost to another round is offered by reading again, up to one call per operator
+    for (let i = 0; i < 5; i++) {
+      const r = await offerWaitingWork(db, { nodeId: "node-1", callIds: calls, callbacks: false });
+      if (r.lost === 0) break;
+    }
+    const after = await db.selectFrom("call_attempts").select(["call_id", "operator_user_id"]).where("outcome", "=", "ringing").where("call_id", "in", calls).execute();
+    expect(after).toHaveLength(ops.length);
+    expect(new Set(after.map((r) => r.operator_user_id))).toEqual(new Set(ops));
+    for (const c of calls) await callEnded(db, c, { cause: 16 });
+  });
+
+  it("an offer is never written for a call that ended between the round's read and its write", async () => {
+    await db.updateTable("operators").set({ presence: "offline" }).execute();
+    await addOperator(db, "9301");
+    const callId = await queuedCall();
+    // the caller's hang-up holds the call's row while the round reads (unlocked) and then waits to write
+    let round: ReturnType<typeof offerWaitingWork> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await trx.selectFrom("calls").select("id").where("id", "=", callId).forUpdate().execute();
+      round = offerWaitingWork(db, { nodeId: "node-1", callIds: [callId], callbacks: false });
+      await waitForLockWait();
+      await trx.updateTable("calls").set({ state: "ended", ended_at: new Date(), disposition: "abandoned" }).where("id", "=", callId).execute();
+    });
+    expect((await round!).offers).toEqual([]);
+    expect(await db.selectFrom("call_attempts").select("id").where("call_id", "=", callId).execute()).toEqual([]);
   });
 
   it("a waiting caller hanging up: abandoned, the ringing attempt cancelled, ending twice is a no-op", async () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tehranDay } from "../../core/jalali";
 import type { DB } from "../../db/connection";
 import type { Actor } from "../../services/actor";
 import { renderSmsTemplate, SMS_TEMPLATES } from "../../core/sms-templates";
 import { processLinks, trackingUrl } from "../../platform/links";
+import { SMS_SEND_TASK, smsJobKey } from "../../services/outbox";
 import { IntakeError, registerFromCall, type IntakeInput } from "../../services/intake";
 import { getTestDb, resetDatabase } from "../support/db";
 
@@ -146,6 +148,11 @@ describe("registerFromCall: a breakdown", () => {
     expect(sms[0]!.body).toContain(smsLink);
     expect(sms[0]!.body).toMatch(/[۰-۹]{8}/);
     expect(sms[0]!.body.replace(smsLink, "")).not.toMatch(/[0-9]/);
+    // its send job, written in the same statement as the ticket
+    const { rows: jobs } = await sql<{ task: string; payload: { smsId: number } }>`
+      select t.identifier as task, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where j.key = ${smsJobKey(sms[0]!.id)}`.execute(db);
+    expect(jobs).toEqual([{ task: SMS_SEND_TASK, payload: { smsId: sms[0]!.id } }]);
 
     const audit = await db.selectFrom("audit_log").selectAll().where("entity_type", "=", "ticket").where("entity_id", "=", String(t.id)).execute();
     expect(audit).toEqual([expect.objectContaining({ action: "ticket.register", actor_user_id: operatorId, ip: "10.0.0.7" })]);

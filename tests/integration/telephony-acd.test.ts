@@ -119,6 +119,32 @@ describe("inbound calls through the ARI simulator", () => {
     await waitFor(async () => (await callRow(rig.db, queued.id)).state === "ended");
   });
 
+  it("two callers waiting and two operators free: both phones ring at once, each operator for one caller", async () => {
+    await clearOperators();
+    const ops = [await addOperator(rig.db, "501", { presence: "on_break" }), await addOperator(rig.db, "502", { presence: "on_break" })];
+    for (const ext of ["501", "502"]) await endpointBehaviour(rig.sim, ext, "never");
+    const channels: string[] = [];
+    const calls: number[] = [];
+    for (const from of ["09351110001", "09351110002"]) {
+      const { id } = (await sim(rig.sim, "/sim/calls", { from, to: "1500", dtmf: "1" })) as { id: string };
+      channels.push(id);
+      calls.push((await waitFor(async () => ((await callByChannel(rig.db, id))?.state === "queued" ? callByChannel(rig.db, id) : null)))!.id);
+    }
+    // both operators become available in one change: one ACD round has two callers and two operators
+    await rig.db.updateTable("operators").set({ presence: "available" }).where("user_id", "=", ops[0]!).execute();
+    await setPresence(rig.db, ops[1]!, "available");
+    const ringing = await waitFor(async () => {
+      const rows = await rig.db.selectFrom("call_attempts").select(["call_id", "operator_user_id"]).where("outcome", "=", "ringing").where("call_id", "in", calls).execute();
+      return rows.length === 2 ? rows : null;
+    });
+    expect(new Set(ringing.map((r) => r.call_id))).toEqual(new Set(calls));
+    expect(new Set(ringing.map((r) => r.operator_user_id))).toEqual(new Set(ops));
+    expect((await Promise.all(calls.map((c) => callRow(rig.db, c)))).map((c) => c.state)).toEqual(["ringing", "ringing"]);
+    for (const ch of channels) await sim(rig.sim, `/sim/calls/${ch}/hangup`);
+    for (const c of calls) await waitFor(async () => (await callRow(rig.db, c)).state === "ended");
+    expect(await rig.db.selectFrom("call_attempts").select("id").where("outcome", "=", "ringing").where("call_id", "in", calls).execute()).toEqual([]);
+  });
+
   it("records a caller who hangs up while waiting as an abandoned call, and stops ringing the operator", async () => {
     await clearOperators();
     const ringing = await addOperator(rig.db, "401");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byPlaceInQueue, chooseOperator, mayOfferCallback, nextRoundNeeded, type AcdCandidate } from "../../core/acd";
+import { byPlaceInQueue, chooseOperator, mayOfferCallback, nextRoundNeeded, planOffers, type AcdCandidate, type WaitingCall } from "../../core/acd";
 import {
   attemptOutcomeForCause,
   digitForIvrChoice,
@@ -112,5 +112,70 @@ describe("desk events", () => {
     expect(parseDeskEvent(JSON.stringify(e))).toEqual(e);
     expect(parseDeskEvent(JSON.stringify({ ...e, ticketId: "12" }))).toBeNull();
     expect(parseDeskEvent(JSON.stringify({ ...e, score: undefined }))).toBeNull();
+  });
+});
+
+describe("ACD: every waiting call at once (planOffers)", () => {
+  const call = (id: number, placeAt: string, over: Partial<WaitingCall> = {}): WaitingCall => ({
+    kind: "call",
+    id,
+    queue: "breakdown",
+    placeAt,
+    nodeId: "a",
+    tried: [],
+    ...over,
+  });
+  const byId = (plan: ReturnType<typeof planOffers>) => plan.offers.map((o) => [o.callId, o.operator.userId]);
+
+  it("gives each waiting call its own operator, the oldest caller the longest-idle one", () => {
+    const ops = [op(1, { idleSince: "2026-11-30T08:05:00Z" }), op(2, { idleSince: "2026-11-30T08:01:00Z" }), op(3, { idleSince: "2026-11-30T08:03:00Z" })];
+    const plan = planOffers([call(11, "2026-11-30T09:00:02Z"), call(10, "2026-11-30T09:00:01Z")], ops);
+    expect(byId(plan)).toEqual([
+      [10, 2],
+      [11, 3],
+    ]);
+  });
+
+  it("never one operator for two calls: more callers than free operators leaves the newest waiting", () => {
+    const plan = planOffers([call(1, "2026-11-30T09:00:01Z"), call(2, "2026-11-30T09:00:02Z"), call(3, "2026-11-30T09:00:03Z")], [op(7), op(8, { busy: true }), op(9)]);
+    expect(byId(plan)).toEqual([
+      [1, 7],
+      [2, 9],
+    ]);
+    expect(new Set(plan.offers.map((o) => o.operator.userId)).size).toBe(plan.offers.length);
+  });
+
+  it("skips the operators already tried for a call, starts a new round when all were, and honours exclude", () => {
+    const ops = [op(1), op(2)];
+    expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z", { tried: [1] })], ops))).toEqual([[1, 2]]);
+    expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z", { tried: [1, 2] })], ops))).toEqual([[1, 1]]);
+    expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z")], ops, [], [1]))).toEqual([[1, 2]]);
+  });
+
+  it("matches skills per call: a complaint waits for an operator who takes complaints", () => {
+    const ops = [op(1, { skills: ["breakdown"] }), op(2, { skills: ["breakdown", "complaint"] })];
+    const plan = planOffers([call(1, "2026-11-30T09:00:01Z", { queue: "complaint" }), call(2, "2026-11-30T09:00:02Z")], ops);
+    expect(byId(plan)).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+  });
+
+  it("holds an operator for an older call-back, and leaves one to an older caller at another process (waking it)", () => {
+    const ops = [op(1), op(2), op(3)];
+    const plan = planOffers(
+      [call(5, "2026-11-30T09:00:05Z"), { kind: "callback", id: 40, queue: "breakdown", placeAt: "2026-11-30T09:00:01Z" }, call(6, "2026-11-30T09:00:06Z")],
+      ops,
+      [{ nodeId: "b", queue: "breakdown", enqueuedAt: "2026-11-30T09:00:02Z", tried: [] }],
+    );
+    expect(plan.callbacks).toEqual([40]); // operator 1, by place
+    expect(plan.wake).toEqual(["b"]); // operator 2 left to b's older caller
+    expect(byId(plan)).toEqual([[5, 3]]); // call 6 waits
+  });
+
+  it("an older caller elsewhere who was already offered to that operator does not hold them", () => {
+    const plan = planOffers([call(5, "2026-11-30T09:00:05Z")], [op(1)], [{ nodeId: "b", queue: "breakdown", enqueuedAt: "2026-11-30T09:00:02Z", tried: [1] }]);
+    expect(byId(plan)).toEqual([[5, 1]]);
+    expect(plan.wake).toEqual([]);
   });
 });
