@@ -148,6 +148,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+/** A message's keyed digits in the page's numerals (Persian digits in Persian). */
+function localized(params: ActionResult["params"], locale: ReturnType<typeof useLocale>): ActionResult["params"] {
+  return params && typeof params.digits === "string" ? { ...params, digits: formatDigits(params.digits, locale) } : params;
+}
+
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"] as const;
 
 function CallCard({ call, result, busy }: { call: PhoneCallView; result: ActionResult | undefined; busy: boolean }) {
@@ -206,7 +211,7 @@ function CallCard({ call, result, busy }: { call: PhoneCallView; result: ActionR
       )}
       {result?.about === "phone" && result.id === call.id ? (
         <p className={result.ok ? "ok-text" : "error"} role={result.ok ? "status" : "alert"} data-testid="sim-call-result">
-          {t(result.message, result.params)}
+          {t(result.message, localized(result.params, locale))}
         </p>
       ) : null}
     </li>
@@ -218,6 +223,7 @@ export default function DevPhones() {
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const t = useT();
+  const locale = useLocale();
   useAutoRefresh(2000);
   const busy = navigation.state === "submitting";
   // a message about a call that has ended since (it is no longer listed) shows above the list
@@ -235,7 +241,7 @@ export default function DevPhones() {
         <h2 id="calls-title">{t("devPhones.calls")}</h2>
         {orphan ? (
           <p className={orphan.ok ? "ok-text" : "error"} role={orphan.ok ? "status" : "alert"} data-testid="sim-call-result">
-            {t(orphan.message, orphan.params)}
+            {t(orphan.message, localized(orphan.params, locale))}
           </p>
         ) : null}
         {data.calls.length === 0 && !data.unreachable ? <p className="muted">{t("devPhones.none")}</p> : null}
