@@ -230,7 +230,7 @@ describe("ARI simulator with ari-client 2.2.0", () => {
       const up = nextEvent(client, "StasisStart", (e) => e.channel?.id === ringing.id);
       expect((await control(sim, `/calls/${ringing.id}/answer`, {})).status).toBe(200);
       await up;
-      await client.channels.play({ channelId: ringing.id, media: "sound:custom/dispatch-survey-question" });
+      await ringing.play({ media: "sound:custom/dispatch-survey-question" });
       await nextEvent(client, "PlaybackStarted");
       const now = (await (await fetch(`${sim.url}/sim/calls`)).json()) as Record<string, unknown>[];
       expect(now.find((c) => c.id === ringing.id)).toMatchObject({ state: "Up", playing: "sound:custom/dispatch-survey-question" });
