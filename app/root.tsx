@@ -30,8 +30,9 @@ export const links: LinksFunction = () => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   const locale = await resolveLocale(request, user);
-  // development without a Kavenegar key: the simulated SMS inboxes exist (/dev/sms), linked discreetly
-  return { locale, user, devSms: context.env.smsSimulated };
+  // development on the simulators: the simulated SMS inboxes (/dev/sms, no Kavenegar key) and the simulated
+  // phones' calls (/dev/phones, no ARI_URL) exist, linked discreetly
+  return { locale, user, devSms: context.env.smsSimulated, devPhones: context.env.ariSimulated };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

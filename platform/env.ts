@@ -161,8 +161,11 @@ const envSchema = z.object({
   // ---------- follow-up satisfaction surveys ----------
   /** `call`: an automated call (ARI) asks for a DTMF score; `operator`: a task on the operators' happy-call list (/desk/follow-ups). */
   SATISFACTION_MODE: z.enum(["call", "operator"]).default("call"),
-  /** Days after completion the follow-up is due (0: at once; fractions allowed). */
-  SATISFACTION_DELAY_DAYS: z.coerce.number().min(0).max(90).default(2),
+  /**
+   * Days after completion the follow-up is due (0: at once; fractions allowed). Default 2; in development with
+   * the ARI simulator (NODE_ENV=development, ARI_URL unset: a plain `npm start`) 0, so a newcomer sees the call.
+   */
+  SATISFACTION_DELAY_DAYS: z.coerce.number().min(0).max(90).optional(),
   /** Calls (or operator attempts) before the SMS survey is sent instead. */
   SATISFACTION_CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Minutes between two attempts after a no-answer. */
@@ -200,8 +203,10 @@ const envSchema = z.object({
   TRACKING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
+export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTION_DELAY_DAYS"> & {
   SESSION_SECRET: string;
+  /** SATISFACTION_DELAY_DAYS, or its default (see satisfactionDelayDefault). */
+  SATISFACTION_DELAY_DAYS: number;
   /** Absolute path of DATA_DIR. */
   dataDir: string;
   /** Absolute path of RECORDINGS_DIR. */
@@ -225,6 +230,15 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET"> & {
   /** TRACKING_SECRET, or a key derived from SESSION_SECRET. */
   trackingSecret: string;
 };
+
+/**
+ * The follow-up's delay when SATISFACTION_DELAY_DAYS is unset: 2 days, except in development on the ARI
+ * simulator, where it is 0 so that a newcomer who completes a job sees its follow-up call ring at once on
+ * /dev/phones. A dev-only default: with NODE_ENV=production or test, or a real Asterisk, it is 2.
+ */
+export function satisfactionDelayDefault(nodeEnv: string, ariSimulated: boolean): number {
+  return nodeEnv === "development" && ariSimulated ? 0 : 2;
+}
 
 /** The simulator's line when KAVENEGAR_SENDER is unset (workers/kavenegar-simulator's default sender). */
 export const KAVENEGAR_SIMULATOR_LINE = "2000660110";
@@ -271,6 +285,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return {
     ...env,
     SESSION_SECRET: secret,
+    SATISFACTION_DELAY_DAYS: env.SATISFACTION_DELAY_DAYS ?? satisfactionDelayDefault(env.NODE_ENV, ariSimulated),
     dataDir,
     recordingsDir,
     ariSimulated,

@@ -247,6 +247,8 @@ export async function ensureSimulator(env: Env, log: Logger): Promise<AriSimulat
       user: env.ARI_USER,
       password: env.ARI_PASSWORD,
       recordingsDir: path.join(env.dataDir, "ari-sim-recordings"),
+      // in development customers' phones ring until someone answers them on /dev/phones (tests keep "answer at once")
+      trunkBehaviour: env.NODE_ENV === "development" ? { answer: "never", afterMs: 300 } : undefined,
       log: logger("ari-sim"),
     });
   } catch (error) {

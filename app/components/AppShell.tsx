@@ -56,21 +56,33 @@ export function AppShell({
       <main className="shell-main" id="main">
         {children}
         <footer className="dev-footer">
-          <DevSmsLink />
+          <DevLinks />
         </footer>
       </main>
     </div>
   );
 }
 
-/** Development without a Kavenegar key: a quiet link to the simulated phones' inboxes (/dev/sms). */
-export function DevSmsLink() {
+/**
+ * Development on the simulators: quiet links to the simulated phones' SMS inboxes (/dev/sms, KAVENEGAR_API_KEY
+ * unset) and to their calls (/dev/phones, ARI_URL unset).
+ */
+export function DevLinks() {
   const t = useT();
-  const root = useRouteLoaderData<{ devSms?: boolean }>("root");
-  if (!root?.devSms) return null;
+  const root = useRouteLoaderData<{ devSms?: boolean; devPhones?: boolean }>("root");
+  if (!root?.devSms && !root?.devPhones) return null;
   return (
-    <Link to="/dev/sms" className="dev-link" data-testid="dev-sms-link">
-      {t("devSms.link")}
-    </Link>
+    <span className="dev-links">
+      {root.devSms ? (
+        <Link to="/dev/sms" className="dev-link" data-testid="dev-sms-link">
+          {t("devSms.link")}
+        </Link>
+      ) : null}
+      {root.devPhones ? (
+        <Link to="/dev/phones" className="dev-link" data-testid="dev-phones-link">
+          {t("devPhones.link")}
+        </Link>
+      ) : null}
+    </span>
   );
 }

@@ -2,24 +2,21 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { OPERATOR_PRESENCES } from "../../core/call";
-import { toLatinDigits } from "../../core/digits";
 import { startOfTehranDay } from "../../core/jalali";
-import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
+import { formatIranMobile } from "../../core/phone";
 import { can } from "../../core/roles";
 import { UNRESOLVED_STATUSES } from "../../core/ticket";
+import { SimulatedCallFields } from "~/components/SimulatedCallFields";
 import { StatCard } from "~/components/StatCard";
 import { TicketTable } from "~/components/TicketViews";
 import type { MessageKey } from "~/i18n";
-import { placeSimulatedCall } from "~/lib/ari-sim.server";
+import { placeSimulatedCall, SimulatedCallForm } from "~/lib/ari-sim.server";
 import { requirePermission } from "~/lib/auth.server";
 import { dashboard, desk, tickets } from "~/lib/db.server";
 import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm } from "~/lib/input.server";
 import { OperatorNotConfiguredError, setPresence } from "~/lib/services.server";
-
-/** The number callers dial (the simulator's "to"). */
-const HOTLINE = "02191001570";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "desk:use");
@@ -51,39 +48,20 @@ type ActionResult =
 
 const PresenceForm = z.object({ presence: z.enum(OPERATOR_PRESENCES) });
 
-const SimulateForm = z.object({
-  // an Iranian mobile in any of its forms (sent as 09…), or another number of 4 to 15 digits
-  from: z
-    .string()
-    .transform((v) => toLatinDigits(v).replace(/[\s\-()]/g, ""))
-    .pipe(z.string().regex(/^\+?[0-9]{4,15}$/))
-    .transform((v) => {
-      const m = normalizeIranMobile(v);
-      return m ? `0${m.slice(3)}` : v;
-    }),
-  digit: z.enum(["", "1", "2", "3"]).default(""),
-  ticketNumber: z
-    .string()
-    .default("")
-    .transform((v) => toLatinDigits(v).trim())
-    .pipe(z.string().regex(/^([1-9][0-9]{7})?$/)),
-});
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "calls:take");
   const form = await readForm(request);
   if (form.intent === "simulate") {
     if (!context.env.ariSimulated) throw new Response("Not found", { status: 404 });
-    const parsed = SimulateForm.safeParse(form);
+    const parsed = SimulatedCallForm.safeParse(form);
     if (!parsed.success) {
       return Response.json(
         { intent: "simulate", ok: false, message: "sim.badInput", values: { from: form.from ?? "", digit: form.digit ?? "", ticketNumber: form.ticketNumber ?? "" } } satisfies ActionResult,
         { status: 400 },
       );
     }
-    const { from, digit, ticketNumber } = parsed.data;
-    const dtmf = digit + (ticketNumber ? `${ticketNumber}#` : "");
-    const result = await placeSimulatedCall(context.env.ariUrl, { from, to: HOTLINE, dtmf });
+    const { from, digit, ticketNumber, dtmf } = parsed.data;
+    const result = await placeSimulatedCall(context.env.ariUrl, { from, dtmf });
     const values = { from: form.from ?? "", digit, ticketNumber };
     if (result.ok) return { intent: "simulate", ok: true, message: "sim.started", params: { id: result.id }, values } satisfies ActionResult;
     // The page answers normally: the message says what went wrong with the simulator.
@@ -164,23 +142,7 @@ export default function DeskHome() {
           <p className="muted">{t("sim.hint")}</p>
           <Form method="post" className="inline">
             <input type="hidden" name="intent" value="simulate" />
-            <label>
-              {t("sim.from")}
-              <input name="from" dir="ltr" inputMode="tel" required defaultValue={simValues?.from ?? data.simulator.from} />
-            </label>
-            <label>
-              {t("sim.digit")}
-              <select name="digit" defaultValue={simValues?.digit ?? "1"}>
-                <option value="">{t("sim.digitNone")}</option>
-                <option value="1">{formatDigits(1, locale)} — {t("type.breakdown")}</option>
-                <option value="2">{formatDigits(2, locale)} — {t("type.follow_up")}</option>
-                <option value="3">{formatDigits(3, locale)} — {t("type.complaint")}</option>
-              </select>
-            </label>
-            <label>
-              {t("sim.ticketNumber")}
-              <input name="ticketNumber" dir="ltr" inputMode="numeric" defaultValue={simValues?.ticketNumber ?? ""} />
-            </label>
+            <SimulatedCallFields values={{ from: simValues?.from ?? data.simulator.from, digit: simValues?.digit, ticketNumber: simValues?.ticketNumber }} />
             <button type="submit" disabled={busy}>
               {t("sim.submit")}
             </button>

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { toLatinDigits } from "../../core/digits";
 import { toIranLocalMobile } from "../../core/phone";
@@ -9,6 +8,7 @@ import type { MessageKey } from "~/i18n";
 import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
+import { useAutoRefresh } from "~/lib/use-auto-refresh";
 import { simInbox, simPhones, simSendInbound, type SimInboxMessage, type SimPhone } from "~/lib/sms-sim.server";
 
 /** The longest inbound text the form sends (the simulator refuses longer ones). */
@@ -103,18 +103,6 @@ function MessageText({ text }: { text: string }) {
       )}
     </p>
   );
-}
-
-/** Loads the page again every few seconds while it is visible and idle, so a new SMS shows up by itself. */
-function useAutoRefresh(ms: number) {
-  const revalidator = useRevalidator();
-  const navigation = useNavigation();
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === "visible" && revalidator.state === "idle" && navigation.state === "idle") revalidator.revalidate();
-    }, ms);
-    return () => clearInterval(timer);
-  }, [ms, revalidator, navigation.state]);
 }
 
 export default function DevSmsInbox() {

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { homePath } from "../../core/roles";
-import { DevSmsLink } from "~/components/AppShell";
+import { DevLinks } from "~/components/AppShell";
 import type { MessageKey } from "~/i18n";
 import { getUser, safeRedirect, sessionStarted } from "~/lib/auth.server";
 import { readForm, readSearchParams } from "~/lib/input.server";
@@ -110,7 +110,7 @@ export default function LoginPage() {
           {t("lang.switchTo")}
         </button>
       </Form>
-      <DevSmsLink />
+      <DevLinks />
     </main>
   );
 }

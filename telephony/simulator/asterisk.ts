@@ -46,6 +46,8 @@ interface Channel {
   direction: "inbound" | "outbound";
   tech: string;
   resource: string;
+  /** the trunk an originated call was dialled through (PJSIP/0912…@trunk), null for a phone dialled directly */
+  host: string | null;
   /** the Stasis application subscribed to this channel (the one it is in, or the originator's) */
   app: string;
   inStasis: boolean;
@@ -107,6 +109,8 @@ export interface AsteriskOptions {
   playbackMs: number;
   /** how long after a channel is answered the digits its caller keyed early arrive (ms); default 300 */
   dtmfAfterAnswerMs?: number;
+  /** how a phone dialled through a trunk (tech/number@host) answers when its number has no behaviour of its own; default DEFAULT_BEHAVIOUR */
+  trunkBehaviour?: EndpointBehaviour;
   /** where an event for an application goes (dropped when no socket is connected for it) */
   deliver(app: string, event: Record<string, unknown>): void;
   log: SimulatorLog;
@@ -175,6 +179,7 @@ export class SimulatedAsterisk {
   private readonly playbacks = new Map<string, Playback>();
   private readonly recordings = new Map<string, LiveRecording>();
   private readonly behaviours = new Map<string, EndpointBehaviour>();
+  private trunkBehaviour: EndpointBehaviour;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** recordings being written to the spool */
   private readonly writing = new Set<Promise<void>>();
@@ -186,6 +191,7 @@ export class SimulatedAsterisk {
     const mac = randomBytes(6);
     mac[0] = (mac[0]! | 0x02) & 0xfe; // locally administered, unicast: like Asterisk's entity id, never a real NIC's
     this.asteriskId = [...mac].map((b) => b.toString(16).padStart(2, "0")).join(":");
+    this.trunkBehaviour = opts.trunkBehaviour ?? DEFAULT_BEHAVIOUR;
   }
 
   // ---------- models (the JSON Asterisk sends) ----------
@@ -338,7 +344,21 @@ export class SimulatedAsterisk {
       in_stasis: c.inStasis,
       bridge_id: c.bridgeId,
       moh: c.moh,
+      /** the outside party's number on a trunk call (the caller of an inbound call, the number dialled through a trunk); null for a phone of our own */
+      outside_number: c.direction === "inbound" ? c.caller.number : c.host !== null ? c.resource : null,
+      /** the media playing to the channel now (on it, or on its bridge), or null */
+      playing: this.playingTo(c),
     }));
+  }
+
+  private playingTo(c: Channel): string | null {
+    for (const pb of this.playbacks.values()) {
+      if (pb.state !== "playing" && pb.state !== "continuing") continue;
+      if ((pb.target.kind === "channel" && pb.target.id === c.id) || (pb.target.kind === "bridge" && pb.target.id === c.bridgeId)) {
+        return pb.media[pb.index] ?? null;
+      }
+    }
+    return null;
   }
 
   counts() {
@@ -353,6 +373,15 @@ export class SimulatedAsterisk {
 
   behaviourOf(resource: string): EndpointBehaviour {
     return this.behaviours.get(resource) ?? DEFAULT_BEHAVIOUR;
+  }
+
+  /** How phones dialled through a trunk answer when their number has no behaviour of its own. */
+  setTrunkBehaviour(behaviour: EndpointBehaviour) {
+    this.trunkBehaviour = behaviour;
+  }
+
+  getTrunkBehaviour(): EndpointBehaviour {
+    return this.trunkBehaviour;
   }
 
   listBehaviours() {
@@ -393,6 +422,7 @@ export class SimulatedAsterisk {
       direction: "inbound",
       tech: "PJSIP",
       resource: "trunk",
+      host: null,
       app: p.app,
       inStasis: true,
       args: [],
@@ -488,6 +518,7 @@ export class SimulatedAsterisk {
       direction: "outbound",
       tech,
       resource,
+      host: host ?? null,
       app: p.app,
       inStasis: false,
       args: p.appArgs ? p.appArgs.split(",") : [],
@@ -501,7 +532,7 @@ export class SimulatedAsterisk {
     for (const [k, v] of Object.entries(p.variables ?? {})) c.vars.set(k, v);
     this.channels.set(c.id, c);
     const snapshot = this.channelJson(c);
-    const behaviour = this.behaviourOf(resource);
+    const behaviour = this.behaviours.get(resource) ?? (host !== undefined ? this.trunkBehaviour : DEFAULT_BEHAVIOUR);
     if (behaviour.answer !== "busy") {
       this.later(
         Math.min(20, behaviour.afterMs),

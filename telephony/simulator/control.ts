@@ -107,6 +107,16 @@ export function handleControl(ctx: ControlContext, method: string, path: string,
       }
       return notFound();
     }
+    if (parts[1] === "trunk" && parts.length === 2) {
+      // how phones dialled through a trunk (customers' numbers: tech/number@host) answer when their number has no behaviour of its own
+      if (method === "GET") return { status: 200, body: ast.getTrunkBehaviour() };
+      if (method !== "POST") return methodNotAllowed();
+      const parsed = EndpointSchema.safeParse(body ?? {});
+      if (!parsed.success) return bad(parsed.error);
+      const behaviour = { answer: parsed.data.answer, afterMs: parsed.data.afterMs ?? 300 };
+      ast.setTrunkBehaviour(behaviour);
+      return { status: 200, body: behaviour };
+    }
     if (parts[1] === "endpoints" && parts.length === 2) {
       if (method === "GET") return { status: 200, body: ast.listBehaviours() };
       return methodNotAllowed();

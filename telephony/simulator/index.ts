@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { apiDeclaration, isResourceName, resourceListing } from "./api-docs";
-import { AriError, astTime, SimulatedAsterisk, type SimulatorLog } from "./asterisk";
+import { AriError, astTime, SimulatedAsterisk, type EndpointBehaviour, type SimulatorLog } from "./asterisk";
 import { handleControl } from "./control";
 import { handleAri } from "./rest";
 
@@ -32,6 +32,8 @@ export interface AriSimulatorOptions {
   playbackMs?: number;
   /** how long after answering the digits a call was created with (`dtmf`) arrive (ms); default 300 */
   dtmfAfterAnswerMs?: number;
+  /** how phones dialled through a trunk (customers' numbers) answer unless told otherwise per number; default auto after 300 ms */
+  trunkBehaviour?: EndpointBehaviour;
   log?: SimulatorLog;
 }
 
@@ -82,6 +84,7 @@ export async function startAriSimulator(opts: AriSimulatorOptions): Promise<AriS
     recordingsDir: opts.recordingsDir,
     playbackMs: opts.playbackMs ?? 500,
     dtmfAfterAnswerMs: opts.dtmfAfterAnswerMs,
+    trunkBehaviour: opts.trunkBehaviour,
     log,
     deliver(app, event) {
       const ws = appSockets.get(app);

@@ -217,6 +217,43 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     await destroyed;
   });
 
+  it("customers' phones (dialled through a trunk) follow /sim/trunk unless set per number; /sim/calls names their number", async () => {
+    expect(await control(sim, "/trunk", undefined, "GET")).toEqual({ status: 200, body: { answer: "auto", afterMs: 300 } });
+    expect(await control(sim, "/trunk", { answer: "never" })).toEqual({ status: 200, body: { answer: "never", afterMs: 300 } });
+    expect((await control(sim, "/trunk", { answer: "sometimes" })).status).toBe(400);
+    try {
+      const ringing = await client.channels.originate({ endpoint: "PJSIP/09127654321@trunk", app: APP, appArgs: "customer,43", timeout: 30 });
+      await nextEvent(client, "ChannelStateChange", (e) => e.channel?.id === ringing.id && e.channel.state === "Ringing");
+      const listed = (await (await fetch(`${sim.url}/sim/calls`)).json()) as Record<string, unknown>[];
+      expect(listed.find((c) => c.id === ringing.id)).toMatchObject({ state: "Ringing", direction: "outbound", outside_number: "09127654321", playing: null });
+      // picked up by hand (as /dev/phones does), then something plays to it
+      const up = nextEvent(client, "StasisStart", (e) => e.channel?.id === ringing.id);
+      expect((await control(sim, `/calls/${ringing.id}/answer`, {})).status).toBe(200);
+      await up;
+      await ringing.play({ media: "sound:custom/dispatch-survey-question" });
+      await nextEvent(client, "PlaybackStarted");
+      const now = (await (await fetch(`${sim.url}/sim/calls`)).json()) as Record<string, unknown>[];
+      expect(now.find((c) => c.id === ringing.id)).toMatchObject({ state: "Up", playing: "sound:custom/dispatch-survey-question" });
+      const gone = nextEvent(client, "ChannelDestroyed", (e) => e.channel?.id === ringing.id);
+      await control(sim, `/calls/${ringing.id}/hangup`, {});
+      await gone;
+      // a number's own behaviour wins; an operator's phone (no trunk) keeps answering by itself
+      await control(sim, "/endpoints/09127654322", { answer: "auto", afterMs: 50 });
+      const own = nextEvent(client, "StasisStart", (e) => e.args?.[0] === "customer" && e.args?.[1] === "44");
+      const mine = await client.channels.originate({ endpoint: "PJSIP/09127654322@trunk", app: APP, appArgs: "customer,44" });
+      await own;
+      const operatorUp = nextEvent(client, "StasisStart", (e) => e.args?.[0] === "operator" && e.args?.[1] === "45");
+      const op = await client.channels.originate({ endpoint: "PJSIP/104", app: APP, appArgs: "operator,45" });
+      await operatorUp;
+      const opListed = ((await (await fetch(`${sim.url}/sim/calls`)).json()) as Record<string, unknown>[]).find((c) => c.id === op.id);
+      expect(opListed).toMatchObject({ outside_number: null });
+      await mine.hangup();
+      await op.hangup();
+    } finally {
+      await control(sim, "/trunk", { answer: "auto", afterMs: 300 });
+    }
+  });
+
   it("bridges the caller and an operator, records the bridge and serves the WAV through getStoredFile", async () => {
     const started = nextEvent(client, "StasisStart", (e) => e.channel?.caller.number === "09351112233");
     const call = await control(sim, "/calls", { from: "09351112233", to: "02191001570" });

@@ -178,6 +178,10 @@ const MATRIX: Row[] = [
   { route: "dev.sms", method: "GET", url: "/dev/sms", expect:                  [200,   200,     200,      200,       200,    200,   200,    200,         200] },
   { route: "dev.sms", method: "POST", url: "/dev/sms", form: { from: "0912", message: "5" }, expect:
                                                                                [400,   400,     400,      400,       400,    400,   400,    400,         400] },
+  // The simulated customers' phones (development on the ARI simulator), like /dev/sms: no sign-in, made-up phones.
+  { route: "dev.phones", method: "GET", url: "/dev/phones", expect:            [200,   200,     200,      200,       200,    200,   200,    200,         200] },
+  { route: "dev.phones", method: "POST", url: "/dev/phones", form: { intent: "dtmf", id: "1.1", digits: "55" }, expect:
+                                                                               [400,   400,     400,      400,       400,    400,   400,    400,         400] },
 
   // Agency portal (agency_portal:use: agency admins and staff), each agency's own data only.
   { route: "agency", method: "GET", url: "/agency", expect:                    [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
