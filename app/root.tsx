@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = await resolveLocale(request, user);
   // development on the simulators: the simulated SMS inboxes (/dev/sms, no Kavenegar key) and the simulated
   // phones' calls (/dev/phones, no ARI_URL) exist, linked discreetly
-  return { locale, user, devSms: context.env.smsSimulated, devPhones: context.env.ariSimulated };
+  return { locale, user, devSms: context.env.devSmsPage, devPhones: context.env.devPhonesPage };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -201,6 +201,13 @@ const envSchema = z.object({
    * tracking link sent so far stop working (a 404), and nothing else.
    */
   TRACKING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+
+  /**
+   * The development pages over the simulators (/dev/sms, /dev/phones: no sign-in). Default: on outside
+   * production. With NODE_ENV=production they are a 404 unless this is `true`: a deployment that runs
+   * without a Kavenegar key must not show its customers' numbers to anyone who asks.
+   */
+  DEV_PAGES: z.enum(["true", "false", "1", "0"]).optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTION_DELAY_DAYS"> & {
@@ -213,6 +220,10 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTI
   recordingsDir: string;
   /** The built-in ARI simulator is used (ARI_URL unset). */
   ariSimulated: boolean;
+  /** /dev/sms is served: the SMS simulator is used and development pages are on (DEV_PAGES). */
+  devSmsPage: boolean;
+  /** /dev/phones is served: the ARI simulator is used and development pages are on (DEV_PAGES). */
+  devPhonesPage: boolean;
   /** The ARI base URL the telephony shell connects to (the simulator's when simulated). */
   ariUrl: string;
   /** The Kavenegar simulator is used (KAVENEGAR_API_KEY unset). */
@@ -281,6 +292,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const smsInboundLine = env.KAVENEGAR_INBOUND_LINE ?? env.KAVENEGAR_SENDER ?? (smsSimulated ? KAVENEGAR_SIMULATOR_LINE : null);
   const kavenegarSimUrl = (env.KAVENEGAR_SIM_URL ?? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}`).replace(/\/+$/, "");
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+  const devPages = env.DEV_PAGES === undefined ? env.NODE_ENV !== "production" : env.DEV_PAGES === "true" || env.DEV_PAGES === "1";
   const trackingSecret = env.TRACKING_SECRET ?? createHmac("sha256", secret).update("tracking-links").digest("base64url");
   return {
     ...env,
@@ -291,6 +303,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     ariSimulated,
     ariUrl,
     smsSimulated,
+    devSmsPage: devPages && smsSimulated,
+    devPhonesPage: devPages && ariSimulated,
     kavenegarBaseUrl,
     kavenegarApiKey,
     smsInboundLine,

@@ -33,7 +33,7 @@ import { useAutoRefresh } from "~/lib/use-auto-refresh";
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 function requireSimulated(context: LoaderFunctionArgs["context"]) {
-  if (!context.env.ariSimulated) throw new Response("Not found", { status: 404 });
+  if (!context.env.devPhonesPage) throw new Response("Not found", { status: 404 });
 }
 
 /** The sounds this application plays, by the setting that names them, so the page can say what the customer hears. */

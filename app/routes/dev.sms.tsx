@@ -24,7 +24,7 @@ const MAX_INBOUND_CHARS = 1000;
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 function requireSimulated(context: LoaderFunctionArgs["context"]) {
-  if (!context.env.smsSimulated) throw new Response("Not found", { status: 404 });
+  if (!context.env.devSmsPage) throw new Response("Not found", { status: 404 });
 }
 
 /** A phone the page may show: a mobile (as 09…) or a line's digits. */

@@ -120,6 +120,13 @@ describe("/dev/phones", () => {
     expect(await thrownStatus(act({ intent: "answer", id: "1.1" }, real))).toBe(404);
   });
 
+  it("is a 404 in production unless DEV_PAGES=true (a deployment without an Asterisk must not show its callers)", async () => {
+    const production = pageCtx({ NODE_ENV: "production" });
+    expect(await thrownStatus(load(production))).toBe(404);
+    expect(await thrownStatus(act({ intent: "answer", id: "1.1" }, production))).toBe(404);
+    expect(await load(pageCtx({ NODE_ENV: "production", DEV_PAGES: "true" }))).toMatchObject({ calls: expect.any(Array) });
+  });
+
   it("customers' phones ring until answered on the page; the 5 pressed on its keypad is the follow-up's score", async () => {
     expect(await act({ intent: "ring", ring: "never" })).toMatchObject({ status: 200, body: { ok: true, message: "devPhones.ringNeverSaved" } });
     expect((await load()).ring).toBe("never");

@@ -192,6 +192,14 @@ describe("the simulated inboxes /dev/sms", () => {
     expect(await thrownStatus(devSmsAction({ request: post("/dev/sms", { from: "09121234567", message: "5" }), params: {}, context: keyed }))).toBe(404);
   });
 
+  it("is a 404 in production unless DEV_PAGES=true (a deployment without a key must not list its customers' numbers)", async () => {
+    const production = simCtx({ NODE_ENV: "production" });
+    expect(await thrownStatus(devSmsLoader({ request: get("/dev/sms"), params: {}, context: production }))).toBe(404);
+    expect(await thrownStatus(devSmsAction({ request: post("/dev/sms", { from: "09121234567", message: "5" }), params: {}, context: production }))).toBe(404);
+    const opted = await devSmsLoader({ request: get("/dev/sms"), params: {}, context: simCtx({ NODE_ENV: "production", DEV_PAGES: "true" }) });
+    expect(opted).toMatchObject({ unreachable: null });
+  });
+
   it("shows each phone's messages newest first, read through the simulator's control API", async () => {
     const client = createKavenegarClient({ apiKey: "sim-key-0123456789", baseUrl: `${sim.url}/v1` });
     await client.send({ receptor: "09121112233", message: "اول https://x.ir/t/1", localid: "101" });
