@@ -92,7 +92,9 @@ async function claim(db: DB, smsId: number, more: number, at: Date): Promise<Cla
       where m.status = 'queued' and m.direction = 'outbound' and m.batch_of is null
       for update of m skip locked
     ), completed as (
-      select substring(c.key from 5)::bigint as id from graphile_worker.complete_jobs(array(select job_id from taken)) c
+      -- complete_jobs only when something was taken (called with nothing, it still costs a planned delete)
+      select unnest(case when exists (select 1 from taken) then array(
+        select substring(c.key from 5)::bigint from graphile_worker.complete_jobs(array(select job_id from taken)) c) end) as id
     ), batch as (
       select id from own union select id from completed
     )
