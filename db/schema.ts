@@ -408,6 +408,8 @@ export interface SmsMessagesTable {
   status_checked_at: TimestampNullable;
   /** when the status last changed */
   status_at: Generated<Date>;
+  /** outbound, sent in a batch: the message whose sms__send job carries this one (its own job was completed when the batch took it) */
+  batch_of: number | null;
 }
 
 export interface CompletionReportsTable {

@@ -84,6 +84,11 @@ const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** How many jobs one worker process runs at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * How many outbound SMS one sms__send run may send in one Kavenegar `sms/sendarray` (its own and other due
+   * messages of the outbox; workers/tasks/sms__send.ts). 1: one message per request, as sms/send.
+   */
+  SMS_SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(100),
   /** The SLA sweep marks a stage at risk once this share of its time has passed (0.8 = 80 %). */
   SLA_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.8),
   /** The SLA sweep looks at due times at most this many hours past (older breaches are not alerted anew). */

@@ -152,8 +152,26 @@ export interface LookupRequest {
   type?: "sms" | "call";
 }
 
+/** One message of an `sms/sendarray` request: every message names its sender line (Kavenegar requires it there). */
+export interface SendArrayItem {
+  receptor: string;
+  message: string;
+  sender: string;
+  /** our sms_messages.id (Kavenegar's `localmessageids`): a resend returns the first message, never a second SMS */
+  localid: string;
+}
+
+/** sms/sendarray: at most this many messages per request (Kavenegar's limit). */
+export const KAVENEGAR_SENDARRAY_MAX = 200;
+
 export interface KavenegarClient {
   send(req: SendRequest): Promise<SentMessage>;
+  /**
+   * sms/sendarray: different messages to different receptors from different lines in one request (1 to 200);
+   * the answer's entries are in the order of the messages. The request is refused as a whole (one code for
+   * all) or accepted as a whole.
+   */
+  sendArray(items: readonly SendArrayItem[]): Promise<SentMessage[]>;
   lookup(req: LookupRequest): Promise<SentMessage>;
   /** sms/status: up to 500 message ids */
   status(messageids: readonly string[]): Promise<MessageStatus[]>;
@@ -279,9 +297,13 @@ export function createKavenegarClient(options: KavenegarOptions): KavenegarClien
   }
 
   function sent(method: string, entries: unknown[]): SentMessage {
-    const [e] = parseEntries(method, sentSchema, entries);
+    const [e] = sentList(method, entries);
     if (!e) throw new KavenegarError(`${method}: Kavenegar accepted the request but returned no message`, "retry", "protocol");
-    return {
+    return e;
+  }
+
+  function sentList(method: string, entries: unknown[]): SentMessage[] {
+    return parseEntries(method, sentSchema, entries).map((e) => ({
       messageid: e.messageid,
       message: e.message,
       status: e.status,
@@ -291,7 +313,7 @@ export function createKavenegarClient(options: KavenegarOptions): KavenegarClien
       receptor: e.receptor,
       date: e.date,
       cost: e.cost ?? 0,
-    };
+    }));
   }
 
   return {
@@ -307,6 +329,30 @@ export function createKavenegarClient(options: KavenegarOptions): KavenegarClien
         type: req.type === undefined ? undefined : String(req.type),
       });
       return sent("sms/send", entries);
+    },
+
+    async sendArray(items) {
+      if (items.length === 0 || items.length > KAVENEGAR_SENDARRAY_MAX) throw invalid(`between 1 and ${KAVENEGAR_SENDARRAY_MAX} messages per sendarray`);
+      const receptors: string[] = [];
+      for (const it of items) {
+        if (!it.message) throw invalid("the message is empty");
+        if (!/^\d{3,20}$/.test(it.sender)) throw invalid("the sender line must be digits");
+        receptors.push(receptorOf(it.receptor));
+        localIdOf(it.localid);
+      }
+      // Kavenegar reads each parameter as a JSON array; localmessageids are numbers (written as they are:
+      // a bigint id may be past JavaScript's safe integers)
+      const entries = await call("sms/sendarray", {
+        receptor: JSON.stringify(receptors),
+        sender: JSON.stringify(items.map((it) => it.sender)),
+        message: JSON.stringify(items.map((it) => it.message)),
+        localmessageids: `[${items.map((it) => it.localid).join(",")}]`,
+      });
+      const out = sentList("sms/sendarray", entries);
+      if (out.length !== items.length) {
+        throw new KavenegarError(`sms/sendarray: ${items.length} messages sent, ${out.length} entries returned`, "retry", "protocol");
+      }
+      return out;
     },
 
     async lookup(req) {

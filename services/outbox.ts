@@ -1,8 +1,8 @@
 /**
  * The SMS outbox. A message is a row in sms_messages written in the same transaction as the business
  * change that causes it, together with its `sms__send` job (graphile-worker's SQL `add_job`, in that
- * transaction): both exist or neither does. The job (workers/tasks/sms__send.ts) sends it; the row id is
- * Kavenegar's `localid`, so a retry never sends twice.
+ * transaction): both exist or neither does. The job (workers/tasks/sms__send.ts) sends it, possibly with other
+ * due messages in one batch; the row id is Kavenegar's `localid`, so a retry never sends twice.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
@@ -10,7 +10,11 @@ import type { Database } from "../db/schema";
 /** The graphile-worker task that sends one outbound SMS (workers/tasks/sms__send.ts). */
 export const SMS_SEND_TASK = "sms__send";
 
-/** The job key of a message's send job: at most one job per message. */
+/**
+ * The job key of a message's send job: at most one job per message. Once a batch takes the message
+ * (workers/tasks/sms__send.ts, `sms_messages.batch_of`), that job is completed and the carrier's job
+ * (`smsJobKey(batch_of)`) owns it.
+ */
 export function smsJobKey(smsId: number): string {
   return `sms:${smsId}`;
 }

@@ -11,7 +11,7 @@ import pg from "pg";
 import { connectionUrlOf, type DB } from "../db/connection";
 import { graphileLogger } from "../db/job-queue";
 import { beatWorkerNode, registerWorkerNode, stopWorkerNode } from "../db/repos/jobs";
-import type { Env } from "../platform/env";
+import { KAVENEGAR_SIMULATOR_LINE, type Env } from "../platform/env";
 import { CircuitBreaker } from "../platform/circuit-breaker";
 import { createKavenegarClient } from "../platform/kavenegar";
 import { logger as makeLogger, type Logger } from "../platform/logger";
@@ -57,9 +57,11 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     },
   );
   const client = createKavenegarClient({ apiKey: env.kavenegarApiKey, baseUrl: env.kavenegarBaseUrl, timeoutMs: env.KAVENEGAR_TIMEOUT_MS, breaker });
-  const lines = { default: env.KAVENEGAR_SENDER, byPurpose: env.KAVENEGAR_SENDERS };
+  // sms/sendarray names every message's line: on the simulator its default line is known; a real account
+  // without KAVENEGAR_SENDER sends each message with sms/send (the account's default line)
+  const lines = { default: env.KAVENEGAR_SENDER ?? (env.smsSimulated ? KAVENEGAR_SIMULATOR_LINE : undefined), byPurpose: env.KAVENEGAR_SENDERS };
   return {
-    sms__send: smsSendTask({ db, client, lines }),
+    sms__send: smsSendTask({ db, client, lines, batchSize: env.SMS_SEND_BATCH_SIZE }),
     sms__poll_status: smsPollStatusTask({ db, client }),
     sms__poll_inbound: smsPollInboundTask({ db, client, line: env.smsInboundLine }),
     offer__expire: offerExpireTask({ db }),

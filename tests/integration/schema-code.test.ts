@@ -378,6 +378,7 @@ const COLUMNS = {
     provider_status: "number | null",
     status_checked_at: "Date | null",
     status_at: "Date",
+    batch_of: "number | null",
   },
   technicians: {
     id: "number",

@@ -128,7 +128,7 @@ describe("sms__send", () => {
       const until = Date.now() + 30_000;
       for (;;) {
         row = await db.selectFrom("sms_messages").selectAll().where("ticket_id", "=", r.ticketId).executeTakeFirstOrThrow();
-        if (row.status !== "queued" || Date.now() > until) break;
+        if ((row.status !== "queued" && row.status !== "sending") || Date.now() > until) break; // sending: claimed, the answer not recorded yet
         await new Promise((res) => setTimeout(res, 100));
       }
     } finally {

@@ -12,7 +12,7 @@ import { CircuitBreaker } from "../../platform/circuit-breaker";
 import { KAVENEGAR_SIMULATOR_API_KEY, loadEnv } from "../../platform/env";
 import { createKavenegarClient, type KavenegarClient } from "../../platform/kavenegar";
 import { logger } from "../../platform/logger";
-import { enqueueSms, smsJobKey } from "../../services/outbox";
+import { enqueueSms } from "../../services/outbox";
 import { startWorkers } from "../../workers";
 import { startKavenegarSimulator, type KavenegarSimulator } from "../../workers/kavenegar-simulator/index";
 import { pollSmsStatus } from "../../workers/tasks/sms__poll_status";
@@ -220,10 +220,14 @@ describe("the circuit breaker in front of Kavenegar", () => {
     for (let i = 0; i < 6; i++) ids.push(await queued(`0912100010${i}`));
     const workers = await startWorkers({ db, env, log: logger("workers-test"), databaseUrl: await getTestDbUrl() });
     try {
-      // every job has run once: some failed against the provider, the rest were refused by the open circuit
+      // every job has run once: some failed against the provider, the rest were refused by the open circuit;
+      // each message waits for its job — its own (sms:<id>) or, once a batch took it, its carrier's (sms:<batch_of>)
       await waitFor(async () => {
         const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from graphile_worker._private_jobs where key = any(${ids.map(smsJobKey)}) and run_at > now() and locked_at is null`.execute(db);
+          select count(*)::int as n from sms_messages m
+          where m.id = any(${ids}::bigint[]) and exists (
+            select 1 from graphile_worker._private_jobs j
+            where j.key = 'sms:' || coalesce(m.batch_of, m.id) and j.run_at > now() and j.locked_at is null)`.execute(db);
         return rows[0]!.n === ids.length;
       }, 20_000);
       const reached = 1000 - (await simFaults()).failCount;
@@ -340,3 +344,93 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe("sending in batches (sms/sendarray)", () => {
+  const lines = { default: "2000660110", byPurpose: { survey: "30001570" } };
+  const jobKeys = async () =>
+    (await sql<{ key: string }>`select key from graphile_worker._private_jobs order by key`.execute(db)).rows.map((r) => r.key);
+
+  it("one run sends its own message and the other due ones in one request, each from its line; their jobs end with the claim", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await queued(`0912200000${i}`, i === 4 ? "survey" : "test"));
+    const requests: string[] = [];
+    const c = client();
+    const spy: KavenegarClient = {
+      ...c,
+      send: (r) => (requests.push("send"), c.send(r)),
+      sendArray: (items) => (requests.push(`sendarray ${items.length}`), c.sendArray(items)),
+    };
+    expect(await sendQueuedSms({ db, client: spy, lines, batchSize: 10 }, ids[2]!)).toEqual({ result: "sent" });
+    expect(requests).toEqual(["sendarray 5"]);
+    for (const id of ids) {
+      expect(sentTo(id)).toHaveLength(1);
+      const r = await row(id);
+      expect(r.status).toBe("sent");
+      expect(r.provider_message_id).toBe(String(sentTo(id)[0]!.messageid));
+      expect(r.batch_of).toBe(id === ids[2] ? null : ids[2]);
+    }
+    expect(sentTo(ids[4]!)[0]!.sender).toBe("30001570");
+    expect(sentTo(ids[0]!)[0]!.sender).toBe("2000660110");
+    // the carrier's own job is still running (graphile-worker completes it); the others' were completed
+    expect(await jobKeys()).toEqual([`sms:${ids[2]}`]);
+    // the other jobs, had one already been running, would find their message done
+    expect(await sendQueuedSms({ db, client: spy, lines, batchSize: 10 }, ids[0]!)).toEqual({ result: "already_sent" });
+  });
+
+  it("takes no message whose job is locked by a worker, waits for a retry's backoff, or is past the batch size", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await queued(`0912200010${i}`));
+    await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'another-worker' where key = ${`sms:${ids[1]}`}`.execute(db);
+    await sql`update graphile_worker._private_jobs set run_at = now() + interval '1 minute' where key = ${`sms:${ids[2]}`}`.execute(db);
+    expect(await sendQueuedSms({ db, client: client(), lines, batchSize: 3 }, ids[0]!)).toEqual({ result: "sent" });
+    expect(ids.map((id) => sentTo(id).length)).toEqual([1, 0, 0, 1, 1, 0]);
+    expect((await row(ids[1]!)).status).toBe("queued");
+    expect(await jobKeys()).toEqual([ids[0], ids[1], ids[2], ids[5]].map((id) => `sms:${id}`).sort());
+  });
+
+  it("a retryable answer puts the whole batch back; the carrier's next run takes it again, asks by localid and sends each once", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await queued(`0912200020${i}`));
+    // Kavenegar takes the batch but its answer is lost (a timeout)
+    sim.setLatencyMs(600);
+    await expect(sendQueuedSms({ db, client: client({ timeoutMs: 300 }), lines, batchSize: 10 }, ids[0]!)).rejects.toMatchObject({ failure: "timeout" });
+    sim.setLatencyMs(0);
+    for (const id of ids) expect(sentTo(id)).toHaveLength(1);
+    for (const id of ids) expect(await row(id)).toMatchObject({ status: "queued", attempts: 1, batch_of: id === ids[0] ? null : ids[0] });
+    expect(await jobKeys()).toEqual([`sms:${ids[0]}`]);
+    // the next run asks first; the provider is down (502): nothing is sent, all wait again
+    sim.failNext(502);
+    await expect(sendQueuedSms({ db, client: client(), lines, batchSize: 10 }, ids[0]!)).rejects.toMatchObject({ outcome: "retry", code: 502 });
+    for (const id of ids) expect(await row(id)).toMatchObject({ status: "queued", attempts: 2 });
+    // the run after finds every one by its localid and records it, sending none again
+    expect(await sendQueuedSms({ db, client: client(), lines, batchSize: 10 }, ids[0]!)).toEqual({ result: "recovered" });
+    for (const id of ids) expect(sentTo(id)).toHaveLength(1);
+    for (const id of ids) expect(await row(id)).toMatchObject({ status: "sent", provider_message_id: String(sentTo(id)[0]!.messageid) });
+    const health = (await (await fetch(`${sim.url}/sim/health`)).json()) as { repeatedLocalIds: number };
+    expect(health.repeatedLocalIds).toBe(0);
+  });
+
+  it("a permanent answer fails the whole batch; a number that is not a mobile fails alone", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await queued(`0912200030${i}`));
+    const bad = await queued("021-88776655");
+    sim.failNext(418);
+    expect(await sendQueuedSms({ db, client: client(), lines, batchSize: 10 }, ids[0]!)).toEqual({ result: "failed" });
+    for (const id of ids) expect(await row(id)).toMatchObject({ status: "failed", last_error: expect.stringContaining("418") });
+    expect(await row(bad)).toMatchObject({ status: "failed", last_error: expect.stringContaining("not an Iranian mobile") });
+    expect(sim.messages()).toHaveLength(0);
+  });
+
+  it("the simulator's sendarray answers as Kavenegar documents: arrays of one length (419), a bad receptor refuses all (411)", async () => {
+    const post = async (p: Record<string, string>) => {
+      const res = await fetch(`${sim.url}/v1/${KAVENEGAR_SIMULATOR_API_KEY}/sms/sendarray.json`, { method: "POST", body: new URLSearchParams(p) });
+      return ((await res.json()) as { return: { status: number } }).return.status;
+    };
+    expect(await post({ receptor: '["09121111111","09122222222"]', sender: '["2000660110"]', message: '["a","b"]' })).toBe(419);
+    expect(await post({ receptor: '["09121111111","021"]', sender: '["2000660110","2000660110"]', message: '["a","b"]' })).toBe(411);
+    expect(await post({ receptor: '["09121111111"]', sender: '["2000660110"]', message: '["a"]', localmessageids: "[1,2]" })).toBe(419);
+    expect(sim.messages()).toHaveLength(0);
+    expect(await post({ receptor: '["09121111111","09122222222"]', sender: '["2000660110","10004346"]', message: '["a","b"]', localmessageids: "[7,8]" })).toBe(200);
+    expect(sim.messages().map((m) => [m.localid, m.sender, m.message])).toEqual([["7", "2000660110", "a"], ["8", "10004346", "b"]]);
+  });
+});

@@ -3,7 +3,10 @@
  * process kill. A worker process (`workers/main.ts`, as `npm run workers` runs it) sends to the Kavenegar
  * simulator made slow, so sends are in flight (the simulator has the message, the answer has not come back);
  * the process is SIGKILLed there; another worker process is started. Every message must reach the simulator
- * exactly once (counted by localid) and every row must end 'sent'.
+ * exactly once (counted by localid) and every row must end 'sent'. The workers send in batches
+ * (SMS_SEND_BATCH_SIZE=10: a job carries up to 9 other messages in one sms/sendarray, their own jobs completed
+ * when it takes them), so whole batches are in flight at the kill and only their carriers' jobs are left to
+ * finish them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +20,7 @@ import { enqueueSms } from "../../services/outbox";
 import { startKavenegarSimulator, type KavenegarSimulator } from "../../workers/kavenegar-simulator/index";
 import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
 
-const MESSAGES = 30;
+const MESSAGES = 60;
 let db: DB;
 let sim: KavenegarSimulator;
 let dir: string;
@@ -45,7 +48,8 @@ async function workerEnv(): Promise<Record<string, string>> {
     DATABASE_URL: await getTestDbUrl(),
     KAVENEGAR_SIM_PORT: new URL(sim.url).port,
     KAVENEGAR_TIMEOUT_MS: "20000",
-    WORKER_CONCURRENCY: "8",
+    WORKER_CONCURRENCY: "4",
+    SMS_SEND_BATCH_SIZE: "10",
   };
 }
 
@@ -70,6 +74,14 @@ describe("a worker killed mid-send", () => {
     const inFlight = (await statuses()).find((s) => s.status === "sending")?.n ?? 0;
     expect(inFlight).toBeGreaterThan(0); // rows claimed whose answer never came back
     expect((await statuses()).find((s) => s.status === "sent")).toBeUndefined();
+    // batches were in flight: messages carried by another's job, whose own job is gone
+    const { rows: carried } = await sql<{ carriers: number; carried: number; jobs: number }>`
+      select count(distinct batch_of)::int as carriers, count(batch_of)::int as carried,
+             (select count(*)::int from graphile_worker._private_jobs j join sms_messages m on j.key = 'sms:' || m.id where m.batch_of is not null) as jobs
+      from sms_messages where status = 'sending'`.execute(db);
+    expect(carried[0]!.carriers).toBeGreaterThanOrEqual(2);
+    expect(carried[0]!.carried).toBeGreaterThan(carried[0]!.carriers);
+    expect(carried[0]!.jobs).toBe(0);
 
     sim.setLatencyMs(0);
     const second = startChild("workers-2", "workers/main.ts", await workerEnv());

@@ -3,6 +3,7 @@
  * real client (platform/kavenegar.ts) runs its production code path in development and tests.
  *
  *   /v1/{API-KEY}/sms/send.json                 receptor, message, sender, localid, date, type
+ *   /v1/{API-KEY}/sms/sendarray.json            receptor, sender, message (JSON arrays of one length), localmessageids, date
  *   /v1/{API-KEY}/verify/lookup.json            receptor, template, token, token2, token3, type
  *   /v1/{API-KEY}/sms/status.json               messageid (comma-separated)
  *   /v1/{API-KEY}/sms/statuslocalmessageid.json localid (comma-separated)
@@ -79,10 +80,11 @@ export const DEFAULT_TEMPLATES: Readonly<Record<string, string>> = {
   "ticket-registered": "درخواست شما با شماره %token ثبت شد. پیگیری: %token2",
 };
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** a sendarray of 200 long Persian messages, form-encoded, stays under this */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const SILENT: SimulatorLog = { info() {}, warn() {} };
 
-const METHODS = ["sms/send", "verify/lookup", "sms/status", "sms/statuslocalmessageid", "sms/receive"] as const;
+const METHODS = ["sms/send", "sms/sendarray", "verify/lookup", "sms/status", "sms/statuslocalmessageid", "sms/receive"] as const;
 type ApiMethod = (typeof METHODS)[number];
 
 function requestUrl(req: IncomingMessage): URL | null {
@@ -211,6 +213,15 @@ export async function startKavenegarSimulator(opts: KavenegarSimulatorOptions): 
           const repeated = store.repeatedLocalIds - repeatedBefore;
           log.info(
             `sms/send → ${entries.map((e) => `${e.receptor} #${e.messageid}`).join(", ")}${repeated ? ` (${repeated} repeated localid: not sent again)` : ""}`,
+          );
+          return envelope(200, entries);
+        }
+        case "sms/sendarray": {
+          const repeatedBefore = store.repeatedLocalIds;
+          const entries = store.sendArray(p);
+          const repeated = store.repeatedLocalIds - repeatedBefore;
+          log.info(
+            `sms/sendarray → ${entries.map((e) => `${e.receptor} #${e.messageid}`).join(", ")}${repeated ? ` (${repeated} repeated localid: not sent again)` : ""}`,
           );
           return envelope(200, entries);
         }

@@ -163,31 +163,84 @@ export class SimStore {
       if (!/^\d{1,12}$/.test(dateRaw)) throw new ApiFailure(417);
       at = Math.max(now, Number(dateRaw) * 1000);
     }
-    const cost = countSmsParts(message).parts * COST_PER_PART;
-    return (normalized as string[]).map((receptor, i) => {
-      const localid = localids[i] ?? null;
-      const earlier = localid === null ? undefined : this.byLocalId.get(localid);
-      if (earlier) {
-        this.repeatedLocalIds++;
-        return this.entry(earlier);
+    return (normalized as string[]).map((receptor, i) => this.outbound({ receptor, sender, message, localid: localids[i] ?? null, at }));
+  }
+
+  /**
+   * sms/sendarray: receptor, sender and message are JSON arrays of one length (419 otherwise), at most 200
+   * (414); localmessageids, when given, a JSON array of numbers of the same length. The request is checked
+   * whole before anything is sent: one bad receptor (411) or line (412) refuses it all, as Kavenegar does.
+   */
+  sendArray(p: URLSearchParams): SendEntry[] {
+    const array = (name: string, required: boolean): unknown[] | null => {
+      const raw = p.get(name)?.trim();
+      if (!raw) {
+        if (required) throw new ApiFailure(406);
+        return null;
       }
-      const m = this.store({
-        direction: "outbound",
-        localid,
-        sender,
-        receptor,
-        message,
-        date: Math.floor(at / 1000),
-        at,
-        cost,
-        via: "send",
-        template: null,
-        blocked: this.opts.blockedNumbers.includes(receptor),
-        forcedStatus: null,
-        read: false,
-      });
-      return this.entry(m);
+      let v: unknown;
+      try {
+        v = JSON.parse(raw);
+      } catch {
+        throw new ApiFailure(400);
+      }
+      if (!Array.isArray(v)) throw new ApiFailure(400);
+      return v;
+    };
+    const receptors = array("receptor", true)!;
+    const senders = array("sender", true)!;
+    const messages = array("message", true)!;
+    // localmessageids as numbers; the raw text keeps ids past 2^53 exact
+    const localRaw = p.get("localmessageids")?.trim();
+    const localids = localRaw ? (/^\[\s*\d{1,19}(\s*,\s*\d{1,19})*\s*\]$/.test(localRaw) ? localRaw.slice(1, -1).split(",").map((l) => l.trim()) : null) : [];
+    if (localids === null) throw new ApiFailure(400);
+    const n = receptors.length;
+    if (n === 0) throw new ApiFailure(406);
+    if (n > MAX_RECEPTORS) throw new ApiFailure(414);
+    if (senders.length !== n || messages.length !== n || (localids.length > 0 && localids.length !== n)) throw new ApiFailure(419);
+    const items = receptors.map((r, i) => {
+      const message = messages[i];
+      if (typeof r !== "string" || typeof message !== "string" || !message.trim()) throw new ApiFailure(406);
+      if (message.length > MAX_MESSAGE_CHARS) throw new ApiFailure(413);
+      const receptor = simReceptor(r);
+      if (!receptor) throw new ApiFailure(411);
+      const rawSender = senders[i];
+      if (typeof rawSender !== "string" && typeof rawSender !== "number") throw new ApiFailure(412);
+      return { receptor, sender: this.sender(String(rawSender)), message, localid: localids[i] ?? null };
     });
+    const dateRaw = p.get("date")?.trim();
+    const now = this.opts.now();
+    let at = now;
+    if (dateRaw && dateRaw !== "0") {
+      if (!/^\d{1,12}$/.test(dateRaw)) throw new ApiFailure(417);
+      at = Math.max(now, Number(dateRaw) * 1000);
+    }
+    return items.map((it) => this.outbound({ ...it, at }));
+  }
+
+  /** One outbound message of sms/send or sms/sendarray; a localid used before returns that message and sends nothing. */
+  private outbound(o: { receptor: string; sender: string; message: string; localid: string | null; at: number }): SendEntry {
+    const earlier = o.localid === null ? undefined : this.byLocalId.get(o.localid);
+    if (earlier) {
+      this.repeatedLocalIds++;
+      return this.entry(earlier);
+    }
+    const m = this.store({
+      direction: "outbound",
+      localid: o.localid,
+      sender: o.sender,
+      receptor: o.receptor,
+      message: o.message,
+      date: Math.floor(o.at / 1000),
+      at: o.at,
+      cost: countSmsParts(o.message).parts * COST_PER_PART,
+      via: "send",
+      template: null,
+      blocked: this.opts.blockedNumbers.includes(o.receptor),
+      forcedStatus: null,
+      read: false,
+    });
+    return this.entry(m);
   }
 
   /** verify/lookup: the template's text with the tokens put in, sent from a service line. */
