@@ -21,7 +21,11 @@ const MAX_INBOUND_CHARS = 1000;
  * through its HTTP control API (~/lib/sms-sim.server.ts) and refreshes itself every few seconds.
  */
 
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+/** The root's title (the app's name in the reader's language) kept: a route's meta replaces its parents'. */
+export const meta: MetaFunction = ({ matches }) => [
+  ...matches.flatMap((m) => m.meta ?? []).filter((d) => "title" in d),
+  { name: "robots", content: "noindex" },
+];
 
 function requireSimulated(context: LoaderFunctionArgs["context"]) {
   if (!context.env.smsSimulated) throw new Response("Not found", { status: 404 });

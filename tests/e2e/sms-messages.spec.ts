@@ -32,6 +32,7 @@ async function registerBreakdown(page: Page, db: import("pg").Client, mobile: st
 async function openInboxOf(page: Page, mobile: string) {
   await page.getByTestId("dev-sms-link").click();
   await expect(page).toHaveURL((u) => u.pathname === "/dev/sms");
+  await expect(page).toHaveTitle("سامانه خدمات پس از فروش");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("صندوق پیامک‌های آزمایشی");
   // the page refreshes itself: the new phone appears without a reload
   const phone = page.locator(`[data-testid=sim-phone][data-number="${mobile}"]`);
@@ -63,6 +64,8 @@ test("the customer's registration SMS appears in the simulated inbox and its lin
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("پیگیری درخواست خدمت");
   await expect(page.getByTestId("track-number")).toHaveText(toPersianDigits(number));
   await expect(page.getByTestId("track-status")).toHaveText("ثبت‌شده");
+  // the browser tab names the site (the route's own meta once dropped the root's title)
+  await expect(page).toHaveTitle("سامانه خدمات پس از فروش");
   await expect(page.getByTestId("track-steps")).toContainText("ثبت درخواست");
   // a Jalali date (year 14xx) in Persian digits
   await expect(page.getByTestId("track-steps")).toContainText(/۱۴[۰-۹]{2}/);
@@ -127,3 +130,4 @@ test("an admin changes the registration text with a live preview; the next regis
   await expect(message).toContainText(`سلام کامران شریفی؛ کد پیگیری شما: ${toPersianDigits(number)}`, { timeout: 20_000 });
   await expect(message.getByRole("link")).toHaveAttribute("href", /\/t\/[0-9a-z]+-/);
 });
+
