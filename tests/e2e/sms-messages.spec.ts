@@ -66,6 +66,8 @@ test("the customer's registration SMS appears in the simulated inbox and its lin
   await expect(page.getByTestId("track-status")).toHaveText("ثبت‌شده");
   // the browser tab names the site (the route's own meta once dropped the root's title)
   await expect(page).toHaveTitle("سامانه خدمات پس از فروش");
+  // the steps are numbered in Persian digits, as everything else on the page
+  expect(await page.getByTestId("track-steps").evaluate((ol) => getComputedStyle(ol).listStyleType)).toBe("persian");
   await expect(page.getByTestId("track-steps")).toContainText("ثبت درخواست");
   // a Jalali date (year 14xx) in Persian digits
   await expect(page.getByTestId("track-steps")).toContainText(/۱۴[۰-۹]{2}/);
