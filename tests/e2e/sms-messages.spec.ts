@@ -133,3 +133,21 @@ test("an admin changes the registration text with a live preview; the next regis
   await expect(message.getByRole("link")).toHaveAttribute("href", /\/t\/[0-9a-z]+-/);
 });
 
+test("in English the simulated inbox says each message's delivery status in English", async ({ page, signIn, db }) => {
+  await signIn("operator");
+  const mobile = "09137770044";
+  const number = await registerBreakdown(page, db, mobile, "نیما رستمی");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByTestId("dev-sms-link").click();
+  await expect(page).toHaveURL((u) => u.pathname === "/dev/sms");
+  await expect(page).toHaveTitle("After-Sales Service System");
+  const phone = page.locator(`[data-testid=sim-phone][data-number="${mobile}"]`);
+  await expect(phone).toBeVisible({ timeout: 20_000 });
+  await phone.click();
+  const message = page.getByTestId("sim-message").filter({ hasText: toPersianDigits(number) });
+  await expect(message).toBeVisible({ timeout: 20_000 });
+  // Kavenegar's own Persian status text ("رسیده به گیرنده", "در صف ارسال قرار دارد"…) was shown here as it came
+  await expect(message.getByTestId("sim-status")).toHaveText(/^(Sent, on its way|Delivered)$/);
+  await expect(message.locator("div.muted")).not.toContainText(/[\u0600-\u06FF]/);
+});
