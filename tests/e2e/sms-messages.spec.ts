@@ -43,6 +43,8 @@ async function openInboxOf(page: Page, mobile: string) {
 
 test.afterEach(async ({ db }) => {
   await db.query("delete from sms_template_overrides");
+  // the language choice is stored on the user, and other test files sign in as the operator in Persian
+  await db.query("update users set locale = 'fa' where username = 'operator'");
 });
 
 test("the customer's registration SMS appears in the simulated inbox and its link opens the tracking page", async ({ page, signIn, db }) => {
