@@ -485,7 +485,7 @@ export const fa = {
   "followUps.empty": "فعلاً تماس نظرسنجی در انتظاری نیست.",
   "followUps.ticket": "درخواست",
   "followUps.customer": "مشتری",
-  "followUps.mobile": "موبایل",
+  "followUps.mobile": "تلفن همراه",
   "followUps.dueAt": "نوبت نظرسنجی",
   "followUps.call": "تماس با مشتری",
   "followUps.scoreLabel": "امتیاز رضایت",

@@ -90,6 +90,12 @@ export function formatRials(value: number | null | undefined, locale: Locale): s
   return `${formatNumber(value, locale)} ${locale === "fa" ? "ریال" : "rials"}`;
 }
 
+/** A percentage with the reader's percent sign (Persian ٪, English %). */
+export function formatPercent(value: number | null | undefined, locale: Locale): string {
+  if (value == null) return "—";
+  return `${formatNumber(value, locale)}${locale === "fa" ? "٪" : "%"}`;
+}
+
 /** A phone number as Iranians write it (0912 345 6789 for a mobile), in the reader's digits. */
 export function formatPhone(value: string | null | undefined, locale: Locale): string {
   if (!value) return "—";

@@ -22,6 +22,8 @@ const MessageSchema = z.object({
   receptor: z.string(),
   message: z.string(),
   date: z.number(),
+  /** Kavenegar's delivery status number (50 for an inbound message); its Persian `statustext` is not shown */
+  status: z.number(),
   statustext: z.string(),
 });
 

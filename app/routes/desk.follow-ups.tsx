@@ -130,10 +130,10 @@ export default function FollowUps() {
                 <Form method="post" className="score-form">
                   <input type="hidden" name="intent" value="score" />
                   <input type="hidden" name="surveyId" value={r.id} />
-                  <fieldset>
+                  <fieldset className="score-choices">
                     <legend>{t("followUps.scoreLabel")}</legend>
                     {[1, 2, 3, 4, 5].map((n) => (
-                      <label key={n} className="inline">
+                      <label key={n} className="choice">
                         <input type="radio" name="score" value={n} required /> {t(`followUps.score.${n as 1 | 2 | 3 | 4 | 5}`)}
                       </label>
                     ))}

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { toLatinDigits } from "../../core/digits";
+import { smsStatusFromProvider } from "../../core/sms";
 import { toIranLocalMobile } from "../../core/phone";
 import type { MessageKey } from "~/i18n";
 import { formatDateTime, formatDigits } from "~/lib/format";
@@ -21,7 +22,20 @@ const MAX_INBOUND_CHARS = 1000;
  * through its HTTP control API (~/lib/sms-sim.server.ts) and refreshes itself every few seconds.
  */
 
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+/** The root's title (the app's name in the reader's language) kept: a route's meta replaces its parents'. */
+export const meta: MetaFunction = ({ matches }) => [
+  ...matches.flatMap((m) => m.meta ?? []).filter((d) => "title" in d),
+  { name: "robots", content: "noindex" },
+];
+
+/**
+ * A simulated message's delivery status in the reader's language (the simulator's own `statustext` is
+ * Kavenegar's Persian wording, which would leak into the English page); a number Kavenegar does not
+ * know the message by (100) reads as "on its way", like our rows.
+ */
+function simStatusKey(status: number): MessageKey {
+  return `sms.status.${smsStatusFromProvider(status) ?? "sent"}`;
+}
 
 function requireSimulated(context: LoaderFunctionArgs["context"]) {
   if (!context.env.devSmsPage) throw new Response("Not found", { status: 404 });
@@ -159,7 +173,7 @@ export default function DevSmsInbox() {
                           {t("devSms.incoming")}{" "}
                           <span className="ltr">{phone(m.sender)}</span>
                           {" — "}
-                          {m.statustext}
+                          <span data-testid="sim-status">{t(simStatusKey(m.status))}</span>
                         </>
                       ) : (
                         <>
@@ -168,7 +182,7 @@ export default function DevSmsInbox() {
                         </>
                       )}
                       {" — "}
-                      {formatDateTime(m.date * 1000, locale)}
+                      <bdi>{formatDateTime(m.date * 1000, locale)}</bdi>
                     </div>
                     <MessageText text={m.message} />
                   </li>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/lib/auth.server";
 import { agencies } from "~/lib/db.server";
-import { formatNumber } from "~/lib/format";
+import { formatNumber, formatPercent } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -43,7 +43,7 @@ export default function ManagerAgencies() {
               </td>
               <td>{formatNumber(a.technician_count, locale)}</td>
               <td>{formatNumber(a.daily_job_capacity, locale)}</td>
-              <td>{a.rate_percent == null ? t("common.none") : formatNumber(a.rate_percent, locale)}</td>
+              <td>{a.rate_percent == null ? t("common.none") : formatPercent(a.rate_percent, locale)}</td>
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/lib/auth.server";
 import { agencies } from "~/lib/db.server";
-import { formatDigits, formatNumber, formatRials } from "~/lib/format";
+import { formatDigits, formatPercent, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -41,7 +41,7 @@ export default function ManagerFees() {
                   <Link to={`/manager/tickets/${r.ticket_id}`}>{formatDigits(r.ticket_number, locale)}</Link>
                 </td>
                 <td>{formatRials(r.invoice_amount_rials, locale)}</td>
-                <td>{formatNumber(r.rate_percent, locale)}٪</td>
+                <td>{formatPercent(r.rate_percent, locale)}</td>
                 <td>{formatRials(r.fee_rials, locale)}</td>
                 <td>{r.settled ? t("common.yes") : t("common.no")}</td>
               </tr>

@@ -12,7 +12,11 @@ import { ticketNumberFromToken } from "~/lib/services.server";
  * the Jalali dates of the steps; no name, mobile, address, agency or note.
  */
 
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+/** The root's title (the app's name in the reader's language) kept: a route's meta replaces its parents'. */
+export const meta: MetaFunction = ({ matches }) => [
+  ...matches.flatMap((m) => m.meta ?? []).filter((d) => "title" in d),
+  { name: "robots", content: "noindex" },
+];
 
 // the token is in the address: never send it on to another site, nor keep it in a shared cache
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store" });

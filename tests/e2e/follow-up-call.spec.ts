@@ -143,6 +143,20 @@ test("an operator works the happy-call list: calls the customer, records a score
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("تماس‌های نظرسنجی (هپی‌کال)");
   const row = page.locator(`[data-testid="follow-up-row"][data-ticket="${job.number}"]`);
   await expect(row).toContainText(job.full_name);
+  // the same word for the mobile as on the ticket page
+  await expect(row.locator("dt", { hasText: "تلفن همراه" })).toBeVisible();
+  // each score's radio button sits beside its words (it was stretched to the form's width, a line above them)
+  for (const n of ["۱ — خیلی ناراضی", "۵ — خیلی راضی"]) {
+    const label = row.locator("label", { hasText: n });
+    const radio = await label.getByRole("radio").boundingBox();
+    const box = await label.boundingBox();
+    expect(radio!.y + radio!.height / 2).toBeGreaterThan(box!.y);
+    expect(radio!.y + radio!.height / 2).toBeLessThan(box!.y + box!.height);
+    expect(radio!.width).toBeLessThan(40);
+    expect(box!.height).toBeLessThan(40);
+  }
+  // a list of panels, without bullets beside them
+  expect(await row.evaluate((li) => getComputedStyle(li).listStyleType)).toBe("none");
   await row.getByRole("button", { name: "تماس با مشتری" }).click();
   await expect(row.getByTestId("pop-dial-result")).toContainText("در حال برقراری است");
   await row.getByLabel("۵ — خیلی راضی").check();

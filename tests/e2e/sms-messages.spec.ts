@@ -32,6 +32,7 @@ async function registerBreakdown(page: Page, db: import("pg").Client, mobile: st
 async function openInboxOf(page: Page, mobile: string) {
   await page.getByTestId("dev-sms-link").click();
   await expect(page).toHaveURL((u) => u.pathname === "/dev/sms");
+  await expect(page).toHaveTitle("سامانه خدمات پس از فروش");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("صندوق پیامک‌های آزمایشی");
   // the page refreshes itself: the new phone appears without a reload
   const phone = page.locator(`[data-testid=sim-phone][data-number="${mobile}"]`);
@@ -42,6 +43,8 @@ async function openInboxOf(page: Page, mobile: string) {
 
 test.afterEach(async ({ db }) => {
   await db.query("delete from sms_template_overrides");
+  // the language choice is stored on the user, and other test files sign in as the operator in Persian
+  await db.query("update users set locale = 'fa' where username = 'operator'");
 });
 
 test("the customer's registration SMS appears in the simulated inbox and its link opens the tracking page", async ({ page, signIn, db }) => {
@@ -63,6 +66,10 @@ test("the customer's registration SMS appears in the simulated inbox and its lin
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("پیگیری درخواست خدمت");
   await expect(page.getByTestId("track-number")).toHaveText(toPersianDigits(number));
   await expect(page.getByTestId("track-status")).toHaveText("ثبت‌شده");
+  // the browser tab names the site (the route's own meta once dropped the root's title)
+  await expect(page).toHaveTitle("سامانه خدمات پس از فروش");
+  // the steps are numbered in Persian digits, as everything else on the page
+  expect(await page.getByTestId("track-steps").evaluate((ol) => getComputedStyle(ol).listStyleType)).toBe("persian");
   await expect(page.getByTestId("track-steps")).toContainText("ثبت درخواست");
   // a Jalali date (year 14xx) in Persian digits
   await expect(page.getByTestId("track-steps")).toContainText(/۱۴[۰-۹]{2}/);
@@ -126,4 +133,23 @@ test("an admin changes the registration text with a live preview; the next regis
   const message = page.getByTestId("sim-message").first();
   await expect(message).toContainText(`سلام کامران شریفی؛ کد پیگیری شما: ${toPersianDigits(number)}`, { timeout: 20_000 });
   await expect(message.getByRole("link")).toHaveAttribute("href", /\/t\/[0-9a-z]+-/);
+});
+
+test("in English the simulated inbox says each message's delivery status in English", async ({ page, signIn, db }) => {
+  await signIn("operator");
+  const mobile = "09137770044";
+  const number = await registerBreakdown(page, db, mobile, "نیما رستمی");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByTestId("dev-sms-link").click();
+  await expect(page).toHaveURL((u) => u.pathname === "/dev/sms");
+  await expect(page).toHaveTitle("After-Sales Service System");
+  const phone = page.locator(`[data-testid=sim-phone][data-number="${mobile}"]`);
+  await expect(phone).toBeVisible({ timeout: 20_000 });
+  await phone.click();
+  const message = page.getByTestId("sim-message").filter({ hasText: toPersianDigits(number) });
+  await expect(message).toBeVisible({ timeout: 20_000 });
+  // Kavenegar's own Persian status text ("رسیده به گیرنده", "در صف ارسال قرار دارد"…) was shown here as it came
+  await expect(message.getByTestId("sim-status")).toHaveText(/^(Sent, on its way|Delivered)$/);
+  await expect(message.locator("div.muted")).not.toContainText(/[\u0600-\u06FF]/);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { direction, translator } from "../../app/i18n";
 import { fa } from "../../app/i18n/fa";
 import { en } from "../../app/i18n/en";
-import { formatDate, formatDateTime, formatDigits, formatRials } from "../../app/lib/format";
+import { formatDate, formatDateTime, formatDigits, formatPercent, formatRials } from "../../app/lib/format";
 import { decideLoginThrottle, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USER } from "../../core/login-throttle";
 import { can, homePath, ROLES } from "../../core/roles";
 import { EnvError, loadEnv } from "../../platform/env";
@@ -35,6 +35,10 @@ describe("Persian display formatting", () => {
     expect(formatRials(1250000, "fa")).toBe("۱٬۲۵۰٬۰۰۰ ریال");
     expect(formatRials(1250000, "en")).toBe("1,250,000 rials");
     expect(formatDigits("10000042", "fa")).toBe("۱۰۰۰۰۰۴۲");
+    // the English fee statement once showed Persian ٪ after Latin digits
+    expect(formatPercent(12.5, "fa")).toBe("۱۲٫۵٪");
+    expect(formatPercent(12.5, "en")).toBe("12.5%");
+    expect(formatPercent(null, "en")).toBe("—");
   });
 });
 
