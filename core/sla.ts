@@ -100,3 +100,33 @@ export function slaLevel(createdAt: Date, dueAt: Date | null, now: Date, share: 
  * (payload: { type: "sla_alerts", stage, atRisk, breached, at }).
  */
 export const SUPERVISOR_ALERTS_CHANNEL = "supervisor_alerts";
+
+/**
+ * What is said on SUPERVISOR_ALERTS_CHANNEL (ids and counts only; a page re-reads the list with its own
+ * permission): the sweep raised alerts, or someone marked one reviewed.
+ */
+export type SupervisorAlertEvent =
+  | { type: "sla_alerts"; stage: SlaStage; atRisk: number; breached: number; at: string }
+  | { type: "alert_acknowledged"; alertId: number; at: string };
+
+export type SupervisorAlertEventType = SupervisorAlertEvent["type"];
+
+/** Parses a NOTIFY payload; anything else (a foreign or future payload) is null, never a throw. */
+export function parseSupervisorAlertEvent(payload: string): SupervisorAlertEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== "object") return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.at !== "string") return null;
+  if (v.type === "sla_alerts") {
+    return (SLA_STAGES as readonly unknown[]).includes(v.stage) && typeof v.atRisk === "number" && typeof v.breached === "number"
+      ? (v as SupervisorAlertEvent)
+      : null;
+  }
+  if (v.type === "alert_acknowledged") return typeof v.alertId === "number" ? (v as SupervisorAlertEvent) : null;
+  return null;
+}

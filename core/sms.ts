@@ -248,3 +248,15 @@ export function countSmsParts(text: string): SmsParts {
   }
   return { encoding, length, parts, perPart: multi, remaining: multi - used };
 }
+
+/**
+ * A message still 'queued' or 'sending' this long after its last change, with no live send job (its job
+ * used up its attempts, or is gone), is stuck: services/outbox.ts recoverStuckSms settles it.
+ */
+export const SMS_STUCK_AFTER_MS = 10 * 60_000;
+/**
+ * A stuck message with no job at all (never tried, or its job was removed) is queued again while it is
+ * younger than this; older, its content (a visit window, a tracking link for today) is likely stale, and
+ * it is marked failed for the operator instead.
+ */
+export const SMS_REQUEUE_MAX_AGE_MS = 24 * 3600_000;

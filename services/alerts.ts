@@ -1,8 +1,10 @@
 /**
  * Supervisors' alerts (supervisor_alerts, raised by the SLA sweep in services/sla.ts): a supervisor or
- * manager marks one reviewed, with the audit row, in one transaction.
+ * manager marks one reviewed, with the audit row, in one transaction, and the open manager homes are told
+ * (NOTIFY supervisor_alerts {alert_acknowledged}, delivered on commit).
  */
 import { sql } from "kysely";
+import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import type { Actor } from "./actor";
@@ -32,6 +34,8 @@ export async function acknowledgeAlert(db: DB, actor: Extract<Actor, { userId: n
       ip: actor.ip ?? undefined,
       details: { alertId: row.id, kind: row.kind, stage: row.stage },
     });
+    const event: SupervisorAlertEvent = { type: "alert_acknowledged", alertId: Number(row.id), at: new Date().toISOString() };
+    await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
     return { alertId: row.id, ticketId: row.ticket_id };
   });
 }

@@ -113,13 +113,15 @@ export async function startInboundCall(db: DB, input: InboundCallInput): Promise
   const caller = normalizeNumber(input.callerNumber) ?? input.callerNumber;
   const called = normalizeNumber(input.calledNumber) ?? input.calledNumber;
   // One statement (the StasisStart is on the screen-pop's clock): the customer looked up by mobile, the row
-  // inserted unless this channel already has one, and that one returned otherwise.
+  // inserted unless this channel already has one, and that one returned otherwise. The customer is found
+  // through indexes: customers_mobile_idx, and customers_other_phones_idx (GIN) for `other_phones @> array[…]`
+  // (the same match as `= any(other_phones)`, which no index serves).
   const { rows } = await sql<{ id: number | string; customer_id: number | string | null }>`
     with existing as (
       select id, customer_id from calls where channel_id = ${input.channelId}
     ), customer as (
       select id from customers
-      where ${caller}::text is not null and (mobile = ${caller} or ${caller} = any(other_phones))
+      where ${caller}::text is not null and (mobile = ${caller} or other_phones @> array[${caller}::text])
       order by updated_at desc limit 1
     ), ins as (
       insert into calls (channel_id, direction, caller_number, called_number, customer_id, state, node_id)

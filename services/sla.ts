@@ -18,6 +18,7 @@ import {
   SLA_STAGES,
   slaStageMaxMs,
   SUPERVISOR_ALERTS_CHANNEL,
+  type SupervisorAlertEvent,
   type SlaStage,
 } from "../core/sla";
 import type { DB } from "../db/connection";
@@ -108,7 +109,8 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
       };
       if (c.atRisk + c.breached > 0) {
         await writeAudit(trx, { actorUserId: null, action: "sla.sweep", details: { stage, ...c, share } });
-        await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify({ type: "sla_alerts", stage, ...c, at: now.toISOString() })})`.execute(trx);
+        const event: SupervisorAlertEvent = { type: "sla_alerts", stage, ...c, at: now.toISOString() };
+        await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
       }
       return c;
     });

@@ -168,8 +168,11 @@ export function CallPopup({ callId, phase, onClose }: { callId: number; phase: C
   }
 }
 
-/** Click-to-dial a customer of the pop-up (their mobile on file): the operator's phone rings first. */
-export function DialButton({ number }: { number: string }) {
+/**
+ * Click-to-dial a customer (their mobile on file): the operator's phone rings first. With `ticketId` (the
+ * happy-call list) the call is linked to that ticket.
+ */
+export function DialButton({ number, ticketId }: { number: string; ticketId?: number }) {
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<DialResult>();
@@ -177,6 +180,7 @@ export function DialButton({ number }: { number: string }) {
   return (
     <fetcher.Form method="post" action="/desk/dial" className="inline">
       <input type="hidden" name="number" value={number} />
+      {ticketId !== undefined ? <input type="hidden" name="ticketId" value={ticketId} /> : null}
       <button type="submit" disabled={fetcher.state !== "idle"} data-testid="pop-dial">
         {t("dial.callCustomer")}
       </button>

@@ -426,6 +426,7 @@ export const en: Record<MessageKey, string> = {
   "dial.invalidNumber": "The customer's phone number is not valid; no call was placed. Correct the number on the customer's record.",
   "dial.noExtension": "You have no phone extension, so you cannot place calls. Ask an administrator to set your extension.",
   "dial.started": "Calling {number}: your extension rings first.",
+  "dial.ticketNotFound": "This ticket was not found or is not yours to see; no call was placed.",
   "dial.callback": "Call back {number}, dialling…",
   "dial.callbackUnknown": "A call-back was given to you, dialling…",
   "event.offer_expired": "Agency's time to answer ran out",

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { DESK_EVENTS_CHANNEL, parseDeskEvent, type DeskEvent } from "../../core/call";
+import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../../core/sla";
 import { connectionConfig, connectionUrlOf, type DB } from "../../db/connection";
 import { logger } from "../../platform/logger";
 
@@ -9,12 +10,17 @@ import { logger } from "../../platform/logger";
  * connection (outside the pool: a pooled client is lent to others, and a LISTEN must stay on one
  * session), made with the pool's own settings, and fans each event out in memory to the server-sent
  * event streams of the operator it names. Only PostgreSQL is shared between processes, never memory.
+ * The same connection also LISTENs on SUPERVISOR_ALERTS_CHANNEL (the SLA sweep's alerts, an alert marked
+ * reviewed) and fans those out to every open manager home (alertEventStream): still one connection per
+ * process, however many browsers are open.
  */
 
 const log = logger("desk-events");
 
 export type DeskStreamMessage = { kind: "event"; event: DeskEvent } | { kind: "listening" } | { kind: "closing" };
 type Subscriber = (message: DeskStreamMessage) => void;
+export type AlertStreamMessage = { kind: "event"; event: SupervisorAlertEvent } | { kind: "listening" } | { kind: "closing" };
+type AlertSubscriber = (message: AlertStreamMessage) => void;
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
@@ -27,6 +33,7 @@ export class DeskEventHub {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly byUser = new Map<number, Set<Subscriber>>();
+  private readonly alertSubscribers = new Set<AlertSubscriber>();
 
   constructor(private readonly url: string) {}
 
@@ -45,11 +52,31 @@ export class DeskEventHub {
     };
   }
 
+  /** Delivers every supervisor-alert event (and `listening` whenever the LISTEN is (re)established) until the returned function is called. */
+  subscribeAlerts(subscriber: AlertSubscriber): () => void {
+    this.alertSubscribers.add(subscriber);
+    if (this.listening) queueMicrotask(() => this.alertSubscribers.has(subscriber) && subscriber({ kind: "listening" }));
+    else this.ensureConnected();
+    return () => {
+      this.alertSubscribers.delete(subscriber);
+    };
+  }
+
   /** Streams open in this process (for tests and health). */
   get subscriberCount(): number {
-    let n = 0;
+    let n = this.alertSubscribers.size;
     for (const s of this.byUser.values()) n += s.size;
     return n;
+  }
+
+  private get wanted(): boolean {
+    return this.byUser.size > 0 || this.alertSubscribers.size > 0;
+  }
+
+  /** Every subscriber, desk streams and alert streams alike (for `listening` and `closing`). */
+  private everyone(message: { kind: "listening" } | { kind: "closing" }) {
+    for (const set of this.byUser.values()) for (const s of [...set]) s(message);
+    for (const s of [...this.alertSubscribers]) s(message);
   }
 
   get isListening(): boolean {
@@ -59,7 +86,7 @@ export class DeskEventHub {
   async close(): Promise<void> {
     this.closed = true;
     // open streams end cleanly (a `bye` event, then the end of the response) instead of being cut off
-    for (const set of this.byUser.values()) for (const s of [...set]) s({ kind: "closing" });
+    this.everyone({ kind: "closing" });
     if (this.retry) clearTimeout(this.retry);
     const c = this.client;
     this.client = null;
@@ -78,6 +105,12 @@ export class DeskEventHub {
   private async connect() {
     const client = new pg.Client(connectionConfig(this.url));
     client.on("notification", (msg) => {
+      if (msg.channel === SUPERVISOR_ALERTS_CHANNEL) {
+        const event = parseSupervisorAlertEvent(msg.payload ?? "");
+        if (event) this.dispatchAlert(event);
+        else log.debug(`ignored a malformed supervisor alert: ${String(msg.payload).slice(0, 200)}`);
+        return;
+      }
       if (msg.channel !== DESK_EVENTS_CHANNEL) return;
       const event = parseDeskEvent(msg.payload ?? "");
       if (!event) {
@@ -95,7 +128,7 @@ export class DeskEventHub {
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}`);
+      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}`);
     } catch (err) {
       log.warn(`cannot LISTEN for desk events (retrying in ${this.backoffMs} ms): ${(err as Error).message}`);
       await client.end().catch(() => {});
@@ -109,7 +142,7 @@ export class DeskEventHub {
     this.client = client;
     this.listening = true;
     this.backoffMs = MIN_BACKOFF_MS;
-    for (const set of this.byUser.values()) for (const s of [...set]) s({ kind: "listening" });
+    this.everyone({ kind: "listening" });
   }
 
   private lost(client: pg.Client) {
@@ -127,9 +160,19 @@ export class DeskEventHub {
     this.retry = setTimeout(() => {
       this.retry = null;
       // Nobody listening any more: connect again when the next stream opens.
-      if (this.byUser.size > 0) this.ensureConnected();
+      if (this.wanted) this.ensureConnected();
     }, wait);
     this.retry.unref?.();
+  }
+
+  private dispatchAlert(event: SupervisorAlertEvent) {
+    for (const s of [...this.alertSubscribers]) {
+      try {
+        s({ kind: "event", event });
+      } catch (err) {
+        log.warn(`an alert stream failed to take an event: ${(err as Error).message}`);
+      }
+    }
   }
 
   private dispatch(event: DeskEvent) {
@@ -176,6 +219,22 @@ export const HEARTBEAT_MS = 15_000;
  */
 export function deskEventStream(db: DB, userId: number, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Response {
   const hub = deskEventHub(db);
+  return eventStream((on) => hub.subscribe(userId, on), `desk events for user ${userId}`, signal, heartbeatMs);
+}
+
+/**
+ * The supervisor-alert stream of a manager home: `ready` once the LISTEN is in place, then each event of
+ * SUPERVISOR_ALERTS_CHANNEL as an event of its type (`sla_alerts`, `alert_acknowledged`) with its JSON
+ * payload (counts and ids only: the page re-reads the list itself). Same heartbeat and ending as the desk's.
+ */
+export function alertEventStream(db: DB, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Response {
+  const hub = deskEventHub(db);
+  return eventStream((on) => hub.subscribeAlerts(on), "supervisor alerts", signal, heartbeatMs);
+}
+
+type StreamMessage = { kind: "event"; event: { type: string } } | { kind: "listening" } | { kind: "closing" };
+
+function eventStream(subscribe: (on: (m: StreamMessage) => void) => () => void, label: string, signal: AbortSignal, heartbeatMs: number): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -189,7 +248,7 @@ export function deskEventStream(db: DB, userId: number, signal: AbortSignal, hea
           cleanup();
         }
       };
-      const unsubscribe = hub.subscribe(userId, (m) => {
+      const unsubscribe = subscribe((m) => {
         if (m.kind === "listening") send(`event: ready\ndata: {}\n\n`);
         else if (m.kind === "closing") {
           send(`event: bye\ndata: {}\n\n`);
@@ -213,7 +272,7 @@ export function deskEventStream(db: DB, userId: number, signal: AbortSignal, hea
       signal.addEventListener("abort", onAbort);
       if (signal.aborted) return cleanup();
       // the browser waits this long before reconnecting after the stream drops
-      send(`retry: 3000\n: desk events for user ${userId}\n\n`);
+      send(`retry: 3000\n: ${label}\n\n`);
     },
     cancel() {
       cleanup();

@@ -22,6 +22,14 @@ export type LiveState = "connecting" | "live";
  * resource: net::ERR_CONNECTION_REFUSED"), which no page code can prevent, hence the backoff.
  */
 export function useDeskEvents(enabled: boolean, onEvent: (event: DeskEvent) => void): LiveState {
+  return useServerEvents<DeskEvent>("/desk/events", EVENT_TYPES, enabled, onEvent);
+}
+
+/**
+ * A server-sent event stream of this app (`ready` once its server LISTENs, `bye` when the server is going
+ * away, `types` as JSON events), reopened with the same backoff as the desk's. `types` must be a constant.
+ */
+export function useServerEvents<E>(url: string, types: readonly string[], enabled: boolean, onEvent: (event: E) => void): LiveState {
   const handler = useRef(onEvent);
   useEffect(() => {
     handler.current = onEvent;
@@ -35,17 +43,17 @@ export function useDeskEvents(enabled: boolean, onEvent: (event: DeskEvent) => v
     let stopped = false;
     const open = () => {
       if (stopped) return;
-      const es = new EventSource("/desk/events");
+      const es = new EventSource(url);
       source = es;
       es.addEventListener("ready", () => {
         delay = 1000;
         setState("live");
       });
-      for (const type of EVENT_TYPES) {
+      for (const type of types) {
         es.addEventListener(type, (message) => {
-          let event: DeskEvent;
+          let event: E;
           try {
-            event = JSON.parse((message as MessageEvent<string>).data) as DeskEvent;
+            event = JSON.parse((message as MessageEvent<string>).data) as E;
           } catch {
             return;
           }
@@ -75,6 +83,8 @@ export function useDeskEvents(enabled: boolean, onEvent: (event: DeskEvent) => v
       clearTimeout(retry);
       source?.close();
     };
-  }, [enabled]);
+    // `types` is a constant of the caller
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enabled, url]);
   return state;
 }

@@ -116,7 +116,7 @@ export default function FollowUps() {
                   <dd>{r.customer_name}</dd>
                   <dt>{t("followUps.mobile")}</dt>
                   <dd>
-                    <span className="ltr">{formatPhone(r.mobile, locale)}</span> {canDial ? <DialButton number={r.mobile} /> : null}
+                    <span className="ltr">{formatPhone(r.mobile, locale)}</span> {canDial ? <DialButton number={r.mobile} ticketId={r.ticket_id} /> : null}
                   </dd>
                   <dt>{t("followUps.dueAt")}</dt>
                   <dd>{formatDateTime(r.due_at, locale)}</dd>

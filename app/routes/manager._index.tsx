@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { StatCard } from "~/components/StatCard";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { z } from "zod";
 import { jalaliYearMonth } from "../../core/jalali";
 import { can } from "../../core/roles";
@@ -10,9 +10,13 @@ import { alerts, dashboard, tickets } from "~/lib/db.server";
 import { formatDateTime, formatDigits, formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm } from "~/lib/input.server";
+import { useServerEvents } from "~/lib/use-desk-events";
 import { acknowledgeAlert, AlertNotFoundError } from "~/lib/services.server";
 
 const AcknowledgeForm = z.object({ intent: z.literal("acknowledge"), alertId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+/** The supervisor-alert events (core/sla.ts SupervisorAlertEvent) after which the alerts are read again. */
+const ALERT_EVENT_TYPES = ["sla_alerts", "alert_acknowledged"] as const;
 
 type ActionResult = { ok: boolean; message: "alerts.acknowledged" | "alerts.notFound" | "alerts.invalid" };
 
@@ -51,10 +55,14 @@ export default function ManagerHome() {
   const t = useT();
   const locale = useLocale();
   const n = (v: number | null) => formatNumber(v, locale);
+  // Live alerts: the web process's one LISTEN forwards the sweep's NOTIFY; the page then reads its data
+  // again through its own loader (the permission checked there), so the badge and the list follow.
+  const revalidator = useRevalidator();
+  const live = useServerEvents("/manager/alerts/events", ALERT_EVENT_TYPES, true, () => revalidator.revalidate());
   return (
     <>
       <h1>{t("manager.title")}</h1>
-      <p>
+      <p data-alerts-live={live}>
         <a href="#alerts" className={`badge ${d.alerts.open > 0 ? "danger" : "ok"}`} data-testid="alerts-badge">
           {d.alerts.open > 0 ? t("alerts.open", { count: n(d.alerts.open) }) : t("alerts.none")}
         </a>

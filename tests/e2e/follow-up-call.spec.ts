@@ -159,6 +159,14 @@ test("an operator works the happy-call list: calls the customer, records a score
   expect(await row.evaluate((li) => getComputedStyle(li).listStyleType)).toBe("none");
   await row.getByRole("button", { name: "تماس با مشتری" }).click();
   await expect(row.getByTestId("pop-dial-result")).toContainText("در حال برقراری است");
+  // the call is the job's: on the outbound call row and in the ticket's calls
+  const dialled = await db.query<{ ticket_id: string | null; linked: string | null }>(
+    `select c.ticket_id::text, tc.ticket_id::text as linked
+       from calls c left join ticket_calls tc on tc.call_id = c.id
+      where c.direction = 'outbound' and c.created_by = (select id from users where username = 'operator')
+      order by c.id desc limit 1`,
+  );
+  expect(dialled.rows[0]).toEqual({ ticket_id: job.id, linked: job.id });
   await row.getByLabel("۵ — خیلی راضی").check();
   await row.getByLabel("توضیح (اختیاری)").fill("از سرعت کار راضی بود");
   await row.getByRole("button", { name: "ثبت امتیاز" }).click();

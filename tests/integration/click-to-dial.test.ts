@@ -145,6 +145,38 @@ describe("the pop-up's call button (/desk/dial)", () => {
   });
 });
 
+describe("the happy-call list's call button (/desk/dial with the job's ticket)", () => {
+  it("links the outbound call to the ticket (calls.ticket_id and ticket_calls) and its customer, audited", async () => {
+    const ticketId = await newTicket(customerId, 10_000_910);
+    const ok = await dialAction({ request: form("/desk/dial", "oper", { number: "09121234567", ticketId: String(ticketId) }), context: ctx, params: {} });
+    expect(ok).toMatchObject({ ok: true, message: "dial.started" });
+    const call = await db.selectFrom("calls").select(["id", "direction", "called_number", "customer_id", "ticket_id"]).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(call).toMatchObject({ direction: "outbound", called_number: "+989121234567", customer_id: customerId, ticket_id: ticketId });
+    expect(await db.selectFrom("ticket_calls").select(["ticket_id", "linked_by"]).where("call_id", "=", call.id).execute()).toEqual([
+      { ticket_id: ticketId, linked_by: userIds.oper },
+    ]);
+    const audit = await db.selectFrom("audit_log").select("details").where("action", "=", "call.click_to_dial").where("entity_id", "=", String(call.id)).executeTakeFirstOrThrow();
+    expect(audit.details).toEqual({ number: "+989121234567", ticketId });
+    // the ticket page lists it
+    const page = await ticketPageLoader({ request: new Request(`http://localhost/desk/tickets/${ticketId}`, { headers: { Cookie: cookies.oper! } }), context: ctx, params: { ticketId: String(ticketId) } });
+    expect(page.calls.map((c) => c.id)).toEqual([call.id]);
+  });
+
+  it("a ticket that does not exist, or a ticket id that is none, is a message and nothing is queued", async () => {
+    const before = await db.selectFrom("calls").select("id").execute();
+    const missing = (await dialAction({ request: form("/desk/dial", "oper", { number: "09121234567", ticketId: "99999999" }), context: ctx, params: {} })) as Response;
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ ok: false, message: "dial.ticketNotFound" });
+    const bad = (await dialAction({ request: form("/desk/dial", "oper", { number: "09121234567", ticketId: "abc" }), context: ctx, params: {} })) as Response;
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ ok: false, message: "dial.ticketNotFound" });
+    expect(await db.selectFrom("calls").select("id").execute()).toEqual(before);
+    // an empty ticketId (no ticket) is the pop-up's plain call
+    expect(await dialAction({ request: form("/desk/dial", "oper", { number: "09121234567", ticketId: "" }), context: ctx, params: {} })).toMatchObject({ ok: true });
+    expect((await db.selectFrom("calls").select("ticket_id").orderBy("id", "desc").executeTakeFirstOrThrow()).ticket_id).toBeNull();
+  });
+});
+
 describe("the desk's call-back notice (/desk/callbacks/:id)", () => {
   it("names the number being called back and whose it is", async () => {
     const inbound = await db

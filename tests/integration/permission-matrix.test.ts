@@ -139,6 +139,8 @@ const MATRIX: Row[] = [
   { route: "manager", method: "GET", url: "/manager", expect:                  [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager._index", method: "GET", url: "/manager", expect:           [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   // marking a service-deadline alert reviewed (alerts:acknowledge: supervisor, manager); no such alert: 404
+  // The manager home's live alerts (reports:read): no session is 204, as for the desk's stream.
+  { route: "manager.alerts.events", method: "GET", url: "/manager/alerts/events", expect: [204, F, F, 200, 200, 200, F, F, F] },
   { route: "manager._index", method: "POST", url: "/manager?index", form: { intent: "acknowledge", alertId: "999999" }, expect:
                                                                                [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
   { route: "manager._index", method: "POST", url: "/manager?index", form: { intent: "acknowledge", alertId: "x" }, expect:

@@ -9,12 +9,17 @@
  * than SMS_STATUS_POLL_MAX_AGE_MS is no longer asked (it keeps its last known status). A failed request
  * ends the run quietly (logged): the next minute's run asks again. The row is only moved forward from
  * 'sent', so a late or repeated answer never overwrites a final status.
+ *
+ * Each run first settles the stuck messages of the outbox (services/outbox.ts recoverStuckSms): queued or
+ * sending with no live send job — re-queued if the job is simply gone, marked failed with the reason if it
+ * used up its attempts.
  */
 import { sql } from "kysely";
 import type { Task } from "graphile-worker";
 import { KAVENEGAR_MAX_IDS, SMS_STATUS_POLL_INTERVAL_MS, SMS_STATUS_POLL_MAX_AGE_MS, smsStatusFromProvider } from "../../core/sms";
 import type { DB } from "../../db/connection";
 import { KavenegarError, type KavenegarClient } from "../../platform/kavenegar";
+import { recoverStuckSms } from "../../services/outbox";
 
 export interface SmsPollDeps {
   db: DB;
@@ -98,6 +103,9 @@ export async function pollSmsStatus(deps: SmsPollDeps, now: () => Date = () => n
 
 export function smsPollStatusTask(deps: SmsPollDeps): Task {
   return async (_payload, helpers) => {
+    const stuck = await recoverStuckSms(deps.db);
+    if (stuck.failed.length) helpers.logger.warn(`sms__poll_status: ${stuck.failed.length} stuck messages marked failed (${stuck.failed.join(", ")})`);
+    if (stuck.requeued.length) helpers.logger.info(`sms__poll_status: ${stuck.requeued.length} messages with no send job queued again`);
     const r = await pollSmsStatus(deps);
     if (r.stoppedBy) helpers.logger.warn(`sms__poll_status: stopped after ${r.asked} messages: ${r.stoppedBy.message}`);
     else if (r.asked > 0) helpers.logger.debug(`sms__poll_status: asked about ${r.asked} messages, ${r.changed} changed`);
