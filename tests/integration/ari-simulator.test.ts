@@ -222,16 +222,21 @@ describe("ARI simulator with ari-client 2.2.0", () => {
     expect(await control(sim, "/trunk", { answer: "never" })).toEqual({ status: 200, body: { answer: "never", afterMs: 300 } });
     expect((await control(sim, "/trunk", { answer: "sometimes" })).status).toBe(400);
     try {
-      const ringing = await client.channels.originate({ endpoint: "PJSIP/09127654321@trunk", app: APP, appArgs: "customer,43", timeout: 30 });
-      await nextEvent(client, "ChannelStateChange", (e) => e.channel?.id === ringing.id && e.channel.state === "Ringing");
+      // listened for before the originate: under load the event can arrive before its HTTP answer
+      const channelId = "trunk-test-43";
+      const rings = nextEvent(client, "ChannelStateChange", (e) => e.channel?.id === channelId && e.channel.state === "Ringing");
+      const ringing = await client.channels.originate({ endpoint: "PJSIP/09127654321@trunk", app: APP, appArgs: "customer,43", timeout: 30, channelId });
+      expect(ringing.id).toBe(channelId);
+      await rings;
       const listed = (await (await fetch(`${sim.url}/sim/calls`)).json()) as Record<string, unknown>[];
       expect(listed.find((c) => c.id === ringing.id)).toMatchObject({ state: "Ringing", direction: "outbound", outside_number: "09127654321", playing: null });
       // picked up by hand (as /dev/phones does), then something plays to it
       const up = nextEvent(client, "StasisStart", (e) => e.channel?.id === ringing.id);
       expect((await control(sim, `/calls/${ringing.id}/answer`, {})).status).toBe(200);
       await up;
+      const playing = nextEvent(client, "PlaybackStarted");
       await ringing.play({ media: "sound:custom/dispatch-survey-question" });
-      await nextEvent(client, "PlaybackStarted");
+      await playing;
       const now = (await (await fetch(`${sim.url}/sim/calls`)).json()) as Record<string, unknown>[];
       expect(now.find((c) => c.id === ringing.id)).toMatchObject({ state: "Up", playing: "sound:custom/dispatch-survey-question" });
       const gone = nextEvent(client, "ChannelDestroyed", (e) => e.channel?.id === ringing.id);
