@@ -217,7 +217,7 @@ export const HEARTBEAT_MS = 15_000;
  * reconnect), each desk event naming them as an event of its type with the JSON payload, and a comment
  * every HEARTBEAT_MS so proxies keep the connection open. Ends when the browser goes away.
  */
-export function deskEventStream(db: DB, userId: number, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Response {
+export function deskEventStream(db: DB, userId: number, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
   const hub = deskEventHub(db);
   return eventStream((on) => hub.subscribe(userId, on), `desk events for user ${userId}`, signal, heartbeatMs);
 }
@@ -227,14 +227,22 @@ export function deskEventStream(db: DB, userId: number, signal: AbortSignal, hea
  * SUPERVISOR_ALERTS_CHANNEL as an event of its type (`sla_alerts`, `alert_acknowledged`) with its JSON
  * payload (counts and ids only: the page re-reads the list itself). Same heartbeat and ending as the desk's.
  */
-export function alertEventStream(db: DB, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Response {
+export function alertEventStream(db: DB, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
   const hub = deskEventHub(db);
   return eventStream((on) => hub.subscribeAlerts(on), "supervisor alerts", signal, heartbeatMs);
 }
 
 type StreamMessage = { kind: "event"; event: { type: string } } | { kind: "listening" } | { kind: "closing" };
 
-function eventStream(subscribe: (on: (m: StreamMessage) => void) => () => void, label: string, signal: AbortSignal, heartbeatMs: number): Response {
+/**
+ * `from` is the request (or a signal): given the request, the stream holds it while open. Node's Request
+ * passes its caller's abort on to `request.signal` only while the Request object lives (undici keeps its
+ * controller by WeakRef): a stream holding only the signal could miss the browser going away once the
+ * Request was garbage-collected, and keep its subscriber for good.
+ */
+function eventStream(subscribe: (on: (m: StreamMessage) => void) => () => void, label: string, from: AbortSignal | Request, heartbeatMs: number): Response {
+  let _retained: Request | null = from instanceof Request ? from : null;
+  const signal = from instanceof Request ? from.signal : from;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -260,6 +268,7 @@ function eventStream(subscribe: (on: (m: StreamMessage) => void) => () => void, 
       cleanup = () => {
         if (!open) return;
         open = false;
+        _retained = null; // held until now (see above)
         clearInterval(heartbeat);
         unsubscribe();
         signal.removeEventListener("abort", onAbort);

@@ -13,5 +13,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   if (!user) return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   if (!can(user.role, "calls:take")) throw new Response("Forbidden", { status: 403 });
-  return deskEventStream(context.db, user.id, request.signal);
+  return deskEventStream(context.db, user.id, request);
 }
