@@ -119,7 +119,8 @@ export function TicketDetail({ data }: { data: Data }) {
             </time>
             {" · "}
             <span className="what">{t(eventKey(e.event_type))}</span>
-            {e.from_status || e.to_status ? (
+            {/* a registration's status ('new') repeats its own name ("Registered Registered"): shown only on changes */}
+            {e.event_type !== "created" && (e.from_status || e.to_status) ? (
               <span className="statuses">
                 {" "}
                 {e.from_status ? t(`status.${e.from_status}`) : null}

@@ -102,6 +102,9 @@ test("an operator sorts, filters and pages the list, opens a ticket, plays its r
   const timeline = page.locator("ol.timeline > li");
   await expect(timeline.first()).toHaveAttribute("data-event", "created");
   await expect(timeline.first().locator("time")).toHaveText(/^۱۴۰[۰-۹]\/[۰-۹]{2}\/[۰-۹]{2} [۰-۹]{2}:[۰-۹]{2}$/);
+  // the registration is named once ("ثبت درخواست"), not followed by its own status ("ثبت‌شده")
+  await expect(timeline.first().locator(".what")).toHaveText("ثبت درخواست");
+  await expect(timeline.first().locator(".statuses")).toHaveCount(0);
 
   // the recording's player loads the audio's header and knows its length
   const audio = page.locator("table.calls audio[data-recording]").first();
