@@ -448,7 +448,7 @@ export const en: Record<MessageKey, string> = {
   "alerts.stage": "Stage",
   "alerts.due": "Due",
   "alerts.at": "Raised",
-  "alerts.acknowledge": "Reviewed",
+  "alerts.acknowledge": "Mark as reviewed",
   "alerts.acknowledged": "The alert was marked as reviewed.",
   "alerts.invalid": "The request was not valid; open the page again.",
   "alerts.notFound": "This alert was not found or was already reviewed.",

@@ -446,7 +446,7 @@ export const fa = {
   "alerts.stage": "مرحله",
   "alerts.due": "مهلت",
   "alerts.at": "زمان هشدار",
-  "alerts.acknowledge": "بررسی شد",
+  "alerts.acknowledge": "ثبت بررسی",
   "alerts.acknowledged": "هشدار بررسی‌شده ثبت شد.",
   "alerts.invalid": "درخواست نامعتبر بود؛ صفحه را دوباره باز کنید.",
   "alerts.notFound": "این هشدار پیدا نشد یا پیش‌تر بررسی شده است.",

@@ -39,7 +39,7 @@ test("a late ticket raises an alert the manager follows to the ticket and marks 
   await page.goBack();
   await expect(page).toHaveURL(/\/manager/);
 
-  await row.getByRole("button", { name: "بررسی شد" }).click();
+  await row.getByRole("button", { name: "ثبت بررسی" }).click();
   await expect(page.getByRole("status")).toHaveText("هشدار بررسی‌شده ثبت شد.");
   await expect(row).toHaveCount(0);
   const { rows: acknowledged } = await db.query<{ n: number }>(
