@@ -1,5 +1,7 @@
 import pg from "pg";
-import { createKysely, embeddedDatabaseUrl, openDatabase, type DatabaseHandle } from "./connection";
+import { EnvError, loadEnv, type Env } from "../platform/env";
+import { setLogLevel, type Logger } from "../platform/logger";
+import { createKysely, EmbeddedPostgresError, embeddedDatabaseUrl, openDatabase, type DatabaseHandle } from "./connection";
 import { migrateToLatest } from "./migrate";
 
 async function reachable(url: string): Promise<boolean> {
@@ -35,4 +37,57 @@ export async function joinDatabase(
   const opened = await openDatabase({ dataDir: opts.dataDir, embeddedPort: opts.embeddedPort, poolSize: opts.poolSize });
   await migrateToLatest(opened.db, (line) => log.info(line));
   return opened;
+}
+
+/**
+ * Runs a shell alone as its own process (`npm run telephony`, `npm run workers`): loads and checks the
+ * environment, joins the database (joinDatabase), calls `start`, and on SIGINT/SIGTERM — or when start-up
+ * fails — calls the stop `start` returned, closes the database and exits. A bad configuration or an embedded
+ * cluster that cannot start prints its message alone, without a stack.
+ */
+export function runShellAlone(o: {
+  log: Logger;
+  /** the pool size when DATABASE_POOL_SIZE is unset */
+  defaultPoolSize?: number;
+  /** starts the shell on the joined database; returns how to stop what it started */
+  start(env: Env, handle: DatabaseHandle): Promise<() => Promise<void>>;
+}): void {
+  const { log } = o;
+  let handle: DatabaseHandle | undefined;
+  let stopShell: (() => Promise<void>) | undefined;
+  let stopping = false;
+
+  async function stop(code: number) {
+    if (stopping) return;
+    stopping = true;
+    await stopShell?.().catch((e: unknown) => log.error("stopping", e));
+    await handle?.close().catch((e: unknown) => log.error("closing the database", e));
+    process.exit(code);
+  }
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (!stopping) log.info(`${signal}: shutting down`);
+      void stop(0);
+    });
+  }
+
+  (async () => {
+    const env = loadEnv();
+    setLogLevel(env.LOG_LEVEL);
+    handle = await joinDatabase(
+      {
+        databaseUrl: env.DATABASE_URL,
+        dataDir: env.dataDir,
+        embeddedPort: env.EMBEDDED_PG_PORT,
+        poolSize: env.DATABASE_POOL_SIZE ?? o.defaultPoolSize,
+      },
+      log,
+    );
+    stopShell = await o.start(env, handle);
+  })().catch(async (err: unknown) => {
+    if (err instanceof EnvError || err instanceof EmbeddedPostgresError) console.error(err.message);
+    else log.error("could not start", err);
+    await stop(1);
+  });
 }
