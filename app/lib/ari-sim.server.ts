@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toLatinDigits } from "../../core/digits";
 import { normalizeIranMobile } from "../../core/phone";
 import { logger } from "../../platform/logger";
+import { simControl, type SimResult } from "./sim-control.server";
 
 const log = logger("ari-sim-client");
 
@@ -16,7 +17,7 @@ const log = logger("ari-sim-client");
 /** The number callers dial (the simulator's "to"). */
 export const HOTLINE = "02191001570";
 
-export type SimCallResult = { ok: true; id: string } | { ok: false; reason: "unreachable"; url: string } | { ok: false; reason: "refused"; status: number };
+export type SimCallResult = { ok: true; id: string } | Exclude<SimResult<never>, { ok: true }>;
 
 /**
  * The "simulate incoming call" form (the desk's panel and /dev/phones): the caller's number — an Iranian
@@ -51,33 +52,10 @@ export async function placeSimulatedCall(ariUrl: string, call: { from: string; d
   return r.ok ? { ok: true, id: String(r.value.id ?? "") } : r;
 }
 
-type SimResult<T> = { ok: true; value: T } | { ok: false; reason: "unreachable"; url: string } | { ok: false; reason: "refused"; status: number };
+const ARI_SIM = { name: "ARI simulator", log };
 
-async function request<T>(base: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<SimResult<T>> {
-  const url = `${base}${path}`;
-  let res: Response;
-  try {
-    res = await fetch(
-      url,
-      body === undefined
-        ? { signal: AbortSignal.timeout(5000) }
-        : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) },
-    );
-  } catch (err) {
-    log.warn(`the ARI simulator at ${url} does not answer: ${(err as Error).message}`);
-    return { ok: false, reason: "unreachable", url: base };
-  }
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    log.info(`the ARI simulator answered ${res.status} to ${path}: ${JSON.stringify(json)}`);
-    return { ok: false, reason: "refused", status: res.status };
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    log.warn(`the ARI simulator's answer to ${path} is not what its control API documents`);
-    return { ok: false, reason: "unreachable", url: base };
-  }
-  return { ok: true, value: parsed.data };
+function request<T>(base: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<SimResult<T>> {
+  return simControl(ARI_SIM, base, path, schema, body);
 }
 
 const ChannelSchema = z.object({
