@@ -17,6 +17,7 @@ import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
+import { addJob } from "../db/job-queue";
 
 /** The graphile-worker task that expires one offer (workers/tasks/offer__expire.ts). */
 export const OFFER_EXPIRE_TASK = "offer__expire";
@@ -38,8 +39,7 @@ export async function scheduleOfferDeadline(
   trx: Transaction<Database> | Kysely<Database>,
   offer: { offerId: number; deadlineAt: Date },
 ): Promise<void> {
-  await sql`select graphile_worker.add_job(${OFFER_EXPIRE_TASK}, json_build_object('offerId', ${offer.offerId}::bigint),
-    run_at := ${offer.deadlineAt}::timestamptz, job_key := ${offerJobKey(offer.offerId)}, max_attempts := 10)`.execute(trx);
+  await addJob(trx, OFFER_EXPIRE_TASK, { offerId: offer.offerId }, { runAt: offer.deadlineAt, jobKey: offerJobKey(offer.offerId), maxAttempts: 10 });
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../db/connection";
+import { addJob } from "../db/job-queue";
 
 export const RECORDING_DOWNLOAD_TASK = "recording__download";
 
@@ -41,8 +42,7 @@ export async function queueRecordingDownload(
       .returning("call_id")
       .executeTakeFirst();
     if (!row) return call.id; // already downloaded
-    await sql`select graphile_worker.add_job(${RECORDING_DOWNLOAD_TASK}, json_build_object('callId', ${call.id}::bigint),
-      run_at := ${r.runAt ?? null}::timestamptz, job_key := ${recordingJobKey(call.id)}, max_attempts := ${r.maxAttempts ?? 12}::int)`.execute(trx);
+    await addJob(trx, RECORDING_DOWNLOAD_TASK, { callId: call.id }, { runAt: r.runAt, jobKey: recordingJobKey(call.id), maxAttempts: r.maxAttempts ?? 12 });
     return call.id;
   });
 }

@@ -38,6 +38,7 @@ import type { Env } from "../platform/env";
 import type { Actor } from "./actor";
 import { callEnded, newChannelId, TELEPHONY_COMMANDS_CHANNEL } from "./calls";
 import { enqueueSms } from "./outbox";
+import { addJob } from "../db/job-queue";
 
 type Tx = Transaction<Database>;
 
@@ -92,8 +93,7 @@ async function dbNow(trx: Tx | DB): Promise<Date> {
  * meanwhile and the new one never call twice.
  */
 async function addCallJob(trx: Tx | DB, surveyId: number, runAt: Date): Promise<void> {
-  await sql`select graphile_worker.add_job(${SATISFACTION_CALL_TASK}, json_build_object('surveyId', ${surveyId}::bigint),
-    run_at := ${runAt}::timestamptz, job_key := ${surveyCallJobKey(surveyId)}, job_key_mode := 'replace')`.execute(trx);
+  await addJob(trx, SATISFACTION_CALL_TASK, { surveyId }, { runAt, jobKey: surveyCallJobKey(surveyId), jobKeyMode: "replace" });
 }
 
 // ---------------------------------------------------------------------------------------------------------
