@@ -66,7 +66,7 @@ export async function loader({ context }: LoaderFunctionArgs): Promise<PhonesDat
   requireSimulated(context);
   const base = context.env.ariUrl;
   const [calls, ring] = await Promise.all([simPhoneCalls(base), simTrunkAnswer(base)]);
-  if (!calls.ok) return { unreachable: calls.reason === "unreachable" ? calls.url : base, calls: [], ring: null };
+  if (!calls.ok) return { unreachable: calls.url, calls: [], ring: null };
   const labels = soundLabels(context.env);
   return {
     unreachable: null,
