@@ -42,7 +42,12 @@ export type ActorKind = (typeof ACTOR_KINDS)[number];
  * follow-up call about it (data: { callId, direction, reason }). `offer_expired`: an agency let its offer's
  * deadline pass (data: { offer_id, agency_id, reason }); `sla_at_risk` / `sla_breached`: the SLA sweep found a
  * stage (core/sla.ts) near or past its due time (data: { stage, due_at }); `survey_answered`: the customer's
- * satisfaction score of the job (data: { surveyId, score, channel, complaintTicketId? }).
+ * satisfaction score of the job (data: { surveyId, score, channel, complaintTicketId? }). Dispatch:
+ * `offer_accepted` / `offer_withdrawn` (data: { offer_id, agency_id, reason? }); `dispatch_held`: no agency
+ * could be offered the ticket, it waits in the supervisor queue (data: { reason, excluded? }); `reassigned`:
+ * a supervisor moved it by hand (data: { reason, from_agency_id?, to_agency_id }); `technician_assigned`
+ * (data: { technician_id, visit_from, visit_to }); `technician_update`: a press on the technician's job
+ * link (data: { action, source, … }); `job_report`: the completion report (work done, parts, invoice).
  */
 export const TICKET_EVENT_TYPES = [
   "created",
@@ -55,6 +60,13 @@ export const TICKET_EVENT_TYPES = [
   "sla_at_risk",
   "sla_breached",
   "survey_answered",
+  "offer_accepted",
+  "offer_withdrawn",
+  "dispatch_held",
+  "reassigned",
+  "technician_assigned",
+  "technician_update",
+  "job_report",
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 

@@ -521,7 +521,8 @@ function actorText(e: Data["history"][number], t: Translate): string {
 }
 
 const KNOWN_EVENTS = new Set(["created", "status_changed", "offer_sent", "offer_rejected", "offer_accepted", "note", "call_attached",
-  "offer_expired", "sla_at_risk", "sla_breached", "survey_answered"]);
+  "offer_expired", "sla_at_risk", "sla_breached", "survey_answered", "offer_withdrawn", "dispatch_held", "reassigned", "technician_assigned",
+  "technician_update", "job_report"]);
 function eventKey(type: string): MessageKey {
   return (KNOWN_EVENTS.has(type) ? `event.${type}` : "event.note") as MessageKey;
 }
