@@ -6,7 +6,7 @@ import { CompletionFields } from "~/components/JobCompletion";
 import { TicketDetailPage } from "~/components/TicketDetail";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { jobReports } from "~/lib/db.server";
+import { jobReports, tickets } from "~/lib/db.server";
 import { formatDateTime } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
@@ -72,6 +72,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
   const id = TicketId.safeParse(params.ticketId);
   if (!id.success) throw new Response("Not found", { status: 404 });
+  // another agency's ticket (or none) is a 404 before any field is read
+  if (!(await tickets.getTicket(context.db, scope, id.data))) throw new Response("Not found", { status: 404 });
   const form = await readForm(request);
   const intent = (["assign", "complete"] as const).find((i) => i === form.intent) ?? null;
   const refuse = (status: number, error: MessageKey) => Response.json({ intent, error, values: form } satisfies JobActionError, { status });
