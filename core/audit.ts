@@ -33,6 +33,10 @@ export const AUDIT_ACTIONS = [
   // SMS texts changed by an admin (issue 12)
   "sms_template.update",
   "sms_template.reset",
+  // issue 13, the job itself: a technician and visit window given, a press on the technician's job link, the completion report
+  "ticket.assign_technician",
+  "ticket.technician_update",
+  "ticket.job_report",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

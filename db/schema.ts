@@ -538,6 +538,26 @@ export interface SmsTemplateOverridesTable {
   updated_at: Generated<Date>;
 }
 
+/** A technician's job link (/j/<token>): only the token's SHA-256 is kept (services/technician-links.ts). */
+export interface TechnicianLinksTable {
+  id: Id;
+  ticket_id: number;
+  technician_id: number;
+  agency_id: number;
+  token_hash: string;
+  issued_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: TimestampNullable;
+  revoke_reason: string | null;
+}
+
+/** A refused use of a job link, by address: the rate limit's count (core/job-link.ts). */
+export interface TechnicianLinkFailuresTable {
+  id: Id;
+  ip: string;
+  attempted_at: Generated<Date>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -576,6 +596,8 @@ export interface Database {
   recording_downloads: RecordingDownloadsTable;
   worker_nodes: WorkerNodesTable;
   sms_template_overrides: SmsTemplateOverridesTable;
+  technician_links: TechnicianLinksTable;
+  technician_link_failures: TechnicianLinkFailuresTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -206,6 +206,8 @@ const envSchema = z.object({
    * tracking link sent so far stop working (a 404), and nothing else.
    */
   TRACKING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Days a technician's job link (/j/…) keeps working after its job was closed or cancelled. */
+  JOB_LINK_DAYS_AFTER_CLOSE: z.coerce.number().min(0).max(365).default(7),
 
   /**
    * The development pages over the simulators (/dev/sms, /dev/phones: no sign-in). Default: on outside

@@ -1,5 +1,7 @@
 import { assertTransition, IllegalTransitionError, type TicketStatus } from "../core/ticket";
+import type { Transaction } from "kysely";
 import type { DB } from "../db/connection";
+import type { Database } from "../db/schema";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { SurveyConfig } from "../core/satisfaction";
@@ -55,7 +57,20 @@ export interface ChangeStatusInput {
  * Two concurrent changes of one ticket serialise on the row lock; the second sees the first's status.
  */
 export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStatusInput, options: { links?: PublicLinks } = {}) {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => changeTicketStatusInTrx(trx, actor, input, options));
+}
+
+/**
+ * changeTicketStatus inside the caller's transaction, for a business action that changes the status as one
+ * of its steps (the completion report, a technician's press on the job link): all of it commits or none.
+ */
+export async function changeTicketStatusInTrx(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: ChangeStatusInput,
+  options: { links?: PublicLinks } = {},
+) {
+  {
     const ticket = await trx
       .selectFrom("tickets")
       .select(["id", "number", "status", "type", "customer_id"])
@@ -96,7 +111,7 @@ export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStat
       );
     }
     return { ticketId: ticket.id, from: ticket.status, to: input.to, eventId, at: now };
-  });
+  }
 }
 
 export interface AddNoteInput {

@@ -7,6 +7,7 @@ import { useLocale, useT } from "~/lib/i18n";
 import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import { direction, type MessageKey, type Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
+import { CompletionReport } from "./JobCompletion";
 
 const RECORDING_POLL_MS = 4000;
 /** About two minutes: a recording that has not arrived by then is not waited for on this page. */
@@ -91,6 +92,7 @@ export function TicketDetail({ data }: { data: Data }) {
         </dl>
       </section>
 
+      {data.report ? <CompletionReport report={data.report} /> : null}
       {data.followUp ? <FollowUpPanel followUp={data.followUp} /> : null}
       {data.complaintOf ? (
         <p className="notice" data-testid="complaint-source">

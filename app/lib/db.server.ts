@@ -16,3 +16,5 @@ export * as alerts from "../../db/repos/alerts";
 export * as satisfaction from "../../db/repos/satisfaction";
 export * as smsTemplates from "../../db/repos/sms-templates";
 export * as tracking from "../../db/repos/tracking";
+export * as jobReports from "../../db/repos/job-reports";
+export * as technicianLinks from "../../db/repos/technician-links";

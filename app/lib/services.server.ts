@@ -27,3 +27,15 @@ export {
 } from "../../services/satisfaction";
 export { publicLinks, ticketNumberFromToken } from "../../platform/links";
 export { resetSmsTemplate, SmsTemplateInvalidError, updateSmsTemplate } from "../../services/sms-templates";
+export { AssignmentError, assignTechnician } from "../../services/assignments";
+export {
+  completeJob,
+  JobReportInputError,
+  MAX_INVOICE_RIALS,
+  MAX_PART_NAME_LENGTH,
+  MAX_SERIAL_LENGTH,
+  MAX_WORK_DONE_LENGTH,
+  NotYourJobError,
+  type JobReportInput,
+} from "../../services/job-completion";
+export { JobActionNotAllowedError, JobLinkRefusedError, openJobLink, pressJobAction, type JobPress } from "../../services/technician-links";

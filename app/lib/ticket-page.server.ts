@@ -18,7 +18,7 @@ import {
 import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
 import { dialFromDesk } from "~/lib/dial.server";
 import { readForm, readSearchParams } from "~/lib/input.server";
-import { satisfaction, tickets, type DataScope, type DB } from "~/lib/db.server";
+import { jobReports, satisfaction, tickets, type DataScope, type DB } from "~/lib/db.server";
 import {
   addTicketNote,
   cancelTicket,
@@ -41,15 +41,16 @@ export async function loadTicketPage(db: DB, scope: DataScope, rawId: string | u
   if (!id.success) throw new Response("Not found", { status: 404 });
   const ticket = await tickets.getTicket(db, scope, id.data);
   if (!ticket) throw new Response("Not found", { status: 404 });
-  const [history, offers, calls, sms, followUp, complaintOf] = await Promise.all([
+  const [history, offers, calls, sms, followUp, complaintOf, report] = await Promise.all([
     tickets.ticketHistory(db, scope, ticket.id),
     tickets.ticketOffers(db, scope, ticket.id),
     tickets.ticketCalls(db, scope, ticket.id),
     tickets.ticketSms(db, scope, ticket.id),
     satisfaction.ticketFollowUp(db, scope, ticket.id),
     ticket.type === "complaint" ? satisfaction.complaintSource(db, scope, ticket.id) : Promise.resolve(null),
+    jobReports.completionReport(db, scope, ticket.id),
   ]);
-  return { ticket, history, offers, calls, sms, smsAdvice: scope.kind === "all", followUp, complaintOf };
+  return { ticket, history, offers, calls, sms, smsAdvice: scope.kind === "all", followUp, complaintOf, report };
 }
 
 // ---------------------------------------------------------------------------------------------

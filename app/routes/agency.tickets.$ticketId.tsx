@@ -1,12 +1,200 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { CompletionFields } from "~/components/JobCompletion";
 import { TicketDetailPage } from "~/components/TicketDetail";
+import type { MessageKey } from "~/i18n";
+import { requirePermission, scopeFor } from "~/lib/auth.server";
+import { jobReports, tickets } from "~/lib/db.server";
+import { formatDateTime } from "~/lib/format";
+import { useLocale, useT } from "~/lib/i18n";
+import { readForm, readSearchParams } from "~/lib/input.server";
+import { parseAssignForm, parseCompletionForm } from "~/lib/job-forms.server";
+import {
+  AssignmentError,
+  assignTechnician,
+  completeJob,
+  IllegalTransitionError,
+  JobReportInputError,
+  NotYourJobError,
+  publicLinks,
+  surveyConfigOf,
+  TicketNotFoundError,
+} from "~/lib/services.server";
 import { loadTicketDetail } from "~/lib/ticket-page.server";
 
-// scopeFor limits the query to the user's own agency: another agency's ticket is a 404.
+/*
+ * The agency's job page: the ticket (scopeFor limits every read to the user's own agency: another
+ * agency's ticket is a 404), and for the agency's users the job's own forms — the technician and visit
+ * window while the job is accepted or scheduled (services/assignments.ts: the technician's SMS with the
+ * job link, the customer's SMS), and the completion report while the work is under way
+ * (services/job-completion.ts). Photos are not taken yet.
+ */
+
+const ASSIGNABLE = ["assigned", "scheduled"];
+const COMPLETABLE = ["scheduled", "in_progress", "on_hold"];
+const TicketId = z.coerce.number().int().positive().max(2 ** 53);
+
 export async function loader(args: LoaderFunctionArgs) {
-  return loadTicketDetail(args, "agency_portal:use");
+  const page = await loadTicketDetail(args, "agency_portal:use");
+  const user = await requirePermission(args.request, args.context, "agency_portal:use");
+  const scope = scopeFor(user);
+  const agencyId = scope.kind === "agency" ? scope.agencyId : null;
+  const status = page.ticket.status;
+  const canAssign = agencyId !== null && ASSIGNABLE.includes(status);
+  const [technicians, visit] = await Promise.all([
+    canAssign && agencyId !== null ? jobReports.activeTechnicians(args.context.db, agencyId) : Promise.resolve([]),
+    jobReports.currentVisit(args.context.db, scope, page.ticket.id),
+  ]);
+  const jobDone = readSearchParams(args.request).job;
+  return {
+    ...page,
+    job: {
+      canAssign,
+      canComplete: agencyId !== null && COMPLETABLE.includes(status),
+      technicians,
+      visit,
+      done: (["assign", "complete"] as const).find((d) => d === jobDone) ?? null,
+    },
+  };
 }
 
+interface JobActionError {
+  intent: "assign" | "complete" | null;
+  error: MessageKey;
+  values: Record<string, string>;
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "agency_portal:use");
+  const scope = scopeFor(user);
+  if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
+  const id = TicketId.safeParse(params.ticketId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  // another agency's ticket (or none) is a 404 before any field is read
+  if (!(await tickets.getTicket(context.db, scope, id.data))) throw new Response("Not found", { status: 404 });
+  const form = await readForm(request);
+  const intent = (["assign", "complete"] as const).find((i) => i === form.intent) ?? null;
+  const refuse = (status: number, error: MessageKey) => Response.json({ intent, error, values: form } satisfies JobActionError, { status });
+  if (!intent) return refuse(400, "job.error.invalid");
+  const actor = { kind: "agency" as const, userId: user.id, ip: context.clientIp };
+  const links = publicLinks(context.env);
+  try {
+    if (intent === "assign") {
+      const parsed = parseAssignForm(form);
+      if (!parsed.ok) return refuse(400, parsed.error);
+      await assignTechnician(context.db, actor, { ticketId: id.data, agencyId: scope.agencyId, ...parsed.value }, { links });
+    } else {
+      // the invoice's requirement (out of warranty) is checked by the service, which knows the job
+      const parsed = parseCompletionForm(form, "unknown");
+      if (!parsed.ok) return refuse(400, parsed.error);
+      await completeJob(context.db, actor, { ticketId: id.data, agencyId: scope.agencyId, ...parsed.value }, { links, followUp: surveyConfigOf(context.env) });
+    }
+  } catch (error) {
+    if (error instanceof TicketNotFoundError || error instanceof NotYourJobError) throw new Response("Not found", { status: 404 });
+    if (error instanceof AssignmentError) {
+      if (error.problem === "notYourJob") throw new Response("Not found", { status: 404 });
+      return refuse(400, `job.error.assign.${error.problem}`);
+    }
+    if (error instanceof JobReportInputError) return refuse(400, `job.error.${error.problem}`);
+    if (error instanceof IllegalTransitionError) return refuse(409, "job.error.notAllowed");
+    throw error;
+  }
+  return redirect(`${new URL(request.url).pathname}?job=${intent}`);
+}
+
+type Data = Awaited<ReturnType<typeof loader>>;
+
 export default function AgencyTicket() {
-  return <TicketDetailPage backTo="/agency/tickets" />;
+  return (
+    <>
+      <TicketDetailPage backTo="/agency/tickets" />
+      <AgencyJobForms />
+    </>
+  );
+}
+
+function AgencyJobForms() {
+  const data = useLoaderData() as unknown as { job: Data["job"]; ticket: { warranty_status: string } };
+  const t = useT();
+  const locale = useLocale();
+  const actionData = useActionData<JobActionError>();
+  const busy = useNavigation().state !== "idle";
+  const { job } = data;
+  const values = (intent: "assign" | "complete") => (actionData?.intent === intent ? actionData.values : {});
+  const errorOf = (intent: "assign" | "complete") =>
+    actionData?.intent === intent || (intent === "assign" && actionData?.intent === null) ? (
+      <p className="notice error" role="alert">
+        {t(actionData.error)}
+      </p>
+    ) : null;
+  return (
+    <>
+      {job.done ? (
+        <p className="notice ok" role="status" data-testid="job-flash">
+          {t(`job.done.portal.${job.done}`)}
+        </p>
+      ) : null}
+      {job.canAssign ? (
+        <section className="panel job-assign" data-testid="assign-form">
+          <h2>{t("job.assign.title")}</h2>
+          {job.visit?.visit_from ? (
+            <p className="muted">
+              {t("job.assign.current", { from: formatDateTime(job.visit.visit_from, locale), to: formatDateTime(job.visit.visit_to, locale) })}
+            </p>
+          ) : null}
+          {errorOf("assign")}
+          {job.technicians.length === 0 ? (
+            <p className="muted">{t("job.assign.noTechnicians")}</p>
+          ) : (
+            <Form method="post" className="job-form">
+              <input type="hidden" name="intent" value="assign" />
+              <label className="field">
+                <span>{t("job.assign.technician")}</span>
+                <select name="technicianId" required defaultValue={values("assign").technicianId ?? String(job.visit?.technician_id ?? "")}>
+                  <option value="">{t("job.assign.choose")}</option>
+                  {job.technicians.map((tech) => (
+                    <option key={tech.id} value={tech.id}>
+                      {tech.full_name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="field">
+                <span>{t("job.assign.day")}</span>
+                <input name="visitDay" required placeholder={t("job.form.dateHint")} defaultValue={values("assign").visitDay ?? ""} />
+              </label>
+              <div className="job-part-row">
+                <label className="field">
+                  <span>{t("job.assign.from")}</span>
+                  <input name="visitFrom" type="time" required dir="ltr" defaultValue={values("assign").visitFrom ?? "10:00"} />
+                </label>
+                <label className="field">
+                  <span>{t("job.assign.to")}</span>
+                  <input name="visitTo" type="time" required dir="ltr" defaultValue={values("assign").visitTo ?? "12:00"} />
+                </label>
+              </div>
+              <button type="submit" className="big" disabled={busy}>
+                {t("job.assign.submit")}
+              </button>
+            </Form>
+          )}
+        </section>
+      ) : null}
+      {job.canComplete ? (
+        <section className="panel" data-testid="complete-form">
+          <h2>{t("job.complete.title")}</h2>
+          {errorOf("complete")}
+          <Form method="post" className="job-form">
+            <input type="hidden" name="intent" value="complete" />
+            <CompletionFields warranty={data.ticket.warranty_status} values={values("complete")} />
+            <button type="submit" className="big" disabled={busy}>
+              {t("job.form.submitDone")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
 }

@@ -177,6 +177,11 @@ const MATRIX: Row[] = [
                                                                                [200,   200,     200,      200,       200,    200,   200,    200,         200] },
   { route: "t.$token", method: "GET", url: "/t/:token", ticket: "garbage", expect:
                                                                                [N,     N,       N,        N,         N,      N,     N,      N,           N] },
+  // The technician's job page (/j/<token>, no sign-in): an unknown token is a 404 for everyone; a press
+  // on it goes back to the page, which says the link does not work.
+  { route: "j.$token", method: "GET", url: `/j/${"A".repeat(43)}`, expect:     [N,     N,       N,        N,         N,      N,     N,      N,           N] },
+  { route: "j.$token", method: "POST", url: `/j/${"A".repeat(43)}`, form: { intent: "on_the_way" }, expect:
+                                                                               [SELF(""), SELF(""), SELF(""), SELF(""), SELF(""), SELF(""), SELF(""), SELF(""), SELF("")] },
   { route: "dev.sms", method: "GET", url: "/dev/sms", expect:                  [200,   200,     200,      200,       200,    200,   200,    200,         200] },
   { route: "dev.sms", method: "POST", url: "/dev/sms", form: { from: "0912", message: "5" }, expect:
                                                                                [400,   400,     400,      400,       400,    400,   400,    400,         400] },
@@ -205,6 +210,10 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         F,      F,     N,      N,           200] },
   { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "missing", expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  // The job's forms (technician and window, completion): its own agency's users; an incomplete form is a 400;
+  // another agency's ticket a 404 before any field is read.
+  { route: "agency.tickets.$ticketId", method: "POST", url: "/agency/tickets/:ticket", ticket: "ofAgency1", form: { intent: "assign" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     400,    400,         N] },
   { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "garbage", expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
 ];

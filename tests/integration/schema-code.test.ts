@@ -348,6 +348,22 @@ const COLUMNS = {
     ip: "string | null",
     user_agent: "string | null",
   },
+  technician_links: {
+    id: "number",
+    ticket_id: "number",
+    technician_id: "number",
+    agency_id: "number",
+    token_hash: "string",
+    issued_at: "Date",
+    expires_at: "Date",
+    revoked_at: "Date | null",
+    revoke_reason: "string | null",
+  },
+  technician_link_failures: {
+    id: "number",
+    ip: "string",
+    attempted_at: "Date",
+  },
   sms_template_overrides: {
     kind: "string",
     body: "string",

@@ -1,0 +1,189 @@
+/**
+ * The completion report (issue 13, section 3): what was done, the parts used with their serials, the invoice
+ * amount for out-of-warranty work. One function for both ways in — the agency's job page (completeJob, an
+ * agency user) and the technician's job link (pressJobAction → completeJobInTrx) — writing, in one
+ * transaction: the report (completion_reports, one per ticket: a job reopened and finished again replaces
+ * it) and its parts (completion_parts), the ticket → `completed` through the life cycle (a job still
+ * `scheduled` or `on_hold` passes through `in_progress`, each step in the history), which queues the
+ * customer's completion SMS and the satisfaction follow-up (services/tickets.ts), the history row
+ * `job_report`, and the audit row.
+ */
+import type { Transaction } from "kysely";
+import type { SurveyConfig } from "../core/satisfaction";
+import type { TicketStatus } from "../core/ticket";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+import { appendTicketEvent } from "../db/repos/ticket-events";
+import type { Database } from "../db/schema";
+import type { PublicLinks } from "../platform/links";
+import type { Actor } from "./actor";
+import { changeTicketStatusInTrx, IllegalTransitionError, TicketNotFoundError } from "./tickets";
+
+export const MAX_WORK_DONE_LENGTH = 2000;
+export const MAX_PARTS = 20;
+export const MAX_PART_NAME_LENGTH = 200;
+export const MAX_SERIAL_LENGTH = 100;
+/** A sanity bound on one job's invoice: 10 billion rials. */
+export const MAX_INVOICE_RIALS = 10_000_000_000;
+
+export interface JobPart {
+  name: string;
+  serial?: string | null;
+  quantity?: number;
+}
+
+export interface JobReportInput {
+  workDone: string;
+  parts: JobPart[];
+  /** rials; required when the product is out of warranty */
+  invoiceAmountRials?: number | null;
+}
+
+/** The report breaks a rule the forms also check. */
+export class JobReportInputError extends Error {
+  constructor(readonly problem: "workDoneRequired" | "workDoneTooLong" | "tooManyParts" | "partInvalid" | "invoiceRequired" | "invoiceInvalid") {
+    super(`job report: ${problem}`);
+  }
+}
+
+/** The ticket is not this agency's job (any more), or has no technician for a link's report. */
+export class NotYourJobError extends Error {
+  constructor(readonly ticketId: number) {
+    super(`ticket ${ticketId} is not assigned to this agency`);
+  }
+}
+
+/** Statuses from which a job may be reported done (through in_progress where needed). */
+const COMPLETABLE: readonly TicketStatus[] = ["scheduled", "on_hold", "in_progress"];
+
+function cleanReport(input: JobReportInput, warranty: string) {
+  const workDone = input.workDone.trim();
+  if (!workDone) throw new JobReportInputError("workDoneRequired");
+  if (workDone.length > MAX_WORK_DONE_LENGTH) throw new JobReportInputError("workDoneTooLong");
+  const parts = input.parts
+    .map((p) => ({ name: p.name.trim(), serial: p.serial?.trim() || null, quantity: p.quantity ?? 1 }))
+    .filter((p) => p.name !== "" || p.serial !== null);
+  if (parts.length > MAX_PARTS) throw new JobReportInputError("tooManyParts");
+  for (const p of parts) {
+    if (!p.name || p.name.length > MAX_PART_NAME_LENGTH || (p.serial?.length ?? 0) > MAX_SERIAL_LENGTH) throw new JobReportInputError("partInvalid");
+    if (!Number.isInteger(p.quantity) || p.quantity < 1 || p.quantity > 1000) throw new JobReportInputError("partInvalid");
+  }
+  const amount = input.invoiceAmountRials ?? null;
+  if (amount !== null && (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_INVOICE_RIALS)) throw new JobReportInputError("invoiceInvalid");
+  if (amount === null && warranty === "out_of_warranty") throw new JobReportInputError("invoiceRequired");
+  return { workDone, parts, amount: amount ?? 0 };
+}
+
+export interface CompleteInTrxInput {
+  ticketId: number;
+  agencyId: number;
+  technicianId: number | null;
+  report: JobReportInput;
+  source: "portal" | "link";
+}
+
+/** completeJob's work in the caller's transaction (the job link's `done` press uses it). */
+export async function completeJobInTrx(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: CompleteInTrxInput,
+  options: { links?: PublicLinks; followUp?: SurveyConfig; now?: Date } = {},
+) {
+  const ticket = await trx
+    .selectFrom("tickets")
+    .select(["id", "status", "warranty_status", "assigned_agency_id", "technician_id"])
+    .where("id", "=", input.ticketId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!ticket) throw new TicketNotFoundError(input.ticketId);
+  if (ticket.assigned_agency_id !== input.agencyId) throw new NotYourJobError(ticket.id);
+  const report = cleanReport(input.report, ticket.warranty_status);
+  if (!COMPLETABLE.includes(ticket.status)) throw new IllegalTransitionError(ticket.status, "completed");
+  const now = options.now ?? new Date();
+  if (ticket.status !== "in_progress") {
+    await changeTicketStatusInTrx(trx, actor, { ticketId: ticket.id, to: "in_progress", data: { source: input.source } }, { links: options.links });
+  }
+  const technicianId = input.technicianId ?? ticket.technician_id;
+  const row = await trx
+    .insertInto("completion_reports")
+    .values({
+      ticket_id: ticket.id,
+      agency_id: input.agencyId,
+      technician_id: technicianId,
+      completed_at: now,
+      work_description: report.workDone,
+      invoice_amount_rials: report.amount,
+    })
+    .onConflict((oc) =>
+      oc.column("ticket_id").doUpdateSet({
+        agency_id: input.agencyId,
+        technician_id: technicianId,
+        completed_at: now,
+        work_description: report.workDone,
+        invoice_amount_rials: report.amount,
+      }),
+    )
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx.deleteFrom("completion_parts").where("report_id", "=", row.id).execute();
+  if (report.parts.length > 0) {
+    await trx
+      .insertInto("completion_parts")
+      .values(report.parts.map((p) => ({ report_id: row.id, name: p.name, serial_number: p.serial, quantity: p.quantity })))
+      .execute();
+  }
+  await appendTicketEvent(trx, {
+    ticketId: ticket.id,
+    at: now,
+    actor,
+    type: "job_report",
+    data: {
+      report_id: row.id,
+      source: input.source,
+      work_done: report.workDone,
+      parts: report.parts,
+      invoice_amount_rials: report.amount,
+    },
+  });
+  await changeTicketStatusInTrx(
+    trx,
+    actor,
+    { ticketId: ticket.id, to: "completed", data: { source: input.source, report_id: row.id }, followUp: options.followUp },
+    { links: options.links },
+  );
+  await writeAudit(trx, {
+    actorUserId: actor.userId ?? null,
+    action: "ticket.job_report",
+    entityType: "ticket",
+    entityId: ticket.id,
+    ip: actor.ip ?? undefined,
+    details: { reportId: row.id, source: input.source, parts: report.parts.length, invoiceAmountRials: report.amount },
+  });
+  return { ticketId: ticket.id, reportId: row.id, at: now };
+}
+
+/**
+ * The agency completes its job from its job page: the agency user's own agency must be the ticket's; the
+ * technician on the ticket is recorded as the one who did the work.
+ */
+export async function completeJob(
+  db: DB,
+  actor: Extract<Actor, { userId: number }>,
+  input: { ticketId: number; agencyId: number } & JobReportInput,
+  options: { links?: PublicLinks; followUp?: SurveyConfig } = {},
+) {
+  return db.transaction().execute((trx) =>
+    completeJobInTrx(
+      trx,
+      actor,
+      {
+        ticketId: input.ticketId,
+        agencyId: input.agencyId,
+        technicianId: null,
+        report: { workDone: input.workDone, parts: input.parts, invoiceAmountRials: input.invoiceAmountRials },
+        source: "portal",
+      },
+      options,
+    ),
+  );
+}
