@@ -27,3 +27,6 @@ export {
 } from "../../services/satisfaction";
 export { publicLinks, ticketNumberFromToken } from "../../platform/links";
 export { resetSmsTemplate, SmsTemplateInvalidError, updateSmsTemplate } from "../../services/sms-templates";
+// the agency portal (issue 13): an agency's answer to an offer, its technicians
+export { acceptOffer, MAX_OFFER_REJECT_REASON_LENGTH, OfferAnswerError, rejectOffer, type OfferAnswerErrorCode } from "../../services/agency-offers";
+export { addTechnician, MAX_TECHNICIAN_NAME_LENGTH, setTechnicianActive, TechnicianError, updateTechnician } from "../../services/technicians";
