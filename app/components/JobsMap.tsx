@@ -54,7 +54,8 @@ export function JobsMap({ tileUrl, attribution, pins, label, onOpen }: { tileUrl
             key={p.id}
             center={[p.lat, p.lng]}
             radius={9}
-            pathOptions={{ color: "#0b5cad", fillColor: "#2e90fa", fillOpacity: 0.9, className: "job-pin" }}
+            className="job-pin"
+            pathOptions={{ color: "#0b5cad", fillColor: "#2e90fa", fillOpacity: 0.9 }}
             eventHandlers={{ click: () => onOpen(p.href) }}
           >
             <Tooltip>{p.label}</Tooltip>
