@@ -37,10 +37,17 @@ export const AUDIT_ACTIONS = [
   "ticket.assign_technician",
   "ticket.technician_update",
   "ticket.job_report",
+  // the agency portal (issue 13): an agency's answer to an offer; its admin's changes to its technicians
+  "offer.accept",
+  "offer.reject",
+  "technician.create",
+  "technician.update",
+  "technician.deactivate",
+  "technician.reactivate",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   "agencies:read": ["operator", "supervisor", "manager", "admin"],
   "agency_portal:use": ["agency_admin", "agency_staff"],
   "agency_portal:manage": ["agency_admin"],
+  // the agency's own technicians: its admin adds, edits and deactivates them; its staff only see them
+  "agency_portal:technicians": ["agency_admin"],
   // money owed to the manufacturer is the agency owner's business, not its staff's
   "agency_portal:statement": ["agency_admin"],
   "reports:read": ["supervisor", "manager", "admin"],

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { AGENCY_OFFERS_CHANNEL, parseAgencyOffersPayload, type AgencyOffersEvent } from "../../core/agency-offers";
 import { DESK_EVENTS_CHANNEL, parseDeskEvent, type DeskEvent } from "../../core/call";
 import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../../core/sla";
 import { connectionConfig, connectionUrlOf, type DB } from "../../db/connection";
@@ -11,8 +12,10 @@ import { logger } from "../../platform/logger";
  * session), made with the pool's own settings, and fans each event out in memory to the server-sent
  * event streams of the operator it names. Only PostgreSQL is shared between processes, never memory.
  * The same connection also LISTENs on SUPERVISOR_ALERTS_CHANNEL (the SLA sweep's alerts, an alert marked
- * reviewed) and fans those out to every open manager home (alertEventStream): still one connection per
- * process, however many browsers are open.
+ * reviewed) and fans those out to every open manager home (alertEventStream), and on AGENCY_OFFERS_CHANNEL
+ * (an agency's offers changed: the payload is the agency's id only) to that agency's open portal pages
+ * (agencyOfferEventStream), never another agency's: still one connection per process, however many
+ * browsers are open.
  */
 
 const log = logger("desk-events");
@@ -21,6 +24,8 @@ export type DeskStreamMessage = { kind: "event"; event: DeskEvent } | { kind: "l
 type Subscriber = (message: DeskStreamMessage) => void;
 export type AlertStreamMessage = { kind: "event"; event: SupervisorAlertEvent } | { kind: "listening" } | { kind: "closing" };
 type AlertSubscriber = (message: AlertStreamMessage) => void;
+export type AgencyStreamMessage = { kind: "event"; event: AgencyOffersEvent } | { kind: "listening" } | { kind: "closing" };
+type AgencySubscriber = (message: AgencyStreamMessage) => void;
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
@@ -34,6 +39,7 @@ export class DeskEventHub {
   private closed = false;
   private readonly byUser = new Map<number, Set<Subscriber>>();
   private readonly alertSubscribers = new Set<AlertSubscriber>();
+  private readonly byAgency = new Map<number, Set<AgencySubscriber>>();
 
   constructor(private readonly url: string) {}
 
@@ -62,21 +68,38 @@ export class DeskEventHub {
     };
   }
 
+  /** Delivers the offer events of agency `agencyId` only (and `listening`) until the returned function is called. */
+  subscribeAgency(agencyId: number, subscriber: AgencySubscriber): () => void {
+    let set = this.byAgency.get(agencyId);
+    if (!set) this.byAgency.set(agencyId, (set = new Set()));
+    set.add(subscriber);
+    if (this.listening) queueMicrotask(() => set!.has(subscriber) && subscriber({ kind: "listening" }));
+    else this.ensureConnected();
+    return () => {
+      const s = this.byAgency.get(agencyId);
+      if (!s) return;
+      s.delete(subscriber);
+      if (s.size === 0) this.byAgency.delete(agencyId);
+    };
+  }
+
   /** Streams open in this process (for tests and health). */
   get subscriberCount(): number {
     let n = this.alertSubscribers.size;
     for (const s of this.byUser.values()) n += s.size;
+    for (const s of this.byAgency.values()) n += s.size;
     return n;
   }
 
   private get wanted(): boolean {
-    return this.byUser.size > 0 || this.alertSubscribers.size > 0;
+    return this.byUser.size > 0 || this.alertSubscribers.size > 0 || this.byAgency.size > 0;
   }
 
   /** Every subscriber, desk streams and alert streams alike (for `listening` and `closing`). */
   private everyone(message: { kind: "listening" } | { kind: "closing" }) {
     for (const set of this.byUser.values()) for (const s of [...set]) s(message);
     for (const s of [...this.alertSubscribers]) s(message);
+    for (const set of this.byAgency.values()) for (const s of [...set]) s(message);
   }
 
   get isListening(): boolean {
@@ -111,6 +134,12 @@ export class DeskEventHub {
         else log.debug(`ignored a malformed supervisor alert: ${String(msg.payload).slice(0, 200)}`);
         return;
       }
+      if (msg.channel === AGENCY_OFFERS_CHANNEL) {
+        const event = parseAgencyOffersPayload(msg.payload ?? "");
+        if (event) this.dispatchAgency(event);
+        else log.debug(`ignored a malformed agency offers notification: ${String(msg.payload).slice(0, 200)}`);
+        return;
+      }
       if (msg.channel !== DESK_EVENTS_CHANNEL) return;
       const event = parseDeskEvent(msg.payload ?? "");
       if (!event) {
@@ -128,7 +157,7 @@ export class DeskEventHub {
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}`);
+      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(AGENCY_OFFERS_CHANNEL)}`);
     } catch (err) {
       log.warn(`cannot LISTEN for desk events (retrying in ${this.backoffMs} ms): ${(err as Error).message}`);
       await client.end().catch(() => {});
@@ -171,6 +200,18 @@ export class DeskEventHub {
         s({ kind: "event", event });
       } catch (err) {
         log.warn(`an alert stream failed to take an event: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private dispatchAgency(event: AgencyOffersEvent) {
+    const set = this.byAgency.get(event.agencyId);
+    if (!set) return;
+    for (const s of [...set]) {
+      try {
+        s({ kind: "event", event });
+      } catch (err) {
+        log.warn(`an agency stream failed to take an event: ${(err as Error).message}`);
       }
     }
   }
@@ -230,6 +271,16 @@ export function deskEventStream(db: DB, userId: number, signal: AbortSignal | Re
 export function alertEventStream(db: DB, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
   const hub = deskEventHub(db);
   return eventStream((on) => hub.subscribeAlerts(on), "supervisor alerts", signal, heartbeatMs);
+}
+
+/**
+ * The live offers stream of one agency's portal page: `ready` once the LISTEN is in place, then
+ * `offers_changed` whenever an offer of that agency (and only that agency) is made or changes. The event
+ * carries no ticket or customer data: the page re-reads its offers through its scoped loader.
+ */
+export function agencyOfferEventStream(db: DB, agencyId: number, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
+  const hub = deskEventHub(db);
+  return eventStream((on) => hub.subscribeAgency(agencyId, on), `offers of agency ${agencyId}`, signal, heartbeatMs);
 }
 
 type StreamMessage = { kind: "event"; event: { type: string } } | { kind: "listening" } | { kind: "closing" };

@@ -40,9 +40,13 @@ export function adminNav(role: Role): NavItem[] {
 
 export function agencyNav(role: Role): NavItem[] {
   return [
+    // the home page holds the live offers (accept / reject): staff and admin alike
     { to: "/agency", label: "nav.agencyPortal", end: true },
+    { to: "/agency/jobs", label: "nav.agencyJobMap" },
     { to: "/agency/tickets", label: "nav.agencyJobs" },
     { to: "/agency/offers", label: "nav.agencyOffers" },
+    // every agency user sees the technicians; only its admin (agency_portal:technicians) changes them
+    { to: "/agency/technicians", label: "nav.agencyTechnicians" },
     // the referral-fee statement is the agency owner's business, not its staff's
     ...(can(role, "agency_portal:statement") ? [{ to: "/agency/statement", label: "agency.statement" as const }] : []),
   ];

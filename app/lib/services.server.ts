@@ -39,3 +39,6 @@ export {
   type JobReportInput,
 } from "../../services/job-completion";
 export { JobActionNotAllowedError, JobLinkRefusedError, openJobLink, pressJobAction, type JobPress } from "../../services/technician-links";
+// the agency portal (issue 13): an agency's answer to an offer, its technicians
+export { acceptOffer, MAX_OFFER_REJECT_REASON_LENGTH, OfferAnswerError, rejectOffer, type OfferAnswerErrorCode } from "../../services/agency-offers";
+export { addTechnician, MAX_TECHNICIAN_NAME_LENGTH, setTechnicianActive, TechnicianError, updateTechnician } from "../../services/technicians";

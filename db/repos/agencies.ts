@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../connection";
+import { AGENCY_LOAD_STATUSES } from "../../core/ticket";
 import { liveOfferDeadline } from "./tickets";
 
 export async function getAgency(db: DB, agencyId: number) {
@@ -28,6 +29,8 @@ export async function pendingOffersForAgency(db: DB, agencyId: number) {
       "tickets.warranty_status",
       "product_categories.name_fa as category_fa",
       "product_categories.name_en as category_en",
+      // the problem in a few words: the agency decides on it (it holds the pending offer, so may read it)
+      sql<string>`left(tickets.problem_description, 200)`.as("problem"),
     ])
     .where("dispatch_offers.agency_id", "=", agencyId)
     .where("dispatch_offers.status", "=", "pending")
@@ -83,6 +86,50 @@ export async function agencyTechnicians(db: DB, agencyId: number) {
     .select(["id", "full_name", "mobile", "active"])
     .where("agency_id", "=", agencyId)
     .orderBy("full_name")
+    .execute();
+}
+
+/**
+ * The agency's technicians for its technicians page: active first, each with the number of its current
+ * jobs (assigned to the agency, in work) — the agency's own rows only.
+ */
+export async function technicianRoster(db: DB, agencyId: number) {
+  return db
+    .selectFrom("technicians")
+    .select((eb) => [
+      "technicians.id",
+      "technicians.full_name",
+      "technicians.mobile",
+      "technicians.active",
+      eb
+        .selectFrom("tickets")
+        .select(eb.fn.countAll<number>().as("n"))
+        .whereRef("tickets.technician_id", "=", "technicians.id")
+        .where("tickets.assigned_agency_id", "=", agencyId)
+        .where("tickets.status", "in", AGENCY_LOAD_STATUSES)
+        .as("open_jobs"),
+    ])
+    .where("technicians.agency_id", "=", agencyId)
+    .orderBy("technicians.active", "desc")
+    .orderBy("technicians.full_name")
+    .execute();
+}
+
+/**
+ * The map of the agency's current jobs: one pin per job assigned to it and in work that has a location,
+ * with only what the pin shows (tracking code, status, city). Jobs of its pending offers are not its jobs
+ * yet; nothing of another agency. Newest first, at most `limit`.
+ */
+export async function agencyJobPins(db: DB, agencyId: number, limit = 500) {
+  return db
+    .selectFrom("tickets")
+    .select(["id", "number", "status", "city", "lat", "lng"])
+    .where("assigned_agency_id", "=", agencyId)
+    .where("status", "in", AGENCY_LOAD_STATUSES)
+    .where("lat", "is not", null)
+    .where("lng", "is not", null)
+    .orderBy("created_at", "desc")
+    .limit(limit)
     .execute();
 }
 

@@ -193,6 +193,22 @@ const MATRIX: Row[] = [
   // Agency portal (agency_portal:use: agency admins and staff), each agency's own data only.
   { route: "agency", method: "GET", url: "/agency", expect:                    [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   { route: "agency._index", method: "GET", url: "/agency", expect:             [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  // Answering an offer from the home page: a refused reason is a 400 with a message, an offer that is not
+  // the agency's (here: none) the same 404 as another agency's.
+  { route: "agency._index", method: "POST", url: "/agency?index", form: { intent: "reject", offerId: "999999", reason: " " }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     400,    400,         400] },
+  { route: "agency._index", method: "POST", url: "/agency?index", form: { intent: "accept", offerId: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  // The live offers stream: the signed-in user's own agency only; no session is 204, as for the desk's.
+  { route: "agency.offers.events", method: "GET", url: "/agency/offers/events", expect: [204, F, F, F, F, F, 200, 200, 200] },
+  // Jobs by status and on the map; the technicians: every agency user sees its own.
+  { route: "agency.jobs", method: "GET", url: "/agency/jobs?status=on_hold", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  { route: "agency.technicians", method: "GET", url: "/agency/technicians", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  // Changing technicians is the agency admin's (agency_portal:technicians), not its staff's.
+  { route: "agency.technicians", method: "POST", url: "/agency/technicians", form: { intent: "create", fullName: "تکنسین", mobile: "123" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     400,    F,           400] },
   // Its own offer history (no customer data): every agency user.
   { route: "agency.offers", method: "GET", url: "/agency/offers", expect:      [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   // The referral-fee statement is the agency owner's business (agency_portal:statement): not its staff's.
