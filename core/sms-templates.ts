@@ -79,7 +79,7 @@ export const SMS_TEMPLATES: Readonly<Record<SmsTemplateKind, SmsTemplateSpec>> =
     audience: "customer",
     placeholders: ["ticket_number", "agency_name", "agency_phone", "visit_window", "tracking_link", "customer_name"],
     required: ["ticket_number", "agency_name", "agency_phone", "visit_window"],
-    defaultBody: `مشتری گرامی، درخواست {ticket_number} را نمایندگی {agency_name} پذیرفت.\nزمان مراجعه: {visit_window}\nتلفن نمایندگی: {agency_phone}\n${SIGNATURE}`,
+    defaultBody: `مشتری گرامی، درخواست {ticket_number} را نمایندگی {agency_name} پذیرفت.\nزمان مراجعه: {visit_window}\nتلفن نمایندگی: {agency_phone}\nپیگیری: {tracking_link}\n${SIGNATURE}`,
   },
   ticket_completed: {
     audience: "customer",
