@@ -219,8 +219,10 @@ describe("dispatchTicket", () => {
     expect(r).toMatchObject({ outcome: "offered", agencyId: ok });
     const d = (await dispatchDecision(db, { kind: "all" }, t))!;
     const reasons = Object.fromEntries(d.excluded.map((e) => [e.agencyId, e.reasons]));
+    // the unauthorized agency is counted, not listed (db/repos/dispatch.ts)
+    expect(d.unauthorizedNearby).toBe(1);
+    expect(reasons[unauthorized]).toBeUndefined();
     expect(reasons).toEqual({
-      [unauthorized]: ["unauthorized"],
       [suspended]: ["suspended"],
       [terminated]: ["terminated"],
       [outOfArea]: ["out_of_area"],
