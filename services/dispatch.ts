@@ -28,7 +28,7 @@ import {
   type HoldReason,
   type Ranking,
 } from "../core/dispatch";
-import { SUPERVISOR_ALERTS_CHANNEL } from "../core/sla";
+import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
 import { assertTransition } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { addJob } from "../db/job-queue";
@@ -197,9 +197,8 @@ export async function dispatchTicketInTrx(
         .insertInto("supervisor_alerts")
         .values({ created_at: now, kind: "dispatch_held", ticket_id: ticket.id, stage: "accept", due_at: ticket.slaAcceptDueAt ?? now })
         .execute();
-      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify({ type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() })})`.execute(
-        trx,
-      );
+      const event: SupervisorAlertEvent = { type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() };
+      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
     }
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,

@@ -7,9 +7,11 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { runOnce } from "graphile-worker";
+import pg from "pg";
 import { sql } from "kysely";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
+import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL } from "../../core/sla";
 import type { DB } from "../../db/connection";
 import { quietGraphileLogger } from "../../db/job-queue";
 import { heldTickets, refreshAgencyPerformance } from "../../db/repos/dispatch";
@@ -251,8 +253,15 @@ describe("dispatchTicket", () => {
   it("holds a ticket nobody is authorized for, with the reason, an alert and the queue marker", async () => {
     await agency({ code: "THR-001" });
     const t = await ticket({ product: otherProductId });
+    const listener = new pg.Client({ connectionString: await getTestDbUrl() });
+    await listener.connect();
+    const told = new Promise<string>((resolve) => listener.on("notification", (m) => resolve(m.payload ?? "")));
+    await listener.query(`listen ${SUPERVISOR_ALERTS_CHANNEL}`);
     const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
     expect(r).toMatchObject({ outcome: "held", reason: "no_authorized_agency" });
+    // the manager home's live alerts hear of it (NOTIFY supervisor_alerts)
+    expect(parseSupervisorAlertEvent(await told)).toMatchObject({ type: "dispatch_held", ticketId: t, reason: "no_authorized_agency" });
+    await listener.end();
     const row = await db.selectFrom("tickets").select(["status", "dispatch_hold_reason"]).where("id", "=", t).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: "new", dispatch_hold_reason: "no_authorized_agency" });
     expect((await events(t)).map((e) => e.event_type)).toEqual(["dispatch_held"]);
