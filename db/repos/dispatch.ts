@@ -137,6 +137,8 @@ export interface CandidateFactsResult {
   authorizedElsewhere: number;
   /** agencies near the customer that are not authorized for it */
   unauthorizedNearby: number;
+  /** every agency authorized for the ticket's brand × category, near or far */
+  authorizedTotal: number;
 }
 
 /** The statuses as SQL literals (our own constants), so the planner matches tickets_agency_load_idx's predicate. */
@@ -237,7 +239,7 @@ export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now:
       alreadyOffered: r.already_offered,
     }),
   );
-  return { candidates, authorizedElsewhere, unauthorizedNearby };
+  return { candidates, authorizedElsewhere, unauthorizedNearby, authorizedTotal: known ? counts.authorized_total : 0 };
 }
 
 /**
@@ -321,7 +323,7 @@ export async function insertDecision(
     excluded: ExcludedCandidate[];
     weights: DispatchWeights;
     authorizedElsewhere: number;
-    unauthorizedNearby: number;
+    unauthorizedNearby?: number;
   },
 ): Promise<number> {
   const row = await db
@@ -336,7 +338,7 @@ export async function insertDecision(
       excluded: JSON.stringify(d.excluded),
       weights: JSON.stringify(d.weights),
       authorized_elsewhere: d.authorizedElsewhere,
-      unauthorized_nearby: d.unauthorizedNearby,
+      unauthorized_nearby: d.unauthorizedNearby ?? 0,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
