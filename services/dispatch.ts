@@ -63,6 +63,9 @@ export const DEFAULT_OFFER_DEADLINE_MINUTES = 30;
 /** The history's reason when a ticket goes back to `new` for the supervisors (the system's words). */
 export const HELD_STATUS_REASON = "هیچ نمایندگی واجد شرایطی برای ارجاع نماند؛ درخواست برای ارجاع دستی به صف سرپرست رفت.";
 
+/** sms_messages.purpose of the agency's offer SMS (the seed's and the ticket page's word for it). */
+export const DISPATCH_OFFER_SMS_PURPOSE = "dispatch_offer";
+
 /** How many ranked candidates the history row carries (the stored decision has them all). */
 const HISTORY_TOP = 3;
 
@@ -283,7 +286,8 @@ export async function dispatchTicketInTrx(
         deadline: deadlineText(deadlineAt, now),
         portal_link: `${links.baseUrl}/agency`,
       },
-      { receptor: agency.mobile, ticketId: ticket.id, agencyId: agency.agencyId, now },
+      // purpose 'dispatch_offer': the ticket page's name for it (app/components/TicketDetail.tsx SMS_PURPOSES)
+      { receptor: agency.mobile, ticketId: ticket.id, agencyId: agency.agencyId, now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
     );
   }
   await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });

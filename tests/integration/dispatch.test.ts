@@ -202,7 +202,7 @@ describe("dispatchTicket", () => {
 
     const sms = await db.selectFrom("sms_messages").select(["purpose", "body", "agency_id", "ticket_id"]).execute();
     expect(sms).toHaveLength(1);
-    expect(sms[0]).toMatchObject({ purpose: "agency_offer", agency_id: near, ticket_id: t });
+    expect(sms[0]).toMatchObject({ purpose: "dispatch_offer", agency_id: near, ticket_id: t });
     expect(sms[0]!.body).toContain("https://service.example.ir/agency");
     const audit = await db.selectFrom("audit_log").select(["action"]).where("entity_id", "=", String(t)).execute();
     expect(audit.map((a) => a.action)).toEqual(["dispatch.offer"]);
