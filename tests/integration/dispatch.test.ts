@@ -282,6 +282,23 @@ describe("dispatchTicket", () => {
     expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t2 }, opts)).toMatchObject({ outcome: "held", reason: "all_out_of_area" });
   });
 
+  it("all closed: held, and the dispatch job queued again for the first opening, which offers it", async () => {
+    const hours: WorkingHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: null, tue: null, wed: null, thu: null, fri: null };
+    const a = await agency({ code: "THR-001", hours });
+    const t = await ticket();
+    const friday = new Date("2026-11-27T20:00:00+03:30");
+    const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: friday });
+    const saturday8 = new Date("2026-11-28T08:00:00+03:30");
+    expect(r).toEqual({ outcome: "held", reason: "all_closed", decisionId: expect.any(Number), retryAt: saturday8 });
+    const { rows } = await sql<{ run_at: Date }>`select run_at from graphile_worker._private_jobs where key = ${dispatchJobKey(t)}`.execute(db);
+    expect(rows.map((j) => j.run_at.getTime())).toEqual([saturday8.getTime()]);
+    // at the opening the job's run offers it; the deadline counts working minutes
+    const retried = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: new Date(saturday8.getTime() + 1000) });
+    expect(retried).toMatchObject({ outcome: "offered", agencyId: a });
+    expect((await db.selectFrom("tickets").select(["status", "dispatch_held_at"]).where("id", "=", t).executeTakeFirstOrThrow())).toEqual({ status: "dispatching", dispatch_held_at: null });
+    expect(await heldTickets(db)).toEqual([]);
+  });
+
   it("leaves a ticket that is not waiting for dispatch alone", async () => {
     await agency({ code: "THR-001" });
     const t = await ticket();
