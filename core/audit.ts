@@ -44,6 +44,9 @@ export const AUDIT_ACTIONS = [
   "technician.update",
   "technician.deactivate",
   "technician.reactivate",
+  // dispatch (issue 13): the engine offered a ticket to an agency, or held it for the supervisors
+  "dispatch.offer",
+  "dispatch.hold",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

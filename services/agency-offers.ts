@@ -1,7 +1,7 @@
 /**
  * An agency's answer to an offer, from its portal: accept (the job becomes the agency's) or reject with a
- * reason (the ticket moves on: by default back to the dispatch queue, services/offers.ts
- * returnToDispatchQueue; the dispatch engine passes its "offer the next candidate" handler). Each is one
+ * reason (the ticket moves on: by default to the next candidate, services/dispatch.ts offerNextCandidate,
+ * or held for a supervisor when nobody is left; tests may pass another handler). Each is one
  * transaction: the ticket and then the offer are locked (the order every writer of a ticket's offers uses,
  * as expireOffer does), the rules are checked, and the offer, the ticket, the history and the audit row are
  * written together. The offer's change NOTIFYs the agency's open portal pages (a trigger, at commit).
@@ -18,7 +18,8 @@ import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
-import { returnToDispatchQueue, type OfferLapsedHandler } from "./offers";
+import { offerNextCandidate } from "./dispatch";
+import type { OfferLapsedHandler } from "./offers";
 
 export { MAX_OFFER_REJECT_REASON_LENGTH };
 
@@ -171,7 +172,7 @@ export async function rejectOffer(
   opts: { onDeclined?: OfferLapsedHandler; now?: Date } = {},
 ): Promise<OfferAnswerResult> {
   const reason = cleanRejectReason(input.reason);
-  const onDeclined = opts.onDeclined ?? returnToDispatchQueue;
+  const onDeclined = opts.onDeclined ?? offerNextCandidate;
   return lockAnswerable(db, actor, input.offerId, opts.now, async ({ trx, agencyId, label, offer, ticket, now }) => {
     await trx
       .updateTable("dispatch_offers")
