@@ -16,7 +16,7 @@ import { acknowledgeAlert, AlertNotFoundError } from "~/lib/services.server";
 const AcknowledgeForm = z.object({ intent: z.literal("acknowledge"), alertId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 /** The supervisor-alert events (core/sla.ts SupervisorAlertEvent) after which the alerts are read again. */
-const ALERT_EVENT_TYPES = ["sla_alerts", "alert_acknowledged"] as const;
+const ALERT_EVENT_TYPES = ["sla_alerts", "alert_acknowledged", "dispatch_held"] as const;
 
 type ActionResult = { ok: boolean; message: "alerts.acknowledged" | "alerts.notFound" | "alerts.invalid" };
 

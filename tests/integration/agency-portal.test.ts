@@ -240,12 +240,15 @@ describe("rejecting an offer", () => {
     expect(await history(t.id)).toEqual([]);
   });
 
-  it("by default sends the ticket back to the dispatch queue", async () => {
+  it("by default sends the ticket on to the next candidate: here nobody is left, so it is held for a supervisor", async () => {
     const t = await ticket();
     const offerId = await offer(t.id, agencyA);
     await rejectOffer(db, actorOf("a-admin"), { offerId, reason: "ظرفیت تکمیل است" });
     expect(await ticketRow(t.id)).toEqual({ status: "new", assigned_agency_id: null });
-    expect((await history(t.id)).map((e) => e.event_type)).toEqual(["offer_rejected", "status_changed"]);
+    expect((await history(t.id)).map((e) => e.event_type)).toEqual(["offer_rejected", "status_changed", "dispatch_held"]);
+    const held = await db.selectFrom("tickets").select(["dispatch_held_at", "dispatch_hold_reason"]).where("id", "=", t.id).executeTakeFirstOrThrow();
+    expect(held.dispatch_held_at).not.toBeNull();
+    expect(held.dispatch_hold_reason).toBeTruthy();
   });
 
   it("by another agency is refused as not found", async () => {
