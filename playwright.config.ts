@@ -58,6 +58,8 @@ export default defineConfig({
       MAP_TILE_URL: "none",
       // a completed job's satisfaction follow-up call is due at once (not days later)
       SATISFACTION_DELAY_DAYS: "0",
+      // an agency's offer lapses after half a minute, so the fallback to the next agency is seen end to end
+      DISPATCH_OFFER_DEADLINE_MINUTES: "0.5",
     },
   },
 });
