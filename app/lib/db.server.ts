@@ -16,3 +16,5 @@ export * as alerts from "../../db/repos/alerts";
 export * as satisfaction from "../../db/repos/satisfaction";
 export * as smsTemplates from "../../db/repos/sms-templates";
 export * as tracking from "../../db/repos/tracking";
+export * as supervision from "../../db/repos/supervision";
+export * as dispatchRepo from "../../db/repos/dispatch";

@@ -27,3 +27,12 @@ export {
 } from "../../services/satisfaction";
 export { publicLinks, ticketNumberFromToken } from "../../platform/links";
 export { resetSmsTemplate, SmsTemplateInvalidError, updateSmsTemplate } from "../../services/sms-templates";
+export {
+  AgencyNotFoundError,
+  HARD_EXCLUSIONS,
+  REASSIGNABLE_STATUSES,
+  ReassignRefusedError,
+  reassignTicket,
+  setAgencyStatus,
+  SupervisionInputError,
+} from "../../services/supervision";
