@@ -28,22 +28,30 @@ import { writeAudit } from "../db/repos/audit";
 import { candidateFacts, ticketDispatchFacts } from "../db/repos/dispatch";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
-import { processLinks, type PublicLinks } from "../platform/links";
+import { loadEnv } from "../platform/env";
+import { processLinks } from "../platform/links";
 import type { Actor } from "./actor";
-import { dispatchTicketInTrx } from "./dispatch";
+import { DEFAULT_OFFER_DEADLINE_MINUTES, dispatchTicketInTrx, type DispatchOptions } from "./dispatch";
 import { offerJobKey, scheduleOfferDeadline } from "./offers";
 import { enqueueTemplatedSms } from "./sms-templates";
 import { MAX_REASON_LENGTH } from "./tickets";
 
-/** What the supervisor's actions need from the configuration (the offer's deadline, the portal link). */
-export interface SupervisionOptions {
-  now?: Date;
-  links?: PublicLinks;
-  /** an offer's deadline in the agency's working minutes */
-  offerDeadlineMinutes?: number;
+/**
+ * What the supervisor's actions need from the configuration: the same options as the engine's
+ * (services/dispatch.ts DispatchOptions: the offer's deadline in the agency's working minutes,
+ * DISPATCH_OFFER_DEADLINE_MINUTES; the weights of a re-dispatch, DISPATCH_WEIGHTS; the SMS's portal link).
+ */
+export type SupervisionOptions = DispatchOptions;
+
+/** DISPATCH_OFFER_DEADLINE_MINUTES: the caller's, else this process's own validated environment (as the engine does). */
+function offerMinutesOf(options: SupervisionOptions): number {
+  if (options.offerMinutes !== undefined) return options.offerMinutes;
+  try {
+    return loadEnv().DISPATCH_OFFER_DEADLINE_MINUTES;
+  } catch {
+    return DEFAULT_OFFER_DEADLINE_MINUTES;
+  }
 }
-type DispatchOptions = SupervisionOptions;
-export const DEFAULT_OFFER_DEADLINE_MINUTES = 30;
 
 export { MAX_REASON_LENGTH };
 
@@ -200,7 +208,15 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
       if (ticket.technician_id !== null) await revokeTechnicianLinks(trx, ticket.id, reason);
     }
     if (ticket.dispatch_held_at) {
+      // out of the supervisor queue; its 'dispatch_held' alert is dealt with by this very decision
       await trx.updateTable("tickets").set({ dispatch_held_at: null, dispatch_hold_reason: null }).where("id", "=", ticket.id).execute();
+      await trx
+        .updateTable("supervisor_alerts")
+        .set({ acknowledged_at: now, acknowledged_by: actor.userId ?? null })
+        .where("ticket_id", "=", ticket.id)
+        .where("kind", "=", "dispatch_held")
+        .where("acknowledged_at", "is", null)
+        .execute();
     }
     await appendTicketEvent(trx, {
       ticketId: ticket.id,
@@ -261,18 +277,19 @@ export async function evaluateAgencyForTicket(trx: Trx, ticketId: number, agency
  * (in the agency's working hours) and `offer__expire` job, the agency's SMS (agency_offer), history `offer_sent`.
  */
 async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: number; agencyId: number; now: Date }, options: SupervisionOptions) {
-  const agency = await trx.selectFrom("agencies").select(["id", "name", "mobile", "working_hours"]).where("id", "=", o.agencyId).executeTakeFirstOrThrow();
+  const agency = await trx.selectFrom("agencies").select(["id", "code", "name", "mobile", "working_hours"]).where("id", "=", o.agencyId).executeTakeFirstOrThrow();
   const ticket = await trx.selectFrom("tickets").select(["id", "number", "city"]).where("id", "=", o.ticketId).executeTakeFirstOrThrow();
   const hours: WorkingHours = isWorkingHours(agency.working_hours) ? agency.working_hours : {};
-  const deadlineAt = offerDeadlineAt(o.now, hours, options.offerDeadlineMinutes ?? DEFAULT_OFFER_DEADLINE_MINUTES);
+  const deadlineAt = offerDeadlineAt(o.now, hours, offerMinutesOf(options));
   const attempts = await trx
     .selectFrom("dispatch_offers")
     .select((eb) => eb.fn.coalesce(eb.fn.max("attempt"), eb.lit(0)).as("n"))
     .where("ticket_id", "=", o.ticketId)
     .executeTakeFirstOrThrow();
+  const attempt = Number(attempts.n) + 1;
   const offer = await trx
     .insertInto("dispatch_offers")
-    .values({ ticket_id: o.ticketId, agency_id: o.agencyId, attempt: Number(attempts.n) + 1, offered_at: o.now, deadline_at: deadlineAt })
+    .values({ ticket_id: o.ticketId, agency_id: o.agencyId, attempt, offered_at: o.now, deadline_at: deadlineAt })
     .returning("id")
     .executeTakeFirstOrThrow();
   await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });
@@ -281,7 +298,7 @@ async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: n
     at: o.now,
     actor,
     type: "offer_sent",
-    data: { offer_id: offer.id, agency_id: o.agencyId, deadline_at: deadlineAt.toISOString(), manual: true },
+    data: { offer_id: offer.id, agency_id: o.agencyId, agency_code: agency.code, attempt, deadline_at: deadlineAt.toISOString(), manual: true },
   });
   if (agency.mobile) {
     const links = options.links ?? processLinks();
@@ -293,7 +310,7 @@ async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: n
         ticket_number: ticket.number,
         city: ticket.city ?? "",
         deadline: formatTehranDateTime(deadlineAt),
-        portal_link: `${links.baseUrl}/agency/offers`,
+        portal_link: `${links.baseUrl}/agency`,
       },
       { receptor: agency.mobile, ticketId: o.ticketId, agencyId: o.agencyId, now: o.now },
     );
@@ -351,8 +368,9 @@ export async function setAgencyStatus(db: DB, actor: Actor, input: SetAgencyStat
           now,
         });
         if (!done) continue;
-        const next = await dispatchTicketInTrx(trx, actor, { ticketId: o.ticket_id, now }, options);
-        withdrawn.push({ ticketId: o.ticket_id, offerId: o.id, outcome: next.outcome, nextAgencyId: next.agencyId ?? null });
+        // the engine, at once, in this transaction: this agency is no longer active (and was offered it already)
+        const next = await dispatchTicketInTrx(trx, actor, { ticketId: o.ticket_id }, { ...options, now });
+        withdrawn.push({ ticketId: o.ticket_id, offerId: o.id, outcome: next.outcome, nextAgencyId: next.outcome === "offered" ? next.agencyId : null });
       }
     }
     const openJobs = await trx

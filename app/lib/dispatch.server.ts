@@ -19,6 +19,7 @@ import {
   SupervisionInputError,
 } from "~/lib/services.server";
 import type { MessageKey } from "~/i18n";
+import type { Env } from "../../platform/env";
 
 /*
  * Dispatch, the supervisor's side, in the web shell: the "why this agency" panel's data on the call
@@ -27,9 +28,13 @@ import type { MessageKey } from "~/i18n";
  * permission no agency role holds.
  */
 
-/** The supervisor's actions' configuration: the links written into the agency's SMS. */
-function dispatchOptionsOf(env: Parameters<typeof publicLinks>[0]) {
-  return { links: publicLinks(env) };
+/**
+ * The supervisor's actions' configuration, from this server's validated environment: the links written into
+ * the agency's SMS, an offer's deadline (DISPATCH_OFFER_DEADLINE_MINUTES) and the weights of a re-dispatch
+ * (DISPATCH_WEIGHTS).
+ */
+function dispatchOptionsOf(env: Env) {
+  return { links: publicLinks(env), offerMinutes: env.DISPATCH_OFFER_DEADLINE_MINUTES, weights: env.DISPATCH_WEIGHTS };
 }
 
 const Id = z.coerce.number().int().positive().max(2 ** 53);
@@ -74,7 +79,14 @@ export async function dispatchPanelData(db: DB, user: AuthUser, ticket: { id: nu
 
 export async function loadDispatchQueue({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "dispatch:manage");
-  const rows = await supervision.heldTickets(context.db, scopeFor(user));
+  const scope = scopeFor(user);
+  // dispatch:manage is a call-centre permission: the scope is 'all' (the labels read nothing otherwise)
+  const held = scope.kind === "all" ? await dispatchRepo.heldTickets(context.db, 200) : [];
+  const labels = new Map((await supervision.ticketProductLabels(context.db, scope, held.map((h) => h.id))).map((l) => [l.id, l]));
+  const rows = held.map((h) => {
+    const l = labels.get(h.id);
+    return { ...h, brand_fa: l?.brand_fa ?? null, brand_en: l?.brand_en ?? null, category_fa: l?.category_fa ?? null, category_en: l?.category_en ?? null };
+  });
   return { rows, now: Date.now() };
 }
 

@@ -1,4 +1,4 @@
-import { AGENCY_LOAD_STATUSES, TERMINAL_STATUSES } from "../../core/ticket";
+import { AGENCY_LOAD_STATUSES } from "../../core/ticket";
 import type { DB } from "../connection";
 import type { DataScope } from "./scope";
 
@@ -9,12 +9,12 @@ import type { DataScope } from "./scope";
  */
 
 /**
- * Tickets held for a supervisor (tickets.dispatch_held_at set by the dispatch engine: no candidate, every
- * offer declined or lapsed, out of area…), oldest first, with the reason. Reads tickets_dispatch_held_idx.
+ * The brand and category of each of these tickets (the supervisor queue's rows come from db/repos/dispatch.ts
+ * heldTickets, the engine's own view of its held tickets; this adds what a supervisor reads to choose an
+ * agency). Call-centre data: nothing for an agency scope.
  */
-export async function heldTickets(db: DB, scope: DataScope, opts: { limit?: number } = {}) {
-  if (scope.kind !== "all") return [];
-  const limit = Math.min(Math.max(opts.limit ?? 200, 1), 500);
+export async function ticketProductLabels(db: DB, scope: DataScope, ticketIds: readonly number[]) {
+  if (scope.kind !== "all" || ticketIds.length === 0) return [];
   return db
     .selectFrom("tickets")
     .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
@@ -23,24 +23,12 @@ export async function heldTickets(db: DB, scope: DataScope, opts: { limit?: numb
     .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
     .select([
       "tickets.id",
-      "tickets.number",
-      "tickets.status",
-      "tickets.priority",
-      "tickets.province",
-      "tickets.city",
-      "tickets.created_at",
-      "tickets.dispatch_held_at",
-      "tickets.dispatch_hold_reason",
       "brands.name_fa as brand_fa",
       "brands.name_en as brand_en",
       "product_categories.name_fa as category_fa",
       "product_categories.name_en as category_en",
     ])
-    .where("tickets.dispatch_held_at", "is not", null)
-    .where("tickets.status", "not in", TERMINAL_STATUSES)
-    .orderBy("tickets.dispatch_held_at")
-    .orderBy("tickets.id")
-    .limit(limit)
+    .where("tickets.id", "in", [...ticketIds])
     .execute();
 }
 

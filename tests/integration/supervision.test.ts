@@ -7,12 +7,14 @@
 import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "../../db/connection";
+import { heldTickets, latestDecision } from "../../db/repos/dispatch";
+import { dispatchTicket } from "../../services/dispatch";
 import { offerJobKey } from "../../services/offers";
 import { ReassignRefusedError, reassignTicket, setAgencyStatus, SupervisionInputError } from "../../services/supervision";
 import { getTestDb, resetDatabase } from "../support/db";
 
 let db: DB;
-const ids = { a: 0, b: 0, c: 0, customer: 0, product: 0, category: 0 };
+const ids = { a: 0, b: 0, c: 0, customer: 0, product: 0, category: 0, brand: 0 };
 const supervisor = { kind: "user" as const, userId: 0 };
 const links = { baseUrl: "https://service.example.ir", trackingSecret: "test-secret-test-secret" };
 
@@ -57,6 +59,7 @@ beforeEach(async () => {
     .executeTakeFirstOrThrow();
   ids.product = product.id;
   ids.category = cat.id;
+  ids.brand = brand.id;
   const user = await db.insertInto("users").values({ username: "sup", display_name: "سرپرست", role: "supervisor", password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
   supervisor.userId = user.id;
 });
@@ -85,6 +88,28 @@ async function ticketOfferedTo(agencyId: number) {
     .returning("id")
     .executeTakeFirstOrThrow();
   return { ticketId: t.id, offerId: o.id };
+}
+
+/** A fresh breakdown ticket in `new`, as registration leaves it for the engine. */
+async function newTicket() {
+  const t = await db
+    .insertInto("tickets")
+    .values({
+      type: "breakdown",
+      channel: "phone",
+      customer_id: ids.customer,
+      customer_product_id: ids.product,
+      problem_category_id: ids.category,
+      warranty_status: "in_warranty",
+      status: "new",
+      province: "تهران",
+      city: "تهران",
+      lat: 35.71,
+      lng: 51.41,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { ticketId: t.id };
 }
 
 async function offers(ticketId: number) {
@@ -134,6 +159,45 @@ describe("reassignTicket", () => {
     expect(offerId).toBe(rows[0]!.id);
   });
 
+  it("gives the chosen agency the configured deadline (DISPATCH_OFFER_DEADLINE_MINUTES), in its working time", async () => {
+    const { ticketId } = await ticketOfferedTo(ids.a);
+    const now = new Date("2026-12-02T08:00:00Z"); // a Wednesday, 11:30 in Tehran
+    const result = await reassignTicket(db, supervisor, { ticketId, agencyId: ids.b, reason: "جابجایی" }, { links, now, offerMinutes: 45 });
+    expect(result.deadlineAt.toISOString()).toBe("2026-12-02T08:45:00.000Z");
+    const row = await db.selectFrom("dispatch_offers").select(["deadline_at"]).where("id", "=", result.offerId).executeTakeFirstOrThrow();
+    expect(row.deadline_at.toISOString()).toBe("2026-12-02T08:45:00.000Z");
+  });
+
+  it("an agency outside the customer's area only with the explicit override, and the history says so", async () => {
+    const { ticketId } = await ticketOfferedTo(ids.a);
+    await db.deleteFrom("agency_service_areas").where("agency_id", "=", ids.b).execute();
+    // Karaj, ~40 km away, serving 10 km around it (an agency beyond the candidate query's reach is refused outright: its load is unknown)
+    await db.updateTable("agencies").set({ lat: 35.83, lng: 50.97, service_radius_km: 10 }).where("id", "=", ids.b).execute();
+    await expect(reassignTicket(db, supervisor, { ticketId, agencyId: ids.b, reason: "درخواست مشتری" }, { links })).rejects.toSatisfy(
+      (e) => e instanceof ReassignRefusedError && e.refusal.code === "needs_override" && e.refusal.reasons.join() === "out_of_area",
+    );
+    await reassignTicket(db, supervisor, { ticketId, agencyId: ids.b, reason: "درخواست مشتری", override: true }, { links });
+    const reassigned = (await events(ticketId)).find((e) => e.event_type === "reassigned");
+    expect(reassigned!.data).toMatchObject({ to_agency_id: ids.b, override: ["out_of_area"] });
+  });
+
+  it("a held ticket leaves the supervisor queue when reassigned, and its alert is dealt with", async () => {
+    // no agency is authorized for it: the engine holds it for the supervisors
+    await db.deleteFrom("agency_authorizations").execute();
+    const { ticketId } = await newTicket();
+    const held = await dispatchTicket(db, { kind: "system" }, { ticketId }, { links });
+    expect(held.outcome).toBe("held");
+    expect((await heldTickets(db)).map((h) => h.id)).toEqual([ticketId]);
+    await db.insertInto("agency_authorizations").values({ agency_id: ids.b, brand_id: ids.brand, category_id: ids.category }).execute();
+    await reassignTicket(db, supervisor, { ticketId, agencyId: ids.b, reason: "مجوز نمایندگی B امروز ثبت شد" }, { links });
+    expect(await heldTickets(db)).toEqual([]);
+    const t = await db.selectFrom("tickets").select(["status", "dispatch_held_at", "dispatch_hold_reason"]).where("id", "=", ticketId).executeTakeFirstOrThrow();
+    expect(t).toEqual({ status: "dispatching", dispatch_held_at: null, dispatch_hold_reason: null });
+    const alerts = await db.selectFrom("supervisor_alerts").select(["kind", "acknowledged_by"]).where("ticket_id", "=", ticketId).execute();
+    expect(alerts).toEqual([{ kind: "dispatch_held", acknowledged_by: supervisor.userId }]);
+    expect((await events(ticketId)).map((e) => e.event_type)).toEqual(["dispatch_held", "status_changed", "reassigned", "offer_sent"]);
+  });
+
   it("takes an accepted job back from its agency", async () => {
     const { ticketId, offerId } = await ticketOfferedTo(ids.a);
     await db.updateTable("dispatch_offers").set({ status: "accepted", responded_at: new Date() }).where("id", "=", offerId).execute();
@@ -151,6 +215,36 @@ describe("reassignTicket", () => {
 describe("setAgencyStatus", () => {
   it("needs a reason to suspend", async () => {
     await expect(setAgencyStatus(db, supervisor, { agencyId: ids.a, status: "suspended" }, { links })).rejects.toBeInstanceOf(SupervisionInputError);
+  });
+
+  it("suspend sends the ticket on: the engine's offer to A withdrawn, the next decision excludes A as suspended", async () => {
+    const { ticketId } = await newTicket();
+    // B is further away: the engine offers A first
+    await db.updateTable("agencies").set({ lat: 35.8, lng: 51.5 }).where("id", "=", ids.b).execute();
+    const first = await dispatchTicket(db, { kind: "system" }, { ticketId }, { links });
+    expect(first).toMatchObject({ outcome: "offered", agencyId: ids.a });
+    const result = await setAgencyStatus(db, supervisor, { agencyId: ids.a, status: "suspended", reason: "شکایت‌های مکرر" }, { links, offerMinutes: 20 });
+    expect(result.withdrawn).toEqual([{ ticketId, offerId: (first as { offerId: number }).offerId, outcome: "offered", nextAgencyId: ids.b }]);
+    const decision = await latestDecision(db, ticketId);
+    expect(decision!.ranked.map((r) => r.agencyId)).toEqual([ids.b]);
+    expect(decision!.excluded.find((e) => e.agencyId === ids.a)!.reasons).toEqual(expect.arrayContaining(["suspended", "already_offered"]));
+    const pending = await db.selectFrom("dispatch_offers").select(["agency_id", "offered_at", "deadline_at"]).where("ticket_id", "=", ticketId).where("status", "=", "pending").execute();
+    expect(pending.map((p) => p.agency_id)).toEqual([ids.b]);
+    expect(pending[0]!.deadline_at.getTime() - pending[0]!.offered_at.getTime()).toBe(20 * 60_000);
+    expect((await events(ticketId)).map((e) => e.event_type)).toEqual(["status_changed", "offer_sent", "offer_withdrawn", "offer_sent"]);
+  });
+
+  it("suspending the only candidate holds the ticket for the supervisors", async () => {
+    const { ticketId } = await newTicket();
+    await db.deleteFrom("agency_authorizations").where("agency_id", "=", ids.b).execute();
+    expect(await dispatchTicket(db, { kind: "system" }, { ticketId }, { links })).toMatchObject({ outcome: "offered", agencyId: ids.a });
+    const result = await setAgencyStatus(db, supervisor, { agencyId: ids.a, status: "terminated", reason: "پایان قرارداد" }, { links });
+    expect(result.withdrawn.map((w) => [w.outcome, w.nextAgencyId])).toEqual([["held", null]]);
+    expect((await heldTickets(db)).map((h) => h.id)).toEqual([ticketId]);
+    const t = await db.selectFrom("tickets").select(["status"]).where("id", "=", ticketId).executeTakeFirstOrThrow();
+    expect(t.status).toBe("new");
+    const audit = await db.selectFrom("audit_log").select(["action"]).where("entity_type", "=", "agency").execute();
+    expect(audit.map((a) => a.action)).toEqual(["agency.terminate"]);
   });
 
   it("suspending withdraws the agency's pending offer and sends the ticket on to the next agency", async () => {
