@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "../../db/connection";
 import { heldTickets, latestDecision } from "../../db/repos/dispatch";
-import { dispatchTicket } from "../../services/dispatch";
+import { DISPATCH_ACTOR, dispatchTicket } from "../../services/dispatch";
 import { offerJobKey } from "../../services/offers";
 import { ReassignRefusedError, reassignTicket, setAgencyStatus, SupervisionInputError } from "../../services/supervision";
 import { getTestDb, resetDatabase } from "../support/db";
@@ -185,7 +185,7 @@ describe("reassignTicket", () => {
     // no agency is authorized for it: the engine holds it for the supervisors
     await db.deleteFrom("agency_authorizations").execute();
     const { ticketId } = await newTicket();
-    const held = await dispatchTicket(db, { kind: "system" }, { ticketId }, { links });
+    const held = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId }, { links });
     expect(held.outcome).toBe("held");
     expect((await heldTickets(db)).map((h) => h.id)).toEqual([ticketId]);
     await db.insertInto("agency_authorizations").values({ agency_id: ids.b, brand_id: ids.brand, category_id: ids.category }).execute();
@@ -221,7 +221,7 @@ describe("setAgencyStatus", () => {
     const { ticketId } = await newTicket();
     // B is further away: the engine offers A first
     await db.updateTable("agencies").set({ lat: 35.8, lng: 51.5 }).where("id", "=", ids.b).execute();
-    const first = await dispatchTicket(db, { kind: "system" }, { ticketId }, { links });
+    const first = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId }, { links });
     expect(first).toMatchObject({ outcome: "offered", agencyId: ids.a });
     const result = await setAgencyStatus(db, supervisor, { agencyId: ids.a, status: "suspended", reason: "شکایت‌های مکرر" }, { links, offerMinutes: 20 });
     expect(result.withdrawn).toEqual([{ ticketId, offerId: (first as { offerId: number }).offerId, outcome: "offered", nextAgencyId: ids.b }]);
@@ -237,7 +237,7 @@ describe("setAgencyStatus", () => {
   it("suspending the only candidate holds the ticket for the supervisors", async () => {
     const { ticketId } = await newTicket();
     await db.deleteFrom("agency_authorizations").where("agency_id", "=", ids.b).execute();
-    expect(await dispatchTicket(db, { kind: "system" }, { ticketId }, { links })).toMatchObject({ outcome: "offered", agencyId: ids.a });
+    expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId }, { links })).toMatchObject({ outcome: "offered", agencyId: ids.a });
     const result = await setAgencyStatus(db, supervisor, { agencyId: ids.a, status: "terminated", reason: "پایان قرارداد" }, { links });
     expect(result.withdrawn.map((w) => [w.outcome, w.nextAgencyId])).toEqual([["held", null]]);
     expect((await heldTickets(db)).map((h) => h.id)).toEqual([ticketId]);
