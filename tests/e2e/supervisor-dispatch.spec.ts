@@ -16,8 +16,8 @@ import { expect, test } from "./fixtures";
  */
 
 const YAZD = { lat: 31.8974, lng: 54.3569 };
-/** Ardakan, ~60 km from Yazd: outside both agencies' 10 km service radius and their (Yazd city) area rows. */
-const ARDAKAN = { lat: 32.31, lng: 54.0175 };
+/** Ashkezar, ~20 km from Yazd: outside both agencies' 10 km service radius and their (Yazd city) area rows. */
+const ASHKEZAR = { lat: 32.0, lng: 54.2 };
 
 interface Setup {
   tag: string;
@@ -93,7 +93,7 @@ test.describe("held ticket", () => {
 
   test("the supervisor opens a held ticket from the queue, reads why, and reassigns it with a reason", async ({ page, signIn, db }) => {
     const s = await setUp(db);
-    const ticket = await registerAndDispatch(db, s, { city: "اردکان", ...ARDAKAN });
+    const ticket = await registerAndDispatch(db, s, { city: "اشکذر", ...ASHKEZAR });
     await expect
       .poll(async () => (await db.query(`select dispatch_hold_reason from tickets where id = $1`, [ticket.id])).rows[0]?.dispatch_hold_reason, { timeout: 20_000 })
       .toBe("all_out_of_area");
