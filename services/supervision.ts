@@ -31,7 +31,7 @@ import type { Database } from "../db/schema";
 import { loadEnv } from "../platform/env";
 import { processLinks } from "../platform/links";
 import type { Actor } from "./actor";
-import { DEFAULT_OFFER_DEADLINE_MINUTES, dispatchTicketInTrx, type DispatchOptions } from "./dispatch";
+import { DEFAULT_OFFER_DEADLINE_MINUTES, DISPATCH_OFFER_SMS_PURPOSE, dispatchJobKey, dispatchTicketInTrx, type DispatchOptions } from "./dispatch";
 import { offerJobKey, scheduleOfferDeadline } from "./offers";
 import { enqueueTemplatedSms } from "./sms-templates";
 import { MAX_REASON_LENGTH } from "./tickets";
@@ -217,6 +217,8 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
         .where("kind", "=", "dispatch_held")
         .where("acknowledged_at", "is", null)
         .execute();
+      // a retry the engine queued for the first agency's opening (held 'all_closed') has nothing left to do
+      await sql`select graphile_worker.remove_job(${dispatchJobKey(ticket.id)})`.execute(trx);
     }
     await appendTicketEvent(trx, {
       ticketId: ticket.id,
@@ -312,7 +314,7 @@ async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: n
         deadline: formatTehranDateTime(deadlineAt),
         portal_link: `${links.baseUrl}/agency`,
       },
-      { receptor: agency.mobile, ticketId: o.ticketId, agencyId: o.agencyId, now: o.now },
+      { receptor: agency.mobile, ticketId: o.ticketId, agencyId: o.agencyId, now: o.now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
     );
   }
   return { offerId: offer.id, deadlineAt };

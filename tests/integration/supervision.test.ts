@@ -150,7 +150,7 @@ describe("reassignTicket", () => {
     const job = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where key = ${offerJobKey(result.offerId)}`.execute(db);
     expect(job.rows[0]!.n).toBe(1);
     const sms = await db.selectFrom("sms_messages").select(["purpose", "ticket_id"]).where("ticket_id", "=", ticketId).execute();
-    expect(sms.map((s) => s.purpose)).toContain("agency_offer");
+    expect(sms.map((s) => s.purpose)).toEqual(["dispatch_offer"]);
     const history = await events(ticketId);
     expect(history.map((e) => e.event_type)).toEqual(["offer_withdrawn", "reassigned", "offer_sent"]);
     expect(history[1]!.data).toMatchObject({ reason: "مشتری نمایندگی B را خواست", from_agency_id: ids.a, to_agency_id: ids.b });
@@ -196,6 +196,23 @@ describe("reassignTicket", () => {
     const alerts = await db.selectFrom("supervisor_alerts").select(["kind", "acknowledged_by"]).where("ticket_id", "=", ticketId).execute();
     expect(alerts).toEqual([{ kind: "dispatch_held", acknowledged_by: supervisor.userId }]);
     expect((await events(ticketId)).map((e) => e.event_type)).toEqual(["dispatch_held", "status_changed", "reassigned", "offer_sent"]);
+  });
+
+  it("a ticket held because every agency is closed: reassigned by hand (override), the engine's retry at the opening is dropped", async () => {
+    const hours = JSON.stringify(Object.fromEntries(["sat", "sun", "mon", "tue", "wed", "thu", "fri"].map((d) => [d, ["08:00", "09:00"]])));
+    await db.updateTable("agencies").set({ working_hours: hours }).execute();
+    const { ticketId } = await newTicket();
+    const now = new Date("2026-12-02T12:00:00Z"); // 15:30 in Tehran: everyone closed
+    const held = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId }, { links, now });
+    expect(held).toMatchObject({ outcome: "held", reason: "all_closed" });
+    const retry = sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where key = ${"dispatch:" + ticketId}`;
+    expect((await retry.execute(db)).rows[0]!.n).toBe(1);
+    await expect(reassignTicket(db, supervisor, { ticketId, agencyId: ids.a, reason: "تماس تلفنی با مدیر نمایندگی" }, { links, now })).rejects.toSatisfy(
+      (e) => e instanceof ReassignRefusedError && e.refusal.code === "needs_override" && e.refusal.reasons.join() === "closed",
+    );
+    await reassignTicket(db, supervisor, { ticketId, agencyId: ids.a, reason: "تماس تلفنی با مدیر نمایندگی", override: true }, { links, now });
+    expect((await retry.execute(db)).rows[0]!.n).toBe(0);
+    expect(await heldTickets(db)).toEqual([]);
   });
 
   it("takes an accepted job back from its agency", async () => {
