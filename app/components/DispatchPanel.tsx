@@ -35,6 +35,8 @@ export function DispatchPanel() {
   const nameOf = (id: number) => names.get(id) ?? `#${formatDigits(id, locale)}`;
   const decision = d.decision;
   const offeredAgency = decision?.offerId ? d.offers.find((o) => o.id === decision.offerId)?.agency_id : undefined;
+  // a pending offer the latest decision did not make: a supervisor's, by hand (the history says why)
+  const manualOffer = d.offers.find((o) => o.status === "pending" && o.id !== decision?.offerId && (!decision || new Date(o.offered_at) >= new Date(decision.at)));
   return (
     <section className="panel dispatch-panel" id="dispatch" aria-labelledby="dispatch-title" data-testid="dispatch-panel">
       <h2 id="dispatch-title">{t("dispatch.panel.title")}</h2>
@@ -51,6 +53,11 @@ export function DispatchPanel() {
       {decision ? (
         <>
           <p className="muted">{t("dispatch.panel.decidedAt", { at: formatDateTime(decision.at, locale) })}</p>
+          {manualOffer ? (
+            <p className="notice" data-testid="dispatch-manual-offer">
+              {t("dispatch.panel.manualOffer", { name: manualOffer.agency_name })}
+            </p>
+          ) : null}
           <h3>{t("dispatch.panel.ranked")}</h3>
           {decision.ranked.length ? (
             <table className="data" data-testid="dispatch-ranked">

@@ -72,6 +72,7 @@ export const en: Record<MessageKey, string> = {
   "dispatch.panel.title": "Dispatch: why this agency?",
   "dispatch.panel.none": "No dispatch decision has been recorded for this ticket yet.",
   "dispatch.panel.decidedAt": "Latest dispatch decision: {at}",
+  "dispatch.panel.manualOffer": "The current offer to {name} was made by hand by a supervisor; the list below is the automatic decision before it.",
   "dispatch.panel.held": "This ticket is in the supervisor queue: {reason}",
   "dispatch.panel.ranked": "Eligible agencies, best score first",
   "dispatch.panel.noRanked": "No agency was eligible.",

@@ -70,6 +70,7 @@ export const fa = {
   "dispatch.panel.title": "ارجاع کار: چرا این نمایندگی؟",
   "dispatch.panel.none": "هنوز تصمیمی برای ارجاع این درخواست ثبت نشده است.",
   "dispatch.panel.decidedAt": "آخرین تصمیم ارجاع: {at}",
+  "dispatch.panel.manualOffer": "پیشنهاد کنونی به «{name}» را سرپرست دستی داده است؛ فهرست زیر، تصمیم خودکارِ پیش از آن است.",
   "dispatch.panel.held": "این درخواست در صف سرپرست است: {reason}",
   "dispatch.panel.ranked": "نمایندگی‌های واجد شرایط، به ترتیب امتیاز",
   "dispatch.panel.noRanked": "هیچ نمایندگی واجد شرایطی نبود.",

@@ -132,6 +132,8 @@ test.describe("held ticket", () => {
     await expect(page).toHaveURL(new RegExp(`/desk/tickets/${ticket.id}\\?reassigned=1#dispatch$`));
     await expect(page.getByTestId("reassign-done")).toBeVisible();
     await expect(page.getByTestId("dispatch-held")).toHaveCount(0);
+    // the ranking shown is the engine's (it held the ticket); the current offer is the supervisor's
+    await expect(page.getByTestId("dispatch-manual-offer")).toContainText(s.agencyA.name);
     const reassigned = page.locator('[data-event="reassigned"]');
     await expect(reassigned).toContainText("ارجاع دستی به نمایندگی دیگر");
     await expect(reassigned).toContainText("مشتری تا یزد می‌آید و دستگاه را به نمایندگی می‌برد");
