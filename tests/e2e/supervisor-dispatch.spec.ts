@@ -10,6 +10,7 @@ import { expect, test } from "./fixtures";
  *  - a ticket the engine offered: the operator's and the manager's ticket pages explain why this agency;
  *  - the manager suspends an agency with a pending offer (reason and confirmation required): the offer is
  *    withdrawn and the engine offers the ticket to the next agency at once, as the ticket's panel shows.
+ *  - without JavaScript, the reassignment is a plain form (a refusal lands on /manager/dispatch/:id).
  *
  * Each test brings its own brand, product and two agencies in Yazd (a province the demo data does not
  * serve), so nothing else in the demo data is offered, suspended or held by it.
@@ -220,6 +221,35 @@ test.describe("suspension", () => {
     await expect(panel.getByTestId("dispatch-ranked").locator(`tr[data-agency="${s.agencyB.id}"]`)).toContainText("ارجاع به این نمایندگی");
     await expect(panel.getByTestId("dispatch-excluded").locator(`tr[data-agency="${s.agencyA.id}"]`)).toContainText("تعلیق شده است");
     await expect(page.locator('[data-event="offer_withdrawn"]')).toBeVisible();
+    expect(await pendingOfferAgency(db, ticket.id)).toBe(s.agencyB.id);
+  });
+});
+
+test.describe("without JavaScript", () => {
+  // the panel's form is a plain form that JavaScript only enhances; the refusal (400) lands on the ticket's dispatch page
+  test.use({ javaScriptEnabled: false, expectedHttpErrors: [400] });
+
+  test("the manager reassigns a ticket by a plain form; a reason of spaces is refused on the dispatch page", async ({ page, signIn, db }) => {
+    const s = await setUp(db);
+    const ticket = await registerAndDispatch(db, s, { city: "یزد", ...YAZD });
+    await expect.poll(() => pendingOfferAgency(db, ticket.id), { timeout: 20_000 }).toBe(s.agencyA.id);
+
+    await signIn("manager");
+    await page.goto(`/manager/tickets/${ticket.id}`);
+    const form = page.getByTestId("reassign-form");
+    await form.getByRole("combobox").selectOption(s.agencyB.id);
+    await form.getByLabel("دلیل ارجاع دستی").fill("  ");
+    await form.getByRole("button", { name: "ارجاع به نمایندگی انتخاب‌شده" }).click();
+    await expect(page).toHaveURL(new RegExp(`/manager/dispatch/${ticket.id}$`));
+    await expect(page.getByTestId("reassign-error")).toHaveText("دلیل ارجاع دستی را بنویسید.");
+
+    const again = page.getByTestId("reassign-form");
+    await again.getByRole("combobox").selectOption(s.agencyB.id);
+    await again.getByLabel("دلیل ارجاع دستی").fill("نمایندگی مرکز یزد تا فردا تعطیل است");
+    await again.getByRole("button", { name: "ارجاع به نمایندگی انتخاب‌شده" }).click();
+    await expect(page).toHaveURL(new RegExp(`/manager/tickets/${ticket.id}\\?reassigned=1`));
+    await expect(page.getByTestId("reassign-done")).toBeVisible();
+    await expect(page.locator('[data-event="reassigned"]')).toContainText("نمایندگی مرکز یزد تا فردا تعطیل است");
     expect(await pendingOfferAgency(db, ticket.id)).toBe(s.agencyB.id);
   });
 });
