@@ -14,6 +14,9 @@ export const AUDIT_ACTIONS = [
   "agency.suspend",
   "agency.terminate",
   "agency.fee_rate_change",
+  // dispatch's supervisor side: an agency made active again; a ticket reassigned by hand
+  "agency.activate",
+  "ticket.reassign",
   "ticket.status_change",
   "call.click_to_dial",
   // desk: presence, registration from a call

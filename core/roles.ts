@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   // the texts of the SMS the product sends (admin page /admin/sms-templates)
   "sms_templates:manage": ["admin"],
   "audit:read": ["manager", "admin"],
+  // dispatch's supervisor side: the queue of tickets held for a person, reassigning a ticket by hand with a reason
+  "dispatch:manage": ["supervisor", "manager"],
+  // an agency's status: suspend or terminate (its pending offers withdrawn and sent on) or make it active again
+  "agencies:manage": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -8,6 +8,7 @@ import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import { direction, type MessageKey, type Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
 import { CompletionReport } from "./JobCompletion";
+import { DispatchPanel } from "./DispatchPanel";
 
 const RECORDING_POLL_MS = 4000;
 /** About two minutes: a recording that has not arrived by then is not waited for on this page. */
@@ -163,6 +164,8 @@ export function TicketDetail({ data }: { data: Data }) {
           </table>
         </>
       ) : null}
+
+      <DispatchPanel />
 
       {sms.length > 0 ? <TicketSms rows={sms} advice={data.smsAdvice} /> : null}
 

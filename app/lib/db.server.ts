@@ -18,3 +18,5 @@ export * as smsTemplates from "../../db/repos/sms-templates";
 export * as tracking from "../../db/repos/tracking";
 export * as jobReports from "../../db/repos/job-reports";
 export * as technicianLinks from "../../db/repos/technician-links";
+export * as supervision from "../../db/repos/supervision";
+export * as dispatchRepo from "../../db/repos/dispatch";

@@ -12,6 +12,7 @@ export function deskNav(role: Role): NavItem[] {
     { to: "/desk/tickets", label: "nav.tickets" },
     ...(can(role, "tickets:create") ? [{ to: "/desk/register", label: "desk.newTicket" as const }] : []),
     ...(can(role, "surveys:record") ? [{ to: "/desk/follow-ups", label: "nav.followUps" as const }] : []),
+    ...(can(role, "dispatch:manage") ? [{ to: "/desk/dispatch", label: "nav.dispatchQueue" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
   ];
 }
@@ -20,6 +21,7 @@ export function managerNav(role: Role): NavItem[] {
   return [
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/tickets", label: "nav.tickets" },
+    ...(can(role, "dispatch:manage") ? [{ to: "/manager/dispatch", label: "nav.dispatchQueue" as const }] : []),
     { to: "/manager/agencies", label: "nav.agencies" },
     { to: "/manager/fees", label: "nav.fees" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),

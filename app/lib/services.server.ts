@@ -42,3 +42,12 @@ export { JobActionNotAllowedError, JobLinkRefusedError, openJobLink, pressJobAct
 // the agency portal (issue 13): an agency's answer to an offer, its technicians
 export { acceptOffer, MAX_OFFER_REJECT_REASON_LENGTH, OfferAnswerError, rejectOffer, type OfferAnswerErrorCode } from "../../services/agency-offers";
 export { addTechnician, MAX_TECHNICIAN_NAME_LENGTH, setTechnicianActive, TechnicianError, updateTechnician } from "../../services/technicians";
+export {
+  AgencyNotFoundError,
+  HARD_EXCLUSIONS,
+  REASSIGNABLE_STATUSES,
+  ReassignRefusedError,
+  reassignTicket,
+  setAgencyStatus,
+  SupervisionInputError,
+} from "../../services/supervision";

@@ -17,6 +17,7 @@ import {
 } from "../../core/ticket-list";
 import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
 import { dialFromDesk } from "~/lib/dial.server";
+import { dispatchPanelData } from "~/lib/dispatch.server";
 import { readForm, readSearchParams } from "~/lib/input.server";
 import { jobReports, satisfaction, tickets, type DataScope, type DB } from "~/lib/db.server";
 import {
@@ -181,6 +182,8 @@ export async function loadTicketDetail(
       // click-to-dial the ticket's customer (calls:take)
       canDial,
     },
+    // "why this agency", the offers, manual reassignment: the call centre's only, null for agencies
+    dispatch: await dispatchPanelData(context.db, user, page.ticket),
     // the action just done (after its redirect), for a short confirmation
     done: (["note", "status", "cancel", "dial"] as const).find((d) => d === done) ?? null,
   };

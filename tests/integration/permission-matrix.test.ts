@@ -126,6 +126,33 @@ const MATRIX: Row[] = [
   { route: "desk.tickets.$ticketId", method: "POST", url: "/desk/tickets/:ticket", ticket: "missing", form: { intent: "dial" }, expect:
                                                                                [LOGIN, N,       N,        N,         F,      F,     F,      F,           F] },
 
+  // Dispatch, the supervisor's side (dispatch:manage: the supervisor and the manager; never an operator, the admin
+  // or an agency). Each module guards itself; the desk's layout (desk:use) keeps the manager out of /desk/dispatch
+  // (the manager's are under /manager/dispatch), as for the desk's ticket pages above.
+  { route: "desk.dispatch._index", method: "GET", url: "/desk/dispatch", expect: [LOGIN, F,      F,        200,       200,    F,     F,      F,           F] },
+  { route: "desk.dispatch.$ticketId", method: "GET", url: "/desk/dispatch/:ticket", ticket: "ofAgency1", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    F,     F,      F,           F] },
+  { route: "desk.dispatch.$ticketId", method: "GET", url: "/desk/dispatch/:ticket", ticket: "missing", expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+  { route: "desk.dispatch.$ticketId", method: "GET", url: "/desk/dispatch/:ticket", ticket: "garbage", expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+  // Reassigning by hand: no agency chosen, or no reason, is a 400 with a message; a ticket that does not exist a 404.
+  { route: "desk.dispatch.$ticketId", method: "POST", url: "/desk/dispatch/:ticket", ticket: "offeredToAgency1", form: { reason: "درخواست مشتری" }, expect:
+                                                                               [LOGIN, F,       F,        400,       400,    F,     F,      F,           F] },
+  { route: "desk.dispatch.$ticketId", method: "POST", url: "/desk/dispatch/:ticket", ticket: "offeredToAgency1", form: { agencyId: "1", reason: "  " }, expect:
+                                                                               [LOGIN, F,       F,        400,       400,    F,     F,      F,           F] },
+  { route: "desk.dispatch.$ticketId", method: "POST", url: "/desk/dispatch/:ticket", ticket: "missing", form: { agencyId: "1", reason: "درخواست مشتری" }, expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+  { route: "manager.dispatch._index", method: "GET", url: "/manager/dispatch", expect: [LOGIN, F,   F,        200,       200,    F,     F,      F,           F] },
+  { route: "manager.dispatch.$ticketId", method: "GET", url: "/manager/dispatch/:ticket", ticket: "ofAgency2", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    F,     F,      F,           F] },
+  { route: "manager.dispatch.$ticketId", method: "GET", url: "/manager/dispatch/:ticket", ticket: "missing", expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+  { route: "manager.dispatch.$ticketId", method: "POST", url: "/manager/dispatch/:ticket", ticket: "offeredToAgency1", form: { agencyId: "x", reason: "درخواست مشتری" }, expect:
+                                                                               [LOGIN, F,       F,        400,       400,    F,     F,      F,           F] },
+  { route: "manager.dispatch.$ticketId", method: "POST", url: "/manager/dispatch/:ticket", ticket: "missing", form: { agencyId: "1", reason: "درخواست مشتری" }, expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+
   // A call recording: whoever reads tickets, for a call attached to a ticket; never agencies (the call
   // centre's calls are not theirs), and a 404 that does not tell "not yours" from "no such recording".
   { route: "recordings.$recordingId", method: "GET", url: "/recordings/:recording", recording: "ofTicket", expect:
@@ -147,6 +174,14 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        400,       400,    F,     F,      F,           F] },
   // agencies:read also lets operators read the agency list (their menu does not lead there).
   { route: "manager.agencies", method: "GET", url: "/manager/agencies", expect: [LOGIN, 200,    200,      200,       200,    200,   F,      F,           F] },
+  // An agency's status (agencies:manage: manager, admin): suspending without a reason or without the confirmation
+  // is a 400 with a message; an agency that does not exist a 404.
+  { route: "manager.agencies", method: "POST", url: "/manager/agencies", form: { agencyId: "1", status: "suspended", confirm: "on" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  { route: "manager.agencies", method: "POST", url: "/manager/agencies", form: { agencyId: "1", status: "suspended", reason: "شکایت مشتریان" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  { route: "manager.agencies", method: "POST", url: "/manager/agencies", form: { agencyId: "999999", status: "suspended", reason: "شکایت مشتریان", confirm: "on" }, expect:
+                                                                               [LOGIN, F,       F,        F,         N,      N,     F,      F,           F] },
   { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   // the audit log for managers (audit:read), who cannot enter the admin section
   { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },

@@ -1,0 +1,391 @@
+/**
+ * Dispatch, the supervisor's side (issue 13, sections 1–2): a ticket reassigned by hand with a reason, and an
+ * agency's status (suspend / terminate withdraws its pending offers and sends each ticket on at once).
+ *
+ * Rules:
+ *  - Hard constraints are never overridden by a person: an agency that is not authorized for the product,
+ *    not active, or at full capacity cannot be chosen. Out of area, outside working hours, or already offered
+ *    this ticket before may be chosen by a supervisor, explicitly (`override`), and the history says so.
+ *  - Reassigning withdraws the pending offer (`offer_withdrawn`), or takes an accepted job back from its
+ *    agency (ticket back to `dispatching`, its technician and the technician's job link dropped), then offers
+ *    the ticket to the chosen agency with a deadline in its working hours, its job and its SMS; history
+ *    `reassigned` {reason, from_agency_id, to_agency_id, override}; audit `ticket.reassign`. A job already
+ *    being worked on (in_progress, on_hold) or finished is not reassignable.
+ *  - Suspending or terminating an agency withdraws its pending offers (`offer_withdrawn` on each ticket) and
+ *    re-dispatches each ticket in the same transaction (the agency, no longer active, is excluded by the
+ *    engine). Jobs it already accepted STAY with it (a suspension stops new work, it does not take work in
+ *    hand away from the customer's visit): they are returned in `openJobs` and listed on /manager/agencies,
+ *    and a supervisor reassigns any of them by hand. Audit `agency.suspend` / `agency.terminate` /
+ *    `agency.activate`.
+ *
+ * Lock order, as every writer of a ticket's offers: the ticket, then its offers.
+ */
+import { revokeJobLinks } from "./technician-links";
+import { sql, type Transaction } from "kysely";
+import { EXCLUSION_REASONS, exclusionReasons, isWorkingHours, offerDeadlineAt, type ExclusionReason, type WorkingHours } from "../core/dispatch";
+import { assertTransition, type AgencyStatus, type TicketStatus } from "../core/ticket";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+import { candidateFacts, ticketDispatchFacts } from "../db/repos/dispatch";
+import { appendTicketEvent } from "../db/repos/ticket-events";
+import type { Database } from "../db/schema";
+import { loadEnv } from "../platform/env";
+import { processLinks } from "../platform/links";
+import type { Actor } from "./actor";
+import { DEFAULT_OFFER_DEADLINE_MINUTES, DISPATCH_OFFER_SMS_PURPOSE, dispatchJobKey, dispatchTicketInTrx, type DispatchOptions } from "./dispatch";
+import { offerJobKey, scheduleOfferDeadline } from "./offers";
+import { enqueueTemplatedSms } from "./sms-templates";
+import { MAX_REASON_LENGTH } from "./tickets";
+
+/**
+ * What the supervisor's actions need from the configuration: the same options as the engine's
+ * (services/dispatch.ts DispatchOptions: the offer's deadline in the agency's working minutes,
+ * DISPATCH_OFFER_DEADLINE_MINUTES; the weights of a re-dispatch, DISPATCH_WEIGHTS; the SMS's portal link).
+ */
+export type SupervisionOptions = DispatchOptions;
+
+/** DISPATCH_OFFER_DEADLINE_MINUTES: the caller's, else this process's own validated environment (as the engine does). */
+function offerMinutesOf(options: SupervisionOptions): number {
+  if (options.offerMinutes !== undefined) return options.offerMinutes;
+  try {
+    return loadEnv().DISPATCH_OFFER_DEADLINE_MINUTES;
+  } catch {
+    return DEFAULT_OFFER_DEADLINE_MINUTES;
+  }
+}
+
+export { MAX_REASON_LENGTH };
+
+/** Never overridden, by anybody. */
+export const HARD_EXCLUSIONS: readonly ExclusionReason[] = ["unauthorized", "suspended", "terminated", "full"];
+/** A supervisor may choose such an agency anyway, explicitly. */
+export const OVERRIDABLE_EXCLUSIONS: readonly ExclusionReason[] = EXCLUSION_REASONS.filter((r) => !HARD_EXCLUSIONS.includes(r));
+
+/** Statuses a ticket may be reassigned from: waiting (new, dispatching) or accepted and not yet started. */
+export const REASSIGNABLE_STATUSES = ["new", "dispatching", "assigned", "scheduled"] as const satisfies readonly TicketStatus[];
+
+export class SupervisionInputError extends Error {
+  constructor(
+    readonly field: "reason" | "agency" | "status",
+    readonly problem: "required" | "tooLong" | "invalid",
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
+export type ReassignRefusal =
+  | { code: "ticket_not_found" }
+  | { code: "agency_not_found" }
+  | { code: "not_reassignable"; status: TicketStatus }
+  | { code: "same_agency" }
+  | { code: "hard_constraint"; reasons: ExclusionReason[] }
+  | { code: "needs_override"; reasons: ExclusionReason[] };
+
+export class ReassignRefusedError extends Error {
+  constructor(readonly refusal: ReassignRefusal) {
+    super(`reassign refused: ${refusal.code}`);
+  }
+}
+
+export class AgencyNotFoundError extends Error {
+  constructor(readonly agencyId: number) {
+    super(`agency ${agencyId} not found`);
+  }
+}
+
+function cleanReason(value: string | undefined, required: boolean): string | null {
+  const text = (value ?? "").trim();
+  if (!text) {
+    if (required) throw new SupervisionInputError("reason", "required");
+    return null;
+  }
+  if (text.length > MAX_REASON_LENGTH) throw new SupervisionInputError("reason", "tooLong");
+  return text;
+}
+
+type Trx = Transaction<Database>;
+
+/** The deadline as the agency reads it in the SMS: Jalali date and time, Tehran time, Persian digits. */
+const DEADLINE_FORMAT = new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", dateStyle: "short", timeStyle: "short" });
+function formatTehranDateTime(d: Date): string {
+  return DEADLINE_FORMAT.format(d);
+}
+
+async function dbNow(trx: Trx): Promise<Date> {
+  return (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
+}
+
+/** Withdraws one pending offer inside the caller's transaction (the ticket already locked): the offer, its deadline job, its history row. */
+async function withdrawOfferInTrx(
+  trx: Trx,
+  actor: Actor,
+  o: { offerId: number; ticketId: number; agencyId: number; reason: string; cause: "reassigned" | "agency_suspended" | "agency_terminated"; now: Date },
+) {
+  const updated = await trx
+    .updateTable("dispatch_offers")
+    .set({ status: "withdrawn", responded_at: o.now, response_reason: o.reason })
+    .where("id", "=", o.offerId)
+    .where("status", "=", "pending")
+    .returning("id")
+    .executeTakeFirst();
+  if (!updated) return false;
+  // its deadline job has nothing left to do (expireOffer would leave a withdrawn offer alone anyway)
+  await sql`select graphile_worker.remove_job(${offerJobKey(o.offerId)})`.execute(trx);
+  await appendTicketEvent(trx, {
+    ticketId: o.ticketId,
+    at: o.now,
+    actor,
+    type: "offer_withdrawn",
+    data: { offer_id: o.offerId, agency_id: o.agencyId, reason: o.reason, cause: o.cause },
+  });
+  return true;
+}
+
+export interface ReassignInput {
+  ticketId: number;
+  agencyId: number;
+  /** required: why, in the supervisor's words */
+  reason: string;
+  /** the supervisor chooses an agency out of area / outside its hours / offered before, knowingly */
+  override?: boolean;
+}
+
+/**
+ * A supervisor moves a ticket to an agency of their choice, with a reason (see the rules above). One
+ * transaction: the ticket locked, the chosen agency checked against the dispatch rule now, the pending offer
+ * withdrawn or the accepted job taken back, the new offer with its deadline job and SMS, history and audit.
+ */
+export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput, options: DispatchOptions = {}) {
+  const reason = cleanReason(input.reason, true)!;
+  return db.transaction().execute(async (trx) => {
+    const ticket = await trx
+      .selectFrom("tickets")
+      .select(["id", "status", "type", "assigned_agency_id", "technician_id", "dispatch_held_at"])
+      .where("id", "=", input.ticketId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!ticket) throw new ReassignRefusedError({ code: "ticket_not_found" });
+    if (ticket.type !== "breakdown" || !(REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status)) {
+      throw new ReassignRefusedError({ code: "not_reassignable", status: ticket.status });
+    }
+    const agency = await trx.selectFrom("agencies").select(["id", "name"]).where("id", "=", input.agencyId).executeTakeFirst();
+    if (!agency) throw new ReassignRefusedError({ code: "agency_not_found" });
+    const now = options.now ?? (await dbNow(trx));
+
+    const pending = await trx
+      .selectFrom("dispatch_offers")
+      .select(["id", "agency_id"])
+      .where("ticket_id", "=", ticket.id)
+      .where("status", "=", "pending")
+      .forUpdate()
+      .executeTakeFirst();
+    const fromAgencyId = ticket.assigned_agency_id ?? pending?.agency_id ?? null;
+    if (fromAgencyId === agency.id) throw new ReassignRefusedError({ code: "same_agency" });
+
+    // the dispatch rule, now, for this one agency (its current pending offer counts as "already offered")
+    const verdict = await evaluateAgencyForTicket(trx, ticket.id, agency.id, now);
+    // its current pending offer is withdrawn below: "offered before" for it is the same_agency case above
+    const reasons = verdict.reasons;
+    const hard = verdict.unverified ? reasons : reasons.filter((r) => HARD_EXCLUSIONS.includes(r));
+    if (hard.length) throw new ReassignRefusedError({ code: "hard_constraint", reasons: hard });
+    const soft = reasons.filter((r) => !HARD_EXCLUSIONS.includes(r));
+    if (soft.length && !input.override) throw new ReassignRefusedError({ code: "needs_override", reasons: soft });
+
+    if (pending) {
+      await withdrawOfferInTrx(trx, actor, { offerId: pending.id, ticketId: ticket.id, agencyId: pending.agency_id, reason, cause: "reassigned", now });
+    }
+    let status: TicketStatus = ticket.status;
+    if (ticket.assigned_agency_id !== null || status === "new") {
+      // taken back from the agency that accepted it (or out of the queue): waiting for the new agency's answer
+      assertTransition(status, "dispatching", ticket.type);
+      await trx
+        .updateTable("tickets")
+        .set({ status: "dispatching", assigned_agency_id: null, technician_id: null, updated_at: now })
+        .where("id", "=", ticket.id)
+        .execute();
+      await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: status, to: "dispatching", data: { reason } });
+      status = "dispatching";
+      // the technician's job link is valid only while the job is still the agency's technician's: it now is not
+      if (ticket.technician_id !== null) await revokeJobLinks(trx, ticket.id, reason, now);
+    }
+    if (ticket.dispatch_held_at) {
+      // out of the supervisor queue; its 'dispatch_held' alert is dealt with by this very decision
+      await trx.updateTable("tickets").set({ dispatch_held_at: null, dispatch_hold_reason: null }).where("id", "=", ticket.id).execute();
+      await trx
+        .updateTable("supervisor_alerts")
+        .set({ acknowledged_at: now, acknowledged_by: actor.userId ?? null })
+        .where("ticket_id", "=", ticket.id)
+        .where("kind", "=", "dispatch_held")
+        .where("acknowledged_at", "is", null)
+        .execute();
+      // a retry the engine queued for the first agency's opening (held 'all_closed') has nothing left to do
+      await sql`select graphile_worker.remove_job(${dispatchJobKey(ticket.id)})`.execute(trx);
+    }
+    await appendTicketEvent(trx, {
+      ticketId: ticket.id,
+      at: now,
+      actor,
+      type: "reassigned",
+      data: {
+        reason,
+        from_agency_id: fromAgencyId,
+        to_agency_id: agency.id,
+        to_agency_name: agency.name,
+        ...(soft.length ? { override: soft } : {}),
+        ...(ticket.assigned_agency_id !== null ? { taken_back: true } : {}),
+      },
+    });
+    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticketId: ticket.id, agencyId: agency.id, now }, options);
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "ticket.reassign",
+      entityType: "ticket",
+      entityId: ticket.id,
+      ip: actor.ip ?? undefined,
+      details: { reason, fromAgencyId, toAgencyId: agency.id, offerId: offer.offerId, override: soft, withdrawnOfferId: pending?.id ?? null },
+    });
+    return { ticketId: ticket.id, fromAgencyId, toAgencyId: agency.id, offerId: offer.offerId, deadlineAt: offer.deadlineAt, override: soft, withdrawnOfferId: pending?.id ?? null };
+  });
+}
+
+/**
+ * The dispatch rule, now, for one agency and one ticket (core/dispatch.ts exclusionReasons on the facts of
+ * db/repos/dispatch.ts). An agency the candidate query does not return (not authorized, or far from the
+ * customer with no area row naming the place) is judged on what can be known: unauthorized, not active;
+ * else out of area — and, its load unknown, never choosable (`unverified`).
+ */
+export async function evaluateAgencyForTicket(trx: Trx, ticketId: number, agencyId: number, now: Date): Promise<{ reasons: ExclusionReason[]; unverified: boolean }> {
+  const facts = await ticketDispatchFacts(trx, ticketId);
+  if (!facts) return { reasons: ["unauthorized"], unverified: true };
+  const { candidates } = await candidateFacts(trx, facts, now);
+  const found = candidates.find((c) => c.agencyId === agencyId);
+  if (found) return { reasons: exclusionReasons(found, now), unverified: false };
+  const agency = await trx.selectFrom("agencies").select(["status"]).where("id", "=", agencyId).executeTakeFirstOrThrow();
+  const authorized = await trx
+    .selectFrom("agency_authorizations")
+    .select("agency_id")
+    .where("agency_id", "=", agencyId)
+    .where("brand_id", "=", facts.brandId ?? 0)
+    .where("category_id", "=", facts.categoryId ?? 0)
+    .executeTakeFirst();
+  const reasons: ExclusionReason[] = [];
+  if (!authorized) reasons.push("unauthorized");
+  if (agency.status !== "active") reasons.push(agency.status);
+  if (!reasons.length) reasons.push("out_of_area");
+  return { reasons, unverified: true };
+}
+
+/**
+ * An offer to one chosen agency, inside the caller's transaction (ticket locked): the offer row, its deadline
+ * (in the agency's working hours) and `offer__expire` job, the agency's SMS (agency_offer), history `offer_sent`.
+ */
+async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: number; agencyId: number; now: Date }, options: SupervisionOptions) {
+  const agency = await trx.selectFrom("agencies").select(["id", "code", "name", "mobile", "working_hours"]).where("id", "=", o.agencyId).executeTakeFirstOrThrow();
+  const ticket = await trx.selectFrom("tickets").select(["id", "number", "city"]).where("id", "=", o.ticketId).executeTakeFirstOrThrow();
+  const hours: WorkingHours = isWorkingHours(agency.working_hours) ? agency.working_hours : {};
+  const deadlineAt = offerDeadlineAt(o.now, hours, offerMinutesOf(options));
+  const attempts = await trx
+    .selectFrom("dispatch_offers")
+    .select((eb) => eb.fn.coalesce(eb.fn.max("attempt"), eb.lit(0)).as("n"))
+    .where("ticket_id", "=", o.ticketId)
+    .executeTakeFirstOrThrow();
+  const attempt = Number(attempts.n) + 1;
+  const offer = await trx
+    .insertInto("dispatch_offers")
+    .values({ ticket_id: o.ticketId, agency_id: o.agencyId, attempt, offered_at: o.now, deadline_at: deadlineAt })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });
+  await appendTicketEvent(trx, {
+    ticketId: o.ticketId,
+    at: o.now,
+    actor,
+    type: "offer_sent",
+    data: { offer_id: offer.id, agency_id: o.agencyId, agency_code: agency.code, attempt, deadline_at: deadlineAt.toISOString(), manual: true },
+  });
+  if (agency.mobile) {
+    const links = options.links ?? processLinks();
+    await enqueueTemplatedSms(
+      trx,
+      "agency_offer",
+      {
+        agency_name: agency.name,
+        ticket_number: ticket.number,
+        city: ticket.city ?? "",
+        deadline: formatTehranDateTime(deadlineAt),
+        portal_link: `${links.baseUrl}/agency`,
+      },
+      { receptor: agency.mobile, ticketId: o.ticketId, agencyId: o.agencyId, now: o.now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
+    );
+  }
+  return { offerId: offer.id, deadlineAt };
+}
+
+
+export interface SetAgencyStatusInput {
+  agencyId: number;
+  status: AgencyStatus;
+  /** required to suspend or terminate */
+  reason?: string;
+}
+
+/**
+ * Changes an agency's status (see the rules above). One transaction: the agency row, then for each of its
+ * pending offers (ticket locked first) the withdrawal and the ticket's re-dispatch, the audit row.
+ */
+export async function setAgencyStatus(db: DB, actor: Actor, input: SetAgencyStatusInput, options: DispatchOptions = {}) {
+  const stopping = input.status !== "active";
+  const reason = cleanReason(input.reason, stopping);
+  return db.transaction().execute(async (trx) => {
+    const agency = await trx.selectFrom("agencies").select(["id", "name", "status"]).where("id", "=", input.agencyId).forUpdate().executeTakeFirst();
+    if (!agency) throw new AgencyNotFoundError(input.agencyId);
+    const now = options.now ?? (await dbNow(trx));
+    await trx
+      .updateTable("agencies")
+      .set({ status: input.status, status_reason: reason, status_changed_at: now, updated_at: now })
+      .where("id", "=", agency.id)
+      .execute();
+
+    const withdrawn: { ticketId: number; offerId: number; outcome: string; nextAgencyId: number | null }[] = [];
+    if (stopping) {
+      const offers = await trx
+        .selectFrom("dispatch_offers")
+        .select(["id", "ticket_id"])
+        .where("agency_id", "=", agency.id)
+        .where("status", "=", "pending")
+        .orderBy("ticket_id")
+        .execute();
+      for (const o of offers) {
+        await trx.selectFrom("tickets").select("id").where("id", "=", o.ticket_id).forUpdate().execute();
+        const done = await withdrawOfferInTrx(trx, actor, {
+          offerId: o.id,
+          ticketId: o.ticket_id,
+          agencyId: agency.id,
+          reason: reason!,
+          cause: input.status === "suspended" ? "agency_suspended" : "agency_terminated",
+          now,
+        });
+        if (!done) continue;
+        // the engine, at once, in this transaction: this agency is no longer active (and was offered it already)
+        const next = await dispatchTicketInTrx(trx, actor, { ticketId: o.ticket_id }, { ...options, now });
+        withdrawn.push({ ticketId: o.ticket_id, offerId: o.id, outcome: next.outcome, nextAgencyId: next.outcome === "offered" ? next.agencyId : null });
+      }
+    }
+    const openJobs = await trx
+      .selectFrom("tickets")
+      .select(["id", "number", "status"])
+      .where("assigned_agency_id", "=", agency.id)
+      .where("status", "in", ["assigned", "scheduled", "in_progress", "on_hold"])
+      .orderBy("id")
+      .execute();
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: input.status === "suspended" ? "agency.suspend" : input.status === "terminated" ? "agency.terminate" : "agency.activate",
+      entityType: "agency",
+      entityId: agency.id,
+      ip: actor.ip ?? undefined,
+      details: { from: agency.status, to: input.status, reason, withdrawnOffers: withdrawn.map((w) => w.offerId), openJobs: openJobs.map((j) => j.id) },
+    });
+    return { agencyId: agency.id, name: agency.name, from: agency.status, to: input.status, withdrawn, openJobs };
+  });
+}
