@@ -126,12 +126,15 @@ test("a call pops up for the available operator, who registers the breakdown fro
       { timeout: 15_000 },
     )
     .toEqual(["sent"]);
-  // the ticket page lists it, with its status (sent; delivered once the status poller has asked)
+  // the ticket's timeline shows it right after the registration, with its status (sent; delivered once the status poller has asked)
   await page.reload();
-  const sms = page.getByTestId("ticket-sms").locator("tbody tr");
+  const sms = page.locator('ol.timeline > li[data-event="sms"]');
   await expect(sms).toHaveCount(1);
   await expect(sms).toContainText("ثبت درخواست (به مشتری)");
   await expect(sms).toHaveAttribute("data-sms-status", /^(sent|delivered)$/);
+  const kinds = await page.locator("ol.timeline > li").evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));
+  expect(kinds.indexOf("sms")).toBeGreaterThan(kinds.indexOf("created"));
+  expect(kinds.indexOf("created")).toBe(0);
 });
 
 test("a double click on submit registers one ticket", async ({ page, signIn, db }) => {

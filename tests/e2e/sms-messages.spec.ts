@@ -78,6 +78,41 @@ test("the customer's registration SMS appears in the simulated inbox and its lin
   await expect(page.locator("main")).not.toContainText("چهارباغ");
 });
 
+test("the ticket's timeline tells the registration's SMS in its place, with its delivery status", async ({ page, signIn, db }) => {
+  await signIn("operator");
+  const mobile = "09137770055";
+  const number = await registerBreakdown(page, db, mobile, "سحر کاظمی");
+  const ticketPath = new URL(page.url()).pathname;
+  await openInboxOf(page, mobile);
+  await expect(page.getByTestId("sim-message").filter({ hasText: toPersianDigits(number) })).toBeVisible({ timeout: 20_000 });
+
+  // back on the ticket (the inbox's own navigation is in the history): the message follows the registration
+  // on the timeline, sent (or already delivered)
+  await page.goto(ticketPath);
+  await expect(page).toHaveURL((u) => u.pathname === ticketPath);
+  await waitForHydration(page);
+  const entries = page.locator("ol.timeline > li");
+  const sms = entries.and(page.locator('[data-event="sms"]'));
+  await expect(sms).toHaveCount(1);
+  await expect(sms).toHaveAttribute("data-sms-purpose", "ticket_registered");
+  await expect(sms).toHaveAttribute("data-sms-status", /^(sent|delivered)$/);
+  await expect(sms).toContainText("ثبت درخواست (به مشتری)");
+  await expect(sms).toContainText(`پیامک به`);
+  await expect(sms.locator(".ltr")).toContainText(toPersianDigits("0055"));
+  await expect(sms.locator(".sms-state")).toContainText(/وضعیت: (ارسال شد، در راه گیرنده|به گیرنده رسید)/);
+  await expect(sms.locator("time.sms-status-at")).toContainText(/۱۴[۰-۹]{2}/);
+  const kinds = await entries.evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));
+  expect(kinds).toEqual(["created", "sms"]);
+  const times = await entries.locator("time.when").evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute("datetime")!)));
+  expect(times[1]).toBeGreaterThanOrEqual(times[0]!);
+  // a status change after it comes after it
+  await page.getByLabel("وضعیت جدید").selectOption("dispatching");
+  await page.getByRole("button", { name: "ثبت تغییر وضعیت" }).click();
+  await expect(page).toHaveURL(/\?done=status$/);
+  await expect(entries).toHaveCount(3);
+  expect(await entries.evaluateAll((els) => els.map((e) => e.getAttribute("data-event")))).toEqual(["created", "sms", "status_changed"]);
+});
+
 test("the inbox page sends a typed SMS from a phone to the service line", async ({ page }) => {
   await page.goto("/login");
   await waitForHydration(page);
