@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   // SMS texts changed by an admin (issue 12)
   "sms_template.update",
   "sms_template.reset",
+  // dispatch (issue 13): the engine offered a ticket to an agency, or held it for the supervisors
+  "dispatch.offer",
+  "dispatch.hold",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -36,6 +36,10 @@ import type {
   WarrantyStatus,
 } from "../core/ticket";
 import type { SlaLevel, SlaStage } from "../core/sla";
+import type { DispatchWeights, HoldReason } from "../core/dispatch";
+
+/** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
+type JsonValue = Record<string, unknown>;
 
 // The vocabulary is defined once in core/; the schema only uses it.
 export type { ActorKind, AgencyStatus, OfferStatus, Priority, Role, TicketChannel, TicketType, WarrantyStatus };
@@ -221,6 +225,10 @@ export interface TicketsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   closed_at: TimestampNullable;
+  /** no agency could be offered it: since when it waits in the supervisors' queue (null: not held) */
+  dispatch_held_at: TimestampNullable;
+  /** why (core/dispatch.ts HOLD_REASONS); set with dispatch_held_at */
+  dispatch_hold_reason: HoldReason | null;
 }
 
 /** Per-status changes of the ticket count, appended by triggers on tickets; the sum per status is the count. */
@@ -489,7 +497,7 @@ export interface SlaMarksTable {
 export interface SupervisorAlertsTable {
   id: Id;
   created_at: Generated<Date>;
-  kind: "sla_at_risk" | "sla_breached";
+  kind: "sla_at_risk" | "sla_breached" | "dispatch_held";
   ticket_id: number;
   stage: SlaStage;
   due_at: Timestamp;
@@ -538,6 +546,35 @@ export interface SmsTemplateOverridesTable {
   updated_at: Generated<Date>;
 }
 
+/** One dispatch decision, stored whole ("why this agency"): core/dispatch.ts Ranking, compacted. */
+export interface DispatchDecisionsTable {
+  id: Id;
+  ticket_id: number;
+  offer_id: number | null;
+  at: Generated<Date>;
+  outcome: "offered" | "held";
+  hold_reason: HoldReason | null;
+  /** RankedCandidate[] (JSON arrays; typed as JSON values here, read through db/repos/dispatch.ts) */
+  ranked: Json<JsonValue>;
+  /** ExcludedCandidate[] */
+  excluded: Json<JsonValue>;
+  weights: Json<Partial<DispatchWeights>>;
+  /** agencies authorized for the brand × category but not among the ones looked at (far from the customer) */
+  authorized_elsewhere: Generated<number>;
+}
+
+/** An agency's performance counts over the recent window (core/dispatch.ts PERFORMANCE_WINDOW_DAYS), refreshed by a job. */
+export interface AgencyPerformanceTable {
+  agency_id: number;
+  offers_accepted: Generated<number>;
+  offers_decided: Generated<number>;
+  visits_on_time: Generated<number>;
+  visits_due: Generated<number>;
+  csat_sum: Generated<number>;
+  csat_count: Generated<number>;
+  refreshed_at: Generated<Date>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -576,6 +613,8 @@ export interface Database {
   recording_downloads: RecordingDownloadsTable;
   worker_nodes: WorkerNodesTable;
   sms_template_overrides: SmsTemplateOverridesTable;
+  dispatch_decisions: DispatchDecisionsTable;
+  agency_performance: AgencyPerformanceTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_DISPATCH_WEIGHTS, parseDispatchWeights, type DispatchWeights } from "../core/dispatch";
 
 /**
  * Every environment variable the system reads, validated once at start-up.
@@ -93,6 +94,26 @@ const envSchema = z.object({
   SLA_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.8),
   /** The SLA sweep looks at due times at most this many hours past (older breaches are not alerted anew). */
   SLA_SWEEP_LOOKBACK_HOURS: z.coerce.number().min(1).max(24 * 365).default(48),
+  /**
+   * Minutes of the agency's working time an offer waits for its answer before it goes to the next candidate
+   * (core/dispatch.ts offerDeadlineAt; fractions allowed, e.g. 0.5 in tests). Default 30.
+   */
+  DISPATCH_OFFER_DEADLINE_MINUTES: z.coerce.number().gt(0).max(7 * 24 * 60).default(30),
+  /**
+   * The dispatch score's weights as JSON, some of distance, load, performance, fairness (numbers 0–100; the
+   * others keep their defaults, core/dispatch.ts DEFAULT_DISPATCH_WEIGHTS), e.g. {"distance":0.7,"fairness":0}.
+   */
+  DISPATCH_WEIGHTS: z
+    .string()
+    .transform((v, ctx) => {
+      const r = parseDispatchWeights(v);
+      if (!r.ok) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.message });
+        return z.NEVER;
+      }
+      return r.weights;
+    })
+    .optional(),
   /** How many times a failed call-recording download is tried by the workers (with growing waits, ~16 h for 12). */
   RECORDING_DOWNLOAD_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(12),
 
@@ -215,8 +236,10 @@ const envSchema = z.object({
   DEV_PAGES: z.enum(["true", "false", "1", "0"]).optional(),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTION_DELAY_DAYS"> & {
+export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTION_DELAY_DAYS" | "DISPATCH_WEIGHTS"> & {
   SESSION_SECRET: string;
+  /** DISPATCH_WEIGHTS, or core/dispatch.ts DEFAULT_DISPATCH_WEIGHTS. */
+  DISPATCH_WEIGHTS: DispatchWeights;
   /** SATISFACTION_DELAY_DAYS, or its default (see satisfactionDelayDefault). */
   SATISFACTION_DELAY_DAYS: number;
   /** Absolute path of DATA_DIR. */
@@ -303,6 +326,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     ...env,
     SESSION_SECRET: secret,
     SATISFACTION_DELAY_DAYS: env.SATISFACTION_DELAY_DAYS ?? satisfactionDelayDefault(env.NODE_ENV, ariSimulated),
+    DISPATCH_WEIGHTS: env.DISPATCH_WEIGHTS ?? { ...DEFAULT_DISPATCH_WEIGHTS },
     dataDir,
     recordingsDir,
     ariSimulated,

@@ -10,6 +10,7 @@ import { auditInsert, writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
+import { DISPATCH_JOB_KEY_PREFIX, TICKET_DISPATCH_TASK } from "./dispatch";
 import { smsOutboxCtes } from "./outbox";
 import { renderSms } from "./sms-templates";
 
@@ -351,8 +352,17 @@ async function newTicket(
       from t where calls.id = ${call.id}
     )`
         : sql``
-    }, ${sms}, audit as (${audit})
-    select id, (select count(*) from sms_job) as jobs from t`.execute(trx);
+    }, ${sms}, audit as (${audit})${
+      // a breakdown is dispatched by the workers right after the registration commits (services/dispatch.ts):
+      // the job, not the ranking, is in this transaction
+      type === "breakdown"
+        ? sql`, dispatch_job as (
+      select graphile_worker.add_job(${TICKET_DISPATCH_TASK}, json_build_object('ticketId', t.id),
+        job_key := ${DISPATCH_JOB_KEY_PREFIX} || t.id, max_attempts := 10) from t
+    )`
+        : sql``
+    }
+    select id, (select count(*) from sms_job) as jobs${type === "breakdown" ? sql`, (select count(*) from dispatch_job) as dispatch_jobs` : sql``} from t`.execute(trx);
   const ticket = { id: rows[0]!.id, number };
   return { ticketId: ticket.id, ticketNumber: ticket.number, kind: type, created: true };
 }

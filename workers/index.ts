@@ -18,6 +18,7 @@ import { logger as makeLogger, type Logger } from "../platform/logger";
 import { RecordingStore } from "../platform/recording-store";
 import { surveyConfigOf } from "../services/satisfaction";
 import { startLiveness } from "./liveness";
+import { agencyPerformanceTask } from "./tasks/agency__performance";
 import { offerExpireTask } from "./tasks/offer__expire";
 import { offerSweepTask } from "./tasks/offer__sweep";
 import { recordingDownloadTask } from "./tasks/recording__download";
@@ -27,6 +28,7 @@ import { slaSweepTask } from "./tasks/sla__sweep";
 import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
 import { smsPollStatusTask } from "./tasks/sms__poll_status";
 import { smsSendTask } from "./tasks/sms__send";
+import { ticketDispatchTask } from "./tasks/ticket__dispatch";
 
 export interface WorkersOptions {
   db: DB;
@@ -59,12 +61,16 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
   const client = createKavenegarClient({ apiKey: env.kavenegarApiKey, baseUrl: env.kavenegarBaseUrl, timeoutMs: env.KAVENEGAR_TIMEOUT_MS, breaker });
   // sms/sendarray names every message's line: on the simulator its default line is known; a real account
   // without KAVENEGAR_SENDER sends each message with sms/send (the account's default line)
+  // the dispatch rule's configuration (DISPATCH_WEIGHTS, DISPATCH_OFFER_DEADLINE_MINUTES)
+  const dispatch = { weights: env.DISPATCH_WEIGHTS, offerMinutes: env.DISPATCH_OFFER_DEADLINE_MINUTES };
   const lines = { default: env.KAVENEGAR_SENDER ?? (env.smsSimulated ? KAVENEGAR_SIMULATOR_LINE : undefined), byPurpose: env.KAVENEGAR_SENDERS };
   return {
     sms__send: smsSendTask({ db, client, lines, batchSize: env.SMS_SEND_BATCH_SIZE }),
     sms__poll_status: smsPollStatusTask({ db, client }),
     sms__poll_inbound: smsPollInboundTask({ db, client, line: env.smsInboundLine }),
-    offer__expire: offerExpireTask({ db }),
+    offer__expire: offerExpireTask({ db, dispatch }),
+    ticket__dispatch: ticketDispatchTask({ db, dispatch }),
+    agency__performance: agencyPerformanceTask({ db }),
     offer__sweep: offerSweepTask({ db }),
     sla__sweep: slaSweepTask({ db, share: env.SLA_AT_RISK_SHARE, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
     recording__download: recordingDownloadTask({
@@ -88,6 +94,7 @@ export const CRONTAB = [
   "* * * * * offer__sweep ?max=1&jobKey=offer-sweep&jobKeyMode=preserve_run_at",
   "*/5 * * * * sla__sweep ?max=1&jobKey=sla-sweep&jobKeyMode=preserve_run_at",
   "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
+  "*/15 * * * * agency__performance ?max=1&jobKey=agency-performance&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */

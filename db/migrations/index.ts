@@ -16,6 +16,7 @@ import * as m2026_12_01_150000 from "./2026_12_01_150000_survey_event_type";
 import * as m2026_12_01_160000 from "./2026_12_01_160000_sms_send_batches";
 import * as m2026_12_01_170000 from "./2026_12_01_170000_customer_other_phones_index";
 import * as m2026_12_01_180000 from "./2026_12_01_180000_dispatch_event_types";
+import * as m2026_12_01_190000 from "./2026_12_01_190000_dispatch_engine";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_160000_sms_send_batches": m2026_12_01_160000,
   "2026_12_01_170000_customer_other_phones_index": m2026_12_01_170000,
   "2026_12_01_180000_dispatch_event_types": m2026_12_01_180000,
+  "2026_12_01_190000_dispatch_engine": m2026_12_01_190000,
 };

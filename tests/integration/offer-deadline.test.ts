@@ -126,21 +126,25 @@ describe("the deadline job", () => {
 });
 
 describe("offer__expire", () => {
-  it("run by graphile-worker at the deadline: the offer expires, the ticket goes back to the dispatch queue with the reason", async () => {
+  it("run by graphile-worker at the deadline: the offer expires, the ticket moves on (here: no other candidate, held for the supervisors)", async () => {
     const t = await ticket();
     const offerId = await offer(t, agencyA, new Date(Date.now() - 1000));
     await runDueJobs();
     const o = await db.selectFrom("dispatch_offers").select(["status", "responded_at"]).where("id", "=", offerId).executeTakeFirstOrThrow();
     expect(o.status).toBe("expired");
     expect(o.responded_at).not.toBeNull();
-    expect((await db.selectFrom("tickets").select("status").where("id", "=", t).executeTakeFirstOrThrow()).status).toBe("new");
+    const row = await db.selectFrom("tickets").select(["status", "dispatch_hold_reason"]).where("id", "=", t).executeTakeFirstOrThrow();
+    // the ticket has no product: no agency is authorized for it (services/dispatch.ts offerNextCandidate)
+    expect(row).toEqual({ status: "new", dispatch_hold_reason: "no_authorized_agency" });
     const h = await history(t);
     expect(h.map((e) => [e.event_type, e.from_status, e.to_status, e.actor_kind])).toEqual([
       ["offer_expired", null, null, "system"],
       ["status_changed", "dispatching", "new", "system"],
+      ["dispatch_held", null, null, "system"],
     ]);
     expect(h[0]!.data).toMatchObject({ offer_id: offerId, agency_id: agencyA });
-    expect(h[1]!.data).toMatchObject({ reason: OFFER_EXPIRED_REASON, cause: "offer_expired", agency_id: agencyA });
+    expect(h[1]!.data).toMatchObject({ cause: "dispatch_held" });
+    expect(h[2]!.data).toMatchObject({ reason: "no_authorized_agency" });
     const audit = await db.selectFrom("audit_log").select(["action", "entity_type", "entity_id", "details"]).where("action", "=", "offer.expire").execute();
     expect(audit).toEqual([expect.objectContaining({ entity_type: "ticket", entity_id: String(t), details: expect.objectContaining({ offerId }) })]);
     expect(await jobsOf(offerId)).toEqual([]); // done
@@ -152,6 +156,8 @@ describe("offer__expire", () => {
     expect(await expireOffer(db, offerId)).toMatchObject({ outcome: "expired", ticketId: t });
     expect(await expireOffer(db, offerId)).toEqual({ outcome: "closed" });
     expect((await history(t)).filter((e) => e.event_type === "offer_expired")).toHaveLength(1);
+    // expireOffer's default handler: back to the dispatch queue with the reason
+    expect((await history(t)).find((e) => e.event_type === "status_changed")?.data).toMatchObject({ reason: OFFER_EXPIRED_REASON, cause: "offer_expired" });
     const accepted = await offer(await ticket(), agencyB, new Date(Date.now() - 1000), false);
     await db.updateTable("dispatch_offers").set({ status: "accepted", responded_at: new Date() }).where("id", "=", accepted).execute();
     expect(await expireOffer(db, accepted)).toEqual({ outcome: "closed" });

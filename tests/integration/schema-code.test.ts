@@ -10,6 +10,7 @@ import {
   IVR_CHOICES,
   OPERATOR_PRESENCES,
 } from "../../core/call";
+import { HOLD_REASONS } from "../../core/dispatch";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
 import { SLA_STAGE_INDEXES } from "../../services/sla";
@@ -428,6 +429,8 @@ const COLUMNS = {
     created_at: "Date",
     updated_at: "Date",
     closed_at: "Date | null",
+    dispatch_held_at: "Date | null",
+    dispatch_hold_reason: "string | null",
   },
   ticket_status_counts: {
     id: "number",
@@ -459,6 +462,28 @@ const COLUMNS = {
     last_error: "string | null",
     created_at: "Date",
     updated_at: "Date",
+  },
+  dispatch_decisions: {
+    id: "number",
+    ticket_id: "number",
+    offer_id: "number | null",
+    at: "Date",
+    outcome: "string",
+    hold_reason: "string | null",
+    ranked: "json",
+    excluded: "json",
+    weights: "json",
+    authorized_elsewhere: "number",
+  },
+  agency_performance: {
+    agency_id: "number",
+    offers_accepted: "number",
+    offers_decided: "number",
+    visits_on_time: "number",
+    visits_due: "number",
+    csat_sum: "number",
+    csat_count: "number",
+    refreshed_at: "Date",
   },
   worker_nodes: {
     node_id: "string",
@@ -527,7 +552,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   {
     table: "supervisor_alerts",
     column: "kind",
-    values: allOf<Col<"supervisor_alerts", "kind">>()(["sla_at_risk", "sla_breached"]),
+    values: allOf<Col<"supervisor_alerts", "kind">>()(["sla_at_risk", "sla_breached", "dispatch_held"]),
   },
   {
     table: "recording_downloads",
@@ -535,6 +560,9 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
     values: allOf<Col<"recording_downloads", "status">>()(["pending", "done", "failed"]),
   },
   { table: "agencies", column: "status", values: AGENCY_STATUSES },
+  { table: "tickets", column: "dispatch_hold_reason", values: HOLD_REASONS },
+  { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
+  { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },
   { table: "users", column: "role", values: ROLES },
   { table: "calls", column: "state", values: CALL_STATES },
   { table: "calls", column: "ivr_choice", values: IVR_CHOICES },

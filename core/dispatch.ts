@@ -1,0 +1,358 @@
+/**
+ * The dispatch rule (issue 13, section 1): which agencies may be offered a breakdown ticket, and in which
+ * order. Pure: the facts come from one query (db/repos/dispatch.ts candidateFacts), the clock is passed in.
+ *
+ * ## Candidates (hard constraints: an agency failing one is excluded, with every reason it fails)
+ *  - `unauthorized`  — not authorized for the product's brand × category (agency_authorizations);
+ *  - `suspended` / `terminated` — agencies.status is not 'active';
+ *  - `out_of_area`   — its service area does not cover the customer: covered when one of its
+ *    agency_service_areas rows names the ticket's province with the ticket's city or with no city (the
+ *    whole province), OR when both it and the ticket have coordinates and the distance is within its
+ *    service_radius_km. A ticket without province/city and coordinates is covered by nobody;
+ *  - `closed`        — outside its working hours now (agencies.working_hours, Tehran local time; see
+ *    `isOpenAt`);
+ *  - `full`          — open jobs ≥ capacity. Open jobs = its tickets in AGENCY_LOAD_STATUSES (accepted,
+ *    not finished) + its pending offers whose deadline has not passed (each may become a job).
+ *    Capacity = daily_job_capacity, or 0 when it has no technician (technician_count = 0);
+ *  - `already_offered` — it had an offer for this ticket before (any status): never offered twice.
+ *
+ * ## Score of a candidate (higher is better; each component in [0, 1])
+ *    score = w.distance·distance + w.load·load + w.performance·performance + w.fairness·fairness
+ *  - distance    = 1 / (1 + km / DISTANCE_SCALE_KM)  (haversine, agency → customer; 0 when either has no
+ *    coordinates: an agency we cannot place is the last resort, never preferred);
+ *  - load        = 1 − openJobs / capacity  (free share of its capacity);
+ *  - performance = mean of three smoothed rates over the last PERFORMANCE_WINDOW_DAYS (each pulled towards
+ *    a neutral prior of 0.5 by PRIOR_WEIGHT pseudo-observations, so a new agency is neither best nor worst):
+ *    acceptance (accepted / answered-or-lapsed offers), on time (visits by sla_visit_due_at / visits due),
+ *    CSAT ((score − 1) / 4 of answered satisfaction surveys);
+ *  - fairness    = 1 − recentOffers / max(recentOffers of the candidates) (1 when none had any): offers
+ *    received in the last FAIRNESS_WINDOW_HOURS, so agencies of similar merit take turns.
+ * Ties: shorter distance (unknown last), then lower agency id — the ranking is deterministic.
+ * DEFAULT_DISPATCH_WEIGHTS: distance dominates (the customer waits less, the benchmark's total distance),
+ * then load and performance, fairness breaks near-ties. DISPATCH_WEIGHTS (platform/env.ts) overrides them.
+ */
+
+export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "full", "already_offered"] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export const SCORE_COMPONENTS = ["distance", "load", "performance", "fairness"] as const;
+export type ScoreComponent = (typeof SCORE_COMPONENTS)[number];
+export type DispatchWeights = Record<ScoreComponent, number>;
+
+export const DEFAULT_DISPATCH_WEIGHTS: Readonly<DispatchWeights> = Object.freeze({ distance: 0.55, load: 0.2, performance: 0.15, fairness: 0.1 });
+
+/** distance component = 1 / (1 + km / this): 1 at the door, 0.5 at 10 km, 0.09 at 100 km. */
+export const DISTANCE_SCALE_KM = 10;
+/** performance rates are of this many recent days */
+export const PERFORMANCE_WINDOW_DAYS = 90;
+/** pseudo-observations of the neutral prior (0.5) in each performance rate */
+export const PRIOR_WEIGHT = 5;
+/** fairness counts the offers of this many recent hours */
+export const FAIRNESS_WINDOW_HOURS = 24;
+
+/** Per weekday (sat … fri, Tehran local time): [open, close] as "HH:MM" ("24:00" allowed), or null: closed. */
+export type WorkingHours = Record<string, [string, string] | null>;
+/** JS getUTCDay() order */
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/**
+ * Open around the clock, every day: each day "00:00"–"24:00". An empty object ({}: hours never recorded,
+ * the column's default) also counts as 24/7. A day missing from a non-empty object is closed; a range whose
+ * close is not after its open ("22:00"–"06:00") runs past midnight into the next day.
+ */
+export const ALWAYS_OPEN: WorkingHours = Object.freeze(Object.fromEntries(WEEKDAYS.map((d) => [d, ["00:00", "24:00"]]))) as WorkingHours;
+
+/** Iran has kept UTC+03:30 all year since 2022 (core/jalali.ts). */
+const TEHRAN_OFFSET_MS = 210 * 60_000;
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+export interface CandidateFacts {
+  agencyId: number;
+  code: string;
+  name: string;
+  status: "active" | "suspended" | "terminated";
+  /** authorized for the ticket's brand × category */
+  authorized: boolean;
+  /** one of its service-area rows names the ticket's province (with its city, or no city) */
+  areaMatch: boolean;
+  serviceRadiusKm: number | null;
+  /** haversine km agency → customer; null when either has no coordinates */
+  distanceKm: number | null;
+  workingHours: WorkingHours;
+  /** tickets in AGENCY_LOAD_STATUSES assigned to it + its live pending offers */
+  openJobs: number;
+  dailyJobCapacity: number;
+  technicianCount: number;
+  /** performance counts over PERFORMANCE_WINDOW_DAYS */
+  offersAccepted: number;
+  /** offers that got an answer or lapsed (accepted, rejected, expired) */
+  offersDecided: number;
+  visitsOnTime: number;
+  visitsDue: number;
+  csatSum: number;
+  csatCount: number;
+  /** offers received in the last FAIRNESS_WINDOW_HOURS */
+  recentOffers: number;
+  /** it had an offer for this ticket before */
+  alreadyOffered: boolean;
+}
+
+export type ScoreComponents = Record<ScoreComponent, number>;
+export interface RankedCandidate {
+  agencyId: number;
+  code: string;
+  score: number;
+  distanceKm: number | null;
+  openJobs: number;
+  capacity: number;
+  components: ScoreComponents;
+}
+export interface ExcludedCandidate {
+  agencyId: number;
+  code: string;
+  reasons: ExclusionReason[];
+}
+export interface Ranking {
+  ranked: RankedCandidate[];
+  excluded: ExcludedCandidate[];
+}
+
+// ---------- geometry ----------
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// ---------- capacity, area ----------
+
+/** Capacity in jobs: daily_job_capacity, 0 without technicians. */
+export function agencyCapacity(f: Pick<CandidateFacts, "dailyJobCapacity" | "technicianCount">): number {
+  return f.technicianCount > 0 ? Math.max(0, f.dailyJobCapacity) : 0;
+}
+
+export function coversLocation(f: Pick<CandidateFacts, "areaMatch" | "serviceRadiusKm" | "distanceKm">): boolean {
+  if (f.areaMatch) return true;
+  return f.distanceKm !== null && f.serviceRadiusKm !== null && f.distanceKm <= f.serviceRadiusKm;
+}
+
+// ---------- working hours ----------
+
+function parseHm(s: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(s);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (min > 59 || h > 24 || (h === 24 && min !== 0)) return null;
+  return h * 60 + min;
+}
+
+/** Whether the hours say "always open" ({} or every day 00:00–24:00). */
+export function isAlwaysOpen(hours: WorkingHours): boolean {
+  const keys = Object.keys(hours);
+  if (keys.length === 0) return true;
+  return WEEKDAYS.every((d) => {
+    const r = hours[d];
+    return !!r && parseHm(r[0]) === 0 && parseHm(r[1]) === 24 * 60;
+  });
+}
+
+/** A working-hours value as stored is well formed: known days, "HH:MM" pairs or null. */
+export function isWorkingHours(v: unknown): v is WorkingHours {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  return Object.entries(v as Record<string, unknown>).every(
+    ([k, r]) =>
+      (WEEKDAYS as readonly string[]).includes(k) &&
+      (r === null || (Array.isArray(r) && r.length === 2 && typeof r[0] === "string" && typeof r[1] === "string" && parseHm(r[0]) !== null && parseHm(r[1]) !== null)),
+  );
+}
+
+/**
+ * The open intervals [from, to) in epoch ms that touch the Tehran days from the day before `from`'s to
+ * `days` days after (an overnight range of the day before reaches into the first day).
+ */
+function openIntervals(hours: WorkingHours, fromMs: number, days: number): [number, number][] {
+  const localDayStart = Math.floor((fromMs + TEHRAN_OFFSET_MS) / DAY_MS) * DAY_MS - TEHRAN_OFFSET_MS;
+  const out: [number, number][] = [];
+  for (let i = -1; i <= days; i++) {
+    const dayStart = localDayStart + i * DAY_MS;
+    const weekday = WEEKDAYS[new Date(dayStart + TEHRAN_OFFSET_MS).getUTCDay()]!;
+    const r = hours[weekday];
+    if (!r) continue;
+    const open = parseHm(r[0]);
+    const close = parseHm(r[1]);
+    if (open === null || close === null) continue;
+    const end = close > open ? close : close + 24 * 60; // past midnight
+    out.push([dayStart + open * MINUTE_MS, dayStart + end * MINUTE_MS]);
+  }
+  // merge overlaps and touching ranges (e.g. 00:00–24:00 every day → one stretch)
+  out.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const iv of out) {
+    const last = merged[merged.length - 1];
+    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
+    else merged.push([iv[0], iv[1]]);
+  }
+  return merged;
+}
+
+/** Open at `at` (Tehran local time); {} and 24/7 hours are always open. */
+export function isOpenAt(hours: WorkingHours, at: Date): boolean {
+  if (isAlwaysOpen(hours)) return true;
+  const t = at.getTime();
+  return openIntervals(hours, t, 1).some(([a, b]) => a <= t && t < b);
+}
+
+/**
+ * An offer's deadline: `minutes` of the agency's working time after `now` (Tehran local time, per weekday);
+ * 24/7 (or {}) hours: plain minutes. Offered while closed (a supervisor's manual offer), the clock starts at
+ * the next opening. Hours with no open day at all: plain minutes. (Public holidays come with issue 15, here.)
+ */
+export function offerDeadlineAt(now: Date, hours: WorkingHours, minutes: number): Date {
+  const ms = Math.max(0, minutes) * MINUTE_MS;
+  if (isAlwaysOpen(hours)) return new Date(now.getTime() + ms);
+  let left = ms;
+  let cursor = now.getTime();
+  // at most a few weeks of calendar: enough for any sane deadline in any sane week
+  for (let week = 0; week < 8; week++) {
+    const ivs = openIntervals(hours, cursor, 7);
+    if (ivs.length === 0) break;
+    for (const [a, b] of ivs) {
+      if (b <= cursor) continue;
+      const start = Math.max(a, cursor);
+      if (start + left <= b) return new Date(start + left);
+      left -= b - start;
+      cursor = b;
+    }
+    cursor = Math.max(cursor, ivs[ivs.length - 1]![1]);
+  }
+  return new Date(now.getTime() + ms);
+}
+
+// ---------- scoring ----------
+
+function smoothed(successes: number, trials: number): number {
+  const s = Math.max(0, successes);
+  const n = Math.max(s, trials, 0);
+  return (s + 0.5 * PRIOR_WEIGHT) / (n + PRIOR_WEIGHT);
+}
+
+export function performanceOf(f: Pick<CandidateFacts, "offersAccepted" | "offersDecided" | "visitsOnTime" | "visitsDue" | "csatSum" | "csatCount">): number {
+  const acceptance = smoothed(f.offersAccepted, f.offersDecided);
+  const onTime = smoothed(f.visitsOnTime, f.visitsDue);
+  // CSAT: (score − 1) / 4 per answer, summed = (sum − count) / 4
+  const csat = smoothed((f.csatSum - f.csatCount) / 4, f.csatCount);
+  return (acceptance + onTime + csat) / 3;
+}
+
+export function distanceComponent(km: number | null): number {
+  return km === null ? 0 : 1 / (1 + Math.max(0, km) / DISTANCE_SCALE_KM);
+}
+
+/** Why an agency may not be offered the ticket now; [] for a candidate. */
+export function exclusionReasons(f: CandidateFacts, now: Date): ExclusionReason[] {
+  const r: ExclusionReason[] = [];
+  if (!f.authorized) r.push("unauthorized");
+  if (f.status === "suspended") r.push("suspended");
+  else if (f.status === "terminated") r.push("terminated");
+  else if (f.status !== "active") r.push("suspended");
+  if (!coversLocation(f)) r.push("out_of_area");
+  if (!isOpenAt(f.workingHours, now)) r.push("closed");
+  if (f.openJobs >= agencyCapacity(f)) r.push("full");
+  if (f.alreadyOffered) r.push("already_offered");
+  return r;
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/**
+ * Ranks the candidates: every agency of `facts` ends either in `ranked` (best first) or in `excluded`
+ * (with ≥ 1 reason). Negative or non-finite weights count as 0.
+ */
+export function rankCandidates(facts: readonly CandidateFacts[], now: Date, weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS): Ranking {
+  const w = Object.fromEntries(SCORE_COMPONENTS.map((c) => [c, Number.isFinite(weights[c]) && weights[c] > 0 ? weights[c] : 0])) as DispatchWeights;
+  const excluded: ExcludedCandidate[] = [];
+  const eligible: CandidateFacts[] = [];
+  for (const f of facts) {
+    const reasons = exclusionReasons(f, now);
+    if (reasons.length) excluded.push({ agencyId: f.agencyId, code: f.code, reasons });
+    else eligible.push(f);
+  }
+  const maxRecent = eligible.reduce((m, f) => Math.max(m, f.recentOffers), 0);
+  const ranked = eligible.map((f): RankedCandidate => {
+    const capacity = agencyCapacity(f);
+    const components: ScoreComponents = {
+      distance: round(distanceComponent(f.distanceKm)),
+      load: round(capacity > 0 ? 1 - Math.min(f.openJobs, capacity) / capacity : 0),
+      performance: round(performanceOf(f)),
+      fairness: round(maxRecent > 0 ? 1 - Math.max(0, f.recentOffers) / maxRecent : 1),
+    };
+    const score = round(SCORE_COMPONENTS.reduce((s, c) => s + w[c] * components[c], 0));
+    return { agencyId: f.agencyId, code: f.code, score, distanceKm: f.distanceKm === null ? null : round(f.distanceKm), openJobs: f.openJobs, capacity, components };
+  });
+  ranked.sort(compareRanked);
+  excluded.sort((a, b) => a.agencyId - b.agencyId);
+  return { ranked, excluded };
+}
+
+export function compareRanked(a: RankedCandidate, b: RankedCandidate): number {
+  if (b.score !== a.score) return b.score - a.score;
+  const da = a.distanceKm ?? Number.POSITIVE_INFINITY;
+  const db = b.distanceKm ?? Number.POSITIVE_INFINITY;
+  if (da !== db) return da < db ? -1 : 1;
+  return a.agencyId - b.agencyId;
+}
+
+// ---------- held tickets ----------
+
+export const HOLD_REASONS = ["no_authorized_agency", "all_out_of_area", "all_suspended", "all_closed", "all_full", "offers_exhausted", "no_candidate"] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/**
+ * Why nobody was offered the ticket, from the excluded agencies (and how many authorized agencies the query
+ * did not return, being far from the customer): the first reason in the order of the hard constraints that every remaining
+ * agency fails, e.g. all authorized agencies are out of area → 'all_out_of_area'.
+ */
+export function holdReason(excluded: readonly ExcludedCandidate[], authorizedElsewhere = 0): HoldReason {
+  const authorized = excluded.filter((e) => !e.reasons.includes("unauthorized"));
+  if (authorized.length === 0) return authorizedElsewhere > 0 ? "all_out_of_area" : "no_authorized_agency";
+  if (authorized.every((e) => e.reasons.includes("suspended") || e.reasons.includes("terminated"))) return "all_suspended";
+  const active = authorized.filter((e) => !e.reasons.includes("suspended") && !e.reasons.includes("terminated"));
+  if (active.every((e) => e.reasons.includes("out_of_area"))) return "all_out_of_area";
+  const inArea = active.filter((e) => !e.reasons.includes("out_of_area"));
+  if (inArea.every((e) => e.reasons.includes("already_offered"))) return "offers_exhausted";
+  const fresh = inArea.filter((e) => !e.reasons.includes("already_offered"));
+  if (fresh.every((e) => e.reasons.includes("full"))) return "all_full";
+  if (fresh.every((e) => e.reasons.includes("closed"))) return "all_closed";
+  return "no_candidate";
+}
+
+// ---------- configuration ----------
+
+/**
+ * Parses DISPATCH_WEIGHTS: JSON with some of distance, load, performance, fairness (numbers ≥ 0, not all 0);
+ * missing keys keep their default. Returns the weights or a message.
+ */
+export function parseDispatchWeights(text: string): { ok: true; weights: DispatchWeights } | { ok: false; message: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'must be JSON, e.g. {"distance":0.6,"load":0.2,"performance":0.1,"fairness":0.1}' };
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) return { ok: false, message: "must be a JSON object of weights" };
+  const weights: DispatchWeights = { ...DEFAULT_DISPATCH_WEIGHTS };
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (!(SCORE_COMPONENTS as readonly string[]).includes(k)) return { ok: false, message: `unknown weight "${k.slice(0, 40)}" (known: ${SCORE_COMPONENTS.join(", ")})` };
+    if (typeof x !== "number" || !Number.isFinite(x) || x < 0 || x > 100) return { ok: false, message: `weight "${k}" must be a number from 0 to 100` };
+    weights[k as ScoreComponent] = x;
+  }
+  if (SCORE_COMPONENTS.every((c) => weights[c] === 0)) return { ok: false, message: "at least one weight must be above 0" };
+  return { ok: true, weights };
+}

@@ -1,0 +1,358 @@
+/**
+ * The dispatch engine's data (core/dispatch.ts is the rule): the ticket's own facts, and ONE query for the
+ * facts of every plausible agency.
+ *
+ * Which agencies are returned (the SQL prefilter; the rule decides the rest):
+ *  - every agency with a service-area row naming the ticket's province with its city or with no city
+ *    (agency_service_areas_place_idx), and
+ *  - every agency with coordinates within PREFILTER_RADIUS_KM of the customer (agencies_location_idx, a
+ *    GiST earth_box: the service radius is checked exactly in the rule),
+ * whatever their status, authorization, hours or load — so the decision can say why each was excluded
+ * (unauthorized, suspended, out of area, closed, full, already offered). Agencies authorized for the
+ * product but far from the customer are not returned one by one: `authorizedTotal` counts every agency
+ * authorized for the brand × category (the decision says "N authorized agencies elsewhere").
+ *
+ * Per candidate (each read from an index): authorization (agency_authorizations' primary key), open jobs
+ * (tickets_agency_load_idx + its live pending offers from dispatch_offers_agency_ticket_idx), offers of
+ * the last FAIRNESS_WINDOW_HOURS (dispatch_offers_agency_history_idx), already offered this ticket
+ * (dispatch_offers_ticket_idx), performance counts (agency_performance, one row, refreshed by a job:
+ * `refreshAgencyPerformance`).
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import {
+  FAIRNESS_WINDOW_HOURS,
+  haversineKm,
+  isWorkingHours,
+  PERFORMANCE_WINDOW_DAYS,
+  type CandidateFacts,
+  type DispatchWeights,
+  type ExcludedCandidate,
+  type HoldReason,
+  type RankedCandidate,
+  type WorkingHours,
+} from "../../core/dispatch";
+import { AGENCY_LOAD_STATUSES, type TicketStatus, type TicketType } from "../../core/ticket";
+import type { Database } from "../schema";
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+/** Agencies placed within this distance of the customer are looked at even without an area row naming the place. */
+export const PREFILTER_RADIUS_KM = 150;
+
+export interface TicketDispatchFacts {
+  id: number;
+  number: number;
+  type: TicketType;
+  status: TicketStatus;
+  province: string | null;
+  city: string | null;
+  lat: number | null;
+  lng: number | null;
+  brandId: number | null;
+  categoryId: number | null;
+  slaAcceptDueAt: Date | null;
+  dispatchHeldAt: Date | null;
+}
+
+/** The ticket's facts for dispatch; `lock`: FOR UPDATE of the ticket row (inside the caller's transaction). */
+export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?: boolean } = {}): Promise<TicketDispatchFacts | undefined> {
+  const lock = o.lock ? sql`for update of t` : sql``;
+  const { rows } = await sql<{
+    id: number;
+    number: number;
+    type: TicketType;
+    status: TicketStatus;
+    province: string | null;
+    city: string | null;
+    lat: number | null;
+    lng: number | null;
+    brand_id: number | null;
+    category_id: number | null;
+    sla_accept_due_at: Date | null;
+    dispatch_held_at: Date | null;
+  }>`
+    select t.id, t.number, t.type, t.status, t.province, t.city, t.lat, t.lng, m.brand_id, m.category_id,
+           t.sla_accept_due_at, t.dispatch_held_at
+    from tickets t
+    left join customer_products cp on cp.id = t.customer_product_id
+    left join product_models m on m.id = cp.model_id
+    where t.id = ${ticketId}
+    ${lock}`.execute(db);
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    number: r.number,
+    type: r.type,
+    status: r.status,
+    province: r.province,
+    city: r.city,
+    lat: r.lat,
+    lng: r.lng,
+    brandId: r.brand_id,
+    categoryId: r.category_id,
+    slaAcceptDueAt: r.sla_accept_due_at,
+    dispatchHeldAt: r.dispatch_held_at,
+  };
+}
+
+interface CandidateRow {
+  id: number;
+  code: string;
+  name: string;
+  status: "active" | "suspended" | "terminated";
+  mobile: string | null;
+  lat: number | null;
+  lng: number | null;
+  service_radius_km: number | null;
+  technician_count: number;
+  daily_job_capacity: number;
+  working_hours: unknown;
+  authorized: boolean;
+  area_match: boolean;
+  load_jobs: number;
+  live_offers: number;
+  recent_offers: number;
+  already_offered: boolean;
+  offers_accepted: number | null;
+  offers_decided: number | null;
+  visits_on_time: number | null;
+  visits_due: number | null;
+  csat_sum: number | null;
+  csat_count: number | null;
+  authorized_total: number;
+}
+
+/** A candidate's facts for the rule, plus what the offer needs (the agency's mobile for the SMS). */
+export interface AgencyCandidate extends CandidateFacts {
+  mobile: string | null;
+}
+
+export interface CandidateFactsResult {
+  candidates: AgencyCandidate[];
+  /** every agency authorized for the ticket's brand × category, near or far */
+  authorizedTotal: number;
+}
+
+/** The statuses as SQL literals (our own constants), so the planner matches tickets_agency_load_idx's predicate. */
+const LOAD_STATUSES = sql.raw(`(${AGENCY_LOAD_STATUSES.map((s) => `'${s}'`).join(",")})`);
+
+/** The one candidate query (its plan is checked by tests/integration/dispatch-plans.test.ts). */
+export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date) {
+  const hasPoint = t.lat !== null && t.lng !== null;
+  return sql<CandidateRow>`
+    with near as (
+      select sa.agency_id as id from agency_service_areas sa
+      where sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
+      union
+      select a.id from agencies a
+      where ${hasPoint} and a.lat is not null
+        and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)
+    )
+    select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
+      a.daily_job_capacity, a.working_hours,
+      exists (select 1 from agency_authorizations z
+              where z.agency_id = a.id and z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized,
+      exists (select 1 from agency_service_areas sa
+              where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)) as area_match,
+      (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
+      (select count(*)::int from dispatch_offers o
+        where o.agency_id = a.id and o.status = 'pending' and o.deadline_at > ${now}::timestamptz) as live_offers,
+      (select count(*)::int from dispatch_offers o
+        where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
+      exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
+      p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
+      (select count(*)::int from agency_authorizations z
+        where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized_total
+    from near n
+    join agencies a on a.id = n.id
+    left join agency_performance p on p.agency_id = a.id
+    order by a.id`;
+}
+
+/**
+ * The facts of every plausible agency for the ticket (see the head of this file); distances are computed
+ * here (haversine, core/dispatch.ts), null when the agency or the ticket has no coordinates.
+ */
+export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date): Promise<CandidateFactsResult> {
+  const { rows } = await candidateFactsQuery(ticket, now).execute(db);
+  let authorizedTotal = rows[0]?.authorized_total;
+  if (authorizedTotal === undefined) {
+    const r = await db
+      .selectFrom("agency_authorizations")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("brand_id", "=", ticket.brandId ?? 0)
+      .where("category_id", "=", ticket.categoryId ?? 0)
+      .executeTakeFirstOrThrow();
+    authorizedTotal = Number(r.n);
+  }
+  const hasPoint = ticket.lat !== null && ticket.lng !== null;
+  const candidates = rows.map(
+    (r): AgencyCandidate => ({
+      agencyId: r.id,
+      code: r.code,
+      name: r.name,
+      mobile: r.mobile,
+      status: r.status,
+      authorized: r.authorized && ticket.brandId !== null && ticket.categoryId !== null,
+      areaMatch: r.area_match && ticket.province !== null,
+      serviceRadiusKm: r.service_radius_km,
+      distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
+      workingHours: isWorkingHours(r.working_hours) ? (r.working_hours as WorkingHours) : {},
+      openJobs: r.load_jobs + r.live_offers,
+      dailyJobCapacity: r.daily_job_capacity,
+      technicianCount: r.technician_count,
+      offersAccepted: r.offers_accepted ?? 0,
+      offersDecided: r.offers_decided ?? 0,
+      visitsOnTime: r.visits_on_time ?? 0,
+      visitsDue: r.visits_due ?? 0,
+      csatSum: r.csat_sum ?? 0,
+      csatCount: r.csat_count ?? 0,
+      recentOffers: r.recent_offers,
+      alreadyOffered: r.already_offered,
+    }),
+  );
+  return { candidates, authorizedTotal };
+}
+
+/**
+ * Recomputes every agency's performance counts over the last PERFORMANCE_WINDOW_DAYS (the agency__performance
+ * job, and the demo seed): acceptance = offers accepted / offers accepted, rejected or expired; on-time visits
+ * = tickets assigned to it whose visit due time fell in the window and passed, without a 'visit' breach mark
+ * (services/sla.ts); CSAT = answered satisfaction surveys of its tickets. Returns how many agencies.
+ */
+export async function refreshAgencyPerformance(db: Conn, now: Date): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with o as (
+      select agency_id, count(*) filter (where status = 'accepted')::int as accepted,
+             count(*) filter (where status in ('accepted','rejected','expired'))::int as decided
+      from dispatch_offers
+      where offered_at > ${now}::timestamptz - make_interval(days => ${PERFORMANCE_WINDOW_DAYS}) and offered_at <= ${now}::timestamptz
+      group by agency_id
+    ),
+    v as (
+      select t.assigned_agency_id as agency_id, count(*)::int as due,
+             count(*) filter (where not exists (select 1 from sla_marks m
+                                                where m.ticket_id = t.id and m.stage = 'visit' and m.level = 'breached'))::int as on_time
+      from tickets t
+      where t.assigned_agency_id is not null and t.sla_visit_due_at is not null
+        and t.sla_visit_due_at > ${now}::timestamptz - make_interval(days => ${PERFORMANCE_WINDOW_DAYS})
+        and t.sla_visit_due_at <= ${now}::timestamptz
+      group by t.assigned_agency_id
+    ),
+    s as (
+      select t.assigned_agency_id as agency_id, sum(s.score)::int as score_sum, count(*)::int as answered
+      from satisfaction_surveys s join tickets t on t.id = s.ticket_id
+      where s.score is not null and t.assigned_agency_id is not null
+        and s.surveyed_at > ${now}::timestamptz - make_interval(days => ${PERFORMANCE_WINDOW_DAYS})
+      group by t.assigned_agency_id
+    ),
+    up as (
+      insert into agency_performance (agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count, refreshed_at)
+      select a.id, coalesce(o.accepted, 0), coalesce(o.decided, 0), coalesce(v.on_time, 0), coalesce(v.due, 0),
+             coalesce(s.score_sum, 0), coalesce(s.answered, 0), ${now}::timestamptz
+      from agencies a
+      left join o on o.agency_id = a.id
+      left join v on v.agency_id = a.id
+      left join s on s.agency_id = a.id
+      on conflict (agency_id) do update set
+        offers_accepted = excluded.offers_accepted, offers_decided = excluded.offers_decided,
+        visits_on_time = excluded.visits_on_time, visits_due = excluded.visits_due,
+        csat_sum = excluded.csat_sum, csat_count = excluded.csat_count, refreshed_at = excluded.refreshed_at
+      returning 1
+    )
+    select count(*)::int as n from up`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+// ---------- stored decisions ----------
+
+export interface StoredDecision {
+  id: number;
+  ticketId: number;
+  offerId: number | null;
+  at: Date;
+  outcome: "offered" | "held";
+  holdReason: HoldReason | null;
+  ranked: RankedCandidate[];
+  excluded: ExcludedCandidate[];
+  weights: Partial<DispatchWeights>;
+  authorizedElsewhere: number;
+  /** the agencies of the ranked and excluded lists: code and name */
+  agencies: Record<number, { code: string; name: string }>;
+}
+
+export async function insertDecision(
+  db: Conn,
+  d: {
+    ticketId: number;
+    offerId: number | null;
+    at: Date;
+    outcome: "offered" | "held";
+    holdReason: HoldReason | null;
+    ranked: RankedCandidate[];
+    excluded: ExcludedCandidate[];
+    weights: DispatchWeights;
+    authorizedElsewhere: number;
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto("dispatch_decisions")
+    .values({
+      ticket_id: d.ticketId,
+      offer_id: d.offerId,
+      at: d.at,
+      outcome: d.outcome,
+      hold_reason: d.holdReason,
+      ranked: JSON.stringify(d.ranked),
+      excluded: JSON.stringify(d.excluded),
+      weights: JSON.stringify(d.weights),
+      authorized_elsewhere: d.authorizedElsewhere,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The latest stored decision of a ticket (staff data: the service checks the scope), with the agencies' names. */
+export async function latestDecision(db: Conn, ticketId: number): Promise<StoredDecision | undefined> {
+  const r = await db
+    .selectFrom("dispatch_decisions")
+    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere"])
+    .where("ticket_id", "=", ticketId)
+    .orderBy("at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const ranked = (Array.isArray(r.ranked) ? r.ranked : []) as unknown as RankedCandidate[];
+  const excluded = (Array.isArray(r.excluded) ? r.excluded : []) as unknown as ExcludedCandidate[];
+  const ids = [...new Set([...ranked.map((c) => c.agencyId), ...excluded.map((c) => c.agencyId)])];
+  const names = ids.length ? await db.selectFrom("agencies").select(["id", "code", "name"]).where("id", "in", ids).execute() : [];
+  return {
+    id: r.id,
+    ticketId: r.ticket_id,
+    offerId: r.offer_id,
+    at: r.at,
+    outcome: r.outcome,
+    holdReason: r.hold_reason,
+    ranked,
+    excluded,
+    weights: r.weights as Partial<DispatchWeights>,
+    authorizedElsewhere: r.authorized_elsewhere,
+    agencies: Object.fromEntries(names.map((a) => [a.id, { code: a.code, name: a.name }])),
+  };
+}
+
+/** The supervisors' queue of held tickets (tickets_dispatch_held_idx), oldest first: staff data, explicit columns. */
+export async function heldTickets(db: Conn, limit = 100) {
+  return db
+    .selectFrom("tickets")
+    .select(["id", "number", "status", "province", "city", "dispatch_held_at", "dispatch_hold_reason", "created_at"])
+    .where("dispatch_held_at", "is not", null)
+    .where("status", "=", "new")
+    .orderBy("dispatch_held_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,332 @@
+/**
+ * Dispatching a breakdown ticket (issue 13, sections 1 and 2): the rule is core/dispatch.ts, the facts
+ * db/repos/dispatch.ts candidateFacts; this file acts on them, in one transaction per decision.
+ *
+ *  - `dispatchTicket` / `dispatchTicketInTrx`: the ticket is locked; a breakdown ticket in `new` (fresh, or
+ *    back from a lapsed / declined / withdrawn offer), or in `dispatching` with no pending offer (its offer
+ *    just lapsed, inside that transaction), is ranked; the best candidate gets an offer (attempt n), the
+ *    ticket goes to `dispatching`, the history gets 'offer_sent' (compact: the top candidates and the
+ *    excluded counts), the whole decision is stored (dispatch_decisions: "why this agency"), the audit row,
+ *    the agency's SMS (agency_offer, portal link) and the deadline job (services/offers.ts). No candidate:
+ *    the ticket stays (or goes back to) `new` and is held for the supervisors: 'dispatch_held' with the
+ *    reason, tickets.dispatch_held_at / dispatch_hold_reason (the queue: db/repos/dispatch.ts heldTickets),
+ *    a supervisor alert ('dispatch_held') and NOTIFY supervisor_alerts.
+ *  - `offerNextCandidate`: the OfferLapsedHandler (services/offers.ts) that offers the ticket to the next
+ *    candidate when an offer expired (workers/tasks/offer__expire.ts) or was rejected (services/agency-offers.ts
+ *    rejectOffer's `onDeclined`), in the same transaction.
+ *  - `dispatchDecision`: the latest stored decision, for staff only.
+ *  - registration queues `ticket__dispatch` (services/intake.ts); the task calls `dispatchTicket`.
+ */
+import { sql, type Transaction } from "kysely";
+import {
+  DEFAULT_DISPATCH_WEIGHTS,
+  holdReason,
+  offerDeadlineAt,
+  rankCandidates,
+  type DispatchWeights,
+  type ExclusionReason,
+  type HoldReason,
+  type Ranking,
+} from "../core/dispatch";
+import { SUPERVISOR_ALERTS_CHANNEL } from "../core/sla";
+import { assertTransition } from "../core/ticket";
+import type { DB } from "../db/connection";
+import { addJob } from "../db/job-queue";
+import { writeAudit } from "../db/repos/audit";
+import { candidateFacts, insertDecision, latestDecision, ticketDispatchFacts, type StoredDecision } from "../db/repos/dispatch";
+import type { DataScope } from "../db/repos/scope";
+import { appendTicketEvent } from "../db/repos/ticket-events";
+import type { Database } from "../db/schema";
+import { loadEnv } from "../platform/env";
+import { processLinks, type PublicLinks } from "../platform/links";
+import type { Actor } from "./actor";
+import type { OfferLapsedHandler } from "./offers";
+import { scheduleOfferDeadline } from "./offers";
+import { enqueueTemplatedSms } from "./sms-templates";
+import { TicketNotFoundError } from "./tickets";
+
+/** The graphile-worker task that dispatches one ticket (workers/tasks/ticket__dispatch.ts). */
+export const TICKET_DISPATCH_TASK = "ticket__dispatch";
+
+/** The job key of a ticket's dispatch job (`dispatch:<id>`): at most one waiting per ticket. */
+export const DISPATCH_JOB_KEY_PREFIX = "dispatch:";
+export function dispatchJobKey(ticketId: number): string {
+  return `${DISPATCH_JOB_KEY_PREFIX}${ticketId}`;
+}
+
+/** Who dispatches automatically (the history's label; the UI shows "system" in the reader's language). */
+export const DISPATCH_ACTOR: Actor = { kind: "system", label: "ارجاع خودکار" };
+
+/** DISPATCH_OFFER_DEADLINE_MINUTES' default. */
+export const DEFAULT_OFFER_DEADLINE_MINUTES = 30;
+
+/** The history's reason when a ticket goes back to `new` for the supervisors (the system's words). */
+export const HELD_STATUS_REASON = "هیچ نمایندگی واجد شرایطی برای ارجاع نماند؛ درخواست برای ارجاع دستی به صف سرپرست رفت.";
+
+/** How many ranked candidates the history row carries (the stored decision has them all). */
+const HISTORY_TOP = 3;
+
+export interface DispatchOptions {
+  /** the rule's weights (DISPATCH_WEIGHTS); default core/dispatch.ts DEFAULT_DISPATCH_WEIGHTS */
+  weights?: DispatchWeights;
+  /** minutes of the agency's working time an offer waits for an answer (DISPATCH_OFFER_DEADLINE_MINUTES) */
+  offerMinutes?: number;
+  /** where the SMS's portal link points; default this process's configuration */
+  links?: PublicLinks;
+  /** for tests: the decision's instant; default the database's now() */
+  now?: Date;
+}
+
+export type DispatchResult =
+  | { outcome: "offered"; offerId: number; agencyId: number; deadlineAt: Date; decisionId: number }
+  | { outcome: "held"; reason: HoldReason; decisionId: number }
+  /** nothing to do: not a breakdown, not waiting for dispatch, or an offer is already pending */
+  | { outcome: "skipped"; reason: "not_breakdown" | "not_waiting" | "offer_pending" };
+
+let configured: Required<Pick<DispatchOptions, "weights" | "offerMinutes">> | undefined;
+
+/**
+ * Sets the process's dispatch configuration (DISPATCH_WEIGHTS, DISPATCH_OFFER_DEADLINE_MINUTES of
+ * platform/env.ts) explicitly; without it the services read the process's own environment once (loadEnv,
+ * as platform/links.ts processLinks does). Options passed to a call win over both.
+ */
+export function configureDispatch(c: { weights: DispatchWeights; offerMinutes: number }): void {
+  configured = { weights: { ...c.weights }, offerMinutes: c.offerMinutes };
+}
+
+/** The configuration in force: configureDispatch's, else this process's own validated environment (as processLinks). */
+function processSettings(): Required<Pick<DispatchOptions, "weights" | "offerMinutes">> {
+  if (!configured) {
+    try {
+      const env = loadEnv();
+      configured = { weights: env.DISPATCH_WEIGHTS, offerMinutes: env.DISPATCH_OFFER_DEADLINE_MINUTES };
+    } catch {
+      configured = { weights: { ...DEFAULT_DISPATCH_WEIGHTS }, offerMinutes: DEFAULT_OFFER_DEADLINE_MINUTES };
+    }
+  }
+  return configured;
+}
+
+function settings(o: DispatchOptions) {
+  return {
+    weights: o.weights ?? processSettings().weights,
+    offerMinutes: o.offerMinutes ?? processSettings().offerMinutes,
+  };
+}
+
+/** Dispatches one ticket in its own transaction (see the head of this file). */
+export async function dispatchTicket(db: DB, actor: Actor, input: { ticketId: number }, opts: DispatchOptions = {}): Promise<DispatchResult> {
+  return db.transaction().execute((trx) => dispatchTicketInTrx(trx, actor, input, opts));
+}
+
+function countReasons(ranking: Ranking): Partial<Record<ExclusionReason, number>> {
+  const out: Partial<Record<ExclusionReason, number>> = {};
+  for (const e of ranking.excluded) for (const r of e.reasons) out[r] = (out[r] ?? 0) + 1;
+  return out;
+}
+
+/** "ساعت ۱۴:۳۰" today (Tehran), or with the Jalali date when the deadline is on another day. */
+function deadlineText(deadline: Date, now: Date): string {
+  const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" }).format(d);
+  const time = new Intl.DateTimeFormat("fa-IR", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(deadline);
+  if (day(deadline) === day(now)) return `ساعت ${time}`;
+  const date = new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", weekday: "long", month: "long", day: "numeric" }).format(deadline);
+  return `${date} ساعت ${time}`;
+}
+
+/** The in-transaction form: the caller owns `trx` (e.g. an offer's lapse, inside expireOffer's transaction). */
+export async function dispatchTicketInTrx(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { ticketId: number },
+  opts: DispatchOptions = {},
+): Promise<DispatchResult> {
+  const { weights, offerMinutes } = settings(opts);
+  const ticket = await ticketDispatchFacts(trx, input.ticketId, { lock: true });
+  if (!ticket) throw new TicketNotFoundError(input.ticketId);
+  if (ticket.type !== "breakdown") return { outcome: "skipped", reason: "not_breakdown" };
+  if (ticket.status !== "new" && ticket.status !== "dispatching") return { outcome: "skipped", reason: "not_waiting" };
+  const pending = await trx
+    .selectFrom("dispatch_offers")
+    .select("id")
+    .where("ticket_id", "=", ticket.id)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  if (pending) return { outcome: "skipped", reason: "offer_pending" };
+
+  const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
+  const { candidates, authorizedTotal } = await candidateFacts(trx, ticket, now);
+  const ranking = rankCandidates(candidates, now, weights);
+  const authorizedSeen = candidates.filter((c) => c.authorized).length;
+  const authorizedElsewhere = Math.max(0, authorizedTotal - authorizedSeen);
+  const best = ranking.ranked[0];
+  const excludedCounts = countReasons(ranking);
+
+  if (!best) {
+    const reason = holdReason(ranking.excluded, authorizedElsewhere);
+    const decisionId = await insertDecision(trx, {
+      ticketId: ticket.id,
+      offerId: null,
+      at: now,
+      outcome: "held",
+      holdReason: reason,
+      ranked: [],
+      excluded: ranking.excluded,
+      weights,
+      authorizedElsewhere,
+    });
+    const from = ticket.status;
+    if (from === "dispatching") assertTransition(from, "new", ticket.type);
+    await trx
+      .updateTable("tickets")
+      .set({ status: "new", updated_at: now, dispatch_held_at: ticket.dispatchHeldAt ?? now, dispatch_hold_reason: reason })
+      .where("id", "=", ticket.id)
+      .execute();
+    if (from !== "new") {
+      await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from, to: "new", data: { cause: "dispatch_held", reason: HELD_STATUS_REASON } });
+    }
+    await appendTicketEvent(trx, {
+      ticketId: ticket.id,
+      at: now,
+      actor,
+      type: "dispatch_held",
+      data: { reason, decision_id: decisionId, excluded: excludedCounts, authorized_elsewhere: authorizedElsewhere },
+    });
+    // one open alert per held ticket: a second hold (a later attempt) does not raise another
+    if (!ticket.dispatchHeldAt) {
+      await trx
+        .insertInto("supervisor_alerts")
+        .values({ created_at: now, kind: "dispatch_held", ticket_id: ticket.id, stage: "accept", due_at: ticket.slaAcceptDueAt ?? now })
+        .execute();
+      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify({ type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() })})`.execute(
+        trx,
+      );
+    }
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "dispatch.hold",
+      entityType: "ticket",
+      entityId: ticket.id,
+      ip: actor.ip ?? undefined,
+      details: { reason, decisionId, excluded: excludedCounts, authorizedElsewhere },
+    });
+    return { outcome: "held", reason, decisionId };
+  }
+
+  const agency = candidates.find((c) => c.agencyId === best.agencyId)!;
+  const deadlineAt = offerDeadlineAt(now, agency.workingHours, offerMinutes);
+  const prior = await trx
+    .selectFrom("dispatch_offers")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("ticket_id", "=", ticket.id)
+    .executeTakeFirstOrThrow();
+  const attempt = Number(prior.n) + 1;
+  const offer = await trx
+    .insertInto("dispatch_offers")
+    .values({ ticket_id: ticket.id, agency_id: agency.agencyId, attempt, status: "pending", offered_at: now, deadline_at: deadlineAt })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const decisionId = await insertDecision(trx, {
+    ticketId: ticket.id,
+    offerId: offer.id,
+    at: now,
+    outcome: "offered",
+    holdReason: null,
+    ranked: ranking.ranked,
+    excluded: ranking.excluded,
+    weights,
+    authorizedElsewhere,
+  });
+  if (ticket.status === "new") assertTransition("new", "dispatching", ticket.type);
+  await trx
+    .updateTable("tickets")
+    .set({ status: "dispatching", updated_at: now, dispatch_held_at: null, dispatch_hold_reason: null })
+    .where("id", "=", ticket.id)
+    .execute();
+  if (ticket.status === "new") {
+    await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: "new", to: "dispatching", data: { cause: "offer_sent", offer_id: offer.id } });
+  }
+  await appendTicketEvent(trx, {
+    ticketId: ticket.id,
+    at: now,
+    actor,
+    type: "offer_sent",
+    data: {
+      offer_id: offer.id,
+      agency_id: agency.agencyId,
+      agency_code: agency.code,
+      attempt,
+      deadline_at: deadlineAt.toISOString(),
+      score: best.score,
+      decision_id: decisionId,
+      top: ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
+      excluded: excludedCounts,
+    },
+  });
+  await writeAudit(trx, {
+    actorUserId: actor.userId ?? null,
+    action: "dispatch.offer",
+    entityType: "ticket",
+    entityId: ticket.id,
+    ip: actor.ip ?? undefined,
+    details: { offerId: offer.id, agencyId: agency.agencyId, attempt, score: best.score, deadlineAt: deadlineAt.toISOString(), decisionId },
+  });
+  if (agency.mobile) {
+    const links = opts.links ?? processLinks();
+    await enqueueTemplatedSms(
+      trx,
+      "agency_offer",
+      {
+        agency_name: agency.name,
+        ticket_number: ticket.number,
+        city: ticket.city ?? "",
+        deadline: deadlineText(deadlineAt, now),
+        portal_link: `${links.baseUrl}/agency`,
+      },
+      { receptor: agency.mobile, ticketId: ticket.id, agencyId: agency.agencyId, now },
+    );
+  }
+  await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });
+  return { outcome: "offered", offerId: offer.id, agencyId: agency.agencyId, deadlineAt, decisionId };
+}
+
+/**
+ * The OfferLapsedHandler that sends the ticket on: an offer expired (offer__expire) or was declined
+ * (services/agency-offers.ts rejectOffer's `onDeclined`) while the ticket waited on it (`dispatching`) →
+ * the next candidate, agencies already offered excluded, in the same transaction; nobody left → held
+ * ('offers_exhausted' or whatever every remaining agency fails). A ticket no longer waiting is left alone.
+ */
+export function offerNextCandidateWith(opts: DispatchOptions = {}): OfferLapsedHandler {
+  return async (trx, lapsed) => {
+    if (lapsed.ticketStatus !== "dispatching" && lapsed.ticketStatus !== "new") return;
+    if (lapsed.ticketType !== "breakdown") return;
+    await dispatchTicketInTrx(trx, DISPATCH_ACTOR, { ticketId: lapsed.ticketId }, { ...opts, now: opts.now ?? lapsed.now });
+  };
+}
+
+/** offerNextCandidateWith() with the process's configuration. */
+export const offerNextCandidate: OfferLapsedHandler = (trx, lapsed) => offerNextCandidateWith()(trx, lapsed);
+
+/** Same handler, named for the reject path (services/agency-offers.ts rejectOffer's onDeclined). */
+export const declineToNextCandidate: OfferLapsedHandler = offerNextCandidate;
+
+/** Queues the ticket's dispatch job inside the caller's transaction (job key dispatch:<id>). */
+export async function queueTicketDispatch(trx: Transaction<Database> | DB, ticketId: number, o: { runAt?: Date } = {}): Promise<void> {
+  await addJob(trx, TICKET_DISPATCH_TASK, { ticketId }, { jobKey: dispatchJobKey(ticketId), runAt: o.runAt ?? null, maxAttempts: 10 });
+}
+
+export class DispatchDecisionForbiddenError extends Error {
+  constructor() {
+    super("dispatch decisions are staff data");
+  }
+}
+
+/**
+ * The latest stored decision of a ticket ("why this agency"): staff scope 'all' only; an agency's scope
+ * never sees it (undefined for both "no decision" and "not yours" would leak nothing either, but an agency
+ * asking is a programming error: it throws).
+ */
+export async function dispatchDecision(db: DB, scope: DataScope, ticketId: number): Promise<StoredDecision | undefined> {
+  if (scope.kind !== "all") throw new DispatchDecisionForbiddenError();
+  return latestDecision(db, ticketId);
+}

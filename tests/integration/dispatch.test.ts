@@ -1,0 +1,380 @@
+/**
+ * The dispatch engine on real PostgreSQL: the best candidate gets the offer (with its history, stored
+ * decision, audit row, SMS and deadline job); the excluded agencies carry the right reasons; an offer's
+ * lapse (expired or rejected) moves the ticket to the next candidate; nobody left → held with the reason
+ * and a supervisor alert; registration queues the dispatch job and the task dispatches.
+ */
+import { runOnce } from "graphile-worker";
+import { sql } from "kysely";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
+import type { DB } from "../../db/connection";
+import { quietGraphileLogger } from "../../db/job-queue";
+import { heldTickets, refreshAgencyPerformance } from "../../db/repos/dispatch";
+import { loadEnv } from "../../platform/env";
+import type { PublicLinks } from "../../platform/links";
+import {
+  DISPATCH_ACTOR,
+  dispatchDecision,
+  dispatchJobKey,
+  dispatchTicket,
+  offerNextCandidateWith,
+  queueTicketDispatch,
+  type DispatchOptions,
+} from "../../services/dispatch";
+import { expireOffer, offerJobKey } from "../../services/offers";
+import { taskList } from "../../workers";
+import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
+
+let db: DB;
+const MINUTE = 60_000;
+const links: PublicLinks = { baseUrl: "https://service.example.ir", trackingSecret: "test-tracking-secret-0123456789" };
+const opts: DispatchOptions = { offerMinutes: 30, links };
+// Tehran (Azadi square and around): the customer's pin
+const CUSTOMER = { lat: 35.6997, lng: 51.338 };
+
+let brandId: number;
+let categoryId: number;
+let otherCategoryId: number;
+let customerId: number;
+let productId: number;
+let otherProductId: number;
+
+interface AgencySpec {
+  code: string;
+  status?: "active" | "suspended" | "terminated";
+  lat?: number | null;
+  lng?: number | null;
+  radius?: number | null;
+  area?: { province: string; city: string | null } | null;
+  authorized?: boolean;
+  hours?: WorkingHours;
+  capacity?: number;
+  technicians?: number;
+  mobile?: string | null;
+}
+
+async function agency(s: AgencySpec): Promise<number> {
+  const status = s.status ?? "active";
+  const lat = s.lat === undefined ? CUSTOMER.lat + 0.05 : s.lat;
+  const a = await db
+    .insertInto("agencies")
+    .values({
+      code: s.code,
+      name: `نمایندگی ${s.code}`,
+      province: "تهران",
+      city: "تهران",
+      status,
+      status_reason: status === "active" ? null : "آزمون",
+      lat,
+      lng: lat === null ? null : (s.lng ?? CUSTOMER.lng),
+      service_radius_km: s.radius === undefined ? 20 : s.radius,
+      technician_count: s.technicians ?? 3,
+      daily_job_capacity: s.capacity ?? 10,
+      working_hours: JSON.stringify(s.hours ?? ALWAYS_OPEN),
+      mobile: s.mobile === undefined ? `+98912${String(1000000 + Math.floor(Math.random() * 8999999)).slice(0, 7)}` : s.mobile,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const area = s.area === undefined ? { province: "تهران", city: "تهران" } : s.area;
+  if (area) await db.insertInto("agency_service_areas").values({ agency_id: a.id, ...area }).execute();
+  if (s.authorized ?? true) await db.insertInto("agency_authorizations").values({ agency_id: a.id, brand_id: brandId, category_id: categoryId }).execute();
+  return a.id;
+}
+
+async function ticket(o: { status?: "new" | "dispatching"; product?: number; lat?: number | null; city?: string } = {}): Promise<number> {
+  const lat = o.lat === undefined ? CUSTOMER.lat : o.lat;
+  const t = await db
+    .insertInto("tickets")
+    .values({
+      type: "breakdown",
+      channel: "phone",
+      customer_id: customerId,
+      customer_product_id: o.product ?? productId,
+      warranty_status: "in_warranty",
+      status: o.status ?? "new",
+      province: "تهران",
+      city: o.city ?? "تهران",
+      address_text: "تهران، خیابان آزادی",
+      lat,
+      lng: lat === null ? null : CUSTOMER.lng,
+      sla_accept_due_at: new Date(Date.now() + 120 * MINUTE),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return t.id;
+}
+
+async function busy(agencyId: number, n: number) {
+  for (let i = 0; i < n; i++) {
+    await db
+      .insertInto("tickets")
+      .values({ type: "breakdown", channel: "phone", customer_id: customerId, warranty_status: "in_warranty", status: "assigned", assigned_agency_id: agencyId })
+      .execute();
+  }
+}
+
+async function events(ticketId: number) {
+  return db.selectFrom("ticket_events").select(["event_type", "from_status", "to_status", "data"]).where("ticket_id", "=", ticketId).orderBy("id").execute();
+}
+
+async function runDueJobs() {
+  const env = loadEnv({ NODE_ENV: "test", SESSION_SECRET: "test-secret-test-secret", DATA_DIR: ".data/test-env", PUBLIC_BASE_URL: links.baseUrl });
+  // only the dispatch tasks: the queued SMS stay in the outbox (no SMS provider here)
+  const { ticket__dispatch, offer__expire } = taskList({ db, env });
+  await runOnce({ connectionString: await getTestDbUrl(), taskList: { ticket__dispatch: ticket__dispatch!, offer__expire: offer__expire! }, logger: quietGraphileLogger() });
+}
+
+beforeAll(async () => {
+  db = await getTestDb();
+});
+
+beforeEach(async () => {
+  await resetDatabase(db);
+  const brand = await db.insertInto("brands").values({ code: "snowa", name_fa: "اسنوا", name_en: "Snowa" }).returning("id").executeTakeFirstOrThrow();
+  const [cat, other] = await db
+    .insertInto("product_categories")
+    .values([
+      { code: "washer", name_fa: "ماشین لباسشویی", name_en: "Washing machine" },
+      { code: "tv", name_fa: "تلویزیون", name_en: "Television" },
+    ])
+    .returning("id")
+    .execute();
+  brandId = brand.id;
+  categoryId = cat!.id;
+  otherCategoryId = other!.id;
+  const [m1, m2] = await db
+    .insertInto("product_models")
+    .values([
+      { brand_id: brandId, category_id: categoryId, model_code: "SWM-84", name: "لباسشویی ۸ کیلویی" },
+      { brand_id: brandId, category_id: otherCategoryId, model_code: "STV-55", name: "تلویزیون ۵۵ اینچ" },
+    ])
+    .returning("id")
+    .execute();
+  customerId = (await db.insertInto("customers").values({ full_name: "نرگس امینی", mobile: "+989121234500" }).returning("id").executeTakeFirstOrThrow()).id;
+  const [p1, p2] = await db
+    .insertInto("customer_products")
+    .values([
+      { customer_id: customerId, model_id: m1!.id, serial_number: "SN-1", warranty_months: 18 },
+      { customer_id: customerId, model_id: m2!.id, serial_number: "SN-2", warranty_months: 18 },
+    ])
+    .returning("id")
+    .execute();
+  productId = p1!.id;
+  otherProductId = p2!.id;
+});
+
+describe("dispatchTicket", () => {
+  it("offers the ticket to the best candidate, with history, decision, audit, SMS and deadline job", async () => {
+    const near = await agency({ code: "THR-001", lat: CUSTOMER.lat + 0.01 });
+    const far = await agency({ code: "THR-002", lat: CUSTOMER.lat + 0.1 });
+    const t = await ticket();
+    const now = new Date();
+    const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now });
+    expect(r).toMatchObject({ outcome: "offered", agencyId: near });
+    if (r.outcome !== "offered") throw new Error("not offered");
+    expect(r.deadlineAt.getTime()).toBe(now.getTime() + 30 * MINUTE);
+
+    const row = await db.selectFrom("tickets").select(["status", "dispatch_held_at"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "dispatching", dispatch_held_at: null });
+    const offer = await db.selectFrom("dispatch_offers").selectAll().where("id", "=", r.offerId).executeTakeFirstOrThrow();
+    expect(offer).toMatchObject({ ticket_id: t, agency_id: near, attempt: 1, status: "pending" });
+    const ev = await events(t);
+    expect(ev.map((e) => e.event_type)).toEqual(["status_changed", "offer_sent"]);
+    expect(ev[0]).toMatchObject({ from_status: "new", to_status: "dispatching" });
+    const sent = ev[1]!.data as { agency_id: number; top: { agency_id: number }[] };
+    expect(sent.agency_id).toBe(near);
+    expect(sent.top.map((c) => c.agency_id)).toEqual([near, far]);
+
+    const decision = await dispatchDecision(db, { kind: "all" }, t);
+    expect(decision?.outcome).toBe("offered");
+    expect(decision?.ranked.map((c) => c.agencyId)).toEqual([near, far]);
+    expect(decision?.ranked[0]!.components.distance).toBeGreaterThan(decision!.ranked[1]!.components.distance);
+    expect(decision?.agencies[near]?.code).toBe("THR-001");
+    await expect(dispatchDecision(db, { kind: "agency", agencyId: near }, t)).rejects.toThrow();
+
+    const sms = await db.selectFrom("sms_messages").select(["purpose", "body", "agency_id", "ticket_id"]).execute();
+    expect(sms).toHaveLength(1);
+    expect(sms[0]).toMatchObject({ purpose: "agency_offer", agency_id: near, ticket_id: t });
+    expect(sms[0]!.body).toContain("https://service.example.ir/agency");
+    const audit = await db.selectFrom("audit_log").select(["action"]).where("entity_id", "=", String(t)).execute();
+    expect(audit.map((a) => a.action)).toEqual(["dispatch.offer"]);
+    const { rows: jobs } = await sql<{ run_at: Date }>`select run_at from graphile_worker._private_jobs where key = ${offerJobKey(r.offerId)}`.execute(db);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.run_at.getTime()).toBe(r.deadlineAt.getTime());
+  });
+
+  it("excludes agencies with the right reasons and never offers them", async () => {
+    const unauthorized = await agency({ code: "X-UNAUTH", authorized: false, lat: CUSTOMER.lat });
+    const suspended = await agency({ code: "X-SUSP", status: "suspended", lat: CUSTOMER.lat });
+    const terminated = await agency({ code: "X-TERM", status: "terminated", lat: CUSTOMER.lat });
+    const outOfArea = await agency({ code: "X-AREA", area: { province: "تهران", city: "شهریار" }, lat: CUSTOMER.lat + 0.3, radius: 5 });
+    const closed = await agency({ code: "X-CLOSED", hours: { sat: null, sun: null, mon: null, tue: null, wed: null, thu: null, fri: null }, lat: CUSTOMER.lat });
+    const full = await agency({ code: "X-FULL", capacity: 2, lat: CUSTOMER.lat });
+    await busy(full, 2);
+    const noTechs = await agency({ code: "X-NOTECH", technicians: 0, lat: CUSTOMER.lat });
+    const ok = await agency({ code: "THR-009", lat: CUSTOMER.lat + 0.15 });
+    const t = await ticket();
+    const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
+    expect(r).toMatchObject({ outcome: "offered", agencyId: ok });
+    const d = (await dispatchDecision(db, { kind: "all" }, t))!;
+    const reasons = Object.fromEntries(d.excluded.map((e) => [e.agencyId, e.reasons]));
+    expect(reasons).toEqual({
+      [unauthorized]: ["unauthorized"],
+      [suspended]: ["suspended"],
+      [terminated]: ["terminated"],
+      [outOfArea]: ["out_of_area"],
+      [closed]: ["closed"],
+      [full]: ["full"],
+      [noTechs]: ["full"],
+    });
+    expect(d.ranked.map((c) => c.agencyId)).toEqual([ok]);
+  });
+
+  it("covers by radius without an area row, and by a province-wide area row", async () => {
+    const byRadius = await agency({ code: "R-1", area: null, lat: CUSTOMER.lat + 0.05, radius: 10 });
+    const provinceWide = await agency({ code: "P-1", area: { province: "تهران", city: null }, lat: null });
+    const t = await ticket({ city: "اسلامشهر" });
+    await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
+    const d = (await dispatchDecision(db, { kind: "all" }, t))!;
+    expect(d.ranked.map((c) => c.agencyId)).toEqual([byRadius, provinceWide]);
+    expect(d.ranked[1]!.components.distance).toBe(0);
+  });
+
+  it("holds a ticket nobody is authorized for, with the reason, an alert and the queue marker", async () => {
+    await agency({ code: "THR-001" });
+    const t = await ticket({ product: otherProductId });
+    const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
+    expect(r).toMatchObject({ outcome: "held", reason: "no_authorized_agency" });
+    const row = await db.selectFrom("tickets").select(["status", "dispatch_hold_reason"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "new", dispatch_hold_reason: "no_authorized_agency" });
+    expect((await events(t)).map((e) => e.event_type)).toEqual(["dispatch_held"]);
+    const alerts = await db.selectFrom("supervisor_alerts").select(["kind", "ticket_id", "stage"]).execute();
+    expect(alerts).toEqual([{ kind: "dispatch_held", ticket_id: t, stage: "accept" }]);
+    expect((await heldTickets(db)).map((h) => h.id)).toEqual([t]);
+    // a second attempt holds again without a second alert
+    await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
+    expect(await db.selectFrom("supervisor_alerts").select("id").execute()).toHaveLength(1);
+  });
+
+  it("holds with 'all_full' and 'all_out_of_area'", async () => {
+    const a = await agency({ code: "F-1", capacity: 1 });
+    await busy(a, 1);
+    const t1 = await ticket();
+    expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t1 }, opts)).toMatchObject({ outcome: "held", reason: "all_full" });
+    const t2 = await ticket({ city: "مشهد", lat: 36.3 });
+    expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t2 }, opts)).toMatchObject({ outcome: "held", reason: "all_out_of_area" });
+  });
+
+  it("leaves a ticket that is not waiting for dispatch alone", async () => {
+    await agency({ code: "THR-001" });
+    const t = await ticket();
+    await db.updateTable("tickets").set({ status: "cancelled" }).where("id", "=", t).execute();
+    expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts)).toEqual({ outcome: "skipped", reason: "not_waiting" });
+    expect(await events(t)).toEqual([]);
+  });
+});
+
+describe("the offer's lapse moves the ticket on", () => {
+  it("deadline passed → next candidate; then all exhausted → held with 'offers_exhausted'", async () => {
+    const first = await agency({ code: "THR-001", lat: CUSTOMER.lat + 0.01 });
+    const second = await agency({ code: "THR-002", lat: CUSTOMER.lat + 0.1 });
+    const t = await ticket();
+    const start = new Date();
+    const r1 = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: start });
+    expect(r1).toMatchObject({ outcome: "offered", agencyId: first });
+    if (r1.outcome !== "offered") throw new Error();
+    const later = new Date(r1.deadlineAt.getTime() + 1000);
+    const onLapsed = offerNextCandidateWith(opts);
+    expect(await expireOffer(db, r1.offerId, { now: later, onLapsed })).toMatchObject({ outcome: "expired" });
+    const offers = await db.selectFrom("dispatch_offers").select(["agency_id", "attempt", "status", "deadline_at"]).where("ticket_id", "=", t).orderBy("id").execute();
+    expect(offers.map((o) => [o.agency_id, o.attempt, o.status])).toEqual([
+      [first, 1, "expired"],
+      [second, 2, "pending"],
+    ]);
+    expect((await db.selectFrom("tickets").select("status").where("id", "=", t).executeTakeFirstOrThrow()).status).toBe("dispatching");
+
+    const secondOfferId = (await db.selectFrom("dispatch_offers").select("id").where("ticket_id", "=", t).where("status", "=", "pending").executeTakeFirstOrThrow()).id;
+    const end = new Date(offers[1]!.deadline_at.getTime() + 1000);
+    await expireOffer(db, secondOfferId, { now: end, onLapsed });
+    const row = await db.selectFrom("tickets").select(["status", "dispatch_hold_reason"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "new", dispatch_hold_reason: "offers_exhausted" });
+    const ev = (await events(t)).map((e) => [e.event_type, e.from_status, e.to_status]);
+    expect(ev).toEqual([
+      ["status_changed", "new", "dispatching"],
+      ["offer_sent", null, null],
+      ["offer_expired", null, null],
+      ["offer_sent", null, null],
+      ["offer_expired", null, null],
+      ["status_changed", "dispatching", "new"],
+      ["dispatch_held", null, null],
+    ]);
+    expect(await db.selectFrom("supervisor_alerts").select("kind").execute()).toEqual([{ kind: "dispatch_held" }]);
+  });
+
+  it("a declined offer (rejected, ticket still dispatching) goes to the next candidate too", async () => {
+    const first = await agency({ code: "THR-001", lat: CUSTOMER.lat + 0.01 });
+    const second = await agency({ code: "THR-002", lat: CUSTOMER.lat + 0.1 });
+    const t = await ticket();
+    const r1 = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
+    if (r1.outcome !== "offered") throw new Error();
+    expect(r1.agencyId).toBe(first);
+    // what a reject does (services/agency-offers.ts): the offer answered, then the handler in the same transaction
+    await db.transaction().execute(async (trx) => {
+      await trx.selectFrom("tickets").select("id").where("id", "=", t).forUpdate().execute();
+      await trx.updateTable("dispatch_offers").set({ status: "rejected", responded_at: new Date(), response_reason: "تکنسین آزاد نداریم" }).where("id", "=", r1.offerId).execute();
+      await offerNextCandidateWith(opts)(trx, { ticketId: t, ticketStatus: "dispatching", ticketType: "breakdown", offerId: r1.offerId, agencyId: first, now: new Date() });
+    });
+    const pending = await db.selectFrom("dispatch_offers").select(["agency_id", "attempt"]).where("ticket_id", "=", t).where("status", "=", "pending").executeTakeFirstOrThrow();
+    expect(pending).toEqual({ agency_id: second, attempt: 2 });
+  });
+
+  it("the offer__expire task uses the next-candidate handler", async () => {
+    const first = await agency({ code: "THR-001", lat: CUSTOMER.lat + 0.01 });
+    const second = await agency({ code: "THR-002", lat: CUSTOMER.lat + 0.1 });
+    const t = await ticket();
+    const r1 = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: new Date(Date.now() - 60 * MINUTE) });
+    if (r1.outcome !== "offered") throw new Error();
+    expect(r1.agencyId).toBe(first);
+    await runDueJobs();
+    const offers = await db.selectFrom("dispatch_offers").select(["agency_id", "status"]).where("ticket_id", "=", t).orderBy("id").execute();
+    expect(offers).toEqual([
+      { agency_id: first, status: "expired" },
+      { agency_id: second, status: "pending" },
+    ]);
+  });
+});
+
+describe("automatic dispatch of a registered breakdown", () => {
+  it("the ticket__dispatch job dispatches; run again it leaves the ticket alone", async () => {
+    const a = await agency({ code: "THR-001" });
+    const t = await ticket();
+    await db.transaction().execute((trx) => queueTicketDispatch(trx, t));
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where key = ${dispatchJobKey(t)}`.execute(db);
+    expect(rows[0]!.n).toBe(1);
+    await runDueJobs();
+    const offers = await db.selectFrom("dispatch_offers").select(["agency_id"]).where("ticket_id", "=", t).execute();
+    expect(offers).toEqual([{ agency_id: a }]);
+    await db.transaction().execute((trx) => queueTicketDispatch(trx, t));
+    await runDueJobs();
+    expect(await db.selectFrom("dispatch_offers").select(["agency_id"]).where("ticket_id", "=", t).execute()).toHaveLength(1);
+  });
+});
+
+describe("agency performance", () => {
+  it("counts accepted and decided offers of the window", async () => {
+    const a = await agency({ code: "THR-001" });
+    const t = await ticket();
+    const now = new Date();
+    await db
+      .insertInto("dispatch_offers")
+      .values([
+        { ticket_id: t, agency_id: a, attempt: 1, status: "accepted", offered_at: new Date(now.getTime() - 60 * MINUTE), deadline_at: now, responded_at: now },
+        { ticket_id: t, agency_id: a, attempt: 2, status: "rejected", offered_at: new Date(now.getTime() - 50 * MINUTE), deadline_at: now, responded_at: now },
+      ])
+      .execute();
+    expect(await refreshAgencyPerformance(db, now)).toBe(1);
+    const p = await db.selectFrom("agency_performance").select(["offers_accepted", "offers_decided"]).where("agency_id", "=", a).executeTakeFirstOrThrow();
+    expect(p).toEqual({ offers_accepted: 1, offers_decided: 2 });
+  });
+});
