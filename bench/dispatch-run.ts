@@ -12,8 +12,8 @@
  */
 import { sql, CompiledQuery } from "kysely";
 import type { DB } from "../db/connection";
-import type { DispatchWeights } from "../core/dispatch";
-import { candidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
+import { rankCandidates, type DispatchWeights } from "../core/dispatch";
+import { candidateFacts, candidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
 import { dispatchTicket } from "../services/dispatch";
 import type { PublicLinks } from "../platform/links";
 import { Rng } from "../db/seed/util";
@@ -45,6 +45,28 @@ export async function timeDecisions(db: DB, loaded: Loaded, specs: readonly NewT
     outcomes[key] = (outcomes[key] ?? 0) + 1;
   }
   return { ms, outcomes, ticketIds };
+}
+
+/**
+ * The decision's parts, read-only, on tickets not yet dispatched: the ticket's facts + the candidate query
+ * (db/repos/dispatch.ts), and the scoring (core/dispatch.ts rankCandidates), each timed; plus the candidates
+ * the query returned.
+ */
+export async function timeParts(db: DB, ticketIds: readonly number[], now: Date): Promise<{ queryMs: number[]; scoreMs: number[]; candidates: number[] }> {
+  const queryMs: number[] = [];
+  const scoreMs: number[] = [];
+  const candidates: number[] = [];
+  for (const id of ticketIds) {
+    const t0 = performance.now();
+    const facts = await ticketDispatchFacts(db, id);
+    const { candidates: c } = await candidateFacts(db, facts!, now);
+    const t1 = performance.now();
+    rankCandidates(c, now);
+    scoreMs.push(performance.now() - t1);
+    queryMs.push(t1 - t0);
+    candidates.push(c.length);
+  }
+  return { queryMs, scoreMs, candidates };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

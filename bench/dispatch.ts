@@ -22,7 +22,8 @@ import { openDatabase, type DatabaseHandle } from "../db/connection";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
 import { checkAssignment, hindsightOptimum } from "./dispatch-optimum";
-import { dayTickets, explainCandidateQuery, percentile, remainingCapacity, simulateDay, timeDecisions, undoDay, withdrawOffers } from "./dispatch-run";
+import { dayTickets, explainCandidateQuery, percentile, remainingCapacity, simulateDay, timeDecisions, timeParts, undoDay, withdrawOffers } from "./dispatch-run";
+import { insertNewTickets } from "./dispatch-world";
 import { generateWorld, loadWorld, newTicketSpecs } from "./dispatch-world";
 
 interface Options {
@@ -100,11 +101,20 @@ async function main() {
       console.log(`\n1. one dispatch decision (dispatchTicket: candidate query + scoring + offer, decision, history, audit, SMS, deadline job), ${r.ms.length} decisions at ${DECISION_AT.toISOString()}`);
       console.log(`   p50 ${fmt(percentile(sorted, 50))} ms   p99 ${fmt(percentile(sorted, 99))} ms   mean ${fmt(mean)} ms   max ${fmt(sorted.at(-1)!)} ms   (target p99 ≤ 5 ms: ${percentile(sorted, 99) <= 5 ? "met" : "MISSED"})`);
       console.log(`   outcomes: ${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      // the parts alone, read-only, on as many fresh tickets (the same places and products)
+      const fresh = await insertNewTickets(db, loaded, specs.slice(20), specs.slice(20).map(() => new Date(DECISION_AT.getTime() - 60_000)), o.seed + 5);
+      const parts = await timeParts(db, fresh, DECISION_AT);
+      const q = [...parts.queryMs].sort((a, b) => a - b);
+      const sc = [...parts.scoreMs].sort((a, b) => a - b);
+      const cands = [...parts.candidates].sort((a, b) => a - b);
+      console.log(`   of which, alone: ticket facts + candidate query p50 ${fmt(percentile(q, 50))} / p99 ${fmt(percentile(q, 99))} ms; scoring (rankCandidates) p50 ${fmt(percentile(sc, 50), 3)} / p99 ${fmt(percentile(sc, 99), 3)} ms; candidates returned p50 ${percentile(cands, 50)} / max ${cands.at(-1)}`);
+      const settings = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'shared_buffers') order by name`.execute(db);
+      console.log(`   PostgreSQL: ${settings.rows.map((x) => `${x.name}=${x.setting}`).join(", ")}`);
       const plan = await explainCandidateQuery(db, r.ticketIds[0]!, DECISION_AT);
       console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) of the candidate query (db/repos/dispatch.ts candidateFactsQuery), one ticket:`);
       console.log(plan.plan.split("\n").map((l) => `   | ${l}`).join("\n"));
       console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
-      await withdrawOffers(db, r.ticketIds);
+      await withdrawOffers(db, [...r.ticketIds, ...fresh]);
     }
 
     // ---- 2. a simulated day ----
