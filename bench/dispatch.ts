@@ -108,6 +108,10 @@ async function main() {
       const sc = [...parts.scoreMs].sort((a, b) => a - b);
       const cands = [...parts.candidates].sort((a, b) => a - b);
       console.log(`   of which, alone: ticket facts + candidate query p50 ${fmt(percentile(q, 50))} / p99 ${fmt(percentile(q, 99))} ms; scoring (rankCandidates) p50 ${fmt(percentile(sc, 50), 3)} / p99 ${fmt(percentile(sc, 99), 3)} ms; candidates returned p50 ${percentile(cands, 50)} / max ${cands.at(-1)}`);
+      const stored = await sql<{ avg: number; max: number; n: number }>`select avg(pg_column_size(ranked))::float8 as avg, max(pg_column_size(ranked))::int as max,
+        avg(jsonb_array_length(ranked))::float8 as n from dispatch_decisions`.execute(db);
+      const st = stored.rows[0]!;
+      console.log(`   each decision stores its ranking (dispatch_decisions.ranked): ${fmt(st.n, 0)} candidates, ${fmt(st.avg / 1024, 1)} KiB on average (max ${fmt(st.max / 1024, 1)} KiB, compressed)`);
       const settings = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'shared_buffers') order by name`.execute(db);
       console.log(`   PostgreSQL: ${settings.rows.map((x) => `${x.name}=${x.setting}`).join(", ")}`);
       const plan = await explainCandidateQuery(db, r.ticketIds[0]!, DECISION_AT);
