@@ -107,7 +107,9 @@ export const SUPERVISOR_ALERTS_CHANNEL = "supervisor_alerts";
  */
 export type SupervisorAlertEvent =
   | { type: "sla_alerts"; stage: SlaStage; atRisk: number; breached: number; at: string }
-  | { type: "alert_acknowledged"; alertId: number; at: string };
+  | { type: "alert_acknowledged"; alertId: number; at: string }
+  /** services/dispatch.ts held a ticket for the supervisors (no agency could be offered it) */
+  | { type: "dispatch_held"; ticketId: number; reason: string; at: string };
 
 export type SupervisorAlertEventType = SupervisorAlertEvent["type"];
 
@@ -128,5 +130,6 @@ export function parseSupervisorAlertEvent(payload: string): SupervisorAlertEvent
       : null;
   }
   if (v.type === "alert_acknowledged") return typeof v.alertId === "number" ? (v as SupervisorAlertEvent) : null;
+  if (v.type === "dispatch_held") return typeof v.ticketId === "number" && typeof v.reason === "string" ? (v as SupervisorAlertEvent) : null;
   return null;
 }

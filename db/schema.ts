@@ -561,6 +561,8 @@ export interface DispatchDecisionsTable {
   weights: Json<Partial<DispatchWeights>>;
   /** agencies authorized for the brand × category but not among the ones looked at (far from the customer) */
   authorized_elsewhere: Generated<number>;
+  /** agencies near the customer not authorized for the product (counted, not listed one by one) */
+  unauthorized_nearby: Generated<number>;
 }
 
 /** An agency's performance counts over the recent window (core/dispatch.ts PERFORMANCE_WINDOW_DAYS), refreshed by a job. */

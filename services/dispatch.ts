@@ -28,7 +28,7 @@ import {
   type HoldReason,
   type Ranking,
 } from "../core/dispatch";
-import { SUPERVISOR_ALERTS_CHANNEL } from "../core/sla";
+import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
 import { assertTransition } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { addJob } from "../db/job-queue";
@@ -155,10 +155,8 @@ export async function dispatchTicketInTrx(
   if (pending) return { outcome: "skipped", reason: "offer_pending" };
 
   const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
-  const { candidates, authorizedTotal } = await candidateFacts(trx, ticket, now);
+  const { candidates, authorizedElsewhere, unauthorizedNearby } = await candidateFacts(trx, ticket, now);
   const ranking = rankCandidates(candidates, now, weights);
-  const authorizedSeen = candidates.filter((c) => c.authorized).length;
-  const authorizedElsewhere = Math.max(0, authorizedTotal - authorizedSeen);
   const best = ranking.ranked[0];
   const excludedCounts = countReasons(ranking);
 
@@ -174,6 +172,7 @@ export async function dispatchTicketInTrx(
       excluded: ranking.excluded,
       weights,
       authorizedElsewhere,
+      unauthorizedNearby,
     });
     const from = ticket.status;
     if (from === "dispatching") assertTransition(from, "new", ticket.type);
@@ -190,7 +189,7 @@ export async function dispatchTicketInTrx(
       at: now,
       actor,
       type: "dispatch_held",
-      data: { reason, decision_id: decisionId, excluded: excludedCounts, authorized_elsewhere: authorizedElsewhere },
+      data: { reason, decision_id: decisionId, excluded: excludedCounts, unauthorized_nearby: unauthorizedNearby, authorized_elsewhere: authorizedElsewhere },
     });
     // one open alert per held ticket: a second hold (a later attempt) does not raise another
     if (!ticket.dispatchHeldAt) {
@@ -198,9 +197,8 @@ export async function dispatchTicketInTrx(
         .insertInto("supervisor_alerts")
         .values({ created_at: now, kind: "dispatch_held", ticket_id: ticket.id, stage: "accept", due_at: ticket.slaAcceptDueAt ?? now })
         .execute();
-      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify({ type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() })})`.execute(
-        trx,
-      );
+      const event: SupervisorAlertEvent = { type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() };
+      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
     }
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
@@ -208,7 +206,7 @@ export async function dispatchTicketInTrx(
       entityType: "ticket",
       entityId: ticket.id,
       ip: actor.ip ?? undefined,
-      details: { reason, decisionId, excluded: excludedCounts, authorizedElsewhere },
+      details: { reason, decisionId, excluded: excludedCounts, unauthorizedNearby, authorizedElsewhere },
     });
     return { outcome: "held", reason, decisionId };
   }
@@ -236,6 +234,7 @@ export async function dispatchTicketInTrx(
     excluded: ranking.excluded,
     weights,
     authorizedElsewhere,
+    unauthorizedNearby,
   });
   if (ticket.status === "new") assertTransition("new", "dispatching", ticket.type);
   await trx
@@ -261,6 +260,7 @@ export async function dispatchTicketInTrx(
       decision_id: decisionId,
       top: ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
       excluded: excludedCounts,
+      unauthorized_nearby: unauthorizedNearby,
     },
   });
   await writeAudit(trx, {

@@ -31,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       excluded jsonb not null default '[]'::jsonb,
       weights jsonb not null default '{}'::jsonb,
       authorized_elsewhere integer not null default 0 check (authorized_elsewhere >= 0),
+      unauthorized_nearby integer not null default 0 check (unauthorized_nearby >= 0),
       check ((outcome = 'offered') = (offer_id is not null)),
       check ((outcome = 'held') = (hold_reason is not null))
     )`,

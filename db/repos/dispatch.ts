@@ -2,15 +2,17 @@
  * The dispatch engine's data (core/dispatch.ts is the rule): the ticket's own facts, and ONE query for the
  * facts of every plausible agency.
  *
- * Which agencies are returned (the SQL prefilter; the rule decides the rest):
- *  - every agency with a service-area row naming the ticket's province with its city or with no city
- *    (agency_service_areas_place_idx), and
- *  - every agency with coordinates within PREFILTER_RADIUS_KM of the customer (agencies_location_idx, a
- *    GiST earth_box: the service radius is checked exactly in the rule),
- * whatever their status, authorization, hours or load — so the decision can say why each was excluded
- * (unauthorized, suspended, out of area, closed, full, already offered). Agencies authorized for the
- * product but far from the customer are not returned one by one: `authorizedTotal` counts every agency
- * authorized for the brand × category (the decision says "N authorized agencies elsewhere").
+ * Which agencies are returned (the SQL prefilter; the rule decides the rest): the agencies AUTHORIZED for
+ * the ticket's brand × category (agency_authorizations' primary key) that are near the customer:
+ *  - with a service-area row naming the ticket's province with its city or with no city
+ *    (agency_service_areas_place_idx), or
+ *  - placed within PREFILTER_RADIUS_KM of the customer (agencies_location_idx, a GiST earth_box: the
+ *    agency's own service radius is checked exactly in the rule),
+ * whatever their status, hours or load — so the decision says why each was excluded (suspended,
+ * terminated, out of area, closed, full, already offered). Unauthorized agencies are only counted:
+ * `unauthorizedNearby` (near, not authorized) and `authorizedElsewhere` (authorized, not near) — the rule's
+ * hard constraint needs no per-agency facts for them, and at 5,000 agencies returning them would cost most
+ * of a decision's time.
  *
  * Per candidate (each read from an index): authorization (agency_authorizations' primary key), open jobs
  * (tickets_agency_load_idx + its live pending offers from dispatch_offers_agency_ticket_idx), offers of
@@ -37,7 +39,7 @@ import type { Database } from "../schema";
 type Conn = Kysely<Database> | Transaction<Database>;
 
 /** Agencies placed within this distance of the customer are looked at even without an area row naming the place. */
-export const PREFILTER_RADIUS_KM = 150;
+export const PREFILTER_RADIUS_KM = 60;
 
 export interface TicketDispatchFacts {
   id: number;
@@ -108,7 +110,6 @@ interface CandidateRow {
   technician_count: number;
   daily_job_capacity: number;
   working_hours: unknown;
-  authorized: boolean;
   area_match: boolean;
   load_jobs: number;
   live_offers: number;
@@ -121,6 +122,7 @@ interface CandidateRow {
   csat_sum: number | null;
   csat_count: number | null;
   authorized_total: number;
+  near_total: number;
 }
 
 /** A candidate's facts for the rule, plus what the offer needs (the agency's mobile for the SMS). */
@@ -129,7 +131,12 @@ export interface AgencyCandidate extends CandidateFacts {
 }
 
 export interface CandidateFactsResult {
+  /** the authorized agencies near the customer */
   candidates: AgencyCandidate[];
+  /** agencies authorized for the ticket's brand × category that are not near the customer */
+  authorizedElsewhere: number;
+  /** agencies near the customer that are not authorized for it */
+  unauthorizedNearby: number;
   /** every agency authorized for the ticket's brand × category, near or far */
   authorizedTotal: number;
 }
@@ -148,11 +155,21 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
       select a.id from agencies a
       where ${hasPoint} and a.lat is not null
         and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)
+    ),
+    -- authorized ∩ near, hashed (both sides are a few hundred to a few thousand ids at most)
+    cand as (
+      select z.agency_id as id from agency_authorizations z
+      where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}
+      intersect
+      select id from near
+    ),
+    counts as (
+      select (select count(*)::int from near) as near_total,
+             (select count(*)::int from agency_authorizations z
+              where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized_total
     )
     select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
       a.daily_job_capacity, a.working_hours,
-      exists (select 1 from agency_authorizations z
-              where z.agency_id = a.id and z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized,
       exists (select 1 from agency_service_areas sa
               where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)) as area_match,
       (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
@@ -162,12 +179,28 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
         where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
       p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
-      (select count(*)::int from agency_authorizations z
-        where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized_total
-    from near n
-    join agencies a on a.id = n.id
+      counts.authorized_total, counts.near_total
+    from cand c
+    join agencies a on a.id = c.id
+    cross join counts
     left join agency_performance p on p.agency_id = a.id
     order by a.id`;
+}
+
+/** The counts alone, when no authorized agency is near (the held path). */
+function countsQuery(t: Pick<TicketDispatchFacts, "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">) {
+  const hasPoint = t.lat !== null && t.lng !== null;
+  return sql<{ near_total: number; authorized_total: number }>`
+    select (select count(*)::int from (
+              select sa.agency_id from agency_service_areas sa
+              where sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
+              union
+              select a.id from agencies a
+              where ${hasPoint} and a.lat is not null
+                and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)
+            ) near) as near_total,
+           (select count(*)::int from agency_authorizations z
+            where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized_total`;
 }
 
 /**
@@ -176,16 +209,10 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
  */
 export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date): Promise<CandidateFactsResult> {
   const { rows } = await candidateFactsQuery(ticket, now).execute(db);
-  let authorizedTotal = rows[0]?.authorized_total;
-  if (authorizedTotal === undefined) {
-    const r = await db
-      .selectFrom("agency_authorizations")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("brand_id", "=", ticket.brandId ?? 0)
-      .where("category_id", "=", ticket.categoryId ?? 0)
-      .executeTakeFirstOrThrow();
-    authorizedTotal = Number(r.n);
-  }
+  const counts = rows[0] ?? (await countsQuery(ticket).execute(db)).rows[0]!;
+  const known = ticket.brandId !== null && ticket.categoryId !== null;
+  const authorizedElsewhere = known ? Math.max(0, counts.authorized_total - rows.length) : 0;
+  const unauthorizedNearby = Math.max(0, counts.near_total - rows.length);
   const hasPoint = ticket.lat !== null && ticket.lng !== null;
   const candidates = rows.map(
     (r): AgencyCandidate => ({
@@ -194,7 +221,7 @@ export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now:
       name: r.name,
       mobile: r.mobile,
       status: r.status,
-      authorized: r.authorized && ticket.brandId !== null && ticket.categoryId !== null,
+      authorized: known,
       areaMatch: r.area_match && ticket.province !== null,
       serviceRadiusKm: r.service_radius_km,
       distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
@@ -212,7 +239,7 @@ export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now:
       alreadyOffered: r.already_offered,
     }),
   );
-  return { candidates, authorizedTotal };
+  return { candidates, authorizedElsewhere, unauthorizedNearby, authorizedTotal: known ? counts.authorized_total : 0 };
 }
 
 /**
@@ -278,6 +305,8 @@ export interface StoredDecision {
   excluded: ExcludedCandidate[];
   weights: Partial<DispatchWeights>;
   authorizedElsewhere: number;
+  /** agencies near the customer not authorized for the product (counted, not listed) */
+  unauthorizedNearby: number;
   /** the agencies of the ranked and excluded lists: code and name */
   agencies: Record<number, { code: string; name: string }>;
 }
@@ -294,6 +323,7 @@ export async function insertDecision(
     excluded: ExcludedCandidate[];
     weights: DispatchWeights;
     authorizedElsewhere: number;
+    unauthorizedNearby?: number;
   },
 ): Promise<number> {
   const row = await db
@@ -308,6 +338,7 @@ export async function insertDecision(
       excluded: JSON.stringify(d.excluded),
       weights: JSON.stringify(d.weights),
       authorized_elsewhere: d.authorizedElsewhere,
+      unauthorized_nearby: d.unauthorizedNearby ?? 0,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -318,7 +349,7 @@ export async function insertDecision(
 export async function latestDecision(db: Conn, ticketId: number): Promise<StoredDecision | undefined> {
   const r = await db
     .selectFrom("dispatch_decisions")
-    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere"])
+    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere", "unauthorized_nearby"])
     .where("ticket_id", "=", ticketId)
     .orderBy("at", "desc")
     .orderBy("id", "desc")
@@ -340,6 +371,7 @@ export async function latestDecision(db: Conn, ticketId: number): Promise<Stored
     excluded,
     weights: r.weights as Partial<DispatchWeights>,
     authorizedElsewhere: r.authorized_elsewhere,
+    unauthorizedNearby: r.unauthorized_nearby,
     agencies: Object.fromEntries(names.map((a) => [a.id, { code: a.code, name: a.name }])),
   };
 }

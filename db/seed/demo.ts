@@ -17,6 +17,8 @@ import { warrantyExpiry, warrantyStatusOn } from "../../core/warranty";
 import { jalaliYearMonth } from "../../core/jalali";
 import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
+import { ALWAYS_OPEN } from "../../core/dispatch";
+import { refreshAgencyPerformance } from "../repos/dispatch";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -336,6 +338,7 @@ class DemoBuilder {
       () => this.insertSurveys(),
       () => this.insertSms(),
       () => this.insertAudit(),
+      () => refreshAgencyPerformance(this.db, this.now),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);
@@ -506,13 +509,29 @@ class DemoBuilder {
           service_radius_km: city.city === "تهران" ? rng.int(10, 25) : rng.int(20, 60),
           technician_count: techCount,
           daily_job_capacity: techCount * rng.int(3, 5),
-          working_hours: JSON.stringify(hours),
+          working_hours: JSON.stringify(DEMO_DISPATCH_AGENCIES[code] ? ALWAYS_OPEN : hours),
         });
+        const fixed = DEMO_DISPATCH_AGENCIES[code];
+        if (fixed) {
+          // the dispatch demo (README "Try it: dispatch"): 24/7, at a known place, with room for new work
+          const row = rows[rows.length - 1]!;
+          row.lat = fixed.lat;
+          row.lng = fixed.lng;
+          row.daily_job_capacity = techCount * 10;
+        }
         pending.push({
           code, name, city, status, mobile, techs: Array.from({ length: techCount }, () => ({ id: 0, name: "", mobile: "" })),
           skills, provinceWide, rates: [],
         });
       }
+    }
+    // The demo product's brand × category (DEMO_PRODUCT_MODEL): near Tehran only THR-001 and THR-002 repair it,
+    // so a breakdown of the demo caller's product goes to THR-001 first and THR-002 next, at any hour.
+    const demoModel = this.models[DEMO_PRODUCT_MODEL]!;
+    const demoSkill = `${demoModel.brand.id}:${demoModel.category.id}`;
+    const tehran = CITIES[0]!;
+    for (const a of pending) {
+      if (!DEMO_DISPATCH_AGENCIES[a.code] && distanceKm(a.city, tehran) < DEMO_EXCLUSIVE_KM) a.skills.delete(demoSkill);
     }
     const ids = await this.insertIds("agencies", rows);
     this.agencies = pending.map((a, i) => ({ ...a, id: ids[i]!, adminUserId: null }));
@@ -526,7 +545,7 @@ class DemoBuilder {
     this.agencies.forEach((a, i) => {
       const contractStart = rows[i]!.contract_start as string;
       areas.push({ agency_id: a.id, province: a.city.province, city: a.city.city });
-      if (a.provinceWide) areas.push({ agency_id: a.id, province: a.city.province, city: null });
+      if (a.provinceWide || a.code === "THR-002") areas.push({ agency_id: a.id, province: a.city.province, city: null });
       for (const s of [...a.skills].sort()) {
         const [brandId, categoryId] = s.split(":").map(Number) as [number, number];
         auths.push({ agency_id: a.id, brand_id: brandId, category_id: categoryId, granted_on: contractStart });
@@ -619,11 +638,14 @@ class DemoBuilder {
 
     const addrRows: Insertable<Database["customer_addresses"]>[] = [];
     const defaults: Omit<AddressRow, "id">[] = [];
+    // the first customer is the desk's demo caller (db/repos/desk.ts demoCallerMobile): in Tehran, at a known place
+    people[0]!.city = CITIES[0]!;
     people.forEach((p, i) => {
       const spread = p.city.city === "تهران" ? 0.08 : 0.025;
       const text = `خیابان ${rng.pick(STREETS)}، کوچه ${rng.pick(ALLEYS)}، پلاک ${toPersianDigits(rng.int(1, 250))}، واحد ${toPersianDigits(rng.int(1, 12))}`;
-      const lat = round6(p.city.lat + rng.range(-spread, spread));
-      const lng = round6(p.city.lng + rng.range(-spread, spread));
+      let lat = round6(p.city.lat + rng.range(-spread, spread));
+      let lng = round6(p.city.lng + rng.range(-spread, spread));
+      if (i === 0) [lat, lng] = [DEMO_CALLER_PLACE.lat, DEMO_CALLER_PLACE.lng];
       addrRows.push({
         customer_id: ids[i]!, label: "منزل", province: p.city.province, city: p.city.city, address_text: text,
         postal_code: rng.chance(0.5) ? `${rng.int(1, 9)}${rng.digits(9)}` : null, lat, lng, is_default: true, created_at: p.created,
@@ -650,7 +672,8 @@ class DemoBuilder {
     people.forEach((p, i) => {
       const n = rng.weighted([[1, 70], [2, 25], [3, 5]] as const);
       for (let k = 0; k < n; k++) {
-        const model = rng.pick(this.models);
+        const drawn = rng.pick(this.models);
+        const model = i === 0 && k === 0 ? this.models[DEMO_PRODUCT_MODEL]! : drawn;
         const r = rng.float();
         const purchase = r < 0.05 ? null : tehranDay(addMs(this.now, -(r < 0.55 ? rng.range(20, 700) : rng.range(700, 2200)) * DAY));
         const expiresOn = warrantyExpiry(purchase, model.warrantyMonths);
@@ -1420,6 +1443,21 @@ function round6(x: number): number {
 function floorHour(d: Date): Date {
   return atTehranTime(d, Math.floor(tehranHour(d)));
 }
+
+/**
+ * The dispatch demo (README "Try it: dispatch"): THR-001 and THR-002 are open around the clock, with room
+ * for new work; THR-001 about 1 km from the demo caller's home, THR-002 about 10 km; they are the only
+ * agencies within DEMO_EXCLUSIVE_KM of Tehran authorized for the demo product's brand × category (the demo
+ * caller's first product: the catalogue's first model). With the default weights distance decides between
+ * them (THR-001 first, THR-002 when THR-001 lets the deadline pass or declines).
+ */
+const DEMO_DISPATCH_AGENCIES: Record<string, { lat: number; lng: number }> = {
+  "THR-001": { lat: 35.7061, lng: 51.4087 },
+  "THR-002": { lat: 35.7702, lng: 51.4705 },
+};
+const DEMO_CALLER_PLACE = { lat: 35.6997, lng: 51.3998 };
+const DEMO_PRODUCT_MODEL = 0;
+const DEMO_EXCLUSIVE_KM = 150;
 
 function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const rad = Math.PI / 180;

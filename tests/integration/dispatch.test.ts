@@ -4,10 +4,14 @@
  * lapse (expired or rejected) moves the ticket to the next candidate; nobody left → held with the reason
  * and a supervisor alert; registration queues the dispatch job and the task dispatches.
  */
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
 import { runOnce } from "graphile-worker";
+import pg from "pg";
 import { sql } from "kysely";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
+import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL } from "../../core/sla";
 import type { DB } from "../../db/connection";
 import { quietGraphileLogger } from "../../db/job-queue";
 import { heldTickets, refreshAgencyPerformance } from "../../db/repos/dispatch";
@@ -22,6 +26,7 @@ import {
   queueTicketDispatch,
   type DispatchOptions,
 } from "../../services/dispatch";
+import { registerFromCall } from "../../services/intake";
 import { expireOffer, offerJobKey } from "../../services/offers";
 import { taskList } from "../../workers";
 import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
@@ -39,6 +44,7 @@ let otherCategoryId: number;
 let customerId: number;
 let productId: number;
 let otherProductId: number;
+let modelId: number;
 
 interface AgencySpec {
   code: string;
@@ -151,6 +157,7 @@ beforeEach(async () => {
     ])
     .returning("id")
     .execute();
+  modelId = m1!.id;
   customerId = (await db.insertInto("customers").values({ full_name: "نرگس امینی", mobile: "+989121234500" }).returning("id").executeTakeFirstOrThrow()).id;
   const [p1, p2] = await db
     .insertInto("customer_products")
@@ -219,8 +226,10 @@ describe("dispatchTicket", () => {
     expect(r).toMatchObject({ outcome: "offered", agencyId: ok });
     const d = (await dispatchDecision(db, { kind: "all" }, t))!;
     const reasons = Object.fromEntries(d.excluded.map((e) => [e.agencyId, e.reasons]));
+    // the unauthorized agency is counted, not listed (db/repos/dispatch.ts)
+    expect(d.unauthorizedNearby).toBe(1);
+    expect(reasons[unauthorized]).toBeUndefined();
     expect(reasons).toEqual({
-      [unauthorized]: ["unauthorized"],
       [suspended]: ["suspended"],
       [terminated]: ["terminated"],
       [outOfArea]: ["out_of_area"],
@@ -244,8 +253,15 @@ describe("dispatchTicket", () => {
   it("holds a ticket nobody is authorized for, with the reason, an alert and the queue marker", async () => {
     await agency({ code: "THR-001" });
     const t = await ticket({ product: otherProductId });
+    const listener = new pg.Client({ connectionString: await getTestDbUrl() });
+    await listener.connect();
+    const told = new Promise<string>((resolve) => listener.on("notification", (m) => resolve(m.payload ?? "")));
+    await listener.query(`listen ${SUPERVISOR_ALERTS_CHANNEL}`);
     const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts);
     expect(r).toMatchObject({ outcome: "held", reason: "no_authorized_agency" });
+    // the manager home's live alerts hear of it (NOTIFY supervisor_alerts)
+    expect(parseSupervisorAlertEvent(await told)).toMatchObject({ type: "dispatch_held", ticketId: t, reason: "no_authorized_agency" });
+    await listener.end();
     const row = await db.selectFrom("tickets").select(["status", "dispatch_hold_reason"]).where("id", "=", t).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: "new", dispatch_hold_reason: "no_authorized_agency" });
     expect((await events(t)).map((e) => e.event_type)).toEqual(["dispatch_held"]);
@@ -346,6 +362,29 @@ describe("the offer's lapse moves the ticket on", () => {
 });
 
 describe("automatic dispatch of a registered breakdown", () => {
+  it("registration queues ticket__dispatch for a breakdown (not for a complaint); the job offers it", async () => {
+    const a = await agency({ code: "THR-001" });
+    const user = await db.insertInto("users").values({ username: "oper", display_name: "سارا محمدی", role: "operator", password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
+    const actor = { kind: "user" as const, userId: user.id };
+    const common = {
+      customer: { fullName: "مریم رضایی", mobile: "+989121234567", nationalCode: null },
+      description: "لباسشویی آب را تخلیه نمی‌کند",
+      address: { province: "تهران", city: "تهران", text: "خیابان آزادی، پلاک ۳", lat: CUSTOMER.lat, lng: CUSTOMER.lng },
+    };
+    const reg = await registerFromCall(db, actor, { idempotencyKey: randomUUID(), kind: "breakdown", product: { serial: "SN-REG-1", modelId }, ...common }, { links });
+    const complaint = await registerFromCall(db, actor, { idempotencyKey: randomUUID(), kind: "complaint", ...common }, { links });
+    const { rows } = await sql<{ key: string; payload: { ticketId: number } }>`
+      select j.key, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'ticket__dispatch'`.execute(db);
+    expect(rows).toEqual([{ key: dispatchJobKey(reg.ticketId), payload: { ticketId: reg.ticketId } }]);
+    expect(rows.some((r) => r.payload.ticketId === complaint.ticketId)).toBe(false);
+    // registration itself ranks nobody: the ticket is still new, with no offer
+    expect((await db.selectFrom("tickets").select("status").where("id", "=", reg.ticketId).executeTakeFirstOrThrow()).status).toBe("new");
+    await runDueJobs();
+    const offers = await db.selectFrom("dispatch_offers").select(["agency_id", "status"]).where("ticket_id", "=", reg.ticketId).execute();
+    expect(offers).toEqual([{ agency_id: a, status: "pending" }]);
+  });
+
   it("the ticket__dispatch job dispatches; run again it leaves the ticket alone", async () => {
     const a = await agency({ code: "THR-001" });
     const t = await ticket();
@@ -377,4 +416,72 @@ describe("agency performance", () => {
     const p = await db.selectFrom("agency_performance").select(["offers_accepted", "offers_decided"]).where("agency_id", "=", a).executeTakeFirstOrThrow();
     expect(p).toEqual({ offers_accepted: 1, offers_decided: 2 });
   });
+});
+
+describe("never offers an agency that breaks a hard constraint (random fixtures on PostgreSQL)", () => {
+  it("unauthorized, suspended, terminated, out-of-area, closed or full agencies are never offered", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            status: fc.constantFrom("active", "active", "suspended", "terminated"),
+            authorized: fc.boolean(),
+            inArea: fc.boolean(),
+            radius: fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
+            dLat: fc.double({ min: -0.4, max: 0.4, noNaN: true }),
+            open: fc.boolean(),
+            capacity: fc.integer({ min: 0, max: 3 }),
+            busy: fc.integer({ min: 0, max: 3 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (specs) => {
+          run++;
+          // each run in a province of its own, far from the others' (no agency of another run is near)
+          const province = `استان آزمون ${run}`;
+          const place = { lat: 25 + run * 1.5, lng: 50 };
+          const ids: number[] = [];
+          for (const [i, sp] of specs.entries()) {
+            const id = await agency({
+              code: `P${run}-${i}`,
+              status: sp.status as "active" | "suspended" | "terminated",
+              authorized: sp.authorized,
+              area: sp.inArea ? { province, city: "مرکز" } : null,
+              radius: sp.radius,
+              lat: place.lat + sp.dLat,
+              lng: place.lng,
+              capacity: sp.capacity,
+              hours: sp.open ? ALWAYS_OPEN : { sat: null, sun: null, mon: null, tue: null, wed: null, thu: null, fri: null },
+            });
+            await busy(id, sp.busy);
+            ids.push(id);
+          }
+          const t = await db
+            .insertInto("tickets")
+            .values({ type: "breakdown", channel: "phone", customer_id: customerId, customer_product_id: productId, warranty_status: "in_warranty", province, city: "مرکز", lat: place.lat, lng: place.lng })
+            .returning("id")
+            .executeTakeFirstOrThrow();
+          const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t.id }, opts);
+          if (r.outcome !== "offered") {
+            expect(r.outcome).toBe("held");
+            // held only when no agency passes every constraint
+            const anyOk = specs.some((sp, i) => {
+              const km = Math.abs(sp.dLat) * 111.2;
+              return sp.status === "active" && sp.authorized && (sp.inArea || (sp.radius !== null && km <= sp.radius - 0.5)) && sp.open && sp.busy < sp.capacity && ids[i];
+            });
+            expect(anyOk).toBe(false);
+            return;
+          }
+          const sp = specs[ids.indexOf(r.agencyId)]!;
+          expect(sp.status).toBe("active");
+          expect(sp.authorized).toBe(true);
+          expect(sp.open).toBe(true);
+          expect(sp.busy).toBeLessThan(sp.capacity);
+          expect(sp.inArea || (sp.radius !== null && Math.abs(sp.dLat) * 111.2 <= sp.radius + 0.5)).toBe(true);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 });

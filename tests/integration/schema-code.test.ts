@@ -474,6 +474,7 @@ const COLUMNS = {
     excluded: "json",
     weights: "json",
     authorized_elsewhere: "number",
+    unauthorized_nearby: "number",
   },
   agency_performance: {
     agency_id: "number",
