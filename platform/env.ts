@@ -98,7 +98,7 @@ const envSchema = z.object({
    * Minutes of the agency's working time an offer waits for its answer before it goes to the next candidate
    * (core/dispatch.ts offerDeadlineAt; fractions allowed, e.g. 0.5 in tests). Default 30.
    */
-  DISPATCH_OFFER_DEADLINE_MINUTES: z.coerce.number().gt(0).max(7 * 24 * 60).default(30),
+  DISPATCH_OFFER_DEADLINE_MINUTES: z.coerce.number().min(0.05, "must be at least 0.05 (3 seconds)").max(7 * 24 * 60).default(30),
   /**
    * The dispatch score's weights as JSON, some of distance, load, performance, fairness (numbers 0–100; the
    * others keep their defaults, core/dispatch.ts DEFAULT_DISPATCH_WEIGHTS), e.g. {"distance":0.7,"fairness":0}.

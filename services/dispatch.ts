@@ -33,7 +33,7 @@ import { assertTransition } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { addJob } from "../db/job-queue";
 import { writeAudit } from "../db/repos/audit";
-import { candidateFacts, insertDecision, latestDecision, ticketDispatchFacts, type StoredDecision } from "../db/repos/dispatch";
+import { candidateFacts, insertDecision, latestDecision, ticketDispatchFacts, type AgencyCandidate, type StoredDecision } from "../db/repos/dispatch";
 import type { DataScope } from "../db/repos/scope";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
@@ -63,6 +63,9 @@ export const DEFAULT_OFFER_DEADLINE_MINUTES = 30;
 /** The history's reason when a ticket goes back to `new` for the supervisors (the system's words). */
 export const HELD_STATUS_REASON = "هیچ نمایندگی واجد شرایطی برای ارجاع نماند؛ درخواست برای ارجاع دستی به صف سرپرست رفت.";
 
+/** sms_messages.purpose of the agency's offer SMS (the seed's and the ticket page's word for it). */
+export const DISPATCH_OFFER_SMS_PURPOSE = "dispatch_offer";
+
 /** How many ranked candidates the history row carries (the stored decision has them all). */
 const HISTORY_TOP = 3;
 
@@ -79,7 +82,8 @@ export interface DispatchOptions {
 
 export type DispatchResult =
   | { outcome: "offered"; offerId: number; agencyId: number; deadlineAt: Date; decisionId: number }
-  | { outcome: "held"; reason: HoldReason; decisionId: number }
+  /** retryAt: when every agency that could take it was only closed, the dispatch job is queued again for the first opening */
+  | { outcome: "held"; reason: HoldReason; decisionId: number; retryAt?: Date }
   /** nothing to do: not a breakdown, not waiting for dispatch, or an offer is already pending */
   | { outcome: "skipped"; reason: "not_breakdown" | "not_waiting" | "offer_pending" };
 
@@ -132,6 +136,20 @@ function deadlineText(deadline: Date, now: Date): string {
   if (day(deadline) === day(now)) return `ساعت ${time}`;
   const date = new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", weekday: "long", month: "long", day: "numeric" }).format(deadline);
   return `${date} ساعت ${time}`;
+}
+
+/** The first opening among the agencies excluded only for being closed (null when there is none). */
+function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, now: Date): Date | null {
+  let first: number | null = null;
+  for (const e of ranking.excluded) {
+    if (e.reasons.length !== 1 || e.reasons[0] !== "closed") continue;
+    const hours = candidates.find((c) => c.agencyId === e.agencyId)?.workingHours;
+    if (!hours) continue;
+    // zero working minutes from now: the start of its next open stretch
+    const at = offerDeadlineAt(now, hours, 0).getTime();
+    if (at > now.getTime() && (first === null || at < first)) first = at;
+  }
+  return first === null ? null : new Date(first);
 }
 
 /** The in-transaction form: the caller owns `trx` (e.g. an offer's lapse, inside expireOffer's transaction). */
@@ -200,6 +218,10 @@ export async function dispatchTicketInTrx(
       const event: SupervisorAlertEvent = { type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() };
       await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
     }
+    // Everyone who could take it is only closed: try again by itself when the first of them opens (the ticket
+    // stays in the supervisors' queue meanwhile; a supervisor may act first).
+    const retryAt = reason === "all_closed" ? nextOpening(candidates, ranking, now) : null;
+    if (retryAt) await queueTicketDispatch(trx, ticket.id, { runAt: retryAt });
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
       action: "dispatch.hold",
@@ -208,7 +230,7 @@ export async function dispatchTicketInTrx(
       ip: actor.ip ?? undefined,
       details: { reason, decisionId, excluded: excludedCounts, unauthorizedNearby, authorizedElsewhere },
     });
-    return { outcome: "held", reason, decisionId };
+    return { outcome: "held", reason, decisionId, ...(retryAt ? { retryAt } : {}) };
   }
 
   const agency = candidates.find((c) => c.agencyId === best.agencyId)!;
@@ -283,7 +305,8 @@ export async function dispatchTicketInTrx(
         deadline: deadlineText(deadlineAt, now),
         portal_link: `${links.baseUrl}/agency`,
       },
-      { receptor: agency.mobile, ticketId: ticket.id, agencyId: agency.agencyId, now },
+      // purpose 'dispatch_offer': the ticket page's name for it (app/components/TicketDetail.tsx SMS_PURPOSES)
+      { receptor: agency.mobile, ticketId: ticket.id, agencyId: agency.agencyId, now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
     );
   }
   await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });

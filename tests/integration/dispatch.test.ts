@@ -202,7 +202,7 @@ describe("dispatchTicket", () => {
 
     const sms = await db.selectFrom("sms_messages").select(["purpose", "body", "agency_id", "ticket_id"]).execute();
     expect(sms).toHaveLength(1);
-    expect(sms[0]).toMatchObject({ purpose: "agency_offer", agency_id: near, ticket_id: t });
+    expect(sms[0]).toMatchObject({ purpose: "dispatch_offer", agency_id: near, ticket_id: t });
     expect(sms[0]!.body).toContain("https://service.example.ir/agency");
     const audit = await db.selectFrom("audit_log").select(["action"]).where("entity_id", "=", String(t)).execute();
     expect(audit.map((a) => a.action)).toEqual(["dispatch.offer"]);
@@ -280,6 +280,23 @@ describe("dispatchTicket", () => {
     expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t1 }, opts)).toMatchObject({ outcome: "held", reason: "all_full" });
     const t2 = await ticket({ city: "مشهد", lat: 36.3 });
     expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t2 }, opts)).toMatchObject({ outcome: "held", reason: "all_out_of_area" });
+  });
+
+  it("all closed: held, and the dispatch job queued again for the first opening, which offers it", async () => {
+    const hours: WorkingHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: null, tue: null, wed: null, thu: null, fri: null };
+    const a = await agency({ code: "THR-001", hours });
+    const t = await ticket();
+    const friday = new Date("2026-11-27T20:00:00+03:30");
+    const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: friday });
+    const saturday8 = new Date("2026-11-28T08:00:00+03:30");
+    expect(r).toEqual({ outcome: "held", reason: "all_closed", decisionId: expect.any(Number), retryAt: saturday8 });
+    const { rows } = await sql<{ run_at: Date }>`select run_at from graphile_worker._private_jobs where key = ${dispatchJobKey(t)}`.execute(db);
+    expect(rows.map((j) => j.run_at.getTime())).toEqual([saturday8.getTime()]);
+    // at the opening the job's run offers it; the deadline counts working minutes
+    const retried = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: new Date(saturday8.getTime() + 1000) });
+    expect(retried).toMatchObject({ outcome: "offered", agencyId: a });
+    expect((await db.selectFrom("tickets").select(["status", "dispatch_held_at"]).where("id", "=", t).executeTakeFirstOrThrow())).toEqual({ status: "dispatching", dispatch_held_at: null });
+    expect(await heldTickets(db)).toEqual([]);
   });
 
   it("leaves a ticket that is not waiting for dispatch alone", async () => {
