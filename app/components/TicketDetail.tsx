@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import { direction, type MessageKey, type Translate } from "~/i18n";
+import { ticketTimeline } from "~/lib/ticket-timeline";
 import { StatusBadge } from "./TicketViews";
 import { CompletionReport } from "./JobCompletion";
 import { DispatchPanel } from "./DispatchPanel";
@@ -114,35 +115,15 @@ export function TicketDetail({ data }: { data: Data }) {
       ) : null}
 
       <h2 id="history">{t("ticket.history")}</h2>
+      {/* the history and the text messages in one story, by time (app/lib/ticket-timeline.ts) */}
       <ol className="timeline">
-        {history.map((e) => (
-          <li key={e.id} data-event={e.event_type}>
-            <time className="when" dateTime={String(e.at)}>
-              {formatDateTime(e.at, locale)}
-            </time>
-            {" · "}
-            <span className="what">{t(eventKey(e.event_type))}</span>
-            {/* a registration's status ('new') repeats its own name ("Registered Registered"): shown only on changes */}
-            {e.event_type !== "created" && (e.from_status || e.to_status) ? (
-              <span className="statuses">
-                {" "}
-                {e.from_status ? t(`status.${e.from_status}`) : null}
-                {e.from_status && e.to_status ? <span aria-hidden="true">{` ${arrow} `}</span> : null}
-                {e.to_status ? t(`status.${e.to_status}`) : null}
-              </span>
-            ) : null}
-            {e.event_type === "call_attached" && e.call_id ? (
-              <>
-                {" — "}
-                <a href={`#call-${e.call_id}`}>{t("tickets.page.callAttached", { id: formatDigits(e.call_id, locale) })}</a>
-              </>
-            ) : null}
-            {" · "}
-            <span className="actor">{actorText(e, t)}</span>
-            {e.note ? <div className="note">{e.note}</div> : null}
-            {e.reason ? <div className="reason">{t("tickets.page.reason", { reason: e.reason })}</div> : null}
-          </li>
-        ))}
+        {ticketTimeline(history, sms).map((entry) =>
+          entry.kind === "sms" ? (
+            <SmsEntry key={`sms-${entry.sms.id}`} m={entry.sms} advice={data.smsAdvice} />
+          ) : (
+            <HistoryEntry key={entry.event.id} e={entry.event} arrow={arrow} />
+          ),
+        )}
       </ol>
 
       {data.actions.canUpdate ? <TicketActions data={data} /> : null}
@@ -166,8 +147,6 @@ export function TicketDetail({ data }: { data: Data }) {
       ) : null}
 
       <DispatchPanel />
-
-      {sms.length > 0 ? <TicketSms rows={sms} advice={data.smsAdvice} /> : null}
 
       {calls.length > 0 ? (
         <>
@@ -234,6 +213,39 @@ export function TicketDetail({ data }: { data: Data }) {
   );
 }
 
+function HistoryEntry({ e, arrow }: { e: Data["history"][number]; arrow: string }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <li data-event={e.event_type}>
+      <time className="when" dateTime={String(e.at)}>
+        {formatDateTime(e.at, locale)}
+      </time>
+      {" · "}
+      <span className="what">{t(eventKey(e.event_type))}</span>
+      {/* a registration's status ('new') repeats its own name ("Registered Registered"): shown only on changes */}
+      {e.event_type !== "created" && (e.from_status || e.to_status) ? (
+        <span className="statuses">
+          {" "}
+          {e.from_status ? t(`status.${e.from_status}`) : null}
+          {e.from_status && e.to_status ? <span aria-hidden="true">{` ${arrow} `}</span> : null}
+          {e.to_status ? t(`status.${e.to_status}`) : null}
+        </span>
+      ) : null}
+      {e.event_type === "call_attached" && e.call_id ? (
+        <>
+          {" — "}
+          <a href={`#call-${e.call_id}`}>{t("tickets.page.callAttached", { id: formatDigits(e.call_id, locale) })}</a>
+        </>
+      ) : null}
+      {" · "}
+      <span className="actor">{actorText(e, t)}</span>
+      {e.note ? <div className="note">{e.note}</div> : null}
+      {e.reason ? <div className="reason">{t("tickets.page.reason", { reason: e.reason })}</div> : null}
+    </li>
+  );
+}
+
 const SMS_PURPOSES = new Set([
   "ticket_registered",
   "dispatch_offer",
@@ -247,54 +259,43 @@ const SMS_PURPOSES = new Set([
 const SMS_ADVICE = new Set(["blocked", "undelivered", "failed"]);
 
 /**
- * The ticket's text messages: what each was about, to or from which number, where it is now (the status the
- * delivery-status poller keeps up to date) and when that last changed. For the call centre (`advice`) a
- * message that did not reach the customer says what to do instead, with the provider's reason.
+ * One text message on the timeline, where it was written: what it was about, to or from which number (an
+ * agency reads the numbers masked), where it is now (the status the delivery-status poller keeps up to date)
+ * and since when. For the call centre (`advice`) a message that did not reach the customer says what to do
+ * instead, with the provider's reason.
  */
-function TicketSms({ rows, advice }: { rows: Data["sms"]; advice: boolean }) {
+function SmsEntry({ m, advice }: { m: Data["sms"][number]; advice: boolean }) {
   const t = useT();
   const locale = useLocale();
+  const inbound = m.direction === "inbound";
+  const purpose = inbound ? "reply" : m.purpose && SMS_PURPOSES.has(m.purpose) ? m.purpose : "other";
   return (
-    <>
-      <h2 id="sms">{t("ticket.sms")}</h2>
-      <table className="data sms" data-testid="ticket-sms">
-        <thead>
-          <tr>
-            <th>{t("sms.time")}</th>
-            <th>{t("sms.purpose")}</th>
-            <th>{t("sms.number")}</th>
-            <th>{t("sms.status")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((m) => {
-            const inbound = m.direction === "inbound";
-            const number = phoneText(inbound ? m.sender : m.receptor, locale);
-            const purpose = inbound ? "reply" : m.purpose && SMS_PURPOSES.has(m.purpose) ? m.purpose : "other";
-            return (
-              <tr key={m.id} id={`sms-${m.id}`} data-sms-status={m.status}>
-                <td>
-                  <time dateTime={String(m.status_at)}>{formatDateTime(m.status_at, locale)}</time>
-                </td>
-                <td title={m.body}>{t(`sms.purpose.${purpose}` as MessageKey)}</td>
-                <td>
-                  <span className="ltr">{number}</span>
-                </td>
-                <td>
-                  <span className={`sms-status sms-${m.status}`}>{t(`sms.status.${m.status}`)}</span>
-                  {advice && SMS_ADVICE.has(m.status) ? (
-                    <p className="sms-advice" role="note" data-testid={`sms-advice-${m.status}`}>
-                      {t(`sms.advice.${m.status}` as MessageKey)}
-                      {m.last_error ? <span className="muted"> {t("sms.error", { error: m.last_error })}</span> : null}
-                    </p>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </>
+    <li className="sms" id={`sms-${m.id}`} data-event="sms" data-sms-purpose={purpose} data-sms-status={m.status}>
+      <time className="when" dateTime={String(m.created_at)}>
+        {formatDateTime(m.created_at, locale)}
+      </time>
+      {" · "}
+      <span className="what" title={m.body || undefined}>
+        {t(`sms.purpose.${purpose}` as MessageKey)}
+      </span>
+      {" · "}
+      <span className="sms-number">
+        {t(inbound ? "timeline.smsFrom" : "timeline.smsTo")} <span className="ltr">{phoneText(inbound ? m.sender : m.receptor, locale)}</span>
+      </span>
+      <div className="sms-state">
+        {t("sms.status")}: <span className={`sms-status sms-${m.status}`}>{t(`sms.status.${m.status}`)}</span>
+        {" · "}
+        <time className="sms-status-at" dateTime={String(m.status_at)}>
+          {formatDateTime(m.status_at, locale)}
+        </time>
+      </div>
+      {advice && SMS_ADVICE.has(m.status) ? (
+        <p className="sms-advice" role="note" data-testid={`sms-advice-${m.status}`}>
+          {t(`sms.advice.${m.status}` as MessageKey)}
+          {m.last_error ? <span className="muted"> {t("sms.error", { error: m.last_error })}</span> : null}
+        </p>
+      ) : null}
+    </li>
   );
 }
 

@@ -571,9 +571,9 @@ export async function ticketCalls(db: DB, scope: DataScope, ticketId: number) {
 /**
  * The SMS of a ticket, oldest first: what kind of message (purpose), to or from which number, its status and
  * when it last changed. The call centre sees all of them, with the provider's error and the text. An agency
- * sees only the messages tied to it (sent to it, to its technicians, or to the customer on its behalf): their
- * numbers are its own, its technicians' and the ticket's customer's, which its ticket page already shows, so
- * they are not masked; another agency's messages (an offer sent elsewhere) never reach it.
+ * sees only the messages tied to it (sent to it, to its technicians, or to the customer on its behalf), with
+ * the numbers masked to their last four digits and without the text (which the call centre's line wrote);
+ * another agency's messages (an offer sent elsewhere) never reach it.
  */
 export async function ticketSms(db: DB, scope: DataScope, ticketId: number) {
   if (!(await ticketInScope(db, scope, ticketId))) return [];
@@ -581,10 +581,7 @@ export async function ticketSms(db: DB, scope: DataScope, ticketId: number) {
     "sms_messages.id",
     "sms_messages.direction",
     "sms_messages.purpose",
-    "sms_messages.receptor",
-    "sms_messages.sender",
     "sms_messages.status",
-    "sms_messages.body",
     "sms_messages.created_at",
     "sms_messages.sent_at",
     "sms_messages.delivered_at",
@@ -595,9 +592,22 @@ export async function ticketSms(db: DB, scope: DataScope, ticketId: number) {
     .where("sms_messages.ticket_id", "=", ticketId)
     .orderBy("sms_messages.created_at")
     .orderBy("sms_messages.id");
-  if (scope.kind === "all") return base.select([...columns, "sms_messages.last_error"]).execute();
+  if (scope.kind === "all") {
+    return base
+      .select([...columns, "sms_messages.receptor", "sms_messages.sender", "sms_messages.body", "sms_messages.last_error"])
+      .execute();
+  }
+  // the same length, all but the last four digits hidden
+  const masked = <T extends string | null>(column: "receptor" | "sender") =>
+    sql<T>`repeat('•', greatest(length(${sql.ref(`sms_messages.${column}`)}) - 4, 0)) || right(${sql.ref(`sms_messages.${column}`)}, 4)`;
   return base
-    .select([...columns, sql<string | null>`null`.as("last_error")])
+    .select([
+      ...columns,
+      masked<string>("receptor").as("receptor"),
+      masked<string | null>("sender").as("sender"),
+      sql<string>`''`.as("body"),
+      sql<string | null>`null`.as("last_error"),
+    ])
     .where((eb) =>
       eb.or([
         eb("sms_messages.agency_id", "=", scope.agencyId),

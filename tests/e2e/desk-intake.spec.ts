@@ -126,12 +126,15 @@ test("a call pops up for the available operator, who registers the breakdown fro
       { timeout: 15_000 },
     )
     .toEqual(["sent"]);
-  // the ticket page lists it, with its status (sent; delivered once the status poller has asked)
+  // the ticket's timeline shows it right after the registration, with its status (sent; delivered once the status poller has asked)
   await page.reload();
-  // (the agency's offer SMS of the automatic dispatch may be listed too: services/dispatch.ts)
-  const sms = page.getByTestId("ticket-sms").locator("tbody tr").filter({ hasText: "ثبت درخواست (به مشتری)" });
+  // (the agency's offer SMS of the automatic dispatch may be on the timeline too: services/dispatch.ts)
+  const sms = page.locator('ol.timeline > li[data-event="sms"][data-sms-purpose="ticket_registered"]');
   await expect(sms).toHaveCount(1);
   await expect(sms).toHaveAttribute("data-sms-status", /^(sent|delivered)$/);
+  const kinds = await page.locator("ol.timeline > li").evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));
+  // right after the registration's rows (written in the same transaction, at the same time)
+  expect(kinds.slice(0, kinds.indexOf("sms") + 1)).toEqual(["created", "call_attached", "sms"]);
 });
 
 test("a double click on submit registers one ticket", async ({ page, signIn, db }) => {

@@ -78,6 +78,95 @@ test("the customer's registration SMS appears in the simulated inbox and its lin
   await expect(page.locator("main")).not.toContainText("چهارباغ");
 });
 
+test("the ticket's timeline tells the registration's SMS in its place, with its delivery status", async ({ page, signIn, db }) => {
+  await signIn("operator");
+  const mobile = "09137770055";
+  const number = await registerBreakdown(page, db, mobile, "سحر کاظمی");
+  const ticketPath = new URL(page.url()).pathname;
+  await openInboxOf(page, mobile);
+  await expect(page.getByTestId("sim-message").filter({ hasText: toPersianDigits(number) })).toBeVisible({ timeout: 20_000 });
+
+  // back on the ticket (the inbox's own navigation is in the history): the message follows the registration
+  // on the timeline, sent (or already delivered)
+  await page.goto(ticketPath);
+  await expect(page).toHaveURL((u) => u.pathname === ticketPath);
+  await waitForHydration(page);
+  const entries = page.locator("ol.timeline > li");
+  // the registration's message (the dispatch that registration starts may add its own rows after it)
+  const sms = entries.and(page.locator('[data-sms-purpose="ticket_registered"]'));
+  await expect(sms).toHaveCount(1);
+  await expect(sms).toHaveAttribute("data-event", "sms");
+  await expect(sms).toHaveAttribute("data-sms-status", /^(sent|delivered)$/);
+  await expect(sms).toContainText("ثبت درخواست (به مشتری)");
+  await expect(sms).toContainText(`پیامک به`);
+  await expect(sms.locator(".ltr")).toContainText(toPersianDigits("0055"));
+  await expect(sms.locator(".sms-state")).toContainText(/وضعیت: (ارسال شد، در راه گیرنده|به گیرنده رسید)/);
+  await expect(sms.locator("time.sms-status-at")).toContainText(/۱۴[۰-۹]{2}/);
+  const kinds = () => entries.evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));
+  const times = () => entries.locator("time.when").evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute("datetime")!)));
+  // right after the registration it belongs to, and the whole timeline in time order
+  expect((await kinds()).slice(0, 2)).toEqual(["created", "sms"]);
+  expect(await times()).toEqual([...(await times())].sort((a, b) => a - b));
+  // a note added now comes last, after the message
+  await page.getByLabel("متن یادداشت").fill("پیامک ثبت رسید؛ منتظر ارجاع");
+  await page.getByRole("button", { name: "ثبت یادداشت" }).click();
+  await expect(page).toHaveURL(/\?done=note$/);
+  await expect(entries.last()).toHaveAttribute("data-event", "note");
+  await expect(entries.last()).toContainText("پیامک ثبت رسید؛ منتظر ارجاع");
+  expect((await kinds()).slice(0, 2)).toEqual(["created", "sms"]);
+  const after = await times();
+  expect(after).toEqual([...after].sort((a, b) => a - b));
+});
+
+test("the tracking link names the agency and the visit window once accepted, and says done when the job is done", async ({ page, signIn, db }) => {
+  await signIn("operator");
+  const mobile = "09137770066";
+  const number = await registerBreakdown(page, db, mobile, "بهاره فتحی");
+  const ticketPath = new URL(page.url()).pathname;
+  // the agency's acceptance and its window (the dispatch engine's and the portal's part), as they store them
+  const { rows } = await db.query<{ name: string; phone: string }>(
+    `with a as (select id, name, phones[1] as phone from agencies where code = 'THR-001'),
+          t as (update tickets set status = 'scheduled', assigned_agency_id = (select id from a) where number = $1 returning id),
+          o as (insert into dispatch_offers (ticket_id, agency_id, status, offered_at, deadline_at, responded_at, visit_from, visit_to)
+                select t.id, a.id, 'accepted', now() - interval '1 hour', now(), now(), '2026-12-03T06:30:00Z', '2026-12-03T09:30:00Z' from t, a)
+     select name, phone from a`,
+    [number],
+  );
+  const agency = rows[0]!;
+
+  await openInboxOf(page, mobile);
+  const message = page.getByTestId("sim-message").filter({ hasText: toPersianDigits(number) });
+  await expect(message).toBeVisible({ timeout: 20_000 });
+  await message.getByRole("link").click();
+  await expect(page).toHaveURL(/\/t\/[0-9a-z]+-/);
+  await waitForHydration(page);
+  const trackingPath = new URL(page.url()).pathname;
+  await expect(page.getByTestId("track-status")).toHaveText("زمان مراجعه تعیین‌شده");
+  await expect(page.getByTestId("track-agency")).toHaveText(agency.name);
+  await expect(page.getByTestId("track-agency-phone")).toHaveAttribute("href", `tel:${agency.phone}`);
+  await expect(page.getByTestId("track-agency-phone")).toContainText(toPersianDigits(agency.phone.slice(-4)));
+  // 10:00 to 13:00 in Tehran, on a Jalali date
+  await expect(page.getByTestId("track-visit")).toContainText(/۱۴۰۵.*۱۰:۰۰.* تا .*۱۳:۰۰/);
+  await expect(page.getByTestId("track-done")).toHaveCount(0);
+  await expect(page.locator("main")).not.toContainText("بهاره");
+  await expect(page.locator("main")).not.toContainText("چهارباغ");
+
+  // the call centre records the work done; the customer's page says so
+  await page.goto(ticketPath);
+  await waitForHydration(page);
+  for (const to of ["in_progress", "completed"]) {
+    await page.getByLabel("وضعیت جدید").selectOption(to);
+    await page.getByRole("button", { name: "ثبت تغییر وضعیت" }).click();
+    await expect(page).toHaveURL(/\?done=status$/);
+    await expect(page.getByRole("heading", { level: 1 }).locator("[data-status]")).toHaveAttribute("data-status", to);
+  }
+  await page.goto(trackingPath);
+  await waitForHydration(page);
+  await expect(page.getByTestId("track-done")).toContainText("کار انجام شد");
+  await expect(page.getByTestId("track-status")).toHaveText("انجام‌شده");
+  await expect(page.getByTestId("track-agency")).toHaveText(agency.name);
+});
+
 test("the inbox page sends a typed SMS from a phone to the service line", async ({ page }) => {
   await page.goto("/login");
   await waitForHydration(page);

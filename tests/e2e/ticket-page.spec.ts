@@ -248,11 +248,19 @@ test("the ticket's text messages: a blocked one tells the operator what to do", 
   await expect(page).toHaveURL((u) => u.searchParams.get("q") === number);
   await rows(page).first().locator("td").first().getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/desk/tickets/${id}$`));
-  const sms = page.getByTestId("ticket-sms");
-  await expect(page.getByRole("heading", { name: "پیامک‌ها" })).toBeVisible();
-  const blocked = sms.locator('tr[data-sms-status="blocked"]');
+  // the message stands on the ticket's timeline, in time order among the history's rows, with its status
+  const timeline = page.locator("ol.timeline > li");
+  const blocked = timeline.and(page.locator('[data-sms-status="blocked"]'));
+  await expect(blocked).toHaveCount(1);
   await expect(blocked).toContainText("ثبت درخواست (به مشتری)");
-  await expect(blocked).toContainText("مسدود: گیرنده پیامک تبلیغاتی نمی‌پذیرد");
-  await expect(blocked.getByTestId("sms-advice-blocked")).toContainText("با مشتری تماس بگیرید");
+  await expect(blocked).toContainText("وضعیت: مسدود: گیرنده پیامک تبلیغاتی نمی‌پذیرد");
+  await expect(blocked.locator("time.sms-status-at")).toContainText(/۱۴[۰-۹]{2}/);
+  const times = await timeline.locator("time.when").evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute("datetime")!)));
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  const kinds = await timeline.evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));
+  expect(kinds[0]).toBe("created");
+  expect(kinds).toContain("sms");
+  // the separate table of messages is gone: the timeline tells the whole story
+  await expect(page.getByTestId("ticket-sms")).toHaveCount(0);
   await expect(blocked.getByTestId("sms-advice-blocked")).toContainText("خط خدماتی");
 });

@@ -11,6 +11,8 @@ import { action as devSmsAction, loader as devSmsLoader } from "../../app/routes
 import { action as editAction, loader as editLoader } from "../../app/routes/admin.sms-templates.$kind";
 import { loader as listLoader } from "../../app/routes/admin.sms-templates._index";
 import { loader as trackingLoader } from "../../app/routes/t.$token";
+import { loadTicketPage } from "../../app/lib/ticket-page.server";
+import { ticketTimeline } from "../../app/lib/ticket-timeline";
 import { sessionCookie } from "../../app/lib/auth.server";
 import type { DB } from "../../db/connection";
 import { createSession } from "../../db/repos/sessions";
@@ -108,6 +110,66 @@ describe("the tracking page /t/<token>", () => {
     for (const personal of ["مریم", "9121110001", "ولیعصر", "یخچال", "customer", "mobile", "address"]) expect(json).not.toContain(personal);
   });
 
+  it("names the agency (with its phone) once one has accepted, the visit window once set, and says when the job is done", async () => {
+    const r = await register("+989121110004");
+    const other = await register("+989121110005");
+    const token = trackingToken(ctx.env.trackingSecret, r.ticketNumber);
+    const view = () => trackingLoader({ request: get(`/t/${token}`), params: { token }, context: ctx }) as Promise<Record<string, unknown>>;
+    const [offered, accepting, elsewhere] = await db
+      .insertInto("agencies")
+      .values([
+        { code: "TRK-001", name: "نمایندگی پیشنهادشده", province: "تهران", city: "تهران", phones: ["02144445555"] },
+        { code: "TRK-002", name: "نمایندگی سپهر", province: "تهران", city: "تهران", phones: ["02188776655", "02188776656"] },
+        { code: "TRK-003", name: "نمایندگی دیگر", province: "تهران", city: "تهران", phones: ["02133332222"] },
+      ])
+      .returning("id")
+      .execute();
+    const deadline = new Date(Date.now() + 3600_000);
+    // an offer that is only pending names no agency
+    await db.insertInto("dispatch_offers").values({ ticket_id: r.ticketId, agency_id: offered!.id, deadline_at: deadline }).execute();
+    await db.updateTable("tickets").set({ status: "dispatching" }).where("id", "=", r.ticketId).execute();
+    expect(await view()).toMatchObject({ status: "dispatching", agency: null, visit: null, done: false, doneAt: null });
+
+    // accepted by another agency, without a window yet: its name and first phone
+    await db.updateTable("dispatch_offers").set({ status: "rejected", responded_at: new Date(), response_reason: "ظرفیت پر است" }).where("ticket_id", "=", r.ticketId).execute();
+    const [offer] = await db
+      .insertInto("dispatch_offers")
+      .values({ ticket_id: r.ticketId, agency_id: accepting!.id, deadline_at: deadline, status: "accepted", responded_at: new Date(), attempt: 2 })
+      .returning("id")
+      .execute();
+    await db.updateTable("tickets").set({ status: "assigned", assigned_agency_id: accepting!.id }).where("id", "=", r.ticketId).execute();
+    expect(await view()).toMatchObject({ status: "assigned", agency: { name: "نمایندگی سپهر", phone: "02188776655" }, visit: null, done: false });
+
+    // the window, once the agency set it
+    const from = new Date("2026-12-02T06:30:00Z");
+    const to = new Date("2026-12-02T08:30:00Z");
+    await db.updateTable("dispatch_offers").set({ visit_from: from, visit_to: to }).where("id", "=", offer!.id).execute();
+    await db.updateTable("tickets").set({ status: "scheduled" }).where("id", "=", r.ticketId).execute();
+    const scheduled = await view();
+    expect(scheduled).toMatchObject({ agency: { name: "نمایندگی سپهر" }, visit: { from, to }, done: false });
+
+    // another ticket's agency and window never show on this one's page, nor this one's on its page
+    await db.updateTable("tickets").set({ status: "assigned", assigned_agency_id: elsewhere!.id }).where("id", "=", other.ticketId).execute();
+    await db
+      .insertInto("dispatch_offers")
+      .values({ ticket_id: other.ticketId, agency_id: elsewhere!.id, deadline_at: deadline, status: "accepted", responded_at: new Date(), visit_from: new Date("2026-12-05T06:30:00Z"), visit_to: new Date("2026-12-05T07:30:00Z") })
+      .execute();
+    expect(JSON.stringify(await view())).not.toMatch(/نمایندگی دیگر|02133332222|2026-12-05|نمایندگی پیشنهادشده/);
+    const otherToken = trackingToken(ctx.env.trackingSecret, other.ticketNumber);
+    const otherView = JSON.stringify(await trackingLoader({ request: get(`/t/${otherToken}`), params: { token: otherToken }, context: ctx }));
+    expect(otherView).toContain("نمایندگی دیگر");
+    expect(otherView).not.toMatch(/سپهر|02188776655|2026-12-02/);
+
+    // done, in so many words, with the time it was done
+    await db.updateTable("tickets").set({ status: "in_progress" }).where("id", "=", r.ticketId).execute();
+    await changeTicketStatus(db, { kind: "user", userId: operatorId }, { ticketId: r.ticketId, to: "completed" }, { links: publicLinks(ctx.env) });
+    const done = await view();
+    const completedAt = (done.steps as { status: string; at: Date }[]).find((s) => s.status === "completed")!.at;
+    expect(done).toMatchObject({ status: "completed", done: true, doneAt: completedAt, agency: { name: "نمایندگی سپهر" }, visit: { from, to } });
+    const json = JSON.stringify(done);
+    for (const personal of ["مریم", "9121110004", "ولیعصر", "یخچال", "customer", "mobile", "address"]) expect(json).not.toContain(personal);
+  });
+
   it("is a 404 for a bad, altered, other-secret or unknown-ticket token", async () => {
     const r = await register("+989121110002");
     const good = trackingToken(ctx.env.trackingSecret, r.ticketNumber);
@@ -117,6 +179,46 @@ describe("the tracking page /t/<token>", () => {
     for (const token of ["", "x", String(r.ticketNumber), r.ticketNumber.toString(36), otherSecret, unknownTicket, altered, `${good}/x`]) {
       expect(await thrownStatus(trackingLoader({ request: get(`/t/${token}`), params: { token }, context: ctx })), token).toBe(404);
     }
+  });
+});
+
+describe("the ticket page's timeline", () => {
+  it("interleaves each SMS with the history by time, with its current status and that status's time", async () => {
+    const r = await register("+989121110003");
+    const actor = { kind: "user" as const, userId: operatorId };
+    await changeTicketStatus(db, actor, { ticketId: r.ticketId, to: "dispatching" }, { links: publicLinks(ctx.env) });
+    const [agency] = await db.insertInto("agencies").values({ code: "ISF-009", name: "نمایندگی اصفهان", province: "اصفهان", city: "اصفهان" }).returning("id").execute();
+    await db
+      .insertInto("sms_messages")
+      .values({ direction: "outbound", receptor: "09130000009", body: "ارجاع", purpose: "dispatch_offer", status: "sent", ticket_id: r.ticketId, agency_id: agency!.id })
+      .execute();
+    // the poller's answer for the registration's message: delivered, a while after it was written
+    const deliveredAt = new Date(Date.now() + 5_000);
+    await db
+      .updateTable("sms_messages")
+      .set({ status: "delivered", delivered_at: deliveredAt, status_at: deliveredAt })
+      .where("ticket_id", "=", r.ticketId)
+      .where("purpose", "=", "ticket_registered")
+      .execute();
+    await db.updateTable("tickets").set({ status: "in_progress" }).where("id", "=", r.ticketId).execute();
+    await changeTicketStatus(db, actor, { ticketId: r.ticketId, to: "completed" }, { links: publicLinks(ctx.env) });
+
+    const page = await loadTicketPage(db, { kind: "all" }, String(r.ticketId));
+    const timeline = ticketTimeline(page.history, page.sms);
+    expect(timeline.map((e) => (e.kind === "sms" ? `sms:${e.sms.purpose}:${e.sms.status}` : `${e.event.event_type}:${e.event.to_status ?? ""}`))).toEqual([
+      "created:new",
+      // written in the registration's transaction, so at the same time: after the row that wrote it
+      "sms:ticket_registered:delivered",
+      "status_changed:dispatching",
+      "sms:dispatch_offer:sent",
+      "status_changed:completed",
+      "sms:ticket_completed:queued",
+    ]);
+    const times = timeline.map((e) => new Date(e.at).getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const registered = timeline.find((e) => e.kind === "sms" && e.sms.purpose === "ticket_registered");
+    expect(registered?.kind === "sms" && new Date(registered.sms.status_at).getTime()).toBe(deliveredAt.getTime());
+
   });
 });
 

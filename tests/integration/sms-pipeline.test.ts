@@ -332,7 +332,8 @@ describe("the ticket page's text messages", () => {
     ]);
     const agency = await loadTicketPage(db, { kind: "agency", agencyId: mine!.id }, String(reg.ticketId));
     expect(agency.smsAdvice).toBe(false);
-    expect(agency.sms.map((m) => [m.receptor, m.status, m.last_error])).toEqual([["09120000001", "delivered", null]]);
+    // its own message only, the number masked to its last four digits, without the text or the provider's error
+    expect(agency.sms.map((m) => [m.receptor, m.status, m.last_error, m.body])).toEqual([["•••••••0001", "delivered", null, ""]]);
     await expect(loadTicketPage(db, { kind: "agency", agencyId: other!.id }, String(reg.ticketId))).rejects.toMatchObject({ status: 404 });
   });
 });

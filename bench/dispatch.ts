@@ -1,0 +1,169 @@
+// npm run bench:dispatch -- [--agencies 5000] [--jobs 100000] [--decisions 1000] [--day 3000] [--seed 13]
+//                           [--k 20] [--database-url URL] [--keep]
+// The dispatch engine at the scale of the country (issue 13, section 6). Generates (deterministic seed)
+// 5,000 agencies across Iran's 31 provinces with their authorizations, service areas, capacities, working
+// hours and performance, and 100,000 open jobs; then
+//  1. times one dispatch decision — the real services/dispatch.ts dispatchTicket on a fresh `new` breakdown:
+//     the candidate query, the scoring, the offer with its decision row, history, audit, SMS and deadline
+//     job, in its transaction — N times, one at a time; prints p50/p99/mean (target p99 ≤ 5 ms), and the
+//     EXPLAIN (ANALYZE, BUFFERS) of the candidate query once, flagging a Seq Scan on a large table;
+//  2. simulates a day of tickets in arrival order (the engine online, each offer accepted at once) and
+//     compares its total distance with the hindsight optimum (HiGHS), for the default weights and two
+//     distance-heavier ones; prints unassigned counts and the online assignment's capacity and
+//     eligibility violations (must be 0; target ≤ 5% above the optimum).
+// The database: --database-url (emptied first!), else an embedded PostgreSQL of its own in
+// DATA_DIR/bench-dispatch (EMBEDDED_PG_PORT, default 54389), removed at the end unless --keep.
+import { rmSync } from "node:fs";
+import { loadavg, cpus } from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import { DEFAULT_DISPATCH_WEIGHTS, type DispatchWeights } from "../core/dispatch";
+import { openDatabase, type DatabaseHandle } from "../db/connection";
+import { installJobQueue, migrateToLatest } from "../db/migrate";
+import { truncateAppTables } from "../db/seed/reset";
+import { checkAssignment, hindsightOptimum } from "./dispatch-optimum";
+import { dayTickets, explainCandidateQuery, percentile, remainingCapacity, simulateDay, timeDecisions, timeParts, undoDay, withdrawOffers } from "./dispatch-run";
+import { insertNewTickets } from "./dispatch-world";
+import { generateWorld, loadWorld, newTicketSpecs } from "./dispatch-world";
+
+interface Options {
+  agencies: number;
+  jobs: number;
+  decisions: number;
+  day: number;
+  seed: number;
+  k: number;
+  databaseUrl?: string;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--keep") {
+      o.keep = true;
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === "--database-url") o.databaseUrl = value;
+    else {
+      const key = ({ "--agencies": "agencies", "--jobs": "jobs", "--decisions": "decisions", "--day": "day", "--seed": "seed", "--k": "k" } as const)[flag];
+      const n = Number(value);
+      if (!key || !Number.isInteger(n) || n < 0) throw new Error(`unknown option or bad value: ${flag} ${value}`);
+      o[key] = n;
+    }
+  }
+  return o;
+}
+
+/** Saturday 2026-12-05 10:30 in Tehran: the decisions' instant (most agencies open). */
+const DECISION_AT = new Date("2026-12-05T07:00:00Z");
+/** Sunday 2026-12-13 in Tehran: the simulated day (08:00-20:00); each weights variant a week later, so no offer of a run counts in the next one's fairness window. */
+const DAY_START = new Date("2026-12-13T04:30:00Z");
+const WEEK_MS = 7 * 86_400_000;
+
+const fmt = (x: number, d = 2) => x.toFixed(d);
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const dataDir = path.resolve(process.env.DATA_DIR ?? ".data", "bench-dispatch");
+  let handle: DatabaseHandle;
+  if (o.databaseUrl) handle = await openDatabase({ databaseUrl: o.databaseUrl, dataDir, embeddedPort: 0 });
+  else {
+    rmSync(dataDir, { recursive: true, force: true });
+    handle = await openDatabase({ dataDir, embeddedPort: Number(process.env.EMBEDDED_PG_PORT ?? 54389), log: () => {} });
+  }
+  const db = handle.db;
+  try {
+    await migrateToLatest(db);
+    await installJobQueue(handle.url);
+    await truncateAppTables(db);
+    const cpu = cpus()[0]?.model ?? "?";
+    console.log(`bench:dispatch — ${o.agencies} agencies, ${o.jobs} open jobs, seed ${o.seed}; ${cpus().length} × ${cpu}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+
+    let t0 = performance.now();
+    const world = generateWorld({ seed: o.seed, agencies: o.agencies, openJobs: o.jobs });
+    const loaded = await loadWorld(db, world, { log: (s) => console.log(`  loaded ${s}`) });
+    const provinces = new Set(world.agencies.map((a) => a.place.province)).size;
+    console.log(`  world generated and loaded in ${fmt((performance.now() - t0) / 1000, 1)} s (${provinces} provinces, ${new Set(world.agencies.map((a) => a.place.city)).size} cities)`);
+
+    // ---- 1. one decision ----
+    if (o.decisions > 0) {
+      const specs = newTicketSpecs(world, o.seed + 1, o.decisions + 20);
+      // 20 warm-ups (connections, plans, caches), not counted
+      const warm = await timeDecisions(db, loaded, specs.slice(0, 20), DECISION_AT, o.seed + 2);
+      await withdrawOffers(db, warm.ticketIds);
+      const r = await timeDecisions(db, loaded, specs.slice(20), DECISION_AT, o.seed + 3);
+      const sorted = [...r.ms].sort((a, b) => a - b);
+      const mean = r.ms.reduce((s, x) => s + x, 0) / r.ms.length;
+      console.log(`\n1. one dispatch decision (dispatchTicket: candidate query + scoring + offer, decision, history, audit, SMS, deadline job), ${r.ms.length} decisions at ${DECISION_AT.toISOString()}`);
+      console.log(`   p50 ${fmt(percentile(sorted, 50))} ms   p99 ${fmt(percentile(sorted, 99))} ms   mean ${fmt(mean)} ms   max ${fmt(sorted.at(-1)!)} ms   (target p99 ≤ 5 ms: ${percentile(sorted, 99) <= 5 ? "met" : "MISSED"})`);
+      console.log(`   outcomes: ${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      // the parts alone, read-only, on as many fresh tickets (the same places and products)
+      const fresh = await insertNewTickets(db, loaded, specs.slice(20), specs.slice(20).map(() => new Date(DECISION_AT.getTime() - 60_000)), o.seed + 5);
+      const parts = await timeParts(db, fresh, DECISION_AT);
+      const q = [...parts.queryMs].sort((a, b) => a - b);
+      const sc = [...parts.scoreMs].sort((a, b) => a - b);
+      const cands = [...parts.candidates].sort((a, b) => a - b);
+      console.log(`   of which, alone: ticket facts + candidate query p50 ${fmt(percentile(q, 50))} / p99 ${fmt(percentile(q, 99))} ms; scoring (rankCandidates) p50 ${fmt(percentile(sc, 50), 3)} / p99 ${fmt(percentile(sc, 99), 3)} ms; candidates returned p50 ${percentile(cands, 50)} / max ${cands.at(-1)}`);
+      const stored = await sql<{ avg: number; max: number; n: number }>`select avg(pg_column_size(ranked))::float8 as avg, max(pg_column_size(ranked))::int as max,
+        avg(jsonb_array_length(ranked))::float8 as n from dispatch_decisions`.execute(db);
+      const st = stored.rows[0]!;
+      console.log(`   each decision stores its ranking (dispatch_decisions.ranked): ${fmt(st.n, 0)} candidates, ${fmt(st.avg / 1024, 1)} KiB on average (max ${fmt(st.max / 1024, 1)} KiB, compressed)`);
+      const settings = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'shared_buffers') order by name`.execute(db);
+      console.log(`   PostgreSQL: ${settings.rows.map((x) => `${x.name}=${x.setting}`).join(", ")}`);
+      const plan = await explainCandidateQuery(db, r.ticketIds[0]!, DECISION_AT);
+      console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) of the candidate query (db/repos/dispatch.ts candidateFactsQuery), one ticket:`);
+      console.log(plan.plan.split("\n").map((l) => `   | ${l}`).join("\n"));
+      console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
+      await withdrawOffers(db, [...r.ticketIds, ...fresh]);
+    }
+
+    // ---- 2. a simulated day ----
+    if (o.day > 0) {
+      const capacity = await remainingCapacity(db, world, DAY_START);
+      const variants: [string, DispatchWeights][] = [
+        ["default weights", { ...DEFAULT_DISPATCH_WEIGHTS }],
+        ["distance-heavy", { distance: 0.85, load: 0.05, performance: 0.05, fairness: 0.05 }],
+        ["distance only", { distance: 1, load: 0, performance: 0, fairness: 0 }],
+      ];
+      const base = dayTickets(world, o.seed + 4, o.day, DAY_START);
+      t0 = performance.now();
+      const opt = await hindsightOptimum(world, base, capacity, o.k);
+      const optCheck = checkAssignment(world, base, capacity, opt);
+      console.log(`\n2. a simulated day: ${o.day} tickets arriving 08:00-20:00 (Tehran), each offer accepted at once`);
+      console.log(
+        `   hindsight optimum (HiGHS, LP on ${opt.columns.toLocaleString("en")} of ${opt.arcsTotal.toLocaleString("en")} eligible ticket×agency arcs, ${opt.rounds} round(s) of column generation, ${fmt((performance.now() - t0) / 1000, 1)} s): ` +
+          `total ${fmt(opt.totalKm, 1)} km, mean ${fmt(opt.totalKm / Math.max(1, optCheck.assigned))} km, unassigned ${optCheck.unassigned}, violations ${optCheck.capacityViolations + optCheck.eligibilityViolations}`,
+      );
+      for (let v = 0; v < variants.length; v++) {
+        const [label, weights] = variants[v]!;
+        // the same day, a week later per variant (same weekday and hours; the previous run's offers out of the fairness window)
+        const day = base.map((d) => ({ spec: d.spec, at: new Date(d.at.getTime() + v * WEEK_MS) }));
+        const run = await simulateDay(db, world, loaded, day, weights, o.seed + 10 + v);
+        const c = checkAssignment(world, day, capacity, run);
+        const sorted = [...run.ms].sort((a, b) => a - b);
+        const above = ((c.totalKm - opt.totalKm) / opt.totalKm) * 100;
+        const sameCount = c.assigned === optCheck.assigned;
+        console.log(
+          `   online, ${label} ${JSON.stringify(weights)}: total ${fmt(c.totalKm, 1)} km (${above >= 0 ? "+" : ""}${fmt(above, 1)}% vs optimum${sameCount ? "" : `, but ${c.assigned} assigned vs ${optCheck.assigned}`}), ` +
+            `mean ${fmt(c.totalKm / Math.max(1, c.assigned))} km, unassigned ${c.unassigned}, capacity violations ${c.capacityViolations}, eligibility violations ${c.eligibilityViolations}; ` +
+            `decision p50 ${fmt(percentile(sorted, 50))} / p99 ${fmt(percentile(sorted, 99))} ms — target ≤ 5%: ${above <= 5 && sameCount ? "met" : "MISSED"}`,
+        );
+        await undoDay(db, run.ticketIds);
+      }
+    }
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from dispatch_offers`.execute(db);
+    console.log(`\n(${rows[0]!.n} offers written in all)`);
+  } finally {
+    await handle.close();
+    if (!o.databaseUrl && !o.keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
