@@ -128,7 +128,8 @@ export function TicketDetail({ data }: { data: Data }) {
 
       {data.actions.canUpdate ? <TicketActions data={data} /> : null}
 
-      {offers.length > 0 ? (
+      {/* staff see the offers in the dispatch panel, with the ranking; an agency sees its own here */}
+      {offers.length > 0 && !data.dispatch ? (
         <>
           <h2>{t("ticket.offers")}</h2>
           <table className="data">
