@@ -158,6 +158,20 @@ async function guardBrowser(
  * only if the click was handled by the Remix router; a full page load (a link that reloads because
  * the page never hydrated) wipes it.
  */
+/**
+ * Waits until the Remix router has nothing in flight (no navigation, no revalidation): after a form's answer
+ * is shown, a revalidation may still re-render the page, and typing into a form that is about to be
+ * replaced would be lost.
+ */
+export async function waitForRouterIdle(page: Page) {
+  await page.waitForFunction(() => {
+    const r = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string; fetchers: Map<string, { state: string }> } } })
+      .__remixRouter;
+    if (!r) return true;
+    return r.state.navigation.state === "idle" && r.state.revalidation === "idle" && [...r.state.fetchers.values()].every((f) => f.state === "idle");
+  });
+}
+
 export async function setNavigationMarker(page: Page): Promise<string> {
   const marker = `m-${Math.random().toString(36).slice(2)}`;
   await page.evaluate((m) => {

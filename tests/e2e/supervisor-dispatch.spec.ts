@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { expect, test } from "./fixtures";
+import { expect, test, waitForRouterIdle } from "./fixtures";
 
 /**
  * Dispatch, the supervisor's side, in Chromium with JavaScript on (issue 13, sections 1–2):
@@ -196,12 +196,15 @@ test.describe("suspension", () => {
     await form.getByRole("button", { name: "ثبت وضعیت" }).click();
     await expect(row.getByTestId("agency-status-error")).toHaveText("برای تعلیق یا قطع همکاری، دلیل را بنویسید.");
     await expect(row.getByTestId("agency-status")).toHaveText("فعال");
+    await waitForRouterIdle(page);
 
     await form.getByLabel("وضعیت تازه").selectOption("suspended");
     await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
     await form.getByRole("checkbox").uncheck();
+    await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی");
     await form.getByRole("button", { name: "ثبت وضعیت" }).click();
     await expect(row.getByTestId("agency-status-error")).toHaveText("پیش از ثبت، تأیید را علامت بزنید.");
+    await waitForRouterIdle(page);
 
     await form.getByLabel("وضعیت تازه").selectOption("suspended");
     await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
