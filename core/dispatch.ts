@@ -39,10 +39,10 @@ export const SCORE_COMPONENTS = ["distance", "load", "performance", "fairness"] 
 export type ScoreComponent = (typeof SCORE_COMPONENTS)[number];
 export type DispatchWeights = Record<ScoreComponent, number>;
 
-export const DEFAULT_DISPATCH_WEIGHTS: Readonly<DispatchWeights> = Object.freeze({ distance: 0.55, load: 0.2, performance: 0.15, fairness: 0.1 });
+export const DEFAULT_DISPATCH_WEIGHTS: Readonly<DispatchWeights> = Object.freeze({ distance: 0.7, load: 0.15, performance: 0.1, fairness: 0.05 });
 
-/** distance component = 1 / (1 + km / this): 1 at the door, 0.5 at 10 km, 0.09 at 100 km. */
-export const DISTANCE_SCALE_KM = 10;
+/** distance component = 1 / (1 + km / this): 1 at the door, 0.75 at 1 km, 0.5 at 3 km, 0.23 at 10 km, 0.03 at 100 km. */
+export const DISTANCE_SCALE_KM = 3;
 /** performance rates are of this many recent days */
 export const PERFORMANCE_WINDOW_DAYS = 90;
 /** pseudo-observations of the neutral prior (0.5) in each performance rate */
