@@ -195,8 +195,10 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
       a.daily_job_capacity, a.working_hours,
       a.id in (select id from area) as area_match,
       (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
-      (select count(*)::int from dispatch_offers o
-        where o.agency_id = a.id and o.status = 'pending' and o.deadline_at > ${now}::timestamptz) as live_offers,
+      -- the deadline as a filter of the count, not of the scan: the agency's pending offers by
+      -- dispatch_offers_agency_live_idx, never every pending offer of the country by dispatch_offers_deadline_idx
+      (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
+        where o.agency_id = a.id and o.status = 'pending') as live_offers,
       (select count(*)::int from dispatch_offers o
         where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
