@@ -168,7 +168,7 @@ const LOAD_STATUSES = sql.raw(`(${AGENCY_LOAD_STATUSES.map((s) => `'${s}'`).join
  * The one candidate query (its plan is checked by tests/integration/dispatch-plans.test.ts). The place's
  * area rows are read once (`area`: both "near" and each candidate's area match); the authorizations are
  * probed per near agency through their primary key, and counted once (index only) for `authorized_total`;
- * the live offers are counted for all candidates at once (`live`).
+ * the live offers come from dispatch_offers_agency_live_idx (pending offers by agency).
  */
 export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date) {
   const hasPoint = t.lat !== null && t.lng !== null;
@@ -190,19 +190,16 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
     cand as (
       select n.id from near n
       where exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
-    ),
-    -- the candidates' live pending offers, counted in one pass (the planner's choice: a probe of
-    -- dispatch_offers_agency_live_idx per candidate, or one scan of the pending offers whose deadline is ahead)
-    live as (
-      select o.agency_id, count(*)::int as n from dispatch_offers o
-      where o.status = 'pending' and o.deadline_at > ${now}::timestamptz and o.agency_id in (select id from cand)
-      group by o.agency_id
     )
     select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
       a.daily_job_capacity, a.working_hours,
       a.id in (select id from area) as area_match,
       (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
-      coalesce(live.n, 0) as live_offers,
+      -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
+      -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
+      -- by dispatch_offers_deadline_idx once per candidate
+      (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
+        where o.agency_id = a.id and o.status = 'pending') as live_offers,
       (select count(*)::int from dispatch_offers o
         where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
@@ -212,7 +209,6 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
     from cand c
     join agencies a on a.id = c.id
     left join agency_performance p on p.agency_id = a.id
-    left join live on live.agency_id = a.id
     order by a.id`;
 }
 
