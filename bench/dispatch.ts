@@ -1,5 +1,5 @@
 // npm run bench:dispatch -- [--agencies 5000] [--jobs 100000] [--decisions 1000] [--day 3000] [--seed 13]
-//                           [--k 20] [--database-url URL] [--keep]
+//                           [--k 20] [--weights JSON]… [--database-url URL] [--keep]
 // The dispatch engine at the scale of the country (issue 13, section 6). Generates (deterministic seed)
 // 5,000 agencies across Iran's 31 provinces with their authorizations, service areas, capacities, working
 // hours and performance, and 100,000 open jobs; then
@@ -10,14 +10,15 @@
 //  2. simulates a day of tickets in arrival order (the engine online, each offer accepted at once) and
 //     compares its total distance with the hindsight optimum (HiGHS), for the default weights and two
 //     distance-heavier ones; prints unassigned counts and the online assignment's capacity and
-//     eligibility violations (must be 0; target ≤ 5% above the optimum).
+//     eligibility violations (must be 0; target ≤ 5% above the optimum). Each --weights (DISPATCH_WEIGHTS'
+//     JSON, missing keys the defaults) adds a variant to the day.
 // The database: --database-url (emptied first!), else an embedded PostgreSQL of its own in
 // DATA_DIR/bench-dispatch (EMBEDDED_PG_PORT, default 54389), removed at the end unless --keep.
 import { rmSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { DEFAULT_DISPATCH_WEIGHTS, type DispatchWeights } from "../core/dispatch";
+import { DEFAULT_DISPATCH_WEIGHTS, parseDispatchWeights, type DispatchWeights } from "../core/dispatch";
 import { openDatabase, type DatabaseHandle } from "../db/connection";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
@@ -35,10 +36,11 @@ interface Options {
   k: number;
   databaseUrl?: string;
   keep: boolean;
+  weights: DispatchWeights[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false };
+  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, weights: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--keep") {
@@ -48,6 +50,11 @@ function parseArgs(argv: string[]): Options {
     const value = argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === "--database-url") o.databaseUrl = value;
+    else if (flag === "--weights") {
+      const w = parseDispatchWeights(value);
+      if (!w.ok) throw new Error(`--weights: ${w.message}`);
+      o.weights.push(w.weights);
+    }
     else {
       const key = ({ "--agencies": "agencies", "--jobs": "jobs", "--decisions": "decisions", "--day": "day", "--seed": "seed", "--k": "k" } as const)[flag];
       const n = Number(value);
@@ -128,6 +135,7 @@ async function main() {
         ["default weights", { ...DEFAULT_DISPATCH_WEIGHTS }],
         ["distance-heavy", { distance: 0.85, load: 0.05, performance: 0.05, fairness: 0.05 }],
         ["distance only", { distance: 1, load: 0, performance: 0, fairness: 0 }],
+        ...o.weights.map((w): [string, DispatchWeights] => ["--weights", w]),
       ];
       const base = dayTickets(world, o.seed + 4, o.day, DAY_START);
       t0 = performance.now();

@@ -41,8 +41,9 @@ import { loadEnv } from "../platform/env";
 import { processLinks, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
 import type { OfferLapsedHandler } from "./offers";
-import { scheduleOfferDeadline } from "./offers";
-import { enqueueTemplatedSms } from "./sms-templates";
+import { OFFER_EXPIRE_TASK } from "./offers";
+import { smsOutboxCtes } from "./outbox";
+import { renderSmsWith } from "./sms-templates";
 import { TicketNotFoundError } from "./tickets";
 
 /** The graphile-worker task that dispatches one ticket (workers/tasks/ticket__dispatch.ts). */
@@ -164,15 +165,9 @@ export async function dispatchTicketInTrx(
   if (!ticket) throw new TicketNotFoundError(input.ticketId);
   if (ticket.type !== "breakdown") return { outcome: "skipped", reason: "not_breakdown" };
   if (ticket.status !== "new" && ticket.status !== "dispatching") return { outcome: "skipped", reason: "not_waiting" };
-  const pending = await trx
-    .selectFrom("dispatch_offers")
-    .select("id")
-    .where("ticket_id", "=", ticket.id)
-    .where("status", "=", "pending")
-    .executeTakeFirst();
-  if (pending) return { outcome: "skipped", reason: "offer_pending" };
+  if (ticket.pendingOffer) return { outcome: "skipped", reason: "offer_pending" };
 
-  const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
+  const now = opts.now ?? ticket.dbNow;
   const { candidates, authorizedElsewhere, unauthorizedNearby } = await candidateFacts(trx, ticket, now);
   const ranking = rankCandidates(candidates, now, weights);
   const best = ranking.ranked[0];
@@ -235,81 +230,79 @@ export async function dispatchTicketInTrx(
 
   const agency = candidates.find((c) => c.agencyId === best.agencyId)!;
   const deadlineAt = offerDeadlineAt(now, agency.workingHours, offerMinutes);
-  const prior = await trx
-    .selectFrom("dispatch_offers")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("ticket_id", "=", ticket.id)
-    .executeTakeFirstOrThrow();
-  const attempt = Number(prior.n) + 1;
-  const offer = await trx
-    .insertInto("dispatch_offers")
-    .values({ ticket_id: ticket.id, agency_id: agency.agencyId, attempt, status: "pending", offered_at: now, deadline_at: deadlineAt })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const decisionId = await insertDecision(trx, {
-    ticketId: ticket.id,
-    offerId: offer.id,
-    at: now,
-    outcome: "offered",
-    holdReason: null,
-    ranked: ranking.ranked,
-    excluded: ranking.excluded,
-    weights,
-    authorizedElsewhere,
-    unauthorizedNearby,
-  });
-  if (ticket.status === "new") assertTransition("new", "dispatching", ticket.type);
-  await trx
-    .updateTable("tickets")
-    .set({ status: "dispatching", updated_at: now, dispatch_held_at: null, dispatch_hold_reason: null })
-    .where("id", "=", ticket.id)
-    .execute();
-  if (ticket.status === "new") {
-    await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: "new", to: "dispatching", data: { cause: "offer_sent", offer_id: offer.id } });
-  }
-  await appendTicketEvent(trx, {
-    ticketId: ticket.id,
-    at: now,
-    actor,
-    type: "offer_sent",
-    data: {
-      offer_id: offer.id,
-      agency_id: agency.agencyId,
-      agency_code: agency.code,
-      attempt,
-      deadline_at: deadlineAt.toISOString(),
-      score: best.score,
-      decision_id: decisionId,
-      top: ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
-      excluded: excludedCounts,
-      unauthorized_nearby: unauthorizedNearby,
-    },
-  });
-  await writeAudit(trx, {
-    actorUserId: actor.userId ?? null,
-    action: "dispatch.offer",
-    entityType: "ticket",
-    entityId: ticket.id,
-    ip: actor.ip ?? undefined,
-    details: { offerId: offer.id, agencyId: agency.agencyId, attempt, score: best.score, deadlineAt: deadlineAt.toISOString(), decisionId },
-  });
-  if (agency.mobile) {
-    const links = opts.links ?? processLinks();
-    await enqueueTemplatedSms(
-      trx,
-      "agency_offer",
-      {
+  const attempt = ticket.priorOffers + 1;
+  const links = opts.links ?? processLinks();
+  const smsBody = agency.mobile
+    ? renderSmsWith("agency_offer", ticket.offerSmsOverride, {
         agency_name: agency.name,
         ticket_number: ticket.number,
         city: ticket.city ?? "",
         deadline: deadlineText(deadlineAt, now),
         portal_link: `${links.baseUrl}/agency`,
-      },
-      // purpose 'dispatch_offer': the ticket page's name for it (app/components/TicketDetail.tsx SMS_PURPOSES)
-      { receptor: agency.mobile, ticketId: ticket.id, agencyId: agency.agencyId, now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
-    );
-  }
-  await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });
+      })
+    : null;
+  const wasNew = ticket.status === "new";
+  if (wasNew) assertTransition("new", "dispatching", ticket.type);
+  const offerSent = {
+    agency_id: agency.agencyId,
+    agency_code: agency.code,
+    attempt,
+    deadline_at: deadlineAt.toISOString(),
+    score: best.score,
+    top: ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
+    excluded: excludedCounts,
+    unauthorized_nearby: unauthorizedNearby,
+  };
+  const auditDetails = { agencyId: agency.agencyId, attempt, score: best.score, deadlineAt: deadlineAt.toISOString() };
+  // One statement writes the decision (services/dispatch.ts's one round trip for it): the offer, the stored
+  // decision, the ticket's status, its history rows (status change first, then 'offer_sent'), the audit row,
+  // the agency's SMS with its send job (services/outbox.ts smsOutboxCtes: purpose 'dispatch_offer', the ticket
+  // page's name for it, app/components/TicketDetail.tsx SMS_PURPOSES) and the offer's deadline job
+  // (services/offers.ts scheduleOfferDeadline's job: offer__expire, key offer:<id>).
+  const { rows } = await sql<{ offer_id: number; decision_id: number; jobs: number }>`
+    with offer as (
+      insert into dispatch_offers (ticket_id, agency_id, attempt, status, offered_at, deadline_at)
+      values (${ticket.id}, ${agency.agencyId}, ${attempt}, 'pending', ${now}::timestamptz, ${deadlineAt}::timestamptz)
+      returning id
+    ), decision as (
+      insert into dispatch_decisions (ticket_id, offer_id, at, outcome, hold_reason, ranked, excluded, weights, authorized_elsewhere, unauthorized_nearby)
+      select ${ticket.id}, offer.id, ${now}::timestamptz, 'offered', null, ${JSON.stringify(ranking.ranked)}::jsonb,
+             ${JSON.stringify(ranking.excluded)}::jsonb, ${JSON.stringify(weights)}::jsonb, ${authorizedElsewhere}, ${unauthorizedNearby}
+      from offer
+      returning id
+    ), upd as (
+      update tickets set status = 'dispatching', updated_at = ${now}::timestamptz, dispatch_held_at = null, dispatch_hold_reason = null
+      where id = ${ticket.id}
+      returning id
+    ), ev as (
+      insert into ticket_events (ticket_id, at, actor_kind, actor_user_id, actor_label, event_type, from_status, to_status, data)
+      select ${ticket.id}, ${now}::timestamptz, ${actor.kind}, ${actor.userId ?? null}::bigint, ${actor.label ?? null}, e.type, e.from_status, e.to_status, e.data
+      from offer cross join decision cross join lateral (values
+        (1, 'status_changed', 'new', 'dispatching', jsonb_build_object('cause', 'offer_sent', 'offer_id', offer.id)),
+        (2, 'offer_sent', null, null, ${JSON.stringify(offerSent)}::jsonb || jsonb_build_object('offer_id', offer.id, 'decision_id', decision.id))
+      ) as e(ord, type, from_status, to_status, data)
+      where e.ord = 2 or ${wasNew}
+      order by e.ord
+      returning id
+    ), audit as (
+      insert into audit_log (actor_user_id, action, entity_type, entity_id, ip, details)
+      select ${actor.userId ?? null}::bigint, 'dispatch.offer', 'ticket', ${String(ticket.id)}::text, ${actor.ip ?? null},
+             ${JSON.stringify(auditDetails)}::jsonb || jsonb_build_object('offerId', offer.id, 'decisionId', decision.id)
+      from offer cross join decision
+    )${
+      smsBody !== null && agency.mobile
+        ? sql`, ${smsOutboxCtes({ receptor: agency.mobile, body: smsBody, purpose: DISPATCH_OFFER_SMS_PURPOSE, ticketId: ticket.id, agencyId: agency.agencyId, now })}`
+        : sql``
+    }, deadline_job as (
+      select (graphile_worker.add_job(${OFFER_EXPIRE_TASK}, json_build_object('offerId', offer.id), run_at := ${deadlineAt}::timestamptz,
+              job_key := 'offer:' || offer.id, job_key_mode := 'replace', max_attempts := 10)).id as job_id
+      from offer
+    )
+    select offer.id as offer_id, decision.id as decision_id,
+           (select count(*)::int from deadline_job) ${smsBody !== null ? sql`+ (select count(*)::int from sms_job)` : sql``} as jobs
+    from offer cross join decision`.execute(trx);
+  const offer = { id: rows[0]!.offer_id };
+  const decisionId = rows[0]!.decision_id;
   return { outcome: "offered", offerId: offer.id, agencyId: agency.agencyId, deadlineAt, decisionId };
 }
 

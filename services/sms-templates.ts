@@ -86,7 +86,11 @@ export async function resetSmsTemplate(db: DB, actor: Actor, input: { kind: SmsT
  * removed from the kind) falls back to the default rather than failing the business change.
  */
 export async function renderSms(trx: Transaction<Database> | DB, kind: SmsTemplateKind, values: SmsValues): Promise<string> {
-  const override = await smsTemplateOverride(trx, kind);
+  return renderSmsWith(kind, await smsTemplateOverride(trx, kind), values);
+}
+
+/** renderSms with the admin's text already read (null: none), e.g. by a statement that read it with other facts. */
+export function renderSmsWith(kind: SmsTemplateKind, override: string | null, values: SmsValues): string {
   if (override !== null) {
     if (checkSmsTemplate(kind, override).length === 0) return renderSmsTemplate(kind, override, values);
     log.warn(`the saved text of SMS template ${kind} no longer passes its checks; the default text is sent`);

@@ -54,6 +54,14 @@ export interface TicketDispatchFacts {
   categoryId: number | null;
   slaAcceptDueAt: Date | null;
   dispatchHeldAt: Date | null;
+  /** it has a pending offer */
+  pendingOffer: boolean;
+  /** how many offers it had (any status) */
+  priorOffers: number;
+  /** the database's now() (the transaction's start) */
+  dbNow: Date;
+  /** the admin's text of the agency_offer SMS (sms_template_overrides), null: the default */
+  offerSmsOverride: string | null;
 }
 
 /** The ticket's facts for dispatch; `lock`: FOR UPDATE of the ticket row (inside the caller's transaction). */
@@ -72,9 +80,17 @@ export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?
     category_id: number | null;
     sla_accept_due_at: Date | null;
     dispatch_held_at: Date | null;
+    pending_offer: boolean;
+    prior_offers: number;
+    db_now: Date;
+    offer_sms_override: string | null;
   }>`
     select t.id, t.number, t.type, t.status, t.province, t.city, t.lat, t.lng, m.brand_id, m.category_id,
-           t.sla_accept_due_at, t.dispatch_held_at
+           t.sla_accept_due_at, t.dispatch_held_at,
+           exists (select 1 from dispatch_offers o where o.ticket_id = t.id and o.status = 'pending') as pending_offer,
+           (select count(*)::int from dispatch_offers o where o.ticket_id = t.id) as prior_offers,
+           now() as db_now,
+           (select o.body from sms_template_overrides o where o.kind = 'agency_offer') as offer_sms_override
     from tickets t
     left join customer_products cp on cp.id = t.customer_product_id
     left join product_models m on m.id = cp.model_id
@@ -95,6 +111,10 @@ export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?
     categoryId: r.category_id,
     slaAcceptDueAt: r.sla_accept_due_at,
     dispatchHeldAt: r.dispatch_held_at,
+    pendingOffer: r.pending_offer,
+    priorOffers: r.prior_offers,
+    dbNow: r.db_now,
+    offerSmsOverride: r.offer_sms_override,
   };
 }
 
@@ -144,45 +164,50 @@ export interface CandidateFactsResult {
 /** The statuses as SQL literals (our own constants), so the planner matches tickets_agency_load_idx's predicate. */
 const LOAD_STATUSES = sql.raw(`(${AGENCY_LOAD_STATUSES.map((s) => `'${s}'`).join(",")})`);
 
-/** The one candidate query (its plan is checked by tests/integration/dispatch-plans.test.ts). */
+/**
+ * The one candidate query (its plan is checked by tests/integration/dispatch-plans.test.ts). The place's
+ * area rows are read once (`area`: both "near" and each candidate's area match); the authorizations are
+ * probed per near agency through their primary key, and counted once (index only) for `authorized_total`;
+ * the live offers come from dispatch_offers_agency_live_idx (pending offers by agency).
+ */
 export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date) {
   const hasPoint = t.lat !== null && t.lng !== null;
+  const brandId = t.brandId ?? 0;
+  const categoryId = t.categoryId ?? 0;
   return sql<CandidateRow>`
-    with near as (
-      select sa.agency_id as id from agency_service_areas sa
+    with area as (
+      select distinct sa.agency_id as id from agency_service_areas sa
       where sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
+    ),
+    near as (
+      select id from area
       union
       select a.id from agencies a
       where ${hasPoint} and a.lat is not null
         and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)
     ),
-    -- authorized ∩ near, hashed (both sides are a few hundred to a few thousand ids at most)
+    -- authorized ∩ near: one primary-key probe per near agency
     cand as (
-      select z.agency_id as id from agency_authorizations z
-      where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}
-      intersect
-      select id from near
-    ),
-    counts as (
-      select (select count(*)::int from near) as near_total,
-             (select count(*)::int from agency_authorizations z
-              where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized_total
+      select n.id from near n
+      where exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
     )
     select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
       a.daily_job_capacity, a.working_hours,
-      exists (select 1 from agency_service_areas sa
-              where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)) as area_match,
+      a.id in (select id from area) as area_match,
       (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
-      (select count(*)::int from dispatch_offers o
-        where o.agency_id = a.id and o.status = 'pending' and o.deadline_at > ${now}::timestamptz) as live_offers,
+      -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
+      -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
+      -- by dispatch_offers_deadline_idx once per candidate
+      (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
+        where o.agency_id = a.id and o.status = 'pending') as live_offers,
       (select count(*)::int from dispatch_offers o
         where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
       p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
-      counts.authorized_total, counts.near_total
+      (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) as authorized_total,
+      (select count(*)::int from near) as near_total
     from cand c
     join agencies a on a.id = c.id
-    cross join counts
     left join agency_performance p on p.agency_id = a.id
     order by a.id`;
 }

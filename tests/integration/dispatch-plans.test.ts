@@ -71,8 +71,9 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
         "agency_service_areas_place_idx",
         "agencies_location_idx",
         "tickets_agency_load_idx",
-        "dispatch_offers_agency_ticket_idx",
+        "dispatch_offers_agency_live_idx",
         "dispatch_offers_agency_history_idx",
+        "agency_authorizations_pkey",
         "agency_authorizations_skill_idx",
       ]),
     );

@@ -11,6 +11,7 @@ import {
   ALWAYS_OPEN,
   coversLocation,
   DEFAULT_DISPATCH_WEIGHTS,
+  distanceComponent,
   haversineKm,
   holdReason,
   isOpenAt,
@@ -104,6 +105,17 @@ describe("examples", () => {
     const good = f({ agencyId: 5, offersAccepted: 40, offersDecided: 42, visitsOnTime: 30, visitsDue: 31, csatSum: 190, csatCount: 40 });
     const poor = f({ agencyId: 6, offersAccepted: 5, offersDecided: 40, visitsOnTime: 10, visitsDue: 30, csatSum: 80, csatCount: 40 });
     expect(rankCandidates([poor, good], SAT_10, { distance: 0, load: 0, performance: 1, fairness: 0 }).ranked[0]!.agencyId).toBe(5);
+  });
+
+  it("the defaults' trade-off (core/dispatch.ts): within a city a km decides, yet an idle agency beats a nearly full one a few hundred metres nearer", () => {
+    expect(distanceComponent(0)).toBe(1);
+    expect(distanceComponent(3)).toBe(0.5);
+    const nearlyFull = f({ agencyId: 1, distanceKm: 1, openJobs: 9 });
+    expect(rankCandidates([nearlyFull, f({ agencyId: 2, distanceKm: 1.4, openJobs: 0 })], SAT_10).ranked[0]!.agencyId).toBe(2);
+    expect(rankCandidates([nearlyFull, f({ agencyId: 3, distanceKm: 2.5, openJobs: 0 })], SAT_10).ranked[0]!.agencyId).toBe(1);
+    // fairness alone never outweighs a km
+    const rotated = f({ agencyId: 4, distanceKm: 1, recentOffers: 5 });
+    expect(rankCandidates([rotated, f({ agencyId: 5, distanceKm: 2, recentOffers: 0 })], SAT_10).ranked[0]!.agencyId).toBe(4);
   });
 
   it("an agency without coordinates scores 0 for distance (last resort)", () => {
