@@ -19,6 +19,7 @@ import * as m2026_12_01_180000 from "./2026_12_01_180000_dispatch_event_types";
 import * as m2026_12_01_190000 from "./2026_12_01_190000_dispatch_engine";
 import * as m2026_12_01_200000 from "./2026_12_01_200000_agency_offer_notify";
 import * as m2026_12_01_210000 from "./2026_12_01_210000_technician_links";
+import * as m2026_12_02_110000 from "./2026_12_02_110000_completion_photos_cannot_repair";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_190000_dispatch_engine": m2026_12_01_190000,
   "2026_12_01_200000_agency_offer_notify": m2026_12_01_200000,
   "2026_12_01_210000_technician_links": m2026_12_01_210000,
+  "2026_12_02_110000_completion_photos_cannot_repair": m2026_12_02_110000,
 };
