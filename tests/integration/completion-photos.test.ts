@@ -84,7 +84,7 @@ function postCompletion(ticketId: number, files: { bytes: Uint8Array; type: stri
   form.set("partName0", "کمپرسور");
   form.set("partSerial0", "CMP-778");
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  for (const f of files) form.append("photos", new Blob([f.bytes], { type: f.type }), f.name);
+  for (const f of files) form.append("photos", new Blob([Buffer.from(f.bytes)], { type: f.type }), f.name);
   const request = new Request(`http://localhost/agency/tickets/${ticketId}`, { method: "POST", body: form, headers: { Cookie: cookies.agencya! } });
   return call(() => agencyTicketAction({ request, context: ctx, params: { ticketId: String(ticketId) } } as never) as Promise<Response>);
 }
