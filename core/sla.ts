@@ -109,7 +109,9 @@ export type SupervisorAlertEvent =
   | { type: "sla_alerts"; stage: SlaStage; atRisk: number; breached: number; at: string }
   | { type: "alert_acknowledged"; alertId: number; at: string }
   /** services/dispatch.ts held a ticket for the supervisors (no agency could be offered it) */
-  | { type: "dispatch_held"; ticketId: number; reason: string; at: string };
+  | { type: "dispatch_held"; ticketId: number; reason: string; at: string }
+  /** services/technician-links.ts: the technician pressed "cannot repair" (the reason is read with the alert) */
+  | { type: "cannot_repair"; ticketId: number; agencyId: number; at: string };
 
 export type SupervisorAlertEventType = SupervisorAlertEvent["type"];
 
@@ -131,5 +133,6 @@ export function parseSupervisorAlertEvent(payload: string): SupervisorAlertEvent
   }
   if (v.type === "alert_acknowledged") return typeof v.alertId === "number" ? (v as SupervisorAlertEvent) : null;
   if (v.type === "dispatch_held") return typeof v.ticketId === "number" && typeof v.reason === "string" ? (v as SupervisorAlertEvent) : null;
+  if (v.type === "cannot_repair") return typeof v.ticketId === "number" && typeof v.agencyId === "number" ? (v as SupervisorAlertEvent) : null;
   return null;
 }

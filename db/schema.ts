@@ -497,12 +497,30 @@ export interface SlaMarksTable {
 export interface SupervisorAlertsTable {
   id: Id;
   created_at: Generated<Date>;
-  kind: "sla_at_risk" | "sla_breached" | "dispatch_held";
+  kind: "sla_at_risk" | "sla_breached" | "dispatch_held" | "cannot_repair";
   ticket_id: number;
   stage: SlaStage;
   due_at: Timestamp;
   acknowledged_at: TimestampNullable;
   acknowledged_by: number | null;
+  /** 'cannot_repair': the agency that held the job */
+  agency_id: number | null;
+  /** 'cannot_repair': the technician's reason */
+  note: string | null;
+}
+
+/** A photo sent with a completion report (the bytes in platform/photo-store.ts under storage_key). */
+export interface CompletionPhotosTable {
+  id: Id;
+  report_id: number;
+  ticket_id: number;
+  storage_key: string;
+  content_type: "image/jpeg" | "image/png" | "image/webp";
+  size_bytes: number;
+  sha256: string;
+  uploaded_at: Timestamp;
+  source: "portal" | "link";
+  link_id: number | null;
 }
 
 /** A recording Asterisk has that we failed to download: retried by the recording__download job. */
@@ -627,6 +645,7 @@ export interface Database {
   sms_messages: SmsMessagesTable;
   completion_reports: CompletionReportsTable;
   completion_parts: CompletionPartsTable;
+  completion_photos: CompletionPhotosTable;
   referral_fees: ReferralFeesTable;
   satisfaction_surveys: SatisfactionSurveysTable;
   audit_log: AuditLogTable;

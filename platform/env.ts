@@ -71,6 +71,8 @@ const envSchema = z.object({
   CALLBACK_OFFER_AFTER_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   /** Where call recordings are kept. Default: DATA_DIR/recordings. */
   RECORDINGS_DIR: z.string().min(1).optional(),
+  /** Where completion photos are kept (platform/photo-store.ts). Default: DATA_DIR/photos. */
+  PHOTOS_DIR: z.string().min(1).optional(),
   /** `false`: `npm start` does not run the telephony shell in-process (it runs apart, `npm run telephony`). */
   TELEPHONY_IN_PROCESS: z
     .enum(["true", "false", "1", "0"])
@@ -248,6 +250,8 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTI
   dataDir: string;
   /** Absolute path of RECORDINGS_DIR. */
   recordingsDir: string;
+  /** Absolute path of PHOTOS_DIR. */
+  photosDir: string;
   /** The built-in ARI simulator is used (ARI_URL unset). */
   ariSimulated: boolean;
   /** /dev/sms is served: the SMS simulator is used and development pages are on (DEV_PAGES). */
@@ -307,6 +311,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     secret = localSecret(dataDir);
   }
   const recordingsDir = path.resolve(env.RECORDINGS_DIR ?? path.join(dataDir, "recordings"));
+  const photosDir = path.resolve(env.PHOTOS_DIR ?? path.join(dataDir, "photos"));
   const ariSimulated = env.ARI_URL === undefined;
   const ariUrl = (env.ARI_URL ?? `http://127.0.0.1:${env.ARI_SIM_PORT}`).replace(/\/+$/, "");
   const smsSimulated = env.KAVENEGAR_API_KEY === undefined;
@@ -331,6 +336,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     DISPATCH_WEIGHTS: env.DISPATCH_WEIGHTS ?? { ...DEFAULT_DISPATCH_WEIGHTS },
     dataDir,
     recordingsDir,
+    photosDir,
     ariSimulated,
     ariUrl,
     smsSimulated,

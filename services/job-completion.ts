@@ -7,8 +7,17 @@
  * `scheduled` or `on_hold` passes through `in_progress`, each step in the history), which queues the
  * customer's completion SMS and the satisfaction follow-up (services/tickets.ts), the history row
  * `job_report`, and the audit row.
+ *
+ * Photos (optional, core/photos.ts: JPEG/PNG/WebP by their magic bytes, MAX_PHOTOS of at most MAX_PHOTO_BYTES
+ * each) go to the photo store (platform/photo-store.ts) and get a completion_photos row each, written in the
+ * report's transaction. The files are written BEFORE the transaction commits (each to a temporary name,
+ * synced, renamed to its random key: withStoredPhotos) and removed again if the transaction fails. The choice:
+ * a row then never names a missing file — a crash between the write and the commit leaves at worst a file
+ * no row names (harmless, and findable by listing keys without a row), whereas renaming after the commit
+ * could leave committed rows without their files.
  */
 import type { Transaction } from "kysely";
+import { checkPhotos, sniffPhotoType, type PhotoContentType, type PhotoProblem } from "../core/photos";
 import type { SurveyConfig } from "../core/satisfaction";
 import type { TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
@@ -16,6 +25,7 @@ import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { PublicLinks } from "../platform/links";
+import { PhotoStore } from "../platform/photo-store";
 import type { Actor } from "./actor";
 import { changeTicketStatusInTrx, IllegalTransitionError, TicketNotFoundError } from "./tickets";
 
@@ -41,7 +51,9 @@ export interface JobReportInput {
 
 /** The report breaks a rule the forms also check. */
 export class JobReportInputError extends Error {
-  constructor(readonly problem: "workDoneRequired" | "workDoneTooLong" | "tooManyParts" | "partInvalid" | "invoiceRequired" | "invoiceInvalid") {
+  constructor(
+    readonly problem: "workDoneRequired" | "workDoneTooLong" | "tooManyParts" | "partInvalid" | "invoiceRequired" | "invoiceInvalid" | PhotoProblem,
+  ) {
     super(`job report: ${problem}`);
   }
 }
@@ -80,6 +92,51 @@ export interface CompleteInTrxInput {
   technicianId: number | null;
   report: JobReportInput;
   source: "portal" | "link";
+  /** the photos, already in the store (withStoredPhotos) */
+  photos?: readonly StoredPhoto[];
+  /** the technician link the report came through (source 'link') */
+  linkId?: number | null;
+}
+
+/** A photo as uploaded: its bytes (the declared type is not trusted: the bytes say what it is). */
+export interface PhotoUpload {
+  bytes: Uint8Array;
+}
+
+export interface StoredPhoto {
+  key: string;
+  contentType: PhotoContentType;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/**
+ * Checks the photos (count, size, type by magic bytes: JobReportInputError), writes them to the store, runs
+ * `work` (the report's transaction) and, if it fails, removes the files again. See the file comment.
+ */
+export async function withStoredPhotos<T>(
+  store: PhotoStore | null | undefined,
+  ticketId: number,
+  uploads: readonly PhotoUpload[],
+  work: (photos: StoredPhoto[]) => Promise<T>,
+  now: Date = new Date(),
+): Promise<T> {
+  if (uploads.length === 0) return work([]);
+  const problem = checkPhotos(uploads.map((u) => u.bytes));
+  if (problem) throw new JobReportInputError(problem);
+  if (!store) throw new Error("photos were sent but no photo store was given");
+  const stored: StoredPhoto[] = [];
+  try {
+    for (const u of uploads) {
+      const contentType = sniffPhotoType(u.bytes) as PhotoContentType;
+      const saved = await store.save(PhotoStore.newKey(ticketId, contentType, now), u.bytes);
+      stored.push({ ...saved, contentType });
+    }
+    return await work(stored);
+  } catch (error) {
+    await store.remove(stored.map((p) => p.key));
+    throw error;
+  }
 }
 
 /** completeJob's work in the caller's transaction (the job link's `done` press uses it). */
@@ -132,6 +189,28 @@ export async function completeJobInTrx(
       .values(report.parts.map((p) => ({ report_id: row.id, name: p.name, serial_number: p.serial, quantity: p.quantity })))
       .execute();
   }
+  const photos = input.photos ?? [];
+  const photoIds: number[] = [];
+  if (photos.length > 0) {
+    const rows = await trx
+      .insertInto("completion_photos")
+      .values(
+        photos.map((p) => ({
+          report_id: row.id,
+          ticket_id: ticket.id,
+          storage_key: p.key,
+          content_type: p.contentType,
+          size_bytes: p.sizeBytes,
+          sha256: p.sha256,
+          uploaded_at: now,
+          source: input.source,
+          link_id: input.source === "link" ? (input.linkId ?? null) : null,
+        })),
+      )
+      .returning("id")
+      .execute();
+    photoIds.push(...rows.map((r) => r.id));
+  }
   await appendTicketEvent(trx, {
     ticketId: ticket.id,
     at: now,
@@ -143,6 +222,7 @@ export async function completeJobInTrx(
       work_done: report.workDone,
       parts: report.parts,
       invoice_amount_rials: report.amount,
+      ...(photoIds.length > 0 ? { photo_ids: photoIds } : {}),
     },
   });
   await changeTicketStatusInTrx(
@@ -157,7 +237,7 @@ export async function completeJobInTrx(
     entityType: "ticket",
     entityId: ticket.id,
     ip: actor.ip ?? undefined,
-    details: { reportId: row.id, source: input.source, parts: report.parts.length, invoiceAmountRials: report.amount },
+    details: { reportId: row.id, source: input.source, parts: report.parts.length, invoiceAmountRials: report.amount, photos: photoIds.length },
   });
   return { ticketId: ticket.id, reportId: row.id, at: now };
 }
@@ -169,21 +249,24 @@ export async function completeJobInTrx(
 export async function completeJob(
   db: DB,
   actor: Extract<Actor, { userId: number }>,
-  input: { ticketId: number; agencyId: number } & JobReportInput,
-  options: { links?: PublicLinks; followUp?: SurveyConfig } = {},
+  input: { ticketId: number; agencyId: number; photos?: readonly PhotoUpload[] } & JobReportInput,
+  options: { links?: PublicLinks; followUp?: SurveyConfig; photoStore?: PhotoStore } = {},
 ) {
-  return db.transaction().execute((trx) =>
-    completeJobInTrx(
-      trx,
-      actor,
-      {
-        ticketId: input.ticketId,
-        agencyId: input.agencyId,
-        technicianId: null,
-        report: { workDone: input.workDone, parts: input.parts, invoiceAmountRials: input.invoiceAmountRials },
-        source: "portal",
-      },
-      options,
+  return withStoredPhotos(options.photoStore, input.ticketId, input.photos ?? [], (photos) =>
+    db.transaction().execute((trx) =>
+      completeJobInTrx(
+        trx,
+        actor,
+        {
+          ticketId: input.ticketId,
+          agencyId: input.agencyId,
+          technicianId: null,
+          report: { workDone: input.workDone, parts: input.parts, invoiceAmountRials: input.invoiceAmountRials },
+          source: "portal",
+          photos,
+        },
+        options,
+      ),
     ),
   );
 }

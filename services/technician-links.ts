@@ -9,7 +9,7 @@
  * time or revoked may say so. Every refused token counts against its address (core/job-link.ts rate limit).
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import {
   JOB_ACTION_FROM,
   JOB_ACTION_TO,
@@ -21,6 +21,7 @@ import {
   type JobLinkState,
 } from "../core/job-link";
 import type { SurveyConfig } from "../core/satisfaction";
+import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
 import type { TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -28,8 +29,9 @@ import { appendTicketEvent } from "../db/repos/ticket-events";
 import { countRecentLinkFailures, jobPresses, jobView, linkByHash, recordLinkFailure } from "../db/repos/technician-links";
 import type { Database } from "../db/schema";
 import type { PublicLinks } from "../platform/links";
+import type { PhotoStore } from "../platform/photo-store";
 import type { Actor } from "./actor";
-import { completeJobInTrx, type JobReportInput } from "./job-completion";
+import { completeJobInTrx, withStoredPhotos, type JobReportInput, type PhotoUpload } from "./job-completion";
 import { changeTicketStatusInTrx } from "./tickets";
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -153,29 +155,50 @@ export type JobPress =
   | { action: "arrived" }
   | { action: "needs_parts"; expectedDate: string; note?: string }
   | { action: "cannot_repair"; reason: string }
-  | ({ action: "done" } & JobReportInput);
+  | ({ action: "done"; photos?: readonly PhotoUpload[] } & JobReportInput);
 
 /**
  * Applies one press on a job link, in one transaction: the link is checked again with the ticket locked
  * (a reassignment meanwhile refuses it), the press must be offered in the job's status (core/job-link.ts),
  * the status moves through the life cycle (changeTicketStatusInTrx; `done` through the completion report,
  * which queues the completion SMS and the follow-up), and the history gets `technician_update` with the
- * action, source 'link' and the time — with the audit row.
+ * action, source 'link' and the time — with the audit row. `done` may carry photos (stored as the agency's
+ * are: services/job-completion.ts withStoredPhotos, the link recorded so its page shows them). `cannot
+ * repair` also raises a supervisor alert ('cannot_repair', with the agency and the reason) and tells the
+ * supervisors' pages (NOTIFY supervisor_alerts), in the same transaction.
  */
 export async function pressJobAction(
   db: DB,
   token: string,
   press: JobPress,
-  ctx: LinkContext & { links?: PublicLinks; followUp?: SurveyConfig },
+  ctx: LinkContext & { links?: PublicLinks; followUp?: SurveyConfig; photoStore?: PhotoStore },
 ) {
   const checked = await checkLink(db, token, ctx);
   if (checked.kind !== "valid") throw new JobLinkRefusedError(checked.kind);
   const link = checked.link;
+  const uploads = press.action === "done" ? (press.photos ?? []) : [];
+  return withStoredPhotos(ctx.photoStore, link.ticket_id, uploads, (photos) => applyPress(db, link, press, photos, ctx));
+}
+
+async function applyPress(
+  db: DB,
+  link: { id: number; ticket_id: number; technician_id: number; agency_id: number },
+  press: JobPress,
+  photos: Parameters<typeof completeJobInTrx>[2]["photos"],
+  ctx: LinkContext & { links?: PublicLinks; followUp?: SurveyConfig },
+) {
   return db.transaction().execute(async (trx) => {
     const ticket = await trx
       .selectFrom("tickets")
       .innerJoin("technicians", "technicians.id", "tickets.technician_id")
-      .select(["tickets.id", "tickets.status", "tickets.technician_id", "tickets.assigned_agency_id", "technicians.full_name as technician_name"])
+      .select([
+        "tickets.id",
+        "tickets.status",
+        "tickets.technician_id",
+        "tickets.assigned_agency_id",
+        "tickets.sla_resolve_due_at",
+        "technicians.full_name as technician_name",
+      ])
       .where("tickets.id", "=", link.ticket_id)
       .forUpdate("tickets")
       .executeTakeFirst();
@@ -192,7 +215,12 @@ export async function pressJobAction(
     }
     if (press.action === "cannot_repair") details.reason = press.reason;
     if (press.action === "done") {
-      await completeJobInTrx(trx, actor, { ticketId: ticket.id, agencyId: link.agency_id, technicianId: link.technician_id, report: press, source: "link" }, ctx);
+      await completeJobInTrx(
+        trx,
+        actor,
+        { ticketId: ticket.id, agencyId: link.agency_id, technicianId: link.technician_id, report: press, source: "link", photos, linkId: link.id },
+        ctx,
+      );
     } else {
       const to = JOB_ACTION_TO[press.action];
       if (to !== null && to !== ticket.status) {
@@ -203,6 +231,25 @@ export async function pressJobAction(
           { links: ctx.links },
         );
       }
+    }
+    if (press.action === "cannot_repair") {
+      // the job stays on hold with its agency until a supervisor decides: tell them, with who and why
+      const alert = await trx
+        .insertInto("supervisor_alerts")
+        .values({
+          created_at: now,
+          kind: "cannot_repair",
+          ticket_id: ticket.id,
+          stage: "resolve",
+          due_at: ticket.sla_resolve_due_at ?? now,
+          agency_id: link.agency_id,
+          note: press.reason.slice(0, 500),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      details.alert_id = alert.id;
+      const event: SupervisorAlertEvent = { type: "cannot_repair", ticketId: ticket.id, agencyId: link.agency_id, at: now.toISOString() };
+      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
     }
     const eventId = await appendTicketEvent(trx, {
       ticketId: ticket.id,

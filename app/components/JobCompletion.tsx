@@ -1,5 +1,6 @@
 import { useLocale, useT } from "~/lib/i18n";
 import { formatDateTime, formatDigits, formatRials } from "~/lib/format";
+import { MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_CONTENT_TYPES } from "../../core/photos";
 
 /** Rows of parts the forms offer (the server reads the same number: ~/lib/job-forms.server.ts PART_ROWS). */
 export const PART_ROWS = 4;
@@ -11,6 +12,7 @@ export const PART_ROWS = 4;
  */
 export function CompletionFields({ values, warranty }: { values?: Record<string, string>; warranty: string }) {
   const t = useT();
+  const locale = useLocale();
   const v = values ?? {};
   return (
     <>
@@ -38,6 +40,12 @@ export function CompletionFields({ values, warranty }: { values?: Record<string,
         <input name="invoice" inputMode="numeric" dir="ltr" required={warranty === "out_of_warranty"} defaultValue={v.invoice ?? ""} />
         <small className="muted">{t(warranty === "out_of_warranty" ? "job.form.invoiceRequiredHint" : "job.form.invoiceHint")}</small>
       </label>
+      <label className="field">
+        <span>{t("job.form.photos")}</span>
+        {/* never given back after a refusal (a browser cannot refill a file input): the message says so */}
+        <input name="photos" type="file" multiple accept={PHOTO_CONTENT_TYPES.join(",")} data-testid="job-photos" />
+        <small className="muted">{t("job.form.photosHint", { count: formatDigits(MAX_PHOTOS, locale), mb: formatDigits(MAX_PHOTO_BYTES / 1024 / 1024, locale) })}</small>
+      </label>
     </>
   );
 }
@@ -48,6 +56,24 @@ export interface ReportView {
   invoice_amount_rials: number;
   technician_name: string | null;
   parts: { id: number; name: string; serial_number: string | null; quantity: number }[];
+  photos?: { id: number }[];
+}
+
+/** Small previews of completion photos, each a link to the full image. */
+export function PhotoThumbnails({ urls }: { urls: string[] }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <ul className="photo-thumbs" data-testid="photo-thumbs">
+      {urls.map((url, i) => (
+        <li key={url}>
+          <a href={url} target="_blank" rel="noopener">
+            <img src={url} alt={t("job.report.photo", { n: formatDigits(i + 1, locale) })} loading="lazy" width={96} height={96} />
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** The completion report, for the ticket pages of staff and of the agency. */
@@ -87,6 +113,14 @@ export function CompletionReport({ report }: { report: ReportView }) {
         </dd>
         <dt>{t("job.form.invoice")}</dt>
         <dd>{formatRials(report.invoice_amount_rials, locale)}</dd>
+        {report.photos && report.photos.length > 0 ? (
+          <>
+            <dt>{t("job.report.photos")}</dt>
+            <dd>
+              <PhotoThumbnails urls={report.photos.map((p) => `/photos/${p.id}`)} />
+            </dd>
+          </>
+        ) : null}
       </dl>
     </section>
   );

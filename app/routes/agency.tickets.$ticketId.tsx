@@ -9,7 +9,8 @@ import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { jobReports, tickets } from "~/lib/db.server";
 import { formatDateTime } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
-import { readForm, readSearchParams } from "~/lib/input.server";
+import { readSearchParams } from "~/lib/input.server";
+import { photoStoreOf, readCompletionForm } from "~/lib/photos.server";
 import { parseAssignForm, parseCompletionForm } from "~/lib/job-forms.server";
 import {
   AssignmentError,
@@ -29,7 +30,8 @@ import { loadTicketDetail } from "~/lib/ticket-page.server";
  * agency's ticket is a 404), and for the agency's users the job's own forms — the technician and visit
  * window while the job is accepted or scheduled (services/assignments.ts: the technician's SMS with the
  * job link, the customer's SMS), and the completion report while the work is under way
- * (services/job-completion.ts). Photos are not taken yet.
+ * (services/job-completion.ts), with its optional photos (a multipart form: ~/lib/photos.server.ts; a photo
+ * refused for its type, size or count gives the form back with everything typed).
  */
 
 const ASSIGNABLE = ["assigned", "scheduled"];
@@ -74,10 +76,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!id.success) throw new Response("Not found", { status: 404 });
   // another agency's ticket (or none) is a 404 before any field is read
   if (!(await tickets.getTicket(context.db, scope, id.data))) throw new Response("Not found", { status: 404 });
-  const form = await readForm(request);
+  const { fields: form, files, problem } = await readCompletionForm(request);
   const intent = (["assign", "complete"] as const).find((i) => i === form.intent) ?? null;
   const refuse = (status: number, error: MessageKey) => Response.json({ intent, error, values: form } satisfies JobActionError, { status });
   if (!intent) return refuse(400, "job.error.invalid");
+  if (problem) return refuse(problem === "formTooLarge" ? 413 : 400, `job.error.${problem}`);
   const actor = { kind: "agency" as const, userId: user.id, ip: context.clientIp };
   const links = publicLinks(context.env);
   try {
@@ -89,7 +92,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       // the invoice's requirement (out of warranty) is checked by the service, which knows the job
       const parsed = parseCompletionForm(form, "unknown");
       if (!parsed.ok) return refuse(400, parsed.error);
-      await completeJob(context.db, actor, { ticketId: id.data, agencyId: scope.agencyId, ...parsed.value }, { links, followUp: surveyConfigOf(context.env) });
+      await completeJob(
+        context.db,
+        actor,
+        { ticketId: id.data, agencyId: scope.agencyId, ...parsed.value, photos: files.map((f) => ({ bytes: f.bytes })) },
+        { links, followUp: surveyConfigOf(context.env), photoStore: photoStoreOf(context) },
+      );
     }
   } catch (error) {
     if (error instanceof TicketNotFoundError || error instanceof NotYourJobError) throw new Response("Not found", { status: 404 });
@@ -186,7 +194,7 @@ function AgencyJobForms() {
         <section className="panel" data-testid="complete-form">
           <h2>{t("job.complete.title")}</h2>
           {errorOf("complete")}
-          <Form method="post" className="job-form">
+          <Form method="post" className="job-form" encType="multipart/form-data">
             <input type="hidden" name="intent" value="complete" />
             <CompletionFields warranty={data.ticket.warranty_status} values={values("complete")} />
             <button type="submit" className="big" disabled={busy}>

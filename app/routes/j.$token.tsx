@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { JOB_ACTIONS, JOB_LINK_FAILURE_WINDOW_MINUTES, jobActionsFor, type JobAction } from "../../core/job-link";
 import { formatIranMobile } from "../../core/phone";
-import { CompletionFields } from "~/components/JobCompletion";
+import { CompletionFields, PhotoThumbnails } from "~/components/JobCompletion";
 import { StatusBadge } from "~/components/TicketViews";
 import type { jobView } from "../../db/repos/technician-links";
 import type { MessageKey } from "~/i18n";
 import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
-import { readForm, readSearchParams } from "~/lib/input.server";
+import { readSearchParams } from "~/lib/input.server";
+import { photoStoreOf, readCompletionForm } from "~/lib/photos.server";
+import { jobReports } from "~/lib/db.server";
 import { parseCompletionForm, parseExpectedDate, parseReason } from "~/lib/job-forms.server";
 import {
   IllegalTransitionError,
@@ -58,34 +60,45 @@ type Job = SerializeFrom<NonNullable<Awaited<ReturnType<typeof jobView>>>>;
 type RefusedKind = keyof typeof REFUSED_STATUS;
 type LoaderData =
   | { refused: RefusedKind; job: null }
-  | { refused: null; job: Job; actions: JobAction[]; presses: { id: number; at: string; action: string }[]; done: JobAction | null };
+  | {
+      refused: null;
+      job: Job;
+      actions: JobAction[];
+      presses: { id: number; at: string; action: string }[];
+      done: JobAction | null;
+      /** the photos this link sent (served by /j/<token>/photos/<id>) */
+      photos: { id: number }[];
+    };
 
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const opened = await openJobLink(context.db, params.token ?? "", linkContext(context));
   if (opened.kind !== "valid") return Response.json({ refused: opened.kind, job: null } satisfies LoaderData, { status: REFUSED_STATUS[opened.kind] });
   const done = readSearchParams(request).done;
+  const photos = await jobReports.linkPhotos(context.db, opened.linkId);
   return Response.json({
     refused: null,
     job: opened.job as unknown as Job,
     actions: jobActionsFor(opened.job.status),
     presses: opened.presses.map((p) => ({ id: p.id, at: p.at.toISOString(), action: String((p.data as { action?: unknown }).action ?? "") })),
     done: JOB_ACTIONS.find((a) => a === done) ?? null,
+    photos: photos.map((p) => ({ id: p.id })),
   } satisfies LoaderData);
 }
 
 type ActionError = { intent: JobAction | null; error: MessageKey; values: Record<string, string> };
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
-  const form = await readForm(request);
+  const { fields: form, files, problem } = await readCompletionForm(request);
   const intent = JOB_ACTIONS.find((a) => a === form.intent) ?? null;
   const refuse = (status: number, error: MessageKey) => Response.json({ intent, error, values: form } satisfies ActionError, { status });
   if (!intent) return refuse(400, "job.error.invalid");
+  if (problem) return refuse(problem === "formTooLarge" ? 413 : 400, `job.error.${problem}`);
   let press: JobPress;
   if (intent === "done") {
     // the invoice's requirement (out of warranty) is checked by the service, which knows the job
     const r = parseCompletionForm(form, "unknown");
     if (!r.ok) return refuse(400, r.error);
-    press = { action: "done", ...r.value };
+    press = { action: "done", ...r.value, photos: files.map((f) => ({ bytes: f.bytes })) };
   } else if (intent === "needs_parts") {
     const r = parseExpectedDate(form.expectedDate);
     if (!r.ok) return refuse(400, r.error);
@@ -103,6 +116,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
       ...linkContext(context),
       links: publicLinks(context.env),
       followUp: surveyConfigOf(context.env),
+      photoStore: photoStoreOf(context),
     });
   } catch (error) {
     // the page again: the loader shows why the link no longer works
@@ -145,6 +159,7 @@ function JobView({ data }: { data: Extract<Loaded, { refused: null }> }) {
   const job = data.job;
   const actionData = useActionData<ActionError>();
   const navigation = useNavigation();
+  const { token } = useParams();
   const busy = navigation.state !== "idle";
   const address = [job.province, job.city, job.address_text].filter(Boolean).join("، ");
   const product = [job.category_fa, job.brand_fa, job.model_name].filter(Boolean).join(" — ");
@@ -227,7 +242,7 @@ function JobView({ data }: { data: Extract<Loaded, { refused: null }> }) {
           </Form>
         ) : null}
         {has("done") ? (
-          <Form method="post" replace className="job-form" data-testid="job-done-form">
+          <Form method="post" replace className="job-form" data-testid="job-done-form" encType="multipart/form-data">
             <h3>{t("job.action.done")}</h3>
             {error("done")}
             <CompletionFields warranty={job.warranty_status} values={actionData?.intent === "done" ? actionData.values : undefined} />
@@ -282,6 +297,12 @@ function JobView({ data }: { data: Extract<Loaded, { refused: null }> }) {
                 </li>
               ))}
             </ol>
+          </>
+        ) : null}
+        {data.photos.length > 0 ? (
+          <>
+            <h2>{t("job.photosSent")}</h2>
+            <PhotoThumbnails urls={data.photos.map((p) => `/j/${encodeURIComponent(token ?? "")}/photos/${p.id}`)} />
           </>
         ) : null}
         <p className="muted">{t("job.help", { agency: job.agency_name })}</p>

@@ -16,7 +16,7 @@ import { acknowledgeAlert, AlertNotFoundError } from "~/lib/services.server";
 const AcknowledgeForm = z.object({ intent: z.literal("acknowledge"), alertId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 /** The supervisor-alert events (core/sla.ts SupervisorAlertEvent) after which the alerts are read again. */
-const ALERT_EVENT_TYPES = ["sla_alerts", "alert_acknowledged", "dispatch_held"] as const;
+const ALERT_EVENT_TYPES = ["sla_alerts", "alert_acknowledged", "dispatch_held", "cannot_repair"] as const;
 
 type ActionResult = { ok: boolean; message: "alerts.acknowledged" | "alerts.notFound" | "alerts.invalid" };
 
@@ -152,7 +152,14 @@ function AlertList({ alerts, canAcknowledge }: { alerts: ReturnType<typeof useLo
                   <Link to={`/manager/tickets/${a.ticket_id}`}>{formatDigits(a.ticket_number, locale)}</Link>
                 </td>
                 <td>
-                  <span className={`badge ${a.kind === "sla_breached" ? "danger" : "warn"}`}>{t(`alerts.kind.${a.kind}`)}</span>
+                  <span className={`badge ${a.kind === "sla_breached" || a.kind === "cannot_repair" ? "danger" : "warn"}`}>{t(`alerts.kind.${a.kind}`)}</span>
+                  {a.agency_name || a.note ? (
+                    <div className="muted" data-testid="alert-detail">
+                      {a.agency_name ? `${t("alerts.agency")}: ${a.agency_name}` : null}
+                      {a.agency_name && a.note ? " — " : null}
+                      {a.note ? `${t("alerts.reason")}: ${a.note}` : null}
+                    </div>
+                  ) : null}
                 </td>
                 <td>{t(`alerts.stage.${a.stage}`)}</td>
                 <td>{formatDateTime(a.due_at, locale)}</td>

@@ -31,7 +31,45 @@ export async function completionReport(db: DB, scope: DataScope, ticketId: numbe
     .where("report_id", "=", report.id)
     .orderBy("id")
     .execute();
-  return { ...report, parts };
+  const photos = await db
+    .selectFrom("completion_photos")
+    .select(["id", "content_type", "size_bytes", "source"])
+    .where("report_id", "=", report.id)
+    .orderBy("id")
+    .execute();
+  return { ...report, parts, photos };
+}
+
+/**
+ * One completion photo for the /photos/:id route, when the caller's scope may read it: the ticket in scope
+ * and, for an agency, a report of its own work (as completionReport). undefined: no such photo, or not the
+ * caller's — the route answers both alike.
+ */
+export async function photoInScope(db: DB, scope: DataScope, photoId: number) {
+  return db
+    .selectFrom("completion_photos")
+    .innerJoin("completion_reports", "completion_reports.id", "completion_photos.report_id")
+    .innerJoin("tickets", "tickets.id", "completion_photos.ticket_id")
+    .select(["completion_photos.id", "completion_photos.storage_key", "completion_photos.content_type", "completion_photos.size_bytes"])
+    .where("completion_photos.id", "=", photoId)
+    .where(inScope(scope))
+    .$if(scope.kind === "agency", (qb) => qb.where("completion_reports.agency_id", "=", scope.kind === "agency" ? scope.agencyId : -1))
+    .executeTakeFirst();
+}
+
+/** The photos a technician link sent (its job page shows them), oldest first. */
+export async function linkPhotos(db: DB, linkId: number) {
+  return db.selectFrom("completion_photos").select(["id", "content_type", "size_bytes"]).where("link_id", "=", linkId).orderBy("id").execute();
+}
+
+/** One photo a technician link sent; undefined when it did not send it. */
+export async function linkPhoto(db: DB, linkId: number, photoId: number) {
+  return db
+    .selectFrom("completion_photos")
+    .select(["id", "storage_key", "content_type", "size_bytes"])
+    .where("id", "=", photoId)
+    .where("link_id", "=", linkId)
+    .executeTakeFirst();
 }
 
 /** The technician and visit window of the ticket's assigned agency (its accepted offer); null when none. */

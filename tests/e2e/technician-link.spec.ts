@@ -1,3 +1,4 @@
+import { deflateSync } from "node:zlib";
 import { toPersianDigits } from "../../core/digits";
 import { expect, test, waitForHydration } from "./fixtures";
 
@@ -11,6 +12,45 @@ import { expect, test, waitForHydration } from "./fixtures";
  * The accepted job is written with SQL (the dispatch and acceptance are other parts of the issue): a new
  * ticket assigned to THR-001 with its accepted offer, and a technician of THR-001 with a phone of its own.
  */
+
+/** A real 8×8 PNG (zlib-compressed rows, CRCs), made here so the test needs no file of its own. */
+function smallPng(): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(8, 0);
+  ihdr.writeUInt32BE(8, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = Buffer.concat(Array.from({ length: 8 }, () => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 8 }, () => [20, 160, 90]).flat())])));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** Every image in the locator loaded and decoded (a broken one has naturalWidth 0). */
+async function imagesLoaded(locator: import("@playwright/test").Locator): Promise<boolean> {
+  return locator.evaluateAll((imgs) => imgs.length > 0 && imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+}
 
 interface Job {
   ticketId: number;
@@ -123,8 +163,20 @@ test.describe("the technician's job link", () => {
     await expect(done.getByLabel("نام قطعه ۱")).toHaveValue("خازن کمپرسور");
     await done.getByLabel("کار انجام‌شده").fill("تعویض خازن و شارژ گاز");
     await done.getByLabel("سریال قطعه ۱").fill("CAP-45-0091");
+    // a file that only calls itself a photo is refused by its bytes, and the form keeps what was typed
+    await done.getByTestId("job-photos").setInputFiles({ name: "photo.png", mimeType: "image/png", buffer: Buffer.from("not really a picture") });
+    await done.getByRole("button", { name: "ثبت پایان کار" }).click();
+    await expect(done.getByRole("alert")).toContainText("فقط عکس با قالب JPEG، PNG یا WebP پذیرفته می‌شود");
+    await expect(done.getByLabel("کار انجام‌شده")).toHaveValue("تعویض خازن و شارژ گاز");
+    await expect(done.getByLabel("سریال قطعه ۱")).toHaveValue("CAP-45-0091");
+    // a real photo of the repaired unit
+    await done.getByTestId("job-photos").setInputFiles({ name: "repaired.png", mimeType: "image/png", buffer: smallPng() });
     await done.getByRole("button", { name: "ثبت پایان کار" }).click();
     await expect(page.getByTestId("job-done")).toHaveText("پایان کار ثبت شد. خسته نباشید!");
+    // the page shows the photo it sent
+    const sent = page.getByTestId("photo-thumbs").locator("img");
+    await expect(sent).toHaveCount(1);
+    await expect.poll(() => imagesLoaded(sent)).toBe(true);
     await expect(page.getByTestId("job-status")).toHaveText("انجام‌شده");
     await expect(page.getByTestId("job-presses").locator("li")).toHaveCount(3);
     await expect(page.getByRole("button", { name: "ثبت پایان کار" })).toHaveCount(0);
@@ -136,6 +188,12 @@ test.describe("the technician's job link", () => {
     const report = page.getByTestId("completion-report");
     await expect(report).toContainText("تعویض خازن و شارژ گاز");
     await expect(report).toContainText("CAP-45-0091");
+    const thumbs = report.getByTestId("photo-thumbs").locator("img");
+    await expect(thumbs).toHaveCount(1);
+    await expect.poll(() => imagesLoaded(thumbs)).toBe(true);
+    await expect(thumbs.first()).toHaveAttribute("src", /^\/photos\/\d+$/);
+    const stored = await db.query<{ content_type: string; source: string }>("select content_type, source from completion_photos where ticket_id = $1", [job.ticketId]);
+    expect(stored.rows).toEqual([{ content_type: "image/png", source: "link" }]);
     const history = await db.query<{ event_type: string }>("select event_type from ticket_events where ticket_id = $1 order by id", [job.ticketId]);
     expect(history.rows.map((r) => r.event_type)).toEqual(
       expect.arrayContaining(["technician_assigned", "technician_update", "job_report"]),
@@ -171,7 +229,35 @@ test.describe("the job link without JavaScript", () => {
     await expect(page.getByTestId("job-status")).toHaveText("در حال انجام");
     const done = page.getByTestId("job-done-form");
     await done.getByLabel("کار انجام‌شده").fill("تعویض برد");
+    await done.getByTestId("job-photos").setInputFiles({ name: "board.png", mimeType: "image/png", buffer: smallPng() });
     await done.getByRole("button", { name: "ثبت پایان کار" }).click();
     await expect(page.getByTestId("job-status")).toHaveText("انجام‌شده");
+    await expect(page.getByTestId("photo-thumbs").locator("img")).toHaveCount(1);
+  });
+});
+
+test.describe("cannot repair", () => {
+  test("the technician's reason reaches the manager home as an alert with the agency", async ({ page, signIn, db }) => {
+    const job = await acceptedJob(db);
+    await signIn("agency1");
+    const href = await assignAndFetchLink(page, job);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(href);
+    await waitForHydration(page);
+    await page.getByText("تعمیر ممکن نیست").click();
+    await page.getByLabel("علت").fill("کمپرسور سوخته و مدلش دیگر تولید نمی‌شود");
+    await page.getByRole("button", { name: "ثبت علت" }).click();
+    await expect(page.getByTestId("job-done")).toContainText("ثبت شد: تعمیر ممکن نیست");
+
+    await page.context().clearCookies();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn("manager");
+    await page.goto("/manager");
+    await waitForHydration(page);
+    const row = page.locator("tr", { has: page.getByRole("link", { name: toPersianDigits(job.number), exact: true }) });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText("تعمیر ممکن نشد");
+    await expect(row.getByTestId("alert-detail")).toContainText("کمپرسور سوخته و مدلش دیگر تولید نمی‌شود");
+    await expect(row.getByTestId("alert-detail")).toContainText("نمایندگی");
   });
 });

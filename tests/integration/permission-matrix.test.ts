@@ -162,6 +162,13 @@ const MATRIX: Row[] = [
   { route: "recordings.$recordingId", method: "GET", url: "/recordings/:recording", recording: "garbage", expect:
                                                                                [LOGIN, N,       N,        N,         N,      N,     N,      N,           N] },
 
+  // A completion photo: the same 404 for no session, no such photo and one not the caller's (the scope rule
+  // with real photos of two agencies: tests/integration/completion-photos.test.ts).
+  { route: "photos.$photoId", method: "GET", url: "/photos/999999999", expect:  [N,     N,       N,        N,         N,      N,     N,      N,           N] },
+  { route: "photos.$photoId", method: "GET", url: "/photos/abc", expect:        [N,     N,       N,        N,         N,      N,     N,      N,           N] },
+  // A photo through a technician's link: an unknown token is a 404 for everyone.
+  { route: "j_.$token.photos.$photoId", method: "GET", url: `/j/${"A".repeat(43)}/photos/1`, expect: [N, N, N, N, N, N, N, N, N] },
+
   // Manager's pages (reports:read: supervisor, manager, admin).
   { route: "manager", method: "GET", url: "/manager", expect:                  [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager._index", method: "GET", url: "/manager", expect:           [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },

@@ -11,6 +11,7 @@ import {
   OPERATOR_PRESENCES,
 } from "../../core/call";
 import { HOLD_REASONS } from "../../core/dispatch";
+import { PHOTO_CONTENT_TYPES } from "../../core/photos";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
 import { SLA_STAGE_INDEXES } from "../../services/sla";
@@ -469,6 +470,20 @@ const COLUMNS = {
     due_at: "Date",
     acknowledged_at: "Date | null",
     acknowledged_by: "number | null",
+    agency_id: "number | null",
+    note: "string | null",
+  },
+  completion_photos: {
+    id: "number",
+    report_id: "number",
+    ticket_id: "number",
+    storage_key: "string",
+    content_type: "string",
+    size_bytes: "number",
+    sha256: "string",
+    uploaded_at: "Date",
+    source: "string",
+    link_id: "number | null",
   },
   recording_downloads: {
     call_id: "number",
@@ -569,7 +584,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   {
     table: "supervisor_alerts",
     column: "kind",
-    values: allOf<Col<"supervisor_alerts", "kind">>()(["sla_at_risk", "sla_breached", "dispatch_held"]),
+    values: allOf<Col<"supervisor_alerts", "kind">>()(["sla_at_risk", "sla_breached", "dispatch_held", "cannot_repair"]),
   },
   {
     table: "recording_downloads",
@@ -577,6 +592,8 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
     values: allOf<Col<"recording_downloads", "status">>()(["pending", "done", "failed"]),
   },
   { table: "agencies", column: "status", values: AGENCY_STATUSES },
+  { table: "completion_photos", column: "content_type", values: PHOTO_CONTENT_TYPES },
+  { table: "completion_photos", column: "source", values: allOf<Col<"completion_photos", "source">>()(["portal", "link"]) },
   { table: "tickets", column: "dispatch_hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },

@@ -18,7 +18,10 @@ import {
   revokeJobLinks,
 } from "../../services/technician-links";
 import type { PublicLinks } from "../../platform/links";
-import { getTestDb, resetDatabase } from "../support/db";
+import pg from "pg";
+import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL } from "../../core/sla";
+import { openAlerts } from "../../db/repos/alerts";
+import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
 
 let db: DB;
 let agencyA: number;
@@ -229,6 +232,28 @@ describe("the job link", () => {
       expect.objectContaining({ action: "needs_parts", expected_date: "2026-12-20" }),
       expect.objectContaining({ action: "cannot_repair", reason: "قطعه در بازار نیست" }),
     ]);
+  });
+
+  it("cannot repair raises a supervisor alert with the agency and the reason, and tells the supervisors' pages", async () => {
+    const t = await acceptedJob();
+    const { token } = await assign(t.id);
+    const listener = new pg.Client({ connectionString: await getTestDbUrl() });
+    await listener.connect();
+    const told = new Promise<string>((resolve) => listener.on("notification", (m) => resolve(m.payload ?? "")));
+    await listener.query(`listen ${SUPERVISOR_ALERTS_CHANNEL}`);
+    await pressJobAction(db, token, { action: "cannot_repair", reason: "بُرد اصلی سوخته و قطعه‌اش نیست" }, ctx());
+    expect(parseSupervisorAlertEvent(await told)).toMatchObject({ type: "cannot_repair", ticketId: t.id, agencyId: agencyA });
+    await listener.end();
+    const alerts = await db.selectFrom("supervisor_alerts").select(["kind", "stage", "agency_id", "note", "acknowledged_at"]).where("ticket_id", "=", t.id).execute();
+    expect(alerts).toEqual([{ kind: "cannot_repair", stage: "resolve", agency_id: agencyA, note: "بُرد اصلی سوخته و قطعه‌اش نیست", acknowledged_at: null }]);
+    // the manager home's list reads it with the agency's name and the reason
+    const open = await openAlerts(db);
+    expect(open.rows.find((r) => r.ticket_id === t.id)).toMatchObject({ kind: "cannot_repair", agency_name: "نمایندگی مرکزی تهران", note: "بُرد اصلی سوخته و قطعه‌اش نیست" });
+    // the other presses raise none
+    const t2 = await acceptedJob();
+    const second = await assign(t2.id);
+    await pressJobAction(db, second.token, { action: "needs_parts", expectedDate: "2026-12-20" }, ctx());
+    expect(await db.selectFrom("supervisor_alerts").select("id").where("ticket_id", "=", t2.id).execute()).toEqual([]);
   });
 
   it("refuses tampered, revoked, reassigned and expired links, and answers unknown and tampered alike", async () => {
