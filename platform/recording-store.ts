@@ -1,67 +1,26 @@
 import { createHash } from "node:crypto";
-import { createReadStream, type ReadStream } from "node:fs";
-import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
-import path from "node:path";
+import { FileStore } from "./file-store";
 import { readWavInfo } from "./wav";
 
 /**
  * Where call recordings are kept: files under one directory (RECORDINGS_DIR, by default DATA_DIR/recordings),
- * addressed by a storage key such as `2026/11/30/call-123.wav`. Writes go to a temporary file first and are
- * renamed into place, so a reader never sees half a recording; the checksum and duration are computed on
- * the way in and stored with the call (recordings table).
+ * addressed by a storage key such as `2026/11/30/call-123.wav`, written atomically (platform/file-store.ts);
+ * the checksum and duration are computed on the way in and stored with the call (recordings table).
  */
-export class RecordingStore {
-  constructor(readonly root: string) {}
-
-  /** Keys are relative, lower-case paths without `..`: nothing outside the root can be named. */
-  static isValidKey(key: string): boolean {
-    return /^[a-z0-9][a-z0-9_.-]*(\/[a-z0-9][a-z0-9_.-]*)*$/.test(key) && !key.split("/").includes("..") && key.length <= 200;
+export class RecordingStore extends FileStore {
+  constructor(root: string) {
+    super(root, "recording");
   }
 
   /** A key for a call's recording, dated so directories stay small. */
   static keyForCall(callId: number, at: Date, format = "wav"): string {
-    const d = at.toISOString().slice(0, 10).replaceAll("-", "/");
-    return `${d}/call-${callId}.${format}`;
-  }
-
-  pathOf(key: string): string {
-    if (!RecordingStore.isValidKey(key)) throw new Error(`invalid recording key: ${JSON.stringify(key)}`);
-    return path.join(this.root, ...key.split("/"));
+    return `${FileStore.datedPrefix(at)}/call-${callId}.${format}`;
   }
 
   /** Stores the bytes under the key (replacing any earlier file) and describes them. */
   async save(key: string, data: Buffer): Promise<StoredRecordingInfo> {
-    const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.${Date.now()}.part`;
-    const handle = await open(temp, "w", 0o640);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, target);
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
+    await this.writeAtomically(key, data);
     return describe(key, data);
-  }
-
-  /** Size of a stored file, or null when it is missing. */
-  async size(key: string): Promise<number | null> {
-    try {
-      return (await stat(this.pathOf(key))).size;
-    } catch {
-      return null;
-    }
-  }
-
-  /** A stream of the file, or of the inclusive byte range [start, end] (HTTP Range). */
-  read(key: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.pathOf(key), range);
   }
 }
 
