@@ -112,7 +112,8 @@ function processSettings(): Required<Pick<DispatchOptions, "weights" | "offerMin
   return configured;
 }
 
-function settings(o: DispatchOptions) {
+/** The weights and offer minutes in force for a call: the caller's options, else the process's configuration. */
+export function dispatchSettings(o: DispatchOptions) {
   return {
     weights: o.weights ?? processSettings().weights,
     offerMinutes: o.offerMinutes ?? processSettings().offerMinutes,
@@ -130,8 +131,8 @@ function countReasons(ranking: Ranking): Partial<Record<ExclusionReason, number>
   return out;
 }
 
-/** "ساعت ۱۴:۳۰" today (Tehran), or with the Jalali date when the deadline is on another day. */
-function deadlineText(deadline: Date, now: Date): string {
+/** An offer's deadline as the agency reads it in its SMS: "ساعت ۱۴:۳۰" today (Tehran), or with the Jalali date when on another day. */
+export function offerDeadlineText(deadline: Date, now: Date): string {
   const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" }).format(d);
   const time = new Intl.DateTimeFormat("fa-IR", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(deadline);
   if (day(deadline) === day(now)) return `ساعت ${time}`;
@@ -160,7 +161,7 @@ export async function dispatchTicketInTrx(
   input: { ticketId: number },
   opts: DispatchOptions = {},
 ): Promise<DispatchResult> {
-  const { weights, offerMinutes } = settings(opts);
+  const { weights, offerMinutes } = dispatchSettings(opts);
   const ticket = await ticketDispatchFacts(trx, input.ticketId, { lock: true });
   if (!ticket) throw new TicketNotFoundError(input.ticketId);
   if (ticket.type !== "breakdown") return { outcome: "skipped", reason: "not_breakdown" };
@@ -237,7 +238,7 @@ export async function dispatchTicketInTrx(
         agency_name: agency.name,
         ticket_number: ticket.number,
         city: ticket.city ?? "",
-        deadline: deadlineText(deadlineAt, now),
+        deadline: offerDeadlineText(deadlineAt, now),
         portal_link: `${links.baseUrl}/agency`,
       })
     : null;

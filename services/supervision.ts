@@ -29,10 +29,9 @@ import { writeAudit } from "../db/repos/audit";
 import { candidateFacts, ticketDispatchFacts } from "../db/repos/dispatch";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
-import { loadEnv } from "../platform/env";
 import { processLinks } from "../platform/links";
 import type { Actor } from "./actor";
-import { DEFAULT_OFFER_DEADLINE_MINUTES, DISPATCH_OFFER_SMS_PURPOSE, dispatchJobKey, dispatchTicketInTrx, type DispatchOptions } from "./dispatch";
+import { DISPATCH_OFFER_SMS_PURPOSE, dispatchJobKey, dispatchSettings, dispatchTicketInTrx, offerDeadlineText, type DispatchOptions } from "./dispatch";
 import { offerJobKey, scheduleOfferDeadline } from "./offers";
 import { enqueueTemplatedSms } from "./sms-templates";
 import { MAX_REASON_LENGTH } from "./tickets";
@@ -44,15 +43,6 @@ import { MAX_REASON_LENGTH } from "./tickets";
  */
 export type SupervisionOptions = DispatchOptions;
 
-/** DISPATCH_OFFER_DEADLINE_MINUTES: the caller's, else this process's own validated environment (as the engine does). */
-function offerMinutesOf(options: SupervisionOptions): number {
-  if (options.offerMinutes !== undefined) return options.offerMinutes;
-  try {
-    return loadEnv().DISPATCH_OFFER_DEADLINE_MINUTES;
-  } catch {
-    return DEFAULT_OFFER_DEADLINE_MINUTES;
-  }
-}
 
 export { MAX_REASON_LENGTH };
 
@@ -105,11 +95,6 @@ function cleanReason(value: string | undefined, required: boolean): string | nul
 
 type Trx = Transaction<Database>;
 
-/** The deadline as the agency reads it in the SMS: Jalali date and time, Tehran time, Persian digits. */
-const DEADLINE_FORMAT = new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", dateStyle: "short", timeStyle: "short" });
-function formatTehranDateTime(d: Date): string {
-  return DEADLINE_FORMAT.format(d);
-}
 
 async function dbNow(trx: Trx): Promise<Date> {
   return (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
@@ -283,7 +268,7 @@ async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: n
   const agency = await trx.selectFrom("agencies").select(["id", "code", "name", "mobile", "working_hours"]).where("id", "=", o.agencyId).executeTakeFirstOrThrow();
   const ticket = await trx.selectFrom("tickets").select(["id", "number", "city"]).where("id", "=", o.ticketId).executeTakeFirstOrThrow();
   const hours: WorkingHours = isWorkingHours(agency.working_hours) ? agency.working_hours : {};
-  const deadlineAt = offerDeadlineAt(o.now, hours, offerMinutesOf(options));
+  const deadlineAt = offerDeadlineAt(o.now, hours, dispatchSettings(options).offerMinutes);
   const attempts = await trx
     .selectFrom("dispatch_offers")
     .select((eb) => eb.fn.coalesce(eb.fn.max("attempt"), eb.lit(0)).as("n"))
@@ -312,7 +297,7 @@ async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: n
         agency_name: agency.name,
         ticket_number: ticket.number,
         city: ticket.city ?? "",
-        deadline: formatTehranDateTime(deadlineAt),
+        deadline: offerDeadlineText(deadlineAt, o.now),
         portal_link: `${links.baseUrl}/agency`,
       },
       { receptor: agency.mobile, ticketId: o.ticketId, agencyId: o.agencyId, now: o.now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
