@@ -5,6 +5,7 @@
  * (agency required for agency roles, sessions ended at once on disable / role change / password reset).
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { jalaliYearMonth } from "../../core/jalali";
 import type { DB } from "../../db/connection";
 import { agencyFeeRates, rateInForce } from "../../db/repos/fee-rates";
 import { createSession, findSessionUser } from "../../db/repos/sessions";
@@ -139,7 +140,7 @@ describe("fee rates", () => {
       .execute();
     await db
       .insertInto("referral_fees")
-      .values({ agency_id: agencyId, ticket_id: t.id, period: "1405-01", invoice_amount_rials: 1_000_000, rate_percent: 10, fee_rials: 100_000 })
+      .values({ agency_id: agencyId, ticket_id: t.id, period: jalaliYearMonth(new Date(completedAt)), invoice_amount_rials: 1_000_000, rate_percent: 10, fee_rials: 100_000 })
       .execute();
   }
 
