@@ -11,6 +11,7 @@
  *    with errors naming the row number (1 = the first data row), the column and a message key.
  */
 import { toLatinDigits } from "./digits";
+import { jalaliDateText, parseDayInput, tehranJalaliDate } from "./jalali";
 import { normalizeIranMobile } from "./phone";
 import { isAgencyRole, type Role } from "./roles";
 import { normalizePersian } from "./text";
@@ -21,41 +22,17 @@ import { normalizePersian } from "./text";
 
 const DAY_MS = 86_400_000;
 
-let persianDayFormat: Intl.DateTimeFormat | undefined;
-function jalaliPartsOfUtcDay(ms: number): [number, number, number] {
-  persianDayFormat ??= new Intl.DateTimeFormat("en-US-u-ca-persian-nu-latn", { timeZone: "UTC", year: "numeric", month: "numeric", day: "numeric" });
-  const parts = persianDayFormat.formatToParts(new Date(ms));
-  const get = (t: string) => Number(toLatinDigits(parts.find((p) => p.type === t)?.value ?? "").replace(/\D/g, ""));
-  return [get("year"), get("month"), get("day")];
-}
-
-/** A Gregorian day 'YYYY-MM-DD' as Jalali 'YYYY/MM/DD' (Latin digits). */
+/** A Gregorian day 'YYYY-MM-DD' as Jalali 'YYYY/MM/DD' (Latin digits), by core/jalali.ts. */
 export function gregorianDayToJalali(day: string): string {
-  const [y, m, d] = jalaliPartsOfUtcDay(Date.parse(`${day}T00:00:00Z`));
-  return `${y}/${String(m).padStart(2, "0")}/${String(d).padStart(2, "0")}`;
+  return jalaliDateText(tehranJalaliDate(new Date(`${day}T12:00:00+03:30`)));
 }
 
 /**
- * A Jalali date as a person types it ('1405/09/12', '۱۴۰۵-۹-۱۲') → the Gregorian day 'YYYY-MM-DD', or null
- * when it is not a real date (month 1–12, day within the month: Esfand 30 only in a leap year).
+ * A date as a person types it for a fee rate ('1405/09/12', Persian digits allowed; core/jalali.ts
+ * parseDayInput, the one day parser) → the Gregorian day 'YYYY-MM-DD', or null when it is not a real day.
  */
 export function parseJalaliDay(text: string): string | null {
-  const m = /^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$/.exec(toLatinDigits(text));
-  if (!m) return null;
-  const [jy, jm, jd] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (jy < 1300 || jy > 1500 || jm < 1 || jm > 12 || jd < 1 || jd > 31) return null;
-  // Farvardin 1 falls on 20–21 March: start there and walk to the day, checking with the calendar itself
-  let ms = Date.UTC(jy + 621, 2, 18);
-  for (let i = 0; i < 6; i++) {
-    const [y, mo, d] = jalaliPartsOfUtcDay(ms);
-    if (y === jy && mo === 1 && d === 1) break;
-    ms += DAY_MS;
-  }
-  const offset = jm <= 6 ? (jm - 1) * 31 + (jd - 1) : 186 + (jm - 7) * 30 + (jd - 1);
-  const target = ms + offset * DAY_MS;
-  const [y, mo, d] = jalaliPartsOfUtcDay(target);
-  if (y !== jy || mo !== jm || d !== jd) return null;
-  return new Date(target).toISOString().slice(0, 10);
+  return parseDayInput(text);
 }
 
 /** The day before a Gregorian day. */
