@@ -40,6 +40,7 @@ function subjectLabel(r: Row, t: Translate, locale: Locale): string {
   let name: string | null = null;
   if (r.entity_type === "user" && r.entity_user_name) name = `${r.entity_user_name} (${r.entity_username})`;
   else if (r.entity_type === "agency" && r.entity_agency_name) name = `${r.entity_agency_name} (${r.entity_agency_code})`;
+  else if (r.entity_type === "technician" && r.entity_technician_name) name = r.entity_technician_name;
   else if (r.entity_type === "ticket" && r.entity_ticket_number != null) {
     name = `${t("ticket.number")} ${formatDigits(r.entity_ticket_number, locale)}`;
   } else if (r.entity_id) name = formatDigits(r.entity_id, locale);
