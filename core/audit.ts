@@ -50,10 +50,22 @@ export const AUDIT_ACTIONS = [
   // dispatch (issue 13): the engine offered a ticket to an agency, or held it for the supervisors
   "dispatch.offer",
   "dispatch.hold",
+  // agency and user administration (issue 14 §5): an agency created or edited (details, location, areas, capacity,
+  // hours), its authorisations set, a fee rate added or edited, agencies imported from a CSV; a user's role or
+  // agency changed, an account enabled again, a password reset by an admin
+  "agency.create",
+  "agency.update",
+  "agency.authorizations_update",
+  "agency.fee_rate_add",
+  "agency.fee_rate_update",
+  "agency.import",
+  "user.update",
+  "user.activate",
+  "user.password_reset",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

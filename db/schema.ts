@@ -615,6 +615,23 @@ export interface AgencyPerformanceTable {
   refreshed_at: Generated<Date>;
 }
 
+/** An agency CSV upload and its import (issue 14 §5, services/agency-import.ts): progress and the per-row error report. */
+export interface AgencyImportsTable {
+  id: Id;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  filename: string;
+  content: string;
+  status: Generated<AgencyImportStatus>;
+  total_rows: Generated<number>;
+  processed_rows: Generated<number>;
+  imported_rows: Generated<number>;
+  /** core/agency-admin.ts CsvRowError[] */
+  errors: Json<JsonValue>;
+  finished_at: TimestampNullable;
+}
+export type AgencyImportStatus = "pending" | "validating" | "importing" | "done" | "failed";
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -658,6 +675,7 @@ export interface Database {
   technician_link_failures: TechnicianLinkFailuresTable;
   dispatch_decisions: DispatchDecisionsTable;
   agency_performance: AgencyPerformanceTable;
+  agency_imports: AgencyImportsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -5,7 +5,8 @@
  * reckoned from) is kept equal to its number of active technicians, in the same transaction.
  *
  * The actor's agency is read from their user row inside the transaction; a technician of another agency is
- * TechnicianError("not_found"), the same as one that does not exist.
+ * TechnicianError("not_found"), the same as one that does not exist. A manager (agencies:manage) manages any
+ * agency's technicians from its admin page by naming the agency (`agencyId`).
  */
 import type { Transaction } from "kysely";
 import { normalizeIranMobile } from "../core/phone";
@@ -29,6 +30,8 @@ export class TechnicianError extends Error {
 export interface TechnicianInput {
   fullName: string;
   mobile: string;
+  /** a manager's change: the agency whose technician it is (an agency admin's is always their own) */
+  agencyId?: number;
 }
 
 function clean(input: TechnicianInput): { full_name: string; mobile: string } {
@@ -39,11 +42,21 @@ function clean(input: TechnicianInput): { full_name: string; mobile: string } {
   return { full_name: fullName, mobile };
 }
 
-/** The agency whose technicians this actor may manage (an active agency admin), else "forbidden". */
-async function managedAgency(trx: Transaction<Database>, actor: Actor): Promise<number> {
+/**
+ * The agency whose technicians this actor may manage: an active agency admin's own, or the named one for an
+ * active user holding agencies:manage; else "forbidden" ("not_found" for a named agency that does not exist).
+ */
+async function managedAgency(trx: Transaction<Database>, actor: Actor, agencyId?: number): Promise<number> {
   if (actor.userId === undefined) throw new TechnicianError("forbidden");
   const user = await trx.selectFrom("users").select(["role", "agency_id", "active"]).where("id", "=", actor.userId).executeTakeFirst();
-  if (!user || !user.active || user.agency_id == null || !can(user.role, "agency_portal:technicians")) throw new TechnicianError("forbidden");
+  if (!user || !user.active) throw new TechnicianError("forbidden");
+  if (agencyId !== undefined && can(user.role, "agencies:manage")) {
+    const agency = await trx.selectFrom("agencies").select("id").where("id", "=", agencyId).executeTakeFirst();
+    if (!agency) throw new TechnicianError("not_found");
+    return agency.id;
+  }
+  if (user.agency_id == null || !can(user.role, "agency_portal:technicians")) throw new TechnicianError("forbidden");
+  if (agencyId !== undefined && agencyId !== user.agency_id) throw new TechnicianError("forbidden");
   return user.agency_id;
 }
 
@@ -74,7 +87,7 @@ export async function addTechnician(db: DB, actor: Actor, input: TechnicianInput
   const values = clean(input);
   try {
     return await db.transaction().execute(async (trx) => {
-      const agencyId = await managedAgency(trx, actor);
+      const agencyId = await managedAgency(trx, actor, input.agencyId);
       await lockAgency(trx, agencyId);
       const row = await trx.insertInto("technicians").values({ agency_id: agencyId, ...values }).returning("id").executeTakeFirstOrThrow();
       await recount(trx, agencyId);
@@ -111,7 +124,7 @@ export async function updateTechnician(db: DB, actor: Actor, input: TechnicianIn
   const values = clean(input);
   try {
     await db.transaction().execute(async (trx) => {
-      const agencyId = await managedAgency(trx, actor);
+      const agencyId = await managedAgency(trx, actor, input.agencyId);
       const before = await ownTechnician(trx, agencyId, input.technicianId);
       await trx.updateTable("technicians").set(values).where("id", "=", before.id).execute();
       await writeAudit(trx, {
@@ -133,9 +146,9 @@ export async function updateTechnician(db: DB, actor: Actor, input: TechnicianIn
  * Deactivates (no new jobs; past jobs keep their technician) or reactivates a technician. Returns false
  * when it was already so (nothing written).
  */
-export async function setTechnicianActive(db: DB, actor: Actor, input: { technicianId: number; active: boolean }): Promise<boolean> {
+export async function setTechnicianActive(db: DB, actor: Actor, input: { technicianId: number; active: boolean; agencyId?: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const agencyId = await managedAgency(trx, actor);
+    const agencyId = await managedAgency(trx, actor, input.agencyId);
     await lockAgency(trx, agencyId);
     const tech = await ownTechnician(trx, agencyId, input.technicianId);
     if (tech.active === input.active) return false;

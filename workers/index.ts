@@ -18,6 +18,7 @@ import { logger as makeLogger, type Logger } from "../platform/logger";
 import { RecordingStore } from "../platform/recording-store";
 import { surveyConfigOf } from "../services/satisfaction";
 import { startLiveness } from "./liveness";
+import { agencyImportTask } from "./tasks/agency__import";
 import { agencyPerformanceTask } from "./tasks/agency__performance";
 import { offerExpireTask } from "./tasks/offer__expire";
 import { offerSweepTask } from "./tasks/offer__sweep";
@@ -71,6 +72,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     offer__expire: offerExpireTask({ db, dispatch }),
     ticket__dispatch: ticketDispatchTask({ db, dispatch }),
     agency__performance: agencyPerformanceTask({ db }),
+    agency__import: agencyImportTask({ db }),
     offer__sweep: offerSweepTask({ db }),
     sla__sweep: slaSweepTask({ db, share: env.SLA_AT_RISK_SHARE, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
     recording__download: recordingDownloadTask({

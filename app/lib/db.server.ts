@@ -20,3 +20,6 @@ export * as jobReports from "../../db/repos/job-reports";
 export * as technicianLinks from "../../db/repos/technician-links";
 export * as supervision from "../../db/repos/supervision";
 export * as dispatchRepo from "../../db/repos/dispatch";
+// agency and user administration (issue 14 §5)
+export * as agencyAdmin from "../../db/repos/agency-admin";
+export * as feeRates from "../../db/repos/fee-rates";

@@ -2,7 +2,14 @@
 // through *.server.ts modules like this one, so the browser bundle never pulls it in (esbuild cannot drop
 // an import of a package with side effects, such as the argon2 binding, even when only the action uses it).
 export { signIn, signOut } from "../../services/auth";
-export { deactivateUser } from "../../services/users";
+export {
+  activateUser,
+  createUser,
+  deactivateUser,
+  resetUserPassword,
+  setUserRole,
+  UserAdminError,
+} from "../../services/users";
 export { OperatorNotConfiguredError, setPresence } from "../../services/operators";
 export { IntakeError, registerFromCall, type IntakeErrorCode, type IntakeInput, type IntakeResult } from "../../services/intake";
 export {
@@ -51,3 +58,14 @@ export {
   setAgencyStatus,
   SupervisionInputError,
 } from "../../services/supervision";
+// agency administration (issue 14 §5)
+export {
+  addFeeRate,
+  AgencyAdminError,
+  createAgency,
+  setAgencyAuthorizations,
+  updateAgency,
+  updateFeeRate,
+  type AgencyDetails,
+} from "../../services/agency-admin";
+export { AgencyImportInputError, requestAgencyImport } from "../../services/agency-import";

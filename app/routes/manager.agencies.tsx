@@ -26,6 +26,12 @@ export default function ManagerAgencies() {
   return (
     <>
       <h1>{t("nav.agencies")}</h1>
+      {canManage ? (
+        <p className="actions">
+          <Link to="/manager/agencies/new" className="button">{t("agencyAdmin.newTitle")}</Link>{" "}
+          <Link to="/manager/agencies/import">{t("agencyImport.title")}</Link>
+        </p>
+      ) : null}
       {changed ? (
         <p className="notice ok" role="status" data-testid="agency-status-done">
           {t("agencies.manage.done", { name: changed.name, status: t(`agencyStatus.${changed.status}`), withdrawn: Number(search.get("withdrawn") ?? 0) })}
@@ -51,7 +57,7 @@ export default function ManagerAgencies() {
             return (
               <tr key={a.id} id={`agency-${a.id}`} data-agency={a.code}>
                 <td className="ltr">{a.code}</td>
-                <td>{a.name}</td>
+                <td>{canManage ? <Link to={`/manager/agencies/${a.id}`}>{a.name}</Link> : a.name}</td>
                 <td>{a.province}</td>
                 <td>{a.city}</td>
                 <td>

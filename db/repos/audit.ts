@@ -25,6 +25,14 @@ export async function recentAudit(db: DB, limit = 50) {
         sql<number>`case when audit_log.entity_type = 'ticket' and audit_log.entity_id ~ '^[0-9]{1,18}$' then audit_log.entity_id::bigint end`,
       ),
     )
+    // a technician by name (its primary key, as the ticket above)
+    .leftJoin("technicians as etech", (j) =>
+      j.on(
+        "etech.id",
+        "=",
+        sql<number>`case when audit_log.entity_type = 'technician' and audit_log.entity_id ~ '^[0-9]{1,18}$' then audit_log.entity_id::bigint end`,
+      ),
+    )
     .select([
       "audit_log.id",
       "audit_log.at",
@@ -40,6 +48,7 @@ export async function recentAudit(db: DB, limit = 50) {
       "ea.name as entity_agency_name",
       "ea.code as entity_agency_code",
       "et.number as entity_ticket_number",
+      "etech.full_name as entity_technician_name",
     ])
     .orderBy("audit_log.at", "desc")
     .orderBy("audit_log.id", "desc")

@@ -48,6 +48,7 @@ export async function listUsers(db: DB) {
       "users.role",
       "users.active",
       "users.created_at",
+      "users.agency_id",
       "agencies.name as agency_name",
     ])
     .orderBy("users.role")

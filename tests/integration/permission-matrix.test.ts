@@ -189,6 +189,23 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
   { route: "manager.agencies", method: "POST", url: "/manager/agencies", form: { agencyId: "999999", status: "suspended", reason: "شکایت مشتریان", confirm: "on" }, expect:
                                                                                [LOGIN, F,       F,        F,         N,      N,     F,      F,           F] },
+  // Agency administration (agencies:manage: manager, admin): bad input is a 400 with a message, an agency that does not exist a 404
+  { route: "manager.agencies_.new", method: "GET", url: "/manager/agencies/new", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  { route: "manager.agencies_.new", method: "POST", url: "/manager/agencies/new", form: { intent: "details", code: "bad code", name: "x" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  { route: "manager.agencies_.$agencyId", method: "GET", url: "/manager/agencies/1", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  { route: "manager.agencies_.$agencyId", method: "GET", url: "/manager/agencies/999999", expect:
+                                                                               [LOGIN, F,       F,        F,         N,      N,     F,      F,           F] },
+  { route: "manager.agencies_.$agencyId", method: "POST", url: "/manager/agencies/1", form: { intent: "rate", ratePercent: "abc", effectiveFrom: "1405/10/01" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  { route: "manager.agencies_.import", method: "GET", url: "/manager/agencies/import", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  { route: "manager.agencies_.import", method: "POST", url: "/manager/agencies/import", form: { note: "no file" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  { route: "manager.agencies_.import-template", method: "GET", url: "/manager/agencies/import-template", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   // the audit log for managers (audit:read), who cannot enter the admin section
   { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
@@ -202,6 +219,9 @@ const MATRIX: Row[] = [
   // System administration (users:manage: admin; the audit log: audit:read, manager and admin).
   { route: "admin", method: "GET", url: "/admin", expect:                      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   { route: "admin._index", method: "GET", url: "/admin", expect:               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  // users (users:manage): a refused new user is a 400 with a message
+  { route: "admin._index", method: "POST", url: "/admin?index", form: { intent: "create", username: "x", displayName: "نام", role: "operator", password: "longenough" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
   { route: "admin.audit", method: "GET", url: "/admin/audit", expect:          [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   // SMS texts (sms_templates:manage: admin); a kind that does not exist is a 404; a refused text a 400
   { route: "admin.sms-templates._index", method: "GET", url: "/admin/sms-templates", expect:
@@ -465,6 +485,7 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
     [row.url.includes(":recording"), "recordingId"],
     [row.route === "desk.calls.$callId", "callId"],
     [row.route === "desk.callbacks.$callbackId", "callbackId"],
+    [row.route === "manager.agencies_.$agencyId", "agencyId"],
   ];
   const paramName = routeParams.find(([applies]) => applies)?.[1];
   const params: Record<string, string> = paramName ? { [paramName]: last } : {};

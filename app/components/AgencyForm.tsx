@@ -1,0 +1,217 @@
+import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
+import type { MessageKey } from "~/i18n";
+import { useT } from "~/lib/i18n";
+
+type ReactLeaflet = typeof import("react-leaflet");
+const TEHRAN: [number, number] = [35.6892, 51.389];
+
+export interface AgencyFormValues {
+  code: string;
+  name: string;
+  managerName: string;
+  mobile: string;
+  phones: string;
+  email: string;
+  province: string;
+  city: string;
+  addressText: string;
+  lat: string;
+  lng: string;
+  serviceRadiusKm: string;
+  dailyJobCapacity: string;
+  serviceAreas: string;
+  workingHours: WorkingHours;
+}
+
+/**
+ * An agency's details: identity, contact, the centre of its service area picked on the map (a click sets
+ * it, the radius is drawn as a circle), the provinces/cities it serves (one a line), capacity and hours.
+ * Without JavaScript the latitude/longitude fields are typed instead.
+ */
+export function AgencyForm({
+  values,
+  error,
+  submitLabel,
+  map,
+}: {
+  values: AgencyFormValues;
+  error: MessageKey | null;
+  submitLabel: MessageKey;
+  map: { tileUrl: string; attribution: string };
+}) {
+  const t = useT();
+  const navigation = useNavigation();
+  const [lat, setLat] = useState(values.lat);
+  const [lng, setLng] = useState(values.lng);
+  const [radius, setRadius] = useState(values.serviceRadiusKm);
+  const alwaysOpenAtFirst = Object.keys(values.workingHours).length === 0;
+  const [alwaysOpen, setAlwaysOpen] = useState(alwaysOpenAtFirst);
+  return (
+    <Form method="post" className="agency-form" data-testid="agency-form">
+      <input type="hidden" name="intent" value="details" />
+      <fieldset>
+        <legend>{t("agencyAdmin.identity")}</legend>
+        <label>
+          {t("agencies.code")}
+          <input name="code" required defaultValue={values.code} className="ltr" maxLength={20} />
+        </label>
+        <label>
+          {t("agencies.name")}
+          <input name="name" required defaultValue={values.name} maxLength={200} />
+        </label>
+        <label>
+          {t("agencyAdmin.managerName")}
+          <input name="managerName" defaultValue={values.managerName} maxLength={100} />
+        </label>
+        <label>
+          {t("agencyAdmin.mobile")}
+          <input name="mobile" defaultValue={values.mobile} className="ltr" inputMode="tel" maxLength={20} />
+        </label>
+        <label>
+          {t("agencyAdmin.phones")}
+          <input name="phones" defaultValue={values.phones} className="ltr" maxLength={120} />
+        </label>
+        <label>
+          {t("agencyAdmin.email")}
+          <input name="email" type="email" defaultValue={values.email} className="ltr" maxLength={200} />
+        </label>
+        <label>
+          {t("agencies.province")}
+          <input name="province" required defaultValue={values.province} maxLength={60} />
+        </label>
+        <label>
+          {t("agencies.city")}
+          <input name="city" required defaultValue={values.city} maxLength={60} />
+        </label>
+        <label>
+          {t("agencyAdmin.address")}
+          <input name="addressText" defaultValue={values.addressText} maxLength={300} />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>{t("agencyAdmin.location")}</legend>
+        <p className="muted">{t("agencyAdmin.mapHint")}</p>
+        <ServiceAreaMap tileUrl={map.tileUrl} attribution={map.attribution} lat={lat} lng={lng} radiusKm={radius} onPick={(a, b) => { setLat(String(a)); setLng(String(b)); }} />
+        <label>
+          {t("agencyAdmin.lat")}
+          <input name="lat" value={lat} onChange={(e) => setLat(e.target.value)} className="ltr" data-testid="agency-lat" />
+        </label>
+        <label>
+          {t("agencyAdmin.lng")}
+          <input name="lng" value={lng} onChange={(e) => setLng(e.target.value)} className="ltr" data-testid="agency-lng" />
+        </label>
+        <label>
+          {t("agencyAdmin.radius")}
+          <input name="serviceRadiusKm" value={radius} onChange={(e) => setRadius(e.target.value)} inputMode="numeric" className="ltr" />
+        </label>
+        <label>
+          {t("agencyAdmin.areas")}
+          <textarea name="serviceAreas" defaultValue={values.serviceAreas} rows={3} />
+        </label>
+        <p className="muted">{t("agencyAdmin.areasHint")}</p>
+      </fieldset>
+      <fieldset>
+        <legend>{t("agencyAdmin.capacityAndHours")}</legend>
+        <label>
+          {t("agency.capacity")}
+          <input name="dailyJobCapacity" required defaultValue={values.dailyJobCapacity} inputMode="numeric" className="ltr" />
+        </label>
+        <label className="check">
+          <input type="checkbox" name="alwaysOpen" checked={alwaysOpen} onChange={(e) => setAlwaysOpen(e.target.checked)} /> {t("agencyAdmin.alwaysOpen")}
+        </label>
+        {!alwaysOpen ? (
+          <table className="data hours">
+            <tbody>
+              {WEEKDAYS.map((d) => {
+                const range = values.workingHours[d];
+                const closed = !alwaysOpenAtFirst && !range;
+                return (
+                  <tr key={d}>
+                    <th>{t(`agencyAdmin.day.${d}`)}</th>
+                    <td>
+                      <input name={`open_${d}`} defaultValue={range?.[0] ?? "08:00"} className="ltr" size={5} aria-label={t("agencyAdmin.opens")} />
+                      {" – "}
+                      <input name={`close_${d}`} defaultValue={range?.[1] ?? "18:00"} className="ltr" size={5} aria-label={t("agencyAdmin.closes")} />
+                    </td>
+                    <td>
+                      <label className="check">
+                        <input type="checkbox" name={`closed_${d}`} defaultChecked={closed} /> {t("agencyAdmin.closed")}
+                      </label>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ) : null}
+      </fieldset>
+      {error ? (
+        <p className="error" role="alert" data-testid="agency-form-error">
+          {t(error)}
+        </p>
+      ) : null}
+      <button type="submit" disabled={navigation.state === "submitting"}>
+        {t(submitLabel)}
+      </button>
+    </Form>
+  );
+}
+
+function ServiceAreaMap({
+  tileUrl,
+  attribution,
+  lat,
+  lng,
+  radiusKm,
+  onPick,
+}: {
+  tileUrl: string;
+  attribution: string;
+  lat: string;
+  lng: string;
+  radiusKm: string;
+  onPick: (lat: number, lng: number) => void;
+}) {
+  const t = useT();
+  const [rl, setRl] = useState<ReactLeaflet | null>(null);
+  useEffect(() => {
+    let alive = true;
+    import("react-leaflet")
+      .then((m) => {
+        if (alive) setRl(m);
+      })
+      .catch(() => {
+        /* no map: the fields still work */
+      });
+    return () => {
+      alive = false;
+    };
+  }, []);
+  if (!rl) return <div className="map-box map-loading" aria-hidden="true" />;
+  const { MapContainer, TileLayer, CircleMarker, Circle } = rl;
+  const la = Number(lat);
+  const ln = Number(lng);
+  const centre: [number, number] | null = lat && lng && Number.isFinite(la) && Number.isFinite(ln) ? [la, ln] : null;
+  const r = Number(radiusKm);
+  return (
+    <div className={`map-box${tileUrl === "none" ? " no-tiles" : ""}`} data-testid="agency-map" role="application" aria-label={t("agencyAdmin.location")}>
+      <MapContainer center={centre ?? TEHRAN} zoom={centre ? 11 : 9} style={{ height: "100%", width: "100%" }} attributionControl={tileUrl !== "none"}>
+        {tileUrl !== "none" ? <TileLayer url={tileUrl} attribution={attribution} /> : null}
+        <ClickToPick useMapEvents={rl.useMapEvents} onPick={onPick} />
+        {centre && r > 0 ? <Circle center={centre} radius={r * 1000} pathOptions={{ color: "#1d4ed8", fillOpacity: 0.1 }} /> : null}
+        {centre ? <CircleMarker center={centre} radius={8} pathOptions={{ color: "#b42318", fillColor: "#f04438", fillOpacity: 0.9 }} /> : null}
+      </MapContainer>
+    </div>
+  );
+}
+
+function ClickToPick({ useMapEvents, onPick }: { useMapEvents: ReactLeaflet["useMapEvents"]; onPick: (lat: number, lng: number) => void }) {
+  useMapEvents({
+    click(e) {
+      onPick(Number(e.latlng.lat.toFixed(6)), Number(e.latlng.lng.toFixed(6)));
+    },
+  });
+  return null;
+}
