@@ -340,7 +340,7 @@ export async function callsBehindFigure(db: Conn, f: CallListFilter): Promise<Ca
     left join users u on u.id = c.operator_user_id and c.disposition = 'answered'
     left join tickets t on t.id = c.ticket_id
     where ${offeredCall("c")}
-      and c.started_at >= ${from}::date at time zone ${TZ} and c.started_at < ${to} at time zone ${TZ}
+      and c.started_at >= ${from}::date::timestamp at time zone ${TZ} and c.started_at < (${to})::timestamp at time zone ${TZ}
       ${f.hour != null ? sql`and extract(hour from c.started_at at time zone ${TZ}) = ${f.hour}` : sql``}
       ${f.queue ? sql`and c.queue = ${f.queue}` : sql``}
       and ${kindCond}
