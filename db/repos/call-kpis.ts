@@ -91,8 +91,10 @@ export interface RefreshResult {
  * refresh (less an overlap) are counted again from the call-detail records; everything when the roll-up was
  * never made or was made with another service-level threshold. One refresh at a time (advisory lock).
  */
-export async function refreshCallStats(db: Kysely<Database>, thresholdSeconds: number): Promise<RefreshResult> {
-  return db.transaction().execute(async (trx) => {
+export async function refreshCallStats(db: Conn, thresholdSeconds: number): Promise<RefreshResult> {
+  // inside the caller's transaction when given one (the demo seed), else in its own
+  const run = <T>(body: (trx: Conn) => Promise<T>) => (db.isTransaction ? body(db) : db.transaction().execute(body));
+  return run(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('call_stats_refresh'))`.execute(trx);
     const state = await trx.selectFrom("call_stats_state").select(["ended_before", "threshold_seconds"]).where("id", "=", 1).executeTakeFirst();
     const now = (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
