@@ -161,7 +161,7 @@ describe("the call-centre report", () => {
   });
 
   it("refreshes incrementally the hours of newly ended calls, and in full for another threshold", async () => {
-    const extra = await insertCdr({ at: tehran("2026-11-10", "09:55"), disposition: "answered", wait: 25, talk: 10, operator: opB });
+    await insertCdr({ at: tehran("2026-11-10", "09:55"), disposition: "answered", wait: 25, talk: 10, operator: opB });
     // its end time is in the past: it is picked up once the state says the last refresh was before it ended
     await db.updateTable("call_stats_state").set({ ended_before: new Date("2026-11-01T00:00:00Z") }).execute();
     const r = await refreshCallStats(db, 20);
