@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "dispatch:manage": ["supervisor", "manager"],
   // an agency's status: suspend or terminate (its pending offers withdrawn and sent on) or make it active again
   "agencies:manage": ["manager", "admin"],
+  // (issue 14 §4) the supervisor's live wall of the call centre (/desk/wall): who waits, who talks, today's figures
+  "calls:supervise": ["supervisor", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

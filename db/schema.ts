@@ -359,6 +359,32 @@ export interface CallCallbacksTable {
   done_at: TimestampNullable;
 }
 
+/** The hourly roll-up of the call-detail records (db/repos/call-kpis.ts; core/call-kpis.ts defines the figures). */
+export interface CallStatsHourlyTable {
+  /** the Tehran day and hour the calls started in */
+  local_day: string;
+  local_hour: number;
+  queue: string;
+  /** 0: no operator (the calls nobody answered) */
+  operator_user_id: number;
+  offered: Generated<number>;
+  answered: Generated<number>;
+  abandoned: Generated<number>;
+  answered_within: Generated<number>;
+  answer_wait_seconds: Generated<number>;
+  talk_seconds: Generated<number>;
+  longest_wait_seconds: Generated<number>;
+  rung: Generated<number>;
+  missed: Generated<number>;
+}
+
+export interface CallStatsStateTable {
+  id: Generated<number>;
+  refreshed_at: Timestamp;
+  ended_before: Timestamp;
+  threshold_seconds: number;
+}
+
 /** A call is attached to every ticket registered or updated from it. */
 export interface TicketCallsTable {
   ticket_id: number;
@@ -657,6 +683,8 @@ export interface Database {
   telephony_nodes: TelephonyNodesTable;
   call_callbacks: CallCallbacksTable;
   ticket_calls: TicketCallsTable;
+  call_stats_hourly: CallStatsHourlyTable;
+  call_stats_state: CallStatsStateTable;
   idempotency_keys: IdempotencyKeysTable;
   recordings: RecordingsTable;
   sms_messages: SmsMessagesTable;

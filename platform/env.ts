@@ -69,6 +69,8 @@ const envSchema = z.object({
   ACD_RING_SECONDS: z.coerce.number().min(1).max(120).default(15),
   /** A caller waiting this long may press 9 to be called back. */
   CALLBACK_OFFER_AFTER_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  /** Call-centre service level: the share of offered calls answered within this many seconds (core/call-kpis.ts). */
+  CALL_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** Where call recordings are kept. Default: DATA_DIR/recordings. */
   RECORDINGS_DIR: z.string().min(1).optional(),
   /** Where completion photos are kept (platform/photo-store.ts). Default: DATA_DIR/photos. */

@@ -14,6 +14,7 @@ import {
   type IvrChoice,
   type OperatorPresence,
 } from "../core/call";
+import { CALL_CENTRE_CHANNEL } from "../core/call-kpis";
 import { normalizeIranMobile, toLatinDigits } from "../core/phone";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -161,6 +162,8 @@ export async function enqueueCall(db: DB, callId: number, input: { holdingBridge
     .where("state", "=", "ivr")
     .returning("enqueued_at")
     .executeTakeFirst();
+  // the supervisor's wall: a caller is waiting
+  if (row) await sql`select pg_notify(${CALL_CENTRE_CHANNEL}, ${String(callId)})`.execute(db);
   return row?.enqueued_at ? { enqueuedAt: row.enqueued_at } : null;
 }
 
@@ -538,6 +541,8 @@ export async function callEnded(
       })
       .where("id", "=", callId)
       .execute();
+    // the supervisor's wall: a call left the queue or ended
+    await sql`select pg_notify(${CALL_CENTRE_CHANNEL}, ${String(callId)})`.execute(trx);
     if (call.operator_user_id !== null) {
       await trx.updateTable("operators").set({ last_call_ended_at: now, updated_at: now }).where("user_id", "=", call.operator_user_id).execute();
       await notifyDesk(trx, { type: "call_ended", operatorUserId: call.operator_user_id, callId, at: now.toISOString() });

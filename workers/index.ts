@@ -20,6 +20,7 @@ import { surveyConfigOf } from "../services/satisfaction";
 import { startLiveness } from "./liveness";
 import { agencyImportTask } from "./tasks/agency__import";
 import { agencyPerformanceTask } from "./tasks/agency__performance";
+import { callStatsRefreshTask } from "./tasks/call_stats__refresh";
 import { offerExpireTask } from "./tasks/offer__expire";
 import { offerSweepTask } from "./tasks/offer__sweep";
 import { recordingDownloadTask } from "./tasks/recording__download";
@@ -82,6 +83,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     }),
     satisfaction__sweep: satisfactionSweepTask({ db, config: surveyConfigOf(env) }),
     satisfaction__call: satisfactionCallTask({ db }),
+    call_stats__refresh: callStatsRefreshTask({ db, thresholdSeconds: env.CALL_SERVICE_LEVEL_SECONDS }),
   };
 }
 
@@ -97,6 +99,7 @@ export const CRONTAB = [
   "*/5 * * * * sla__sweep ?max=1&jobKey=sla-sweep&jobKeyMode=preserve_run_at",
   "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
   "*/15 * * * * agency__performance ?max=1&jobKey=agency-performance&jobKeyMode=preserve_run_at",
+  "* * * * * call_stats__refresh ?max=1&jobKey=call-stats-refresh&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */

@@ -23,3 +23,4 @@ export * as dispatchRepo from "../../db/repos/dispatch";
 // agency and user administration (issue 14 §5)
 export * as agencyAdmin from "../../db/repos/agency-admin";
 export * as feeRates from "../../db/repos/fee-rates";
+export * as callKpis from "../../db/repos/call-kpis";

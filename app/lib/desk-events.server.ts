@@ -1,6 +1,7 @@
 import pg from "pg";
 import { AGENCY_OFFERS_CHANNEL, parseAgencyOffersPayload, type AgencyOffersEvent } from "../../core/agency-offers";
 import { DESK_EVENTS_CHANNEL, parseDeskEvent, type DeskEvent } from "../../core/call";
+import { CALL_CENTRE_CHANNEL } from "../../core/call-kpis";
 import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../../core/sla";
 import { connectionConfig, connectionUrlOf, type DB } from "../../db/connection";
 import { logger } from "../../platform/logger";
@@ -26,6 +27,10 @@ export type AlertStreamMessage = { kind: "event"; event: SupervisorAlertEvent } 
 type AlertSubscriber = (message: AlertStreamMessage) => void;
 export type AgencyStreamMessage = { kind: "event"; event: AgencyOffersEvent } | { kind: "listening" } | { kind: "closing" };
 type AgencySubscriber = (message: AgencyStreamMessage) => void;
+/** The supervisor's wall: something changed in the call centre (a caller queued, rang, answered, left; a presence). */
+export type WallEvent = { type: "wall_changed"; cause: string };
+export type WallStreamMessage = { kind: "event"; event: WallEvent } | { kind: "listening" } | { kind: "closing" };
+type WallSubscriber = (message: WallStreamMessage) => void;
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
@@ -40,6 +45,7 @@ export class DeskEventHub {
   private readonly byUser = new Map<number, Set<Subscriber>>();
   private readonly alertSubscribers = new Set<AlertSubscriber>();
   private readonly byAgency = new Map<number, Set<AgencySubscriber>>();
+  private readonly wallSubscribers = new Set<WallSubscriber>();
 
   constructor(private readonly url: string) {}
 
@@ -83,16 +89,26 @@ export class DeskEventHub {
     };
   }
 
+  /** Delivers a `wall_changed` for every call-centre change (desk events of any operator, CALL_CENTRE_CHANNEL) until the returned function is called. */
+  subscribeWall(subscriber: WallSubscriber): () => void {
+    this.wallSubscribers.add(subscriber);
+    if (this.listening) queueMicrotask(() => this.wallSubscribers.has(subscriber) && subscriber({ kind: "listening" }));
+    else this.ensureConnected();
+    return () => {
+      this.wallSubscribers.delete(subscriber);
+    };
+  }
+
   /** Streams open in this process (for tests and health). */
   get subscriberCount(): number {
-    let n = this.alertSubscribers.size;
+    let n = this.alertSubscribers.size + this.wallSubscribers.size;
     for (const s of this.byUser.values()) n += s.size;
     for (const s of this.byAgency.values()) n += s.size;
     return n;
   }
 
   private get wanted(): boolean {
-    return this.byUser.size > 0 || this.alertSubscribers.size > 0 || this.byAgency.size > 0;
+    return this.byUser.size > 0 || this.alertSubscribers.size > 0 || this.byAgency.size > 0 || this.wallSubscribers.size > 0;
   }
 
   /** Every subscriber, desk streams and alert streams alike (for `listening` and `closing`). */
@@ -100,6 +116,7 @@ export class DeskEventHub {
     for (const set of this.byUser.values()) for (const s of [...set]) s(message);
     for (const s of [...this.alertSubscribers]) s(message);
     for (const set of this.byAgency.values()) for (const s of [...set]) s(message);
+    for (const s of [...this.wallSubscribers]) s(message);
   }
 
   get isListening(): boolean {
@@ -140,6 +157,10 @@ export class DeskEventHub {
         else log.debug(`ignored a malformed agency offers notification: ${String(msg.payload).slice(0, 200)}`);
         return;
       }
+      if (msg.channel === CALL_CENTRE_CHANNEL) {
+        this.dispatchWall({ type: "wall_changed", cause: "queue" });
+        return;
+      }
       if (msg.channel !== DESK_EVENTS_CHANNEL) return;
       const event = parseDeskEvent(msg.payload ?? "");
       if (!event) {
@@ -147,6 +168,7 @@ export class DeskEventHub {
         return;
       }
       this.dispatch(event);
+      this.dispatchWall({ type: "wall_changed", cause: event.type });
     });
     client.on("error", (err) => {
       // a server shutting down (57P01) is expected when PostgreSQL stops with the process
@@ -157,7 +179,7 @@ export class DeskEventHub {
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(AGENCY_OFFERS_CHANNEL)}`);
+      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(AGENCY_OFFERS_CHANNEL)}; LISTEN ${client.escapeIdentifier(CALL_CENTRE_CHANNEL)}`);
     } catch (err) {
       log.warn(`cannot LISTEN for desk events (retrying in ${this.backoffMs} ms): ${(err as Error).message}`);
       await client.end().catch(() => {});
@@ -200,6 +222,16 @@ export class DeskEventHub {
         s({ kind: "event", event });
       } catch (err) {
         log.warn(`an alert stream failed to take an event: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private dispatchWall(event: WallEvent) {
+    for (const s of [...this.wallSubscribers]) {
+      try {
+        s({ kind: "event", event });
+      } catch (err) {
+        log.warn(`a wall stream failed to take an event: ${(err as Error).message}`);
       }
     }
   }
@@ -281,6 +313,16 @@ export function alertEventStream(db: DB, signal: AbortSignal | Request, heartbea
 export function agencyOfferEventStream(db: DB, agencyId: number, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
   const hub = deskEventHub(db);
   return eventStream((on) => hub.subscribeAgency(agencyId, on), `offers of agency ${agencyId}`, signal, heartbeatMs);
+}
+
+/**
+ * The supervisor's wall stream: `ready` once the LISTEN is in place, then `wall_changed` (no data beyond
+ * what kind of change) whenever a caller joins a queue, rings, is answered or leaves, or an operator's
+ * presence changes, from any process: the page re-reads its snapshot through its loader.
+ */
+export function wallEventStream(db: DB, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
+  const hub = deskEventHub(db);
+  return eventStream((on) => hub.subscribeWall(on), "call-centre wall", signal, heartbeatMs);
 }
 
 type StreamMessage = { kind: "event"; event: { type: string } } | { kind: "listening" } | { kind: "closing" };

@@ -13,6 +13,8 @@ export function deskNav(role: Role): NavItem[] {
     ...(can(role, "tickets:create") ? [{ to: "/desk/register", label: "desk.newTicket" as const }] : []),
     ...(can(role, "surveys:record") ? [{ to: "/desk/follow-ups", label: "nav.followUps" as const }] : []),
     ...(can(role, "dispatch:manage") ? [{ to: "/desk/dispatch", label: "nav.dispatchQueue" as const }] : []),
+    ...(can(role, "calls:take") ? [{ to: "/desk/abandoned", label: "callCentre.nav.abandoned" as const }] : []),
+    ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
   ];
 }
@@ -24,6 +26,8 @@ export function managerNav(role: Role): NavItem[] {
     ...(can(role, "dispatch:manage") ? [{ to: "/manager/dispatch", label: "nav.dispatchQueue" as const }] : []),
     { to: "/manager/agencies", label: "nav.agencies" },
     { to: "/manager/fees", label: "nav.fees" },
+    { to: "/manager/calls", label: "callCentre.nav.report" },
+    ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),

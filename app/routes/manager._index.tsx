@@ -72,7 +72,7 @@ export default function ManagerHome() {
         <StatCard label={t("manager.feesThisMonth")} value={formatRials(d.fees.thisPeriod, locale)} />
         <StatCard label={t("manager.feesUnsettled")} value={formatRials(d.fees.unsettled, locale)} />
         <StatCard label={t("manager.csat")} value={d.csat.average == null ? t("common.none") : `${n(d.csat.average)} / ${n(5)}`} />
-        <StatCard label={t("manager.callsAnswered")} value={n(d.calls.answered)} />
+        <StatCard label={t("manager.callsAnswered")} value={<Link to="/manager/calls">{n(d.calls.answered)}</Link>} />
         <StatCard label={t("manager.callsMissed")} value={n(d.calls.missed)} />
         <StatCard label={t("manager.avgWait")} value={n(d.calls.avgWait)} />
       </div>

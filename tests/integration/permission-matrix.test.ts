@@ -207,6 +207,23 @@ const MATRIX: Row[] = [
   { route: "manager.agencies_.import-template", method: "GET", url: "/manager/agencies/import-template", expect:
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // Call-centre performance (issue 14 §4): the report, the calls behind a figure and the export (reports:read); bad
+  // filters fall back to all with a message. The live wall and its stream (calls:supervise: the supervisor and the
+  // manager, outside the desk's frame); the abandoned-call list (calls:take).
+  { route: "manager.calls._index", method: "GET", url: "/manager/calls", expect: [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.calls._index", method: "GET", url: "/manager/calls?from=garbage&queue=zzz&operator=-1", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.calls.list", method: "GET", url: "/manager/calls/list?kind=missed&hour=99", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.calls.export", method: "GET", url: "/manager/calls/export?table=operator&format=csv", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.calls.export", method: "GET", url: "/manager/calls/export?table=nope&format=csv", expect:
+                                                                               [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
+  { route: "desk_.wall", method: "GET", url: "/desk/wall", expect:             [LOGIN, F,       F,        200,       200,    F,     F,      F,           F] },
+  { route: "desk_.wall.events", method: "GET", url: "/desk/wall/events", expect: [204,  F,       F,        200,       200,    F,     F,      F,           F] },
+  { route: "desk.abandoned", method: "GET", url: "/desk/abandoned", expect:    [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  { route: "desk.abandoned", method: "GET", url: "/desk/abandoned?show=cleared", expect:
+                                                                               [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   // the audit log for managers (audit:read), who cannot enter the admin section
   { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.tickets._index", method: "GET", url: "/manager/tickets?q=x", expect:
