@@ -50,10 +50,14 @@ export const AUDIT_ACTIONS = [
   // dispatch (issue 13): the engine offered a ticket to an agency, or held it for the supervisors
   "dispatch.offer",
   "dispatch.hold",
+  // the delay audit (issue 14 §1): SLA target rules added, changed, removed by a manager
+  "sla_target.create",
+  "sla_target.update",
+  "sla_target.delete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "sla_target"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "dispatch:manage": ["supervisor", "manager"],
   // an agency's status: suspend or terminate (its pending offers withdrawn and sent on) or make it active again
   "agencies:manage": ["manager", "admin"],
+  // the delay audit (issue 14 §1): edit the SLA target rules (reading the delay reports is reports:read)
+  "sla:manage": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

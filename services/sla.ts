@@ -16,13 +16,14 @@ import {
   DEFAULT_SLA_AT_RISK_SHARE,
   SLA_STAGE_OPEN_STATUSES,
   SLA_STAGES,
-  slaStageMaxMs,
   SUPERVISOR_ALERTS_CHANNEL,
   type SupervisorAlertEvent,
   type SlaStage,
 } from "../core/sla";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { slaTargetRules } from "../db/repos/delays";
+import { longestStageMs } from "../core/delays";
 
 export interface SlaSweepOptions {
   /** default: the database's now() */
@@ -55,9 +56,12 @@ function statusList(stage: SlaStage) {
 }
 
 /** The candidates of one stage: the query whose plan tests/integration/sla-sweep.test.ts checks. */
-export function slaCandidatesQuery(stage: SlaStage, o: { now: Date; share: number; lookbackHours: number; batch: number }) {
+export function slaCandidatesQuery(
+  stage: SlaStage,
+  o: { now: Date; share: number; lookbackHours: number; batch: number; /** the stage's longest clock (core/delays.ts longestStageMs over the configured rules) */ longestMs?: number },
+) {
   const due = sql.ref(`t.${DUE_COLUMN[stage]}`);
-  const aheadMs = Math.ceil((1 - o.share) * slaStageMaxMs(stage));
+  const aheadMs = Math.ceil((1 - o.share) * (o.longestMs ?? longestStageMs([], stage)));
   return sql<{ id: number; due_at: Date; level: "at_risk" | "breached" }>`
     select t.id, ${due} as due_at, case when ${due} < ${o.now}::timestamptz then 'breached' else 'at_risk' end as level
     from tickets t
@@ -77,10 +81,12 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
   const lookbackHours = opts.lookbackHours ?? 48;
   const batch = opts.batch ?? 1000;
   const counts = {} as SlaSweepCounts;
+  // the configured SLA target rules (issue 14 §1) bound how far ahead a due time may lie
+  const rules = await slaTargetRules(db);
   for (const stage of SLA_STAGES) {
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
-      const candidates = slaCandidatesQuery(stage, { now, share, lookbackHours, batch });
+      const candidates = slaCandidatesQuery(stage, { now, share, lookbackHours, batch, longestMs: longestStageMs(rules, stage) });
       const { rows } = await sql<{ level: "at_risk" | "breached"; n: number }>`
         with candidates as (${candidates}),
         marked as (
