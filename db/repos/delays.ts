@@ -6,7 +6,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { DELAY_CAUSES, DELAY_STAGES, STAGE_BOUNDS, type DelayCause, type DelayStage, type SlaTargetRule } from "../../core/delays";
 import type { Priority } from "../../core/ticket";
-import { SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
+import { DEFAULT_SLA_AT_RISK_SHARE, SLA_STAGE_OPEN_STATUSES, SLA_STAGES, type SlaStage } from "../../core/sla";
 import type { DB } from "../connection";
 import type { DataScope } from "./scope";
 
@@ -258,38 +258,49 @@ export interface SlaWatchRow {
   status: string;
   priority: Priority;
   agencyName: string | null;
-  stage: "accept" | "visit" | "resolve";
+  stage: SlaStage;
   level: "at_risk" | "breached";
   dueAt: Date;
-  markedAt: Date;
+  /** when the SLA sweep raised its alert (null: not swept yet) */
+  markedAt: Date | null;
 }
 
+const DUE_COLUMN: Record<SlaStage, string> = { accept: "sla_accept_due_at", visit: "sla_visit_due_at", resolve: "sla_resolve_due_at" };
+
 /**
- * Open tickets the SLA sweep marked at risk or breached (sla_marks), a stage still open, the worst level per
- * ticket and stage; breached first, then the soonest due. The sweep's marks stay; the ticket's status says
- * whether the stage is still open (core/sla.ts SLA_STAGE_OPEN_STATUSES).
+ * Open tickets whose stage is at risk or breached now, by the SLA sweep's own rule (core/sla.ts slaLevel:
+ * at risk from `share` of the clock, breached past the due time; the stage open while the ticket is in one of
+ * its statuses), with when the sweep marked it (sla_marks). Each stage reads its partial index of due times
+ * over its open statuses (services/sla.ts SLA_STAGE_INDEXES). Breached first, then the soonest due.
  */
-export async function slaWatchList(db: DB, scope: DataScope, limit = 200): Promise<SlaWatchRow[]> {
+export async function slaWatchList(db: DB, scope: DataScope, now: Date, share = DEFAULT_SLA_AT_RISK_SHARE, limit = 200): Promise<{ rows: SlaWatchRow[]; atRisk: number; breached: number }> {
+  const perStage = SLA_STAGES.map((st) => {
+    const due = sql.ref(`t.${DUE_COLUMN[st]}`);
+    return sql`
+      select t.id, t.number, t.status, t.priority, t.assigned_agency_id, ${st}::text as stage, ${due} as due_at,
+        case when ${due} < ${now}::timestamptz then 'breached' else 'at_risk' end as level
+      from tickets t
+      where t.status in (${sql.join(SLA_STAGE_OPEN_STATUSES[st].map((x) => sql.lit(x)))}) and ${due} is not null
+        and ${due} <= ${now}::timestamptz + (1 - ${share}::float8) * (${due} - t.created_at)
+        ${scope.kind === "agency" ? sql`and t.assigned_agency_id = ${scope.agencyId}::bigint` : sql``}`;
+  });
   const { rows } = await sql<{
-    ticket_id: number; number: number; status: string; priority: Priority; agency_name: string | null;
-    stage: "accept" | "visit" | "resolve"; level: "at_risk" | "breached"; due_at: Date; marked_at: Date;
+    id: number; number: number; status: string; priority: Priority; agency_name: string | null;
+    stage: SlaStage; level: "at_risk" | "breached"; due_at: Date; marked_at: Date | null; n_risk: number; n_breached: number;
   }>`
-    select distinct on (k.ticket_id, k.stage) k.ticket_id, t.number, t.status, t.priority, a.name as agency_name,
-      k.stage, k.level, k.due_at, k.marked_at
-    from sla_marks k
-    join tickets t on t.id = k.ticket_id
-    left join agencies a on a.id = t.assigned_agency_id
-    where case k.stage ${sql.join(
-      SLA_STAGES.map((st) => sql`when ${st} then t.status in (${sql.join(SLA_STAGE_OPEN_STATUSES[st].map((x) => sql.lit(x)))})`),
-      sql` `,
-    )} end
-      ${scope.kind === "agency" ? sql`and t.assigned_agency_id = ${scope.agencyId}::bigint` : sql``}
-    order by k.ticket_id, k.stage, (k.level = 'breached') desc`.execute(db);
-  return rows
-    .sort((x, y) => (x.level === y.level ? x.due_at.getTime() - y.due_at.getTime() : x.level === "breached" ? -1 : 1))
-    .slice(0, limit)
-    .map((r) => ({
-      ticketId: r.ticket_id,
+    with w as (${sql.join(perStage, sql` union all `)})
+    select w.id, w.number, w.status, w.priority, a.name as agency_name, w.stage, w.level, w.due_at,
+      (select max(k.marked_at) from sla_marks k where k.ticket_id = w.id and k.stage = w.stage) as marked_at,
+      count(*) filter (where w.level = 'at_risk') over ()::int as n_risk,
+      count(*) filter (where w.level = 'breached') over ()::int as n_breached
+    from w left join agencies a on a.id = w.assigned_agency_id
+    order by (w.level = 'breached') desc, w.due_at
+    limit ${limit}`.execute(db);
+  return {
+    atRisk: rows[0]?.n_risk ?? 0,
+    breached: rows[0]?.n_breached ?? 0,
+    rows: rows.map((r) => ({
+      ticketId: r.id,
       number: r.number,
       status: r.status,
       priority: r.priority,
@@ -298,7 +309,8 @@ export async function slaWatchList(db: DB, scope: DataScope, limit = 200): Promi
       level: r.level,
       dueAt: r.due_at,
       markedAt: r.marked_at,
-    }));
+    })),
+  };
 }
 
 /** One ticket's milestones (the ticket page's stage durations). */

@@ -19,6 +19,7 @@ import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
 import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
+import { seedDemoDelays } from "./demo-delays";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -338,6 +339,7 @@ class DemoBuilder {
       () => this.insertSurveys(),
       () => this.insertSms(),
       () => this.insertAudit(),
+      async () => Object.assign(this.counts, await seedDemoDelays(this.db, this.now)),
       () => refreshAgencyPerformance(this.db, this.now),
     ];
     for (const [i, phase] of phases.entries()) {

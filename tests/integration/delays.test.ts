@@ -308,10 +308,18 @@ describe("SLA target rules", () => {
     const created = new Date(Date.now() - 17 * HOUR);
     const id = await fixtureTicket({ created: (created.getTime() - T0.getTime()) / MIN, agencyId: null, status: "dispatching", categoryId: washer, province: "کرمان", due: [20 * 60, 100 * 60, 20 * 24 * 60], events: [[1, "status_changed", "new", "dispatching"]] });
     // at 17 h of a 20 h clock (85 %): at risk — beyond the 1.6 h look-ahead the 8 h default would allow
-    const counts = await sweepSla(db, { now: new Date(created.getTime() + 17 * HOUR) });
+    const sweptAt = new Date(created.getTime() + 17 * HOUR);
+    const before = await slaWatchList(db, { kind: "all" }, sweptAt);
+    expect(before.rows.find((w) => w.ticketId === id)).toMatchObject({ stage: "accept", level: "at_risk", markedAt: null });
+    const counts = await sweepSla(db, { now: sweptAt });
     expect(counts.accept.atRisk).toBeGreaterThanOrEqual(1);
-    const watch = await slaWatchList(db, { kind: "all" });
-    expect(watch.find((w) => w.ticketId === id)).toMatchObject({ stage: "accept", level: "at_risk" });
-    expect((await slaWatchList(db, { kind: "agency", agencyId: agencyA })).find((w) => w.ticketId === id)).toBeUndefined();
+    const watch = await slaWatchList(db, { kind: "all" }, sweptAt);
+    expect(watch.rows.find((w) => w.ticketId === id)).toMatchObject({ stage: "accept", level: "at_risk", markedAt: sweptAt });
+    // 16 h: not yet at risk (80 % of 20 h); 21 h: breached
+    expect((await slaWatchList(db, { kind: "all" }, new Date(created.getTime() + 15.9 * HOUR))).rows.find((w) => w.ticketId === id && w.stage === "accept")).toBeUndefined();
+    const late = await slaWatchList(db, { kind: "all" }, new Date(created.getTime() + 21 * HOUR));
+    expect(late.rows.find((w) => w.ticketId === id && w.stage === "accept")).toMatchObject({ level: "breached" });
+    expect(late.breached).toBeGreaterThanOrEqual(1);
+    expect((await slaWatchList(db, { kind: "agency", agencyId: agencyA }, sweptAt)).rows.find((w) => w.ticketId === id)).toBeUndefined();
   });
 });
