@@ -993,5 +993,8 @@ export const en: Record<MessageKey, string> = {
   "delays.targets.error.base_rule": "A priority's base rule cannot be removed or re-keyed; change its targets only.",
   "delays.targets.error.unknown_category": "This category does not exist.",
   "delays.ticketStages.title": "Time per stage",
+  "delays.times": "{n} times",
+  "delays.export.invalid": "Invalid export: use the page's CSV or XLSX links.",
+  "delays.targets.updatedAt": "Last changed",
   "delays.ticketStages.open": "not finished yet",
 };

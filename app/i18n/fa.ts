@@ -991,6 +991,9 @@ export const fa = {
   "delays.targets.error.base_rule": "قاعده پایه هر اولویت حذف نمی‌شود و کلیدش تغییر نمی‌کند؛ فقط مهلت‌هایش را تغییر دهید.",
   "delays.targets.error.unknown_category": "این دسته کالا وجود ندارد.",
   "delays.ticketStages.title": "زمان هر مرحله",
+  "delays.times": "{n} بار",
+  "delays.export.invalid": "نوع خروجی نامعتبر است؛ از پیوندهای CSV یا XLSX صفحه استفاده کنید.",
+  "delays.targets.updatedAt": "آخرین تغییر",
   "delays.ticketStages.open": "هنوز تمام نشده",
 } as const;
 

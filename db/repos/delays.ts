@@ -321,3 +321,18 @@ export async function ticketMilestones(db: DB, ticketId: number) {
     .where("ticket_id", "=", ticketId)
     .executeTakeFirst();
 }
+
+/** An agency's name for a drill-down's heading (null: no such agency). */
+export async function agencyLabel(db: DB, agencyId: number): Promise<string | null> {
+  const a = await db.selectFrom("agencies").select(["name", "code"]).where("id", "=", agencyId).executeTakeFirst();
+  return a ? `${a.name} (${a.code})` : null;
+}
+
+/** What the SLA rule form offers: the product categories, and the provinces agencies and tickets name. */
+export async function slaRuleChoices(db: DB) {
+  const [categories, provinces] = await Promise.all([
+    db.selectFrom("product_categories").select(["id", "name_fa", "name_en"]).orderBy("name_fa").execute(),
+    sql<{ province: string }>`select distinct province from agencies order by province`.execute(db),
+  ]);
+  return { categories, provinces: provinces.rows.map((r) => r.province) };
+}
