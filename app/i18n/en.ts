@@ -996,5 +996,9 @@ export const en: Record<MessageKey, string> = {
   "delays.times": "{n} times",
   "delays.export.invalid": "Invalid export: use the page's CSV or XLSX links.",
   "delays.targets.updatedAt": "Last changed",
+  "delays.duration.days": "{d} d {h} h",
+  "delays.duration.hours": "{h} h {m} min",
+  "delays.duration.minutes": "{m} min",
+  "delays.ticketStages.breached": "late",
   "delays.ticketStages.open": "not finished yet",
 };

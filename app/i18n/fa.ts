@@ -994,6 +994,10 @@ export const fa = {
   "delays.times": "{n} بار",
   "delays.export.invalid": "نوع خروجی نامعتبر است؛ از پیوندهای CSV یا XLSX صفحه استفاده کنید.",
   "delays.targets.updatedAt": "آخرین تغییر",
+  "delays.duration.days": "{d} روز و {h} ساعت",
+  "delays.duration.hours": "{h} ساعت و {m} دقیقه",
+  "delays.duration.minutes": "{m} دقیقه",
+  "delays.ticketStages.breached": "پس از مهلت",
   "delays.ticketStages.open": "هنوز تمام نشده",
 } as const;
 
