@@ -152,20 +152,24 @@ export interface AgencyDelayRow {
  * The per-agency ranking: tickets registered in the range and accepted by an agency (agency_id set), median
  * and mean seconds per stage, tickets with at least one breached check and their share. Worst first.
  */
-export async function agencyDelayRanking(db: DB, scope: DataScope, f: DelayFilter): Promise<AgencyDelayRow[]> {
+export function agencyDelayRankingQuery(scope: DataScope, f: DelayFilter) {
   const b = breachesOf(f.now);
   const stageCols = DELAY_STAGES.flatMap((s) => [
     sql`percentile_cont(0.5) within group (order by ${stageSeconds(s)}) as ${sql.ref(`median_${s}`)}`,
     sql`avg(${stageSeconds(s)}) as ${sql.ref(`mean_${s}`)}`,
   ]);
-  const { rows } = await sql<Record<string, unknown> & { agency_id: number; name: string; code: string; tickets: number; breaches: number }>`
+  return sql<Record<string, unknown> & { agency_id: number; name: string; code: string; tickets: number; breaches: number }>`
     select m.agency_id, a.name, a.code, count(*)::int as tickets,
       count(*) filter (where ${b.accept} or ${b.visit} or ${b.resolve})::int as breaches,
       ${sql.join(stageCols)}
     from ticket_milestones m
     join agencies a on a.id = m.agency_id
     where ${where(scope, f)} and m.agency_id is not null
-    group by m.agency_id, a.name, a.code`.execute(db);
+    group by m.agency_id, a.name, a.code`;
+}
+
+export async function agencyDelayRanking(db: DB, scope: DataScope, f: DelayFilter): Promise<AgencyDelayRow[]> {
+  const { rows } = await agencyDelayRankingQuery(scope, f).execute(db);
   const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
   return rows
     .map((r) => ({
@@ -188,17 +192,21 @@ export interface DelaySummary {
   causes: Record<DelayCause, { tickets: number; occurrences: number }>;
 }
 
-export async function delaySummary(db: DB, scope: DataScope, f: DelayFilter): Promise<DelaySummary> {
+export function delaySummaryQuery(scope: DataScope, f: DelayFilter) {
   const b = breachesOf(f.now);
   const causeCols = DELAY_CAUSES.flatMap((c) => [
     sql`count(*) filter (where ${M(CAUSE_COLUMN[c])} > 0)::int as ${sql.ref(`t_${c}`)}`,
     sql`coalesce(sum(${M(CAUSE_COLUMN[c])}), 0)::int as ${sql.ref(`o_${c}`)}`,
   ]);
-  const { rows } = await sql<Record<string, number>>`
+  return sql<Record<string, number>>`
     select count(*)::int as tickets,
       count(*) filter (where ${b.accept})::int as accept, count(*) filter (where ${b.visit})::int as visit,
       count(*) filter (where ${b.resolve})::int as resolve, ${sql.join(causeCols)}
-    from ticket_milestones m where ${where(scope, f)}`.execute(db);
+    from ticket_milestones m where ${where(scope, f)}`;
+}
+
+export async function delaySummary(db: DB, scope: DataScope, f: DelayFilter): Promise<DelaySummary> {
+  const { rows } = await delaySummaryQuery(scope, f).execute(db);
   const r = rows[0]!;
   return {
     tickets: r.tickets!,
@@ -222,9 +230,9 @@ export interface DelayTicketRow {
 }
 
 /** The tickets behind a figure (newest registration first), at most `limit`. */
-export async function delayTickets(db: DB, scope: DataScope, f: DelayFilter, limit = 500): Promise<DelayTicketRow[]> {
+export function delayTicketsQuery(scope: DataScope, f: DelayFilter, limit: number) {
   const b = breachesOf(f.now);
-  const { rows } = await sql<Record<string, unknown>>`
+  return sql<Record<string, unknown>>`
     select m.ticket_id, t.number, t.status, m.priority, a.name as agency_name, m.province, c.name_fa as category_name, m.registered_at,
       ${sql.join(DELAY_STAGES.map((s) => sql`${stageSeconds(s)} as ${sql.ref(`s_${s}`)}`))},
       ${b.accept} as b_accept, ${b.visit} as b_visit, ${b.resolve} as b_resolve,
@@ -235,7 +243,11 @@ export async function delayTickets(db: DB, scope: DataScope, f: DelayFilter, lim
     left join product_categories c on c.id = m.category_id
     where ${where(scope, f)}
     order by m.registered_at desc, m.ticket_id desc
-    limit ${limit}`.execute(db);
+    limit ${limit}`;
+}
+
+export async function delayTickets(db: DB, scope: DataScope, f: DelayFilter, limit = 500): Promise<DelayTicketRow[]> {
+  const { rows } = await delayTicketsQuery(scope, f, limit).execute(db);
   const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
   return rows.map((r) => ({
     ticketId: r.ticket_id as number,
@@ -273,7 +285,7 @@ const DUE_COLUMN: Record<SlaStage, string> = { accept: "sla_accept_due_at", visi
  * its statuses), with when the sweep marked it (sla_marks). Each stage reads its partial index of due times
  * over its open statuses (services/sla.ts SLA_STAGE_INDEXES). Breached first, then the soonest due.
  */
-export async function slaWatchList(db: DB, scope: DataScope, now: Date, share = DEFAULT_SLA_AT_RISK_SHARE, limit = 200): Promise<{ rows: SlaWatchRow[]; atRisk: number; breached: number }> {
+export function slaWatchQuery(scope: DataScope, now: Date, share: number, limit: number) {
   const perStage = SLA_STAGES.map((st) => {
     const due = sql.ref(`t.${DUE_COLUMN[st]}`);
     return sql`
@@ -284,7 +296,7 @@ export async function slaWatchList(db: DB, scope: DataScope, now: Date, share = 
         and ${due} <= ${now}::timestamptz + (1 - ${share}::float8) * (${due} - t.created_at)
         ${scope.kind === "agency" ? sql`and t.assigned_agency_id = ${scope.agencyId}::bigint` : sql``}`;
   });
-  const { rows } = await sql<{
+  return sql<{
     id: number; number: number; status: string; priority: Priority; agency_name: string | null;
     stage: SlaStage; level: "at_risk" | "breached"; due_at: Date; marked_at: Date | null; n_risk: number; n_breached: number;
   }>`
@@ -295,7 +307,11 @@ export async function slaWatchList(db: DB, scope: DataScope, now: Date, share = 
       count(*) filter (where w.level = 'breached') over ()::int as n_breached
     from w left join agencies a on a.id = w.assigned_agency_id
     order by (w.level = 'breached') desc, w.due_at
-    limit ${limit}`.execute(db);
+    limit ${limit}`;
+}
+
+export async function slaWatchList(db: DB, scope: DataScope, now: Date, share = DEFAULT_SLA_AT_RISK_SHARE, limit = 200): Promise<{ rows: SlaWatchRow[]; atRisk: number; breached: number }> {
+  const { rows } = await slaWatchQuery(scope, now, share, limit).execute(db);
   return {
     atRisk: rows[0]?.n_risk ?? 0,
     breached: rows[0]?.n_breached ?? 0,
