@@ -1,6 +1,5 @@
 import { DELAY_STAGES, stageDurations, STAGE_BOUNDS, type Milestones } from "../../core/delays";
-import type { Translate } from "~/i18n";
-import { formatDateTime } from "~/lib/format";
+import { formatDateTime, formatDuration } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
 /** The roll-up row of one ticket as its loader sends it (dates as JSON strings). */
@@ -15,15 +14,6 @@ export interface MilestonesData {
   accept_due_at: string | Date | null;
   visit_due_at: string | Date | null;
   resolve_due_at: string | Date | null;
-}
-
-/** Seconds as days/hours/minutes in words (the delay audit's stage times). */
-export function durationText(seconds: number, t: Translate): string {
-  const m = Math.round(seconds / 60);
-  if (m < 60) return t("delays.duration.minutes", { m });
-  const h = Math.floor(m / 60);
-  if (h < 24) return t("delays.duration.hours", { h, m: m % 60 });
-  return t("delays.duration.days", { d: Math.floor(h / 24), h: h % 24 });
 }
 
 const d = (v: string | Date | null) => (v === null ? null : new Date(v));
@@ -56,7 +46,7 @@ export function DelayStages({ m }: { m: MilestonesData }) {
             return (
               <tr key={s}>
                 <th scope="row">{t(`delays.stage.${s}`)}</th>
-                <td>{secs[s] === null ? t("delays.ticketStages.open") : durationText(secs[s], t)}</td>
+                <td>{secs[s] === null ? t("delays.ticketStages.open") : formatDuration(secs[s], locale)}</td>
                 <td>{reached ? formatDateTime(reached, locale) : t("common.none")}</td>
                 <td>{late ? <span className="badge danger">{t("delays.ticketStages.breached")}</span> : null}</td>
               </tr>

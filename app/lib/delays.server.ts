@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { DELAY_CAUSES, DELAY_STAGES, type DelayCause, type DelayStage } from "../../core/delays";
 import type { DelayFilter } from "../../db/repos/delays";
-import { parseDateRange } from "./report-params.server";
+import { parseDateRange, type DatePreset } from "./report-params.server";
 import { readSearchParams } from "./input.server";
 import type { MessageKey } from "~/i18n";
 
@@ -25,6 +25,7 @@ export interface DelayQuery {
   /** the range's own search (from, to) without the other filters */
   rangeSearch: string;
   error: MessageKey | null;
+  presets: DatePreset[];
   agencyId: number | null;
   stage: DelayStage | null;
   cause: DelayCause | null;
@@ -49,6 +50,7 @@ export function parseDelayQuery(request: Request, now: Date): DelayQuery {
     search: params.toString(),
     rangeSearch: rangeParams.toString(),
     error: range.error,
+    presets: range.presets,
     agencyId: f.agency ?? null,
     stage: f.stage ?? null,
     cause: f.cause ?? null,

@@ -47,6 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     toText: q.toText,
     rangeSearch: q.rangeSearch,
     error: q.error,
+    presets: q.presets,
     ranking: rankingRows(ranking),
     summary,
     watch: { rows: watchRows(watch.rows, t), atRisk: watch.atRisk, breached: watch.breached },
@@ -82,13 +83,7 @@ export default function DelaysPage() {
       </section>
 
       <Form method="get" className="panel filters" aria-label={t("common.filter")}>
-        <DateRangeFilter from={d.fromText} to={d.toText} />
-        <button type="submit">{t("delays.filter.apply")}</button>
-        {d.error ? (
-          <p className="error" role="alert">
-            {t(d.error)}
-          </p>
-        ) : null}
+        <DateRangeFilter from={d.fromText} to={d.toText} presets={d.presets} error={d.error} />
       </Form>
 
       <div className="cards" data-testid="delay-summary">

@@ -36,6 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     search: q.search,
     rangeSearch: q.rangeSearch,
     error: q.error,
+    presets: q.presets,
     hidden: { agency: q.agencyId, stage: q.stage, cause: q.cause, breach: q.breach },
     filters,
     rows: delayTicketRows(rows, t),
@@ -55,13 +56,7 @@ export default function DelayTicketsPage() {
       {d.filters.length ? <p data-testid="delay-filters">{t("delays.tickets.filtered", { filter: d.filters.join("؛ ") })}</p> : null}
       <Form method="get" className="panel filters" aria-label={t("common.filter")}>
         {Object.entries(d.hidden).map(([k, v]) => (v === null || v === undefined ? null : <input key={k} type="hidden" name={k} value={String(v)} />))}
-        <DateRangeFilter from={d.fromText} to={d.toText} />
-        <button type="submit">{t("delays.filter.apply")}</button>
-        {d.error ? (
-          <p className="error" role="alert">
-            {t(d.error)}
-          </p>
-        ) : null}
+        <DateRangeFilter from={d.fromText} to={d.toText} presets={d.presets} error={d.error} />
       </Form>
       {d.limited ? <p className="muted">{t("delays.tickets.limit", { count: DELAY_TICKET_LIMIT })}</p> : null}
       <DataTable

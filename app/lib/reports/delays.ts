@@ -106,7 +106,7 @@ export function rankingRows(rows: readonly AgencyDelayRow[]): RankingRow[] {
 
 export function delayTicketColumns(): ReportColumn<DelayTicketTableRow>[] {
   return [
-    { key: "number", header: "delays.col.number", kind: "text", href: (r) => ticketHref(r.ticketId) },
+    { key: "number", header: "delays.col.number", kind: "code", href: (r) => ticketHref(r.ticketId) },
     { key: "registeredAt", header: "delays.col.registered", kind: "datetime" },
     { key: "status", header: "delays.col.status", kind: "text" },
     { key: "priority", header: "delays.col.priority", kind: "text" },
@@ -146,7 +146,7 @@ export function delayTicketRows(rows: readonly DelayTicketRow[], t: Translate): 
 
 export function watchColumns(): ReportColumn<WatchRow>[] {
   return [
-    { key: "number", header: "delays.col.number", kind: "text", href: (r) => ticketHref(r.ticketId) },
+    { key: "number", header: "delays.col.number", kind: "code", href: (r) => ticketHref(r.ticketId) },
     { key: "level", header: "delays.col.level", kind: "text" },
     { key: "stage", header: "delays.col.stage", kind: "text" },
     { key: "dueAt", header: "delays.col.due", kind: "datetime" },
