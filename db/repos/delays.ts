@@ -169,7 +169,13 @@ export function agencyDelayRankingQuery(scope: DataScope, f: DelayFilter) {
 }
 
 export async function agencyDelayRanking(db: DB, scope: DataScope, f: DelayFilter): Promise<AgencyDelayRow[]> {
-  const { rows } = await agencyDelayRankingQuery(scope, f).execute(db);
+  // the medians sort each agency's stage times: in memory, not spilled to disk (4 MB by default is too little
+  // for a month of a million-ticket year); SET LOCAL needs the query's own transaction
+  const run = async (trx: DB) => {
+    await sql`set local work_mem = '32MB'`.execute(trx);
+    return agencyDelayRankingQuery(scope, f).execute(trx);
+  };
+  const { rows } = db.isTransaction ? await agencyDelayRankingQuery(scope, f).execute(db) : await db.transaction().execute(run);
   const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
   return rows
     .map((r) => ({
