@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { DELAY_CAUSES } from "../../core/delays";
 import { BarChart } from "~/components/reports/Chart";
 import { DataTable } from "~/components/reports/DataTable";
@@ -61,6 +62,8 @@ export default function DelaysPage() {
   const n = (v: number) => formatNumber(v, locale);
   const href = (extra: Record<string, string>) => delayTicketsHref(d.rangeSearch, extra);
   const totalWatch = d.watch.atRisk + d.watch.breached;
+  const columns = useMemo(() => rankingColumns(d.rangeSearch), [d.rangeSearch]);
+  const watchCols = useMemo(() => watchColumns(), []);
   return (
     <>
       <h1>{t("delays.title")}</h1>
@@ -77,7 +80,7 @@ export default function DelaysPage() {
           <>
             <p data-testid="watch-summary">{t("delays.watch.summary", { breached: d.watch.breached, atRisk: d.watch.atRisk })}</p>
             {totalWatch > d.watch.rows.length ? <p className="muted">{t("delays.watch.more", { shown: d.watch.rows.length, total: totalWatch })}</p> : null}
-            <DataTable columns={watchColumns()} rows={d.watch.rows} caption={t("delays.watch.title")} />
+            <DataTable columns={watchCols} rows={d.watch.rows} caption={t("delays.watch.title")} />
           </>
         )}
       </section>
@@ -97,14 +100,14 @@ export default function DelaysPage() {
         ))}
       </div>
 
-      <section aria-labelledby="ranking-title">
+      <section aria-labelledby="ranking-title" data-testid="delay-ranking">
         <h2 id="ranking-title">{t("delays.ranking.title")}</h2>
         <p className="muted">{t("delays.ranking.hint")}</p>
         {d.ranking.length === 0 ? (
           <p>{t("delays.ranking.none")}</p>
         ) : (
           <DataTable
-            columns={rankingColumns(d.rangeSearch)}
+            columns={columns}
             rows={d.ranking}
             initialSort={{ key: "breachRate", desc: true }}
             exportHref={`${DELAYS_EXPORT_PATH}?${d.rangeSearch}&report=ranking`}

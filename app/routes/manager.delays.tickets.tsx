@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { DataTable } from "~/components/reports/DataTable";
 import { DateRangeFilter } from "~/components/reports/DateRangeFilter";
 import { translator } from "~/i18n";
@@ -47,6 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function DelayTicketsPage() {
   const d = useLoaderData<typeof loader>();
   const t = useT();
+  const columns = useMemo(() => delayTicketColumns(), []);
   return (
     <>
       <p>
@@ -60,7 +62,7 @@ export default function DelayTicketsPage() {
       </Form>
       {d.limited ? <p className="muted">{t("delays.tickets.limit", { count: DELAY_TICKET_LIMIT })}</p> : null}
       <DataTable
-        columns={delayTicketColumns()}
+        columns={columns}
         rows={d.rows}
         exportHref={`${DELAYS_EXPORT_PATH}?${d.search}&report=tickets`}
         caption={t("delays.tickets.title")}
