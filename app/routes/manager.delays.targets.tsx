@@ -56,12 +56,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (form.intent === "delete") {
       const parsed = DeleteForm.safeParse(form);
-      if (!parsed.success) return Response.json({ error: "delays.targets.error.invalid", id } satisfies ActionResult, { status: 400 });
+      if (!parsed.success) return { error: "delays.targets.error.invalid", id } satisfies ActionResult;
       await deleteSlaTarget(context.db, actor, parsed.data.id);
       return redirect("/manager/delays/targets?done=deleted");
     }
     const parsed = SaveForm.safeParse(form);
-    if (!parsed.success) return Response.json({ error: "delays.targets.error.invalid", id } satisfies ActionResult, { status: 400 });
+    if (!parsed.success) return { error: "delays.targets.error.invalid", id } satisfies ActionResult;
     const v = parsed.data;
     await saveSlaTarget(context.db, actor, v.id, {
       priority: v.priority,
@@ -74,7 +74,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect("/manager/delays/targets?done=saved");
   } catch (err) {
     if (err instanceof SlaTargetError) {
-      return Response.json({ error: `delays.targets.error.${err.code}` as MessageKey, id } satisfies ActionResult, { status: err.code === "not_found" ? 404 : 400 });
+      // answered on the page in words (a refused value is the reader's to fix, not an HTTP failure)
+      return { error: `delays.targets.error.${err.code}` as MessageKey, id } satisfies ActionResult;
     }
     throw err;
   }
