@@ -154,41 +154,57 @@ export interface AgencyDelayRow {
  */
 export function agencyDelayRankingQuery(scope: DataScope, f: DelayFilter) {
   const b = breachesOf(f.now);
-  const stageCols = DELAY_STAGES.flatMap((s) => [
-    sql`percentile_cont(0.5) within group (order by ${stageSeconds(s)}) as ${sql.ref(`median_${s}`)}`,
-    sql`avg(${stageSeconds(s)}) as ${sql.ref(`mean_${s}`)}`,
-  ]);
-  return sql<Record<string, unknown> & { agency_id: number; name: string; code: string; tickets: number; breaches: number }>`
-    select m.agency_id, a.name, a.code, count(*)::int as tickets,
-      count(*) filter (where ${b.accept} or ${b.visit} or ${b.resolve})::int as breaches,
-      ${sql.join(stageCols)}
-    from ticket_milestones m
-    join agencies a on a.id = m.agency_id
-    where ${where(scope, f)} and m.agency_id is not null
-    group by m.agency_id, a.name, a.code`;
+  // one sort of (agency, stage, seconds) for every median, rather than one sort per stage and agency
+  return sql<{ agency_id: number; name: string; code: string; tickets: number; breaches: number; stage: DelayStage | null; med: number | null; mean: number | null }>`
+    with m as materialized (
+      select m.agency_id, (${b.accept} or ${b.visit} or ${b.resolve}) as late,
+        ${sql.join(DELAY_STAGES.map((s) => sql`${stageSeconds(s)} as ${sql.ref(`s_${s}`)}`))}
+      from ticket_milestones m
+      where ${where(scope, f)} and m.agency_id is not null
+    ), per_agency as (
+      select agency_id, count(*)::int as tickets, count(*) filter (where late)::int as breaches from m group by agency_id
+    ), per_stage as (
+      select m.agency_id, s.stage, percentile_cont(0.5) within group (order by s.secs) as med, avg(s.secs) as mean
+      from m cross join lateral (values ${sql.join(DELAY_STAGES.map((st) => sql`(${st}::text, ${sql.ref(`m.s_${st}`)})`))}) s(stage, secs)
+      where s.secs is not null
+      group by m.agency_id, s.stage
+    )
+    select p.agency_id, a.name, a.code, p.tickets, p.breaches, ps.stage, ps.med, ps.mean
+    from per_agency p join agencies a on a.id = p.agency_id
+    left join per_stage ps on ps.agency_id = p.agency_id`;
 }
 
 export async function agencyDelayRanking(db: DB, scope: DataScope, f: DelayFilter): Promise<AgencyDelayRow[]> {
-  // the medians sort each agency's stage times: in memory, not spilled to disk (4 MB by default is too little
-  // for a month of a million-ticket year); SET LOCAL needs the query's own transaction
+  // the medians sort the stage times: in memory, not spilled to disk (4 MB by default is too little for a
+  // month of a million-ticket year); SET LOCAL needs the query's own transaction
   const run = async (trx: DB) => {
     await sql`set local work_mem = '32MB'`.execute(trx);
     return agencyDelayRankingQuery(scope, f).execute(trx);
   };
   const { rows } = db.isTransaction ? await agencyDelayRankingQuery(scope, f).execute(db) : await db.transaction().execute(run);
   const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
-  return rows
-    .map((r) => ({
-      agencyId: r.agency_id,
-      agencyName: r.name,
-      agencyCode: r.code,
-      tickets: r.tickets,
-      median: Object.fromEntries(DELAY_STAGES.map((s) => [s, num(r[`median_${s}`])])) as Record<DelayStage, number | null>,
-      mean: Object.fromEntries(DELAY_STAGES.map((s) => [s, num(r[`mean_${s}`])])) as Record<DelayStage, number | null>,
-      breaches: r.breaches,
-      breachRate: r.tickets ? Math.round((1000 * r.breaches) / r.tickets) / 10 : 0,
-    }))
-    .sort((x, y) => y.breachRate - x.breachRate || y.breaches - x.breaches || x.agencyName.localeCompare(y.agencyName));
+  const byAgency = new Map<number, AgencyDelayRow>();
+  for (const r of rows) {
+    let row = byAgency.get(r.agency_id);
+    if (!row) {
+      row = {
+        agencyId: r.agency_id,
+        agencyName: r.name,
+        agencyCode: r.code,
+        tickets: r.tickets,
+        median: Object.fromEntries(DELAY_STAGES.map((s) => [s, null])) as Record<DelayStage, number | null>,
+        mean: Object.fromEntries(DELAY_STAGES.map((s) => [s, null])) as Record<DelayStage, number | null>,
+        breaches: r.breaches,
+        breachRate: r.tickets ? Math.round((1000 * r.breaches) / r.tickets) / 10 : 0,
+      };
+      byAgency.set(r.agency_id, row);
+    }
+    if (r.stage) {
+      row.median[r.stage] = num(r.med);
+      row.mean[r.stage] = num(r.mean);
+    }
+  }
+  return [...byAgency.values()].sort((x, y) => y.breachRate - x.breachRate || y.breaches - x.breaches || x.agencyName.localeCompare(y.agencyName));
 }
 
 export interface DelaySummary {
