@@ -62,10 +62,14 @@ export const AUDIT_ACTIONS = [
   "user.update",
   "user.activate",
   "user.password_reset",
+  // the delay audit (issue 14 §1): SLA target rules added, changed, removed by a manager
+  "sla_target.create",
+  "sla_target.update",
+  "sla_target.delete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

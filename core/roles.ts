@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   "agencies:manage": ["manager", "admin"],
   // (issue 14 §4) the supervisor's live wall of the call centre (/desk/wall): who waits, who talks, today's figures
   "calls:supervise": ["supervisor", "manager"],
+  // the delay audit (issue 14 §1): edit the SLA target rules (reading the delay reports is reports:read)
+  "sla:manage": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -657,6 +657,44 @@ export interface AgencyImportsTable {
   finished_at: TimestampNullable;
 }
 export type AgencyImportStatus = "pending" | "validating" | "importing" | "done" | "failed";
+/** An SLA target rule (issue 14 §1, core/delays.ts slaTargetFor): null key fields mean "any"; minutes from registration. */
+export interface SlaTargetsTable {
+  id: Id;
+  priority: Priority | null;
+  category_id: number | null;
+  province: string | null;
+  accept_minutes: number;
+  visit_minutes: number;
+  resolve_minutes: number;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+/** One row per ticket: its stages' milestones and causes of delay (kept by triggers on ticket_events and tickets). */
+export interface TicketMilestonesTable {
+  ticket_id: number;
+  type: TicketType;
+  priority: Priority;
+  category_id: number | null;
+  province: string | null;
+  agency_id: number | null;
+  registered_at: Timestamp;
+  offered_at: TimestampNullable;
+  accepted_at: TimestampNullable;
+  visited_at: TimestampNullable;
+  done_at: TimestampNullable;
+  closed_at: TimestampNullable;
+  cancelled: Generated<boolean>;
+  accept_due_at: TimestampNullable;
+  visit_due_at: TimestampNullable;
+  resolve_due_at: TimestampNullable;
+  rejections: Generated<number>;
+  deadlines_missed: Generated<number>;
+  waiting_parts: Generated<number>;
+  customer_unavailable: Generated<number>;
+  reassignments: Generated<number>;
+  refreshed_at: Generated<Date>;
+}
 
 export interface Database {
   agencies: AgenciesTable;
@@ -704,6 +742,9 @@ export interface Database {
   dispatch_decisions: DispatchDecisionsTable;
   agency_performance: AgencyPerformanceTable;
   agency_imports: AgencyImportsTable;
+  // issue 14 §1: the delay audit
+  sla_targets: SlaTargetsTable;
+  ticket_milestones: TicketMilestonesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { tehranDay } from "../core/jalali";
-import { slaDueTimes } from "../core/sla";
+import { configuredDueTimes } from "../core/delays";
 import { nameSearchKey } from "../core/text";
 import type { Priority, TicketChannel, TicketType } from "../core/ticket";
 import { warrantyExpiry, warrantyStatusOn } from "../core/warranty";
@@ -8,6 +8,7 @@ import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
 import { auditInsert, writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
+import { slaTargetRules } from "../db/repos/delays";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
 import { DISPATCH_JOB_KEY_PREFIX, TICKET_DISPATCH_TASK } from "./dispatch";
@@ -278,7 +279,9 @@ async function newTicket(
   const product = input.product ? await findOrRegisterProduct(trx, customer.id, input.product, now) : null;
   const addressId = input.address ? await addressFor(trx, customer.id, input.address) : null;
   const priority = input.priority ?? "normal";
-  const due = slaDueTimes(now, priority, type);
+  const categoryId = input.problemCategoryId ?? product?.categoryId ?? null;
+  // the SLA target rules in force now (core/delays.ts slaTargetFor: the most specific of priority, category, province)
+  const due = configuredDueTimes(await slaTargetRules(trx), now, { priority, categoryId, province: input.address?.province ?? null }, type);
   const warranty = product ? warrantyStatusOn(product.expiresOn, tehranDay(now)) : "unknown";
   const channel: TicketChannel = call ? "phone" : (input.channel ?? "phone");
   const lat = input.address?.lat ?? null;
@@ -322,7 +325,7 @@ async function newTicket(
         warranty_status, priority, address_id, province, city, address_text, lat, lng, related_ticket_id, created_by,
         sla_accept_due_at, sla_visit_due_at, sla_resolve_due_at, created_at, updated_at
       ) values (
-        ${number}, ${type}, ${channel}, ${customer.id}, ${product?.id ?? null}, ${input.problemCategoryId ?? product?.categoryId ?? null},
+        ${number}, ${type}, ${channel}, ${customer.id}, ${product?.id ?? null}, ${categoryId},
         ${input.description ?? ""}, ${warranty}, ${priority}, ${addressId}, ${input.address?.province ?? null}, ${input.address?.city ?? null},
         ${input.address?.text ?? null}, ${lat}, ${lat === null ? null : lng}, ${related?.id ?? null}, ${userId},
         ${due.acceptDueAt}, ${due.visitDueAt}, ${due.resolveDueAt}, ${now}, ${now}

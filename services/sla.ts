@@ -16,13 +16,14 @@ import {
   DEFAULT_SLA_AT_RISK_SHARE,
   SLA_STAGE_OPEN_STATUSES,
   SLA_STAGES,
-  slaStageMaxMs,
   SUPERVISOR_ALERTS_CHANNEL,
   type SupervisorAlertEvent,
   type SlaStage,
 } from "../core/sla";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { slaTargetRules } from "../db/repos/delays";
+import { longestStageMs } from "../core/delays";
 
 export interface SlaSweepOptions {
   /** default: the database's now() */
@@ -55,9 +56,12 @@ function statusList(stage: SlaStage) {
 }
 
 /** The candidates of one stage: the query whose plan tests/integration/sla-sweep.test.ts checks. */
-export function slaCandidatesQuery(stage: SlaStage, o: { now: Date; share: number; lookbackHours: number; batch: number }) {
+export function slaCandidatesQuery(
+  stage: SlaStage,
+  o: { now: Date; share: number; lookbackHours: number; batch: number; /** the stage's longest clock (core/delays.ts longestStageMs over the configured rules) */ longestMs?: number },
+) {
   const due = sql.ref(`t.${DUE_COLUMN[stage]}`);
-  const aheadMs = Math.ceil((1 - o.share) * slaStageMaxMs(stage));
+  const aheadMs = Math.ceil((1 - o.share) * (o.longestMs ?? longestStageMs([], stage)));
   return sql<{ id: number; due_at: Date; level: "at_risk" | "breached" }>`
     select t.id, ${due} as due_at, case when ${due} < ${o.now}::timestamptz then 'breached' else 'at_risk' end as level
     from tickets t
@@ -77,43 +81,58 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
   const lookbackHours = opts.lookbackHours ?? 48;
   const batch = opts.batch ?? 1000;
   const counts = {} as SlaSweepCounts;
+  // the configured SLA target rules (issue 14 §1) bound how far ahead a due time may lie
+  const rules = await slaTargetRules(db);
   for (const stage of SLA_STAGES) {
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
-      const candidates = slaCandidatesQuery(stage, { now, share, lookbackHours, batch });
-      const { rows } = await sql<{ level: "at_risk" | "breached"; n: number }>`
-        with candidates as (${candidates}),
-        marked as (
-          insert into sla_marks (ticket_id, stage, level, due_at, marked_at)
-          select id, ${stage}, level, due_at, ${now}::timestamptz from candidates
-          on conflict do nothing
-          returning ticket_id, level, due_at
-        ),
-        events as (
-          insert into ticket_events (ticket_id, at, actor_kind, actor_label, event_type, data)
-          select ticket_id, ${now}::timestamptz, 'system', ${SWEEP_LABEL}, 'sla_' || level,
-                 jsonb_build_object('stage', ${stage}::text, 'due_at', due_at)
-          from marked
-          returning 1
-        ),
-        alerts as (
-          insert into supervisor_alerts (created_at, kind, ticket_id, stage, due_at)
-          select ${now}::timestamptz, 'sla_' || level, ticket_id, ${stage}, due_at from marked
-          returning 1
-        )
-        -- (data-modifying CTEs run to completion whether read or not)
-        select level, count(*)::int as n from marked group by level`.execute(trx);
-      const c = {
-        atRisk: rows.find((r) => r.level === "at_risk")?.n ?? 0,
-        breached: rows.find((r) => r.level === "breached")?.n ?? 0,
-      };
-      if (c.atRisk + c.breached > 0) {
-        await writeAudit(trx, { actorUserId: null, action: "sla.sweep", details: { stage, ...c, share } });
-        const event: SupervisorAlertEvent = { type: "sla_alerts", stage, ...c, at: now.toISOString() };
-        await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
-      }
-      return c;
+      return markSlaStageInTrx(trx, stage, { now, share, lookbackHours, batch, longestMs: longestStageMs(rules, stage) });
     });
   }
   return counts;
+}
+
+/**
+ * One stage of the sweep inside the caller's transaction: the marks, their history rows and supervisor
+ * alerts, the audit row and the NOTIFY (the demo seed marks its history with it, with a long look-back).
+ */
+export async function markSlaStageInTrx(
+  trx: DB,
+  stage: SlaStage,
+  o: { now: Date; share: number; lookbackHours: number; batch: number; longestMs: number },
+): Promise<{ atRisk: number; breached: number }> {
+  const { now, share } = o;
+  const candidates = slaCandidatesQuery(stage, o);
+  const { rows } = await sql<{ level: "at_risk" | "breached"; n: number }>`
+    with candidates as (${candidates}),
+    marked as (
+      insert into sla_marks (ticket_id, stage, level, due_at, marked_at)
+      select id, ${stage}, level, due_at, ${now}::timestamptz from candidates
+      on conflict do nothing
+      returning ticket_id, level, due_at
+    ),
+    events as (
+      insert into ticket_events (ticket_id, at, actor_kind, actor_label, event_type, data)
+      select ticket_id, ${now}::timestamptz, 'system', ${SWEEP_LABEL}, 'sla_' || level,
+             jsonb_build_object('stage', ${stage}::text, 'due_at', due_at)
+      from marked
+      returning 1
+    ),
+    alerts as (
+      insert into supervisor_alerts (created_at, kind, ticket_id, stage, due_at)
+      select ${now}::timestamptz, 'sla_' || level, ticket_id, ${stage}, due_at from marked
+      returning 1
+    )
+    -- (data-modifying CTEs run to completion whether read or not)
+    select level, count(*)::int as n from marked group by level`.execute(trx);
+  const c = {
+    atRisk: rows.find((r) => r.level === "at_risk")?.n ?? 0,
+    breached: rows.find((r) => r.level === "breached")?.n ?? 0,
+  };
+  if (c.atRisk + c.breached > 0) {
+    await writeAudit(trx, { actorUserId: null, action: "sla.sweep", details: { stage, ...c, share } });
+    const event: SupervisorAlertEvent = { type: "sla_alerts", stage, ...c, at: now.toISOString() };
+    await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+  }
+  return c;
 }

@@ -28,6 +28,7 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/fees", label: "nav.fees" },
     { to: "/manager/calls", label: "callCentre.nav.report" },
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
+    { to: "/manager/delays", label: "nav.delays" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),

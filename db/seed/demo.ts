@@ -20,6 +20,7 @@ import { slaDueTimes } from "../../core/sla";
 import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoCalls } from "./demo-calls";
+import { seedDemoDelays } from "./demo-delays";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -339,6 +340,7 @@ class DemoBuilder {
       () => this.insertSurveys(),
       () => this.insertSms(),
       () => this.insertAudit(),
+      async () => Object.assign(this.counts, await seedDemoDelays(this.db, this.now)),
       () => refreshAgencyPerformance(this.db, this.now),
       () => seedDemoCalls(this.db, this.now),
     ];

@@ -224,6 +224,23 @@ const MATRIX: Row[] = [
   { route: "desk.abandoned", method: "GET", url: "/desk/abandoned", expect:    [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk.abandoned", method: "GET", url: "/desk/abandoned?show=cleared", expect:
                                                                                [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
+  // The delay audit (issue 14 §1, reports:read); bad filters fall back to the defaults, never a 500; an export of
+  // an unknown report or format is a 400. SLA targets: read with reports:read, changed with sla:manage (manager,
+  // admin); a refused rule or a missing one is answered on the page (200 with the message).
+  { route: "manager.delays._index", method: "GET", url: "/manager/delays?from=x&to=1405/13/40", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.delays.tickets", method: "GET", url: "/manager/delays/tickets?agency=1&cause=nope&breach=any", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.delays.export", method: "GET", url: "/manager/delays/export?report=ranking&format=csv", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.delays.export", method: "GET", url: "/manager/delays/export?report=tickets&format=pdf", expect:
+                                                                               [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
+  { route: "manager.delays.targets", method: "GET", url: "/manager/delays/targets", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.delays.targets", method: "POST", url: "/manager/delays/targets", form: { intent: "save", priority: "", categoryId: "", province: "گیلان", acceptHours: "-1", visitHours: "2", resolveHours: "3" }, expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  { route: "manager.delays.targets", method: "POST", url: "/manager/delays/targets", form: { intent: "delete", id: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   // the audit log for managers (audit:read), who cannot enter the admin section
   { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.tickets._index", method: "GET", url: "/manager/tickets?q=x", expect:

@@ -1,0 +1,131 @@
+/**
+ * The SLA target rules (issue 14 §1, core/delays.ts): a manager adds, changes or removes a rule keyed by
+ * priority, category and province (null: any). Each change is one transaction with its audit row
+ * (sla_target.create / update / delete, with the rule before and after in words a reader follows).
+ * The rules apply to requests registered from then on (services/intake.ts reads them for the due times;
+ * the SLA sweep bounds its look-ahead by the longest of them): a request keeps the due times it was given.
+ * The per-priority rules (no category, no province) are the base: they may be changed, never removed.
+ */
+import { checkSlaRule, type SlaRuleProblem, type SlaTargetMinutes } from "../core/delays";
+import type { Priority } from "../core/ticket";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+import type { Actor } from "./actor";
+
+export class SlaTargetError extends Error {
+  constructor(readonly code: SlaRuleProblem | "duplicate" | "not_found" | "base_rule" | "unknown_category") {
+    super(`sla target: ${code}`);
+  }
+}
+
+export interface SlaTargetInput extends SlaTargetMinutes {
+  priority: Priority | null;
+  categoryId: number | null;
+  province: string | null;
+}
+
+function auditDetails(r: SlaTargetInput) {
+  return {
+    priority: r.priority,
+    categoryId: r.categoryId,
+    province: r.province,
+    acceptMinutes: r.acceptMinutes,
+    visitMinutes: r.visitMinutes,
+    resolveMinutes: r.resolveMinutes,
+  };
+}
+
+/** Adds a rule (id null) or changes one; the key fields of an existing rule may change too. */
+export async function saveSlaTarget(db: DB, actor: Actor, id: number | null, input: SlaTargetInput): Promise<{ id: number }> {
+  const problem = checkSlaRule(input);
+  if (problem) throw new SlaTargetError(problem);
+  const province = input.province?.trim() || null;
+  const values = {
+    priority: input.priority,
+    category_id: input.categoryId,
+    province,
+    accept_minutes: input.acceptMinutes,
+    visit_minutes: input.visitMinutes,
+    resolve_minutes: input.resolveMinutes,
+    updated_by: actor.userId ?? null,
+    updated_at: new Date(),
+  };
+  return db.transaction().execute(async (trx) => {
+    if (input.categoryId !== null) {
+      const c = await trx.selectFrom("product_categories").select("id").where("id", "=", input.categoryId).executeTakeFirst();
+      if (!c) throw new SlaTargetError("unknown_category");
+    }
+    // one rule per key (the table's unique key, nulls not distinct): say so instead of a constraint error
+    let dup = trx
+      .selectFrom("sla_targets")
+      .select("id")
+      .where((eb) => (input.priority === null ? eb("priority", "is", null) : eb("priority", "=", input.priority)))
+      .where((eb) => (input.categoryId === null ? eb("category_id", "is", null) : eb("category_id", "=", input.categoryId)))
+      .where((eb) => (province === null ? eb("province", "is", null) : eb("province", "=", province)));
+    if (id !== null) dup = dup.where("id", "<>", id);
+    if (await dup.executeTakeFirst()) throw new SlaTargetError("duplicate");
+    const after = { ...input, province };
+    if (id === null) {
+      const row = await trx.insertInto("sla_targets").values(values).returning("id").executeTakeFirstOrThrow();
+      await writeAudit(trx, {
+        actorUserId: actor.userId ?? null,
+        action: "sla_target.create",
+        entityType: "sla_target",
+        entityId: row.id,
+        ip: actor.ip ?? undefined,
+        details: { after: auditDetails(after) },
+      });
+      return { id: row.id };
+    }
+    const before = await trx.selectFrom("sla_targets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!before) throw new SlaTargetError("not_found");
+    const isBase = before.category_id === null && before.province === null && before.priority !== null;
+    if (isBase && (input.priority !== before.priority || input.categoryId !== null || province !== null)) throw new SlaTargetError("base_rule");
+    await trx.updateTable("sla_targets").set(values).where("id", "=", id).execute();
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "sla_target.update",
+      entityType: "sla_target",
+      entityId: id,
+      ip: actor.ip ?? undefined,
+      details: {
+        before: auditDetails({
+          priority: before.priority,
+          categoryId: before.category_id,
+          province: before.province,
+          acceptMinutes: before.accept_minutes,
+          visitMinutes: before.visit_minutes,
+          resolveMinutes: before.resolve_minutes,
+        }),
+        after: auditDetails(after),
+      },
+    });
+    return { id };
+  });
+}
+
+export async function deleteSlaTarget(db: DB, actor: Actor, id: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("sla_targets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!before) throw new SlaTargetError("not_found");
+    if (before.category_id === null && before.province === null && before.priority !== null) throw new SlaTargetError("base_rule");
+    await trx.deleteFrom("sla_targets").where("id", "=", id).execute();
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "sla_target.delete",
+      entityType: "sla_target",
+      entityId: id,
+      ip: actor.ip ?? undefined,
+      details: {
+        before: auditDetails({
+          priority: before.priority,
+          categoryId: before.category_id,
+          province: before.province,
+          acceptMinutes: before.accept_minutes,
+          visitMinutes: before.visit_minutes,
+          resolveMinutes: before.resolve_minutes,
+        }),
+      },
+    });
+  });
+}
