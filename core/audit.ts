@@ -50,6 +50,10 @@ export const AUDIT_ACTIONS = [
   // dispatch (issue 13): the engine offered a ticket to an agency, or held it for the supervisors
   "dispatch.offer",
   "dispatch.hold",
+  // issue 14 §2, the agency ledger: a referral fee accrued on completion, a fee adjusted, a statement settled
+  "ledger.fee_accrue",
+  "ledger.fee_adjust",
+  "ledger.statement_settle",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

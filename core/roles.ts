@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "dispatch:manage": ["supervisor", "manager"],
   // an agency's status: suspend or terminate (its pending offers withdrawn and sent on) or make it active again
   "agencies:manage": ["manager", "admin"],
+  // issue 14 §2, the agency ledger: adjust a referral fee, mark an agency's monthly statement settled
+  "ledger:manage": ["manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

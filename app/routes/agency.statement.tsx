@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { agencies } from "~/lib/db.server";
+import { fees } from "~/lib/db.server";
 import { formatDigits, formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
@@ -10,7 +10,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "agency_portal:statement");
   const scope = scopeFor(user);
   if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
-  return { lines: await agencies.agencyStatement(context.db, scope.agencyId) };
+  return { lines: await fees.agencyStatements(context.db, scope.agencyId) };
 }
 
 export default function AgencyStatement() {
@@ -40,7 +40,7 @@ export default function AgencyStatement() {
                 <td>{formatNumber(Number(l.jobs), locale)}</td>
                 <td>{formatRials(Number(l.invoices), locale)}</td>
                 <td>{formatRials(Number(l.fees), locale)}</td>
-                <td>{formatRials(Number(l.unsettled), locale)}</td>
+                <td>{formatRials(l.balance, locale)}</td>
               </tr>
             ))}
           </tbody>
