@@ -51,3 +51,4 @@ export {
   setAgencyStatus,
   SupervisionInputError,
 } from "../../services/supervision";
+export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
