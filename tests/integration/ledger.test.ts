@@ -37,8 +37,8 @@ let userNoRate: number;
 let manager: number;
 let operator: number;
 let customerId: number;
-const products: Record<string, number> = {};
-const jobs: Record<string, number> = {};
+const products = { x: 0, y: 0 };
+const jobs = { one: 0, two: 0, three: 0, four: 0 };
 
 async function job(agencyId: number, warranty: "in_warranty" | "out_of_warranty", productId: number | null, province: string) {
   const t = await db

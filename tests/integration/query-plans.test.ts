@@ -2,7 +2,6 @@ import { Kysely, PostgresDialect, sql, type CompiledQuery } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typeParsers, type DB } from "../../db/connection";
-import * as agencies from "../../db/repos/agencies";
 import * as audit from "../../db/repos/audit";
 import * as dashboard from "../../db/repos/dashboard";
 import * as fees from "../../db/repos/fees";
