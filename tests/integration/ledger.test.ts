@@ -17,6 +17,14 @@
  */
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sessionCookie } from "../../app/lib/auth.server";
+import { loader as agencyStatementsLoader } from "../../app/routes/agency.statement";
+import { loader as agencyStatementLoader } from "../../app/routes/agency.statement_.$period";
+import { loader as agencyExportLoader } from "../../app/routes/agency.statement_.$period.export";
+import { loader as managerStatementLoader } from "../../app/routes/manager.fees.statements.$agencyId.$period";
+import { loader as managerExportLoader } from "../../app/routes/manager.fees.statements.$agencyId.$period.export";
+import { createSession } from "../../db/repos/sessions";
+import { testContext } from "../support/context";
 import type { DB } from "../../db/connection";
 import * as fees from "../../db/repos/fees";
 import { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
@@ -24,6 +32,16 @@ import { completeJob } from "../../services/job-completion";
 import { getTestDb, resetDatabase } from "../support/db";
 
 const at = (iso: string) => new Date(iso);
+const cookies: Record<string, string> = {};
+
+async function call(fn: (args: never) => Promise<unknown>, url: string, who: string, params: Record<string, string> = {}): Promise<unknown> {
+  try {
+    return await fn({ request: new Request(`http://localhost${url}`, { headers: { Cookie: cookies[who]! } }), context: testContext(db), params } as never);
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
 let db: DB;
 let agencyA: number;
 let agencyB: number;
@@ -92,10 +110,15 @@ beforeAll(async () => {
       { username: "agencyc", display_name: "علی فارسی", role: "agency_admin", password_hash: "x", agency_id: agencyNoRate },
       { username: "boss", display_name: "مدیر خدمات", role: "manager", password_hash: "x" },
       { username: "oper", display_name: "اپراتور", role: "operator", password_hash: "x" },
+      { username: "staffa", display_name: "کارمند", role: "agency_staff", password_hash: "x", agency_id: agencyA },
     ])
-    .returning("id")
+    .returning(["id", "username"])
     .execute();
   [userA, userB, userNoRate, manager, operator] = users.map((u) => u.id) as [number, number, number, number, number];
+  for (const u of users) {
+    const s = await createSession(db, { userId: u.id, ip: "127.0.0.1", userAgent: "test" });
+    cookies[u.username] = (await sessionCookie(testContext(db)).serialize(s.id)).split(";")[0]!;
+  }
   const brands = await db.insertInto("brands").values([{ code: "brand-x", name_fa: "برند ایکس", name_en: "Brand X" }, { code: "brand-y", name_fa: "برند وای", name_en: "Brand Y" }]).returning("id").execute();
   brandX = brands[0]!.id;
   brandY = brands[1]!.id;
@@ -276,5 +299,54 @@ describe("revenue breakdown", () => {
     ]);
     const byProvince = await fees.revenueEntries(db, { from: azar1, toExclusive: dey1, province: "اصفهان", period: "1405-09" });
     expect(byProvince.reduce((s, e) => s + e.amount_rials, 0)).toBe(120_000);
+  });
+});
+
+describe("who reads which statement (the routes)", () => {
+  const azar = { period: "1405-09" };
+
+  it("an agency admin reads only its own statements, by page and by export", async () => {
+    const list = (await call(agencyStatementsLoader, "/agency/statement", "agencya")) as { lines: { period: string; balance: number }[] };
+    expect(list.lines.map((l) => [l.period, l.balance])).toEqual([["1405/09", 0]]);
+    const a = (await call(agencyStatementLoader, "/agency/statement/1405-09", "agencya", azar)) as { agency: { code: string }; rows: { ticket_id: number | null }[] };
+    expect(a.agency.code).toBe("THR-001");
+    expect(a.rows.map((r) => r.ticket_id)).toEqual([jobs.one, jobs.two, jobs.one, null]);
+    const b = (await call(agencyStatementLoader, "/agency/statement/1405-09", "agencyb", azar)) as { agency: { code: string }; rows: { ticket_id: number | null }[] };
+    expect(b.agency.code).toBe("ISF-001");
+    expect(b.rows.map((r) => r.ticket_id)).not.toContain(jobs.one);
+    const csv = (await call(agencyExportLoader, "/agency/statement/1405-09/export?format=csv", "agencyb", azar)) as Response;
+    expect(csv.headers.get("Content-Type")).toContain("text/csv");
+    const text = await csv.text();
+    const number = async (id: number) => String((await db.selectFrom("tickets").select("number").where("id", "=", id).executeTakeFirstOrThrow()).number);
+    expect(text).toContain(await number(jobs.four));
+    expect(text).not.toContain(await number(jobs.two));
+  });
+
+  it("an agency cannot reach another's statement through the manager's URLs, and its staff not even its own", async () => {
+    const bParams = { agencyId: String(agencyB), period: "1405-09" };
+    for (const [fn, url] of [
+      [managerStatementLoader, `/manager/fees/statements/${agencyB}/1405-09`],
+      [managerExportLoader, `/manager/fees/statements/${agencyB}/1405-09/export?format=csv`],
+    ] as const) {
+      const r = await call(fn, url, "agencya", bParams);
+      expect(r).toBeInstanceOf(Response);
+      expect([302, 403, 404]).toContain((r as Response).status);
+    }
+    const staff = await call(agencyExportLoader, "/agency/statement/1405-09/export?format=csv", "staffa", azar);
+    expect((staff as Response).status).toBe(403);
+  });
+
+  it("the manager exports any agency's statement as CSV and XLSX", async () => {
+    const params = { agencyId: String(agencyA), period: "1405-09" };
+    const csv = (await call(managerExportLoader, `/manager/fees/statements/${agencyA}/1405-09/export?format=csv`, "boss", params)) as Response;
+    expect(csv.status).toBe(200);
+    const raw = Buffer.from(await csv.arrayBuffer());
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = raw.toString("utf8");
+    expect(text).toContain("BANK-778");
+    expect(text).toContain("فاکتور اصلاح شد");
+    const xlsx = (await call(managerExportLoader, `/manager/fees/statements/${agencyA}/1405-09/export?format=xlsx`, "boss", params)) as Response;
+    expect(xlsx.headers.get("Content-Type")).toContain("spreadsheetml");
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString("latin1")).toBe("PK");
   });
 });
