@@ -29,7 +29,7 @@ export function statementEntryColumns(ticketBase: "/manager/tickets" | "/agency/
     { key: "rate", header: "fees.rate", kind: "percent" },
     { key: "amount", header: "ledger.amount", kind: "money" },
     { key: "reason", header: "ledger.reason", kind: "text" },
-    { key: "reference", header: "ledger.reference", kind: "code" },
+    { key: "reference", header: "ledger.reference", kind: "text" },
     { key: "paid_on", header: "ledger.paidOn", kind: "date" },
     { key: "by", header: "ledger.by", kind: "text" },
   ];
