@@ -11,6 +11,7 @@ import { openDatabase, type DB } from "../db/connection";
 import { runCli } from "../db/cli/run";
 import * as agencies from "../db/repos/agencies";
 import * as dashboard from "../db/repos/dashboard";
+import * as fees from "../db/repos/fees";
 import * as tickets from "../db/repos/tickets";
 import type { DataScope } from "../db/repos/scope";
 
@@ -80,9 +81,10 @@ function cases(db: DB, s: Sample): Case[] {
     { name: "dashboard.callStats: last 7 days", run: () => dashboard.callStats(db, new Date(now.getTime() - 7 * 86_400_000)) },
     { name: "dashboard.callStats: today (Tehran)", run: () => dashboard.callStats(db, startOfTehranDay(now)) },
     { name: "dashboard.agenciesByOpenJobs", run: () => dashboard.agenciesByOpenJobs(db, 10) },
-    { name: "agencies.feeLedger: newest 200", run: () => agencies.feeLedger(db, { limit: 200 }) },
-    { name: "agencies.feeLedger: this period", run: () => agencies.feeLedger(db, { period: jalaliYearMonth(now), limit: 200 }) },
-    { name: "agencies.agencyStatement", run: () => agencies.agencyStatement(db, s.agencyId) },
+    { name: "fees.latestEntries: newest 200", run: () => fees.latestEntries(db, 200) },
+    { name: "fees.agencyStatements", run: () => fees.agencyStatements(db, s.agencyId) },
+    { name: "fees.unpaidBalances", run: () => fees.unpaidBalances(db) },
+    { name: "fees.revenueBreakdown: last 365 days", run: () => fees.revenueBreakdown(db, { from: new Date(now.getTime() - 365 * 86_400_000), toExclusive: now }) },
     { name: "agencies.pendingOffersForAgency", run: () => agencies.pendingOffersForAgency(db, s.agencyId) },
     { name: "agencies.listAgencies", run: () => agencies.listAgencies(db) },
   ];
@@ -124,7 +126,7 @@ await runCli(async () => {
     const db = handle.db;
     const counts = (await sql<{ tickets: string; events: string; fees: string; version: string }>`
       select (select count(*) from tickets) as tickets, (select count(*) from ticket_events) as events,
-        (select count(*) from referral_fees) as fees, current_setting('server_version') as version`.execute(db)).rows[0]!;
+        (select count(*) from agency_ledger) as fees, current_setting('server_version') as version`.execute(db)).rows[0]!;
     const agency = await db.selectFrom("agencies").select("id").where("code", "=", "THR-001").executeTakeFirst()
       ?? (await db.selectFrom("agencies").select("id").orderBy("id").executeTakeFirst());
     if (!agency) throw new Error("no agencies: load data first (npm run seed, npm run seed:large)");

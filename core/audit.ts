@@ -66,6 +66,10 @@ export const AUDIT_ACTIONS = [
   "sla_target.create",
   "sla_target.update",
   "sla_target.delete",
+  // issue 14 §2, the agency ledger: a referral fee accrued on completion, a fee adjusted, a statement settled
+  "ledger.fee_accrue",
+  "ledger.fee_adjust",
+  "ledger.statement_settle",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

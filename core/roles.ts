@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   "calls:supervise": ["supervisor", "manager"],
   // the delay audit (issue 14 §1): edit the SLA target rules (reading the delay reports is reports:read)
   "sla:manage": ["manager", "admin"],
+  // issue 14 §2, the agency ledger: adjust a referral fee, mark an agency's monthly statement settled
+  "ledger:manage": ["manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -37,6 +37,7 @@ import type {
 } from "../core/ticket";
 import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
+import type { LedgerKind } from "../core/ledger";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -468,19 +469,47 @@ export interface CompletionPartsTable {
   unit_price_rials: Generated<number>;
 }
 
-export interface ReferralFeesTable {
+/**
+ * The agency ledger (issue 14 §2, core/ledger.ts): entries never edited. Positive amounts are owed by the
+ * agency to the manufacturer; corrections and settlements are new entries. Was `referral_fees`.
+ */
+export interface AgencyLedgerTable {
   id: Id;
   agency_id: number;
-  ticket_id: number;
-  /** Jalali year-month, e.g. '1405-09': agency statements follow the Solar Hijri month. */
+  kind: LedgerKind;
+  /** Jalali year-month of the statement the entry belongs to, e.g. '1405-09'. */
   period: string;
-  invoice_amount_rials: number;
-  rate_percent: number;
-  fee_rials: number;
-  accrued_at: Generated<Date>;
-  settled: Generated<boolean>;
-  settled_at: TimestampNullable;
-  settlement_ref: string | null;
+  amount_rials: number;
+  at: Generated<Date>;
+  ticket_id: number | null;
+  /** the snapshot a referral fee was computed from (null for other kinds) */
+  invoice_amount_rials: number | null;
+  rate_percent: number | null;
+  /** a fee_adjustment: the entry it corrects */
+  adjusts_entry_id: number | null;
+  reason: string | null;
+  /** a payment: its reference (bank transfer, cheque number) and its date */
+  reference: string | null;
+  paid_on: DateStringNullable;
+  created_by: number | null;
+  /** the ticket's dimensions when the entry was written, for the revenue reports */
+  brand_id: number | null;
+  category_id: number | null;
+  province: string | null;
+}
+
+/** The ledger summed per (Jalali month, agency, brand, category, province), kept by a trigger on every insert. */
+export interface LedgerMonthlyTable {
+  period: string;
+  agency_id: number;
+  brand_id: number | null;
+  category_id: number | null;
+  province: string | null;
+  jobs: Generated<number>;
+  invoice_rials: Generated<number>;
+  fee_rials: Generated<number>;
+  adjustment_rials: Generated<number>;
+  payment_rials: Generated<number>;
 }
 
 export interface SatisfactionSurveysTable {
@@ -729,7 +758,8 @@ export interface Database {
   completion_reports: CompletionReportsTable;
   completion_parts: CompletionPartsTable;
   completion_photos: CompletionPhotosTable;
-  referral_fees: ReferralFeesTable;
+  agency_ledger: AgencyLedgerTable;
+  ledger_monthly: LedgerMonthlyTable;
   satisfaction_surveys: SatisfactionSurveysTable;
   audit_log: AuditLogTable;
   sla_marks: SlaMarksTable;

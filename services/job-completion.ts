@@ -27,6 +27,7 @@ import type { Database } from "../db/schema";
 import type { PublicLinks } from "../platform/links";
 import { PhotoStore } from "../platform/photo-store";
 import type { Actor } from "./actor";
+import { accrueReferralFeeInTrx } from "./fees";
 import { changeTicketStatusInTrx, IllegalTransitionError, TicketNotFoundError } from "./tickets";
 
 export const MAX_WORK_DONE_LENGTH = 2000;
@@ -211,6 +212,14 @@ export async function completeJobInTrx(
       .execute();
     photoIds.push(...rows.map((r) => r.id));
   }
+  // the referral fee of out-of-warranty work, once per ticket, in this transaction (services/fees.ts)
+  const fee = await accrueReferralFeeInTrx(trx, actor, {
+    ticketId: ticket.id,
+    agencyId: input.agencyId,
+    warranty: ticket.warranty_status,
+    invoiceRials: report.amount,
+    at: now,
+  });
   await appendTicketEvent(trx, {
     ticketId: ticket.id,
     at: now,
@@ -239,7 +248,7 @@ export async function completeJobInTrx(
     ip: actor.ip ?? undefined,
     details: { reportId: row.id, source: input.source, parts: report.parts.length, invoiceAmountRials: report.amount, photos: photoIds.length },
   });
-  return { ticketId: ticket.id, reportId: row.id, at: now };
+  return { ticketId: ticket.id, reportId: row.id, at: now, feeEntryId: fee?.id ?? null };
 }
 
 /**

@@ -24,3 +24,4 @@ export * as dispatchRepo from "../../db/repos/dispatch";
 export * as agencyAdmin from "../../db/repos/agency-admin";
 export * as feeRates from "../../db/repos/fee-rates";
 export * as callKpis from "../../db/repos/call-kpis";
+export * as fees from "../../db/repos/fees";

@@ -29,6 +29,7 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/calls", label: "callCentre.nav.report" },
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     { to: "/manager/delays", label: "nav.delays" },
+    { to: "/manager/revenue", label: "nav.revenue" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),

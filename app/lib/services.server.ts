@@ -69,3 +69,4 @@ export {
   type AgencyDetails,
 } from "../../services/agency-admin";
 export { AgencyImportInputError, requestAgencyImport } from "../../services/agency-import";
+export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";

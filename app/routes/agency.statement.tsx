@@ -1,50 +1,39 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/reports/DataTable";
+import { translator } from "~/i18n";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { agencies } from "~/lib/db.server";
-import { formatDigits, formatNumber, formatRials } from "~/lib/format";
-import { useLocale, useT } from "~/lib/i18n";
+import { fees } from "~/lib/db.server";
+import { useT } from "~/lib/i18n";
+import { monthRow } from "~/lib/ledger.server";
+import { resolveLocale } from "~/lib/locale.server";
+import { statementMonthColumns } from "~/lib/reports/ledger";
+import ledgerStyles from "~/styles/ledger.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: ledgerStyles }];
 
 // Agency admins only: the referral fees owed to the manufacturer are the owner's business, not the staff's.
+// The agency is the signed-in user's: no URL names another one.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "agency_portal:statement");
   const scope = scopeFor(user);
   if (scope.kind !== "agency") throw new Response("Forbidden", { status: 403 });
-  return { lines: await agencies.agencyStatement(context.db, scope.agencyId) };
+  const t = translator(await resolveLocale(request, user));
+  const months = await fees.agencyStatements(context.db, scope.agencyId);
+  return { lines: months.map((m) => monthRow(m, scope.agencyId, t, `/agency/statement/${m.period}`)) };
 }
 
 export default function AgencyStatement() {
   const { lines } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
   return (
     <>
       <h1>{t("agency.statement")}</h1>
+      <p className="muted">{t("ledger.agencyStatementHint")}</p>
       {lines.length === 0 ? (
         <p className="muted">{t("common.noResults")}</p>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>{t("fees.period")}</th>
-              <th>{t("agencies.openJobs")}</th>
-              <th>{t("fees.invoice")}</th>
-              <th>{t("fees.fee")}</th>
-              <th>{t("manager.feesUnsettled")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.period}>
-                <td>{formatDigits(l.period.replace("-", "/"), locale)}</td>
-                <td>{formatNumber(Number(l.jobs), locale)}</td>
-                <td>{formatRials(Number(l.invoices), locale)}</td>
-                <td>{formatRials(Number(l.fees), locale)}</td>
-                <td>{formatRials(Number(l.unsettled), locale)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable columns={statementMonthColumns(false)} rows={lines} rowKey={(r) => r.period} />
       )}
     </>
   );

@@ -18,6 +18,7 @@ import {
   completeJob,
   IllegalTransitionError,
   JobReportInputError,
+  NoFeeRateError,
   NotYourJobError,
   publicLinks,
   surveyConfigOf,
@@ -106,6 +107,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return refuse(400, `job.error.assign.${error.problem}`);
     }
     if (error instanceof JobReportInputError) return refuse(400, `job.error.${error.problem}`);
+    if (error instanceof NoFeeRateError) return refuse(409, "ledger.error.noRate");
     if (error instanceof IllegalTransitionError) return refuse(409, "job.error.notAllowed");
     throw error;
   }

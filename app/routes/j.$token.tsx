@@ -18,6 +18,7 @@ import {
   JobActionNotAllowedError,
   JobLinkRefusedError,
   JobReportInputError,
+  NoFeeRateError,
   openJobLink,
   pressJobAction,
   publicLinks,
@@ -123,6 +124,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
     if (error instanceof JobLinkRefusedError) return redirect(new URL(request.url).pathname);
     if (error instanceof JobActionNotAllowedError || error instanceof IllegalTransitionError) return refuse(409, "job.error.notAllowed");
     if (error instanceof JobReportInputError) return refuse(400, `job.error.${error.problem}`);
+    if (error instanceof NoFeeRateError) return refuse(409, "ledger.error.noRate");
     throw error;
   }
   return redirect(`${new URL(request.url).pathname}?done=${intent}`);

@@ -69,8 +69,8 @@ export default function ManagerHome() {
       </p>
       <div className="cards">
         <StatCard label={t("manager.overdue")} value={n(d.overdue)} />
-        <StatCard label={t("manager.feesThisMonth")} value={formatRials(d.fees.thisPeriod, locale)} />
-        <StatCard label={t("manager.feesUnsettled")} value={formatRials(d.fees.unsettled, locale)} />
+        <StatCard label={t("manager.feesThisMonth")} value={<Link to="/manager/revenue">{formatRials(d.fees.thisPeriod, locale)}</Link>} />
+        <StatCard label={t("manager.feesUnsettled")} value={<Link to="/manager/fees">{formatRials(d.fees.unsettled, locale)}</Link>} />
         <StatCard label={t("manager.csat")} value={d.csat.average == null ? t("common.none") : `${n(d.csat.average)} / ${n(5)}`} />
         <StatCard label={t("manager.callsAnswered")} value={<Link to="/manager/calls">{n(d.calls.answered)}</Link>} />
         <StatCard label={t("manager.callsMissed")} value={n(d.calls.missed)} />

@@ -133,23 +133,6 @@ export async function agencyJobPins(db: DB, agencyId: number, limit = 500) {
     .execute();
 }
 
-/** The agency's referral-fee statement lines, newest period first. */
-export async function agencyStatement(db: DB, agencyId: number) {
-  return db
-    .selectFrom("referral_fees")
-    .select((eb) => [
-      "period",
-      eb.fn.countAll<number>().as("jobs"),
-      eb.fn.sum<number>("invoice_amount_rials").as("invoices"),
-      eb.fn.sum<number>("fee_rials").as("fees"),
-      eb.fn.coalesce(eb.fn.sum<number>("fee_rials").filterWhere("settled", "=", false), sql<number>`0`).as("unsettled"),
-    ])
-    .where("agency_id", "=", agencyId)
-    .groupBy("period")
-    .orderBy("period", "desc")
-    .execute();
-}
-
 export async function listAgencies(db: DB) {
   return db
     .selectFrom("agencies")
@@ -167,18 +150,4 @@ export async function listAgencies(db: DB) {
     .orderBy("agencies.province")
     .orderBy("agencies.code")
     .execute();
-}
-
-export async function feeLedger(db: DB, opts: { period?: string; limit?: number } = {}) {
-  let q = db
-    .selectFrom("referral_fees")
-    .innerJoin("agencies", "agencies.id", "referral_fees.agency_id")
-    .innerJoin("tickets", "tickets.id", "referral_fees.ticket_id")
-    .select([
-      "referral_fees.id", "referral_fees.period", "referral_fees.invoice_amount_rials", "referral_fees.rate_percent",
-      "referral_fees.fee_rials", "referral_fees.settled", "agencies.name as agency_name", "agencies.code as agency_code",
-      "tickets.id as ticket_id", "tickets.number as ticket_number",
-    ]);
-  if (opts.period) q = q.where("referral_fees.period", "=", opts.period);
-  return q.orderBy("referral_fees.accrued_at", "desc").limit(opts.limit ?? 100).execute();
 }

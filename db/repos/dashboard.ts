@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { AGENCY_LOAD_STATUSES, UNRESOLVED_STATUSES } from "../../core/ticket";
 import type { DB } from "../connection";
+import { feeTotals } from "./fees";
 
 /** Inbound call figures of the calls started in [since, until). */
 export async function callStats(db: DB, since: Date, until: Date = new Date()) {
@@ -28,19 +29,9 @@ export async function overdueTickets(db: DB, now: Date) {
   return Number(row.n);
 }
 
-/** Two sums, each read from its own covering index (the period's fees; the unsettled ones). */
+/** This month's referral-fee revenue and every agency's unpaid balance, from the ledger's monthly roll-up. */
 export async function referralFeeTotals(db: DB, period: string) {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.fn
-        .coalesce(eb.selectFrom("referral_fees").select((e) => e.fn.sum<number>("fee_rials").as("s")).where("period", "=", period), sql<number>`0`)
-        .as("this_period"),
-      eb.fn
-        .coalesce(eb.selectFrom("referral_fees").select((e) => e.fn.sum<number>("fee_rials").as("s")).where("settled", "=", false), sql<number>`0`)
-        .as("unsettled"),
-    ])
-    .executeTakeFirstOrThrow();
-  return { thisPeriod: Number(row.this_period), unsettled: Number(row.unsettled) };
+  return feeTotals(db, period);
 }
 
 export async function averageSatisfaction(db: DB) {

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { jalaliYearMonth } from "../../core/jalali";
 import type { DB } from "../connection";
 
-/** The Jalali month (referral_fees.period) of a Tehran calendar day: bounds the ledger scan to the index (agency_id, period). */
+/** The Jalali month (agency_ledger.period) of a Tehran calendar day: bounds the ledger scan to the index (agency_id, period, at). */
 function periodOfDay(day: string): string {
   return jalaliYearMonth(new Date(`${day}T12:00:00+03:30`));
 }
@@ -25,25 +25,26 @@ export async function rateInForce(db: DB, agencyId: number, day: string): Promis
 }
 
 /**
- * The Tehran day a ledger entry (referral_fees) belongs to: the day its job was completed (the rate in force
+ * The Tehran day a referral fee of the ledger (agency_ledger) belongs to: the day its job was completed (the rate in force
  * then is the one it used), else the day it was accrued.
  */
 const ledgerDay = sql<string>`coalesce(
   (select ((max(cr.completed_at)) at time zone 'Asia/Tehran')::date from completion_reports cr where cr.ticket_id = rf.ticket_id and cr.agency_id = rf.agency_id),
-  (rf.accrued_at at time zone 'Asia/Tehran')::date)::text`;
+  (rf.at at time zone 'Asia/Tehran')::date)::text`;
 
 /**
  * Whether a ledger entry of the agency falls on or after `from` (and before `to`, exclusive, when given). The
  * entries' months (period, the Jalali month of the completion) bound the scan first, so a rate's check reads
- * only the months it covers (referral_fees_agency_period_idx), then the exact day decides.
+ * only the months it covers (agency_ledger_statement_idx), then the exact day decides.
  */
 export async function ledgerUsesDays(db: DB, agencyId: number, from: string, to: string | null): Promise<boolean> {
   const pFrom = periodOfDay(from);
   const pTo = to === null ? null : periodOfDay(to);
   const r = await sql<{ used: boolean }>`
     select exists (
-      select 1 from referral_fees rf
+      select 1 from agency_ledger rf
       where rf.agency_id = ${agencyId}
+        and rf.kind = 'referral_fee'
         and rf.period >= ${pFrom}
         and (${pTo}::text is null or rf.period <= ${pTo}::text)
         and ${ledgerDay} >= ${from}

@@ -21,6 +21,7 @@ import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoCalls } from "./demo-calls";
 import { seedDemoDelays } from "./demo-delays";
+import { insertDemoRevenue } from "./demo-revenue";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -343,6 +344,7 @@ class DemoBuilder {
       async () => Object.assign(this.counts, await seedDemoDelays(this.db, this.now)),
       () => refreshAgencyPerformance(this.db, this.now),
       () => seedDemoCalls(this.db, this.now),
+      async () => this.count("agency_ledger", await insertDemoRevenue(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);
@@ -1301,41 +1303,53 @@ class DemoBuilder {
     });
     await this.insert("completion_parts", parts);
 
-    // referral fees: the manufacturer's share of what an out-of-warranty customer paid
+    // referral fees: the manufacturer's share of what an out-of-warranty customer paid (the agency ledger)
     const currentPeriod = jalaliYearMonth(this.now);
-    const fees: (Insertable<Database["referral_fees"]> & { code: string; closed: boolean })[] = [];
+    const dimRows = done.length
+      ? await this.db
+          .selectFrom("tickets")
+          .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
+          .leftJoin("product_models", "product_models.id", "customer_products.model_id")
+          .select(["tickets.id", "tickets.province", "product_models.brand_id", "product_models.category_id"])
+          .where("tickets.id", "in", done.map((p) => p.id))
+          .execute()
+      : [];
+    const dims = new Map(dimRows.map((r) => [r.id, r]));
+    const fees: (Insertable<Database["agency_ledger"]> & { code: string })[] = [];
     for (const p of done) {
       const c = p.completion!;
       if (!bearsReferralFee(p.warranty, c.invoice)) continue;
       const day = tehranDay(c.at);
       const rate = c.agency.rates.find((r) => r.from <= day && (r.to === null || day < r.to));
       if (!rate) throw new Error(`no fee rate for ${c.agency.code} on ${day}`);
+      const d = dims.get(p.id);
       fees.push({
-        agency_id: c.agency.id, ticket_id: p.id, period: jalaliYearMonth(c.at), invoice_amount_rials: c.invoice,
-        rate_percent: rate.rate, fee_rials: referralFeeRials(c.invoice, rate.rate), accrued_at: c.at,
-        code: c.agency.code, closed: p.status === "closed",
+        agency_id: c.agency.id, kind: "referral_fee", ticket_id: p.id, period: jalaliYearMonth(c.at), invoice_amount_rials: c.invoice,
+        rate_percent: rate.rate, amount_rials: referralFeeRials(c.invoice, rate.rate), at: c.at,
+        brand_id: d?.brand_id ?? null, category_id: d?.category_id ?? null, province: d?.province ?? null, code: c.agency.code,
       });
     }
-    // past months' statements are mostly settled, per agency and month
+    // past months' statements are mostly settled, per agency and month: one payment entry each
     const groups = new Map<string, typeof fees>();
     for (const f of fees) {
       const k = `${f.agency_id}|${f.period}`;
       groups.set(k, [...(groups.get(k) ?? []), f]);
     }
+    const payments: Insertable<Database["agency_ledger"]>[] = [];
     for (const group of groups.values()) {
       const period = group[0]!.period;
       const [settle, after] = [this.rng.chance(0.8), this.rng.range(5, 15)];
       if (period >= currentPeriod || !settle) continue;
-      const latest = Math.max(...group.map((f) => (f.accrued_at as Date).getTime()));
+      const latest = Math.max(...group.map((f) => (f.at as Date).getTime()));
       const settledAt = new Date(Math.min(latest + after * DAY, this.now.getTime() - HOUR));
       if (settledAt.getTime() <= latest) continue;
-      for (const f of group) {
-        f.settled = true;
-        f.settled_at = settledAt;
-        f.settlement_ref = `STL-${period}-${group[0]!.code}`;
-      }
+      payments.push({
+        agency_id: group[0]!.agency_id, kind: "payment", period, amount_rials: -group.reduce((s, f) => s + f.amount_rials, 0),
+        at: settledAt, reference: `STL-${period}-${group[0]!.code}`, paid_on: tehranDay(settledAt),
+      });
     }
-    await this.insert("referral_fees", fees.map(({ code: _c, closed: _cl, ...f }) => f));
+    await this.insert("agency_ledger", fees.map(({ code: _c, ...f }) => f));
+    await this.insert("agency_ledger", payments);
   }
 
   private async insertSurveys() {

@@ -458,18 +458,30 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
         join ticket_events e on e.ticket_id = t.id and e.to_status = 'completed' and e.id > ${eventsBefore}
         where t.id > ${before} and t.type = 'breakdown' and t.status in ('completed', 'closed') and t.assigned_agency_id is not null`);
       // referral fees at the agency's rate on the day of completion, for the Jalali month of completion
-      await run("referral_fees", sql`
-        insert into referral_fees (agency_id, ticket_id, period, invoice_amount_rials, rate_percent, fee_rials, accrued_at, settled, settled_at, settlement_ref)
-        select r.agency_id, r.ticket_id, j.period, r.invoice_amount_rials, fr.rate_percent,
-          round(r.invoice_amount_rials * fr.rate_percent / 100), r.completed_at,
-          x.settled, case when x.settled then j.settle_at end, case when x.settled then 'STL-' || j.period || '-' || a.code end
+      await run("agency_ledger", sql`
+        insert into agency_ledger (agency_id, kind, ticket_id, period, invoice_amount_rials, rate_percent, amount_rials, at, brand_id, category_id, province)
+        select r.agency_id, 'referral_fee', r.ticket_id, j.period, r.invoice_amount_rials, fr.rate_percent,
+          round(r.invoice_amount_rials * fr.rate_percent / 100), r.completed_at, pm.brand_id, pm.category_id, t.province
         from completion_reports r
         join large_jdays j on j.day = (r.completed_at at time zone 'Asia/Tehran')::date
         join agency_fee_rates fr on fr.agency_id = r.agency_id and fr.effective_from <= j.day
           and (fr.effective_to is null or j.day < fr.effective_to)
-        join agencies a on a.id = r.agency_id
-        cross join lateral (select j.period < ${currentPeriod} and j.settle_at < ${nowIso}::timestamptz and r.ticket_id % 5 <> 0 as settled) x
+        join tickets t on t.id = r.ticket_id
+        left join customer_products cp on cp.id = t.customer_product_id
+        left join product_models pm on pm.id = cp.model_id
         where r.ticket_id > ${before} and r.invoice_amount_rials > 0`);
+      // past months mostly paid: per (agency, month) of this batch, one payment entry for four fees in five
+      await run("agency_ledger", sql`
+        insert into agency_ledger (agency_id, kind, period, amount_rials, at, reference, paid_on)
+        select l.agency_id, 'payment', l.period, -sum(l.amount_rials), max(j.settle_at), 'STL-' || l.period || '-' || a.code,
+          (max(j.settle_at) at time zone 'Asia/Tehran')::date
+        from agency_ledger l
+        join large_jdays j on j.day = (l.at at time zone 'Asia/Tehran')::date
+        join agencies a on a.id = l.agency_id
+        where l.kind = 'referral_fee' and l.ticket_id > ${before}
+          and l.period < ${currentPeriod} and j.settle_at < ${nowIso}::timestamptz and l.ticket_id % 5 <> 0
+        group by l.agency_id, l.period, a.code
+        having sum(l.amount_rials) > 0`);
       await sql`drop table large_batch`.execute(conn);
       await sql`commit`.execute(conn);
       // fresh statistics keep the next batch's joins on good plans as the tables grow
@@ -477,7 +489,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
       log(`[seed:large] tickets ${hi + 1}/${n} (${rate(hi + 1, tt)} tickets/s)`);
     }
     log("[seed:large] analyze");
-    for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "ticket_calls", "completion_reports", "referral_fees"]) {
+    for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "ticket_calls", "completion_reports", "agency_ledger", "ledger_monthly"]) {
       await sql`analyze ${sql.table(t)}`.execute(conn);
     }
   }

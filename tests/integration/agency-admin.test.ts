@@ -139,8 +139,8 @@ describe("fee rates", () => {
       .values({ ticket_id: t.id, agency_id: agencyId, completed_at: completedAt, work_description: "تعمیر", invoice_amount_rials: 1_000_000 })
       .execute();
     await db
-      .insertInto("referral_fees")
-      .values({ agency_id: agencyId, ticket_id: t.id, period: jalaliYearMonth(new Date(completedAt)), invoice_amount_rials: 1_000_000, rate_percent: 10, fee_rials: 100_000 })
+      .insertInto("agency_ledger")
+      .values({ agency_id: agencyId, kind: "referral_fee", ticket_id: t.id, period: jalaliYearMonth(new Date(completedAt)), invoice_amount_rials: 1_000_000, rate_percent: 10, amount_rials: 100_000 })
       .execute();
   }
 

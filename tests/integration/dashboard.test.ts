@@ -62,22 +62,27 @@ describe("manager dashboard figures", () => {
     expect(await agenciesByOpenJobs(db, 2)).toHaveLength(2);
   });
 
-  it("sum this period's referral fees and every unsettled fee", async () => {
+  it("sum this period's referral revenue and every unpaid balance, from the ledger's monthly roll-up", async () => {
     expect(await referralFeeTotals(db, "1405-08")).toEqual({ thisPeriod: 0, unsettled: 0 });
-    const fee = async (period: string, fee_rials: number, settled: boolean) => {
+    const fee = async (period: string, amount_rials: number) => {
       const ticketId = await ticket("closed", agency.a);
       await db
-        .insertInto("referral_fees")
-        .values({
-          agency_id: agency.a, ticket_id: ticketId, period, invoice_amount_rials: fee_rials * 10, rate_percent: 10, fee_rials,
-          settled, settled_at: settled ? now : null,
-        })
+        .insertInto("agency_ledger")
+        .values({ agency_id: agency.a, kind: "referral_fee", ticket_id: ticketId, period, invoice_amount_rials: amount_rials * 10, rate_percent: 10, amount_rials })
         .execute();
     };
-    await fee("1405-08", 1000, false);
-    await fee("1405-08", 2000, true);
-    await fee("1405-07", 400, false);
-    await fee("1405-07", 800, true);
+    const payment = async (period: string, amount_rials: number) => {
+      await db
+        .insertInto("agency_ledger")
+        .values({ agency_id: agency.a, kind: "payment", period, amount_rials: -amount_rials, reference: `STL-${period}`, paid_on: "2026-11-01" })
+        .execute();
+    };
+    await fee("1405-08", 1000);
+    await fee("1405-08", 2000);
+    await payment("1405-08", 2000);
+    await fee("1405-07", 400);
+    await fee("1405-07", 800);
+    await payment("1405-07", 800);
     expect(await referralFeeTotals(db, "1405-08")).toEqual({ thisPeriod: 3000, unsettled: 1400 });
     expect(await referralFeeTotals(db, "1405-09")).toEqual({ thisPeriod: 0, unsettled: 1400 });
   });

@@ -51,6 +51,8 @@ interface Row {
   /** `:recording` in the URL: a recording of a call attached to a ticket, or none */
   recording?: "ofTicket" | "missing" | "garbage";
   form?: Record<string, string>;
+  /** the route's params when it has several (the agency ledger's statements) */
+  params?: Record<string, string>;
   expect: Cells;
 }
 
@@ -241,6 +243,21 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.delays.targets", method: "POST", url: "/manager/delays/targets", form: { intent: "delete", id: "999999" }, expect:
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  { route: "manager.fees._index", method: "GET", url: "/manager/fees", expect: [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // The agency ledger (issue 14 §2): statements and revenue are reports (reports:read); settling and adjusting are
+  // the manager's alone (ledger:manage); a statement of an agency that does not exist is a 404.
+  { route: "manager.fees.statements.$agencyId.$period", method: "GET", url: "/manager/fees/statements/999999/1405-01",
+    params: { agencyId: "999999", period: "1405-01" }, expect:                  [LOGIN, F,       F,        N,         N,      N,     F,      F,           F] },
+  { route: "manager.fees.statements.$agencyId.$period", method: "POST", url: "/manager/fees/statements/999999/1405-01",
+    params: { agencyId: "999999", period: "1405-01" }, form: { intent: "settle", paidOn: "x", reference: "r" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    F,     F,      F,           F] },
+  { route: "manager.fees.statements.$agencyId.$period.export", method: "GET", url: "/manager/fees/statements/999999/1405-01/export?format=csv",
+    params: { agencyId: "999999", period: "1405-01" }, expect:                  [LOGIN, F,       F,        N,         N,      N,     F,      F,           F] },
+  { route: "manager.revenue._index", method: "GET", url: "/manager/revenue", expect: [LOGIN, F,     F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.revenue.entries", method: "GET", url: "/manager/revenue/entries?agency=1", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.revenue.entries.export", method: "GET", url: "/manager/revenue/entries/export?format=csv", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   // the audit log for managers (audit:read), who cannot enter the admin section
   { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.tickets._index", method: "GET", url: "/manager/tickets?q=x", expect:
@@ -309,6 +326,11 @@ const MATRIX: Row[] = [
   { route: "agency.offers", method: "GET", url: "/agency/offers", expect:      [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   // The referral-fee statement is the agency owner's business (agency_portal:statement): not its staff's.
   { route: "agency.statement", method: "GET", url: "/agency/statement", expect: [LOGIN, F,      F,        F,         F,      F,     200,    F,           200] },
+  // a month of it, and its export: always the signed-in agency's own (no agency in the URL)
+  { route: "agency.statement_.$period", method: "GET", url: "/agency/statement/1405-01", params: { period: "1405-01" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    F,           200] },
+  { route: "agency.statement_.$period.export", method: "GET", url: "/agency/statement/1405-01/export?format=csv", params: { period: "1405-01" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    F,           200] },
   { route: "agency.tickets._index", method: "GET", url: "/agency/tickets", expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "ofAgency1", expect:
@@ -522,7 +544,7 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
     [row.route === "manager.agencies_.$agencyId", "agencyId"],
   ];
   const paramName = routeParams.find(([applies]) => applies)?.[1];
-  const params: Record<string, string> = paramName ? { [paramName]: last } : {};
+  const params: Record<string, string> = row.params ?? (paramName ? { [paramName]: last } : {});
   const mod = modules.get(row.route)!;
   const handler = row.method === "GET" ? mod.loader : mod.action;
   try {

@@ -2,9 +2,9 @@ import { Kysely, PostgresDialect, sql, type CompiledQuery } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typeParsers, type DB } from "../../db/connection";
-import * as agencies from "../../db/repos/agencies";
 import * as audit from "../../db/repos/audit";
 import * as dashboard from "../../db/repos/dashboard";
+import * as fees from "../../db/repos/fees";
 import * as tickets from "../../db/repos/tickets";
 import type { Database } from "../../db/schema";
 import { withDatabase } from "../support/global-setup";
@@ -139,11 +139,13 @@ describe("the hot reads can use their indexes", () => {
     expect(await indexesUsed((db) => audit.recentAudit(db))).toContain("tickets_pkey");
   });
 
-  it("the fee ledger and fee totals: accrual time, the period's and the unsettled fees", async () => {
-    expect(await indexesUsed((db) => agencies.feeLedger(db, { limit: 200 }))).toContain("referral_fees_accrued_idx");
-    const totals = await indexesUsed((db) => dashboard.referralFeeTotals(db, "1405-09"));
-    expect(totals).toEqual(expect.arrayContaining(["referral_fees_period_fee_idx", "referral_fees_unsettled_idx"]));
-    expect(await indexesUsed((db) => agencies.agencyStatement(db, 1))).toContain("referral_fees_statement_idx");
+  it("the agency ledger: newest entries by time, statements and totals from the monthly roll-up, revenue edges from the covering index", async () => {
+    expect(await indexesUsed((db) => fees.latestEntries(db, 200))).toContain("agency_ledger_at_idx");
+    expect(await indexesUsed((db) => fees.agencyStatements(db, 1))).toContain("ledger_monthly_agency_idx");
+    expect(await indexesUsed((db) => fees.statementEntries(db, 1, "1405-09"))).toContain("agency_ledger_statement_idx");
+    const from = new Date("2026-11-10T00:00:00+03:30");
+    const to = new Date("2026-12-10T00:00:00+03:30");
+    expect(await indexesUsed((db) => fees.revenueBreakdown(db, { from, toExclusive: to }))).toContain("agency_ledger_revenue_idx");
   });
 
   it("call figures: the covering index by start time", async () => {

@@ -11,6 +11,7 @@ import {
   OPERATOR_PRESENCES,
 } from "../../core/call";
 import { HOLD_REASONS } from "../../core/dispatch";
+import { LEDGER_KINDS } from "../../core/ledger";
 import { PHOTO_CONTENT_TYPES } from "../../core/photos";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
@@ -328,18 +329,36 @@ const COLUMNS = {
     checksum_sha256: "string | null",
     created_at: "Date",
   },
-  referral_fees: {
+  agency_ledger: {
     id: "number",
     agency_id: "number",
-    ticket_id: "number",
+    kind: "string",
     period: "string",
-    invoice_amount_rials: "number",
-    rate_percent: "number",
+    amount_rials: "number",
+    at: "Date",
+    ticket_id: "number | null",
+    invoice_amount_rials: "number | null",
+    rate_percent: "number | null",
+    adjusts_entry_id: "number | null",
+    reason: "string | null",
+    reference: "string | null",
+    paid_on: "string | null",
+    created_by: "number | null",
+    brand_id: "number | null",
+    category_id: "number | null",
+    province: "string | null",
+  },
+  ledger_monthly: {
+    period: "string",
+    agency_id: "number",
+    brand_id: "number | null",
+    category_id: "number | null",
+    province: "string | null",
+    jobs: "number",
+    invoice_rials: "number",
     fee_rials: "number",
-    accrued_at: "Date",
-    settled: "boolean",
-    settled_at: "Date | null",
-    settlement_ref: "string | null",
+    adjustment_rials: "number",
+    payment_rials: "number",
   },
   satisfaction_surveys: {
     id: "number",
@@ -638,6 +657,7 @@ type Col<T extends keyof Database, C extends keyof Database[T]> = NonNullable<Se
 const VALUE_LISTS: { table: keyof Database; column: string; values: readonly string[] }[] = [
   // the vocabulary of core/, which schema.ts derives its unions from
   { table: "tickets", column: "status", values: TICKET_STATUSES },
+  { table: "agency_ledger", column: "kind", values: LEDGER_KINDS },
   { table: "ticket_events", column: "from_status", values: TICKET_STATUSES },
   { table: "ticket_events", column: "to_status", values: TICKET_STATUSES },
   { table: "tickets", column: "type", values: TICKET_TYPES },

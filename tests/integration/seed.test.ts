@@ -136,26 +136,27 @@ describe("demo and large data sets", () => {
   it("charges referral fees at the agency's rate for the Jalali month of completion", async () => {
     const db = await getTestDb();
     const fees = await db
-      .selectFrom("referral_fees")
-      .innerJoin("completion_reports", "completion_reports.ticket_id", "referral_fees.ticket_id")
-      .innerJoin("tickets", "tickets.id", "referral_fees.ticket_id")
+      .selectFrom("agency_ledger")
+      .innerJoin("completion_reports", "completion_reports.ticket_id", "agency_ledger.ticket_id")
+      .innerJoin("tickets", "tickets.id", "agency_ledger.ticket_id")
+      .where("agency_ledger.kind", "=", "referral_fee")
       .select([
-        "referral_fees.invoice_amount_rials", "referral_fees.rate_percent", "referral_fees.fee_rials", "referral_fees.period",
+        "agency_ledger.invoice_amount_rials", "agency_ledger.rate_percent", "agency_ledger.amount_rials as fee_rials", "agency_ledger.period",
         "completion_reports.completed_at", "completion_reports.invoice_amount_rials as report_invoice",
         "tickets.warranty_status",
       ])
       .execute();
     expect(fees.length).toBeGreaterThan(0);
     for (const f of fees) {
-      expect(f.fee_rials).toBe(referralFeeRials(f.invoice_amount_rials, f.rate_percent));
-      expect(bearsReferralFee(f.warranty_status, f.invoice_amount_rials)).toBe(true);
+      expect(f.fee_rials).toBe(referralFeeRials(f.invoice_amount_rials!, f.rate_percent!));
+      expect(bearsReferralFee(f.warranty_status, f.invoice_amount_rials!)).toBe(true);
       expect(f.invoice_amount_rials).toBe(f.report_invoice);
       expect(f.period).toBe(jalaliYearMonth(f.completed_at));
     }
     // the fee rate in force on the completion day
     const mismatched = await sql<{ n: number }>`
-      select count(*)::int as n from referral_fees f
-      join completion_reports r on r.ticket_id = f.ticket_id
+      select count(*)::int as n from agency_ledger f
+      join completion_reports r on r.ticket_id = f.ticket_id and f.kind = 'referral_fee'
       join agency_fee_rates fr on fr.agency_id = f.agency_id
         and fr.effective_from <= (r.completed_at at time zone 'Asia/Tehran')::date
         and (fr.effective_to is null or (r.completed_at at time zone 'Asia/Tehran')::date < fr.effective_to)

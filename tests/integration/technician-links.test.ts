@@ -93,6 +93,8 @@ beforeAll(async () => {
     .execute();
   agencyA = a!.id;
   agencyB = b!.id;
+  // completing paid work writes the referral fee at the agency's contract rate (services/fees.ts)
+  await db.insertInto("agency_fee_rates").values([{ agency_id: agencyA, rate_percent: 10, effective_from: "2020-01-01" }, { agency_id: agencyB, rate_percent: 10, effective_from: "2020-01-01" }]).execute();
   const techs = await db
     .insertInto("technicians")
     .values([

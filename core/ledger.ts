@@ -1,0 +1,133 @@
+/**
+ * The agency ledger (issue 14 §2; issue 15 §3 adds the manufacturer's side): every rial between the
+ * manufacturer and an agency is an ENTRY, never edited. Sign convention: a positive amount is owed by the
+ * agency to the manufacturer, a negative one is owed by the manufacturer to the agency (or was paid by the
+ * agency: a payment settles a balance by an entry of the opposite sign).
+ *
+ *  - `referral_fee`   : written once per ticket when an out-of-warranty job is completed (≥ 0; rate and invoice
+ *                       snapshotted), in the Jalali month of completion;
+ *  - `fee_adjustment` : a correction of a fee (either sign, never 0), with its reason and who made it, in the
+ *                       Jalali month it was made (a settled month is never reopened);
+ *  - `payment`        : the settlement of a statement (agency, month), with its date and reference; its amount is
+ *                       minus the statement's balance when it was settled.
+ * Issue 15 adds `warranty_claim` (≤ 0: the manufacturer owes it) and `claim_adjustment`; a statement nets them all.
+ *
+ * Pure: no imports beyond core.
+ */
+
+export const LEDGER_KINDS = ["referral_fee", "fee_adjustment", "payment"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** The kinds that are referral-fee revenue (the dashboard's figures): the fees and their corrections. */
+export const REVENUE_KINDS = ["referral_fee", "fee_adjustment"] as const satisfies readonly LedgerKind[];
+
+export const MAX_REASON_LENGTH = 500;
+export const MAX_REFERENCE_LENGTH = 100;
+/** A sanity bound on one adjustment: 1 billion rials. */
+export const MAX_ADJUSTMENT_RIALS = 1_000_000_000;
+
+/** A Jalali statement period, 'YYYY-MM' with Latin digits (core/jalali.ts jalaliYearMonth). */
+export const PERIOD_PATTERN = /^1[34][0-9]{2}-(0[1-9]|1[0-2])$/;
+
+export function isPeriod(value: string): boolean {
+  return PERIOD_PATTERN.test(value);
+}
+
+/** The next Jalali month: '1404-12' → '1405-01'. */
+export function nextPeriod(period: string): string {
+  if (!isPeriod(period)) throw new RangeError(`not a period: ${period}`);
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+
+/** The previous Jalali month: '1405-01' → '1404-12'. */
+export function previousPeriod(period: string): string {
+  if (!isPeriod(period)) throw new RangeError(`not a period: ${period}`);
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
+/** Every period from `from` to `to`, both included, oldest first (empty when `to` is before `from`). */
+export function periodsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let p = from; p <= to && out.length < 1200; p = nextPeriod(p)) out.push(p);
+  return out;
+}
+
+/**
+ * How a date range [from, toExclusive) splits into whole Jalali months and partial ones, for the revenue roll-up:
+ * whole months are read from the monthly roll-up, the partial first/last months from the ledger itself.
+ * `monthOf` is jalaliYearMonth (passed in so this stays free of Intl).
+ */
+export function splitRangeByMonth(
+  from: Date,
+  toExclusive: Date,
+  monthOf: (d: Date) => string,
+): { whole: string[]; partial: string[] } {
+  if (!(toExclusive.getTime() > from.getTime())) return { whole: [], partial: [] };
+  const first = monthOf(from);
+  const last = monthOf(new Date(toExclusive.getTime() - 1));
+  const firstWhole = monthOf(new Date(from.getTime() - 1)) !== first;
+  const lastWhole = monthOf(toExclusive) !== last;
+  const all = periodsBetween(first, last);
+  const whole: string[] = [];
+  const partial: string[] = [];
+  for (const p of all) {
+    const isWhole = (p !== first || firstWhole) && (p !== last || lastWhole);
+    (isWhole ? whole : partial).push(p);
+  }
+  return { whole, partial };
+}
+
+/** The adjustment a manager enters; problems the form reports in words. */
+export type AdjustmentProblem = "amountInvalid" | "reasonRequired" | "reasonTooLong";
+
+export function checkAdjustment(amountRials: number, reason: string): AdjustmentProblem | null {
+  if (!Number.isSafeInteger(amountRials) || amountRials === 0 || Math.abs(amountRials) > MAX_ADJUSTMENT_RIALS) return "amountInvalid";
+  const r = reason.trim();
+  if (!r) return "reasonRequired";
+  if (r.length > MAX_REASON_LENGTH) return "reasonTooLong";
+  return null;
+}
+
+export interface StatementEntry {
+  kind: LedgerKind;
+  amountRials: number;
+}
+
+export interface StatementSummary {
+  /** sum of the referral fees */
+  fees: number;
+  /** sum of the adjustments (either sign) */
+  adjustments: number;
+  /** what the agency owes for the month: fees + adjustments */
+  due: number;
+  /** what was paid (a positive number: minus the payments' amounts) */
+  paid: number;
+  /** still owed: due − paid (negative: the manufacturer owes the agency) */
+  balance: number;
+  /** open: nothing paid yet; settled: paid and nothing left; partly_settled: paid but a balance is left */
+  state: "open" | "settled" | "partly_settled";
+}
+
+/** A statement always equals the sum of its entries. */
+export function summarizeStatement(entries: readonly StatementEntry[]): StatementSummary {
+  let fees = 0;
+  let adjustments = 0;
+  let payments = 0;
+  for (const e of entries) {
+    if (e.kind === "referral_fee") fees += e.amountRials;
+    else if (e.kind === "fee_adjustment") adjustments += e.amountRials;
+    else payments += e.amountRials;
+  }
+  const due = fees + adjustments;
+  const balance = due + payments;
+  const paid = payments === 0 ? 0 : -payments;
+  const state = !entries.some((e) => e.kind === "payment") ? "open" : balance === 0 ? "settled" : "partly_settled";
+  return { fees, adjustments, due, paid, balance, state };
+}
+
+/** A statement can be settled when something is owed either way; the payment's amount is minus the balance. */
+export function settlementAmount(balance: number): number | null {
+  return balance === 0 ? null : -balance;
+}
