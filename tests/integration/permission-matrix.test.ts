@@ -208,7 +208,6 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
   { route: "manager.agencies_.import-template", method: "GET", url: "/manager/agencies/import-template", expect:
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
-  { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   // Call-centre performance (issue 14 §4): the report, the calls behind a figure and the export (reports:read); bad
   // filters fall back to all with a message. The live wall and its stream (calls:supervise: the supervisor and the
   // manager, outside the desk's frame); the abandoned-call list (calls:take).
