@@ -37,6 +37,7 @@ import type {
 } from "../core/ticket";
 import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
+import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -229,6 +230,10 @@ export interface TicketsTable {
   dispatch_held_at: TimestampNullable;
   /** why (core/dispatch.ts HOLD_REASONS); set with dispatch_held_at */
   dispatch_hold_reason: HoldReason | null;
+  /** type 'complaint' only: a complaint or a suggestion (core/feedback.ts); null until an operator classifies it */
+  feedback_kind: FeedbackKind | null;
+  /** type 'complaint' only: what it is about (core/feedback.ts FEEDBACK_CATEGORIES) */
+  feedback_category: FeedbackCategory | null;
 }
 
 /** Per-status changes of the ticket count, appended by triggers on tickets; the sum per status is the count. */
@@ -615,6 +620,23 @@ export interface AgencyPerformanceTable {
   refreshed_at: Generated<Date>;
 }
 
+/** A breakdown registered within core/feedback.ts REPEAT_WINDOW_DAYS after a previous one of the same serial (roll-up, voice__refresh_repeats). */
+export interface RepeatBreakdownsTable {
+  ticket_id: number;
+  previous_ticket_id: number;
+  customer_product_id: number;
+  model_id: number;
+  created_at: Timestamp;
+  previous_created_at: Timestamp;
+}
+
+/** The one row saying up to which ticket id repeat_breakdowns has looked. */
+export interface RepeatBreakdownsWatermarkTable {
+  id: Generated<boolean>;
+  last_ticket_id: Generated<number>;
+  refreshed_at: TimestampNullable;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -658,6 +680,8 @@ export interface Database {
   technician_link_failures: TechnicianLinkFailuresTable;
   dispatch_decisions: DispatchDecisionsTable;
   agency_performance: AgencyPerformanceTable;
+  repeat_breakdowns: RepeatBreakdownsTable;
+  repeat_breakdowns_watermark: RepeatBreakdownsWatermarkTable;
 }
 
 export type User = Selectable<UsersTable>;
