@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = [
   // dispatch (issue 13): the engine offered a ticket to an agency, or held it for the supervisors
   "dispatch.offer",
   "dispatch.hold",
+  // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
+  "ticket.feedback_classify",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -153,3 +153,49 @@ export function isRepeatBreakdown(previousAt: Date | string, at: Date | string, 
 export function daysBetween(previousAt: Date | string, at: Date | string): number {
   return Math.round((10 * (new Date(at).getTime() - new Date(previousAt).getTime())) / DAY_MS) / 10;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Months
+
+const TEHRAN_OFFSET = "+03:30";
+
+/** A Tehran calendar day 'YYYY-MM-DD' (as the database's `(at time zone 'Asia/Tehran')::date` gives it) → its Jalali 'YYYY-MM'. */
+export function jalaliMonthOfDay(day: string, jalaliYearMonth: (d: Date) => string): string {
+  return jalaliYearMonth(new Date(`${day}T12:00:00${TEHRAN_OFFSET}`));
+}
+
+export interface MonthSpan {
+  /** Jalali 'YYYY-MM' */
+  month: string;
+  from: Date;
+  toExclusive: Date;
+}
+
+/**
+ * The Jalali months a range [from, toExclusive) touches, each clipped to the range, in order: what a
+ * month's figure drills down to. `jalaliYearMonth` is core/jalali.ts's (passed in: this module stays
+ * free of Intl's calendar). Tehran midnights (UTC+03:30, Iran's offset since 2022).
+ */
+export function jalaliMonthSpans(from: Date, toExclusive: Date, jalaliYearMonth: (d: Date) => string): MonthSpan[] {
+  const spans: MonthSpan[] = [];
+  if (!(toExclusive.getTime() > from.getTime())) return spans;
+  // walk Tehran noons one day apart, from the day of `from` to the day before `toExclusive`
+  let t = new Date(from.getTime());
+  while (t.getTime() < toExclusive.getTime()) {
+    const month = jalaliYearMonth(t);
+    const last = spans[spans.length - 1];
+    if (!last || last.month !== month) {
+      if (last) last.toExclusive = tehranMidnightOf(t);
+      spans.push({ month, from: spans.length === 0 ? from : tehranMidnightOf(t), toExclusive });
+    }
+    t = new Date(t.getTime() + DAY_MS);
+  }
+  return spans;
+}
+
+/** The Tehran midnight starting the day of `t`. */
+function tehranMidnightOf(t: Date): Date {
+  const local = new Date(t.getTime() + 3.5 * 3600_000);
+  const day = local.toISOString().slice(0, 10);
+  return new Date(`${day}T00:00:00${TEHRAN_OFFSET}`);
+}
