@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from "kysely";
+import { sql, type Expression, type Kysely, type SqlBool } from "kysely";
 import { COMPLAINT_MAX_SCORE } from "../../core/satisfaction";
 import {
   csatPercent,
@@ -21,6 +21,7 @@ import {
 import { jalaliYearMonth } from "../../core/jalali";
 import type { TicketStatus } from "../../core/ticket";
 import type { DB } from "../connection";
+import type { Database } from "../schema";
 import type { DataScope } from "./scope";
 
 /*
@@ -363,6 +364,11 @@ export async function feedbackTickets(db: DB, scope: DataScope, range: Range, fi
 // ---------------------------------------------------------------------------------------------------------
 // Repeat breakdowns
 
+/** Runs `fn` in a transaction of its own, or in the caller's (the demo seed loads everything in one). */
+function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
 /**
  * Brings the repeat_breakdowns roll-up up to date: every breakdown with a product registered after the
  * watermark (and at least a minute ago, so a registration still being committed is not passed over) whose
@@ -371,12 +377,12 @@ export async function feedbackTickets(db: DB, scope: DataScope, range: Range, fi
  * previous one. Batches of `batch` tickets until caught up; returns the rows added. Run by the workers
  * (voice__refresh_repeats), the demo seed and the tests; the bulk seed's tickets are covered by the first run.
  */
-export async function refreshRepeatBreakdowns(db: DB, opts: { batch?: number; settleSeconds?: number } = {}): Promise<number> {
+export async function refreshRepeatBreakdowns(db: Kysely<Database>, opts: { batch?: number; settleSeconds?: number } = {}): Promise<number> {
   const batch = opts.batch ?? 50_000;
   const settle = opts.settleSeconds ?? 60;
   let added = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
+    const n = await inTransaction(db, async (trx) => {
       // the one row (gone after a truncation of every table, as the tests' reset does)
       await trx.insertInto("repeat_breakdowns_watermark").values({ id: true }).onConflict((oc) => oc.column("id").doNothing()).execute();
       const wm = await trx.selectFrom("repeat_breakdowns_watermark").select("last_ticket_id").forUpdate().executeTakeFirstOrThrow();
@@ -415,8 +421,8 @@ export async function refreshRepeatBreakdowns(db: DB, opts: { batch?: number; se
 }
 
 /** Rebuilds the roll-up from nothing (after a bulk load whose tickets are not in id order of time, e.g. the demo seed). */
-export async function rebuildRepeatBreakdowns(db: DB, opts: { settleSeconds?: number } = {}): Promise<number> {
-  await db.transaction().execute(async (trx) => {
+export async function rebuildRepeatBreakdowns(db: Kysely<Database>, opts: { settleSeconds?: number } = {}): Promise<number> {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom("repeat_breakdowns").execute();
     await trx.updateTable("repeat_breakdowns_watermark").set({ last_ticket_id: 0, refreshed_at: null }).execute();
   });
@@ -456,10 +462,10 @@ export async function repeatsBy(db: DB, scope: DataScope, range: Range, by: "mod
       const ms = await db
         .selectFrom("product_models as pm")
         .innerJoin("brands as b", "b.id", "pm.brand_id")
-        .select(["pm.id", "pm.name", "pm.model_code", "b.name_fa", "b.name_en"])
+        .select(["pm.id", "pm.name", "b.name_fa", "b.name_en"])
         .where("pm.id", "in", ids)
         .execute();
-      for (const m of ms) labels.set(String(m.id), { fa: `${m.name} (${m.model_code})`, en: `${m.name} (${m.model_code})`, bfa: m.name_fa, ben: m.name_en });
+      for (const m of ms) labels.set(String(m.id), { fa: m.name, en: m.name, bfa: m.name_fa, ben: m.name_en });
     } else {
       const cs = await db.selectFrom("product_categories").select(["id", "name_fa", "name_en"]).where("id", "in", ids).execute();
       for (const c of cs) labels.set(String(c.id), { fa: c.name_fa, en: c.name_en, bfa: null, ben: null });

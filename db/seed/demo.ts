@@ -19,6 +19,7 @@ import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
 import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
+import { seedDemoFeedback } from "./demo-feedback";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -339,6 +340,7 @@ class DemoBuilder {
       () => this.insertSms(),
       () => this.insertAudit(),
       () => refreshAgencyPerformance(this.db, this.now),
+      () => seedDemoFeedback(this.db, this.now),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);
