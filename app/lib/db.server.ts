@@ -20,3 +20,4 @@ export * as jobReports from "../../db/repos/job-reports";
 export * as technicianLinks from "../../db/repos/technician-links";
 export * as supervision from "../../db/repos/supervision";
 export * as dispatchRepo from "../../db/repos/dispatch";
+export * as voice from "../../db/repos/voice";

@@ -51,3 +51,5 @@ export {
   setAgencyStatus,
   SupervisionInputError,
 } from "../../services/supervision";
+// the voice of the customer (issue 14): classifying a complaint ticket
+export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";
