@@ -630,11 +630,24 @@ export interface RepeatBreakdownsTable {
   previous_created_at: Timestamp;
 }
 
-/** The one row saying up to which ticket id repeat_breakdowns has looked. */
-export interface RepeatBreakdownsWatermarkTable {
+/** CSAT by Tehran day and one dimension (roll-up, voice__refresh); key: the agency/technician/brand/category id, null for 'total' or none. */
+export interface CsatDailyTable {
+  day: DateString;
+  dim: "total" | "agency" | "technician" | "brand" | "category";
+  key: number | null;
+  answered: number;
+  score_sum: number;
+  satisfied: number;
+  low: number;
+}
+
+/** The one row of the voice roll-ups' progress: the last ticket id repeat_breakdowns looked at; the last day csat_daily was computed through. */
+export interface VoiceRollupsStateTable {
   id: Generated<boolean>;
-  last_ticket_id: Generated<number>;
-  refreshed_at: TimestampNullable;
+  repeats_last_ticket_id: Generated<number>;
+  repeats_refreshed_at: TimestampNullable;
+  csat_through: DateStringNullable;
+  csat_refreshed_at: TimestampNullable;
 }
 
 export interface Database {
@@ -681,7 +694,8 @@ export interface Database {
   dispatch_decisions: DispatchDecisionsTable;
   agency_performance: AgencyPerformanceTable;
   repeat_breakdowns: RepeatBreakdownsTable;
-  repeat_breakdowns_watermark: RepeatBreakdownsWatermarkTable;
+  csat_daily: CsatDailyTable;
+  voice_rollups_state: VoiceRollupsStateTable;
 }
 
 export type User = Selectable<UsersTable>;

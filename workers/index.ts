@@ -29,7 +29,7 @@ import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
 import { smsPollStatusTask } from "./tasks/sms__poll_status";
 import { smsSendTask } from "./tasks/sms__send";
 import { ticketDispatchTask } from "./tasks/ticket__dispatch";
-import { voiceRefreshRepeatsTask } from "./tasks/voice__refresh_repeats";
+import { voiceRefreshTask } from "./tasks/voice__refresh";
 
 export interface WorkersOptions {
   db: DB;
@@ -81,7 +81,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     }),
     satisfaction__sweep: satisfactionSweepTask({ db, config: surveyConfigOf(env) }),
     satisfaction__call: satisfactionCallTask({ db }),
-    voice__refresh_repeats: voiceRefreshRepeatsTask({ db }),
+    voice__refresh: voiceRefreshTask({ db }),
   };
 }
 
@@ -97,7 +97,7 @@ export const CRONTAB = [
   "*/5 * * * * sla__sweep ?max=1&jobKey=sla-sweep&jobKeyMode=preserve_run_at",
   "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
   "*/15 * * * * agency__performance ?max=1&jobKey=agency-performance&jobKeyMode=preserve_run_at",
-  "*/5 * * * * voice__refresh_repeats ?max=1&jobKey=voice-refresh-repeats&jobKeyMode=preserve_run_at",
+  "*/5 * * * * voice__refresh ?max=1&jobKey=voice-refresh&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */

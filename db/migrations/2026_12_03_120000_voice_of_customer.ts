@@ -11,8 +11,11 @@ import { type Kysely, sql } from "kysely";
 //    survey opened, and breakdowns by product (serial) and time;
 //  - repeat_breakdowns: a roll-up of every breakdown registered within 90 days after a previous breakdown of
 //    the same product (customer_products: one serial), with that previous one — filled by the workers
-//    (voice__refresh_repeats) from the tickets after repeat_breakdowns_watermark.last_ticket_id, so it is
-//    derived from the tickets alone (a fresh database, the bulk seed: the first refresh fills it).
+//    (voice__refresh) from the tickets after voice_rollups_state.repeats_last_ticket_id, so it is derived from
+//    the tickets alone (a fresh database, the bulk seed: the first refresh fills it);
+//  - csat_daily: the answered surveys summed by Tehran day and by one dimension (agency, technician, brand,
+//    category, or the day's total), recomputed by the same task from the day before its last run (all days
+//    on the first run): CSAT over a year reads a few thousand rows instead of joining every survey.
 
 const KINDS = `('complaint','suggestion')`;
 const CATEGORIES = `('technician_behaviour','repair_quality','delay','price_invoice','parts','call_centre','product_quality','other')`;
@@ -41,12 +44,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`,
     sql`create index repeat_breakdowns_created_idx on repeat_breakdowns (created_at) include (model_id, customer_product_id)`,
     sql`create index repeat_breakdowns_previous_idx on repeat_breakdowns (previous_ticket_id)`,
-    sql`create table repeat_breakdowns_watermark (
-      id boolean primary key default true check (id),
-      last_ticket_id bigint not null default 0,
-      refreshed_at timestamptz
+    // CSAT by day and by one dimension (agency, technician, brand, category; 'total': the day's all), refreshed by the same task
+    sql`create table csat_daily (
+      day date not null,
+      dim text not null check (dim in ('total','agency','technician','brand','category')),
+      key bigint,
+      answered integer not null,
+      score_sum integer not null,
+      satisfied integer not null,
+      low integer not null
     )`,
-    sql`insert into repeat_breakdowns_watermark (id, last_ticket_id) values (true, 0)`,
+    sql`create index csat_daily_dim_day_idx on csat_daily (dim, day) include (key, answered, score_sum, satisfied, low)`,
+    sql`create table voice_rollups_state (
+      id boolean primary key default true check (id),
+      repeats_last_ticket_id bigint not null default 0,
+      repeats_refreshed_at timestamptz,
+      csat_through date,
+      csat_refreshed_at timestamptz
+    )`,
+    sql`insert into voice_rollups_state (id) values (true)`,
   ]) {
     await statement.execute(db);
   }
@@ -54,7 +70,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
-    sql`drop table if exists repeat_breakdowns_watermark`,
+    sql`drop table if exists voice_rollups_state`,
+    sql`drop table if exists csat_daily`,
     sql`drop table if exists repeat_breakdowns`,
     sql`drop index if exists satisfaction_surveys_complaint_idx`,
     sql`drop index if exists satisfaction_surveys_answered_idx`,

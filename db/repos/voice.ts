@@ -42,6 +42,11 @@ export interface Range {
   toExclusive: Date;
 }
 
+/** Tehran's calendar day of an instant, 'YYYY-MM-DD'. */
+function tehranDayOf(d: Date): string {
+  return new Date(d.getTime() + 3.5 * 3600_000).toISOString().slice(0, 10);
+}
+
 /** Tehran's calendar day of a timestamp column, as SQL. */
 function tehranDay(column: string) {
   return sql<string>`to_char((${sql.ref(column)} at time zone 'Asia/Tehran')::date, 'YYYY-MM-DD')`;
@@ -86,6 +91,24 @@ function finish(key: string | null, label_fa: string | null, label_en: string | 
  * problem category.
  */
 export async function csatBy(db: DB, scope: DataScope, range: Range, dimension: CsatDimension): Promise<CsatRow[]> {
+  const r = scope.kind === "all" ? await csatFromRollup(db, range, dimension) : await csatFromSurveys(db, scope, range, dimension);
+  return labelled(db, dimension, r);
+}
+
+/** The call centre's CSAT: from the csat_daily roll-up (whole Tehran days of the range). */
+async function csatFromRollup(db: DB, range: Range, dimension: CsatDimension) {
+  const dim = dimension === "month" ? "total" : dimension;
+  const key = dimension === "month" ? sql`to_char(day, 'YYYY-MM-DD')` : sql`key::text`;
+  const r = await sql<RawTally & { key: string | null }>`
+    select ${key} as key, sum(answered)::int as answered, sum(score_sum)::int as score_sum, sum(satisfied)::int as satisfied, sum(low)::int as low
+    from csat_daily
+    where dim = ${dim} and day >= ${tehranDayOf(range.from)}::date and day < ${tehranDayOf(range.toExclusive)}::date
+    group by 1`.execute(db);
+  return r.rows;
+}
+
+/** An agency's CSAT, from its own surveys (a few; the roll-up holds no agency's brand or month). */
+async function csatFromSurveys(db: DB, scope: DataScope, range: Range, dimension: CsatDimension) {
   const groupKey = {
     agency: sql`t.assigned_agency_id::text`,
     technician: sql`t.technician_id::text`,
@@ -102,6 +125,11 @@ export async function csatBy(db: DB, scope: DataScope, range: Range, dimension: 
     where s.status = 'answered' and s.surveyed_at >= ${range.from} and s.surveyed_at < ${range.toExclusive}
       and ${agencyOnly(scope)}
     group by 1`.execute(db);
+  return r.rows;
+}
+
+async function labelled(db: DB, dimension: CsatDimension, rows: (RawTally & { key: string | null })[]): Promise<CsatRow[]> {
+  const r = { rows };
   if (dimension === "month") {
     const byMonth = new Map<string, RawTally>();
     for (const row of r.rows) {
@@ -135,6 +163,17 @@ export async function csatBy(db: DB, scope: DataScope, range: Range, dimension: 
 
 /** CSAT of the whole range (the page's headline). */
 export async function csatTotal(db: DB, scope: DataScope, range: Range): Promise<CsatRow> {
+  if (scope.kind === "all") {
+    const rows = await csatFromRollup(db, range, "month");
+    const t = { answered: 0, score_sum: 0, satisfied: 0, low: 0 };
+    for (const x of rows) {
+      t.answered += x.answered;
+      t.score_sum += x.score_sum;
+      t.satisfied += x.satisfied;
+      t.low += x.low;
+    }
+    return finish(null, null, null, t);
+  }
   const r = await sql<RawTally>`
     select ${tallySelect}
     from satisfaction_surveys s
@@ -364,6 +403,12 @@ export async function feedbackTickets(db: DB, scope: DataScope, range: Range, fi
 // ---------------------------------------------------------------------------------------------------------
 // Repeat breakdowns
 
+/** The roll-ups' one state row, locked (re-created after a truncation of every table, as the tests' reset does). */
+async function lockState(trx: Kysely<Database>) {
+  await trx.insertInto("voice_rollups_state").values({ id: true }).onConflict((oc) => oc.column("id").doNothing()).execute();
+  return trx.selectFrom("voice_rollups_state").selectAll().forUpdate().executeTakeFirstOrThrow();
+}
+
 /** Runs `fn` in a transaction of its own, or in the caller's (the demo seed loads everything in one). */
 function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
@@ -384,15 +429,14 @@ export async function refreshRepeatBreakdowns(db: Kysely<Database>, opts: { batc
   for (;;) {
     const n = await inTransaction(db, async (trx) => {
       // the one row (gone after a truncation of every table, as the tests' reset does)
-      await trx.insertInto("repeat_breakdowns_watermark").values({ id: true }).onConflict((oc) => oc.column("id").doNothing()).execute();
-      const wm = await trx.selectFrom("repeat_breakdowns_watermark").select("last_ticket_id").forUpdate().executeTakeFirstOrThrow();
+      const wm = await lockState(trx);
       const upto = await sql<{ id: string | null }>`
         select max(id) as id from (
-          select id from tickets where id > ${wm.last_ticket_id} and created_at < now() - make_interval(secs => ${settle})
+          select id from tickets where id > ${wm.repeats_last_ticket_id} and created_at < now() - make_interval(secs => ${settle})
           order by id limit ${batch}) x`.execute(trx);
       const last = upto.rows[0]?.id == null ? null : Number(upto.rows[0].id);
       if (last === null) {
-        await trx.updateTable("repeat_breakdowns_watermark").set({ refreshed_at: sql`now()` }).execute();
+        await trx.updateTable("voice_rollups_state").set({ repeats_refreshed_at: sql`now()` }).execute();
         return -1;
       }
       const ins = await sql`
@@ -408,10 +452,10 @@ export async function refreshRepeatBreakdowns(db: Kysely<Database>, opts: { batc
             and q.status <> 'cancelled'
           order by q.created_at desc, q.id desc
           limit 1) p
-        where t.id > ${wm.last_ticket_id} and t.id <= ${last}
+        where t.id > ${wm.repeats_last_ticket_id} and t.id <= ${last}
           and t.type = 'breakdown' and t.customer_product_id is not null and t.status <> 'cancelled'
         on conflict (ticket_id) do nothing`.execute(trx);
-      await trx.updateTable("repeat_breakdowns_watermark").set({ last_ticket_id: last, refreshed_at: sql`now()` }).execute();
+      await trx.updateTable("voice_rollups_state").set({ repeats_last_ticket_id: last, repeats_refreshed_at: sql`now()` }).execute();
       return Number(ins.numAffectedRows ?? 0);
     });
     if (n < 0) break;
@@ -420,11 +464,66 @@ export async function refreshRepeatBreakdowns(db: Kysely<Database>, opts: { batc
   return added;
 }
 
+/**
+ * Brings csat_daily up to date: the Tehran days from the day before its last run (every day on the first run,
+ * or after `rebuildCsatDaily`) are recomputed from the answered surveys, in one pass with one grouping set per
+ * dimension. A survey is answered at most once and at the time it is recorded, so only the latest days change.
+ */
+export async function refreshCsatDaily(db: Kysely<Database>): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const state = await lockState(trx);
+    const fromDay = state.csat_through ? sql`(${state.csat_through}::date - 1)` : null;
+    await sql`delete from csat_daily ${fromDay ? sql`where day >= ${fromDay}` : sql``}`.execute(trx);
+    const ins = await sql`
+      insert into csat_daily (day, dim, key, answered, score_sum, satisfied, low)
+      select day,
+        case grouping(agency_id, technician_id, brand_id, category_id)
+          when 15 then 'total' when 7 then 'agency' when 11 then 'technician' when 13 then 'brand' else 'category' end,
+        coalesce(agency_id, technician_id, brand_id, category_id),
+        count(*), sum(score),
+        count(*) filter (where score >= ${sql.lit(SATISFIED_MIN_SCORE)}),
+        count(*) filter (where score <= ${sql.lit(COMPLAINT_MAX_SCORE)})
+      from (
+        select (s.surveyed_at at time zone 'Asia/Tehran')::date as day, s.score, t.assigned_agency_id as agency_id, t.technician_id,
+          pm.brand_id, coalesce(pm.category_id, t.problem_category_id) as category_id
+        from satisfaction_surveys s
+        join tickets t on t.id = s.ticket_id
+        left join customer_products cp on cp.id = t.customer_product_id
+        left join product_models pm on pm.id = cp.model_id
+        where s.status = 'answered' and s.score is not null
+          ${fromDay ? sql`and s.surveyed_at >= (${fromDay}::timestamp at time zone 'Asia/Tehran')` : sql``}
+      ) x
+      group by grouping sets ((day), (day, agency_id), (day, technician_id), (day, brand_id), (day, category_id))`.execute(trx);
+    await trx
+      .updateTable("voice_rollups_state")
+      .set({ csat_through: sql`(now() at time zone 'Asia/Tehran')::date`, csat_refreshed_at: sql`now()` })
+      .execute();
+    return Number(ins.numAffectedRows ?? 0);
+  });
+}
+
+/** Recomputes csat_daily from nothing (after surveys were loaded with past answer times: the seeds, the tests). */
+export async function rebuildCsatDaily(db: Kysely<Database>): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    await lockState(trx);
+    await trx.updateTable("voice_rollups_state").set({ csat_through: null }).execute();
+    return refreshCsatDaily(trx);
+  });
+}
+
+/** Both roll-ups (the workers' voice__refresh; the bulk seed with `rebuildCsat`, its surveys being answered in the past). */
+export async function refreshVoiceRollups(db: Kysely<Database>, opts: { rebuildCsat?: boolean; settleSeconds?: number } = {}) {
+  const repeats = await refreshRepeatBreakdowns(db, { settleSeconds: opts.settleSeconds });
+  const csatRows = opts.rebuildCsat ? await rebuildCsatDaily(db) : await refreshCsatDaily(db);
+  return { repeats, csatRows };
+}
+
 /** Rebuilds the roll-up from nothing (after a bulk load whose tickets are not in id order of time, e.g. the demo seed). */
 export async function rebuildRepeatBreakdowns(db: Kysely<Database>, opts: { settleSeconds?: number } = {}): Promise<number> {
   await inTransaction(db, async (trx) => {
     await trx.deleteFrom("repeat_breakdowns").execute();
-    await trx.updateTable("repeat_breakdowns_watermark").set({ last_ticket_id: 0, refreshed_at: null }).execute();
+    await lockState(trx);
+    await trx.updateTable("voice_rollups_state").set({ repeats_last_ticket_id: 0, repeats_refreshed_at: null }).execute();
   });
   return refreshRepeatBreakdowns(db, opts);
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { FeedbackCategory, FeedbackKind } from "../../core/feedback";
 import { slaDueTimes } from "../../core/sla";
-import { refreshRepeatBreakdowns } from "../repos/voice";
+import { refreshVoiceRollups } from "../repos/voice";
 import type { Database } from "../schema";
 
 /*
@@ -9,7 +9,7 @@ import type { Database } from "../schema";
  *  - the demo's complaint tickets get the category an operator would give them, read from their text (the demo's
  *    fixed complaint texts and survey comments); the newest open one is left unclassified, for the desk to try;
  *  - three suggestions registered at the desk over the last weeks (closed on the spot, as information calls are);
- *  - the repeat_breakdowns roll-up is filled (the demo's customers call again about the same appliance).
+ *  - the roll-ups are filled: repeat_breakdowns (the demo's customers call again about the same appliance), csat_daily.
  * Deterministic: no randomness, every choice follows the rows' order.
  */
 
@@ -101,6 +101,6 @@ export async function seedDemoFeedback(db: Kysely<Database>, now: Date): Promise
       ])
       .execute();
   }
-  await refreshRepeatBreakdowns(db, { settleSeconds: 0 });
-  await sql`analyze repeat_breakdowns`.execute(db);
+  await refreshVoiceRollups(db, { rebuildCsat: true, settleSeconds: 0 });
+  await sql`analyze repeat_breakdowns, csat_daily`.execute(db);
 }

@@ -528,10 +528,21 @@ const COLUMNS = {
     created_at: "Date",
     previous_created_at: "Date",
   },
-  repeat_breakdowns_watermark: {
+  csat_daily: {
+    day: "string",
+    dim: "string",
+    key: "number | null",
+    answered: "number",
+    score_sum: "number",
+    satisfied: "number",
+    low: "number",
+  },
+  voice_rollups_state: {
     id: "boolean",
-    last_ticket_id: "number",
-    refreshed_at: "Date | null",
+    repeats_last_ticket_id: "number",
+    repeats_refreshed_at: "Date | null",
+    csat_through: "string | null",
+    csat_refreshed_at: "Date | null",
   },
   worker_nodes: {
     node_id: "string",
@@ -613,6 +624,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "tickets", column: "dispatch_hold_reason", values: HOLD_REASONS },
   { table: "tickets", column: "feedback_kind", values: FEEDBACK_KINDS },
   { table: "tickets", column: "feedback_category", values: FEEDBACK_CATEGORIES },
+  { table: "csat_daily", column: "dim", values: allOf<Col<"csat_daily", "dim">>()(["total", "agency", "technician", "brand", "category"]) },
   { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },
   { table: "users", column: "role", values: ROLES },

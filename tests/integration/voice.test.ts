@@ -140,6 +140,7 @@ beforeAll(async () => {
   // outside the range, and not answered: counted nowhere
   await survey(ids.job7, 1, at("2026-11-22T00:00:00"));
   await survey(ids.cancelled, null, at("2026-10-20T00:00:00"));
+  await voice.rebuildCsatDaily(db);
 });
 
 const pick = (rows: voice.CsatRow[]) => Object.fromEntries(rows.map((r) => [r.label_en, [r.answered, r.scoreSum, r.satisfied, r.low, r.csat, r.mean]]));
@@ -167,6 +168,28 @@ describe("CSAT", () => {
 
   it("by Jalali month: Mehr 5,4; Aban 2,3,1,5", async () => {
     expect(pick(await voice.csatBy(db, ALL, RANGE, "month"))).toEqual({ "1405-07": [2, 9, 2, 0, 100, 4.5], "1405-08": [4, 11, 1, 2, 25, 2.75] });
+  });
+
+  it("reads the same from the csat_daily roll-up as from the surveys themselves", async () => {
+    // an agency's figures are read from its surveys: the whole network's from the roll-up
+    const all = { kind: "agency" as const, agencyId: ids.agencyA! };
+    const b = { kind: "agency" as const, agencyId: ids.agencyB! };
+    for (const d of ["agency", "technician", "brand", "category", "month"] as const) {
+      const direct = [...(await voice.csatBy(db, all, RANGE, d)), ...(await voice.csatBy(db, b, RANGE, d))];
+      const sum = (rows: voice.CsatRow[]) => rows.reduce((n, r) => n + r.answered * 1000 + r.scoreSum, 0);
+      expect(sum(await voice.csatBy(db, ALL, RANGE, d)), d).toBe(sum(direct));
+    }
+    // the refresh recomputes from the day before its last run, and a survey answered now is counted once
+    const job9 = await ticket({ product: ids.p1, agency: ids.agencyA, technician: ids.a1, createdAt: at("2026-11-01T10:00:00") });
+    await db.insertInto("satisfaction_surveys").values({ ticket_id: job9, channel: "ivr_dtmf", status: "answered", score: 4, surveyed_at: new Date() }).execute();
+    await voice.refreshCsatDaily(db);
+    await voice.refreshCsatDaily(db);
+    const today = { from: new Date(Date.now() - 86_400_000), toExclusive: new Date(Date.now() + 2 * 86_400_000) };
+    expect((await voice.csatTotal(db, ALL, today)).answered).toBe(1);
+    expect((await voice.csatTotal(db, ALL, RANGE)).answered).toBe(6);
+    await db.deleteFrom("satisfaction_surveys").where("ticket_id", "=", job9).execute();
+    await db.deleteFrom("tickets").where("id", "=", job9).execute();
+    await voice.rebuildCsatDaily(db);
   });
 
   it("in total, and for an agency only its own jobs", async () => {
