@@ -7,8 +7,8 @@
 // prints p50/p95/p99/max per page against its target, the worst page, and the requests per second of the
 // operator's ticket list at C concurrent connections for S seconds (0: skip). --only times the pages whose
 // "role page" matches REGEX.
-import http from "node:http";
 import { toPersianDigits } from "../core/digits";
+import { Client, percentile } from "./http-client";
 
 interface Options {
   base: string;
@@ -62,95 +62,6 @@ interface Sample {
   mobile: string;
 }
 
-/** A page as the client received it. */
-interface Page {
-  status: number;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** Plain node:http with kept-alive connections: a lighter load generator than fetch on the same two cores. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function request(url: string, headers: Record<string, string>): Promise<Page> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-  });
-}
-
-class Client {
-  private cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  private remember(setCookies: string[] | undefined) {
-    for (const c of setCookies ?? []) {
-      const [pair] = c.split(";");
-      const eq = pair!.indexOf("=");
-      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
-  }
-
-  private cookieHeader() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-
-  async get(path: string): Promise<Page> {
-    const res = await request(this.base + path, { Cookie: this.cookieHeader() });
-    this.remember(res.headers["set-cookie"]);
-    return res;
-  }
-
-  /** Signs in like a browser without JavaScript: the sign-in form's own fields, posted with the server's Origin. */
-  async signIn(username: string, password: string) {
-    const page = await this.get("/login");
-    const html = page.body;
-    const form = [...html.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => /name="password"/.test(f));
-    if (!form) throw new Error(`GET /login: no sign-in form (status ${page.status})`);
-    const fields = new URLSearchParams();
-    for (const m of form.matchAll(/<input\b[^>]*>/g)) {
-      const tag = m[0];
-      if (!/type="hidden"/.test(tag)) continue;
-      const name = /name="([^"]*)"/.exec(tag)?.[1];
-      if (name) fields.set(name, decodeEntities(/value="([^"]*)"/.exec(tag)?.[1] ?? ""));
-    }
-    fields.set("username", username);
-    fields.set("password", password);
-    const res = await fetch(`${this.base}/login`, {
-      method: "POST",
-      body: fields,
-      redirect: "manual",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Origin: new URL(this.base).origin,
-        Referer: `${this.base}/login`,
-        Cookie: this.cookieHeader(),
-      },
-    });
-    this.remember(res.headers.getSetCookie());
-    await res.arrayBuffer();
-    if (res.status !== 302 && res.status !== 303) throw new Error(`sign-in as ${username} answered ${res.status}`);
-    return res.headers.get("Location") ?? "/";
-  }
-
-  /** A route's loader data as the browser fetches it on client-side navigation. */
-  async data<T>(path: string, routeId: string): Promise<T> {
-    const sep = path.includes("?") ? "&" : "?";
-    const res = await this.get(`${path}${sep}_data=${encodeURIComponent(routeId)}`);
-    if (res.status !== 200) throw new Error(`GET ${path} (${routeId}) answered ${res.status}`);
-    return JSON.parse(res.body) as T;
-  }
-}
-
-function decodeEntities(s: string) {
-  return s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-}
-
 interface ListData {
   rows: { id: number; number: number; customer_name: string }[];
 }
@@ -197,11 +108,6 @@ function ticketPages(role: string, base: string, s: Sample[]): PageCase[] {
     { role, name: `${base} search mobile (Persian)`, kind: "page", path: (i) => `${base}?${q(toPersianDigits(localMobile(pick(s, i).mobile)))}` },
     { role, name: `${base}/:id (ticket)`, kind: "page", path: (i) => `${base}/${pick(s, i).id}` },
   ];
-}
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
 }
 
 interface Result {

@@ -102,3 +102,22 @@ export function formatPhone(value: string | null | undefined, locale: Locale): s
   const mobile = normalizeIranMobile(value);
   return formatDigits(mobile ? formatIranMobile(mobile) : value, locale);
 }
+
+/**
+ * A span of time in words, to the two largest units: ۴۵ ثانیه, ۱۲ دقیقه, ۳ ساعت و ۱۰ دقیقه,
+ * ۲ روز و ۵ ساعت. Delays run from seconds (speed of answer) to weeks (a repair waiting for parts).
+ */
+export function formatDuration(seconds: number | null | undefined, locale: Locale): string {
+  if (seconds == null || !Number.isFinite(seconds)) return "—";
+  const s = Math.max(0, Math.round(seconds));
+  const fa = locale === "fa";
+  const unit = (n: number, faWord: string, en: string) => `${formatNumber(n, locale)} ${fa ? faWord : n === 1 ? en : `${en}s`}`;
+  const join = (a: string, b: string | null) => (b ? `${a}${fa ? " و " : " "}${b}` : a);
+  if (s < 60) return unit(s, "ثانیه", "second");
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return unit(minutes, "دقیقه", "minute");
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return join(unit(hours, "ساعت", "hour"), minutes % 60 ? unit(minutes % 60, "دقیقه", "minute") : null);
+  const days = Math.floor(hours / 24);
+  return join(unit(days, "روز", "day"), hours % 24 ? unit(hours % 24, "ساعت", "hour") : null);
+}

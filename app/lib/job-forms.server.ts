@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { toLatinDigits } from "../../core/digits";
-import { parseDayInput, tehranDayStart } from "../../core/ticket-list";
+import { parseDayInput, tehranDayStart } from "../../core/jalali";
 import type { InputFields } from "~/lib/input.server";
 import type { MessageKey } from "~/i18n";
 import {

@@ -3,15 +3,14 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { can, type Permission } from "../../core/roles";
 import { MAX_SEARCH_LENGTH } from "../../core/text";
+import { parseDayInput, tehranDayStart } from "../../core/jalali";
 import { allowedTransitions, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, WARRANTY_STATUSES } from "../../core/ticket";
 import {
   DEFAULT_SORT_DIRECTION,
   DEFAULT_TICKET_PAGE_SIZE,
   DEFAULT_TICKET_SORT,
   MAX_TICKET_PAGE,
-  parseDayInput,
   SORT_DIRECTIONS,
-  tehranDayStart,
   TICKET_PAGE_SIZES,
   TICKET_SORTS,
 } from "../../core/ticket-list";

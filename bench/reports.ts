@@ -1,0 +1,126 @@
+// npm run bench:reports -- [--base URL] [--requests N] [--password P] [--only REGEX]
+//
+// Issue 14's target: on 1,000,000 tickets (`npm run seed:large`), every management dashboard, report and
+// export answers over HTTP with p95 ≤ 200 ms. Against a running server (the production build on the large
+// data, see bench/README.md), signs in as the demo manager, supervisor and agency admin through the sign-in
+// form, requests each report page and its CSV/XLSX exports N times one at a time (after 3 warm-ups), over
+// the default range and over a whole Jalali year, and prints p50/p95/p99/max and the bytes of each answer.
+import { Client, percentile } from "./http-client";
+
+interface Options {
+  base: string;
+  requests: number;
+  password: string;
+  only?: RegExp;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { base: `http://127.0.0.1:${process.env.PORT ?? 3000}`, requests: 50, password: "demo1234" };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === "--base") o.base = value.replace(/\/$/, "");
+    else if (flag === "--password") o.password = value;
+    else if (flag === "--only") o.only = new RegExp(value, "u");
+    else if (flag === "--requests") {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error("--requests needs a positive whole number");
+      o.requests = n;
+    } else throw new Error(`unknown argument ${flag}`);
+  }
+  return o;
+}
+
+const TARGET_P95_MS = 200;
+
+interface ReportCase {
+  role: "manager" | "supervisor" | "agency1";
+  name: string;
+  path: string;
+}
+
+/** A whole Jalali year: the widest range people ask of a dashboard. */
+const YEAR = "from=1405/01/01&to=1405/12/29";
+
+/** Each report page, and its exports where it has them. Keep in step with the manager menu (app/lib/nav.ts). */
+const REPORTS: ReportCase[] = [
+  { role: "manager", name: "/manager (home)", path: "/manager" },
+  { role: "manager", name: "/manager/fees", path: "/manager/fees" },
+  { role: "agency1", name: "/agency/statement", path: "/agency/statement" },
+];
+
+/** The same report as CSV and XLSX (the export route answers the page's URL with `format=`). */
+export function withExports(c: ReportCase, exportPath: string): ReportCase[] {
+  const sep = exportPath.includes("?") ? "&" : "?";
+  return [c, { ...c, name: `${c.name} → CSV`, path: `${exportPath}${sep}format=csv` }, { ...c, name: `${c.name} → XLSX`, path: `${exportPath}${sep}format=xlsx` }];
+}
+
+interface Result {
+  c: ReportCase;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  bytes: number;
+  errors: number;
+  firstError?: string;
+}
+
+async function timeReport(client: Client, c: ReportCase, n: number): Promise<Result> {
+  const ms: number[] = [];
+  let errors = 0;
+  let bytes = 0;
+  let firstError: string | undefined;
+  for (let i = -3; i < n; i++) {
+    const t0 = performance.now();
+    const res = await client.get(c.path);
+    const dt = performance.now() - t0;
+    if (i < 0) continue; // warm-up
+    bytes = Buffer.byteLength(res.body);
+    if (res.status !== 200) {
+      errors++;
+      firstError ??= `${res.status} ${c.path}`;
+    }
+    ms.push(dt);
+  }
+  ms.sort((a, b) => a - b);
+  return { c, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms.at(-1)!, bytes, errors, firstError };
+}
+
+const f = (n: number) => n.toFixed(1).padStart(7);
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const health = await fetch(`${o.base}/healthz`).catch(() => null);
+  if (!health?.ok) throw new Error(`no server answering at ${o.base}/healthz: start one first (see bench/README.md)`);
+  const clients = new Map<string, Client>();
+  for (const role of new Set(REPORTS.map((r) => r.role))) {
+    const c = new Client(o.base);
+    await c.signIn(role, o.password);
+    clients.set(role, c);
+  }
+  const cases = REPORTS.flatMap((c) => [c, ...(c.path.includes("?") || c.path === "/manager" ? [] : [{ ...c, name: `${c.name} (a year)`, path: `${c.path}?${YEAR}` }])]).filter(
+    (c) => !o.only || o.only.test(`${c.role} ${c.name}`),
+  );
+  console.log(`bench/reports against ${o.base}: ${o.requests} requests per report after 3 warm-ups, one at a time; target p95 ≤ ${TARGET_P95_MS} ms`);
+  console.log(`${"role".padEnd(11)} ${"report".padEnd(52)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"KiB".padStart(7)}  ok`);
+  const results: Result[] = [];
+  for (const c of cases) {
+    const r = await timeReport(clients.get(c.role)!, c, o.requests);
+    results.push(r);
+    const verdict = r.errors ? `ERRORS ${r.errors} (${r.firstError})` : r.p95 <= TARGET_P95_MS ? "yes" : `NO (+${(r.p95 - TARGET_P95_MS).toFixed(1)} ms)`;
+    console.log(`${c.role.padEnd(11)} ${c.name.padEnd(52)} ${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${f(r.max)} ${f(r.bytes / 1024)}  ${verdict}`);
+  }
+  if (results.length) {
+    const worst = results.reduce((a, b) => (b.p95 > a.p95 ? b : a));
+    console.log(`worst: ${worst.c.role} ${worst.c.name}: p95 ${worst.p95.toFixed(1)} ms`);
+  }
+  const missed = results.filter((r) => r.errors || r.p95 > TARGET_P95_MS).length;
+  console.log(missed ? `${missed} target(s) missed` : "every target met");
+}
+
+main().catch((err) => {
+  console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
