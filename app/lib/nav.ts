@@ -24,6 +24,8 @@ export function managerNav(role: Role): NavItem[] {
     ...(can(role, "dispatch:manage") ? [{ to: "/manager/dispatch", label: "nav.dispatchQueue" as const }] : []),
     { to: "/manager/agencies", label: "nav.agencies" },
     { to: "/manager/fees", label: "nav.fees" },
+    { to: "/manager/satisfaction", label: "nav.satisfaction" },
+    { to: "/manager/voice", label: "nav.voice" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
