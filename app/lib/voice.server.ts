@@ -33,15 +33,20 @@ export async function reportUser(request: Request, context: { db: DB } & Paramet
 const Id = z.coerce.number().int().positive().max(2 ** 53);
 const optionalId = (v: string | undefined) => (v ? (Id.safeParse(v).data ?? undefined) : undefined);
 
+/** The page's query string without `format`, for its export link. */
+function keptQuery(request: Request): URLSearchParams {
+  const q = readSearchParams(request);
+  return new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[0] !== "format" && typeof e[1] === "string"));
+}
+
 /** The range's query string, for links that keep it. */
 export function rangeQuery(range: Pick<DateRange, "fromText" | "toText">): string {
   return `from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`;
 }
 
-function monthLabel(month: string, locale: Locale, t: Translate): string {
+function monthLabel(month: string, locale: Locale): string {
   const [y, m] = month.split("-").map(Number);
   const names = locale === "fa" ? FA_MONTHS : EN_MONTHS;
-  void t;
   return `${names[(m ?? 1) - 1]} ${locale === "fa" ? String(y).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!) : y}`;
 }
 const FA_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"];
@@ -68,7 +73,7 @@ export async function satisfactionData(db: DB, scope: DataScope, request: Reques
   const rq = rangeQuery(range);
   const csatRows: CsatTableRow[] = groups.map((g) => {
     const group =
-      by === "month" ? monthLabel(g.key!, locale, t) : ((locale === "fa" ? g.label_fa : g.label_en) ?? t("voice.notSet"));
+      by === "month" ? monthLabel(g.key!, locale) : ((locale === "fa" ? g.label_fa : g.label_en) ?? t("voice.notSet"));
     const href =
       by === "month"
         ? `/manager/satisfaction/surveys?${monthRangeQuery(range, g.key!)}`
@@ -121,8 +126,7 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
     complaint_number: r.complaint_number,
     comment: r.comment,
   }));
-  const query = new URL(request.url).searchParams;
-  query.delete("format");
+  const query = keptQuery(request);
   return { range, surveyRows, query: query.toString() };
 }
 
@@ -151,7 +155,7 @@ export async function voiceData(db: DB, scope: DataScope, request: Request, loca
   const months = [...new Set(counts.map((c) => c.month))].sort();
   const shown = feedbackRows.map((r) => r.bucket);
   const monthly = months.map((m) => {
-    const row: Record<string, string | number> = { month: monthLabel(m, locale, t), monthKey: m };
+    const row: Record<string, string | number> = { month: monthLabel(m, locale), monthKey: m };
     for (const b of shown) row[b] = counts.filter((c) => c.month === m && c.bucket === b && c.kind === "complaint").reduce((n, c) => n + c.count, 0);
     return row;
   });
@@ -219,7 +223,6 @@ export async function repeatsData(db: DB, scope: DataScope, request: Request, lo
     agency: r.agency_name,
     status: t(`status.${r.status}`),
   }));
-  const query = new URL(request.url).searchParams;
-  query.delete("format");
+  const query = keptQuery(request);
   return { range, repeatRows, query: query.toString() };
 }

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { readSearchParams } from "~/lib/input.server";
 import { exportResponse, parseExportFormat } from "~/lib/report-export.server";
 import { CSAT_COLUMNS, LOW_SCORE_COLUMNS, SURVEY_COLUMNS } from "~/lib/reports/voice";
 import { reportUser, satisfactionData, surveysData } from "~/lib/voice.server";
@@ -8,7 +9,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { scope, locale, t } = await reportUser(request, context);
   const format = parseExportFormat(request);
   if (!format) throw new Response("Choose format=csv or format=xlsx", { status: 400 });
-  const report = new URL(request.url).searchParams.get("report");
+  const report = readSearchParams(request).report;
   if (report === "surveys") {
     const d = await surveysData(context.db, scope, request, locale);
     return exportResponse({ format, filename: "satisfaction-surveys", columns: SURVEY_COLUMNS, rows: d.surveyRows, locale });
