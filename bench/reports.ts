@@ -48,6 +48,12 @@ const REPORTS: ReportCase[] = [
   { role: "manager", name: "/manager (home)", path: "/manager" },
   { role: "manager", name: "/manager/fees", path: "/manager/fees" },
   { role: "agency1", name: "/agency/statement", path: "/agency/statement" },
+  // satisfaction and the voice of the customer (issue 14, section 3)
+  ...withExports({ role: "manager", name: "/manager/satisfaction", path: "/manager/satisfaction" }, "/manager/satisfaction/export?report=low"),
+  { role: "manager", name: "/manager/satisfaction?by=technician", path: "/manager/satisfaction?by=technician" },
+  { role: "manager", name: "/manager/satisfaction?by=month", path: "/manager/satisfaction?by=month" },
+  ...withExports({ role: "manager", name: "/manager/voice", path: "/manager/voice" }, "/manager/voice/export"),
+  { role: "manager", name: "/manager/voice/repeats", path: "/manager/voice/repeats" },
 ];
 
 /** The same report as CSV and XLSX (the export route answers the page's URL with `format=`). */

@@ -70,6 +70,8 @@ export const AUDIT_ACTIONS = [
   "ledger.fee_accrue",
   "ledger.fee_adjust",
   "ledger.statement_settle",
+  // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
+  "ticket.feedback_classify",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

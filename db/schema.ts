@@ -38,6 +38,7 @@ import type {
 import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
+import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -230,6 +231,10 @@ export interface TicketsTable {
   dispatch_held_at: TimestampNullable;
   /** why (core/dispatch.ts HOLD_REASONS); set with dispatch_held_at */
   dispatch_hold_reason: HoldReason | null;
+  /** type 'complaint' only: a complaint or a suggestion (core/feedback.ts); null until an operator classifies it */
+  feedback_kind: FeedbackKind | null;
+  /** type 'complaint' only: what it is about (core/feedback.ts FEEDBACK_CATEGORIES) */
+  feedback_category: FeedbackCategory | null;
 }
 
 /** Per-status changes of the ticket count, appended by triggers on tickets; the sum per status is the count. */
@@ -686,6 +691,7 @@ export interface AgencyImportsTable {
   finished_at: TimestampNullable;
 }
 export type AgencyImportStatus = "pending" | "validating" | "importing" | "done" | "failed";
+
 /** An SLA target rule (issue 14 §1, core/delays.ts slaTargetFor): null key fields mean "any"; minutes from registration. */
 export interface SlaTargetsTable {
   id: Id;
@@ -723,6 +729,36 @@ export interface TicketMilestonesTable {
   customer_unavailable: Generated<number>;
   reassignments: Generated<number>;
   refreshed_at: Generated<Date>;
+}
+
+/** A breakdown registered within core/feedback.ts REPEAT_WINDOW_DAYS after a previous one of the same serial (roll-up, voice__refresh_repeats). */
+export interface RepeatBreakdownsTable {
+  ticket_id: number;
+  previous_ticket_id: number;
+  customer_product_id: number;
+  model_id: number;
+  created_at: Timestamp;
+  previous_created_at: Timestamp;
+}
+
+/** CSAT by Tehran day and one dimension (roll-up, voice__refresh); key: the agency/technician/brand/category id, null for 'total' or none. */
+export interface CsatDailyTable {
+  day: DateString;
+  dim: "total" | "agency" | "technician" | "brand" | "category";
+  key: number | null;
+  answered: number;
+  score_sum: number;
+  satisfied: number;
+  low: number;
+}
+
+/** The one row of the voice roll-ups' progress: the last ticket id repeat_breakdowns looked at; the last day csat_daily was computed through. */
+export interface VoiceRollupsStateTable {
+  id: Generated<boolean>;
+  repeats_last_ticket_id: Generated<number>;
+  repeats_refreshed_at: TimestampNullable;
+  csat_through: DateStringNullable;
+  csat_refreshed_at: TimestampNullable;
 }
 
 export interface Database {
@@ -775,6 +811,9 @@ export interface Database {
   // issue 14 §1: the delay audit
   sla_targets: SlaTargetsTable;
   ticket_milestones: TicketMilestonesTable;
+  repeat_breakdowns: RepeatBreakdownsTable;
+  csat_daily: CsatDailyTable;
+  voice_rollups_state: VoiceRollupsStateTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -31,6 +31,7 @@ import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
 import { smsPollStatusTask } from "./tasks/sms__poll_status";
 import { smsSendTask } from "./tasks/sms__send";
 import { ticketDispatchTask } from "./tasks/ticket__dispatch";
+import { voiceRefreshTask } from "./tasks/voice__refresh";
 
 export interface WorkersOptions {
   db: DB;
@@ -84,6 +85,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     satisfaction__sweep: satisfactionSweepTask({ db, config: surveyConfigOf(env) }),
     satisfaction__call: satisfactionCallTask({ db }),
     call_stats__refresh: callStatsRefreshTask({ db, thresholdSeconds: env.CALL_SERVICE_LEVEL_SECONDS }),
+    voice__refresh: voiceRefreshTask({ db }),
   };
 }
 
@@ -100,6 +102,7 @@ export const CRONTAB = [
   "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
   "*/15 * * * * agency__performance ?max=1&jobKey=agency-performance&jobKeyMode=preserve_run_at",
   "* * * * * call_stats__refresh ?max=1&jobKey=call-stats-refresh&jobKeyMode=preserve_run_at",
+  "*/5 * * * * voice__refresh ?max=1&jobKey=voice-refresh&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */

@@ -10,6 +10,7 @@ import { ticketTimeline } from "~/lib/ticket-timeline";
 import { StatusBadge } from "./TicketViews";
 import { CompletionReport } from "./JobCompletion";
 import { DispatchPanel } from "./DispatchPanel";
+import { FeedbackClassify } from "./FeedbackClassify";
 
 const RECORDING_POLL_MS = 4000;
 /** About two minutes: a recording that has not arrived by then is not waited for on this page. */
@@ -106,6 +107,10 @@ export function TicketDetail({ data }: { data: Data }) {
             ? ` — ${t("followUp.score")} ${t("followUp.scoreOf", { score: formatDigits(data.complaintOf.score, locale), max: formatDigits(5, locale) })}`
             : ""}
         </p>
+      ) : null}
+
+      {ticket.type === "complaint" && "feedback_kind" in ticket ? (
+        <FeedbackClassify ticketId={ticket.id} kind={ticket.feedback_kind ?? null} category={ticket.feedback_category ?? null} canEdit={data.actions.canUpdate} />
       ) : null}
 
       {data.done ? (

@@ -25,3 +25,4 @@ export * as agencyAdmin from "../../db/repos/agency-admin";
 export * as feeRates from "../../db/repos/fee-rates";
 export * as callKpis from "../../db/repos/call-kpis";
 export * as fees from "../../db/repos/fees";
+export * as voice from "../../db/repos/voice";

@@ -30,6 +30,8 @@ export function managerNav(role: Role): NavItem[] {
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     { to: "/manager/delays", label: "nav.delays" },
     { to: "/manager/revenue", label: "nav.revenue" },
+    { to: "/manager/satisfaction", label: "nav.satisfaction" },
+    { to: "/manager/voice", label: "nav.voice" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),

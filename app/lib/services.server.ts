@@ -70,3 +70,5 @@ export {
 } from "../../services/agency-admin";
 export { AgencyImportInputError, requestAgencyImport } from "../../services/agency-import";
 export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
+// the voice of the customer (issue 14): classifying a complaint ticket
+export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";

@@ -76,6 +76,10 @@ export default function ManagerHome() {
         <StatCard label={t("manager.callsMissed")} value={n(d.calls.missed)} />
         <StatCard label={t("manager.avgWait")} value={n(d.calls.avgWait)} />
       </div>
+      {/* satisfaction and the voice of the customer (issue 14, section 3) */}
+      <p className="report-links">
+        <Link to="/manager/satisfaction">{t("nav.satisfaction")}</Link> · <Link to="/manager/voice">{t("nav.voice")}</Link>
+      </p>
       <AlertList alerts={d.alerts} canAcknowledge={d.canAcknowledge} />
       <h2>{t("manager.ticketsByStatus")}</h2>
       <table className="data">

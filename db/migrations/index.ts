@@ -23,6 +23,7 @@ import * as m2026_12_02_100000 from "./2026_12_02_100000_dispatch_live_offers_in
 import * as m2026_12_02_110000 from "./2026_12_02_110000_completion_photos_cannot_repair";
 import * as m2026_12_03_100000 from "./2026_12_03_100000_delay_audit";
 import * as m2026_12_03_110000 from "./2026_12_03_110000_agency_ledger";
+import * as m2026_12_03_120000 from "./2026_12_03_120000_voice_of_customer";
 import * as m2026_12_03_130000 from "./2026_12_03_130000_call_centre_kpis";
 import * as m2026_12_03_140000 from "./2026_12_03_140000_agency_imports";
 
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_02_110000_completion_photos_cannot_repair": m2026_12_02_110000,
   "2026_12_03_100000_delay_audit": m2026_12_03_100000,
   "2026_12_03_110000_agency_ledger": m2026_12_03_110000,
+  "2026_12_03_120000_voice_of_customer": m2026_12_03_120000,
   "2026_12_03_130000_call_centre_kpis": m2026_12_03_130000,
   "2026_12_03_140000_agency_imports": m2026_12_03_140000,
 };

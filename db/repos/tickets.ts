@@ -423,6 +423,9 @@ export async function getTicket(db: DB, scope: DataScope, ticketId: number) {
         "tickets.created_by",
         "tickets.updated_at",
         "agencies.code as agency_code",
+        // a complaint ticket's classification (core/feedback.ts)
+        "tickets.feedback_kind",
+        "tickets.feedback_category",
       ]),
     )
     .where("tickets.id", "=", ticketId)

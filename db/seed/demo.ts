@@ -22,6 +22,7 @@ import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoCalls } from "./demo-calls";
 import { seedDemoDelays } from "./demo-delays";
 import { insertDemoRevenue } from "./demo-revenue";
+import { seedDemoFeedback } from "./demo-feedback";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -345,6 +346,7 @@ class DemoBuilder {
       () => refreshAgencyPerformance(this.db, this.now),
       () => seedDemoCalls(this.db, this.now),
       async () => this.count("agency_ledger", await insertDemoRevenue(this.db, this.now)),
+      () => seedDemoFeedback(this.db, this.now),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);

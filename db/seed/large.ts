@@ -6,6 +6,8 @@ import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS } from "../../core/sla";
 import { PRIORITIES } from "../../core/ticket";
 import { CATEGORIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, FOLLOW_UP_PROBLEMS } from "./demo-data";
 import { isDatabaseEmpty, seedDemo } from "./demo";
+import { seedLargeFeedback } from "./large-feedback";
+import { refreshVoiceRollups } from "../repos/voice";
 import { DAY, addDays, tehranDay } from "./util";
 
 /**
@@ -482,6 +484,8 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
           and l.period < ${currentPeriod} and j.settle_at < ${nowIso}::timestamptz and l.ticket_id % 5 <> 0
         group by l.agency_id, l.period, a.code
         having sum(l.amount_rials) > 0`);
+      // the voice of the customer: follow-up surveys and complaint categories (db/seed/large-feedback.ts)
+      rows.satisfaction_surveys = (rows.satisfaction_surveys ?? 0) + (await seedLargeFeedback(conn, before, now)).surveys;
       await sql`drop table large_batch`.execute(conn);
       await sql`commit`.execute(conn);
       // fresh statistics keep the next batch's joins on good plans as the tables grow
@@ -492,6 +496,8 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
     for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "ticket_calls", "completion_reports", "agency_ledger", "ledger_monthly"]) {
       await sql`analyze ${sql.table(t)}`.execute(conn);
     }
+    log("[seed:large] voice of the customer roll-ups");
+    await refreshVoiceRollups(conn, { rebuildCsat: true });
   }
 
   const seconds = (performance.now() - started) / 1000;

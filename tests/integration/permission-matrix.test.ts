@@ -257,6 +257,25 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager.revenue.entries.export", method: "GET", url: "/manager/revenue/entries/export?format=csv", expect:
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // satisfaction and the voice of the customer (reports:read); their exports need a format (400 without)
+  { route: "manager.satisfaction._index", method: "GET", url: "/manager/satisfaction?by=technician", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.satisfaction.surveys", method: "GET", url: "/manager/satisfaction/surveys?agency=1", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.satisfaction.export", method: "GET", url: "/manager/satisfaction/export?report=low", expect:
+                                                                               [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
+  { route: "manager.voice._index", method: "GET", url: "/manager/voice", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.voice.tickets", method: "GET", url: "/manager/voice/tickets?category=delay", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.voice.repeats", method: "GET", url: "/manager/voice/repeats", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.voice.export", method: "GET", url: "/manager/voice/export", expect:
+                                                                               [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
+  // classifying a complaint ticket (tickets:update): a category not in the list is a 400 with a message
+  { route: "desk.tickets.$ticketId.feedback", method: "POST", url: "/desk/tickets/:ticket/feedback", ticket: "ofAgency1", form: { kind: "complaint", category: "weather" }, expect:
+                                                                               [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
   // the audit log for managers (audit:read), who cannot enter the admin section
   { route: "manager.audit", method: "GET", url: "/manager/audit", expect:      [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.tickets._index", method: "GET", url: "/manager/tickets?q=x", expect:
@@ -532,7 +551,9 @@ async function call(row: Row, url: string, who: Who): Promise<Response | "data">
     init.body = new URLSearchParams(row.form ?? {});
   }
   const request = new Request(`http://localhost${url}`, init);
-  const last = url.split("?")[0]!.split("/").pop()!;
+  const segments = url.split("?")[0]!.split("/");
+  // a ticket's sub-route (/desk/tickets/:ticket/feedback) names the ticket one segment earlier
+  const last = row.route === "desk.tickets.$ticketId.feedback" ? segments.at(-2)! : segments.at(-1)!;
   const routeParams: [boolean, string][] = [
     [row.url.includes(":token"), "token"],
     [row.route === "admin.sms-templates.$kind", "kind"],

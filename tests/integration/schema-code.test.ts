@@ -12,6 +12,7 @@ import {
 } from "../../core/call";
 import { HOLD_REASONS } from "../../core/dispatch";
 import { LEDGER_KINDS } from "../../core/ledger";
+import { FEEDBACK_CATEGORIES, FEEDBACK_KINDS } from "../../core/feedback";
 import { PHOTO_CONTENT_TYPES } from "../../core/photos";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
@@ -488,6 +489,8 @@ const COLUMNS = {
     closed_at: "Date | null",
     dispatch_held_at: "Date | null",
     dispatch_hold_reason: "string | null",
+    feedback_kind: "string | null",
+    feedback_category: "string | null",
   },
   ticket_status_counts: {
     id: "number",
@@ -569,6 +572,30 @@ const COLUMNS = {
     csat_sum: "number",
     csat_count: "number",
     refreshed_at: "Date",
+  },
+  repeat_breakdowns: {
+    ticket_id: "number",
+    previous_ticket_id: "number",
+    customer_product_id: "number",
+    model_id: "number",
+    created_at: "Date",
+    previous_created_at: "Date",
+  },
+  csat_daily: {
+    day: "string",
+    dim: "string",
+    key: "number | null",
+    answered: "number",
+    score_sum: "number",
+    satisfied: "number",
+    low: "number",
+  },
+  voice_rollups_state: {
+    id: "boolean",
+    repeats_last_ticket_id: "number",
+    repeats_refreshed_at: "Date | null",
+    csat_through: "string | null",
+    csat_refreshed_at: "Date | null",
   },
   worker_nodes: {
     node_id: "string",
@@ -690,6 +717,9 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "completion_photos", column: "content_type", values: PHOTO_CONTENT_TYPES },
   { table: "completion_photos", column: "source", values: allOf<Col<"completion_photos", "source">>()(["portal", "link"]) },
   { table: "tickets", column: "dispatch_hold_reason", values: HOLD_REASONS },
+  { table: "tickets", column: "feedback_kind", values: FEEDBACK_KINDS },
+  { table: "tickets", column: "feedback_category", values: FEEDBACK_CATEGORIES },
+  { table: "csat_daily", column: "dim", values: allOf<Col<"csat_daily", "dim">>()(["total", "agency", "technician", "brand", "category"]) },
   { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },
   { table: "users", column: "role", values: ROLES },
