@@ -257,7 +257,6 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager.revenue.entries.export", method: "GET", url: "/manager/revenue/entries/export?format=csv", expect:
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
-  { route: "manager.fees", method: "GET", url: "/manager/fees", expect:        [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   // satisfaction and the voice of the customer (reports:read); their exports need a format (400 without)
   { route: "manager.satisfaction._index", method: "GET", url: "/manager/satisfaction?by=technician", expect:
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
