@@ -47,6 +47,7 @@ export {
   HARD_EXCLUSIONS,
   REASSIGNABLE_STATUSES,
   ReassignRefusedError,
+  reassignmentChoices,
   reassignTicket,
   setAgencyStatus,
   SupervisionInputError,

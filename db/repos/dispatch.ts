@@ -170,7 +170,7 @@ const LOAD_STATUSES = sql.raw(`(${AGENCY_LOAD_STATUSES.map((s) => `'${s}'`).join
  * probed per near agency through their primary key, and counted once (index only) for `authorized_total`;
  * the live offers come from dispatch_offers_agency_live_idx (pending offers by agency).
  */
-export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date) {
+export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date, o: { agencyId?: number } = {}) {
   const hasPoint = t.lat !== null && t.lng !== null;
   const brandId = t.brandId ?? 0;
   const categoryId = t.categoryId ?? 0;
@@ -189,7 +189,8 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
     -- authorized ∩ near: one primary-key probe per near agency
     cand as (
       select n.id from near n
-      where exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
+      where ${o.agencyId === undefined ? sql`true` : sql`n.id = ${o.agencyId}`}
+        and exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
     )
     select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
       a.daily_job_capacity, a.working_hours,
@@ -232,8 +233,8 @@ function countsQuery(t: Pick<TicketDispatchFacts, "province" | "city" | "lat" | 
  * The facts of every plausible agency for the ticket (see the head of this file); distances are computed
  * here (haversine, core/dispatch.ts), null when the agency or the ticket has no coordinates.
  */
-export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date): Promise<CandidateFactsResult> {
-  const { rows } = await candidateFactsQuery(ticket, now).execute(db);
+export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date, o: { agencyId?: number } = {}): Promise<CandidateFactsResult> {
+  const { rows } = await candidateFactsQuery(ticket, now, o).execute(db);
   const counts = rows[0] ?? (await countsQuery(ticket).execute(db)).rows[0]!;
   const known = ticket.brandId !== null && ticket.categoryId !== null;
   const authorizedElsewhere = known ? Math.max(0, counts.authorized_total - rows.length) : 0;
@@ -265,6 +266,13 @@ export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now:
     }),
   );
   return { candidates, authorizedElsewhere, unauthorizedNearby, authorizedTotal: known ? counts.authorized_total : 0 };
+}
+
+/** One agency as an offer needs it (services/dispatch.ts offerTicketToAgencyInTrx), for a supervisor's choice. */
+export async function agencyForOffer(db: Conn, agencyId: number): Promise<Pick<AgencyCandidate, "agencyId" | "code" | "name" | "mobile" | "workingHours"> | undefined> {
+  const a = await db.selectFrom("agencies").select(["id", "code", "name", "mobile", "working_hours"]).where("id", "=", agencyId).executeTakeFirst();
+  if (!a) return undefined;
+  return { agencyId: a.id, code: a.code, name: a.name, mobile: a.mobile, workingHours: isWorkingHours(a.working_hours) ? a.working_hours : {} };
 }
 
 /**
@@ -401,15 +409,35 @@ export async function latestDecision(db: Conn, ticketId: number): Promise<Stored
   };
 }
 
-/** The supervisors' queue of held tickets (tickets_dispatch_held_idx), oldest first: staff data, explicit columns. */
+/**
+ * The supervisors' queue of held tickets (tickets_dispatch_held_idx), oldest first: staff data, explicit
+ * columns, with the product's brand and the problem's category a supervisor reads to choose an agency.
+ */
 export async function heldTickets(db: Conn, limit = 100) {
   return db
     .selectFrom("tickets")
-    .select(["id", "number", "status", "province", "city", "dispatch_held_at", "dispatch_hold_reason", "created_at"])
-    .where("dispatch_held_at", "is not", null)
-    .where("status", "=", "new")
-    .orderBy("dispatch_held_at")
-    .orderBy("id")
+    .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
+    .leftJoin("product_models", "product_models.id", "customer_products.model_id")
+    .leftJoin("brands", "brands.id", "product_models.brand_id")
+    .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    .select([
+      "tickets.id",
+      "tickets.number",
+      "tickets.status",
+      "tickets.province",
+      "tickets.city",
+      "tickets.dispatch_held_at",
+      "tickets.dispatch_hold_reason",
+      "tickets.created_at",
+      "brands.name_fa as brand_fa",
+      "brands.name_en as brand_en",
+      "product_categories.name_fa as category_fa",
+      "product_categories.name_en as category_en",
+    ])
+    .where("tickets.dispatch_held_at", "is not", null)
+    .where("tickets.status", "=", "new")
+    .orderBy("tickets.dispatch_held_at")
+    .orderBy("tickets.id")
     .limit(limit)
     .execute();
 }
