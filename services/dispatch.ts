@@ -19,6 +19,7 @@
  */
 import { sql, type Transaction } from "kysely";
 import {
+  bestIsProven,
   DEFAULT_DISPATCH_WEIGHTS,
   holdReason,
   offerDeadlineAt,
@@ -37,6 +38,7 @@ import {
   candidateFacts,
   insertDecision,
   latestDecision,
+  nearestCandidateFacts,
   ticketDispatchFacts,
   type AgencyCandidate,
   type StoredDecision,
@@ -87,6 +89,8 @@ export interface DispatchOptions {
   links?: PublicLinks;
   /** for tests: the decision's instant; default the database's now() */
   now?: Date;
+  /** how many of the nearest authorized agencies are ranked first (NEAREST_CANDIDATES); 0: always all of them */
+  nearest?: number;
 }
 
 export type DispatchResult =
@@ -162,6 +166,40 @@ function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, n
   return first === null ? null : new Date(first);
 }
 
+/** How many of the nearest authorized agencies the engine ranks first (DispatchOptions.nearest's default). */
+export const NEAREST_CANDIDATES = 32;
+
+/**
+ * The candidates and their ranking, nearest first (db/repos/dispatch.ts nearestCandidateFacts): the
+ * `nearest` authorized agencies nearest to the customer are ranked; when there are more, the farther ones
+ * are left out only if the best of these scores above what any agency that far could get (core/dispatch.ts
+ * bestIsProven: each component depends on the agency alone, every one but distance is at most 1, distance
+ * decreases with km) — the same best agency as ranking them all. Otherwise (nobody eligible among them, or
+ * the best not far enough ahead) every authorized agency near the customer is ranked (candidateFacts).
+ * Counts of agencies not looked at are null then, evaluatedWithinKm says how far it looked.
+ */
+export async function rankForTicket(trx: Transaction<Database> | DB, ticket: TicketDispatchFacts, now: Date, weights: DispatchWeights, nearest = NEAREST_CANDIDATES) {
+  if (nearest > 0) {
+    const near = await nearestCandidateFacts(trx, ticket, now, nearest);
+    const ranking = rankCandidates(near.candidates, now, weights);
+    if (near.complete) {
+      return { path: "complete" as const, candidates: near.candidates, ranking, authorizedElsewhere: near.authorizedElsewhere, unauthorizedNearby: near.unauthorizedNearby, evaluatedWithinKm: null };
+    }
+    if (bestIsProven(ranking, near.beyondKm, weights)) {
+      return { path: "nearest" as const, candidates: near.candidates, ranking, authorizedElsewhere: null, unauthorizedNearby: null, evaluatedWithinKm: near.beyondKm };
+    }
+  }
+  const all = await candidateFacts(trx, ticket, now);
+  return {
+    path: nearest > 0 ? ("widened" as const) : ("all" as const),
+    candidates: all.candidates,
+    ranking: rankCandidates(all.candidates, now, weights),
+    authorizedElsewhere: all.authorizedElsewhere,
+    unauthorizedNearby: all.unauthorizedNearby,
+    evaluatedWithinKm: null,
+  };
+}
+
 /** The in-transaction form: the caller owns `trx` (e.g. an offer's lapse, inside expireOffer's transaction). */
 export async function dispatchTicketInTrx(
   trx: Transaction<Database>,
@@ -177,13 +215,13 @@ export async function dispatchTicketInTrx(
   if (ticket.pendingOffer) return { outcome: "skipped", reason: "offer_pending" };
 
   const now = opts.now ?? ticket.dbNow;
-  const { candidates, authorizedElsewhere, unauthorizedNearby } = await candidateFacts(trx, ticket, now);
-  const ranking = rankCandidates(candidates, now, weights);
+  const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm } = await rankForTicket(trx, ticket, now, weights, opts.nearest);
   const best = ranking.ranked[0];
   const excludedCounts = countReasons(ranking);
 
   if (!best) {
-    const reason = holdReason(ranking.excluded, authorizedElsewhere);
+    // (nobody eligible: every authorized agency near was ranked, so the counts are known)
+    const reason = holdReason(ranking.excluded, authorizedElsewhere ?? 0);
     const decisionId = await insertDecision(trx, {
       ticketId: ticket.id,
       offerId: null,
@@ -193,8 +231,8 @@ export async function dispatchTicketInTrx(
       ranked: [],
       excluded: ranking.excluded,
       weights,
-      authorizedElsewhere,
-      unauthorizedNearby,
+      authorizedElsewhere: authorizedElsewhere ?? 0,
+      unauthorizedNearby: unauthorizedNearby ?? 0,
     });
     const from = ticket.status;
     if (from === "dispatching") assertTransition(from, "new", ticket.type);
@@ -245,7 +283,7 @@ export async function dispatchTicketInTrx(
       ticket,
       agency,
       now,
-      decision: { ranking, weights, authorizedElsewhere, unauthorizedNearby, excludedCounts, score: best.score },
+      decision: { ranking, weights, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, excludedCounts, score: best.score },
     },
     { ...opts, offerMinutes },
   );
@@ -269,8 +307,11 @@ export interface OfferToAgency {
   decision?: {
     ranking: Ranking;
     weights: DispatchWeights;
-    authorizedElsewhere: number;
-    unauthorizedNearby: number;
+    /** null: not counted (evaluatedWithinKm) */
+    authorizedElsewhere: number | null;
+    unauthorizedNearby: number | null;
+    /** the agencies nearer than this only were ranked (none farther could do better); null: all of them */
+    evaluatedWithinKm: number | null;
     excludedCounts: Partial<Record<ExclusionReason, number>>;
     score: number;
   };
@@ -318,6 +359,7 @@ export async function offerTicketToAgencyInTrx(
           top: decision.ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
           excluded: decision.excludedCounts,
           unauthorized_nearby: decision.unauthorizedNearby,
+          ...(decision.evaluatedWithinKm !== null ? { evaluated_within_km: Math.round(decision.evaluatedWithinKm * 1000) / 1000 } : {}),
         }
       : { manual: true }),
   };
@@ -330,9 +372,10 @@ export async function offerTicketToAgencyInTrx(
     ), decision as (${
       decision
         ? sql`
-      insert into dispatch_decisions (ticket_id, offer_id, at, outcome, hold_reason, ranked, excluded, weights, authorized_elsewhere, unauthorized_nearby)
+      insert into dispatch_decisions (ticket_id, offer_id, at, outcome, hold_reason, ranked, excluded, weights, authorized_elsewhere, unauthorized_nearby, evaluated_within_km)
       select ${ticket.id}, offer.id, ${now}::timestamptz, 'offered', null, ${JSON.stringify(decision.ranking.ranked)}::jsonb,
-             ${JSON.stringify(decision.ranking.excluded)}::jsonb, ${JSON.stringify(decision.weights)}::jsonb, ${decision.authorizedElsewhere}, ${decision.unauthorizedNearby}
+             ${JSON.stringify(decision.ranking.excluded)}::jsonb, ${JSON.stringify(decision.weights)}::jsonb,
+             ${decision.authorizedElsewhere}::int, ${decision.unauthorizedNearby}::int, ${decision.evaluatedWithinKm}::float8
       from offer
       returning id`
         : sql`

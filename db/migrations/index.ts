@@ -21,6 +21,7 @@ import * as m2026_12_01_200000 from "./2026_12_01_200000_agency_offer_notify";
 import * as m2026_12_01_210000 from "./2026_12_01_210000_technician_links";
 import * as m2026_12_02_100000 from "./2026_12_02_100000_dispatch_live_offers_index";
 import * as m2026_12_02_110000 from "./2026_12_02_110000_completion_photos_cannot_repair";
+import * as m2026_12_03_150000 from "./2026_12_03_150000_dispatch_nearest_first";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_210000_technician_links": m2026_12_01_210000,
   "2026_12_02_100000_dispatch_live_offers_index": m2026_12_02_100000,
   "2026_12_02_110000_completion_photos_cannot_repair": m2026_12_02_110000,
+  "2026_12_03_150000_dispatch_nearest_first": m2026_12_03_150000,
 };

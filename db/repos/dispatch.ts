@@ -20,7 +20,7 @@
  * (dispatch_offers_ticket_idx), performance counts (agency_performance, one row, refreshed by a job:
  * `refreshAgencyPerformance`).
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import {
   FAIRNESS_WINDOW_HOURS,
   haversineKm,
@@ -213,6 +213,85 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
     order by a.id`;
 }
 
+/**
+ * The facts of the agencies `cand` (a CTE of the caller's with their ids), one row each; `areaMatch` the
+ * SQL of "one of a's area rows names the place".
+ */
+function factsOfCandidates(t: Pick<TicketDispatchFacts, "id">, now: Date, areaMatch: RawBuilder<boolean>) {
+  return sql`
+    select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
+      a.daily_job_capacity, a.working_hours,
+      ${areaMatch} as area_match,
+      (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
+      -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
+      -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
+      -- by dispatch_offers_deadline_idx once per candidate
+      (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
+        where o.agency_id = a.id and o.status = 'pending') as live_offers,
+      (select count(*)::int from dispatch_offers o
+        where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
+      exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
+      p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count`;
+}
+
+interface NearestRow extends Omit<CandidateRow, "authorized_total" | "near_total"> {
+  knn: boolean;
+  knn_count: number;
+  authorized_total: number | null;
+  near_total: number | null;
+}
+
+/**
+ * The nearest-first candidate query (services/dispatch.ts's fast path; its plan is checked by
+ * tests/integration/dispatch-plans.test.ts): the `k` agencies nearest to the customer among those placed
+ * within PREFILTER_RADIUS_KM and AUTHORIZED for the brand × category (agencies_location_idx read in distance
+ * order — the GiST index's `<->` ordering on ll_to_earth — each probed in agency_authorizations' primary
+ * key, stopping at the k-th), with their facts. When fewer than `k` exist (a small town), the set is
+ * completed exactly as candidateFactsQuery's (the agencies with an area row naming the place, authorized,
+ * placed elsewhere or not at all) and the two counts are computed; when `k` were found (`knn_count` = k) the
+ * farther agencies are NOT looked at: the caller proves that none of them could outscore the best of these
+ * (core/dispatch.ts scoreBoundBeyond) or asks candidateFactsQuery for everything.
+ */
+export function nearestCandidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date, k: number) {
+  const hasPoint = t.lat !== null && t.lng !== null;
+  const brandId = t.brandId ?? 0;
+  const categoryId = t.categoryId ?? 0;
+  const here = sql`ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8)`;
+  const inBox = sql`earth_box(${here}, ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)`;
+  const authorized = (id: RawBuilder<unknown>) =>
+    sql`exists (select 1 from agency_authorizations z where z.agency_id = ${id} and z.brand_id = ${brandId} and z.category_id = ${categoryId})`;
+  return sql<NearestRow>`
+    with knn as materialized (
+      select a.id from agencies a
+      where ${hasPoint} and a.lat is not null and ${inBox} and ${authorized(sql`a.id`)}
+      order by ll_to_earth(a.lat, a.lng) <-> ${here}
+      limit ${k}
+    ),
+    knn_n as materialized (select count(*)::int as n from knn),
+    -- only when the nearest ran out before k: the place's area rows (exactly candidateFactsQuery's "area")
+    area as materialized (
+      select distinct sa.agency_id as id from agency_service_areas sa
+      where (select n from knn_n) < ${k}
+        and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
+    ),
+    cand as (
+      select id, true as knn from knn
+      union all
+      select ar.id, false from area ar where ar.id not in (select id from knn) and ${authorized(sql`ar.id`)}
+    )
+    ${factsOfCandidates(t, now, sql<boolean>`exists (select 1 from agency_service_areas sa
+        where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null))`)},
+      c.knn, (select n from knn_n) as knn_count,
+      case when (select n from knn_n) < ${k} then
+        (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) end as authorized_total,
+      case when (select n from knn_n) < ${k} then
+        (select count(*)::int from (select id from area union select a.id from agencies a where ${hasPoint} and a.lat is not null and ${inBox}) near) end as near_total
+    from cand c
+    join agencies a on a.id = c.id
+    left join agency_performance p on p.agency_id = a.id
+    order by a.id`;
+}
+
 /** The counts alone, when no authorized agency is near (the held path). */
 function countsQuery(t: Pick<TicketDispatchFacts, "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">) {
   const hasPoint = t.lat !== null && t.lng !== null;
@@ -239,33 +318,73 @@ export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now:
   const known = ticket.brandId !== null && ticket.categoryId !== null;
   const authorizedElsewhere = known ? Math.max(0, counts.authorized_total - rows.length) : 0;
   const unauthorizedNearby = Math.max(0, counts.near_total - rows.length);
-  const hasPoint = ticket.lat !== null && ticket.lng !== null;
-  const candidates = rows.map(
-    (r): AgencyCandidate => ({
-      agencyId: r.id,
-      code: r.code,
-      name: r.name,
-      mobile: r.mobile,
-      status: r.status,
-      authorized: known,
-      areaMatch: r.area_match && ticket.province !== null,
-      serviceRadiusKm: r.service_radius_km,
-      distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
-      workingHours: isWorkingHours(r.working_hours) ? (r.working_hours as WorkingHours) : {},
-      openJobs: r.load_jobs + r.live_offers,
-      dailyJobCapacity: r.daily_job_capacity,
-      technicianCount: r.technician_count,
-      offersAccepted: r.offers_accepted ?? 0,
-      offersDecided: r.offers_decided ?? 0,
-      visitsOnTime: r.visits_on_time ?? 0,
-      visitsDue: r.visits_due ?? 0,
-      csatSum: r.csat_sum ?? 0,
-      csatCount: r.csat_count ?? 0,
-      recentOffers: r.recent_offers,
-      alreadyOffered: r.already_offered,
-    }),
-  );
+  const candidates = rows.map((r) => candidateOf(ticket, r));
   return { candidates, authorizedElsewhere, unauthorizedNearby, authorizedTotal: known ? counts.authorized_total : 0 };
+}
+
+function candidateOf(ticket: TicketDispatchFacts, r: Omit<CandidateRow, "authorized_total" | "near_total">): AgencyCandidate {
+  const known = ticket.brandId !== null && ticket.categoryId !== null;
+  const hasPoint = ticket.lat !== null && ticket.lng !== null;
+  return {
+    agencyId: r.id,
+    code: r.code,
+    name: r.name,
+    mobile: r.mobile,
+    status: r.status,
+    authorized: known,
+    areaMatch: r.area_match && ticket.province !== null,
+    serviceRadiusKm: r.service_radius_km,
+    distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
+    workingHours: isWorkingHours(r.working_hours) ? (r.working_hours as WorkingHours) : {},
+    openJobs: r.load_jobs + r.live_offers,
+    dailyJobCapacity: r.daily_job_capacity,
+    technicianCount: r.technician_count,
+    offersAccepted: r.offers_accepted ?? 0,
+    offersDecided: r.offers_decided ?? 0,
+    visitsOnTime: r.visits_on_time ?? 0,
+    visitsDue: r.visits_due ?? 0,
+    csatSum: r.csat_sum ?? 0,
+    csatCount: r.csat_count ?? 0,
+    recentOffers: r.recent_offers,
+    alreadyOffered: r.already_offered,
+  };
+}
+
+export type NearestCandidatesResult =
+  /** fewer than k authorized agencies placed near: every candidate, exactly as candidateFacts */
+  | (CandidateFactsResult & { complete: true })
+  /**
+   * the k nearest authorized agencies placed near (any status, hours or load); every other candidate is at
+   * least `beyondKm` from the customer (or has no coordinates); the counts are not known
+   */
+  | { complete: false; candidates: AgencyCandidate[]; beyondKm: number };
+
+/** nearestCandidateFactsQuery's candidates (see there). */
+export async function nearestCandidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date, k: number): Promise<NearestCandidatesResult> {
+  const { rows } = await nearestCandidateFactsQuery(ticket, now, k).execute(db);
+  const candidates = rows.map((r) => candidateOf(ticket, r));
+  const knnCount = rows[0]?.knn_count ?? 0;
+  if (knnCount >= k) {
+    // the farthest of the k (distance order is the same on the sphere as the index's chord order); every
+    // agency not returned is either farther or outside the box, i.e. beyond PREFILTER_RADIUS_KM
+    const farthest = candidates.reduce((m, c, i) => (rows[i]!.knn && c.distanceKm !== null ? Math.max(m, c.distanceKm) : m), 0);
+    // (the box is ll_to_earth's, on a sphere of 6,378 km: 0.99 of its half-width keeps us inside it on ours)
+    return { complete: false, candidates, beyondKm: Math.min(farthest, PREFILTER_RADIUS_KM * 0.99) };
+  }
+  if (!rows.length) {
+    const r = await candidateFacts(db, ticket, now);
+    return { ...r, complete: true };
+  }
+  const known = ticket.brandId !== null && ticket.categoryId !== null;
+  const authorizedTotal = rows[0]!.authorized_total ?? 0;
+  const nearTotal = rows[0]!.near_total ?? 0;
+  return {
+    complete: true,
+    candidates,
+    authorizedElsewhere: known ? Math.max(0, authorizedTotal - rows.length) : 0,
+    unauthorizedNearby: Math.max(0, nearTotal - rows.length),
+    authorizedTotal: known ? authorizedTotal : 0,
+  };
 }
 
 /** One agency as an offer needs it (services/dispatch.ts offerTicketToAgencyInTrx), for a supervisor's choice. */
@@ -337,9 +456,12 @@ export interface StoredDecision {
   ranked: RankedCandidate[];
   excluded: ExcludedCandidate[];
   weights: Partial<DispatchWeights>;
-  authorizedElsewhere: number;
-  /** agencies near the customer not authorized for the product (counted, not listed) */
-  unauthorizedNearby: number;
+  /** null: not counted (evaluatedWithinKm) */
+  authorizedElsewhere: number | null;
+  /** agencies near the customer not authorized for the product (counted, not listed); null: not counted */
+  unauthorizedNearby: number | null;
+  /** only the authorized agencies nearer than this were looked at (none farther could do better); null: all */
+  evaluatedWithinKm: number | null;
   /** the agencies of the ranked and excluded lists: code and name */
   agencies: Record<number, { code: string; name: string }>;
 }
@@ -382,7 +504,7 @@ export async function insertDecision(
 export async function latestDecision(db: Conn, ticketId: number): Promise<StoredDecision | undefined> {
   const r = await db
     .selectFrom("dispatch_decisions")
-    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere", "unauthorized_nearby"])
+    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere", "unauthorized_nearby", "evaluated_within_km"])
     .where("ticket_id", "=", ticketId)
     .orderBy("at", "desc")
     .orderBy("id", "desc")
@@ -405,6 +527,7 @@ export async function latestDecision(db: Conn, ticketId: number): Promise<Stored
     weights: r.weights as Partial<DispatchWeights>,
     authorizedElsewhere: r.authorized_elsewhere,
     unauthorizedNearby: r.unauthorized_nearby,
+    evaluatedWithinKm: r.evaluated_within_km,
     agencies: Object.fromEntries(names.map((a) => [a.id, { code: a.code, name: a.name }])),
   };
 }
