@@ -3,7 +3,8 @@
  * (tests/integration/bench-dispatch.test.ts):
  *  - `timeDecisions`: the real services/dispatch.ts dispatchTicket on fresh `new` breakdown tickets, one at a
  *    time (query + scoring + offer insert, in its transaction), wall-clock per decision;
- *  - `explainCandidateQuery`: EXPLAIN (ANALYZE, BUFFERS) of db/repos/dispatch.ts's candidate query, with the
+ *  - `explainCandidateQuery`: EXPLAIN (ANALYZE, BUFFERS) of db/repos/dispatch.ts's candidate query (the
+ *    nearest-first one by default), with the
  *    sequential scans of large tables named;
  *  - `simulateDay`: a day of tickets in arrival order, each dispatched by the engine at its arrival time and
  *    accepted at once by the agency offered (so capacity is consumed as the day goes);
@@ -13,8 +14,8 @@
 import { sql, CompiledQuery } from "kysely";
 import type { DB } from "../db/connection";
 import { DEFAULT_DISPATCH_WEIGHTS, rankCandidates, type DispatchWeights } from "../core/dispatch";
-import { candidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
-import { dispatchTicket, rankForTicket } from "../services/dispatch";
+import { candidateFactsQuery, nearestCandidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
+import { dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../services/dispatch";
 import type { PublicLinks } from "../platform/links";
 import { Rng } from "../db/seed/util";
 import { capacityOf, type Assignment, type DayTicket } from "./dispatch-optimum";
@@ -97,10 +98,11 @@ export interface PlanReport {
   largeSeqScans: string[];
 }
 
-export async function explainCandidateQuery(db: DB, ticketId: number, now: Date, largeRows = 10_000): Promise<PlanReport> {
+/** `nearest`: the engine's first query (nearestCandidateFactsQuery with that k); 0: every authorized agency near (candidateFactsQuery). */
+export async function explainCandidateQuery(db: DB, ticketId: number, now: Date, largeRows = 10_000, nearest = NEAREST_CANDIDATES): Promise<PlanReport> {
   const facts = await ticketDispatchFacts(db, ticketId);
   if (!facts) throw new Error(`no ticket ${ticketId}`);
-  const q = candidateFactsQuery(facts, now).compile(db);
+  const q = (nearest > 0 ? nearestCandidateFactsQuery(facts, now, nearest) : candidateFactsQuery(facts, now)).compile(db);
   const res = await db.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`explain (analyze, buffers) ${q.sql}`, [...q.parameters]));
   const plan = res.rows.map((r) => r["QUERY PLAN"]).join("\n");
   const scanned = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!);

@@ -1,5 +1,5 @@
 // npm run bench:dispatch -- [--agencies 5000] [--jobs 100000] [--decisions 1000] [--day 3000] [--seed 13]
-//                           [--k 20] [--nearest 32] [--weights JSON]… [--database-url URL] [--keep]
+//                           [--k 20] [--nearest 32] [--compare] [--weights JSON]… [--database-url URL] [--keep]
 // The dispatch engine at the scale of the country (issue 13, section 6). Generates (deterministic seed)
 // 5,000 agencies across Iran's 31 provinces with their authorizations, service areas, capacities, working
 // hours and performance, and 100,000 open jobs; then
@@ -20,7 +20,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { DEFAULT_DISPATCH_WEIGHTS, parseDispatchWeights, type DispatchWeights } from "../core/dispatch";
 import { openDatabase, type DatabaseHandle } from "../db/connection";
-import { NEAREST_CANDIDATES } from "../services/dispatch";
+import { dispatchTicket, NEAREST_CANDIDATES } from "../services/dispatch";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
 import { checkAssignment, hindsightOptimum } from "./dispatch-optimum";
@@ -39,15 +39,17 @@ interface Options {
   nearest?: number;
   databaseUrl?: string;
   keep: boolean;
+  /** also time, interleaved on the same tickets' places and products, the engine ranking every agency (nearest 0) against nearest first */
+  compare: boolean;
   weights: DispatchWeights[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, weights: [] };
+  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, compare: false, weights: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    if (flag === "--keep") {
-      o.keep = true;
+    if (flag === "--keep" || flag === "--compare") {
+      o[flag === "--keep" ? "keep" : "compare"] = true;
       continue;
     }
     const value = argv[++i];
@@ -131,11 +133,37 @@ async function main() {
       console.log(`   each decision stores its ranking (dispatch_decisions.ranked): ${fmt(st.n, 0)} candidates, ${fmt(st.avg / 1024, 1)} KiB on average (max ${fmt(st.max / 1024, 1)} KiB, compressed)`);
       const settings = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'shared_buffers') order by name`.execute(db);
       console.log(`   PostgreSQL: ${settings.rows.map((x) => `${x.name}=${x.setting}`).join(", ")}`);
-      const plan = await explainCandidateQuery(db, r.ticketIds[0]!, DECISION_AT);
-      console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) of the candidate query (db/repos/dispatch.ts candidateFactsQuery), one ticket:`);
-      console.log(plan.plan.split("\n").map((l) => `   | ${l}`).join("\n"));
-      console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
+      // a ticket of the biggest city (the most agencies near): the nearest-first query, then every authorized agency near
+      const biggest = world.agencies.map((a) => a.place).reduce((a, b) => (b.weight > a.weight ? b : a));
+      const inBiggest = r.ticketIds.find((_, i) => specs[20 + i]!.place.city === biggest.city) ?? r.ticketIds[0]!;
+      for (const [label, k] of [[`the engine's first query, nearest ${o.nearest ?? NEAREST_CANDIDATES} (nearestCandidateFactsQuery)`, o.nearest ?? NEAREST_CANDIDATES], ["every authorized agency near (candidateFactsQuery: held tickets, not proven, the supervisor's list)", 0]] as const) {
+        const plan = await explainCandidateQuery(db, inBiggest, DECISION_AT, 10_000, k);
+        console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) of ${label}, a ticket in ${biggest.city}:`);
+        console.log(plan.plan.split("\n").map((l) => `   | ${l}`).join("\n"));
+        console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
+      }
       await withdrawOffers(db, [...r.ticketIds, ...fresh]);
+
+      if (o.compare) {
+        // A/B under the same machine load: each spec twice, one decision ranking every authorized agency near
+        // the customer (nearest 0, the engine before nearest first), one nearest first, alternating
+        const ab = specs.slice(20).flatMap((sp) => [sp, sp]);
+        const ids = await insertNewTickets(db, loaded, ab, ab.map(() => new Date(DECISION_AT.getTime() - 60_000)), o.seed + 6);
+        const times: Record<string, number[]> = { all: [], nearest: [] };
+        for (let i = 0; i < ids.length; i++) {
+          const mode = i % 2 === 0 ? "all" : "nearest";
+          const t1 = performance.now();
+          await dispatchTicket(db, { kind: "system", label: "بنچمارک ارجاع" }, { ticketId: ids[i]! }, { now: DECISION_AT, links: { baseUrl: "http://localhost:3000", trackingSecret: "bench-dispatch-tracking-secret" }, ...(mode === "all" ? { nearest: 0 } : o.nearest !== undefined ? { nearest: o.nearest } : {}) });
+          times[mode]!.push(performance.now() - t1);
+          // each offer withdrawn at once: both modes see the same load
+          await withdrawOffers(db, [ids[i]!]);
+        }
+        for (const [mode, ms] of Object.entries(times)) {
+          const so = [...ms].sort((a, b) => a - b);
+          console.log(`   A/B interleaved, ${mode === "all" ? "every authorized agency near (--nearest 0)" : "nearest first"}: p50 ${fmt(percentile(so, 50))} / p99 ${fmt(percentile(so, 99))} / mean ${fmt(ms.reduce((a, b) => a + b, 0) / ms.length)} ms over ${ms.length}`);
+        }
+        console.log(`   load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+      }
     }
 
     // ---- 2. a simulated day ----

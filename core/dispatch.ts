@@ -38,9 +38,10 @@
  * 1-5 km between a city's agencies) makes one km near the customer worth ≈ 0.15 of the component, ≈ 0.12
  * of score at weight 0.8; so the whole range of load (idle vs full, 0.08) is worth ≈ 0.7 km, performance's
  * (0.08) less in practice (smoothed rates stay near the middle), fairness (0.04) ≈ 0.3 km. bench/dispatch's
- * simulated day (1,000 tickets, 5,000 agencies): these defaults +3.1% total distance over the hindsight
- * optimum (target ≤ 5%); 0.7 / 0.15 / 0.1 / 0.05 gave +8.9%, 0.55 / 0.2 / 0.15 / 0.1 with a 10 km scale
- * +33%; distance alone +0% but never spreads the load.
+ * simulated day (1,000 tickets, 5,000 agencies): these defaults +1.9% total distance over the hindsight
+ * optimum (+3.1% with the earlier fairness relative to the other candidates; target ≤ 5%); 0.7 / 0.15 /
+ * 0.1 / 0.05 gave +8.9%, 0.55 / 0.2 / 0.15 / 0.1 with a 10 km scale +33%; distance alone +0% but never
+ * spreads the load.
  */
 
 export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "full", "already_offered"] as const;
