@@ -1,6 +1,8 @@
 /**
  * The dispatch engine's data (core/dispatch.ts is the rule): the ticket's own facts, and ONE query for the
- * facts of every plausible agency.
+ * facts of every plausible agency (candidateFactsQuery) — or, first, of the nearest few of them
+ * (nearestCandidateFactsQuery: services/dispatch.ts ranks those and reads everybody only when it cannot
+ * prove their best is the best of all).
  *
  * Which agencies are returned (the SQL prefilter; the rule decides the rest): the agencies AUTHORIZED for
  * the ticket's brand × category (agency_authorizations' primary key) that are near the customer:
