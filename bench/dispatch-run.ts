@@ -3,7 +3,8 @@
  * (tests/integration/bench-dispatch.test.ts):
  *  - `timeDecisions`: the real services/dispatch.ts dispatchTicket on fresh `new` breakdown tickets, one at a
  *    time (query + scoring + offer insert, in its transaction), wall-clock per decision;
- *  - `explainCandidateQuery`: EXPLAIN (ANALYZE, BUFFERS) of db/repos/dispatch.ts's candidate query, with the
+ *  - `explainCandidateQuery`: EXPLAIN (ANALYZE, BUFFERS) of db/repos/dispatch.ts's candidate query (the
+ *    nearest-first one by default), with the
  *    sequential scans of large tables named;
  *  - `simulateDay`: a day of tickets in arrival order, each dispatched by the engine at its arrival time and
  *    accepted at once by the agency offered (so capacity is consumed as the day goes);
@@ -12,9 +13,9 @@
  */
 import { sql, CompiledQuery } from "kysely";
 import type { DB } from "../db/connection";
-import { rankCandidates, type DispatchWeights } from "../core/dispatch";
-import { candidateFacts, candidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
-import { dispatchTicket } from "../services/dispatch";
+import { DEFAULT_DISPATCH_WEIGHTS, rankCandidates, type DispatchWeights } from "../core/dispatch";
+import { candidateFactsQuery, nearestCandidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
+import { dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../services/dispatch";
 import type { PublicLinks } from "../platform/links";
 import { Rng } from "../db/seed/util";
 import { capacityOf, type Assignment, type DayTicket } from "./dispatch-optimum";
@@ -33,13 +34,13 @@ export interface DecisionTimes {
 }
 
 /** Creates `specs.length` new tickets, then dispatches each with the real service at `now`, timing each call. */
-export async function timeDecisions(db: DB, loaded: Loaded, specs: readonly NewTicketSpec[], now: Date, seed: number): Promise<DecisionTimes & { ticketIds: number[] }> {
+export async function timeDecisions(db: DB, loaded: Loaded, specs: readonly NewTicketSpec[], now: Date, seed: number, nearest?: number): Promise<DecisionTimes & { ticketIds: number[] }> {
   const ticketIds = await insertNewTickets(db, loaded, specs, specs.map(() => new Date(now.getTime() - 60_000)), seed);
   const ms: number[] = [];
   const outcomes: Record<string, number> = {};
   for (const id of ticketIds) {
     const t0 = performance.now();
-    const r = await dispatchTicket(db, BENCH_ACTOR, { ticketId: id }, { now, links: LINKS });
+    const r = await dispatchTicket(db, BENCH_ACTOR, { ticketId: id }, { now, links: LINKS, ...(nearest !== undefined ? { nearest } : {}) });
     ms.push(performance.now() - t0);
     const key = r.outcome === "offered" ? "offered" : `${r.outcome}:${r.reason}`;
     outcomes[key] = (outcomes[key] ?? 0) + 1;
@@ -52,21 +53,25 @@ export async function timeDecisions(db: DB, loaded: Loaded, specs: readonly NewT
  * (db/repos/dispatch.ts), and the scoring (core/dispatch.ts rankCandidates), each timed; plus the candidates
  * the query returned.
  */
-export async function timeParts(db: DB, ticketIds: readonly number[], now: Date): Promise<{ queryMs: number[]; scoreMs: number[]; candidates: number[] }> {
+export async function timeParts(db: DB, ticketIds: readonly number[], now: Date, nearest?: number): Promise<{ queryMs: number[]; scoreMs: number[]; candidates: number[]; paths: Record<string, number> }> {
+  const paths: Record<string, number> = {};
   const queryMs: number[] = [];
   const scoreMs: number[] = [];
   const candidates: number[] = [];
   for (const id of ticketIds) {
+    // the engine's own reading (services/dispatch.ts rankForTicket: nearest first, all when not proven)
     const t0 = performance.now();
     const facts = await ticketDispatchFacts(db, id);
-    const { candidates: c } = await candidateFacts(db, facts!, now);
+    const { candidates: c, path } = await rankForTicket(db, facts!, now, DEFAULT_DISPATCH_WEIGHTS, nearest);
+    paths[path] = (paths[path] ?? 0) + 1;
     const t1 = performance.now();
+    // the scoring alone, again, on what was read
     rankCandidates(c, now);
     scoreMs.push(performance.now() - t1);
     queryMs.push(t1 - t0);
     candidates.push(c.length);
   }
-  return { queryMs, scoreMs, candidates };
+  return { queryMs, scoreMs, candidates, paths };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -93,10 +98,11 @@ export interface PlanReport {
   largeSeqScans: string[];
 }
 
-export async function explainCandidateQuery(db: DB, ticketId: number, now: Date, largeRows = 10_000): Promise<PlanReport> {
+/** `nearest`: the engine's first query (nearestCandidateFactsQuery with that k); 0: every authorized agency near (candidateFactsQuery). */
+export async function explainCandidateQuery(db: DB, ticketId: number, now: Date, largeRows = 10_000, nearest = NEAREST_CANDIDATES): Promise<PlanReport> {
   const facts = await ticketDispatchFacts(db, ticketId);
   if (!facts) throw new Error(`no ticket ${ticketId}`);
-  const q = candidateFactsQuery(facts, now).compile(db);
+  const q = (nearest > 0 ? nearestCandidateFactsQuery(facts, now, nearest) : candidateFactsQuery(facts, now)).compile(db);
   const res = await db.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`explain (analyze, buffers) ${q.sql}`, [...q.parameters]));
   const plan = res.rows.map((r) => r["QUERY PLAN"]).join("\n");
   const scanned = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!);
@@ -137,7 +143,7 @@ export async function remainingCapacity(db: DB, world: World, at: Date): Promise
  * The engine online: each ticket, in arrival order, dispatched at its arrival time by the real service; the
  * agency offered accepts at once (the offer accepted, the ticket assigned to it: one more open job).
  */
-export async function simulateDay(db: DB, world: World, loaded: Loaded, day: readonly DayTicket[], weights: DispatchWeights, seed: number): Promise<Assignment & { ticketIds: number[]; ms: number[] }> {
+export async function simulateDay(db: DB, world: World, loaded: Loaded, day: readonly DayTicket[], weights: DispatchWeights, seed: number, nearest?: number): Promise<Assignment & { ticketIds: number[]; ms: number[] }> {
   const ticketIds = await insertNewTickets(db, loaded, day.map((d) => d.spec), day.map((d) => new Date(d.at.getTime() - 1000)), seed);
   const indexOf = new Map(world.agencies.map((a, k) => [a.id, k]));
   const agencyOf: (number | null)[] = [];
@@ -145,7 +151,7 @@ export async function simulateDay(db: DB, world: World, loaded: Loaded, day: rea
   for (let k = 0; k < day.length; k++) {
     const now = day[k]!.at;
     const t0 = performance.now();
-    const r = await dispatchTicket(db, BENCH_ACTOR, { ticketId: ticketIds[k]! }, { now, links: LINKS, weights });
+    const r = await dispatchTicket(db, BENCH_ACTOR, { ticketId: ticketIds[k]! }, { now, links: LINKS, weights, ...(nearest !== undefined ? { nearest } : {}) });
     ms.push(performance.now() - t0);
     if (r.outcome !== "offered") {
       agencyOf.push(null);

@@ -1,5 +1,5 @@
 // npm run bench:dispatch -- [--agencies 5000] [--jobs 100000] [--decisions 1000] [--day 3000] [--seed 13]
-//                           [--k 20] [--weights JSON]… [--database-url URL] [--keep]
+//                           [--k 20] [--nearest 32] [--compare] [--weights JSON]… [--database-url URL] [--keep]
 // The dispatch engine at the scale of the country (issue 13, section 6). Generates (deterministic seed)
 // 5,000 agencies across Iran's 31 provinces with their authorizations, service areas, capacities, working
 // hours and performance, and 100,000 open jobs; then
@@ -20,6 +20,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { DEFAULT_DISPATCH_WEIGHTS, parseDispatchWeights, type DispatchWeights } from "../core/dispatch";
 import { openDatabase, type DatabaseHandle } from "../db/connection";
+import { dispatchTicket, NEAREST_CANDIDATES } from "../services/dispatch";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
 import { checkAssignment, hindsightOptimum } from "./dispatch-optimum";
@@ -34,17 +35,21 @@ interface Options {
   day: number;
   seed: number;
   k: number;
+  /** services/dispatch.ts DispatchOptions.nearest (undefined: the engine's default) */
+  nearest?: number;
   databaseUrl?: string;
   keep: boolean;
+  /** also time, interleaved on the same tickets' places and products, the engine ranking every agency (nearest 0) against nearest first */
+  compare: boolean;
   weights: DispatchWeights[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, weights: [] };
+  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, compare: false, weights: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    if (flag === "--keep") {
-      o.keep = true;
+    if (flag === "--keep" || flag === "--compare") {
+      o[flag === "--keep" ? "keep" : "compare"] = true;
       continue;
     }
     const value = argv[++i];
@@ -56,7 +61,7 @@ function parseArgs(argv: string[]): Options {
       o.weights.push(w.weights);
     }
     else {
-      const key = ({ "--agencies": "agencies", "--jobs": "jobs", "--decisions": "decisions", "--day": "day", "--seed": "seed", "--k": "k" } as const)[flag];
+      const key = ({ "--agencies": "agencies", "--jobs": "jobs", "--decisions": "decisions", "--day": "day", "--seed": "seed", "--k": "k", "--nearest": "nearest" } as const)[flag];
       const n = Number(value);
       if (!key || !Number.isInteger(n) || n < 0) throw new Error(`unknown option or bad value: ${flag} ${value}`);
       o[key] = n;
@@ -100,9 +105,9 @@ async function main() {
     if (o.decisions > 0) {
       const specs = newTicketSpecs(world, o.seed + 1, o.decisions + 20);
       // 20 warm-ups (connections, plans, caches), not counted
-      const warm = await timeDecisions(db, loaded, specs.slice(0, 20), DECISION_AT, o.seed + 2);
+      const warm = await timeDecisions(db, loaded, specs.slice(0, 20), DECISION_AT, o.seed + 2, o.nearest);
       await withdrawOffers(db, warm.ticketIds);
-      const r = await timeDecisions(db, loaded, specs.slice(20), DECISION_AT, o.seed + 3);
+      const r = await timeDecisions(db, loaded, specs.slice(20), DECISION_AT, o.seed + 3, o.nearest);
       const sorted = [...r.ms].sort((a, b) => a - b);
       const mean = r.ms.reduce((s, x) => s + x, 0) / r.ms.length;
       console.log(`\n1. one dispatch decision (dispatchTicket: candidate query + scoring + offer, decision, history, audit, SMS, deadline job), ${r.ms.length} decisions at ${DECISION_AT.toISOString()}`);
@@ -110,22 +115,55 @@ async function main() {
       console.log(`   outcomes: ${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
       // the parts alone, read-only, on as many fresh tickets (the same places and products)
       const fresh = await insertNewTickets(db, loaded, specs.slice(20), specs.slice(20).map(() => new Date(DECISION_AT.getTime() - 60_000)), o.seed + 5);
-      const parts = await timeParts(db, fresh, DECISION_AT);
+      const parts = await timeParts(db, fresh, DECISION_AT, o.nearest);
       const q = [...parts.queryMs].sort((a, b) => a - b);
       const sc = [...parts.scoreMs].sort((a, b) => a - b);
       const cands = [...parts.candidates].sort((a, b) => a - b);
       console.log(`   of which, alone: ticket facts + candidate query p50 ${fmt(percentile(q, 50))} / p99 ${fmt(percentile(q, 99))} ms; scoring (rankCandidates) p50 ${fmt(percentile(sc, 50), 3)} / p99 ${fmt(percentile(sc, 99), 3)} ms; candidates returned p50 ${percentile(cands, 50)} / max ${cands.at(-1)}`);
+      const nearestFirst = await sql<{ proven: number; n: number; km50: number | null }>`select count(evaluated_within_km)::int as proven, count(*)::int as n,
+        percentile_cont(0.5) within group (order by evaluated_within_km) as km50 from dispatch_decisions where ticket_id = any(${r.ticketIds}::bigint[])`.execute(db);
+      const nf = nearestFirst.rows[0]!;
+      console.log(
+        `   nearest first (--nearest ${o.nearest ?? NEAREST_CANDIDATES}): ${nf.proven} of ${nf.n} decisions ranked only the nearest authorized agencies (within ${fmt(nf.km50 ?? 0, 1)} km at the median), proven best; ` +
+          `the parts' run: ${Object.entries(parts.paths).map(([k, v]) => `${k} ${v}`).join(", ")} (complete: fewer authorized near than that, all ranked; widened: not proven, all ranked)`,
+      );
       const stored = await sql<{ avg: number; max: number; n: number }>`select avg(pg_column_size(ranked))::float8 as avg, max(pg_column_size(ranked))::int as max,
         avg(jsonb_array_length(ranked))::float8 as n from dispatch_decisions`.execute(db);
       const st = stored.rows[0]!;
       console.log(`   each decision stores its ranking (dispatch_decisions.ranked): ${fmt(st.n, 0)} candidates, ${fmt(st.avg / 1024, 1)} KiB on average (max ${fmt(st.max / 1024, 1)} KiB, compressed)`);
       const settings = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'shared_buffers') order by name`.execute(db);
       console.log(`   PostgreSQL: ${settings.rows.map((x) => `${x.name}=${x.setting}`).join(", ")}`);
-      const plan = await explainCandidateQuery(db, r.ticketIds[0]!, DECISION_AT);
-      console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) of the candidate query (db/repos/dispatch.ts candidateFactsQuery), one ticket:`);
-      console.log(plan.plan.split("\n").map((l) => `   | ${l}`).join("\n"));
-      console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
+      // a ticket of the biggest city (the most agencies near): the nearest-first query, then every authorized agency near
+      const biggest = world.agencies.map((a) => a.place).reduce((a, b) => (b.weight > a.weight ? b : a));
+      const inBiggest = r.ticketIds.find((_, i) => specs[20 + i]!.place.city === biggest.city) ?? r.ticketIds[0]!;
+      for (const [label, k] of [[`the engine's first query, nearest ${o.nearest ?? NEAREST_CANDIDATES} (nearestCandidateFactsQuery)`, o.nearest ?? NEAREST_CANDIDATES], ["every authorized agency near (candidateFactsQuery: held tickets, not proven, the supervisor's list)", 0]] as const) {
+        const plan = await explainCandidateQuery(db, inBiggest, DECISION_AT, 10_000, k);
+        console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) of ${label}, a ticket in ${biggest.city}:`);
+        console.log(plan.plan.split("\n").map((l) => `   | ${l}`).join("\n"));
+        console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
+      }
       await withdrawOffers(db, [...r.ticketIds, ...fresh]);
+
+      if (o.compare) {
+        // A/B under the same machine load: each spec twice, one decision ranking every authorized agency near
+        // the customer (nearest 0, the engine before nearest first), one nearest first, alternating
+        const ab = specs.slice(20).flatMap((sp) => [sp, sp]);
+        const ids = await insertNewTickets(db, loaded, ab, ab.map(() => new Date(DECISION_AT.getTime() - 60_000)), o.seed + 6);
+        const times: Record<string, number[]> = { all: [], nearest: [] };
+        for (let i = 0; i < ids.length; i++) {
+          const mode = i % 2 === 0 ? "all" : "nearest";
+          const t1 = performance.now();
+          await dispatchTicket(db, { kind: "system", label: "بنچمارک ارجاع" }, { ticketId: ids[i]! }, { now: DECISION_AT, links: { baseUrl: "http://localhost:3000", trackingSecret: "bench-dispatch-tracking-secret" }, ...(mode === "all" ? { nearest: 0 } : o.nearest !== undefined ? { nearest: o.nearest } : {}) });
+          times[mode]!.push(performance.now() - t1);
+          // each offer withdrawn at once: both modes see the same load
+          await withdrawOffers(db, [ids[i]!]);
+        }
+        for (const [mode, ms] of Object.entries(times)) {
+          const so = [...ms].sort((a, b) => a - b);
+          console.log(`   A/B interleaved, ${mode === "all" ? "every authorized agency near (--nearest 0)" : "nearest first"}: p50 ${fmt(percentile(so, 50))} / p99 ${fmt(percentile(so, 99))} / mean ${fmt(ms.reduce((a, b) => a + b, 0) / ms.length)} ms over ${ms.length}`);
+        }
+        console.log(`   load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+      }
     }
 
     // ---- 2. a simulated day ----
@@ -150,7 +188,7 @@ async function main() {
         const [label, weights] = variants[v]!;
         // the same day, a week later per variant (same weekday and hours; the previous run's offers out of the fairness window)
         const day = base.map((d) => ({ spec: d.spec, at: new Date(d.at.getTime() + v * WEEK_MS) }));
-        const run = await simulateDay(db, world, loaded, day, weights, o.seed + 10 + v);
+        const run = await simulateDay(db, world, loaded, day, weights, o.seed + 10 + v, o.nearest);
         const c = checkAssignment(world, day, capacity, run);
         const sorted = [...run.ms].sort((a, b) => a - b);
         const above = ((c.totalKm - opt.totalKm) / opt.totalKm) * 100;

@@ -25,8 +25,12 @@
  *    a neutral prior of 0.5 by PRIOR_WEIGHT pseudo-observations, so a new agency is neither best nor worst):
  *    acceptance (accepted / answered-or-lapsed offers), on time (visits by sla_visit_due_at / visits due),
  *    CSAT ((score − 1) / 4 of answered satisfaction surveys);
- *  - fairness    = 1 − recentOffers / max(recentOffers of the candidates) (1 when none had any): offers
- *    received in the last FAIRNESS_WINDOW_HOURS, so agencies of similar merit take turns.
+ *  - fairness    = 1 − min(1, recentOffers / capacity): the offers it received in the last
+ *    FAIRNESS_WINDOW_HOURS per job of its capacity, so agencies of similar merit take turns (one offered a
+ *    day's capacity already scores 0). It depends on the agency alone — not on the other candidates (it was
+ *    1 − recent / the most any candidate had) — so that every component, and the score, of an agency is
+ *    known without looking at the others: the engine may rank the nearest few and prove that no farther
+ *    agency could do better (`scoreBoundBeyond`).
  * Ties: shorter distance (unknown last), then lower agency id — the ranking is deterministic.
  * DEFAULT_DISPATCH_WEIGHTS: distance dominates (the customer waits less, the benchmark's total distance),
  * then load and performance, fairness breaks near-ties. DISPATCH_WEIGHTS (platform/env.ts) overrides them.
@@ -34,9 +38,10 @@
  * 1-5 km between a city's agencies) makes one km near the customer worth ≈ 0.15 of the component, ≈ 0.12
  * of score at weight 0.8; so the whole range of load (idle vs full, 0.08) is worth ≈ 0.7 km, performance's
  * (0.08) less in practice (smoothed rates stay near the middle), fairness (0.04) ≈ 0.3 km. bench/dispatch's
- * simulated day (1,000 tickets, 5,000 agencies): these defaults +3.1% total distance over the hindsight
- * optimum (target ≤ 5%); 0.7 / 0.15 / 0.1 / 0.05 gave +8.9%, 0.55 / 0.2 / 0.15 / 0.1 with a 10 km scale
- * +33%; distance alone +0% but never spreads the load.
+ * simulated day (1,000 tickets, 5,000 agencies): these defaults +1.9% total distance over the hindsight
+ * optimum (+3.1% with the earlier fairness relative to the other candidates; target ≤ 5%); 0.7 / 0.15 /
+ * 0.1 / 0.05 gave +8.9%, 0.55 / 0.2 / 0.15 / 0.1 with a 10 km scale +33%; distance alone +0% but never
+ * spreads the load.
  */
 
 export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "full", "already_offered"] as const;
@@ -283,7 +288,7 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
  * (with ≥ 1 reason). Negative or non-finite weights count as 0.
  */
 export function rankCandidates(facts: readonly CandidateFacts[], now: Date, weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS): Ranking {
-  const w = Object.fromEntries(SCORE_COMPONENTS.map((c) => [c, Number.isFinite(weights[c]) && weights[c] > 0 ? weights[c] : 0])) as DispatchWeights;
+  const w = effectiveWeights(weights);
   const excluded: ExcludedCandidate[] = [];
   const eligible: CandidateFacts[] = [];
   for (const f of facts) {
@@ -291,14 +296,13 @@ export function rankCandidates(facts: readonly CandidateFacts[], now: Date, weig
     if (reasons.length) excluded.push({ agencyId: f.agencyId, code: f.code, reasons });
     else eligible.push(f);
   }
-  const maxRecent = eligible.reduce((m, f) => Math.max(m, f.recentOffers), 0);
   const ranked = eligible.map((f): RankedCandidate => {
     const capacity = agencyCapacity(f);
     const components: ScoreComponents = {
       distance: round(distanceComponent(f.distanceKm)),
       load: round(capacity > 0 ? 1 - Math.min(f.openJobs, capacity) / capacity : 0),
       performance: round(performanceOf(f)),
-      fairness: round(maxRecent > 0 ? 1 - Math.max(0, f.recentOffers) / maxRecent : 1),
+      fairness: round(capacity > 0 ? 1 - Math.min(1, Math.max(0, f.recentOffers) / capacity) : 0),
     };
     const score = round(SCORE_COMPONENTS.reduce((s, c) => s + w[c] * components[c], 0));
     return { agencyId: f.agencyId, code: f.code, score, distanceKm: f.distanceKm === null ? null : round(f.distanceKm), openJobs: f.openJobs, capacity, components };
@@ -306,6 +310,31 @@ export function rankCandidates(facts: readonly CandidateFacts[], now: Date, weig
   ranked.sort(compareRanked);
   excluded.sort((a, b) => a.agencyId - b.agencyId);
   return { ranked, excluded };
+}
+
+/** The weights as the score uses them: negative or non-finite ones count as 0. */
+function effectiveWeights(weights: DispatchWeights): DispatchWeights {
+  return Object.fromEntries(SCORE_COMPONENTS.map((c) => [c, Number.isFinite(weights[c]) && weights[c] > 0 ? weights[c] : 0])) as DispatchWeights;
+}
+
+/**
+ * The highest score any agency at least `km` from the customer (or not placed at all) could get: distance
+ * at most distanceComponent(km), every other component at most 1 — each component depends on the agency's
+ * own facts only, and distanceComponent decreases with km. Plus the scores' rounding (4 decimals).
+ */
+export function scoreBoundBeyond(km: number, weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS): number {
+  const w = effectiveWeights(weights);
+  const total = w.distance + w.load + w.performance + w.fairness;
+  return w.distance * distanceComponent(km) + w.load + w.performance + w.fairness + total * 0.0001 + 0.0001;
+}
+
+/**
+ * Whether the best of a ranking of the agencies nearer than `km` is the best of all: its score is above
+ * what any agency at `km` or farther could get (scoreBoundBeyond). False without an eligible agency.
+ */
+export function bestIsProven(ranking: Ranking, km: number, weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS): boolean {
+  const best = ranking.ranked[0];
+  return !!best && best.score > scoreBoundBeyond(km, weights);
 }
 
 export function compareRanked(a: RankedCandidate, b: RankedCandidate): number {

@@ -657,10 +657,12 @@ export interface DispatchDecisionsTable {
   /** ExcludedCandidate[] */
   excluded: Json<JsonValue>;
   weights: Json<Partial<DispatchWeights>>;
-  /** agencies authorized for the brand × category but not among the ones looked at (far from the customer) */
-  authorized_elsewhere: Generated<number>;
-  /** agencies near the customer not authorized for the product (counted, not listed one by one) */
-  unauthorized_nearby: Generated<number>;
+  /** agencies authorized for the brand × category but not among the ones looked at (far from the customer); null: not counted (evaluated_within_km) */
+  authorized_elsewhere: Generated<number | null>;
+  /** agencies near the customer not authorized for the product (counted, not listed one by one); null: not counted */
+  unauthorized_nearby: Generated<number | null>;
+  /** the engine looked at the authorized agencies nearer than this only (none farther could do better); null: at all of them */
+  evaluated_within_km: number | null;
 }
 
 /** An agency's performance counts over the recent window (core/dispatch.ts PERFORMANCE_WINDOW_DAYS), refreshed by a job. */

@@ -19,6 +19,7 @@
  */
 import { sql, type Transaction } from "kysely";
 import {
+  bestIsProven,
   DEFAULT_DISPATCH_WEIGHTS,
   holdReason,
   offerDeadlineAt,
@@ -33,7 +34,16 @@ import { assertTransition } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { addJob } from "../db/job-queue";
 import { writeAudit } from "../db/repos/audit";
-import { candidateFacts, insertDecision, latestDecision, ticketDispatchFacts, type AgencyCandidate, type StoredDecision } from "../db/repos/dispatch";
+import {
+  candidateFacts,
+  insertDecision,
+  latestDecision,
+  nearestCandidateFacts,
+  ticketDispatchFacts,
+  type AgencyCandidate,
+  type StoredDecision,
+  type TicketDispatchFacts,
+} from "../db/repos/dispatch";
 import type { DataScope } from "../db/repos/scope";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
@@ -79,6 +89,8 @@ export interface DispatchOptions {
   links?: PublicLinks;
   /** for tests: the decision's instant; default the database's now() */
   now?: Date;
+  /** how many of the nearest authorized agencies are ranked first (NEAREST_CANDIDATES); 0: always all of them */
+  nearest?: number;
 }
 
 export type DispatchResult =
@@ -154,6 +166,40 @@ function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, n
   return first === null ? null : new Date(first);
 }
 
+/** How many of the nearest authorized agencies the engine ranks first (DispatchOptions.nearest's default). */
+export const NEAREST_CANDIDATES = 32;
+
+/**
+ * The candidates and their ranking, nearest first (db/repos/dispatch.ts nearestCandidateFacts): the
+ * `nearest` authorized agencies nearest to the customer are ranked; when there are more, the farther ones
+ * are left out only if the best of these scores above what any agency that far could get (core/dispatch.ts
+ * bestIsProven: each component depends on the agency alone, every one but distance is at most 1, distance
+ * decreases with km) — the same best agency as ranking them all. Otherwise (nobody eligible among them, or
+ * the best not far enough ahead) every authorized agency near the customer is ranked (candidateFacts).
+ * Counts of agencies not looked at are null then, evaluatedWithinKm says how far it looked.
+ */
+export async function rankForTicket(trx: Transaction<Database> | DB, ticket: TicketDispatchFacts, now: Date, weights: DispatchWeights, nearest = NEAREST_CANDIDATES) {
+  if (nearest > 0) {
+    const near = await nearestCandidateFacts(trx, ticket, now, nearest);
+    const ranking = rankCandidates(near.candidates, now, weights);
+    if (near.complete) {
+      return { path: "complete" as const, candidates: near.candidates, ranking, authorizedElsewhere: near.authorizedElsewhere, unauthorizedNearby: near.unauthorizedNearby, evaluatedWithinKm: null };
+    }
+    if (bestIsProven(ranking, near.beyondKm, weights)) {
+      return { path: "nearest" as const, candidates: near.candidates, ranking, authorizedElsewhere: null, unauthorizedNearby: null, evaluatedWithinKm: near.beyondKm };
+    }
+  }
+  const all = await candidateFacts(trx, ticket, now);
+  return {
+    path: nearest > 0 ? ("widened" as const) : ("all" as const),
+    candidates: all.candidates,
+    ranking: rankCandidates(all.candidates, now, weights),
+    authorizedElsewhere: all.authorizedElsewhere,
+    unauthorizedNearby: all.unauthorizedNearby,
+    evaluatedWithinKm: null,
+  };
+}
+
 /** The in-transaction form: the caller owns `trx` (e.g. an offer's lapse, inside expireOffer's transaction). */
 export async function dispatchTicketInTrx(
   trx: Transaction<Database>,
@@ -169,13 +215,13 @@ export async function dispatchTicketInTrx(
   if (ticket.pendingOffer) return { outcome: "skipped", reason: "offer_pending" };
 
   const now = opts.now ?? ticket.dbNow;
-  const { candidates, authorizedElsewhere, unauthorizedNearby } = await candidateFacts(trx, ticket, now);
-  const ranking = rankCandidates(candidates, now, weights);
+  const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm } = await rankForTicket(trx, ticket, now, weights, opts.nearest);
   const best = ranking.ranked[0];
   const excludedCounts = countReasons(ranking);
 
   if (!best) {
-    const reason = holdReason(ranking.excluded, authorizedElsewhere);
+    // (nobody eligible: every authorized agency near was ranked, so the counts are known)
+    const reason = holdReason(ranking.excluded, authorizedElsewhere ?? 0);
     const decisionId = await insertDecision(trx, {
       ticketId: ticket.id,
       offerId: null,
@@ -185,8 +231,8 @@ export async function dispatchTicketInTrx(
       ranked: [],
       excluded: ranking.excluded,
       weights,
-      authorizedElsewhere,
-      unauthorizedNearby,
+      authorizedElsewhere: authorizedElsewhere ?? 0,
+      unauthorizedNearby: unauthorizedNearby ?? 0,
     });
     const from = ticket.status;
     if (from === "dispatching") assertTransition(from, "new", ticket.type);
@@ -230,7 +276,65 @@ export async function dispatchTicketInTrx(
   }
 
   const agency = candidates.find((c) => c.agencyId === best.agencyId)!;
-  const deadlineAt = offerDeadlineAt(now, agency.workingHours, offerMinutes);
+  const offer = await offerTicketToAgencyInTrx(
+    trx,
+    actor,
+    {
+      ticket,
+      agency,
+      now,
+      decision: { ranking, weights, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, excludedCounts, score: best.score },
+    },
+    { ...opts, offerMinutes },
+  );
+  return { outcome: "offered", offerId: offer.offerId, agencyId: agency.agencyId, deadlineAt: offer.deadlineAt, decisionId: offer.decisionId! };
+}
+
+/** What an offer needs of the ticket (db/repos/dispatch.ts ticketDispatchFacts). */
+export type OfferTicket = Pick<TicketDispatchFacts, "id" | "number" | "type" | "status" | "city" | "priorOffers" | "offerSmsOverride">;
+/** What an offer needs of the agency (db/repos/dispatch.ts AgencyCandidate, or agencyForOffer for any agency). */
+export type OfferAgency = Pick<AgencyCandidate, "agencyId" | "code" | "name" | "mobile" | "workingHours">;
+
+export interface OfferToAgency {
+  ticket: OfferTicket;
+  agency: OfferAgency;
+  now: Date;
+  /**
+   * The engine's decision that chose the agency: stored in dispatch_decisions, summarised in the history's
+   * 'offer_sent', audited as 'dispatch.offer'. Absent: a supervisor's choice (services/supervision.ts
+   * reassignTicket, which writes its own history and audit) — 'offer_sent' is marked `manual`.
+   */
+  decision?: {
+    ranking: Ranking;
+    weights: DispatchWeights;
+    /** null: not counted (evaluatedWithinKm) */
+    authorizedElsewhere: number | null;
+    unauthorizedNearby: number | null;
+    /** the agencies nearer than this only were ranked (none farther could do better); null: all of them */
+    evaluatedWithinKm: number | null;
+    excludedCounts: Partial<Record<ExclusionReason, number>>;
+    score: number;
+  };
+}
+
+/**
+ * THE offer writer, for the engine and for a supervisor's choice alike, inside the caller's transaction (the
+ * ticket locked, in `new` or `dispatching`): the deadline in the agency's working minutes (`offerDeadlineAt`),
+ * then ONE statement writing the offer (attempt = offers so far + 1), the stored decision (engine only), the
+ * ticket in `dispatching` and out of the supervisor queue, its history rows (status change first when it was
+ * `new`, then 'offer_sent'), the audit row (engine only), the agency's SMS with its send job (services/outbox.ts
+ * smsOutboxCtes: purpose 'dispatch_offer', the ticket page's name for it, app/components/TicketDetail.tsx
+ * SMS_PURPOSES) and the offer's deadline job (services/offers.ts scheduleOfferDeadline's job: offer__expire,
+ * key offer:<id>).
+ */
+export async function offerTicketToAgencyInTrx(
+  trx: Transaction<Database>,
+  actor: Actor,
+  o: OfferToAgency,
+  opts: DispatchOptions = {},
+): Promise<{ offerId: number; deadlineAt: Date; decisionId: number | null }> {
+  const { ticket, agency, now, decision } = o;
+  const deadlineAt = offerDeadlineAt(now, agency.workingHours, dispatchSettings(opts).offerMinutes);
   const attempt = ticket.priorOffers + 1;
   const links = opts.links ?? processLinks();
   const smsBody = agency.mobile
@@ -249,28 +353,34 @@ export async function dispatchTicketInTrx(
     agency_code: agency.code,
     attempt,
     deadline_at: deadlineAt.toISOString(),
-    score: best.score,
-    top: ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
-    excluded: excludedCounts,
-    unauthorized_nearby: unauthorizedNearby,
+    ...(decision
+      ? {
+          score: decision.score,
+          top: decision.ranking.ranked.slice(0, HISTORY_TOP).map((c) => ({ agency_id: c.agencyId, code: c.code, score: c.score, components: c.components })),
+          excluded: decision.excludedCounts,
+          unauthorized_nearby: decision.unauthorizedNearby,
+          ...(decision.evaluatedWithinKm !== null ? { evaluated_within_km: Math.round(decision.evaluatedWithinKm * 1000) / 1000 } : {}),
+        }
+      : { manual: true }),
   };
-  const auditDetails = { agencyId: agency.agencyId, attempt, score: best.score, deadlineAt: deadlineAt.toISOString() };
-  // One statement writes the decision (services/dispatch.ts's one round trip for it): the offer, the stored
-  // decision, the ticket's status, its history rows (status change first, then 'offer_sent'), the audit row,
-  // the agency's SMS with its send job (services/outbox.ts smsOutboxCtes: purpose 'dispatch_offer', the ticket
-  // page's name for it, app/components/TicketDetail.tsx SMS_PURPOSES) and the offer's deadline job
-  // (services/offers.ts scheduleOfferDeadline's job: offer__expire, key offer:<id>).
-  const { rows } = await sql<{ offer_id: number; decision_id: number; jobs: number }>`
+  const auditDetails = decision ? { agencyId: agency.agencyId, attempt, score: decision.score, deadlineAt: deadlineAt.toISOString() } : null;
+  const { rows } = await sql<{ offer_id: number; decision_id: number | null; jobs: number }>`
     with offer as (
       insert into dispatch_offers (ticket_id, agency_id, attempt, status, offered_at, deadline_at)
       values (${ticket.id}, ${agency.agencyId}, ${attempt}, 'pending', ${now}::timestamptz, ${deadlineAt}::timestamptz)
       returning id
-    ), decision as (
-      insert into dispatch_decisions (ticket_id, offer_id, at, outcome, hold_reason, ranked, excluded, weights, authorized_elsewhere, unauthorized_nearby)
-      select ${ticket.id}, offer.id, ${now}::timestamptz, 'offered', null, ${JSON.stringify(ranking.ranked)}::jsonb,
-             ${JSON.stringify(ranking.excluded)}::jsonb, ${JSON.stringify(weights)}::jsonb, ${authorizedElsewhere}, ${unauthorizedNearby}
+    ), decision as (${
+      decision
+        ? sql`
+      insert into dispatch_decisions (ticket_id, offer_id, at, outcome, hold_reason, ranked, excluded, weights, authorized_elsewhere, unauthorized_nearby, evaluated_within_km)
+      select ${ticket.id}, offer.id, ${now}::timestamptz, 'offered', null, ${JSON.stringify(decision.ranking.ranked)}::jsonb,
+             ${JSON.stringify(decision.ranking.excluded)}::jsonb, ${JSON.stringify(decision.weights)}::jsonb,
+             ${decision.authorizedElsewhere}::int, ${decision.unauthorizedNearby}::int, ${decision.evaluatedWithinKm}::float8
       from offer
-      returning id
+      returning id`
+        : sql`
+      select null::bigint as id`
+    }
     ), upd as (
       update tickets set status = 'dispatching', updated_at = ${now}::timestamptz, dispatch_held_at = null, dispatch_hold_reason = null
       where id = ${ticket.id}
@@ -280,17 +390,22 @@ export async function dispatchTicketInTrx(
       select ${ticket.id}, ${now}::timestamptz, ${actor.kind}, ${actor.userId ?? null}::bigint, ${actor.label ?? null}, e.type, e.from_status, e.to_status, e.data
       from offer cross join decision cross join lateral (values
         (1, 'status_changed', 'new', 'dispatching', jsonb_build_object('cause', 'offer_sent', 'offer_id', offer.id)),
-        (2, 'offer_sent', null, null, ${JSON.stringify(offerSent)}::jsonb || jsonb_build_object('offer_id', offer.id, 'decision_id', decision.id))
+        (2, 'offer_sent', null, null, ${JSON.stringify(offerSent)}::jsonb || jsonb_build_object('offer_id', offer.id)
+           || case when decision.id is null then '{}'::jsonb else jsonb_build_object('decision_id', decision.id) end)
       ) as e(ord, type, from_status, to_status, data)
       where e.ord = 2 or ${wasNew}
       order by e.ord
       returning id
-    ), audit as (
+    )${
+      auditDetails
+        ? sql`, audit as (
       insert into audit_log (actor_user_id, action, entity_type, entity_id, ip, details)
       select ${actor.userId ?? null}::bigint, 'dispatch.offer', 'ticket', ${String(ticket.id)}::text, ${actor.ip ?? null},
              ${JSON.stringify(auditDetails)}::jsonb || jsonb_build_object('offerId', offer.id, 'decisionId', decision.id)
       from offer cross join decision
-    )${
+    )`
+        : sql``
+    }${
       smsBody !== null && agency.mobile
         ? sql`, ${smsOutboxCtes({ receptor: agency.mobile, body: smsBody, purpose: DISPATCH_OFFER_SMS_PURPOSE, ticketId: ticket.id, agencyId: agency.agencyId, now })}`
         : sql``
@@ -302,9 +417,7 @@ export async function dispatchTicketInTrx(
     select offer.id as offer_id, decision.id as decision_id,
            (select count(*)::int from deadline_job) ${smsBody !== null ? sql`+ (select count(*)::int from sms_job)` : sql``} as jobs
     from offer cross join decision`.execute(trx);
-  const offer = { id: rows[0]!.offer_id };
-  const decisionId = rows[0]!.decision_id;
-  return { outcome: "offered", offerId: offer.id, agencyId: agency.agencyId, deadlineAt, decisionId };
+  return { offerId: rows[0]!.offer_id, deadlineAt, decisionId: rows[0]!.decision_id };
 }
 
 /**

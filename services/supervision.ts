@@ -22,18 +22,17 @@
  */
 import { revokeJobLinks } from "./technician-links";
 import { sql, type Transaction } from "kysely";
-import { EXCLUSION_REASONS, exclusionReasons, isWorkingHours, offerDeadlineAt, type ExclusionReason, type WorkingHours } from "../core/dispatch";
+import { EXCLUSION_REASONS, exclusionReasons, rankCandidates, type ExclusionReason } from "../core/dispatch";
 import { assertTransition, type AgencyStatus, type TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
-import { candidateFacts, ticketDispatchFacts } from "../db/repos/dispatch";
+import { agencyForOffer, candidateFacts, ticketDispatchFacts } from "../db/repos/dispatch";
+import type { DataScope } from "../db/repos/scope";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
-import { processLinks } from "../platform/links";
 import type { Actor } from "./actor";
-import { DISPATCH_OFFER_SMS_PURPOSE, dispatchJobKey, dispatchSettings, dispatchTicketInTrx, offerDeadlineText, type DispatchOptions } from "./dispatch";
-import { offerJobKey, scheduleOfferDeadline } from "./offers";
-import { enqueueTemplatedSms } from "./sms-templates";
+import { dispatchJobKey, dispatchSettings, dispatchTicketInTrx, offerTicketToAgencyInTrx, type DispatchOptions } from "./dispatch";
+import { offerJobKey } from "./offers";
 import { MAX_REASON_LENGTH } from "./tickets";
 
 /**
@@ -153,7 +152,7 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
     if (ticket.type !== "breakdown" || !(REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status)) {
       throw new ReassignRefusedError({ code: "not_reassignable", status: ticket.status });
     }
-    const agency = await trx.selectFrom("agencies").select(["id", "name"]).where("id", "=", input.agencyId).executeTakeFirst();
+    const agency = await agencyForOffer(trx, input.agencyId);
     if (!agency) throw new ReassignRefusedError({ code: "agency_not_found" });
     const now = options.now ?? (await dbNow(trx));
 
@@ -165,10 +164,10 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
       .forUpdate()
       .executeTakeFirst();
     const fromAgencyId = ticket.assigned_agency_id ?? pending?.agency_id ?? null;
-    if (fromAgencyId === agency.id) throw new ReassignRefusedError({ code: "same_agency" });
+    if (fromAgencyId === agency.agencyId) throw new ReassignRefusedError({ code: "same_agency" });
 
     // the dispatch rule, now, for this one agency (its current pending offer counts as "already offered")
-    const verdict = await evaluateAgencyForTicket(trx, ticket.id, agency.id, now);
+    const verdict = await evaluateAgencyForTicket(trx, ticket.id, agency.agencyId, now);
     // its current pending offer is withdrawn below: "offered before" for it is the same_agency case above
     const reasons = verdict.reasons;
     const hard = verdict.unverified ? reasons : reasons.filter((r) => HARD_EXCLUSIONS.includes(r));
@@ -214,22 +213,24 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
       data: {
         reason,
         from_agency_id: fromAgencyId,
-        to_agency_id: agency.id,
+        to_agency_id: agency.agencyId,
         to_agency_name: agency.name,
         ...(soft.length ? { override: soft } : {}),
         ...(ticket.assigned_agency_id !== null ? { taken_back: true } : {}),
       },
     });
-    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticketId: ticket.id, agencyId: agency.id, now }, options);
+    // the engine's own offer writer, for the agency the supervisor chose (no stored decision: 'offer_sent' says manual)
+    const facts = (await ticketDispatchFacts(trx, ticket.id))!;
+    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticket: facts, agency, now }, options);
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
       action: "ticket.reassign",
       entityType: "ticket",
       entityId: ticket.id,
       ip: actor.ip ?? undefined,
-      details: { reason, fromAgencyId, toAgencyId: agency.id, offerId: offer.offerId, override: soft, withdrawnOfferId: pending?.id ?? null },
+      details: { reason, fromAgencyId, toAgencyId: agency.agencyId, offerId: offer.offerId, override: soft, withdrawnOfferId: pending?.id ?? null },
     });
-    return { ticketId: ticket.id, fromAgencyId, toAgencyId: agency.id, offerId: offer.offerId, deadlineAt: offer.deadlineAt, override: soft, withdrawnOfferId: pending?.id ?? null };
+    return { ticketId: ticket.id, fromAgencyId, toAgencyId: agency.agencyId, offerId: offer.offerId, deadlineAt: offer.deadlineAt, override: soft, withdrawnOfferId: pending?.id ?? null };
   });
 }
 
@@ -242,7 +243,7 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
 export async function evaluateAgencyForTicket(trx: Trx, ticketId: number, agencyId: number, now: Date): Promise<{ reasons: ExclusionReason[]; unverified: boolean }> {
   const facts = await ticketDispatchFacts(trx, ticketId);
   if (!facts) return { reasons: ["unauthorized"], unverified: true };
-  const { candidates } = await candidateFacts(trx, facts, now);
+  const { candidates } = await candidateFacts(trx, facts, now, { agencyId });
   const found = candidates.find((c) => c.agencyId === agencyId);
   if (found) return { reasons: exclusionReasons(found, now), unverified: false };
   const agency = await trx.selectFrom("agencies").select(["status"]).where("id", "=", agencyId).executeTakeFirstOrThrow();
@@ -259,53 +260,6 @@ export async function evaluateAgencyForTicket(trx: Trx, ticketId: number, agency
   if (!reasons.length) reasons.push("out_of_area");
   return { reasons, unverified: true };
 }
-
-/**
- * An offer to one chosen agency, inside the caller's transaction (ticket locked): the offer row, its deadline
- * (in the agency's working hours) and `offer__expire` job, the agency's SMS (agency_offer), history `offer_sent`.
- */
-async function offerTicketToAgencyInTrx(trx: Trx, actor: Actor, o: { ticketId: number; agencyId: number; now: Date }, options: SupervisionOptions) {
-  const agency = await trx.selectFrom("agencies").select(["id", "code", "name", "mobile", "working_hours"]).where("id", "=", o.agencyId).executeTakeFirstOrThrow();
-  const ticket = await trx.selectFrom("tickets").select(["id", "number", "city"]).where("id", "=", o.ticketId).executeTakeFirstOrThrow();
-  const hours: WorkingHours = isWorkingHours(agency.working_hours) ? agency.working_hours : {};
-  const deadlineAt = offerDeadlineAt(o.now, hours, dispatchSettings(options).offerMinutes);
-  const attempts = await trx
-    .selectFrom("dispatch_offers")
-    .select((eb) => eb.fn.coalesce(eb.fn.max("attempt"), eb.lit(0)).as("n"))
-    .where("ticket_id", "=", o.ticketId)
-    .executeTakeFirstOrThrow();
-  const attempt = Number(attempts.n) + 1;
-  const offer = await trx
-    .insertInto("dispatch_offers")
-    .values({ ticket_id: o.ticketId, agency_id: o.agencyId, attempt, offered_at: o.now, deadline_at: deadlineAt })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await scheduleOfferDeadline(trx, { offerId: offer.id, deadlineAt });
-  await appendTicketEvent(trx, {
-    ticketId: o.ticketId,
-    at: o.now,
-    actor,
-    type: "offer_sent",
-    data: { offer_id: offer.id, agency_id: o.agencyId, agency_code: agency.code, attempt, deadline_at: deadlineAt.toISOString(), manual: true },
-  });
-  if (agency.mobile) {
-    const links = options.links ?? processLinks();
-    await enqueueTemplatedSms(
-      trx,
-      "agency_offer",
-      {
-        agency_name: agency.name,
-        ticket_number: ticket.number,
-        city: ticket.city ?? "",
-        deadline: offerDeadlineText(deadlineAt, o.now),
-        portal_link: `${links.baseUrl}/agency`,
-      },
-      { receptor: agency.mobile, ticketId: o.ticketId, agencyId: o.agencyId, now: o.now, purpose: DISPATCH_OFFER_SMS_PURPOSE },
-    );
-  }
-  return { offerId: offer.id, deadlineAt };
-}
-
 
 export interface SetAgencyStatusInput {
   agencyId: number;
@@ -373,4 +327,37 @@ export async function setAgencyStatus(db: DB, actor: Actor, input: SetAgencyStat
     });
     return { agencyId: agency.id, name: agency.name, from: agency.status, to: input.status, withdrawn, openJobs };
   });
+}
+
+export interface ReassignChoice {
+  agencyId: number;
+  name: string;
+  /** why the rule excludes it now ([] for a candidate; its own pending offer does not count as "offered before") */
+  reasons: ExclusionReason[];
+  /** a hard constraint: never choosable */
+  hard: boolean;
+}
+
+/**
+ * The agencies a supervisor may pick to reassign a ticket to (the list beside the form; reassignTicket checks
+ * the choice again on submit with evaluateAgencyForTicket): every authorized agency near the customer, ranked
+ * by the dispatch rule now with the configured weights (DISPATCH_WEIGHTS, as the engine), the eligible first,
+ * best first, then the excluded with their reasons; the agency holding the pending offer left out. Staff
+ * data: nothing for an agency's scope.
+ */
+export async function reassignmentChoices(db: DB, scope: DataScope, ticketId: number, options: DispatchOptions = {}): Promise<ReassignChoice[]> {
+  if (scope.kind !== "all") return [];
+  const facts = await ticketDispatchFacts(db, ticketId);
+  if (!facts) return [];
+  const now = options.now ?? facts.dbNow;
+  const { candidates } = await candidateFacts(db, facts, now);
+  const ranking = rankCandidates(candidates, now, dispatchSettings(options).weights);
+  const current = (await db.selectFrom("dispatch_offers").select("agency_id").where("ticket_id", "=", ticketId).where("status", "=", "pending").executeTakeFirst())?.agency_id;
+  const names = new Map(candidates.map((c) => [c.agencyId, c.name]));
+  return [
+    ...ranking.ranked.map((r) => ({ agencyId: r.agencyId, reasons: [] as ExclusionReason[] })),
+    ...ranking.excluded.map((e) => ({ agencyId: e.agencyId, reasons: e.reasons.filter((r) => !(r === "already_offered" && e.agencyId === current)) })),
+  ]
+    .filter((c) => c.agencyId !== current)
+    .map((c) => ({ ...c, name: names.get(c.agencyId) ?? `#${c.agencyId}`, hard: c.reasons.some((r) => HARD_EXCLUSIONS.includes(r)) }));
 }

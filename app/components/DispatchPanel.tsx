@@ -97,6 +97,11 @@ export function DispatchPanel() {
           ) : (
             <p className="muted">{t("dispatch.panel.noRanked")}</p>
           )}
+          {decision.evaluatedWithinKm != null ? (
+            <p className="muted" data-testid="dispatch-nearest-only">
+              {t("dispatch.panel.nearestOnly", { km: formatDigits(decision.evaluatedWithinKm.toFixed(1), locale) })}
+            </p>
+          ) : null}
           {decision.excluded.length ? (
             <>
               <h3>{t("dispatch.panel.excluded")}</h3>

@@ -76,6 +76,7 @@ export const en: Record<MessageKey, string> = {
   "dispatch.panel.held": "This ticket is in the supervisor queue: {reason}",
   "dispatch.panel.ranked": "Eligible agencies, best score first",
   "dispatch.panel.noRanked": "No agency was eligible.",
+  "dispatch.panel.nearestOnly": "Only the authorized agencies within {km} km of the customer were evaluated: no agency farther away could have scored above the first.",
   "dispatch.panel.excluded": "Agencies left out, and why",
   "dispatch.panel.rank": "Rank",
   "dispatch.panel.agency": "Agency",

@@ -74,6 +74,7 @@ export const fa = {
   "dispatch.panel.held": "این درخواست در صف سرپرست است: {reason}",
   "dispatch.panel.ranked": "نمایندگی‌های واجد شرایط، به ترتیب امتیاز",
   "dispatch.panel.noRanked": "هیچ نمایندگی واجد شرایطی نبود.",
+  "dispatch.panel.nearestOnly": "فقط نمایندگی‌های مجازِ تا {km} کیلومتری مشتری سنجیده شدند؛ هیچ نمایندگی دورتری نمی‌توانست امتیازی بالاتر از نفر اول بگیرد.",
   "dispatch.panel.excluded": "نمایندگی‌های کنار گذاشته‌شده و دلیل آن",
   "dispatch.panel.rank": "رتبه",
   "dispatch.panel.agency": "نمایندگی",

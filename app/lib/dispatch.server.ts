@@ -3,17 +3,17 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { AGENCY_STATUSES } from "../../core/ticket";
 import { can } from "../../core/roles";
-import { rankCandidates, type ExclusionReason } from "../../core/dispatch";
+import type { ExclusionReason } from "../../core/dispatch";
 import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
 import { readForm } from "~/lib/input.server";
 import { agencies, dispatchRepo, supervision, tickets, type DataScope, type DB } from "~/lib/db.server";
 import {
   AgencyNotFoundError,
-  HARD_EXCLUSIONS,
   publicLinks,
   MAX_REASON_LENGTH,
   REASSIGNABLE_STATUSES,
   ReassignRefusedError,
+  reassignmentChoices,
   reassignTicket,
   setAgencyStatus,
   SupervisionInputError,
@@ -44,7 +44,7 @@ const Id = z.coerce.number().int().positive().max(2 ** 53);
  * the ticket's offers in full, whether it is held for a supervisor and, for a user holding dispatch:manage,
  * the agencies it may be reassigned to now (hard constraints marked as such, never choosable).
  */
-export async function dispatchPanelData(db: DB, user: AuthUser, ticket: { id: number; status: string; type: string }) {
+export async function dispatchPanelData(db: DB, env: Env, user: AuthUser, ticket: { id: number; status: string; type: string }) {
   const scope: DataScope = scopeFor(user);
   if (scope.kind !== "all") return null;
   const [decision, offers, held] = await Promise.all([
@@ -54,21 +54,7 @@ export async function dispatchPanelData(db: DB, user: AuthUser, ticket: { id: nu
   ]);
   const canReassign =
     can(user.role, "dispatch:manage") && ticket.type === "breakdown" && (REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status);
-  let choices: { agencyId: number; name: string; reasons: ExclusionReason[]; hard: boolean }[] = [];
-  if (canReassign) {
-    const now = new Date();
-    const facts = await dispatchRepo.ticketDispatchFacts(db, ticket.id);
-    const ranking = rankCandidates(facts ? (await dispatchRepo.candidateFacts(db, facts, now)).candidates : [], now);
-    const current = offers.find((o) => o.status === "pending")?.agency_id;
-    const ids = [...ranking.ranked.map((r) => r.agencyId), ...ranking.excluded.map((e) => e.agencyId)];
-    const names = new Map((await supervision.agencyNames(db, ids)).map((a) => [a.id, a.name]));
-    choices = [
-      ...ranking.ranked.map((r) => ({ agencyId: r.agencyId, reasons: [] as ExclusionReason[] })),
-      ...ranking.excluded.map((e) => ({ agencyId: e.agencyId, reasons: e.reasons.filter((r) => !(r === "already_offered" && e.agencyId === current)) })),
-    ]
-      .filter((c) => c.agencyId !== current)
-      .map((c) => ({ ...c, name: names.get(c.agencyId) ?? `#${c.agencyId}`, hard: c.reasons.some((r) => HARD_EXCLUSIONS.includes(r)) }));
-  }
+  const choices = canReassign ? await reassignmentChoices(db, scope, ticket.id, dispatchOptionsOf(env)) : [];
   const agencies = decision ? Object.entries(decision.agencies).map(([id, a]) => ({ id: Number(id), code: a.code, name: a.name })) : [];
   return { decision: decision ?? null, agencies, offers, held, canReassign, choices, maxReason: MAX_REASON_LENGTH };
 }
@@ -80,13 +66,8 @@ export async function dispatchPanelData(db: DB, user: AuthUser, ticket: { id: nu
 export async function loadDispatchQueue({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "dispatch:manage");
   const scope = scopeFor(user);
-  // dispatch:manage is a call-centre permission: the scope is 'all' (the labels read nothing otherwise)
-  const held = scope.kind === "all" ? await dispatchRepo.heldTickets(context.db, 200) : [];
-  const labels = new Map((await supervision.ticketProductLabels(context.db, scope, held.map((h) => h.id))).map((l) => [l.id, l]));
-  const rows = held.map((h) => {
-    const l = labels.get(h.id);
-    return { ...h, brand_fa: l?.brand_fa ?? null, brand_en: l?.brand_en ?? null, category_fa: l?.category_fa ?? null, category_en: l?.category_en ?? null };
-  });
+  // dispatch:manage is a call-centre permission: the scope is 'all' (an agency's would read nothing)
+  const rows = scope.kind === "all" ? await dispatchRepo.heldTickets(context.db, 200) : [];
   return { rows, now: Date.now() };
 }
 
@@ -224,6 +205,6 @@ export async function loadReassignPage({ request, context, params }: LoaderFunct
   if (!ticket) throw new Response("Not found", { status: 404 });
   return {
     ticket: { id: ticket.id, number: ticket.number, status: ticket.status },
-    dispatch: await dispatchPanelData(context.db, user, ticket),
+    dispatch: await dispatchPanelData(context.db, context.env, user, ticket),
   };
 }

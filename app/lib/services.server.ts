@@ -54,6 +54,7 @@ export {
   HARD_EXCLUSIONS,
   REASSIGNABLE_STATUSES,
   ReassignRefusedError,
+  reassignmentChoices,
   reassignTicket,
   setAgencyStatus,
   SupervisionInputError,

@@ -182,7 +182,7 @@ export async function loadTicketDetail(
       canDial,
     },
     // "why this agency", the offers, manual reassignment: the call centre's only, null for agencies
-    dispatch: await dispatchPanelData(context.db, user, page.ticket),
+    dispatch: await dispatchPanelData(context.db, context.env, user, page.ticket),
     // the action just done (after its redirect), for a short confirmation
     done: (["note", "status", "cancel", "dial"] as const).find((d) => d === done) ?? null,
   };

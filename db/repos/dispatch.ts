@@ -1,6 +1,8 @@
 /**
  * The dispatch engine's data (core/dispatch.ts is the rule): the ticket's own facts, and ONE query for the
- * facts of every plausible agency.
+ * facts of every plausible agency (candidateFactsQuery) — or, first, of the nearest few of them
+ * (nearestCandidateFactsQuery: services/dispatch.ts ranks those and reads everybody only when it cannot
+ * prove their best is the best of all).
  *
  * Which agencies are returned (the SQL prefilter; the rule decides the rest): the agencies AUTHORIZED for
  * the ticket's brand × category (agency_authorizations' primary key) that are near the customer:
@@ -20,7 +22,7 @@
  * (dispatch_offers_ticket_idx), performance counts (agency_performance, one row, refreshed by a job:
  * `refreshAgencyPerformance`).
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import {
   FAIRNESS_WINDOW_HOURS,
   haversineKm,
@@ -170,7 +172,7 @@ const LOAD_STATUSES = sql.raw(`(${AGENCY_LOAD_STATUSES.map((s) => `'${s}'`).join
  * probed per near agency through their primary key, and counted once (index only) for `authorized_total`;
  * the live offers come from dispatch_offers_agency_live_idx (pending offers by agency).
  */
-export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date) {
+export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date, o: { agencyId?: number } = {}) {
   const hasPoint = t.lat !== null && t.lng !== null;
   const brandId = t.brandId ?? 0;
   const categoryId = t.categoryId ?? 0;
@@ -189,7 +191,8 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
     -- authorized ∩ near: one primary-key probe per near agency
     cand as (
       select n.id from near n
-      where exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
+      where ${o.agencyId === undefined ? sql`true` : sql`n.id = ${o.agencyId}`}
+        and exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
     )
     select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
       a.daily_job_capacity, a.working_hours,
@@ -206,6 +209,85 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
       p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
       (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) as authorized_total,
       (select count(*)::int from near) as near_total
+    from cand c
+    join agencies a on a.id = c.id
+    left join agency_performance p on p.agency_id = a.id
+    order by a.id`;
+}
+
+/**
+ * The facts of the agencies `cand` (a CTE of the caller's with their ids), one row each; `areaMatch` the
+ * SQL of "one of a's area rows names the place".
+ */
+function factsOfCandidates(t: Pick<TicketDispatchFacts, "id">, now: Date, areaMatch: RawBuilder<boolean>) {
+  return sql`
+    select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
+      a.daily_job_capacity, a.working_hours,
+      ${areaMatch} as area_match,
+      (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
+      -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
+      -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
+      -- by dispatch_offers_deadline_idx once per candidate
+      (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
+        where o.agency_id = a.id and o.status = 'pending') as live_offers,
+      (select count(*)::int from dispatch_offers o
+        where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
+      exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
+      p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count`;
+}
+
+interface NearestRow extends Omit<CandidateRow, "authorized_total" | "near_total"> {
+  knn: boolean;
+  knn_count: number;
+  authorized_total: number | null;
+  near_total: number | null;
+}
+
+/**
+ * The nearest-first candidate query (services/dispatch.ts's fast path; its plan is checked by
+ * tests/integration/dispatch-plans.test.ts): the `k` agencies nearest to the customer among those placed
+ * within PREFILTER_RADIUS_KM and AUTHORIZED for the brand × category (agencies_location_idx read in distance
+ * order — the GiST index's `<->` ordering on ll_to_earth — each probed in agency_authorizations' primary
+ * key, stopping at the k-th), with their facts. When fewer than `k` exist (a small town), the set is
+ * completed exactly as candidateFactsQuery's (the agencies with an area row naming the place, authorized,
+ * placed elsewhere or not at all) and the two counts are computed; when `k` were found (`knn_count` = k) the
+ * farther agencies are NOT looked at: the caller proves that none of them could outscore the best of these
+ * (core/dispatch.ts scoreBoundBeyond) or asks candidateFactsQuery for everything.
+ */
+export function nearestCandidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "province" | "city" | "lat" | "lng" | "brandId" | "categoryId">, now: Date, k: number) {
+  const hasPoint = t.lat !== null && t.lng !== null;
+  const brandId = t.brandId ?? 0;
+  const categoryId = t.categoryId ?? 0;
+  const here = sql`ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8)`;
+  const inBox = sql`earth_box(${here}, ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)`;
+  const authorized = (id: RawBuilder<unknown>) =>
+    sql`exists (select 1 from agency_authorizations z where z.agency_id = ${id} and z.brand_id = ${brandId} and z.category_id = ${categoryId})`;
+  return sql<NearestRow>`
+    with knn as materialized (
+      select a.id from agencies a
+      where ${hasPoint} and a.lat is not null and ${inBox} and ${authorized(sql`a.id`)}
+      order by ll_to_earth(a.lat, a.lng) <-> ${here}
+      limit ${k}
+    ),
+    knn_n as materialized (select count(*)::int as n from knn),
+    -- only when the nearest ran out before k: the place's area rows (exactly candidateFactsQuery's "area")
+    area as materialized (
+      select distinct sa.agency_id as id from agency_service_areas sa
+      where (select n from knn_n) < ${k}
+        and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
+    ),
+    cand as (
+      select id, true as knn from knn
+      union all
+      select ar.id, false from area ar where ar.id not in (select id from knn) and ${authorized(sql`ar.id`)}
+    )
+    ${factsOfCandidates(t, now, sql<boolean>`exists (select 1 from agency_service_areas sa
+        where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null))`)},
+      c.knn, (select n from knn_n) as knn_count,
+      case when (select n from knn_n) < ${k} then
+        (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) end as authorized_total,
+      case when (select n from knn_n) < ${k} then
+        (select count(*)::int from (select id from area union select a.id from agencies a where ${hasPoint} and a.lat is not null and ${inBox}) near) end as near_total
     from cand c
     join agencies a on a.id = c.id
     left join agency_performance p on p.agency_id = a.id
@@ -232,39 +314,86 @@ function countsQuery(t: Pick<TicketDispatchFacts, "province" | "city" | "lat" | 
  * The facts of every plausible agency for the ticket (see the head of this file); distances are computed
  * here (haversine, core/dispatch.ts), null when the agency or the ticket has no coordinates.
  */
-export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date): Promise<CandidateFactsResult> {
-  const { rows } = await candidateFactsQuery(ticket, now).execute(db);
+export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date, o: { agencyId?: number } = {}): Promise<CandidateFactsResult> {
+  const { rows } = await candidateFactsQuery(ticket, now, o).execute(db);
   const counts = rows[0] ?? (await countsQuery(ticket).execute(db)).rows[0]!;
   const known = ticket.brandId !== null && ticket.categoryId !== null;
   const authorizedElsewhere = known ? Math.max(0, counts.authorized_total - rows.length) : 0;
   const unauthorizedNearby = Math.max(0, counts.near_total - rows.length);
-  const hasPoint = ticket.lat !== null && ticket.lng !== null;
-  const candidates = rows.map(
-    (r): AgencyCandidate => ({
-      agencyId: r.id,
-      code: r.code,
-      name: r.name,
-      mobile: r.mobile,
-      status: r.status,
-      authorized: known,
-      areaMatch: r.area_match && ticket.province !== null,
-      serviceRadiusKm: r.service_radius_km,
-      distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
-      workingHours: isWorkingHours(r.working_hours) ? (r.working_hours as WorkingHours) : {},
-      openJobs: r.load_jobs + r.live_offers,
-      dailyJobCapacity: r.daily_job_capacity,
-      technicianCount: r.technician_count,
-      offersAccepted: r.offers_accepted ?? 0,
-      offersDecided: r.offers_decided ?? 0,
-      visitsOnTime: r.visits_on_time ?? 0,
-      visitsDue: r.visits_due ?? 0,
-      csatSum: r.csat_sum ?? 0,
-      csatCount: r.csat_count ?? 0,
-      recentOffers: r.recent_offers,
-      alreadyOffered: r.already_offered,
-    }),
-  );
+  const candidates = rows.map((r) => candidateOf(ticket, r));
   return { candidates, authorizedElsewhere, unauthorizedNearby, authorizedTotal: known ? counts.authorized_total : 0 };
+}
+
+function candidateOf(ticket: TicketDispatchFacts, r: Omit<CandidateRow, "authorized_total" | "near_total">): AgencyCandidate {
+  const known = ticket.brandId !== null && ticket.categoryId !== null;
+  const hasPoint = ticket.lat !== null && ticket.lng !== null;
+  return {
+    agencyId: r.id,
+    code: r.code,
+    name: r.name,
+    mobile: r.mobile,
+    status: r.status,
+    authorized: known,
+    areaMatch: r.area_match && ticket.province !== null,
+    serviceRadiusKm: r.service_radius_km,
+    distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
+    workingHours: isWorkingHours(r.working_hours) ? (r.working_hours as WorkingHours) : {},
+    openJobs: r.load_jobs + r.live_offers,
+    dailyJobCapacity: r.daily_job_capacity,
+    technicianCount: r.technician_count,
+    offersAccepted: r.offers_accepted ?? 0,
+    offersDecided: r.offers_decided ?? 0,
+    visitsOnTime: r.visits_on_time ?? 0,
+    visitsDue: r.visits_due ?? 0,
+    csatSum: r.csat_sum ?? 0,
+    csatCount: r.csat_count ?? 0,
+    recentOffers: r.recent_offers,
+    alreadyOffered: r.already_offered,
+  };
+}
+
+export type NearestCandidatesResult =
+  /** fewer than k authorized agencies placed near: every candidate, exactly as candidateFacts */
+  | (CandidateFactsResult & { complete: true })
+  /**
+   * the k nearest authorized agencies placed near (any status, hours or load); every other candidate is at
+   * least `beyondKm` from the customer (or has no coordinates); the counts are not known
+   */
+  | { complete: false; candidates: AgencyCandidate[]; beyondKm: number };
+
+/** nearestCandidateFactsQuery's candidates (see there). */
+export async function nearestCandidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date, k: number): Promise<NearestCandidatesResult> {
+  const { rows } = await nearestCandidateFactsQuery(ticket, now, k).execute(db);
+  const candidates = rows.map((r) => candidateOf(ticket, r));
+  const knnCount = rows[0]?.knn_count ?? 0;
+  if (knnCount >= k) {
+    // the farthest of the k (distance order is the same on the sphere as the index's chord order); every
+    // agency not returned is either farther or outside the box, i.e. beyond PREFILTER_RADIUS_KM
+    const farthest = candidates.reduce((m, c, i) => (rows[i]!.knn && c.distanceKm !== null ? Math.max(m, c.distanceKm) : m), 0);
+    // (the box is ll_to_earth's, on a sphere of 6,378 km: 0.99 of its half-width keeps us inside it on ours)
+    return { complete: false, candidates, beyondKm: Math.min(farthest, PREFILTER_RADIUS_KM * 0.99) };
+  }
+  if (!rows.length) {
+    const r = await candidateFacts(db, ticket, now);
+    return { ...r, complete: true };
+  }
+  const known = ticket.brandId !== null && ticket.categoryId !== null;
+  const authorizedTotal = rows[0]!.authorized_total ?? 0;
+  const nearTotal = rows[0]!.near_total ?? 0;
+  return {
+    complete: true,
+    candidates,
+    authorizedElsewhere: known ? Math.max(0, authorizedTotal - rows.length) : 0,
+    unauthorizedNearby: Math.max(0, nearTotal - rows.length),
+    authorizedTotal: known ? authorizedTotal : 0,
+  };
+}
+
+/** One agency as an offer needs it (services/dispatch.ts offerTicketToAgencyInTrx), for a supervisor's choice. */
+export async function agencyForOffer(db: Conn, agencyId: number): Promise<Pick<AgencyCandidate, "agencyId" | "code" | "name" | "mobile" | "workingHours"> | undefined> {
+  const a = await db.selectFrom("agencies").select(["id", "code", "name", "mobile", "working_hours"]).where("id", "=", agencyId).executeTakeFirst();
+  if (!a) return undefined;
+  return { agencyId: a.id, code: a.code, name: a.name, mobile: a.mobile, workingHours: isWorkingHours(a.working_hours) ? a.working_hours : {} };
 }
 
 /**
@@ -329,9 +458,12 @@ export interface StoredDecision {
   ranked: RankedCandidate[];
   excluded: ExcludedCandidate[];
   weights: Partial<DispatchWeights>;
-  authorizedElsewhere: number;
-  /** agencies near the customer not authorized for the product (counted, not listed) */
-  unauthorizedNearby: number;
+  /** null: not counted (evaluatedWithinKm) */
+  authorizedElsewhere: number | null;
+  /** agencies near the customer not authorized for the product (counted, not listed); null: not counted */
+  unauthorizedNearby: number | null;
+  /** only the authorized agencies nearer than this were looked at (none farther could do better); null: all */
+  evaluatedWithinKm: number | null;
   /** the agencies of the ranked and excluded lists: code and name */
   agencies: Record<number, { code: string; name: string }>;
 }
@@ -374,7 +506,7 @@ export async function insertDecision(
 export async function latestDecision(db: Conn, ticketId: number): Promise<StoredDecision | undefined> {
   const r = await db
     .selectFrom("dispatch_decisions")
-    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere", "unauthorized_nearby"])
+    .select(["id", "ticket_id", "offer_id", "at", "outcome", "hold_reason", "ranked", "excluded", "weights", "authorized_elsewhere", "unauthorized_nearby", "evaluated_within_km"])
     .where("ticket_id", "=", ticketId)
     .orderBy("at", "desc")
     .orderBy("id", "desc")
@@ -397,19 +529,40 @@ export async function latestDecision(db: Conn, ticketId: number): Promise<Stored
     weights: r.weights as Partial<DispatchWeights>,
     authorizedElsewhere: r.authorized_elsewhere,
     unauthorizedNearby: r.unauthorized_nearby,
+    evaluatedWithinKm: r.evaluated_within_km,
     agencies: Object.fromEntries(names.map((a) => [a.id, { code: a.code, name: a.name }])),
   };
 }
 
-/** The supervisors' queue of held tickets (tickets_dispatch_held_idx), oldest first: staff data, explicit columns. */
+/**
+ * The supervisors' queue of held tickets (tickets_dispatch_held_idx), oldest first: staff data, explicit
+ * columns, with the product's brand and the problem's category a supervisor reads to choose an agency.
+ */
 export async function heldTickets(db: Conn, limit = 100) {
   return db
     .selectFrom("tickets")
-    .select(["id", "number", "status", "province", "city", "dispatch_held_at", "dispatch_hold_reason", "created_at"])
-    .where("dispatch_held_at", "is not", null)
-    .where("status", "=", "new")
-    .orderBy("dispatch_held_at")
-    .orderBy("id")
+    .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
+    .leftJoin("product_models", "product_models.id", "customer_products.model_id")
+    .leftJoin("brands", "brands.id", "product_models.brand_id")
+    .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
+    .select([
+      "tickets.id",
+      "tickets.number",
+      "tickets.status",
+      "tickets.province",
+      "tickets.city",
+      "tickets.dispatch_held_at",
+      "tickets.dispatch_hold_reason",
+      "tickets.created_at",
+      "brands.name_fa as brand_fa",
+      "brands.name_en as brand_en",
+      "product_categories.name_fa as category_fa",
+      "product_categories.name_en as category_en",
+    ])
+    .where("tickets.dispatch_held_at", "is not", null)
+    .where("tickets.status", "=", "new")
+    .orderBy("tickets.dispatch_held_at")
+    .orderBy("tickets.id")
     .limit(limit)
     .execute();
 }

@@ -3,34 +3,10 @@ import type { DB } from "../connection";
 import type { DataScope } from "./scope";
 
 /*
- * The supervisor's side of dispatch: the queue of tickets no agency could be offered, the agencies' accepted
- * open jobs, a ticket's offers in full. Call-centre data: for an agency scope every read here is empty and
+ * The supervisor's side of dispatch: the agencies' accepted open jobs, a ticket's offers in full (the queue
+ * of held tickets is db/repos/dispatch.ts heldTickets). Call-centre data: for an agency scope every read here is empty and
  * the database is not asked.
  */
-
-/**
- * The brand and category of each of these tickets (the supervisor queue's rows come from db/repos/dispatch.ts
- * heldTickets, the engine's own view of its held tickets; this adds what a supervisor reads to choose an
- * agency). Call-centre data: nothing for an agency scope.
- */
-export async function ticketProductLabels(db: DB, scope: DataScope, ticketIds: readonly number[]) {
-  if (scope.kind !== "all" || ticketIds.length === 0) return [];
-  return db
-    .selectFrom("tickets")
-    .leftJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
-    .leftJoin("product_models", "product_models.id", "customer_products.model_id")
-    .leftJoin("brands", "brands.id", "product_models.brand_id")
-    .leftJoin("product_categories", "product_categories.id", "tickets.problem_category_id")
-    .select([
-      "tickets.id",
-      "brands.name_fa as brand_fa",
-      "brands.name_en as brand_en",
-      "product_categories.name_fa as category_fa",
-      "product_categories.name_en as category_en",
-    ])
-    .where("tickets.id", "in", [...ticketIds])
-    .execute();
-}
 
 /**
  * The jobs each of these agencies accepted and has not finished (AGENCY_LOAD_STATUSES), oldest first: what
@@ -71,12 +47,6 @@ export async function ticketOffersInFull(db: DB, scope: DataScope, ticketId: num
     .orderBy("dispatch_offers.offered_at")
     .orderBy("dispatch_offers.id")
     .execute();
-}
-
-/** Names and codes of agencies by id (the decision stores ids and codes only). */
-export async function agencyNames(db: DB, agencyIds: readonly number[]) {
-  if (agencyIds.length === 0) return [];
-  return db.selectFrom("agencies").select(["id", "code", "name", "status"]).where("id", "in", [...agencyIds]).execute();
 }
 
 /** Whether the ticket waits in the supervisor queue, since when and why. */

@@ -1,15 +1,18 @@
 /**
  * The dispatch decision at the issue's scale (5,000 agencies across Iran, 100,000 open jobs, a few
- * thousand pending offers): the one candidate query reads only indexes of the big tables (no sequential
- * scan of tickets, dispatch_offers, agencies or their areas and authorizations), with the planner's own
- * choice on analysed data; and decisions at that scale offer an authorized, active agency with room.
+ * thousand pending offers): both candidate queries (every authorized agency near; the nearest first) read
+ * only indexes of the big tables (no sequential scan of tickets, dispatch_offers, agencies or their areas
+ * and authorizations), with the planner's own choice on analysed data, the nearest-first one walking the
+ * location index in distance order; nearest first picks the same best agency as ranking them all; and
+ * decisions at that scale offer an authorized, active agency with room.
  * (The p50/p99 of a decision are printed for information; bench/dispatch measures them.)
  */
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db/connection";
-import { candidateFactsQuery, ticketDispatchFacts } from "../../db/repos/dispatch";
-import { DISPATCH_ACTOR, dispatchTicket } from "../../services/dispatch";
+import { DEFAULT_DISPATCH_WEIGHTS } from "../../core/dispatch";
+import { candidateFactsQuery, nearestCandidateFactsQuery, ticketDispatchFacts } from "../../db/repos/dispatch";
+import { DISPATCH_ACTOR, dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../../services/dispatch";
 import { buildDispatchScale, type ScaleWorld } from "../support/dispatch-scale";
 import { getTestDb, resetDatabase } from "../support/db";
 
@@ -37,10 +40,11 @@ async function newTicket(placeIndex: number, productIndex: number): Promise<numb
   return t.id;
 }
 
-function walk(node: Record<string, unknown>, out: { scans: string[]; indexes: string[] }) {
+function walk(node: Record<string, unknown>, out: { scans: string[]; indexes: string[]; ordered?: string[] }) {
   const type = String(node["Node Type"]);
   if (type === "Seq Scan") out.scans.push(String(node["Relation Name"]));
   if (typeof node["Index Name"] === "string") out.indexes.push(node["Index Name"]);
+  if (typeof node["Index Name"] === "string" && node["Order By"]) out.ordered?.push(node["Index Name"]);
   for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child, out);
 }
 
@@ -55,14 +59,7 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
     const ticketId = await newTicket(0, 7);
     const facts = (await ticketDispatchFacts(db, ticketId))!;
     const q = candidateFactsQuery(facts, new Date()).compile(db);
-    const r = await sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
-      `explain (format json) ${q.sql.replace(/\$(\d+)/g, (_, n: string) => {
-        const v = q.parameters[Number(n) - 1];
-        if (v instanceof Date) return `'${v.toISOString()}'::timestamptz`;
-        if (typeof v === "number" || typeof v === "boolean") return String(v);
-        return `'${String(v).replace(/'/g, "''")}'`;
-      })}`,
-    ).execute(db);
+    const r = await explain(q);
     const out = { scans: [] as string[], indexes: [] as string[] };
     walk(r.rows[0]!["QUERY PLAN"][0]!.Plan, out);
     expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations"].includes(t))).toEqual([]);
@@ -79,6 +76,52 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
     );
   });
 
+  it("the nearest-first query walks agencies_location_idx in distance order (GiST <->), indexes only", async () => {
+    const ticketId = await newTicket(0, 7);
+    const facts = (await ticketDispatchFacts(db, ticketId))!;
+    const r = await explain(nearestCandidateFactsQuery(facts, new Date(), NEAREST_CANDIDATES).compile(db));
+    const out = { scans: [] as string[], indexes: [] as string[], ordered: [] as string[] };
+    walk(r.rows[0]!["QUERY PLAN"][0]!.Plan, out);
+    expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations"].includes(t))).toEqual([]);
+    expect(out.ordered).toContain("agencies_location_idx");
+    expect(out.indexes).toEqual(expect.arrayContaining(["agency_authorizations_pkey", "tickets_agency_load_idx", "dispatch_offers_agency_live_idx"]));
+  });
+
+  it("nearest first picks the same best agency as ranking every authorized agency near the customer", async () => {
+    const paths: Record<string, number> = {};
+    for (let i = 0; i < 40; i++) {
+      const ticketId = await newTicket(i % world.places.length, i * 3);
+      const facts = (await ticketDispatchFacts(db, ticketId))!;
+      const now = new Date();
+      const fast = await rankForTicket(db, facts, now, DEFAULT_DISPATCH_WEIGHTS);
+      const all = await rankForTicket(db, facts, now, DEFAULT_DISPATCH_WEIGHTS, 0);
+      paths[fast.path] = (paths[fast.path] ?? 0) + 1;
+      expect(fast.ranking.ranked[0]?.agencyId).toEqual(all.ranking.ranked[0]?.agencyId);
+      if (fast.path === "nearest") {
+        expect(fast.candidates.length).toBe(NEAREST_CANDIDATES);
+        expect(all.candidates.length).toBeGreaterThan(NEAREST_CANDIDATES);
+        // what it ranked is what the full ranking says of those agencies
+        const full = new Map(all.ranking.ranked.map((c) => [c.agencyId, c]));
+        for (const c of fast.ranking.ranked) expect(c).toEqual(full.get(c.agencyId));
+      }
+    }
+    expect(paths.nearest ?? 0).toBeGreaterThan(0);
+  });
+});
+
+/** EXPLAIN (format json) of a compiled query, its parameters inlined (the planner's choice for these values). */
+async function explain(q: { sql: string; parameters: readonly unknown[] }) {
+  return sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
+    `explain (format json) ${q.sql.replace(/\$(\d+)/g, (_, n: string) => {
+      const v = q.parameters[Number(n) - 1];
+      if (v instanceof Date) return `'${v.toISOString()}'::timestamptz`;
+      if (typeof v === "number" || typeof v === "boolean") return String(v);
+      return `'${String(v).replace(/'/g, "''")}'`;
+    })}`,
+  ).execute(db);
+}
+
+describe("decisions at scale", () => {
   it("decisions offer an authorized, active agency with room, covering the customer", async () => {
     const times: number[] = [];
     for (let i = 0; i < 60; i++) {

@@ -560,8 +560,9 @@ const COLUMNS = {
     ranked: "json",
     excluded: "json",
     weights: "json",
-    authorized_elsewhere: "number",
-    unauthorized_nearby: "number",
+    authorized_elsewhere: "number | null",
+    unauthorized_nearby: "number | null",
+    evaluated_within_km: "number | null",
   },
   agency_performance: {
     agency_id: "number",

@@ -2,13 +2,15 @@
  * The dispatch rule (core/dispatch.ts): examples, and properties over random agencies and tickets
  * (fast-check): nobody unauthorized, suspended, terminated, out of area, closed, full or already offered is
  * ever ranked; every agency is ranked or excluded with a reason; the ranking is deterministic and sorted;
- * the weights change the order as documented. Working hours and offer deadlines in Tehran local time.
+ * the weights change the order as documented; ranking only the nearest agencies finds the same best one
+ * whenever bestIsProven says so. Working hours and offer deadlines in Tehran local time.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   agencyCapacity,
   ALWAYS_OPEN,
+  bestIsProven,
   coversLocation,
   DEFAULT_DISPATCH_WEIGHTS,
   distanceComponent,
@@ -19,6 +21,7 @@ import {
   offerDeadlineAt,
   parseDispatchWeights,
   rankCandidates,
+  scoreBoundBeyond,
   WEEKDAYS,
   type CandidateFacts,
   type WorkingHours,
@@ -305,5 +308,65 @@ describe("properties (random agencies and tickets)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("each agency's score depends on its own facts only: adding other agencies never changes it", () => {
+    fc.assert(
+      fc.property(agenciesArb, agenciesArb, nowArb, weightsArb, (some, others, now, w) => {
+        const more = [...some, ...others.map((o) => ({ ...o, agencyId: o.agencyId + 1000 }))];
+        const alone = new Map(rankCandidates(some, now, w).ranked.map((c) => [c.agencyId, c]));
+        for (const c of rankCandidates(more, now, w).ranked) if (c.agencyId < 1000) expect(c).toEqual(alone.get(c.agencyId));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("no agency at km or farther (or not placed) scores above scoreBoundBeyond(km)", () => {
+    fc.assert(
+      fc.property(agenciesArb, nowArb, weightsArb, fc.double({ min: 0, max: 300, noNaN: true }), (agencies, now, w, km) => {
+        for (const c of rankCandidates(agencies, now, w).ranked) {
+          if (c.distanceKm === null || c.distanceKm >= km) expect(c.score).toBeLessThan(scoreBoundBeyond(km, w));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  const cityArb = fc.integer({ min: 8, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => factsArb(i + 1))));
+  it("nearest first: when bestIsProven on the k nearest, their best is the best of all (the engine's shortcut)", () => {
+    let proven = 0;
+    fc.assert(
+      fc.property(cityArb, nowArb, fc.oneof(weightsArb, fc.constant({ ...DEFAULT_DISPATCH_WEIGHTS })), fc.integer({ min: 1, max: 10 }), (random, now, w, k) => {
+        // a city's agencies: most of them eligible, within 15 km (some unplaced); the rest as drawn
+        const agencies = random.map((a, i) =>
+          i % 4 === 3
+            ? a
+            : {
+                ...a,
+                status: "active" as const,
+                authorized: true,
+                areaMatch: true,
+                workingHours: ALWAYS_OPEN,
+                technicianCount: Math.max(1, a.technicianCount),
+                dailyJobCapacity: a.openJobs + 1 + (a.dailyJobCapacity % 5),
+                // spread over 0-15 km (fast-check's doubles gather at 0 and at the bounds)
+                distanceKm: a.distanceKm === null ? null : ((a.agencyId * 37 + a.recentOffers * 11 + a.openJobs * 3 + a.offersAccepted) % 150) / 10,
+              },
+        );
+        // the engine's order: placed agencies by distance, then the unplaced (db/repos/dispatch.ts nearestCandidateFactsQuery)
+        const byDistance = [...agencies].sort((a, b) => (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity));
+        if (byDistance.length <= k) return;
+        const nearest = byDistance.slice(0, k);
+        const beyondKm = Math.max(...nearest.map((a) => a.distanceKm ?? Infinity));
+        if (!Number.isFinite(beyondKm)) return; // the engine never looks at the unplaced by distance
+        const part = rankCandidates(nearest, now, w);
+        if (!bestIsProven(part, beyondKm, w)) return;
+        proven++;
+        const all = rankCandidates(agencies, now, w);
+        expect(part.ranked[0]).toEqual(all.ranked[0]);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(proven).toBeGreaterThan(50);
   });
 });
