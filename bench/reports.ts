@@ -46,8 +46,19 @@ const YEAR = "from=1405/01/01&to=1405/12/29";
 /** Each report page, and its exports where it has them. Keep in step with the manager menu (app/lib/nav.ts). */
 const REPORTS: ReportCase[] = [
   { role: "manager", name: "/manager (home)", path: "/manager" },
+  // the delay audit (issue 14, section 1)
+  ...withExports({ role: "manager", name: "/manager/delays", path: "/manager/delays" }, "/manager/delays/export?report=ranking"),
+  { role: "manager", name: "/manager/delays/tickets (breached)", path: "/manager/delays/tickets?breach=any" },
+  // referral-fee revenue and statements (issue 14, section 2)
   { role: "manager", name: "/manager/fees", path: "/manager/fees" },
+  ...withExports({ role: "manager", name: "/manager/revenue", path: "/manager/revenue" }, "/manager/revenue/entries/export"),
+  { role: "manager", name: "/manager/revenue/entries", path: "/manager/revenue/entries" },
   { role: "agency1", name: "/agency/statement", path: "/agency/statement" },
+  // the call centre (issue 14, section 4)
+  ...withExports({ role: "manager", name: "/manager/calls", path: "/manager/calls" }, "/manager/calls/export?table=operator"),
+  { role: "manager", name: "/manager/calls/list", path: "/manager/calls/list" },
+  { role: "supervisor", name: "/desk/wall", path: "/desk/wall" },
+  { role: "supervisor", name: "/desk/abandoned", path: "/desk/abandoned" },
   // satisfaction and the voice of the customer (issue 14, section 3)
   ...withExports({ role: "manager", name: "/manager/satisfaction", path: "/manager/satisfaction" }, "/manager/satisfaction/export?report=low"),
   { role: "manager", name: "/manager/satisfaction?by=technician", path: "/manager/satisfaction?by=technician" },

@@ -27,6 +27,7 @@ import * as m2026_12_03_120000 from "./2026_12_03_120000_voice_of_customer";
 import * as m2026_12_03_130000 from "./2026_12_03_130000_call_centre_kpis";
 import * as m2026_12_03_140000 from "./2026_12_03_140000_agency_imports";
 import * as m2026_12_03_150000 from "./2026_12_03_150000_dispatch_nearest_first";
+import * as m2026_12_03_160000 from "./2026_12_03_160000_calls_inbound_stats_index";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_03_130000_call_centre_kpis": m2026_12_03_130000,
   "2026_12_03_140000_agency_imports": m2026_12_03_140000,
   "2026_12_03_150000_dispatch_nearest_first": m2026_12_03_150000,
+  "2026_12_03_160000_calls_inbound_stats_index": m2026_12_03_160000,
 };

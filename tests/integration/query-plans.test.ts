@@ -148,8 +148,8 @@ describe("the hot reads can use their indexes", () => {
     expect(await indexesUsed((db) => fees.revenueBreakdown(db, { from, toExclusive: to }))).toContain("agency_ledger_revenue_idx");
   });
 
-  it("call figures: the covering index by start time", async () => {
-    expect(await indexesUsed((db) => dashboard.callStats(db, new Date()))).toContain("calls_started_stats_idx");
+  it("call figures: the covering index of inbound calls by start time", async () => {
+    expect(await indexesUsed((db) => dashboard.callStats(db, new Date()))).toContain("calls_inbound_started_stats_idx");
   });
 
   it("open tickets near a point: the partial location index over open tickets", async () => {
