@@ -40,12 +40,23 @@ function useInBrowser(): boolean {
   return inBrowser;
 }
 
+/**
+ * The chart's SVG is laid out left-to-right (text anchors flip under direction: rtl; the axes are mirrored
+ * instead), so a Persian text in it is embedded right-to-left (U+202B … U+202C): «۱۸ میلیون», not «میلیون ۱۸».
+ */
+function inChart(text: string, locale: Locale): string {
+  return locale === "fa" ? `\u202b${text}\u202c` : text;
+}
+
 /** Short axis numbers: ۱٫۲ میلیون rather than ۱٬۲۰۰٬۰۰۰ ریال. */
 function axisText(kind: ChartKind, value: number, locale: Locale): string {
-  if (kind === "duration") return formatCell("duration", value, locale);
+  if (kind === "duration") return inChart(formatCell("duration", value, locale), locale);
   const compact = new Intl.NumberFormat(locale === "fa" ? "fa-IR" : "en-US", { notation: "compact", maximumFractionDigits: 1 }).format(value);
-  return kind === "percent" ? `${compact}${locale === "fa" ? "٪" : "%"}` : compact;
+  return inChart(kind === "percent" ? `${compact}${locale === "fa" ? "٪" : "%"}` : compact, locale);
 }
+
+/** Beyond this many bars the labels no longer fit under them: the bars lie down, one labelled row each. */
+const MAX_UPRIGHT_BARS = 8;
 
 function clickTarget<T>(data: readonly T[], hrefOf: (d: T) => string | null | undefined) {
   return (state: MouseHandlerDataParam) => {
@@ -60,14 +71,17 @@ export function BarChart({ data, kind, height = 280, title }: { data: readonly B
   const navigate = useNavigate();
   const target = clickTarget(data, (d) => d.href);
   const rtl = locale === "fa";
+  const lying = data.length > MAX_UPRIGHT_BARS;
+  const chartHeight = lying ? Math.max(height, data.length * 26 + 40) : height;
   return (
     <figure className="report-chart">
       {title && <figcaption>{title}</figcaption>}
-      <div className="report-chart-canvas" style={{ height }} role="img" aria-label={title}>
+      <div className="report-chart-canvas" style={{ height: chartHeight }} role="img" aria-label={title}>
         {inBrowser && data.length > 0 && (
-          <ResponsiveContainer width="100%" height={height}>
+          <ResponsiveContainer width="100%" height={chartHeight}>
             <RBarChart
               data={data as BarDatum[]}
+              layout={lying ? "vertical" : "horizontal"}
               margin={{ top: 8, right: 16, bottom: 8, left: 16 }}
               onClick={(state) => {
                 const href = target(state);
@@ -75,10 +89,27 @@ export function BarChart({ data, kind, height = 280, title }: { data: readonly B
               }}
               style={{ cursor: data.some((d) => d.href) ? "pointer" : undefined }}
             >
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" reversed={rtl} interval={0} tick={{ fontSize: 12 }} />
-              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={(v: number) => axisText(kind, v, locale)} width={72} />
-              <Tooltip formatter={(v) => formatCell(kind, Number(v), locale)} />
+              <CartesianGrid strokeDasharray="3 3" vertical={lying} horizontal={!lying} />
+              {lying ? (
+                <>
+                  <XAxis type="number" reversed={rtl} tickFormatter={(v: number) => axisText(kind, v, locale)} />
+                  <YAxis
+                    type="category"
+                    dataKey="label"
+                    orientation={rtl ? "right" : "left"}
+                    width={170}
+                    interval={0}
+                    tick={{ fontSize: 12 }}
+                    tickFormatter={(v: string) => inChart(v.length > 24 ? `${v.slice(0, 23)}…` : v, locale)}
+                  />
+                </>
+              ) : (
+                <>
+                  <XAxis dataKey="label" reversed={rtl} interval={0} tick={{ fontSize: 12 }} tickFormatter={(v: string) => inChart(v, locale)} />
+                  <YAxis orientation={rtl ? "right" : "left"} tickFormatter={(v: number) => axisText(kind, v, locale)} width={80} />
+                </>
+              )}
+              <Tooltip formatter={(v) => inChart(formatCell(kind, Number(v), locale), locale)} labelFormatter={(l) => inChart(String(l), locale)} />
               <Bar dataKey="value" fill={COLORS[0]} isAnimationActive={false} />
             </RBarChart>
           </ResponsiveContainer>
@@ -133,9 +164,9 @@ export function LineChart<Row extends Record<string, string | number | null | un
               }}
             >
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey={xKey as string} reversed={rtl} tick={{ fontSize: 12 }} />
-              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={(v: number) => axisText(kind, v, locale)} width={72} />
-              <Tooltip formatter={(v) => formatCell(kind, Number(v), locale)} />
+              <XAxis dataKey={xKey as string} reversed={rtl} tick={{ fontSize: 12 }} tickFormatter={(v: string | number) => inChart(String(v), locale)} />
+              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={(v: number) => axisText(kind, v, locale)} width={80} />
+              <Tooltip formatter={(v) => inChart(formatCell(kind, Number(v), locale), locale)} labelFormatter={(l) => inChart(String(l), locale)} />
               {series.length > 1 && <Legend />}
               {series.map((s, i) => (
                 <Line key={s.key} dataKey={s.key} name={s.label} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot isAnimationActive={false} />
