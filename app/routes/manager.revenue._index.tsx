@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rows: r[s.dim].map(
       (g): RevenueGroupRow => ({
         key: g.key,
-        label: s.dim === "period" ? g.key.replace("-", "/") : g.label[locale],
+        label: s.dim === "period" ? formatDigits(g.key.replace("-", "/"), locale) : g.label[locale],
         jobs: g.jobs,
         invoices: g.invoices,
         fees: g.fees,
