@@ -1,6 +1,5 @@
-import { useEffect, useState } from "react";
+import { useReactLeaflet, type ReactLeaflet } from "./use-react-leaflet";
 
-type ReactLeaflet = typeof import("react-leaflet");
 
 const TEHRAN: [number, number] = [35.6892, 51.389];
 
@@ -25,20 +24,7 @@ export function AddressMap({
   onPick: (lat: number, lng: number) => void;
   label: string;
 }) {
-  const [rl, setRl] = useState<ReactLeaflet | null>(null);
-  useEffect(() => {
-    let alive = true;
-    import("react-leaflet")
-      .then((m) => {
-        if (alive) setRl(m);
-      })
-      .catch(() => {
-        /* no map: the address fields still work */
-      });
-    return () => {
-      alive = false;
-    };
-  }, []);
+  const rl = useReactLeaflet();
   if (!rl) return <div className="map-box map-loading" aria-hidden="true" />;
   const { MapContainer, TileLayer, CircleMarker } = rl;
   const pin: [number, number] | null = lat !== null && lng !== null ? [lat, lng] : null;

@@ -1,10 +1,10 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/lib/i18n";
+import { useReactLeaflet, type ReactLeaflet } from "./use-react-leaflet";
 
-type ReactLeaflet = typeof import("react-leaflet");
 const TEHRAN: [number, number] = [35.6892, 51.389];
 
 export interface AgencyFormValues {
@@ -175,20 +175,7 @@ function ServiceAreaMap({
   onPick: (lat: number, lng: number) => void;
 }) {
   const t = useT();
-  const [rl, setRl] = useState<ReactLeaflet | null>(null);
-  useEffect(() => {
-    let alive = true;
-    import("react-leaflet")
-      .then((m) => {
-        if (alive) setRl(m);
-      })
-      .catch(() => {
-        /* no map: the fields still work */
-      });
-    return () => {
-      alive = false;
-    };
-  }, []);
+  const rl = useReactLeaflet();
   if (!rl) return <div className="map-box map-loading" aria-hidden="true" />;
   const { MapContainer, TileLayer, CircleMarker, Circle } = rl;
   const la = Number(lat);

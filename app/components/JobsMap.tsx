@@ -1,6 +1,5 @@
-import { useEffect, useState } from "react";
+import { useReactLeaflet } from "./use-react-leaflet";
 
-type ReactLeaflet = typeof import("react-leaflet");
 
 const TEHRAN: [number, number] = [35.6892, 51.389];
 
@@ -20,20 +19,7 @@ export interface JobPin {
  * shows the pins on a plain grid.
  */
 export function JobsMap({ tileUrl, attribution, pins, label, onOpen }: { tileUrl: string; attribution: string; pins: JobPin[]; label: string; onOpen: (href: string) => void }) {
-  const [rl, setRl] = useState<ReactLeaflet | null>(null);
-  useEffect(() => {
-    let alive = true;
-    import("react-leaflet")
-      .then((m) => {
-        if (alive) setRl(m);
-      })
-      .catch(() => {
-        /* no map: the job list still works */
-      });
-    return () => {
-      alive = false;
-    };
-  }, []);
+  const rl = useReactLeaflet();
   if (!rl) return <div className="map-box map-loading" aria-hidden="true" />;
   const { MapContainer, TileLayer, CircleMarker, Tooltip } = rl;
   const bounds = pins.length > 1 ? (pins.map((p) => [p.lat, p.lng]) as [number, number][]) : undefined;
