@@ -6,9 +6,11 @@
  * the SLA sweep bounds its look-ahead by the longest of them): a request keeps the due times it was given.
  * The per-priority rules (no category, no province) are the base: they may be changed, never removed.
  */
+import type { Selectable } from "kysely";
 import { checkSlaRule, type SlaRuleProblem, type SlaTargetMinutes } from "../core/delays";
 import type { Priority } from "../core/ticket";
 import type { DB } from "../db/connection";
+import type { SlaTargetsTable } from "../db/schema";
 import { writeAudit } from "../db/repos/audit";
 import type { Actor } from "./actor";
 
@@ -79,8 +81,7 @@ export async function saveSlaTarget(db: DB, actor: Actor, id: number | null, inp
     }
     const before = await trx.selectFrom("sla_targets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
     if (!before) throw new SlaTargetError("not_found");
-    const isBase = before.category_id === null && before.province === null && before.priority !== null;
-    if (isBase && (input.priority !== before.priority || input.categoryId !== null || province !== null)) throw new SlaTargetError("base_rule");
+    if (isBaseRule(before) && (input.priority !== before.priority || input.categoryId !== null || province !== null)) throw new SlaTargetError("base_rule");
     await trx.updateTable("sla_targets").set(values).where("id", "=", id).execute();
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
@@ -89,14 +90,7 @@ export async function saveSlaTarget(db: DB, actor: Actor, id: number | null, inp
       entityId: id,
       ip: actor.ip ?? undefined,
       details: {
-        before: auditDetails({
-          priority: before.priority,
-          categoryId: before.category_id,
-          province: before.province,
-          acceptMinutes: before.accept_minutes,
-          visitMinutes: before.visit_minutes,
-          resolveMinutes: before.resolve_minutes,
-        }),
+        before: auditDetails(ruleOfRow(before)),
         after: auditDetails(after),
       },
     });
@@ -108,7 +102,7 @@ export async function deleteSlaTarget(db: DB, actor: Actor, id: number): Promise
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("sla_targets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
     if (!before) throw new SlaTargetError("not_found");
-    if (before.category_id === null && before.province === null && before.priority !== null) throw new SlaTargetError("base_rule");
+    if (isBaseRule(before)) throw new SlaTargetError("base_rule");
     await trx.deleteFrom("sla_targets").where("id", "=", id).execute();
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
@@ -117,15 +111,27 @@ export async function deleteSlaTarget(db: DB, actor: Actor, id: number): Promise
       entityId: id,
       ip: actor.ip ?? undefined,
       details: {
-        before: auditDetails({
-          priority: before.priority,
-          categoryId: before.category_id,
-          province: before.province,
-          acceptMinutes: before.accept_minutes,
-          visitMinutes: before.visit_minutes,
-          resolveMinutes: before.resolve_minutes,
-        }),
+        before: auditDetails(ruleOfRow(before)),
       },
     });
   });
+}
+
+type SlaTargetRow = Selectable<SlaTargetsTable>;
+
+/** A stored rule in the form the audit details describe it. */
+function ruleOfRow(row: SlaTargetRow) {
+  return {
+    priority: row.priority,
+    categoryId: row.category_id,
+    province: row.province,
+    acceptMinutes: row.accept_minutes,
+    visitMinutes: row.visit_minutes,
+    resolveMinutes: row.resolve_minutes,
+  };
+}
+
+/** A per-priority rule with no category or province: the base every ticket falls back to (changed, never removed). */
+function isBaseRule(row: SlaTargetRow): boolean {
+  return row.category_id === null && row.province === null && row.priority !== null;
 }
