@@ -100,3 +100,39 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
+export interface Timing {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** the size of the last answer */
+  bytes: number;
+  errors: number;
+  firstError?: string;
+}
+
+/**
+ * Times `n` requests one at a time after 3 warm-ups; `pathOf(i)` gives the i-th request's path (warm-ups
+ * get paths of their own, so a rotating case does not warm the very rows it then measures).
+ */
+export async function timeRequests(client: Client, pathOf: (i: number) => string, n: number): Promise<Timing> {
+  const ms: number[] = [];
+  let errors = 0;
+  let bytes = 0;
+  let firstError: string | undefined;
+  for (let i = -3; i < n; i++) {
+    const path = pathOf(Math.max(i, 0) + 7919 * (i < 0 ? 1 : 0));
+    const t0 = performance.now();
+    const res = await client.get(path);
+    const dt = performance.now() - t0;
+    if (i < 0) continue; // warm-up
+    bytes = Buffer.byteLength(res.body);
+    if (res.status !== 200) {
+      errors++;
+      firstError ??= `${res.status} ${path}`;
+    }
+    ms.push(dt);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms.at(-1)!, bytes, errors, firstError };
+}

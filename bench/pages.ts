@@ -8,7 +8,7 @@
 // operator's ticket list at C concurrent connections for S seconds (0: skip). --only times the pages whose
 // "role page" matches REGEX.
 import { toPersianDigits } from "../core/digits";
-import { Client, percentile } from "./http-client";
+import { Client, percentile, timeRequests, type Timing } from "./http-client";
 
 interface Options {
   base: string;
@@ -110,34 +110,8 @@ function ticketPages(role: string, base: string, s: Sample[]): PageCase[] {
   ];
 }
 
-interface Result {
+interface Result extends Timing {
   c: PageCase;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  errors: number;
-  firstError?: string;
-}
-
-async function timePage(client: Client, c: PageCase, n: number): Promise<Result> {
-  const ms: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  for (let i = -3; i < n; i++) {
-    const path = c.path(Math.max(i, 0) + 7919 * (i < 0 ? 1 : 0));
-    const t0 = performance.now();
-    const res = await client.get(path);
-    const dt = performance.now() - t0;
-    if (i < 0) continue; // warm-up
-    if (res.status !== 200) {
-      errors++;
-      firstError ??= `${res.status} ${path}`;
-    }
-    ms.push(dt);
-  }
-  ms.sort((a, b) => a - b);
-  return { c, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms.at(-1)!, errors, firstError };
 }
 
 async function throughput(client: Client, path: string, seconds: number, concurrency: number) {
@@ -203,7 +177,7 @@ async function main() {
   console.log(`${"role".padEnd(13)} ${"page".padEnd(44)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"target".padStart(7)}  ok`);
   const results: Result[] = [];
   for (const c of cases) {
-    const r = await timePage(users[c.role]!, c, o.requests);
+    const r = { c, ...(await timeRequests(users[c.role]!, c.path, o.requests)) };
     results.push(r);
     const target = TARGET_MS[c.kind];
     const verdict = r.errors ? `ERRORS ${r.errors} (${r.firstError})` : r.p95 <= target ? "yes" : `NO (+${(r.p95 - target).toFixed(1)} ms)`;

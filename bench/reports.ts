@@ -5,7 +5,7 @@
 // data, see bench/README.md), signs in as the demo manager, supervisor and agency admin through the sign-in
 // form, requests each report page and its CSV/XLSX exports N times one at a time (after 3 warm-ups), over
 // the default range and over a whole Jalali year, and prints p50/p95/p99/max and the bytes of each answer.
-import { Client, percentile } from "./http-client";
+import { Client, timeRequests, type Timing } from "./http-client";
 
 interface Options {
   base: string;
@@ -73,36 +73,8 @@ export function withExports(c: ReportCase, exportPath: string): ReportCase[] {
   return [c, { ...c, name: `${c.name} → CSV`, path: `${exportPath}${sep}format=csv` }, { ...c, name: `${c.name} → XLSX`, path: `${exportPath}${sep}format=xlsx` }];
 }
 
-interface Result {
+interface Result extends Timing {
   c: ReportCase;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  bytes: number;
-  errors: number;
-  firstError?: string;
-}
-
-async function timeReport(client: Client, c: ReportCase, n: number): Promise<Result> {
-  const ms: number[] = [];
-  let errors = 0;
-  let bytes = 0;
-  let firstError: string | undefined;
-  for (let i = -3; i < n; i++) {
-    const t0 = performance.now();
-    const res = await client.get(c.path);
-    const dt = performance.now() - t0;
-    if (i < 0) continue; // warm-up
-    bytes = Buffer.byteLength(res.body);
-    if (res.status !== 200) {
-      errors++;
-      firstError ??= `${res.status} ${c.path}`;
-    }
-    ms.push(dt);
-  }
-  ms.sort((a, b) => a - b);
-  return { c, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms.at(-1)!, bytes, errors, firstError };
 }
 
 const f = (n: number) => n.toFixed(1).padStart(7);
@@ -124,7 +96,7 @@ async function main() {
   console.log(`${"role".padEnd(11)} ${"report".padEnd(52)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"KiB".padStart(7)}  ok`);
   const results: Result[] = [];
   for (const c of cases) {
-    const r = await timeReport(clients.get(c.role)!, c, o.requests);
+    const r = { c, ...(await timeRequests(clients.get(c.role)!, () => c.path, o.requests)) };
     results.push(r);
     const verdict = r.errors ? `ERRORS ${r.errors} (${r.firstError})` : r.p95 <= TARGET_P95_MS ? "yes" : `NO (+${(r.p95 - TARGET_P95_MS).toFixed(1)} ms)`;
     console.log(`${c.role.padEnd(11)} ${c.name.padEnd(52)} ${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${f(r.max)} ${f(r.bytes / 1024)}  ${verdict}`);
