@@ -194,19 +194,7 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
       where ${o.agencyId === undefined ? sql`true` : sql`n.id = ${o.agencyId}`}
         and exists (select 1 from agency_authorizations z where z.agency_id = n.id and z.brand_id = ${brandId} and z.category_id = ${categoryId})
     )
-    select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
-      a.daily_job_capacity, a.working_hours,
-      a.id in (select id from area) as area_match,
-      (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
-      -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
-      -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
-      -- by dispatch_offers_deadline_idx once per candidate
-      (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
-        where o.agency_id = a.id and o.status = 'pending') as live_offers,
-      (select count(*)::int from dispatch_offers o
-        where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
-      exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
-      p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
+    ${factsOfCandidates(t, now, sql<boolean>`a.id in (select id from area)`)},
       (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) as authorized_total,
       (select count(*)::int from near) as near_total
     from cand c
