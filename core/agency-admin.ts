@@ -5,13 +5,11 @@
  *    exclusion constraint on `daterange(effective_from, effective_to)`). A new rate must start after the
  *    latest one's start; it closes the rate still open the day before it (its effective_to := the new
  *    start, so its last day is the day before). A rate a ledger entry used is never edited.
- *  - Jalali dates typed by a person ('1405/09/12', Persian digits allowed) ↔ Gregorian days.
  *  - Users: an agency role needs an agency; every other role must have none.
  *  - Agency CSV import: the template's columns, the parser (RFC 4180 quoting) and every row's validation,
  *    with errors naming the row number (1 = the first data row), the column and a message key.
  */
 import { toLatinDigits } from "./digits";
-import { jalaliDateText, parseDayInput, tehranJalaliDate } from "./jalali";
 import { normalizeIranMobile } from "./phone";
 import { isAgencyRole, type Role } from "./roles";
 import { normalizePersian } from "./text";
@@ -21,19 +19,6 @@ import { normalizePersian } from "./text";
 // ---------------------------------------------------------------------------------------------
 
 const DAY_MS = 86_400_000;
-
-/** A Gregorian day 'YYYY-MM-DD' as Jalali 'YYYY/MM/DD' (Latin digits), by core/jalali.ts. */
-export function gregorianDayToJalali(day: string): string {
-  return jalaliDateText(tehranJalaliDate(new Date(`${day}T12:00:00+03:30`)));
-}
-
-/**
- * A date as a person types it for a fee rate ('1405/09/12', Persian digits allowed; core/jalali.ts
- * parseDayInput, the one day parser) → the Gregorian day 'YYYY-MM-DD', or null when it is not a real day.
- */
-export function parseJalaliDay(text: string): string | null {
-  return parseDayInput(text);
-}
 
 /** The day before a Gregorian day. */
 export function dayBefore(day: string): string {

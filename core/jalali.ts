@@ -199,3 +199,13 @@ export function jalaliMonthStart(date: JalaliDate, offset = 0): JalaliDate {
   const index = date.year * 12 + (date.month - 1) + offset;
   return { year: Math.floor(index / 12), month: (index % 12) + 1, day: 1 };
 }
+
+/** The Jalali day of a Gregorian calendar day 'YYYY-MM-DD' (Tehran's: read at its midnight). */
+export function jalaliOfGregorianDay(isoDay: string): JalaliDate {
+  return tehranJalaliDate(tehranDayStart(isoDay));
+}
+
+/** A Gregorian day 'YYYY-MM-DD' as Jalali text 'YYYY/MM/DD' (Latin digits). */
+export function gregorianDayToJalali(isoDay: string): string {
+  return jalaliDateText(jalaliOfGregorianDay(isoDay));
+}

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { cleanText, gregorianDayToJalali, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, parseJalaliDay, parseServiceArea } from "../../core/agency-admin";
+import { cleanText, dayBefore, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, parseServiceArea } from "../../core/agency-admin";
+import { gregorianDayToJalali, parseDayInput } from "../../core/jalali";
 import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
 import { normalizeIranMobile } from "../../core/phone";
 import type { MessageKey } from "~/i18n";
@@ -222,15 +223,11 @@ export async function loadAgencyAdmin({ request, context, params }: LoaderFuncti
       ...r,
       from_jalali: gregorianDayToJalali(r.effective_from),
       // the last day in force (the stored end is exclusive)
-      until_jalali: r.effective_to ? gregorianDayToJalali(dayBeforeText(r.effective_to)) : null,
+      until_jalali: r.effective_to ? gregorianDayToJalali(dayBefore(r.effective_to)) : null,
     })),
     done,
     map: mapTiles(context),
   };
-}
-
-function dayBeforeText(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 const TECH = z.discriminatedUnion("intent", [
@@ -248,7 +245,7 @@ const RATE = z.object({
     .transform(Number),
   effectiveFrom: z
     .string({ required_error: "agencyAdmin.error.date" })
-    .transform((v) => parseJalaliDay(v))
+    .transform((v) => parseDayInput(v))
     .refine((v): v is string => v !== null, "agencyAdmin.error.date"),
 });
 

@@ -1,4 +1,4 @@
-import { addJalaliDays, jalaliDateText, jalaliMonthStart, jalaliToGregorian, parseDayInput, tehranDayStart, tehranJalaliDate, type JalaliDate } from "../../core/jalali";
+import { addJalaliDays, jalaliOfGregorianDay, jalaliDateText, jalaliMonthStart, jalaliToGregorian, parseDayInput, tehranDayStart, tehranJalaliDate, type JalaliDate } from "../../core/jalali";
 import { readSearchParams } from "~/lib/input.server";
 import type { MessageKey } from "~/i18n";
 
@@ -39,19 +39,14 @@ export function parseDateRange(request: Request | URL, now: Date = new Date(), d
   if (!fromRaw && !toRaw) return fallback(null);
   const toIso = toRaw ? parseDayInput(toRaw.slice(0, 20)) : jalaliToGregorian(today);
   if (!toIso) return fallback("report.range.invalid");
-  const to = jalaliOfDay(toIso);
+  const to = jalaliOfGregorianDay(toIso);
   const fromIso = fromRaw ? parseDayInput(fromRaw.slice(0, 20)) : jalaliToGregorian(addJalaliDays(to, -(defaultDays - 1)));
   if (!fromIso) return fallback("report.range.invalid");
-  const from = jalaliOfDay(fromIso);
+  const from = jalaliOfGregorianDay(fromIso);
   const days = (tehranDayStart(toIso).getTime() - tehranDayStart(fromIso).getTime()) / 86_400_000 + 1;
   if (days < 1) return fallback("report.range.order");
   if (days > MAX_RANGE_DAYS) return fallback("report.range.tooLong");
   return rangeOf(from, to, null, presets);
-}
-
-/** The Jalali day of a Gregorian calendar day ('YYYY-MM-DD'). */
-function jalaliOfDay(isoDay: string): JalaliDate {
-  return tehranJalaliDate(tehranDayStart(isoDay));
 }
 
 function rangeOf(from: JalaliDate, to: JalaliDate, error: MessageKey | null, presets: DatePreset[]): DateRange {

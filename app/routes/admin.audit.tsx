@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { gregorianDayToJalali } from "../../core/agency-admin";
+import { gregorianDayToJalali } from "../../core/jalali";
 import { isAuditAction, isAuditEntityType } from "../../core/audit";
 import { ROLES, type Role } from "../../core/roles";
 import { AGENCY_STATUSES, type AgencyStatus } from "../../core/ticket";

@@ -1,9 +1,8 @@
+import { gregorianDayToJalali, parseDayInput } from "../../core/jalali";
 import { describe, expect, it } from "vitest";
 import {
   agencyCsvTemplate,
   dayBefore,
-  gregorianDayToJalali,
-  parseJalaliDay,
   planNewFeeRate,
   roleAgencyError,
   validateAgencyCsv,
@@ -15,13 +14,13 @@ import { fa } from "../../app/i18n/fa";
 
 describe("Jalali days", () => {
   it("converts typed Jalali dates (Persian digits too) to Gregorian days and back", () => {
-    expect(parseJalaliDay("1405/01/01")).toBe("2026-03-21");
-    expect(parseJalaliDay("۱۴۰۵/۰۹/۰۱")).toBe("2026-11-22");
-    expect(parseJalaliDay("1403-12-30")).toBe("2025-03-20"); // 1403 is a leap year
-    expect(parseJalaliDay("1404/12/30")).toBeNull(); // 1404 is not
-    expect(parseJalaliDay("1405/13/01")).toBeNull();
-    expect(parseJalaliDay("1405/07/31")).toBeNull();
-    expect(parseJalaliDay("tomorrow")).toBeNull();
+    expect(parseDayInput("1405/01/01")).toBe("2026-03-21");
+    expect(parseDayInput("۱۴۰۵/۰۹/۰۱")).toBe("2026-11-22");
+    expect(parseDayInput("1403-12-30")).toBe("2025-03-20"); // 1403 is a leap year
+    expect(parseDayInput("1404/12/30")).toBeNull(); // 1404 is not
+    expect(parseDayInput("1405/13/01")).toBeNull();
+    expect(parseDayInput("1405/07/31")).toBeNull();
+    expect(parseDayInput("tomorrow")).toBeNull();
     expect(gregorianDayToJalali("2026-11-22")).toBe("1405/09/01");
     expect(dayBefore("2026-03-01")).toBe("2026-02-28");
   });
