@@ -29,6 +29,18 @@ export const MAX_ADJUSTMENT_RIALS = 1_000_000_000;
 /** A Jalali statement period, 'YYYY-MM' with Latin digits (core/jalali.ts jalaliYearMonth). */
 export const PERIOD_PATTERN = /^1[34][0-9]{2}-(0[1-9]|1[0-2])$/;
 
+/** A period as people write it: '1405-09' → '1405/09' (Latin digits; the screen turns them Persian). */
+export function periodText(period: string): string {
+  return period.replace("-", "/");
+}
+
+/** A month's statement: nothing paid yet, paid in full (balance 0), or paid in part. */
+export type StatementState = "open" | "settled" | "partly_settled";
+
+export function statementState(s: { payments: number; balance: number }): StatementState {
+  return s.payments === 0 ? "open" : s.balance === 0 ? "settled" : "partly_settled";
+}
+
 export function isPeriod(value: string): boolean {
   return PERIOD_PATTERN.test(value);
 }

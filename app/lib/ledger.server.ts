@@ -2,18 +2,14 @@
  * The agency ledger's pages and exports share these: the rows of a statement and of the statement lists, with
  * their labels in the reader's language (the export writes the same rows the page shows).
  */
+import { periodText, statementState } from "../../core/ledger";
 import type { Translate } from "~/i18n";
 import type { DB } from "~/lib/db.server";
 import { agencies, fees } from "~/lib/db.server";
 import type { StatementEntryRow, StatementMonthRow, UnpaidRow } from "~/lib/reports/ledger";
 
-export const periodText = (period: string) => period.replace("-", "/");
 
 type StatementSums = Awaited<ReturnType<typeof fees.agencyStatements>>[number];
-
-export function stateOf(s: { payments: number; balance: number }): "open" | "settled" | "partly_settled" {
-  return s.payments === 0 ? "open" : s.balance === 0 ? "settled" : "partly_settled";
-}
 
 export function monthRow(
   s: StatementSums & { agency_id?: number; agency_code?: string; agency_name?: string },
@@ -32,7 +28,7 @@ export function monthRow(
     due: s.due,
     paid: s.paid,
     balance: s.balance,
-    state: t(`ledger.state.${stateOf(s)}`),
+    state: t(`ledger.state.${statementState(s)}`),
     href,
   };
 }
@@ -73,7 +69,7 @@ export async function loadStatement(db: DB, agencyId: number, period: string, t:
     agency: { id: agency.id, code: agency.code, name: agency.name },
     period,
     sums: sums
-      ? { ...sums, state: stateOf(sums) }
+      ? { ...sums, state: statementState(sums) }
       : { period, jobs: 0, invoices: 0, fees: 0, adjustments: 0, payments: 0, due: 0, paid: 0, balance: 0, state: "open" as const },
     rows,
     feeEntries: fees_,

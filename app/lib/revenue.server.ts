@@ -3,7 +3,7 @@
  * dimension), read once here for the page, its drill-down and the export.
  */
 import { z } from "zod";
-import { isPeriod } from "../../core/ledger";
+import { isPeriod, periodText } from "../../core/ledger";
 import type { RevenueFilter } from "../../db/repos/fees";
 import { translator, type Locale } from "~/i18n";
 import { fees, type DB } from "~/lib/db.server";
@@ -63,7 +63,7 @@ export async function revenueEntryRows(db: DB, filter: Parameters<typeof fees.re
     id: e.id,
     at: e.at.toISOString(),
     kind: t(`ledger.kind.${e.kind}`),
-    period: e.period.replace("-", "/"),
+    period: periodText(e.period),
     ticket_id: e.ticket_id,
     ticket_number: e.ticket_number == null ? null : String(e.ticket_number),
     agency: `${e.agency_name} (${e.agency_code})`,

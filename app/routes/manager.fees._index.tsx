@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { jalaliYearMonth } from "../../core/jalali";
-import { isPeriod, previousPeriod } from "../../core/ledger";
+import { isPeriod, periodText, previousPeriod } from "../../core/ledger";
 import { DataTable } from "~/components/reports/DataTable";
 import { requirePermission } from "~/lib/auth.server";
 import { fees } from "~/lib/db.server";
@@ -50,7 +50,7 @@ export default function ManagerFees() {
           <select name="period" defaultValue={period}>
             {periods.map((p) => (
               <option key={p} value={p}>
-                {formatDigits(p.replace("-", "/"), locale)}
+                {formatDigits(periodText(p), locale)}
               </option>
             ))}
           </select>

@@ -1,3 +1,4 @@
+import { periodText } from "../../core/ledger";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "~/components/reports/Chart";
@@ -35,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rows: r[s.dim].map(
       (g): RevenueGroupRow => ({
         key: g.key,
-        label: s.dim === "period" ? formatDigits(g.key.replace("-", "/"), locale) : g.label[locale],
+        label: s.dim === "period" ? formatDigits(periodText(g.key), locale) : g.label[locale],
         jobs: g.jobs,
         invoices: g.invoices,
         fees: g.fees,

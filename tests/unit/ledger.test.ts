@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { jalaliYearMonth } from "../../core/jalali";
-import {
-  checkAdjustment,
-  nextPeriod,
-  periodsBetween,
-  previousPeriod,
-  settlementAmount,
-  splitRangeByMonth,
-  summarizeStatement,
-  type StatementEntry,
-} from "../../core/ledger";
+import { checkAdjustment, nextPeriod, periodText, periodsBetween, previousPeriod, settlementAmount, splitRangeByMonth, statementState, summarizeStatement, type StatementEntry } from "../../core/ledger";
 import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 
 describe("Jalali statement periods", () => {
@@ -84,5 +75,14 @@ describe("adjustments and statements", () => {
     expect(bearsReferralFee("in_warranty", 1_000_000)).toBe(false);
     expect(bearsReferralFee("out_of_warranty", 0)).toBe(false);
     expect(bearsReferralFee("unknown", 1)).toBe(true);
+  });
+});
+
+describe("a statement's state and its period as written", () => {
+  it("is open until a payment, settled at a zero balance, partly settled otherwise", () => {
+    expect(statementState({ payments: 0, balance: 120_000 })).toBe("open");
+    expect(statementState({ payments: -120_000, balance: 0 })).toBe("settled");
+    expect(statementState({ payments: -100_000, balance: 20_000 })).toBe("partly_settled");
+    expect(periodText("1405-09")).toBe("1405/09");
   });
 });

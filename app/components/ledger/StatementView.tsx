@@ -1,3 +1,4 @@
+import { periodText } from "../../../core/ledger";
 import { DataTable } from "~/components/reports/DataTable";
 import { StatCard } from "~/components/StatCard";
 import { formatDigits, formatNumber, formatRials } from "~/lib/format";
@@ -20,7 +21,7 @@ export function StatementView({ agency, period, sums, rows, exportHref, ticketBa
   return (
     <section className="statement" aria-labelledby="statement-title">
       <div className="statement-head">
-        <h1 id="statement-title">{t("ledger.statementOf", { agency: `${agency.name} (${agency.code})`, period: formatDigits(period.replace("-", "/"), locale) })}</h1>
+        <h1 id="statement-title">{t("ledger.statementOf", { agency: `${agency.name} (${agency.code})`, period: formatDigits(periodText(period), locale) })}</h1>
         <button type="button" className="no-print" onClick={() => window.print()} data-testid="print-statement">
           {t("ledger.print")}
         </button>
