@@ -1,4 +1,5 @@
 import { toPersianDigits } from "../../core/digits";
+import { jalaliToGregorian } from "../../core/jalali";
 import { formatIranMobile, normalizeIranMobile } from "../../core/phone";
 import type { Locale } from "~/i18n";
 
@@ -120,4 +121,19 @@ export function formatDuration(seconds: number | null | undefined, locale: Local
   if (hours < 24) return join(unit(hours, "ساعت", "hour"), minutes % 60 ? unit(minutes % 60, "دقیقه", "minute") : null);
   const days = Math.floor(hours / 24);
   return join(unit(days, "روز", "day"), hours % 24 ? unit(hours % 24, "ساعت", "hour") : null);
+}
+
+/** A Jalali month ('1405-09', a ledger period or report month) by name: «آذر ۱۴۰۵», "Azar 1405". */
+export function formatJalaliMonth(period: string, locale: Locale): string {
+  const [year, month] = period.split("-").map(Number);
+  const day = year && month ? jalaliToGregorian({ year, month, day: 15 }) : null;
+  if (!day) return formatDigits(period, locale);
+  const key = `${locale}:month`;
+  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag(locale), { timeZone: "UTC", year: "numeric", month: "long" });
+    cache.set(key, f);
+  }
+  const get = partsOf(f.formatToParts(new Date(`${day}T12:00:00Z`)));
+  return `${get("month")} ${get("year")}`;
 }

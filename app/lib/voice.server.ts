@@ -1,3 +1,4 @@
+import { formatJalaliMonth } from "~/lib/format";
 import { z } from "zod";
 import { CSAT_DIMENSIONS, FEEDBACK_CATEGORIES, FEEDBACK_KINDS, jalaliMonthSpans, REPEAT_WINDOW_DAYS, UNCLASSIFIED, type CsatDimension } from "../../core/feedback";
 import { jalaliDateText, jalaliYearMonth, tehranJalaliDate } from "../../core/jalali";
@@ -44,14 +45,6 @@ export function rangeQuery(range: Pick<DateRange, "fromText" | "toText">): strin
   return `from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`;
 }
 
-function monthLabel(month: string, locale: Locale): string {
-  const [y, m] = month.split("-").map(Number);
-  const names = locale === "fa" ? FA_MONTHS : EN_MONTHS;
-  return `${names[(m ?? 1) - 1]} ${locale === "fa" ? String(y).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!) : y}`;
-}
-const FA_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"];
-const EN_MONTHS = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"];
-
 /** A Jalali month's days within the range, as the range query of a link. */
 function monthRangeQuery(range: DateRange, month: string): string {
   const span = jalaliMonthSpans(range.from, range.toExclusive, jalaliYearMonth).find((s) => s.month === month);
@@ -73,7 +66,7 @@ export async function satisfactionData(db: DB, scope: DataScope, request: Reques
   const rq = rangeQuery(range);
   const csatRows: CsatTableRow[] = groups.map((g) => {
     const group =
-      by === "month" ? monthLabel(g.key!, locale) : ((locale === "fa" ? g.label_fa : g.label_en) ?? t("voice.notSet"));
+      by === "month" ? formatJalaliMonth(g.key!, locale) : ((locale === "fa" ? g.label_fa : g.label_en) ?? t("voice.notSet"));
     const href =
       by === "month"
         ? `/manager/satisfaction/surveys?${monthRangeQuery(range, g.key!)}`
@@ -155,7 +148,7 @@ export async function voiceData(db: DB, scope: DataScope, request: Request, loca
   const months = [...new Set(counts.map((c) => c.month))].sort();
   const shown = feedbackRows.map((r) => r.bucket);
   const monthly = months.map((m) => {
-    const row: Record<string, string | number> = { month: monthLabel(m, locale), monthKey: m };
+    const row: Record<string, string | number> = { month: formatJalaliMonth(m, locale), monthKey: m };
     for (const b of shown) row[b] = counts.filter((c) => c.month === m && c.bucket === b && c.kind === "complaint").reduce((n, c) => n + c.count, 0);
     return row;
   });

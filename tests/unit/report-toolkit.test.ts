@@ -5,7 +5,7 @@ import { columnName, writeXlsx } from "../../platform/xlsx";
 import { csvField, exportResponse, fileText, parseExportFormat } from "../../app/lib/report-export.server";
 import { parseDateRange } from "../../app/lib/report-params.server";
 import { compareCells, formatCell, type ReportColumn } from "../../app/lib/report-table";
-import { formatDuration } from "../../app/lib/format";
+import { formatDuration, formatJalaliMonth } from "../../app/lib/format";
 
 /** Reads a zip's entries by walking its local headers (what a spreadsheet program does first). */
 function unzip(bytes: Buffer): Map<string, string> {
@@ -145,6 +145,9 @@ describe("report cells", () => {
     expect(formatDuration(2 * 86400 + 5 * 3600 + 59, "fa")).toBe("۲ روز و ۵ ساعت");
     expect(formatDuration(3600, "en")).toBe("1 hour");
     expect(formatDuration(90, "en")).toBe("1 minute");
+    expect(formatJalaliMonth("1405-09", "fa")).toBe("آذر ۱۴۰۵");
+    expect(formatJalaliMonth("1405-12", "en")).toBe("Esfand 1405");
+    expect(formatJalaliMonth("not-a-month", "en")).toBe("not-a-month");
   });
 
   it("sort numbers as numbers, instants in time order and blanks last", () => {
