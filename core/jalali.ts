@@ -209,3 +209,33 @@ export function jalaliOfGregorianDay(isoDay: string): JalaliDate {
 export function gregorianDayToJalali(isoDay: string): string {
   return jalaliDateText(jalaliOfGregorianDay(isoDay));
 }
+
+/** A Tehran calendar day 'YYYY-MM-DD' (as the database's `(at time zone 'Asia/Tehran')::date` gives it) → its Jalali 'YYYY-MM'. */
+export function jalaliMonthOfDay(isoDay: string): string {
+  return jalaliYearMonth(new Date(`${isoDay}T12:00:00+03:30`));
+}
+
+export interface MonthSpan {
+  /** Jalali 'YYYY-MM' */
+  month: string;
+  from: Date;
+  toExclusive: Date;
+}
+
+/**
+ * The Jalali months a range [from, toExclusive) touches, each clipped to the range, in order: what a
+ * month's figure drills down to. Cut at Tehran midnights.
+ */
+export function jalaliMonthSpans(from: Date, toExclusive: Date): MonthSpan[] {
+  const spans: MonthSpan[] = [];
+  // walk one day at a time, from the day of `from` to the day before `toExclusive`
+  for (let t = from; t.getTime() < toExclusive.getTime(); t = new Date(t.getTime() + DAY_MS)) {
+    const month = jalaliYearMonth(t);
+    const last = spans[spans.length - 1];
+    if (!last || last.month !== month) {
+      if (last) last.toExclusive = startOfTehranDay(t);
+      spans.push({ month, from: spans.length === 0 ? from : startOfTehranDay(t), toExclusive });
+    }
+  }
+  return spans;
+}

@@ -1,7 +1,7 @@
 import { formatJalaliMonth } from "~/lib/format";
 import { z } from "zod";
-import { CSAT_DIMENSIONS, FEEDBACK_CATEGORIES, FEEDBACK_KINDS, jalaliMonthSpans, REPEAT_WINDOW_DAYS, UNCLASSIFIED, type CsatDimension } from "../../core/feedback";
-import { jalaliDateText, jalaliYearMonth, tehranJalaliDate } from "../../core/jalali";
+import { CSAT_DIMENSIONS, FEEDBACK_CATEGORIES, FEEDBACK_KINDS, REPEAT_WINDOW_DAYS, UNCLASSIFIED, type CsatDimension } from "../../core/feedback";
+import { jalaliDateText, jalaliMonthSpans, tehranJalaliDate } from "../../core/jalali";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { voice, type DB, type DataScope } from "~/lib/db.server";
 import { readSearchParams } from "~/lib/input.server";
@@ -47,7 +47,7 @@ export function rangeQuery(range: Pick<DateRange, "fromText" | "toText">): strin
 
 /** A Jalali month's days within the range, as the range query of a link. */
 function monthRangeQuery(range: DateRange, month: string): string {
-  const span = jalaliMonthSpans(range.from, range.toExclusive, jalaliYearMonth).find((s) => s.month === month);
+  const span = jalaliMonthSpans(range.from, range.toExclusive).find((s) => s.month === month);
   if (!span) return rangeQuery(range);
   const last = new Date(span.toExclusive.getTime() - 12 * 3600_000);
   return rangeQuery({ fromText: jalaliDateText(tehranJalaliDate(span.from)), toText: jalaliDateText(tehranJalaliDate(last)) });

@@ -6,7 +6,6 @@ import {
   feedbackBucketOf,
   feedbackKindOf,
   followThroughOf,
-  jalaliMonthOfDay,
   meanScore,
   REPEAT_WINDOW_DAYS,
   resolveSeconds,
@@ -18,7 +17,7 @@ import {
   type FollowThrough,
   type ScoreTally,
 } from "../../core/feedback";
-import { jalaliYearMonth } from "../../core/jalali";
+import { jalaliMonthOfDay } from "../../core/jalali";
 import type { TicketStatus } from "../../core/ticket";
 import type { DB } from "../connection";
 import type { Database } from "../schema";
@@ -133,7 +132,7 @@ async function labelled(db: DB, dimension: CsatDimension, rows: (RawTally & { ke
   if (dimension === "month") {
     const byMonth = new Map<string, RawTally>();
     for (const row of r.rows) {
-      const month = jalaliMonthOfDay(row.key!, jalaliYearMonth);
+      const month = jalaliMonthOfDay(row.key!);
       const m = byMonth.get(month) ?? { answered: 0, score_sum: 0, satisfied: 0, low: 0 };
       m.answered += row.answered;
       m.score_sum += row.score_sum;
@@ -346,7 +345,7 @@ export async function feedbackCounts(db: DB, scope: DataScope, range: Range): Pr
     group by 1, 2, 3`.execute(db);
   const out = new Map<string, FeedbackCount>();
   for (const row of r.rows) {
-    const month = jalaliMonthOfDay(new Date(row.dayn * 86_400_000).toISOString().slice(0, 10), jalaliYearMonth);
+    const month = jalaliMonthOfDay(new Date(row.dayn * 86_400_000).toISOString().slice(0, 10));
     const kind = feedbackKindOf(row.kind);
     const bucket = feedbackBucketOf(row.category);
     const key = `${month}|${kind}|${bucket}`;

@@ -121,18 +121,17 @@ describe("repeat breakdowns", () => {
 
 describe("Jalali months of a range", () => {
   it("splits a range at Tehran midnights where the Jalali month changes", async () => {
-    const { jalaliYearMonth } = await import("../../core/jalali");
-    const { jalaliMonthSpans, jalaliMonthOfDay } = await import("../../core/feedback");
+    const { jalaliMonthSpans, jalaliMonthOfDay } = await import("../../core/jalali");
     // 1405-08-15 .. 1405-09-10 (Tehran): 1 Azar 1405 = 2026-11-22
     const from = new Date("2026-11-06T00:00:00+03:30");
     const to = new Date("2026-12-02T00:00:00+03:30");
-    const spans = jalaliMonthSpans(from, to, jalaliYearMonth);
+    const spans = jalaliMonthSpans(from, to);
     expect(spans.map((s) => [s.month, s.from.toISOString(), s.toExclusive.toISOString()])).toEqual([
       ["1405-08", from.toISOString(), new Date("2026-11-22T00:00:00+03:30").toISOString()],
       ["1405-09", new Date("2026-11-22T00:00:00+03:30").toISOString(), to.toISOString()],
     ]);
-    expect(jalaliMonthOfDay("2026-11-21", jalaliYearMonth)).toBe("1405-08");
-    expect(jalaliMonthOfDay("2026-11-22", jalaliYearMonth)).toBe("1405-09");
-    expect(jalaliMonthSpans(to, from, jalaliYearMonth)).toEqual([]);
+    expect(jalaliMonthOfDay("2026-11-21")).toBe("1405-08");
+    expect(jalaliMonthOfDay("2026-11-22")).toBe("1405-09");
+    expect(jalaliMonthSpans(to, from)).toEqual([]);
   });
 });
