@@ -5,6 +5,7 @@ import type { DelayFilter } from "../../db/repos/delays";
 import { parseDateRange, type DatePreset } from "./report-params.server";
 import { readSearchParams } from "./input.server";
 import type { MessageKey } from "~/i18n";
+import { rangeSearch } from "~/lib/report-table";
 
 export * as delays from "../../db/repos/delays";
 export { deleteSlaTarget, saveSlaTarget, SlaTargetError } from "../../services/sla-targets";
@@ -37,8 +38,7 @@ export function parseDelayQuery(request: Request, now: Date): DelayQuery {
   const url = new URL(request.url);
   const range = parseDateRange(url, now);
   const f = Filters.parse(readSearchParams(url));
-  const rangeParams = new URLSearchParams({ from: range.fromText, to: range.toText });
-  const params = new URLSearchParams(rangeParams);
+  const params = new URLSearchParams(rangeSearch(range));
   if (f.agency) params.set("agency", String(f.agency));
   if (f.stage) params.set("stage", f.stage);
   if (f.cause) params.set("cause", f.cause);
@@ -48,7 +48,7 @@ export function parseDelayQuery(request: Request, now: Date): DelayQuery {
     fromText: range.fromText,
     toText: range.toText,
     search: params.toString(),
-    rangeSearch: rangeParams.toString(),
+    rangeSearch: rangeSearch(range),
     error: range.error,
     presets: range.presets,
     agencyId: f.agency ?? null,

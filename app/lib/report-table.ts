@@ -65,3 +65,8 @@ export function compareCells(kind: ColumnKind, a: CellValue, b: CellValue, local
       return String(a).localeCompare(String(b), locale === "fa" ? "fa" : "en", { numeric: true });
   }
 }
+
+/** A report's date range as a query string ('from=…&to=…'), so a link to the figures behind it keeps the range. */
+export function rangeSearch(range: { fromText: string; toText: string }): string {
+  return new URLSearchParams({ from: range.fromText, to: range.toText }).toString();
+}

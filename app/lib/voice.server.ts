@@ -40,17 +40,14 @@ function keptQuery(request: Request): URLSearchParams {
   return new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[0] !== "format" && typeof e[1] === "string"));
 }
 
-/** The range's query string, for links that keep it. */
-export function rangeQuery(range: Pick<DateRange, "fromText" | "toText">): string {
-  return `from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`;
-}
+import { rangeSearch } from "~/lib/report-table";
 
 /** A Jalali month's days within the range, as the range query of a link. */
 function monthRangeQuery(range: DateRange, month: string): string {
   const span = jalaliMonthSpans(range.from, range.toExclusive).find((s) => s.month === month);
-  if (!span) return rangeQuery(range);
+  if (!span) return rangeSearch(range);
   const last = new Date(span.toExclusive.getTime() - 12 * 3600_000);
-  return rangeQuery({ fromText: jalaliDateText(tehranJalaliDate(span.from)), toText: jalaliDateText(tehranJalaliDate(last)) });
+  return rangeSearch({ fromText: jalaliDateText(tehranJalaliDate(span.from)), toText: jalaliDateText(tehranJalaliDate(last)) });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -63,7 +60,7 @@ export async function satisfactionData(db: DB, scope: DataScope, request: Reques
   const q = readSearchParams(request);
   const by: CsatDimension = (CSAT_DIMENSIONS as readonly string[]).includes(q.by ?? "") ? (q.by as CsatDimension) : "agency";
   const [total, groups, low] = await Promise.all([voice.csatTotal(db, scope, range), voice.csatBy(db, scope, range, by), voice.lowScores(db, scope, range)]);
-  const rq = rangeQuery(range);
+  const rq = rangeSearch(range);
   const csatRows: CsatTableRow[] = groups.map((g) => {
     const group =
       by === "month" ? formatJalaliMonth(g.key!, locale) : ((locale === "fa" ? g.label_fa : g.label_en) ?? t("voice.notSet"));
@@ -128,7 +125,7 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
 
 export async function voiceData(db: DB, scope: DataScope, request: Request, locale: Locale, t: Translate) {
   const range = parseDateRange(request, new Date(), 180);
-  const rq = rangeQuery(range);
+  const rq = rangeSearch(range);
   const [counts, byModel, byCategory] = await Promise.all([
     voice.feedbackCounts(db, scope, range),
     voice.repeatsBy(db, scope, range, "model"),

@@ -11,6 +11,7 @@ import { resolveLocale } from "~/lib/locale.server";
 import { revenueEntryColumns } from "~/lib/reports/ledger";
 import { revenueEntryRows, revenueParams } from "~/lib/revenue.server";
 import ledgerStyles from "~/styles/ledger.css";
+import { rangeSearch } from "~/lib/report-table";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: ledgerStyles }];
 
@@ -30,7 +31,7 @@ export default function RevenueEntries() {
   return (
     <>
       <p>
-        <Link to={`/manager/revenue?from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`}>{t("nav.revenue")}</Link>
+        <Link to={`/manager/revenue?${rangeSearch(range)}`}>{t("nav.revenue")}</Link>
       </p>
       <h1>{t("revenue.entries")}</h1>
       <Form method="get" className="report-filter">

@@ -7,12 +7,13 @@ import { DateRangeFilter } from "~/components/reports/DateRangeFilter";
 import { formatNumber, formatPercent } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { CSAT_COLUMNS, LOW_SCORE_COLUMNS } from "~/lib/reports/voice";
-import { rangeQuery, reportUser, satisfactionData } from "~/lib/voice.server";
+import { rangeSearch } from "~/lib/report-table";
+import { reportUser, satisfactionData } from "~/lib/voice.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { scope, locale, t } = await reportUser(request, context);
   const data = await satisfactionData(context.db, scope, request, locale, t);
-  return { ...data, exportQuery: `${rangeQuery(data.range)}&by=${data.by}` };
+  return { ...data, exportQuery: `${rangeSearch(data.range)}&by=${data.by}` };
 }
 
 export default function ManagerSatisfaction() {

@@ -5,6 +5,7 @@ import { formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { SURVEY_COLUMNS } from "~/lib/reports/voice";
 import { reportUser, surveysData } from "~/lib/voice.server";
+import { rangeSearch } from "~/lib/report-table";
 
 /** The answered surveys behind a CSAT figure (an agency, a technician, a brand, a category, a month), each linked to its job. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export default function SatisfactionSurveys() {
   return (
     <>
       <p>
-        <Link to={`/manager/satisfaction?from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`}>{t("voice.surveys.back")}</Link>
+        <Link to={`/manager/satisfaction?${rangeSearch(range)}`}>{t("voice.surveys.back")}</Link>
       </p>
       <h1>{t("voice.surveys.title")}</h1>
       <p className="muted">

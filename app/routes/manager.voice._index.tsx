@@ -6,12 +6,13 @@ import { DateRangeFilter } from "~/components/reports/DateRangeFilter";
 import { formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { FEEDBACK_COLUMNS, REPEAT_GROUP_COLUMNS } from "~/lib/reports/voice";
-import { rangeQuery, reportUser, voiceData } from "~/lib/voice.server";
+import { rangeSearch } from "~/lib/report-table";
+import { reportUser, voiceData } from "~/lib/voice.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { scope, locale, t } = await reportUser(request, context);
   const data = await voiceData(context.db, scope, request, locale, t);
-  return { ...data, rq: rangeQuery(data.range) };
+  return { ...data, rq: rangeSearch(data.range) };
 }
 
 export default function ManagerVoice() {

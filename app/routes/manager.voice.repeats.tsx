@@ -5,6 +5,7 @@ import { formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { REPEAT_COLUMNS } from "~/lib/reports/voice";
 import { repeatsData, reportUser } from "~/lib/voice.server";
+import { rangeSearch } from "~/lib/report-table";
 
 /** The repeat breakdowns behind a figure (a model, a category, or all): the serials and the two tickets of each. Exportable for R&D. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export default function VoiceRepeats() {
   return (
     <>
       <p>
-        <Link to={`/manager/voice?from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`}>{t("voice.back")}</Link>
+        <Link to={`/manager/voice?${rangeSearch(range)}`}>{t("voice.back")}</Link>
       </p>
       <h1>{t("voice.repeats.list")}</h1>
       <p className="muted">

@@ -5,6 +5,7 @@ import { formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { FEEDBACK_TICKET_COLUMNS } from "~/lib/reports/voice";
 import { feedbackTicketsData, reportUser } from "~/lib/voice.server";
+import { rangeSearch } from "~/lib/report-table";
 
 /** The complaint and suggestion tickets behind a count (a category, a kind, a month). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export default function VoiceTickets() {
   return (
     <>
       <p>
-        <Link to={`/manager/voice?from=${encodeURIComponent(range.fromText)}&to=${encodeURIComponent(range.toText)}`}>{t("voice.back")}</Link>
+        <Link to={`/manager/voice?${rangeSearch(range)}`}>{t("voice.back")}</Link>
       </p>
       <h1>{t("voice.tickets.title")}</h1>
       <p className="muted">
