@@ -6,7 +6,7 @@ import { gregorianDayToJalali, parseDayInput } from "../../core/jalali";
 import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
 import { normalizeIranMobile } from "../../core/phone";
 import type { MessageKey } from "~/i18n";
-import { requirePermission } from "~/lib/auth.server";
+import { requirePermission, staffActor } from "~/lib/auth.server";
 import { agencyAdmin, agencies, feeRates, type DB } from "~/lib/db.server";
 import { readForm, readMultipartForm, readSearchParams, type InputFields } from "~/lib/input.server";
 import {
@@ -265,7 +265,7 @@ export async function agencyAdminAction({ request, context, params }: ActionFunc
   if (!id.success) throw new Response("Not found", { status: 404 });
   const agencyId = id.data;
   const form = await readForm(request);
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   const back = (done: string, anchor: string) => redirect(`/manager/agencies/${agencyId}?done=${done}#${anchor}`);
   const intent = form.intent ?? "";
   try {

@@ -97,3 +97,8 @@ export async function endSession(request: Request, context: AppLoadContext) {
     headers: { "Set-Cookie": await sessionCookie(context).serialize("", { maxAge: 0 }) },
   });
 }
+
+/** A signed-in staff user as the actor of a business action (history and audit), with the request's address. */
+export function staffActor(user: AuthUser, context: AppLoadContext): { kind: "user"; userId: number; ip: string } {
+  return { kind: "user", userId: user.id, ip: context.clientIp };
+}

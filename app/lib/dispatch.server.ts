@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AGENCY_STATUSES } from "../../core/ticket";
 import { can } from "../../core/roles";
 import type { ExclusionReason } from "../../core/dispatch";
-import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
+import { requirePermission, scopeFor, type AuthUser, staffActor } from "~/lib/auth.server";
 import { readForm } from "~/lib/input.server";
 import { agencies, dispatchRepo, supervision, tickets, type DataScope, type DB } from "~/lib/db.server";
 import {
@@ -107,7 +107,7 @@ export async function reassignAction({ request, context, params }: ActionFunctio
     const message = parsed.error.issues[0]?.message ?? "";
     return refuse(400, (message.startsWith("dispatch.reassign.error.") ? message : "dispatch.reassign.error.chooseAgency") as MessageKey);
   }
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   try {
     await reassignTicket(
       context.db,
@@ -176,7 +176,7 @@ export async function agencyStatusAction({ request, context }: ActionFunctionArg
     if (!input.reason) return refuse(400, "agencies.manage.error.reasonRequired");
     if (input.confirm !== "on") return refuse(400, "agencies.manage.error.confirmRequired");
   }
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   let result;
   try {
     result = await setAgencyStatus(context.db, actor, { agencyId: input.agencyId, status: input.status, reason: input.reason || undefined }, dispatchOptionsOf(context.env));

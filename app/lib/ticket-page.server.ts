@@ -14,7 +14,7 @@ import {
   TICKET_PAGE_SIZES,
   TICKET_SORTS,
 } from "../../core/ticket-list";
-import { requirePermission, scopeFor, type AuthUser } from "~/lib/auth.server";
+import { requirePermission, scopeFor, type AuthUser, staffActor } from "~/lib/auth.server";
 import { dialFromDesk } from "~/lib/dial.server";
 import { dispatchPanelData } from "~/lib/dispatch.server";
 import { readForm, readSearchParams } from "~/lib/input.server";
@@ -241,7 +241,7 @@ export async function ticketAction({ request, context, params }: ActionFunctionA
     return refused(400, { intent, error, params: LIMITS, values });
   }
   const input = parsed.data;
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   try {
     if (input.intent === "note") await addTicketNote(context.db, actor, { ticketId: id.data, text: input.text });
     else if (input.intent === "cancel") await cancelTicket(context.db, actor, { ticketId: id.data, reason: input.reason });

@@ -4,7 +4,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_RE } from "../../cor
 import { ROLES } from "../../core/roles";
 import { toLatinDigits } from "../../core/digits";
 import type { MessageKey } from "~/i18n";
-import { requirePermission } from "~/lib/auth.server";
+import { requirePermission, staffActor } from "~/lib/auth.server";
 import { agencyAdmin, users } from "~/lib/db.server";
 import { readForm } from "~/lib/input.server";
 import { activateUser, createUser, deactivateUser, resetUserPassword, setUserRole, UserAdminError } from "~/lib/services.server";
@@ -76,7 +76,7 @@ export async function adminUsersAction({ request, context }: ActionFunctionArgs)
     return refuse(400, (m.startsWith("userAdmin.error.") ? m : "userAdmin.error.invalid") as MessageKey);
   }
   const input = parsed.data;
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   const usernameOf = async (id: number) => (await users.listUsers(context.db)).find((u) => u.id === id)?.username ?? "";
   try {
     switch (input.intent) {

@@ -12,7 +12,7 @@ import {
   type SmsTemplateProblem,
 } from "../../core/sms-templates";
 import type { Translate } from "~/i18n";
-import { requirePermission } from "~/lib/auth.server";
+import { requirePermission, staffActor } from "~/lib/auth.server";
 import { smsTemplates } from "~/lib/db.server";
 import { formatDateTime } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
@@ -57,7 +57,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "sms_templates:manage");
   const kind = kindOf(params);
   const form = await readForm(request);
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   if (form.intent === "reset") {
     await resetSmsTemplate(context.db, actor, { kind });
     return redirect(`/admin/sms-templates/${kind}?done=reset`);

@@ -6,7 +6,7 @@ import { can } from "../../core/roles";
 import { MAX_SCORE, MIN_SCORE } from "../../core/satisfaction";
 import { DialButton } from "~/components/CallPopup";
 import type { MessageKey } from "~/i18n";
-import { requirePermission, scopeFor } from "~/lib/auth.server";
+import { requirePermission, scopeFor, staffActor } from "~/lib/auth.server";
 import { satisfaction } from "~/lib/db.server";
 import { formatDateTime, formatDigits, formatPhone } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
@@ -66,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return refused(400, { surveyId: surveyId.success ? surveyId.data : null, error, comment: form.comment ?? "" });
   }
   const input = parsed.data;
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   try {
     if (input.intent === "score") {
       const r = await recordSurveyScore(context.db, actor, { surveyId: input.surveyId, score: input.score, channel: "operator_call", comment: input.comment || null });

@@ -6,7 +6,7 @@ import { toLatinDigits } from "../../core/digits";
 import { PRIORITIES } from "../../core/ticket";
 import { can } from "../../core/roles";
 import type { MessageKey } from "~/i18n";
-import { requirePermission } from "~/lib/auth.server";
+import { requirePermission, staffActor } from "~/lib/auth.server";
 import { delays, deleteSlaTarget, saveSlaTarget, SlaTargetError } from "~/lib/delays.server";
 import { formatDateTime, formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
@@ -50,7 +50,7 @@ type ActionResult = { error: MessageKey; id: number | null };
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "sla:manage");
   const form = await readForm(request);
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   const formId = Id.safeParse(form.id);
   const id = formId.success ? formId.data : null;
   try {

@@ -7,7 +7,7 @@ import { can } from "../../core/roles";
 import { StatementView } from "~/components/ledger/StatementView";
 import type { MessageKey } from "~/i18n";
 import { translator } from "~/i18n";
-import { requirePermission } from "~/lib/auth.server";
+import { requirePermission, staffActor } from "~/lib/auth.server";
 import { formatDigits, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm } from "~/lib/input.server";
@@ -59,7 +59,7 @@ export async function action({ request, context, params: p }: ActionFunctionArgs
   const user = await requirePermission(request, context, "ledger:manage");
   const { agencyId, period } = params(p);
   const fields = await readForm(request);
-  const actor = { kind: "user" as const, userId: user.id, ip: context.clientIp };
+  const actor = staffActor(user, context);
   const fail = (message: MessageKey, form: "settle" | "adjust", status = 400) => Response.json({ ok: false, message, form } satisfies ActionResult, { status });
   try {
     if (fields.intent === "settle") {
