@@ -754,6 +754,20 @@ export interface CsatDailyTable {
   low: number;
 }
 
+/** A part of a product model in the spare-parts catalogue, at its list price (issue 15 §4). */
+export interface SparePartsTable {
+  id: Id;
+  model_id: number;
+  code: string;
+  name: string;
+  list_price_rials: number;
+  /** carries its own serial: a replaced defective one is returned by it */
+  serialized: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** The one row of the voice roll-ups' progress: the last ticket id repeat_breakdowns looked at; the last day csat_daily was computed through. */
 export interface VoiceRollupsStateTable {
   id: Generated<boolean>;
@@ -816,6 +830,7 @@ export interface Database {
   repeat_breakdowns: RepeatBreakdownsTable;
   csat_daily: CsatDailyTable;
   voice_rollups_state: VoiceRollupsStateTable;
+  spare_parts: SparePartsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -444,6 +444,19 @@ class DemoBuilder {
     }
     const ids = await this.insertIds("product_models", rows);
     this.models = pending.map((m, i) => ({ ...m, id: ids[i]! }));
+    // the spare-parts catalogue: each model's parts at a list price between the category's typical bounds
+    await this.insert(
+      "spare_parts",
+      this.models.flatMap((m) =>
+        m.category.def.parts.map(([code, name, serialized, min, max]) => ({
+          model_id: m.id,
+          code,
+          name,
+          serialized,
+          list_price_rials: Math.round((min + (max - min) / 2) / 100_000) * 100_000,
+        })),
+      ),
+    );
   }
 
   // ----- agencies -----

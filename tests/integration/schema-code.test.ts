@@ -528,6 +528,17 @@ const COLUMNS = {
     source: "string",
     link_id: "number | null",
   },
+  spare_parts: {
+    id: "number",
+    model_id: "number",
+    code: "string",
+    name: "string",
+    list_price_rials: "number",
+    serialized: "boolean",
+    active: "boolean",
+    created_at: "Date",
+    updated_at: "Date",
+  },
   agency_imports: {
     id: "number",
     created_by: "number | null",
