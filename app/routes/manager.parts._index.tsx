@@ -10,7 +10,7 @@ import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
 import { parseStepForm, partErrorKey } from "~/lib/parts.server";
-import { publicLinks, stepPartRequest } from "~/lib/services.server";
+import { PartRequestError, publicLinks, stepPartRequest } from "~/lib/services.server";
 
 /*
  * The parts desk (issue 15 §4, parts:manage): the part requests filled from the manufacturer's central stock —
@@ -49,7 +49,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     await stepPartRequest(context.db, staffActor(user, context), parsed.value, { links: publicLinks(context.env) });
   } catch (error) {
-    return refuse(409, partErrorKey(error));
+    // a request that does not exist or a bad serial: the input; a step the request's state no longer allows: a conflict
+    return refuse(error instanceof PartRequestError && error.problem !== "notAllowed" ? 400 : 409, partErrorKey(error));
   }
   const status = readSearchParams(request).status;
   const back = new URLSearchParams({ ...(isPartRequestStatus(status) ? { status } : {}), done: parsed.value.step });

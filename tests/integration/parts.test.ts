@@ -178,7 +178,7 @@ describe("request → hold → order → ship → receive → resume", () => {
     expect(rows.map((x) => [x.part_code, x.quantity, x.unit_price_rials, x.serial_number, x.status])).toEqual([["WM7-BRD", 1, 45_000_000, "BRD-778812", "received"]]);
     expect(await requestsOfTicket(db, { kind: "agency", agencyId: agencyB }, job.ticketId)).toEqual([]);
     // and the technician finishes the job
-    await pressJobAction(db, job.token, { action: "done", workDone: "برد تعویض شد", parts: [{ name: "برد اصلی", serial: "BRD-778812" }], invoiceRials: null }, ctx());
+    await pressJobAction(db, job.token, { action: "done", workDone: "برد تعویض شد", parts: [{ name: "برد اصلی", serial: "BRD-778812" }], invoiceAmountRials: null }, ctx());
     expect((await ticket(job.ticketId)).status).toBe("completed");
   });
 

@@ -375,11 +375,11 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   { route: "admin.spare-parts", method: "POST", url: "/admin/spare-parts", form: { intent: "save", partId: "999999999", name: "x", price: "1" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
-  // the parts desk (parts:manage: manager); a request that does not exist is a 409 with a message
+  // the parts desk (parts:manage: manager); a request that does not exist is a 400 with a message
   { route: "manager.parts._index", method: "GET", url: "/manager/parts?status=shipped", expect:
                                                                                [LOGIN, F,       F,        F,         200,    F,     F,      F,           F] },
   { route: "manager.parts._index", method: "POST", url: "/manager/parts?index", form: { requestId: "999999999", step: "order" }, expect:
-                                                                               [LOGIN, F,       F,        F,         409,    F,     F,      F,           F] },
+                                                                               [LOGIN, F,       F,        F,         400,    F,     F,      F,           F] },
   // the parts report (reports:read); its export needs a format (400 without), its drill-down a part
   { route: "manager.parts.report", method: "GET", url: "/manager/parts/report", expect:
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
