@@ -72,10 +72,16 @@ export const AUDIT_ACTIONS = [
   "ledger.statement_settle",
   // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
   "ticket.feedback_classify",
+  // issue 15 §4, spare parts: the catalogue edited by an admin; parts requested for a job; a request's step
+  // (filled from the agency's stock, ordered, shipped, received, cancelled)
+  "spare_part.create",
+  "spare_part.update",
+  "part_request.create",
+  "part_request.step",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target", "spare_part"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -43,6 +43,10 @@ export const PERMISSIONS = {
   "sla:manage": ["manager", "admin"],
   // issue 14 §2, the agency ledger: adjust a referral fee, mark an agency's monthly statement settled
   "ledger:manage": ["manager"],
+  // issue 15 §4, spare parts: the parts catalogue per model (admin page /admin/spare-parts); the parts desk
+  // (/manager/parts: order, ship, receive and cancel requests filled from the manufacturer's central stock)
+  "parts:catalogue": ["admin"],
+  "parts:manage": ["manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -19,6 +19,8 @@ export const SMS_TEMPLATE_KINDS = [
   "agency_offer",
   "technician_job",
   "satisfaction_survey",
+  // issue 15 §4: the parts a job waited for arrived
+  "parts_arrived",
 ] as const;
 export type SmsTemplateKind = (typeof SMS_TEMPLATE_KINDS)[number];
 
@@ -98,6 +100,12 @@ export const SMS_TEMPLATES: Readonly<Record<SmsTemplateKind, SmsTemplateSpec>> =
     placeholders: ["technician_name", "ticket_number", "visit_window", "city", "job_link"],
     required: ["ticket_number", "job_link"],
     defaultBody: "{technician_name} عزیز، کار جدید: درخواست {ticket_number}، زمان مراجعه {visit_window}. جزئیات کار و ثبت گزارش:\n{job_link}",
+  },
+  parts_arrived: {
+    audience: "technician",
+    placeholders: ["technician_name", "ticket_number", "agency_name", "city"],
+    required: ["ticket_number"],
+    defaultBody: "{technician_name} عزیز، قطعات درخواستی کار {ticket_number} به نمایندگی {agency_name} رسید. لطفاً برای ادامهٔ تعمیر با مشتری هماهنگ کنید.",
   },
   satisfaction_survey: {
     audience: "customer",

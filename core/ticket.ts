@@ -113,6 +113,21 @@ const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   cancelled: [],
 };
 
+/**
+ * Why a job is on hold (tickets.hold_reason, set with status `on_hold`, cleared when it leaves it; issue 15 §4).
+ * A list, so further reasons (waiting for the customer, for an approval) are one more entry:
+ *  - waiting_for_parts: parts were requested for the job (part_requests; core/parts.ts), with an expected date;
+ *    the job resumes by itself when the last requested part is received;
+ *  - cannot_repair: the technician cannot repair it; a supervisor decides (core/job-link.ts);
+ *  - other: any other pause a person put the job in.
+ */
+export const TICKET_HOLD_REASONS = ["waiting_for_parts", "cannot_repair", "other"] as const;
+export type TicketHoldReason = (typeof TICKET_HOLD_REASONS)[number];
+
+export function isTicketHoldReason(value: unknown): value is TicketHoldReason {
+  return typeof value === "string" && (TICKET_HOLD_REASONS as readonly string[]).includes(value);
+}
+
 export const TERMINAL_STATUSES = ["closed", "cancelled"] as const satisfies readonly TicketStatus[];
 
 /** Only breakdown reports go out to repair agencies; follow-ups and complaints are handled in-house. */

@@ -39,6 +39,8 @@ import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
+import type { TicketHoldReason } from "../core/ticket";
+import type { PartRequestStatus, PartSource } from "../core/parts";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -235,6 +237,10 @@ export interface TicketsTable {
   feedback_kind: FeedbackKind | null;
   /** type 'complaint' only: what it is about (core/feedback.ts FEEDBACK_CATEGORIES) */
   feedback_category: FeedbackCategory | null;
+  /** why the job is on hold (core/ticket.ts TICKET_HOLD_REASONS); meaningful only while status = 'on_hold' */
+  hold_reason: TicketHoldReason | null;
+  /** the day the hold is expected to end ('YYYY-MM-DD', e.g. the parts' expected arrival) */
+  hold_expected_date: DateStringNullable;
 }
 
 /** Per-status changes of the ticket count, appended by triggers on tickets; the sum per status is the count. */
@@ -755,6 +761,42 @@ export interface CsatDailyTable {
 }
 
 /** A part of a product model in the spare-parts catalogue, at its list price (issue 15 §4). */
+/** One catalogue part and quantity requested for a job (issue 15 §4; life cycle in core/parts.ts). */
+export interface PartRequestsTable {
+  id: Id;
+  ticket_id: number;
+  part_id: number;
+  /** the agency of the job when it was requested */
+  agency_id: number;
+  quantity: number;
+  /** the part's list price when requested (the catalogue may change later) */
+  unit_price_rials: number;
+  status: Generated<PartRequestStatus>;
+  /** where it was filled from; null until then */
+  source: PartSource | null;
+  expected_date: DateStringNullable;
+  note: string | null;
+  /** the serial of a serialized part, once known */
+  serial_number: string | null;
+  requested_by_kind: "technician" | "agency" | "user";
+  requested_by_user_id: number | null;
+  technician_id: number | null;
+  requested_at: Generated<Date>;
+  ordered_at: TimestampNullable;
+  shipped_at: TimestampNullable;
+  received_at: TimestampNullable;
+  cancelled_at: TimestampNullable;
+  cancel_reason: string | null;
+}
+
+/** How many of each part an agency holds on its own shelf. */
+export interface AgencyPartStockTable {
+  agency_id: number;
+  part_id: number;
+  quantity: number;
+  updated_at: Generated<Date>;
+}
+
 export interface SparePartsTable {
   id: Id;
   model_id: number;
@@ -831,6 +873,9 @@ export interface Database {
   csat_daily: CsatDailyTable;
   voice_rollups_state: VoiceRollupsStateTable;
   spare_parts: SparePartsTable;
+  // issue 15 §4: part requests and agency stock
+  part_requests: PartRequestsTable;
+  agency_part_stock: AgencyPartStockTable;
 }
 
 export type User = Selectable<UsersTable>;

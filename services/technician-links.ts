@@ -33,6 +33,8 @@ import type { PhotoStore } from "../platform/photo-store";
 import type { Actor } from "./actor";
 import { completeJobInTrx, withStoredPhotos, type JobReportInput, type PhotoUpload } from "./job-completion";
 import { changeTicketStatusInTrx } from "./tickets";
+import { requestPartsInTrx } from "./parts";
+import type { PartLine } from "../core/parts";
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -153,7 +155,7 @@ export class JobActionNotAllowedError extends Error {
 export type JobPress =
   | { action: "on_the_way" }
   | { action: "arrived" }
-  | { action: "needs_parts"; expectedDate: string; note?: string }
+  | { action: "needs_parts"; expectedDate: string; note?: string; parts?: readonly PartLine[] }
   | { action: "cannot_repair"; reason: string }
   | ({ action: "done"; photos?: readonly PhotoUpload[] } & JobReportInput);
 
@@ -197,6 +199,8 @@ async function applyPress(
         "tickets.technician_id",
         "tickets.assigned_agency_id",
         "tickets.sla_resolve_due_at",
+        "tickets.hold_reason",
+        "tickets.hold_expected_date",
         "technicians.full_name as technician_name",
       ])
       .where("tickets.id", "=", link.ticket_id)
@@ -221,13 +225,32 @@ async function applyPress(
         { ticketId: ticket.id, agencyId: link.agency_id, technicianId: link.technician_id, report: press, source: "link", photos, linkId: link.id },
         ctx,
       );
+    } else if (press.action === "needs_parts" && press.parts && press.parts.length > 0) {
+      // catalogue parts of the job's model (issue 15 §4): the request rows, and the job on hold waiting for them
+      const made = await requestPartsInTrx(
+        trx,
+        actor,
+        { ...ticket, assigned_agency_id: link.agency_id },
+        { lines: press.parts, expectedDate: press.expectedDate, note: press.note, by: { kind: "technician", technicianId: link.technician_id } },
+        now,
+        { source: "link", action: press.action },
+      );
+      details.part_requests = made.requestIds;
     } else {
       const to = JOB_ACTION_TO[press.action];
       if (to !== null && to !== ticket.status) {
         await changeTicketStatusInTrx(
           trx,
           actor,
-          { ticketId: ticket.id, to, reason: press.action === "cannot_repair" ? press.reason : undefined, data: { source: "link", action: press.action, ...details } },
+          {
+            ticketId: ticket.id,
+            to,
+            reason: press.action === "cannot_repair" ? press.reason : undefined,
+            data: { source: "link", action: press.action, ...details },
+            ...(to === "on_hold"
+              ? { hold: press.action === "needs_parts" ? { reason: "waiting_for_parts" as const, expectedDate: press.expectedDate } : { reason: "cannot_repair" as const } }
+              : {}),
+          },
           { links: ctx.links },
         );
       }

@@ -1,4 +1,4 @@
-import { assertTransition, IllegalTransitionError, type TicketStatus } from "../core/ticket";
+import { assertTransition, IllegalTransitionError, type TicketHoldReason, type TicketStatus } from "../core/ticket";
 import type { Transaction } from "kysely";
 import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
@@ -48,6 +48,8 @@ export interface ChangeStatusInput {
   data?: Record<string, unknown>;
   /** the follow-up rules: a breakdown job moved to `completed` gets its satisfaction follow-up scheduled (services/satisfaction.ts) */
   followUp?: SurveyConfig;
+  /** a move to `on_hold`: why (core/ticket.ts TICKET_HOLD_REASONS; 'other' when not given) and the day it should end */
+  hold?: { reason: TicketHoldReason; expectedDate?: string | null };
 }
 
 /**
@@ -81,12 +83,21 @@ export async function changeTicketStatusInTrx(
     assertTransition(ticket.status, input.to, ticket.type);
     const now = new Date();
     const terminal = input.to === "closed" || input.to === "cancelled";
+    // the hold's reason lives with the status: set on the way in, cleared on the way out
+    const hold =
+      input.to === "on_hold"
+        ? { hold_reason: input.hold?.reason ?? ("other" as const), hold_expected_date: input.hold?.expectedDate ?? null }
+        : { hold_reason: null, hold_expected_date: null };
     await trx
       .updateTable("tickets")
-      .set({ status: input.to, updated_at: now, ...(terminal ? { closed_at: now } : {}) })
+      .set({ status: input.to, updated_at: now, ...hold, ...(terminal ? { closed_at: now } : {}) })
       .where("id", "=", ticket.id)
       .execute();
-    const data = { ...(input.data ?? {}), ...(input.reason ? { reason: input.reason } : {}) };
+    const data = {
+      ...(input.data ?? {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+      ...(input.to === "on_hold" ? { hold_reason: hold.hold_reason, ...(hold.hold_expected_date ? { expected_date: hold.hold_expected_date } : {}) } : {}),
+    };
     const eventId = await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: ticket.status, to: input.to, data });
     if (input.to === "completed" && ticket.type === "breakdown" && input.followUp) {
       await scheduleFollowUpInTrx(trx, { ticketId: ticket.id, completedAt: now, config: input.followUp });

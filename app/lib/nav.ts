@@ -32,6 +32,9 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/revenue", label: "nav.revenue" },
     { to: "/manager/satisfaction", label: "nav.satisfaction" },
     { to: "/manager/voice", label: "nav.voice" },
+    // issue 15 §4: the parts desk (central stock) and the parts that hold jobs up
+    ...(can(role, "parts:manage") ? [{ to: "/manager/parts", label: "nav.partsDesk" as const, end: true }] : []),
+    { to: "/manager/parts/report", label: "nav.partsReport" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
@@ -43,6 +46,7 @@ export function adminNav(role: Role): NavItem[] {
     { to: "/admin", label: "nav.users", end: true },
     { to: "/admin/audit", label: "nav.audit" },
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
+    ...(can(role, "parts:catalogue") ? [{ to: "/admin/spare-parts", label: "nav.spareParts" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];

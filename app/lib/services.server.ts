@@ -73,3 +73,14 @@ export { AgencyImportInputError, requestAgencyImport } from "../../services/agen
 export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
 // the voice of the customer (issue 14): classifying a complaint ticket
 export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";
+// spare parts (issue 15 §4): the catalogue, part requests, the parts desk
+export {
+  addSparePart,
+  CatalogueError,
+  IllegalPartStepError,
+  MAX_LIST_PRICE_RIALS,
+  PartRequestError,
+  requestPartsByAgency,
+  stepPartRequest,
+  updateSparePart,
+} from "../../services/parts";

@@ -6,7 +6,9 @@ import { CompletionFields } from "~/components/JobCompletion";
 import { TicketDetailPage } from "~/components/TicketDetail";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { jobReports, tickets } from "~/lib/db.server";
+import { jobReports, parts as partsRepo, tickets } from "~/lib/db.server";
+import { PartLinesFields, PartRequestList, formatDay, type PartRequestRow } from "~/components/PartRequests";
+import { parseRequestForm, parseStepForm, partErrorKey } from "~/lib/parts.server";
 import { formatDateTime } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readSearchParams } from "~/lib/input.server";
@@ -20,7 +22,11 @@ import {
   JobReportInputError,
   NoFeeRateError,
   NotYourJobError,
+  IllegalPartStepError,
+  PartRequestError,
   publicLinks,
+  requestPartsByAgency,
+  stepPartRequest,
   surveyConfigOf,
   TicketNotFoundError,
 } from "~/lib/services.server";
@@ -37,6 +43,10 @@ import { loadTicketDetail } from "~/lib/ticket-page.server";
 
 const ASSIGNABLE = ["assigned", "scheduled"];
 const COMPLETABLE = ["scheduled", "in_progress", "on_hold"];
+/** issue 15 §4: the job may ask for parts while worked on, or add to what it already waits for */
+const PART_REQUESTABLE = ["scheduled", "in_progress"];
+const INTENTS = ["assign", "complete", "parts", "fill"] as const;
+type Intent = (typeof INTENTS)[number];
 const TicketId = z.coerce.number().int().positive().max(2 ** 53);
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -46,9 +56,18 @@ export async function loader(args: LoaderFunctionArgs) {
   const agencyId = scope.kind === "agency" ? scope.agencyId : null;
   const status = page.ticket.status;
   const canAssign = agencyId !== null && ASSIGNABLE.includes(status);
-  const [technicians, visit] = await Promise.all([
+  const [technicians, visit, modelId, partRequests] = await Promise.all([
     canAssign && agencyId !== null ? jobReports.activeTechnicians(args.context.db, agencyId) : Promise.resolve([]),
     jobReports.currentVisit(args.context.db, scope, page.ticket.id),
+    partsRepo.ticketModelId(args.context.db, page.ticket.id),
+    partsRepo.requestsOfTicket(args.context.db, scope, page.ticket.id),
+  ]);
+  const hold = await partsRepo.holdOf(args.context.db, scope, page.ticket.id);
+  const waitingForParts = status === "on_hold" && hold?.hold_reason === "waiting_for_parts";
+  const canRequestParts = agencyId !== null && modelId !== null && (PART_REQUESTABLE.includes(status) || waitingForParts);
+  const [catalogue, stock] = await Promise.all([
+    canRequestParts && modelId !== null ? partsRepo.activePartsOfModel(args.context.db, modelId) : Promise.resolve([]),
+    agencyId !== null ? partsRepo.agencyStock(args.context.db, agencyId, partRequests.filter((r) => r.status === "requested").map((r) => r.part_id)) : Promise.resolve(new Map<number, number>()),
   ]);
   const jobDone = readSearchParams(args.request).job;
   return {
@@ -58,13 +77,19 @@ export async function loader(args: LoaderFunctionArgs) {
       canComplete: agencyId !== null && COMPLETABLE.includes(status),
       technicians,
       visit,
-      done: (["assign", "complete"] as const).find((d) => d === jobDone) ?? null,
+      done: INTENTS.find((d) => d === jobDone) ?? null,
+    },
+    parts: {
+      canRequest: canRequestParts,
+      catalogue,
+      requests: partRequests.map((r) => ({ ...r, in_stock: stock.get(r.part_id) ?? 0 })),
+      waitingUntil: waitingForParts ? (hold?.hold_expected_date ?? null) : null,
     },
   };
 }
 
 interface JobActionError {
-  intent: "assign" | "complete" | null;
+  intent: Intent | null;
   error: MessageKey;
   values: Record<string, string>;
 }
@@ -78,14 +103,25 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // another agency's ticket (or none) is a 404 before any field is read
   if (!(await tickets.getTicket(context.db, scope, id.data))) throw new Response("Not found", { status: 404 });
   const { fields: form, files, problem } = await readCompletionForm(request);
-  const intent = (["assign", "complete"] as const).find((i) => i === form.intent) ?? null;
+  const intent = INTENTS.find((i) => i === form.intent) ?? null;
   const refuse = (status: number, error: MessageKey) => Response.json({ intent, error, values: form } satisfies JobActionError, { status });
   if (!intent) return refuse(400, "job.error.invalid");
   if (problem) return refuse(problem === "formTooLarge" ? 413 : 400, `job.error.${problem}`);
   const actor = { kind: "agency" as const, userId: user.id, ip: context.clientIp };
   const links = publicLinks(context.env);
   try {
-    if (intent === "assign") {
+    if (intent === "parts") {
+      const parsed = parseRequestForm(form);
+      if (!parsed.ok) return refuse(400, parsed.error);
+      await requestPartsByAgency(context.db, actor, { ticketId: id.data, agencyId: scope.agencyId, ...parsed.value });
+    } else if (intent === "fill") {
+      const parsed = parseStepForm({ ...form, step: "fill_from_stock" });
+      if (!parsed.ok) return refuse(400, parsed.error);
+      // the request must be this job's: another job's id is refused like an unknown one
+      const own = await partsRepo.requestsOfTicket(context.db, scope, id.data);
+      if (!own.some((r) => r.id === parsed.value.requestId)) return refuse(404, "parts.error.notFound");
+      await stepPartRequest(context.db, actor, { ...parsed.value, agencyId: scope.agencyId }, { links });
+    } else if (intent === "assign") {
       const parsed = parseAssignForm(form);
       if (!parsed.ok) return refuse(400, parsed.error);
       await assignTechnician(context.db, actor, { ticketId: id.data, agencyId: scope.agencyId, ...parsed.value }, { links });
@@ -109,6 +145,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (error instanceof JobReportInputError) return refuse(400, `job.error.${error.problem}`);
     if (error instanceof NoFeeRateError) return refuse(409, "ledger.error.noRate");
     if (error instanceof IllegalTransitionError) return refuse(409, "job.error.notAllowed");
+    if (error instanceof PartRequestError || error instanceof IllegalPartStepError) return refuse(error instanceof PartRequestError && error.problem !== "notAllowed" ? 400 : 409, partErrorKey(error));
     throw error;
   }
   return redirect(`${new URL(request.url).pathname}?job=${intent}`);
@@ -121,6 +158,7 @@ export default function AgencyTicket() {
     <>
       <TicketDetailPage backTo="/agency/tickets" />
       <AgencyJobForms />
+      <AgencyParts />
     </>
   );
 }
@@ -132,8 +170,8 @@ function AgencyJobForms() {
   const actionData = useActionData<JobActionError>();
   const busy = useNavigation().state !== "idle";
   const { job } = data;
-  const values = (intent: "assign" | "complete") => (actionData?.intent === intent ? actionData.values : {});
-  const errorOf = (intent: "assign" | "complete") =>
+  const values = (intent: Intent) => (actionData?.intent === intent ? actionData.values : {});
+  const errorOf = (intent: Intent) =>
     actionData?.intent === intent || (intent === "assign" && actionData?.intent === null) ? (
       <p className="notice error" role="alert">
         {t(actionData.error)}
@@ -206,5 +244,69 @@ function AgencyJobForms() {
         </section>
       ) : null}
     </>
+  );
+}
+
+/** Issue 15 §4: the job's parts — ask for catalogue parts of its model (the job goes on hold waiting for them), fill a request from the agency's own stock. */
+function AgencyParts() {
+  const data = useLoaderData() as unknown as { parts: Data["parts"] };
+  const t = useT();
+  const locale = useLocale();
+  const actionData = useActionData<JobActionError>();
+  const busy = useNavigation().state !== "idle";
+  const { parts } = data;
+  if (!parts.canRequest && parts.requests.length === 0) return null;
+  const requests = parts.requests as unknown as (PartRequestRow & { in_stock: number })[];
+  return (
+    <section className="panel" data-testid="agency-parts">
+      <h2>{t("parts.job.title")}</h2>
+      {parts.waitingUntil ? (
+        <p className="notice" role="status" data-testid="job-waiting-parts">
+          {t("parts.job.waiting", { date: formatDay(parts.waitingUntil, locale) })}
+        </p>
+      ) : null}
+      {actionData?.intent === "fill" ? (
+        <p className="notice error" role="alert">
+          {t(actionData.error)}
+        </p>
+      ) : null}
+      <PartRequestList
+        requests={requests}
+        actions={(r) =>
+          r.status === "requested" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="fill" />
+              <input type="hidden" name="requestId" value={r.id} />
+              <button type="submit" className="secondary" disabled={busy || (r as PartRequestRow & { in_stock: number }).in_stock < r.quantity}>
+                {t("parts.fill.submit", { n: (r as PartRequestRow & { in_stock: number }).in_stock })}
+              </button>
+            </Form>
+          ) : null
+        }
+      />
+      {parts.canRequest ? (
+        <Form method="post" className="job-form" data-testid="agency-parts-form">
+          <h3>{t("parts.request.title")}</h3>
+          {actionData?.intent === "parts" ? (
+            <p className="notice error" role="alert">
+              {t(actionData.error)}
+            </p>
+          ) : null}
+          <input type="hidden" name="intent" value="parts" />
+          {parts.catalogue.length === 0 ? <p className="muted">{t("parts.request.noCatalogue")}</p> : <PartLinesFields parts={parts.catalogue} values={actionData?.intent === "parts" ? actionData.values : undefined} />}
+          <label className="field">
+            <span>{t("job.form.expectedDate")}</span>
+            <input name="expectedDate" required placeholder={t("job.form.dateHint")} defaultValue={actionData?.intent === "parts" ? (actionData.values.expectedDate ?? "") : ""} />
+          </label>
+          <label className="field">
+            <span>{t("job.form.partNote")}</span>
+            <input name="partNote" maxLength={200} defaultValue={actionData?.intent === "parts" ? (actionData.values.partNote ?? "") : ""} />
+          </label>
+          <button type="submit" className="big secondary" disabled={busy || parts.catalogue.length === 0}>
+            {t("parts.request.submit")}
+          </button>
+        </Form>
+      ) : null}
+    </section>
   );
 }

@@ -11,7 +11,9 @@ import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readSearchParams } from "~/lib/input.server";
 import { photoStoreOf, readCompletionForm } from "~/lib/photos.server";
-import { jobReports } from "~/lib/db.server";
+import { jobReports, parts as partsRepo } from "~/lib/db.server";
+import { PartLinesFields, PartRequestList, formatDay, type CataloguePart, type PartRequestRow } from "~/components/PartRequests";
+import { parsePartLines, partErrorKey } from "~/lib/parts.server";
 import { parseCompletionForm, parseExpectedDate, parseReason } from "~/lib/job-forms.server";
 import {
   IllegalTransitionError,
@@ -19,6 +21,7 @@ import {
   JobLinkRefusedError,
   JobReportInputError,
   NoFeeRateError,
+  PartRequestError,
   openJobLink,
   pressJobAction,
   publicLinks,
@@ -69,13 +72,20 @@ type LoaderData =
       done: JobAction | null;
       /** the photos this link sent (served by /j/<token>/photos/<id>) */
       photos: { id: number }[];
+      /** issue 15 §4: the catalogue parts of the job's model, and the parts requested for the job */
+      catalogue: CataloguePart[];
+      partRequests: PartRequestRow[];
     };
 
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const opened = await openJobLink(context.db, params.token ?? "", linkContext(context));
   if (opened.kind !== "valid") return Response.json({ refused: opened.kind, job: null } satisfies LoaderData, { status: REFUSED_STATUS[opened.kind] });
   const done = readSearchParams(request).done;
-  const photos = await jobReports.linkPhotos(context.db, opened.linkId);
+  const [photos, catalogue, partRequests] = await Promise.all([
+    jobReports.linkPhotos(context.db, opened.linkId),
+    opened.job.model_id !== null ? partsRepo.activePartsOfModel(context.db, opened.job.model_id) : Promise.resolve([]),
+    partsRepo.requestsOfLinkTicket(context.db, opened.job.id),
+  ]);
   return Response.json({
     refused: null,
     job: opened.job as unknown as Job,
@@ -83,6 +93,8 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
     presses: opened.presses.map((p) => ({ id: p.id, at: p.at.toISOString(), action: String((p.data as { action?: unknown }).action ?? "") })),
     done: JOB_ACTIONS.find((a) => a === done) ?? null,
     photos: photos.map((p) => ({ id: p.id })),
+    catalogue,
+    partRequests: partRequests as unknown as PartRequestRow[],
   } satisfies LoaderData);
 }
 
@@ -104,7 +116,10 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
     const r = parseExpectedDate(form.expectedDate);
     if (!r.ok) return refuse(400, r.error);
     const note = (form.partNote ?? "").trim().slice(0, 200);
-    press = { action: "needs_parts", expectedDate: r.value, ...(note ? { note } : {}) };
+    // catalogue parts of the job's model (none named: the note says what is needed)
+    const lines = parsePartLines(form, true);
+    if (!lines.ok) return refuse(400, lines.error);
+    press = { action: "needs_parts", expectedDate: r.value, ...(note ? { note } : {}), ...(lines.value.length > 0 ? { parts: lines.value } : {}) };
   } else if (intent === "cannot_repair") {
     const r = parseReason(form.reason);
     if (!r.ok) return refuse(400, r.error);
@@ -125,6 +140,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
     if (error instanceof JobActionNotAllowedError || error instanceof IllegalTransitionError) return refuse(409, "job.error.notAllowed");
     if (error instanceof JobReportInputError) return refuse(400, `job.error.${error.problem}`);
     if (error instanceof NoFeeRateError) return refuse(409, "ledger.error.noRate");
+    if (error instanceof PartRequestError) return refuse(400, partErrorKey(error));
     throw error;
   }
   return redirect(`${new URL(request.url).pathname}?done=${intent}`);
@@ -262,6 +278,7 @@ function JobView({ data }: { data: Extract<Loaded, { refused: null }> }) {
                 <span>{t("job.form.expectedDate")}</span>
                 <input name="expectedDate" required placeholder={t("job.form.dateHint")} defaultValue={actionData?.values.expectedDate ?? ""} />
               </label>
+              {data.catalogue.length > 0 ? <PartLinesFields parts={data.catalogue} values={actionData?.intent === "needs_parts" ? actionData.values : undefined} /> : null}
               <label className="field">
                 <span>{t("job.form.partNote")}</span>
                 <input name="partNote" maxLength={200} defaultValue={actionData?.values.partNote ?? ""} />
@@ -288,6 +305,17 @@ function JobView({ data }: { data: Extract<Loaded, { refused: null }> }) {
           </details>
         ) : null}
 
+        {data.partRequests.length > 0 ? (
+          <section data-testid="job-parts">
+            <h2>{t("parts.job.title")}</h2>
+            {job.status === "on_hold" && job.hold_reason === "waiting_for_parts" ? (
+              <p className="notice" role="status" data-testid="job-waiting-parts">
+                {t("parts.job.waiting", { date: formatDay(job.hold_expected_date, locale) })}
+              </p>
+            ) : null}
+            <PartRequestList requests={data.partRequests} />
+          </section>
+        ) : null}
         {data.presses.length > 0 ? (
           <>
             <h2>{t("job.presses")}</h2>

@@ -367,6 +367,26 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         F,      F,     400,    400,         N] },
   { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "garbage", expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  // Issue 15 §4, spare parts. A part request without parts is a 400 for the job's agency (another's: 404).
+  { route: "agency.tickets.$ticketId", method: "POST", url: "/agency/tickets/:ticket", ticket: "ofAgency1", form: { intent: "parts", expectedDate: "1499/01/01" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     400,    400,         N] },
+  // the catalogue (parts:catalogue: admin); a part that does not exist is a 400 with a message
+  { route: "admin.spare-parts", method: "GET", url: "/admin/spare-parts?q=x", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.spare-parts", method: "POST", url: "/admin/spare-parts", form: { intent: "save", partId: "999999999", name: "x", price: "1" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
+  // the parts desk (parts:manage: manager); a request that does not exist is a 400 with a message
+  { route: "manager.parts._index", method: "GET", url: "/manager/parts?status=shipped", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    F,     F,      F,           F] },
+  { route: "manager.parts._index", method: "POST", url: "/manager/parts?index", form: { requestId: "999999999", step: "order" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    F,     F,      F,           F] },
+  // the parts report (reports:read); its export needs a format (400 without), its drill-down a part
+  { route: "manager.parts.report", method: "GET", url: "/manager/parts/report", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.parts.tickets", method: "GET", url: "/manager/parts/tickets?part=1", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.parts.export", method: "GET", url: "/manager/parts/export?report=parts", expect:
+                                                                               [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
 ];
 
 // ---------------------------------------------------------------------------------------------

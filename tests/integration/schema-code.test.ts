@@ -20,6 +20,7 @@ import { SLA_STAGE_INDEXES } from "../../services/sla";
 import { SURVEY_CHANNELS, SURVEY_MODES, SURVEY_STATUSES } from "../../core/satisfaction";
 import { SMS_TEMPLATE_KINDS } from "../../core/sms-templates";
 import { SMS_STATUSES } from "../../core/sms";
+import { PART_REQUEST_STATUSES, PART_SOURCES } from "../../core/parts";
 import {
   ACTOR_KINDS,
   AGENCY_STATUSES,
@@ -27,6 +28,7 @@ import {
   PRIORITIES,
   TICKET_CHANNELS,
   TICKET_EVENT_TYPES,
+  TICKET_HOLD_REASONS,
   TICKET_STATUSES,
   TICKET_TYPES,
   WARRANTY_STATUSES,
@@ -491,6 +493,8 @@ const COLUMNS = {
     dispatch_hold_reason: "string | null",
     feedback_kind: "string | null",
     feedback_category: "string | null",
+    hold_reason: "string | null",
+    hold_expected_date: "string | null",
   },
   ticket_status_counts: {
     id: "number",
@@ -527,6 +531,34 @@ const COLUMNS = {
     uploaded_at: "Date",
     source: "string",
     link_id: "number | null",
+  },
+  part_requests: {
+    id: "number",
+    ticket_id: "number",
+    part_id: "number",
+    agency_id: "number",
+    quantity: "number",
+    unit_price_rials: "number",
+    status: "string",
+    source: "string | null",
+    expected_date: "string | null",
+    note: "string | null",
+    serial_number: "string | null",
+    requested_by_kind: "string",
+    requested_by_user_id: "number | null",
+    technician_id: "number | null",
+    requested_at: "Date",
+    ordered_at: "Date | null",
+    shipped_at: "Date | null",
+    received_at: "Date | null",
+    cancelled_at: "Date | null",
+    cancel_reason: "string | null",
+  },
+  agency_part_stock: {
+    agency_id: "number",
+    part_id: "number",
+    quantity: "number",
+    updated_at: "Date",
   },
   spare_parts: {
     id: "number",
@@ -731,6 +763,11 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "tickets", column: "dispatch_hold_reason", values: HOLD_REASONS },
   { table: "tickets", column: "feedback_kind", values: FEEDBACK_KINDS },
   { table: "tickets", column: "feedback_category", values: FEEDBACK_CATEGORIES },
+  // issue 15 §4: hold reasons and part requests
+  { table: "tickets", column: "hold_reason", values: TICKET_HOLD_REASONS },
+  { table: "part_requests", column: "status", values: PART_REQUEST_STATUSES },
+  { table: "part_requests", column: "source", values: PART_SOURCES },
+  { table: "part_requests", column: "requested_by_kind", values: allOf<Col<"part_requests", "requested_by_kind">>()(["technician", "agency", "user"]) },
   { table: "csat_daily", column: "dim", values: allOf<Col<"csat_daily", "dim">>()(["total", "agency", "technician", "brand", "category"]) },
   { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },

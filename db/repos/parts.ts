@@ -1,0 +1,222 @@
+import { sql } from "kysely";
+import { OPEN_PART_REQUEST_STATUSES, type PartRequestStatus } from "../../core/parts";
+import type { DB } from "../connection";
+import type { DataScope } from "./scope";
+import { inScope } from "./tickets";
+
+/*
+ * Spare parts (issue 15 §4): the catalogue, part requests of a job, agency stock, the parts desk's list and the
+ * "parts that hold jobs up" report. Reads of a ticket's requests take the caller's scope.
+ */
+
+// ---------------------------------------------------------------------------------------------------------
+// catalogue
+
+export async function modelsWithParts(db: DB) {
+  return db
+    .selectFrom("product_models")
+    .innerJoin("brands", "brands.id", "product_models.brand_id")
+    .select(["product_models.id", "product_models.name", "product_models.model_code", "brands.name_fa as brand_fa", "brands.name_en as brand_en"])
+    .select((eb) => eb.selectFrom("spare_parts").whereRef("spare_parts.model_id", "=", "product_models.id").select(eb.fn.countAll<number>().as("n")).as("parts"))
+    .orderBy("brands.name_en")
+    .orderBy("product_models.name")
+    .execute();
+}
+
+/** A model's catalogue (inactive parts included, for the admin), optionally filtered by code or name. */
+export async function catalogue(db: DB, modelId: number, search: string | null, limit = 300) {
+  let q = db
+    .selectFrom("spare_parts")
+    .select(["id", "model_id", "code", "name", "list_price_rials", "serialized", "active", "updated_at"])
+    .where("model_id", "=", modelId);
+  if (search) {
+    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb("code", "ilike", like), eb("name", "ilike", like)]));
+  }
+  return q.orderBy("code").limit(limit).execute();
+}
+
+/** The active parts a job may ask for: its product's model's catalogue. */
+export async function activePartsOfModel(db: DB, modelId: number) {
+  return db
+    .selectFrom("spare_parts")
+    .select(["id", "code", "name", "list_price_rials", "serialized"])
+    .where("model_id", "=", modelId)
+    .where("active", "=", true)
+    .orderBy("code")
+    .execute();
+}
+
+/** The model of a ticket's product (null: no product on file). */
+export async function ticketModelId(db: DB, ticketId: number): Promise<number | null> {
+  const r = await db
+    .selectFrom("tickets")
+    .innerJoin("customer_products", "customer_products.id", "tickets.customer_product_id")
+    .select("customer_products.model_id")
+    .where("tickets.id", "=", ticketId)
+    .executeTakeFirst();
+  return r?.model_id ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// a job's requests
+
+const requestColumns = [
+  "part_requests.id",
+  "part_requests.ticket_id",
+  "part_requests.part_id",
+  "part_requests.agency_id",
+  "part_requests.quantity",
+  "part_requests.unit_price_rials",
+  "part_requests.status",
+  "part_requests.source",
+  "part_requests.expected_date",
+  "part_requests.serial_number",
+  "part_requests.note",
+  "part_requests.requested_at",
+  "part_requests.ordered_at",
+  "part_requests.shipped_at",
+  "part_requests.received_at",
+  "part_requests.cancelled_at",
+  "spare_parts.code as part_code",
+  "spare_parts.name as part_name",
+  "spare_parts.serialized",
+] as const;
+
+/**
+ * The parts requested for a ticket (the table warranty claims and defective returns refer to by id: part,
+ * quantity, price used, status, serial once known), within the caller's scope (another agency's ticket: none).
+ */
+export async function requestsOfTicket(db: DB, scope: DataScope, ticketId: number) {
+  return db
+    .selectFrom("part_requests")
+    .innerJoin("spare_parts", "spare_parts.id", "part_requests.part_id")
+    .innerJoin("tickets", "tickets.id", "part_requests.ticket_id")
+    .select(requestColumns)
+    .where("part_requests.ticket_id", "=", ticketId)
+    .where(inScope(scope))
+    .orderBy("part_requests.id")
+    .execute();
+}
+
+/** Why the ticket is on hold and until when (meaningful only while its status is on_hold), within the caller's scope. */
+export async function holdOf(db: DB, scope: DataScope, ticketId: number) {
+  return db
+    .selectFrom("tickets")
+    .select(["tickets.status", "tickets.hold_reason", "tickets.hold_expected_date"])
+    .where("tickets.id", "=", ticketId)
+    .where(inScope(scope))
+    .executeTakeFirst();
+}
+
+/** The same for the technician's link, whose ticket the link already names. */
+export async function requestsOfLinkTicket(db: DB, ticketId: number) {
+  return db
+    .selectFrom("part_requests")
+    .innerJoin("spare_parts", "spare_parts.id", "part_requests.part_id")
+    .select(requestColumns)
+    .where("part_requests.ticket_id", "=", ticketId)
+    .orderBy("part_requests.id")
+    .execute();
+}
+
+/** An agency's stock of the given parts (part id → quantity). */
+export async function agencyStock(db: DB, agencyId: number, partIds: readonly number[]): Promise<Map<number, number>> {
+  if (partIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("agency_part_stock")
+    .select(["part_id", "quantity"])
+    .where("agency_id", "=", agencyId)
+    .where("part_id", "in", [...partIds])
+    .execute();
+  return new Map(rows.map((r) => [r.part_id, r.quantity]));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the parts desk
+
+export async function deskRequests(db: DB, filter: { status: PartRequestStatus | "open" }, limit = 200) {
+  let q = db
+    .selectFrom("part_requests")
+    .innerJoin("spare_parts", "spare_parts.id", "part_requests.part_id")
+    .innerJoin("product_models", "product_models.id", "spare_parts.model_id")
+    .innerJoin("tickets", "tickets.id", "part_requests.ticket_id")
+    .innerJoin("agencies", "agencies.id", "part_requests.agency_id")
+    .select([...requestColumns, "product_models.name as model_name", "tickets.number as ticket_number", "agencies.name as agency_name"]);
+  q = filter.status === "open" ? q.where("part_requests.status", "in", [...OPEN_PART_REQUEST_STATUSES]) : q.where("part_requests.status", "=", filter.status);
+  // received and cancelled: the latest first; open ones: the oldest first (they waited longest)
+  return (filter.status === "open" ? q.orderBy("part_requests.requested_at") : q.orderBy("part_requests.requested_at", "desc")).limit(limit).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the report: parts that hold jobs up the longest
+
+export interface HoldRange {
+  from: Date;
+  toExclusive: Date;
+}
+
+/**
+ * Per part, over the requests made in the range (cancelled ones left out: they held nothing up in the end):
+ * the jobs it held, the total and median days from request to receipt (open ones up to `now`), and the
+ * requests still open. Served by part_requests_requested_idx (an index-only scan of the range).
+ */
+export async function holdingParts(db: DB, range: HoldRange, now: Date, limit = 200) {
+  const r = await sql<{
+    part_id: number;
+    code: string;
+    name: string;
+    model_name: string;
+    jobs: number;
+    total_days: number;
+    median_days: number;
+    open_now: number;
+  }>`
+    with held as (
+      select pr.part_id, pr.ticket_id, pr.status,
+             extract(epoch from (coalesce(pr.received_at, ${now}::timestamptz) - pr.requested_at)) / 86400.0 as days
+      from part_requests pr
+      where pr.requested_at >= ${range.from} and pr.requested_at < ${range.toExclusive} and pr.status <> 'cancelled'
+    ), per_part as (
+      select part_id,
+             count(distinct ticket_id)::int as jobs,
+             sum(days)::float8 as total_days,
+             percentile_cont(0.5) within group (order by days)::float8 as median_days,
+             count(*) filter (where status in ('requested', 'ordered', 'shipped'))::int as open_now
+      from held group by part_id
+    )
+    select p.part_id, sp.code, sp.name, pm.name as model_name, p.jobs, p.total_days, p.median_days, p.open_now
+    from per_part p
+    join spare_parts sp on sp.id = p.part_id
+    join product_models pm on pm.id = sp.model_id
+    order by p.total_days desc, p.part_id
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/** The jobs behind a part's figure: each request of the part in the range, with its ticket and days held. */
+export async function holdingTickets(db: DB, partId: number, range: HoldRange, now: Date, limit = 500) {
+  const r = await sql<{
+    request_id: number;
+    ticket_id: number;
+    ticket_number: number;
+    agency_name: string;
+    quantity: number;
+    status: PartRequestStatus;
+    source: string | null;
+    requested_at: Date;
+    received_at: Date | null;
+    expected_date: string | null;
+    days: number;
+  }>`
+    select pr.id as request_id, t.id as ticket_id, t.number as ticket_number, a.name as agency_name, pr.quantity,
+           pr.status, pr.source, pr.requested_at, pr.received_at, pr.expected_date::text as expected_date,
+           (extract(epoch from (coalesce(pr.received_at, ${now}::timestamptz) - pr.requested_at)) / 86400.0)::float8 as days
+    from part_requests pr
+    join tickets t on t.id = pr.ticket_id
+    join agencies a on a.id = pr.agency_id
+    where pr.part_id = ${partId} and pr.requested_at >= ${range.from} and pr.requested_at < ${range.toExclusive} and pr.status <> 'cancelled'
+    order by days desc, pr.id
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
