@@ -72,6 +72,9 @@ export const AUDIT_ACTIONS = [
   "ledger.statement_settle",
   // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
   "ticket.feedback_classify",
+  // quality and the agency scorecard (issue 15 §5): the rework window and probation rule changed; a probation ended early
+  "quality.settings_update",
+  "agency.probation_end",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1501,4 +1501,9 @@ export const en: Record<MessageKey, string> = {
   "voice.classify.invalid": "Choose a kind and a category from the lists.",
   "voice.classify.notComplaint": "Only complaint, criticism and suggestion requests are classified.",
   "voice.classify.none": "Not classified yet.",
+  // quality and the agency scorecard (issue 15 §5)
+  "audit.sentence.quality.settings_update": "{actor} changed the rework window and the probation rule.",
+  "audit.action.quality.settings_update": "Quality settings changed",
+  "audit.sentence.agency.probation_end": "{actor} ended the probation of {target}.",
+  "audit.action.agency.probation_end": "Probation ended early",
 };

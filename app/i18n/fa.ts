@@ -1499,6 +1499,11 @@ export const fa = {
   "voice.classify.invalid": "نوع و دسته را از فهرست انتخاب کنید.",
   "voice.classify.notComplaint": "فقط درخواست‌های «شکایات، انتقادات و پیشنهادات» دسته‌بندی می‌شوند.",
   "voice.classify.none": "هنوز دسته‌بندی نشده است.",
+  // کیفیت و کارنامهٔ نمایندگی (شمارهٔ ۱۵، بخش ۵)
+  "audit.sentence.quality.settings_update": "{actor} بازهٔ دوباره‌کاری و قاعدهٔ دورهٔ آزمایشی را تغییر داد.",
+  "audit.action.quality.settings_update": "تغییر تنظیمات کیفیت",
+  "audit.sentence.agency.probation_end": "{actor} دورهٔ آزمایشی {target} را پایان داد.",
+  "audit.action.agency.probation_end": "پایان زودهنگام دورهٔ آزمایشی",
 } as const;
 
 export type MessageKey = keyof typeof fa;
