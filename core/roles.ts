@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   "sla:manage": ["manager", "admin"],
   // issue 14 §2, the agency ledger: adjust a referral fee, mark an agency's monthly statement settled
   "ledger:manage": ["manager"],
+  // issue 15 §5, quality and the agency scorecard: the rework window and the probation rule; end an agency's probation early
+  "quality:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

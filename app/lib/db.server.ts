@@ -26,3 +26,5 @@ export * as feeRates from "../../db/repos/fee-rates";
 export * as callKpis from "../../db/repos/call-kpis";
 export * as fees from "../../db/repos/fees";
 export * as voice from "../../db/repos/voice";
+// quality and the agency scorecard (issue 15 §5)
+export * as quality from "../../db/repos/quality";

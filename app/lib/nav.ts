@@ -32,6 +32,7 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/revenue", label: "nav.revenue" },
     { to: "/manager/satisfaction", label: "nav.satisfaction" },
     { to: "/manager/voice", label: "nav.voice" },
+    { to: "/manager/scorecards", label: "nav.scorecards" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
@@ -43,6 +44,7 @@ export function adminNav(role: Role): NavItem[] {
     { to: "/admin", label: "nav.users", end: true },
     { to: "/admin/audit", label: "nav.audit" },
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
+    ...(can(role, "quality:manage") ? [{ to: "/admin/quality", label: "nav.quality" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];
@@ -59,6 +61,8 @@ export function agencyNav(role: Role): NavItem[] {
     { to: "/agency/technicians", label: "nav.agencyTechnicians" },
     // the referral-fee statement is the agency owner's business, not its staff's
     ...(can(role, "agency_portal:statement") ? [{ to: "/agency/statement", label: "agency.statement" as const }] : []),
+    // its own scorecard (issue 15 §5): every agency user
+    { to: "/agency/scorecard", label: "nav.agencyScorecard" },
   ];
 }
 

@@ -73,3 +73,5 @@ export { AgencyImportInputError, requestAgencyImport } from "../../services/agen
 export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
 // the voice of the customer (issue 14): classifying a complaint ticket
 export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";
+// quality and the agency scorecard (issue 15 §5)
+export { endAgencyProbation, updateQualitySettings } from "../../services/quality";
