@@ -27,12 +27,12 @@ export function ScorecardAgency({ data }: { data: Data }) {
       {data.months.length === 0 ? (
         <p className="muted">{t("scorecard.none")}</p>
       ) : (
-        <DataTable columns={AGENCY_MONTH_COLUMNS} rows={data.months} rowKey={(r) => r.period} filter={false} />
+        <DataTable caption={t("scorecard.months")} columns={AGENCY_MONTH_COLUMNS} rows={data.months} rowKey={(r) => r.period} filter={false} />
       )}
       <h2>{t("scorecard.byTechnician", { month: data.periodText })}</h2>
-      {data.byTechnician.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable columns={FTF_COLUMNS} rows={data.byTechnician} rowKey={(r) => r.key} filter={false} />}
+      {data.byTechnician.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable caption={t("scorecard.byTechnician", { month: data.periodText })} columns={FTF_COLUMNS} rows={data.byTechnician} rowKey={(r) => r.key} filter={false} />}
       <h2 id="jobs">{t("scorecard.jobsOf", { month: data.periodText })}</h2>
-      {data.jobs.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable columns={JOB_COLUMNS} rows={data.jobs} rowKey={(r) => r.ticket_id} />}
+      {data.jobs.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable caption={t("scorecard.jobsOf", { month: data.periodText })} columns={JOB_COLUMNS} rows={data.jobs} rowKey={(r) => r.ticket_id} />}
     </>
   );
 }
