@@ -850,6 +850,9 @@ export interface AgencyScorecardsTable {
 export interface ScorecardStateTable {
   id: Generated<boolean>;
   reworks_last_ticket_id: Generated<number>;
+  /** job_quality is recomputed for the completion reports after this id and the tickets with status changes after this event id */
+  jobs_last_report_id: Generated<number>;
+  jobs_last_event_id: Generated<number>;
   built_from: TimestampNullable;
   refreshed_at: TimestampNullable;
 }

@@ -41,8 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     sql`create index reworks_completed_ticket_idx on reworks (completed_ticket_id)`,
     sql`create index reworks_agency_idx on reworks (agency_id, completed_at)`,
 
+    // a roll-up (tickets are never deleted): no foreign key, whose check would cost more than the row on a backfill
     sql`create table job_quality (
-      ticket_id bigint primary key references tickets(id) on delete cascade,
+      ticket_id bigint primary key,
       agency_id bigint not null,
       technician_id bigint,
       model_id bigint,
@@ -79,6 +80,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     sql`create table scorecard_state (
       id boolean primary key default true check (id),
       reworks_last_ticket_id bigint not null default 0,
+      jobs_last_report_id bigint not null default 0,
+      jobs_last_event_id bigint not null default 0,
       built_from timestamptz,
       refreshed_at timestamptz
     )`,
@@ -101,10 +104,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column jobs_total integer not null default 0,
       add column on_probation boolean not null default false`,
 
-    // the scorecard's month ranges: offers by offer time, completions by completion time, due visits and
-    // resolutions by their due time
-    sql`create index dispatch_offers_offered_idx on dispatch_offers (offered_at) include (agency_id, status, responded_at)`,
-    sql`create index completion_reports_completed_idx on completion_reports (completed_at) include (ticket_id, agency_id, technician_id)`,
+    // the scorecard's month ranges: due visits and resolutions by their due time (offers: by agency and offer
+    // time, dispatch_offers_agency_history_idx)
     sql`create index ticket_milestones_visit_due_idx on ticket_milestones (visit_due_at) include (agency_id, visited_at) where agency_id is not null`,
     sql`create index ticket_milestones_resolve_due_idx on ticket_milestones (resolve_due_at) include (agency_id, done_at) where agency_id is not null`,
   ]) {
@@ -116,8 +117,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const s of [
     sql`drop index if exists ticket_milestones_resolve_due_idx`,
     sql`drop index if exists ticket_milestones_visit_due_idx`,
-    sql`drop index if exists completion_reports_completed_idx`,
-    sql`drop index if exists dispatch_offers_offered_idx`,
     sql`alter table agency_performance drop column if exists answers, drop column if exists answer_seconds_sum,
       drop column if exists sla_due, drop column if exists sla_met, drop column if exists jobs, drop column if exists reworks,
       drop column if exists ftf, drop column if exists jobs_total, drop column if exists on_probation`,

@@ -9,15 +9,18 @@
  *    ticket), so a batch of 50,000 new tickets costs the same at 1,000,000 tickets as at 1,000.
  *    (repeat_breakdowns of the voice pages is another rule — registration after registration within 90 days,
  *    breakdowns only — so reworks cannot be read off it; CSAT is read from its csat_daily.)
- *  - `job_quality` and `agency_scorecards`: recomputed whole for every Jalali month touching the last rework
- *    window (core/quality.ts refreshWindowStart), all months on the first run — delete and insert per month,
- *    so a run is idempotent and a late rework reaches the month of the job it reworks. Each month's
- *    sources are read by their time indexes (completion_reports_completed_idx, dispatch_offers_offered_idx,
- *    ticket_milestones_visit_due_idx / _resolve_due_idx, csat_daily's day).
+ *  - `job_quality`: the jobs that may have changed since the last run only (see `refreshScorecards`), every
+ *    job on the first run; a late rework reaches the job it reworks and so its month.
+ *  - `agency_scorecards`: recomputed whole (delete and insert: idempotent) for every Jalali month touching
+ *    the last rework window (core/quality.ts refreshWindowStart) and every month a changed job belongs to, all
+ *    months on the first run. Each month's sources are read by their time indexes
+ *    (dispatch_offers_agency_history_idx per agency, ticket_milestones_visit_due_idx / _resolve_due_idx, csat_daily's day,
+ *    job_quality_completed_idx).
  */
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import {
   DEFAULT_QUALITY_SETTINGS,
+  periodOf,
   periodRange,
   periodsBetween,
   refreshWindowStart,
@@ -114,12 +117,15 @@ export async function refreshReworks(db: Conn, opts: { batch?: number; settleSec
 // ---------------------------------------------------------------------------------------------------------
 // job_quality and agency_scorecards
 
-/** Recomputes one Jalali month of job_quality and agency_scorecards (delete and insert: idempotent). */
-async function refreshMonth(trx: Conn, period: string, now: Date): Promise<{ jobs: number; rows: number }> {
-  const { from, toExclusive: to } = periodRange(period);
-  await sql`delete from job_quality where completed_at >= ${from} and completed_at < ${to}`.execute(trx);
-  // core/quality.ts isFirstTimeFix: no hold, never reopened, no (non-cancelled) rework
-  const jobs = await sql`
+/**
+ * job_quality's rows of the completed jobs `where` selects (a condition on `cr`, completion_reports), after
+ * deleting theirs (core/quality.ts isFirstTimeFix: no hold, never reopened, no non-cancelled rework).
+ * Returns the Jalali periods of the jobs' completions, before and after.
+ */
+async function rebuildJobs(trx: Conn, where: RawBuilder<boolean>): Promise<Set<string>> {
+  const gone = await sql<{ completed_at: Date }>`
+    delete from job_quality j using completion_reports cr where j.ticket_id = cr.ticket_id and ${where} returning j.completed_at`.execute(trx);
+  const added = await sql<{ completed_at: Date }>`
     insert into job_quality (ticket_id, agency_id, technician_id, model_id, completed_at, holds, reopened, rework_ticket_id, first_time_fix)
     select cr.ticket_id, cr.agency_id, coalesce(cr.technician_id, t.technician_id), cp.model_id, cr.completed_at, h.holds, h.reopened, rw.ticket_id,
       (h.holds = 0 and not h.reopened and rw.ticket_id is null)
@@ -134,19 +140,29 @@ async function refreshMonth(trx: Conn, period: string, now: Date): Promise<{ job
       select r.ticket_id from reworks r join tickets rt on rt.id = r.ticket_id
       where r.completed_ticket_id = cr.ticket_id and rt.status <> 'cancelled'
       order by r.registered_at, r.ticket_id limit 1) rw on true
-    where cr.completed_at >= ${from} and cr.completed_at < ${to} and t.status <> 'cancelled'`.execute(trx);
+    where ${where} and t.status <> 'cancelled'
+    returning completed_at`.execute(trx);
+  return new Set([...gone.rows, ...added.rows].map((r) => periodOf(r.completed_at)));
+}
 
+/** Recomputes one Jalali month of agency_scorecards from its sources and job_quality (delete and insert: idempotent). */
+async function refreshMonth(trx: Conn, period: string, now: Date): Promise<number> {
+  const { from, toExclusive: to } = periodRange(period);
   await sql`delete from agency_scorecards where period = ${period}`.execute(trx);
   const rows = await sql`
     with o as (
-      select agency_id,
-        count(*) filter (where status in ('accepted','rejected','expired'))::int as decided,
-        count(*) filter (where status = 'accepted')::int as accepted,
-        count(*) filter (where status in ('accepted','rejected') and responded_at is not null)::int as answers,
-        coalesce(sum(greatest(0, extract(epoch from responded_at - offered_at)))
-          filter (where status in ('accepted','rejected') and responded_at is not null), 0)::bigint as answer_secs
-      from dispatch_offers where offered_at >= ${from} and offered_at < ${to}
-      group by agency_id
+      -- per agency, its offers of the month by dispatch_offers_agency_history_idx (agency_id, offered_at)
+      select a.id as agency_id, x.decided, x.accepted, x.answers, x.answer_secs
+      from agencies a
+      cross join lateral (
+        select count(*) filter (where d.status in ('accepted','rejected','expired'))::int as decided,
+          count(*) filter (where d.status = 'accepted')::int as accepted,
+          count(*) filter (where d.status in ('accepted','rejected') and d.responded_at is not null)::int as answers,
+          coalesce(sum(greatest(0, extract(epoch from d.responded_at - d.offered_at)))
+            filter (where d.status in ('accepted','rejected') and d.responded_at is not null), 0)::bigint as answer_secs,
+          count(*) as n
+        from dispatch_offers d where d.agency_id = a.id and d.offered_at >= ${from} and d.offered_at < ${to}) x
+      where x.n > 0
     ),
     v as (
       select agency_id,
@@ -188,29 +204,61 @@ async function refreshMonth(trx: Conn, period: string, now: Date): Promise<{ job
     left join s on s.agency_id = ids.agency_id
     left join c on c.agency_id = ids.agency_id
     left join j on j.agency_id = ids.agency_id`.execute(trx);
-  return { jobs: Number(jobs.numAffectedRows ?? 0), rows: Number(rows.numAffectedRows ?? 0) };
+  return Number(rows.numAffectedRows ?? 0);
 }
 
 /**
- * Brings the scorecard roll-ups up to date at `now`: reworks (watermark), CSAT by day (the voice roll-up),
- * then every month from the one of the rework window's start (every month since the first ticket on the
- * first run, or with `full`) to the current one. Returns the months recomputed.
+ * Brings the scorecard roll-ups up to date at `now`:
+ *  1. reworks (watermark by ticket id), CSAT by day (the voice roll-up csat_daily);
+ *  2. job_quality of the jobs that may have changed since the last run — completion reports after its
+ *     watermark, the tickets with a status change after its event watermark (a hold, a reopening, a
+ *     re-completion, a cancellation), and the jobs the new reworks (or a cancelled rework) name — each found
+ *     by a primary-key range or probe; every job on the first run (or with `full`);
+ *  3. agency_scorecards of every month from the rework window's start to now (their offers, visits and
+ *     surveys still move) and of every month a changed job belongs to (all months on the first run).
+ * Returns the months recomputed.
  */
 export async function refreshScorecards(db: Conn, now: Date, opts: { full?: boolean; settleSeconds?: number } = {}): Promise<string[]> {
+  const before = await inTransaction(db, async (trx) => (await lockState(trx)).reworks_last_ticket_id);
   await refreshReworks(db, { settleSeconds: opts.settleSeconds });
   await refreshCsatDaily(db);
-  const start = await inTransaction(db, async (trx) => {
+  const { months, start } = await inTransaction(db, async (trx) => {
     const state = await lockState(trx);
     const settings = await qualitySettings(trx);
+    const full = opts.full || state.built_from === null;
     let start = refreshWindowStart(now, settings.reworkWindowDays);
-    if (opts.full || state.built_from === null) {
+    const wm = await sql<{ report: string | null; event: string | null }>`
+      select (select max(id) from completion_reports) as report, (select max(id) from ticket_events) as event`.execute(trx);
+    const lastReport = Number(wm.rows[0]?.report ?? 0);
+    const lastEvent = Number(wm.rows[0]?.event ?? 0);
+    let changed: Set<string>;
+    if (full) {
+      await sql`truncate job_quality`.execute(trx);
+      changed = await rebuildJobs(trx, sql<boolean>`true`);
       const first = await sql<{ at: Date | null }>`select min(created_at) as at from tickets`.execute(trx);
       const at = first.rows[0]?.at;
       if (at && at < start) start = at;
+    } else {
+      changed = await rebuildJobs(
+        trx,
+        sql<boolean>`cr.ticket_id in (
+          select r.ticket_id from completion_reports r where r.id > ${state.jobs_last_report_id} and r.id <= ${lastReport}
+          union
+          select e.ticket_id from ticket_events e
+          where e.id > ${state.jobs_last_event_id} and e.id <= ${lastEvent} and e.event_type = 'status_changed'
+            and e.to_status in ('on_hold', 'in_progress', 'completed', 'cancelled')
+          union
+          select w.completed_ticket_id from reworks w where w.ticket_id > ${before}
+          union
+          select w.completed_ticket_id from reworks w
+          where w.ticket_id in (select e.ticket_id from ticket_events e
+            where e.id > ${state.jobs_last_event_id} and e.id <= ${lastEvent} and e.event_type = 'status_changed' and e.to_status = 'cancelled'))`,
+      );
     }
-    return start;
+    await trx.updateTable("scorecard_state").set({ jobs_last_report_id: lastReport, jobs_last_event_id: lastEvent }).execute();
+    const months = [...new Set([...periodsBetween(start, now), ...changed])].sort();
+    return { months, start };
   });
-  const months = periodsBetween(start, now);
   for (const period of months) {
     await inTransaction(db, (trx) => refreshMonth(trx, period, now));
   }
@@ -226,7 +274,7 @@ export async function rebuildScorecards(db: Conn, now: Date, opts: { settleSecon
   await inTransaction(db, async (trx) => {
     await lockState(trx);
     await trx.deleteFrom("reworks").execute();
-    await trx.updateTable("scorecard_state").set({ reworks_last_ticket_id: 0, built_from: null }).execute();
+    await trx.updateTable("scorecard_state").set({ reworks_last_ticket_id: 0, jobs_last_report_id: 0, jobs_last_event_id: 0, built_from: null }).execute();
   });
   return refreshScorecards(db, now, { full: true, settleSeconds: opts.settleSeconds });
 }

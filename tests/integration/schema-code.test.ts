@@ -646,6 +646,8 @@ const COLUMNS = {
   scorecard_state: {
     id: "boolean",
     reworks_last_ticket_id: "number",
+    jobs_last_report_id: "number",
+    jobs_last_event_id: "number",
     built_from: "Date | null",
     refreshed_at: "Date | null",
   },
