@@ -32,6 +32,7 @@ export function ScorecardAgency({ data }: { data: Data }) {
       <h2>{t("scorecard.byTechnician", { month: data.periodText })}</h2>
       {data.byTechnician.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable caption={t("scorecard.byTechnician", { month: data.periodText })} columns={FTF_COLUMNS} rows={data.byTechnician} rowKey={(r) => r.key} filter={false} />}
       <h2 id="jobs">{t("scorecard.jobsOf", { month: data.periodText })}</h2>
+      {data.jobsLimit ? <p className="muted">{t("scorecard.jobsFirst", { n: formatNumber(data.jobsLimit, locale) })}</p> : null}
       {data.jobs.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable caption={t("scorecard.jobsOf", { month: data.periodText })} columns={JOB_COLUMNS} rows={data.jobs} rowKey={(r) => r.ticket_id} />}
     </>
   );

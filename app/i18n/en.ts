@@ -1576,4 +1576,5 @@ export const en: Record<MessageKey, string> = {
   "quality.reason": "Reason",
   "quality.endProbation": "End probation",
   "quality.endedEarly": "Ended early on {at}: {reason}",
+  "scorecard.jobsFirst": "Showing the first {n} jobs of the month, oldest first.",
 };

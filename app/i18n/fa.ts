@@ -1574,6 +1574,7 @@ export const fa = {
   "quality.reason": "دلیل",
   "quality.endProbation": "پایان دورهٔ آزمایشی",
   "quality.endedEarly": "در {at} زودتر پایان یافت: {reason}",
+  "scorecard.jobsFirst": "نخستین {n} کار ماه، از قدیمی‌ترین، نشان داده شده است.",
 } as const;
 
 export type MessageKey = keyof typeof fa;

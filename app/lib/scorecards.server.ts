@@ -88,6 +88,7 @@ export async function agencyData(db: DB, scope: DataScope, agencyId: number, req
     period,
     periodText: formatJalaliMonth(period, locale),
     probation,
+    jobsLimit: jobs.length >= quality.JOBS_LIMIT ? quality.JOBS_LIMIT : null,
     months: months.map((m) => scorecardRow({ ...m, label: formatJalaliMonth(m.period, locale), href: `${o.base}?period=${m.period}#jobs` }, t)),
     byTechnician: byTechnician.map((g) => ftfRow(g, t)),
     jobs: jobs.map(

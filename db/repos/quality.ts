@@ -446,8 +446,11 @@ export interface JobQualityRow {
   first_time_fix: boolean;
 }
 
+/** The most jobs a month's list shows (a page, not an export: the month's figures count them all). */
+export const JOBS_LIMIT = 500;
+
 /** An agency's jobs completed in a month with their quality (job_quality_agency_idx); an agency's scope only its own. */
-export async function jobsOfAgencyMonth(db: Conn, scope: DataScope, agencyId: number, period: string, limit = 2000): Promise<JobQualityRow[]> {
+export async function jobsOfAgencyMonth(db: Conn, scope: DataScope, agencyId: number, period: string, limit = JOBS_LIMIT): Promise<JobQualityRow[]> {
   if (scope.kind === "agency" && scope.agencyId !== agencyId) return [];
   const { from, toExclusive } = periodRange(period);
   return db
