@@ -78,6 +78,9 @@ export const AUDIT_ACTIONS = [
   "spare_part.update",
   "part_request.create",
   "part_request.step",
+  // quality and the agency scorecard (issue 15 §5): the rework window and probation rule changed; a probation ended early
+  "quality.settings_update",
+  "agency.probation_end",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,7 +13,8 @@
  *    `isOpenAt`);
  *  - `full`          — open jobs ≥ capacity. Open jobs = its tickets in AGENCY_LOAD_STATUSES (accepted,
  *    not finished) + its pending offers whose deadline has not passed (each may become a job).
- *    Capacity = daily_job_capacity, or 0 when it has no technician (technician_count = 0);
+ *    Capacity = daily_job_capacity, or 0 when it has no technician (technician_count = 0); on probation
+ *    (core/quality.ts) PROBATION_CAPACITY_SHARE of it, rounded up;
  *  - `already_offered` — it had an offer for this ticket before (any status): never offered twice.
  *
  * ## Score of a candidate (higher is better; each component in [0, 1])
@@ -21,10 +22,10 @@
  *  - distance    = 1 / (1 + km / DISTANCE_SCALE_KM)  (haversine, agency → customer; 0 when either has no
  *    coordinates: an agency we cannot place is the last resort, never preferred);
  *  - load        = 1 − openJobs / capacity  (free share of its capacity);
- *  - performance = mean of three smoothed rates over the last PERFORMANCE_WINDOW_DAYS (each pulled towards
- *    a neutral prior of 0.5 by PRIOR_WEIGHT pseudo-observations, so a new agency is neither best nor worst):
- *    acceptance (accepted / answered-or-lapsed offers), on time (visits by sla_visit_due_at / visits due),
- *    CSAT ((score − 1) / 4 of answered satisfaction surveys);
+ *  - performance = the agency's scorecard of the last PERFORMANCE_WINDOW_MONTHS Jalali months (issue 15 §5,
+ *    core/quality.ts performanceTerm: the weighted PERFORMANCE_WEIGHTS of smoothed acceptance, answer speed,
+ *    on-time visits, SLA met, CSAT and first-time fix, each pulled towards a neutral 0.5 so a new agency is
+ *    neither best nor worst), capped at PROBATION_PERFORMANCE_CAP while the agency is on probation;
  *  - fairness    = 1 − min(1, recentOffers / capacity): the offers it received in the last
  *    FAIRNESS_WINDOW_HOURS per job of its capacity, so agencies of similar merit take turns (one offered a
  *    day's capacity already scores 0). It depends on the agency alone — not on the other candidates (it was
@@ -44,6 +45,8 @@
  * spreads the load.
  */
 
+import { dispatchCapacity, performanceTerm, scorecardRates, type ScorecardCounts, type ScorecardRates } from "./quality";
+
 export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "full", "already_offered"] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
@@ -55,10 +58,6 @@ export const DEFAULT_DISPATCH_WEIGHTS: Readonly<DispatchWeights> = Object.freeze
 
 /** distance component = 1 / (1 + km / this): 1 at the door, 0.75 at 1 km, 0.5 at 3 km, 0.23 at 10 km, 0.03 at 100 km. */
 export const DISTANCE_SCALE_KM = 3;
-/** performance rates are of this many recent days */
-export const PERFORMANCE_WINDOW_DAYS = 90;
-/** pseudo-observations of the neutral prior (0.5) in each performance rate */
-export const PRIOR_WEIGHT = 5;
 /** fairness counts the offers of this many recent hours */
 export const FAIRNESS_WINDOW_HOURS = 24;
 
@@ -96,7 +95,7 @@ export interface CandidateFacts {
   openJobs: number;
   dailyJobCapacity: number;
   technicianCount: number;
-  /** performance counts over PERFORMANCE_WINDOW_DAYS */
+  /** performance counts: the scorecard's last PERFORMANCE_WINDOW_MONTHS (agency_performance) */
   offersAccepted: number;
   /** offers that got an answer or lapsed (accepted, rejected, expired) */
   offersDecided: number;
@@ -104,6 +103,16 @@ export interface CandidateFacts {
   visitsDue: number;
   csatSum: number;
   csatCount: number;
+  /** the rest of the scorecard's counts (issue 15 §5); missing: none yet */
+  answers?: number;
+  answerSecondsSum?: number;
+  slaDue?: number;
+  slaMet?: number;
+  jobs?: number;
+  reworks?: number;
+  ftf?: number;
+  /** on probation (core/quality.ts onProbation, kept in agency_performance) */
+  probation?: boolean;
   /** offers received in the last FAIRNESS_WINDOW_HOURS */
   recentOffers: number;
   /** it had an offer for this ticket before */
@@ -111,6 +120,15 @@ export interface CandidateFacts {
 }
 
 export type ScoreComponents = Record<ScoreComponent, number>;
+
+/** The scorecard figures that made a candidate's performance component ("why this agency"). */
+export interface PerformanceExplanation {
+  rates: ScorecardRates;
+  jobs: number;
+  reworks: number;
+  probation: boolean;
+}
+
 export interface RankedCandidate {
   agencyId: number;
   code: string;
@@ -119,6 +137,8 @@ export interface RankedCandidate {
   openJobs: number;
   capacity: number;
   components: ScoreComponents;
+  /** the scorecard behind `components.performance` (decisions stored before issue 15 lack it) */
+  scorecard?: PerformanceExplanation;
 }
 export interface ExcludedCandidate {
   agencyId: number;
@@ -144,9 +164,9 @@ export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: numb
 
 // ---------- capacity, area ----------
 
-/** Capacity in jobs: daily_job_capacity, 0 without technicians. */
-export function agencyCapacity(f: Pick<CandidateFacts, "dailyJobCapacity" | "technicianCount">): number {
-  return f.technicianCount > 0 ? Math.max(0, f.dailyJobCapacity) : 0;
+/** Capacity in jobs: daily_job_capacity, 0 without technicians; on probation a share of it (core/quality.ts). */
+export function agencyCapacity(f: Pick<CandidateFacts, "dailyJobCapacity" | "technicianCount" | "probation">): number {
+  return dispatchCapacity(f.technicianCount > 0 ? Math.max(0, f.dailyJobCapacity) : 0, f.probation ?? false);
 }
 
 export function coversLocation(f: Pick<CandidateFacts, "areaMatch" | "serviceRadiusKm" | "distanceKm">): boolean {
@@ -249,18 +269,41 @@ export function offerDeadlineAt(now: Date, hours: WorkingHours, minutes: number)
 
 // ---------- scoring ----------
 
-function smoothed(successes: number, trials: number): number {
-  const s = Math.max(0, successes);
-  const n = Math.max(s, trials, 0);
-  return (s + 0.5 * PRIOR_WEIGHT) / (n + PRIOR_WEIGHT);
+/** A candidate's scorecard counts (core/quality.ts ScorecardCounts). */
+export function scorecardCountsOf(f: Omit<CandidateFacts, "agencyId" | "code" | "name" | "status" | "authorized" | "areaMatch" | "serviceRadiusKm" | "distanceKm" | "workingHours" | "openJobs" | "dailyJobCapacity" | "technicianCount" | "recentOffers" | "alreadyOffered">): ScorecardCounts {
+  return {
+    offersDecided: f.offersDecided,
+    offersAccepted: f.offersAccepted,
+    answers: f.answers ?? 0,
+    answerSecondsSum: f.answerSecondsSum ?? 0,
+    visitsDue: f.visitsDue,
+    visitsOnTime: f.visitsOnTime,
+    slaDue: f.slaDue ?? 0,
+    slaMet: f.slaMet ?? 0,
+    csatCount: f.csatCount,
+    csatSum: f.csatSum,
+    jobs: f.jobs ?? 0,
+    reworks: f.reworks ?? 0,
+    ftf: f.ftf ?? 0,
+  };
 }
 
-export function performanceOf(f: Pick<CandidateFacts, "offersAccepted" | "offersDecided" | "visitsOnTime" | "visitsDue" | "csatSum" | "csatCount">): number {
-  const acceptance = smoothed(f.offersAccepted, f.offersDecided);
-  const onTime = smoothed(f.visitsOnTime, f.visitsDue);
-  // CSAT: (score − 1) / 4 per answer, summed = (sum − count) / 4
-  const csat = smoothed((f.csatSum - f.csatCount) / 4, f.csatCount);
-  return (acceptance + onTime + csat) / 3;
+/** The performance component: the scorecard's term (core/quality.ts performanceTerm). */
+export function performanceOf(f: Parameters<typeof scorecardCountsOf>[0]): number {
+  return performanceTerm(scorecardCountsOf(f), f.probation ?? false);
+}
+
+/** What the decision stores of the scorecard behind the performance component. */
+export function performanceExplanation(f: Parameters<typeof scorecardCountsOf>[0]): PerformanceExplanation {
+  const c = scorecardCountsOf(f);
+  const r = scorecardRates(c);
+  const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
+  return {
+    rates: { acceptance: r4(r.acceptance), answerSeconds: r.answerSeconds === null ? null : Math.round(r.answerSeconds), onTime: r4(r.onTime), slaMet: r4(r.slaMet), csat: r4(r.csat), rework: r4(r.rework), firstTimeFix: r4(r.firstTimeFix) },
+    jobs: c.jobs,
+    reworks: c.reworks,
+    probation: f.probation ?? false,
+  };
 }
 
 export function distanceComponent(km: number | null): number {
@@ -305,7 +348,16 @@ export function rankCandidates(facts: readonly CandidateFacts[], now: Date, weig
       fairness: round(capacity > 0 ? 1 - Math.min(1, Math.max(0, f.recentOffers) / capacity) : 0),
     };
     const score = round(SCORE_COMPONENTS.reduce((s, c) => s + w[c] * components[c], 0));
-    return { agencyId: f.agencyId, code: f.code, score, distanceKm: f.distanceKm === null ? null : round(f.distanceKm), openJobs: f.openJobs, capacity, components };
+    return {
+      agencyId: f.agencyId,
+      code: f.code,
+      score,
+      distanceKm: f.distanceKm === null ? null : round(f.distanceKm),
+      openJobs: f.openJobs,
+      capacity,
+      components,
+      scorecard: performanceExplanation(f),
+    };
   });
   ranked.sort(compareRanked);
   excluded.sort((a, b) => a.agencyId - b.agencyId);

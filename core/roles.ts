@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   // (/manager/parts: order, ship, receive and cancel requests filled from the manufacturer's central stock)
   "parts:catalogue": ["admin"],
   "parts:manage": ["manager"],
+  // issue 15 §5, quality and the agency scorecard: the rework window and the probation rule; end an agency's probation early
+  "quality:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

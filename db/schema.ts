@@ -681,6 +681,17 @@ export interface AgencyPerformanceTable {
   csat_sum: Generated<number>;
   csat_count: Generated<number>;
   refreshed_at: Generated<Date>;
+  // issue 15 §5: the rest of the scorecard's counts over core/quality.ts PERFORMANCE_WINDOW_MONTHS, and probation
+  answers: Generated<number>;
+  answer_seconds_sum: Generated<number>;
+  sla_due: Generated<number>;
+  sla_met: Generated<number>;
+  jobs: Generated<number>;
+  reworks: Generated<number>;
+  ftf: Generated<number>;
+  /** completed jobs of all time (probation's count) */
+  jobs_total: Generated<number>;
+  on_probation: Generated<boolean>;
 }
 
 /** An agency CSV upload and its import (issue 14 §5, services/agency-import.ts): progress and the per-row error report. */
@@ -819,6 +830,83 @@ export interface VoiceRollupsStateTable {
   csat_refreshed_at: TimestampNullable;
 }
 
+// ---------- issue 15 §5: quality and the agency scorecard (core/quality.ts, db/repos/quality.ts) ----------
+
+/** The admin's quality settings: one row. */
+export interface QualitySettingsTable {
+  id: Generated<boolean>;
+  rework_window_days: Generated<number>;
+  probation_months: Generated<number>;
+  probation_jobs: Generated<number>;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+/** A breakdown (ticket_id) registered within the rework window after the completion of completed_ticket_id, same serial. */
+export interface ReworksTable {
+  ticket_id: number;
+  completed_ticket_id: number;
+  agency_id: number;
+  technician_id: number | null;
+  customer_product_id: number;
+  model_id: number | null;
+  registered_at: Timestamp;
+  completed_at: Timestamp;
+  window_days: number;
+}
+
+/** One completed job's quality (core/quality.ts isFirstTimeFix). */
+export interface JobQualityTable {
+  ticket_id: number;
+  agency_id: number;
+  technician_id: number | null;
+  model_id: number | null;
+  completed_at: Timestamp;
+  holds: Generated<number>;
+  reopened: Generated<boolean>;
+  rework_ticket_id: number | null;
+  first_time_fix: boolean;
+}
+
+/** The scorecard's counts per Jalali month ('YYYY-MM') and agency (core/quality.ts ScorecardCounts). */
+export interface AgencyScorecardsTable {
+  period: string;
+  agency_id: number;
+  offers_decided: Generated<number>;
+  offers_accepted: Generated<number>;
+  answers: Generated<number>;
+  answer_seconds_sum: Generated<number>;
+  visits_due: Generated<number>;
+  visits_on_time: Generated<number>;
+  sla_due: Generated<number>;
+  sla_met: Generated<number>;
+  csat_count: Generated<number>;
+  csat_sum: Generated<number>;
+  jobs: Generated<number>;
+  reworks: Generated<number>;
+  ftf: Generated<number>;
+  refreshed_at: Generated<Date>;
+}
+
+/** The scorecard roll-ups' progress: the reworks' watermark; from when months were last recomputed. */
+export interface ScorecardStateTable {
+  id: Generated<boolean>;
+  reworks_last_ticket_id: Generated<number>;
+  /** job_quality is recomputed for the completion reports after this id and the tickets with status changes after this event id */
+  jobs_last_report_id: Generated<number>;
+  jobs_last_event_id: Generated<number>;
+  built_from: TimestampNullable;
+  refreshed_at: TimestampNullable;
+}
+
+/** An admin ended the agency's probation early (audited). */
+export interface AgencyProbationTable {
+  agency_id: number;
+  ended_at: Generated<Date>;
+  ended_by: number | null;
+  reason: string;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -876,6 +964,13 @@ export interface Database {
   // issue 15 §4: part requests and agency stock
   part_requests: PartRequestsTable;
   agency_part_stock: AgencyPartStockTable;
+  // issue 15 §5: quality and the agency scorecard
+  quality_settings: QualitySettingsTable;
+  reworks: ReworksTable;
+  job_quality: JobQualityTable;
+  agency_scorecards: AgencyScorecardsTable;
+  scorecard_state: ScorecardStateTable;
+  agency_probation: AgencyProbationTable;
 }
 
 export type User = Selectable<UsersTable>;

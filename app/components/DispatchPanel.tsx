@@ -1,7 +1,7 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { Link, useActionData, useFetcher, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import type { dispatchPanelData, ReassignActionError } from "~/lib/dispatch.server";
-import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";
+import { formatDateTime, formatDigits, formatNumber, formatPercent } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import type { MessageKey, Translate } from "~/i18n";
 import { StatusBadge } from "./TicketViews";
@@ -16,6 +16,28 @@ function reasonsText(t: Translate, reasons: readonly string[]): string {
 
 function score(n: number, locale: "fa" | "en"): string {
   return new Intl.NumberFormat(locale === "fa" ? "fa-IR" : "en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}
+
+const pct = (x: number | null, locale: "fa" | "en") => (x === null ? "—" : formatPercent(Math.round(x * 1000) / 10, locale));
+
+/** The scorecard figures behind a candidate's performance component (issue 15 §5). */
+function ScorecardLine({ s }: { s: NonNullable<PanelData["decision"]>["ranked"][number]["scorecard"] & object }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <div className="muted" data-testid="dispatch-scorecard">
+      {t("dispatch.panel.scorecard", {
+        acceptance: pct(s.rates.acceptance, locale),
+        onTime: pct(s.rates.onTime, locale),
+        sla: pct(s.rates.slaMet, locale),
+        csat: s.rates.csat === null ? "—" : formatNumber(Math.round(s.rates.csat * 10) / 10, locale),
+        ftf: pct(s.rates.firstTimeFix, locale),
+        reworks: formatNumber(s.reworks, locale),
+        jobs: formatNumber(s.jobs, locale),
+      })}
+      {s.probation ? <span className="badge warn"> {t("scorecard.onProbation")}</span> : null}
+    </div>
+  );
 }
 
 /**
@@ -83,6 +105,7 @@ export function DispatchPanel() {
                         {r.distanceKm == null ? "" : " · "}
                         {t("dispatch.panel.load", { open: r.openJobs, capacity: r.capacity })}
                       </div>
+                      {r.scorecard ? <ScorecardLine s={r.scorecard} /> : null}
                     </td>
                     {COMPONENTS.map((c) => (
                       <td key={c}>{score(r.components[c], locale)}</td>

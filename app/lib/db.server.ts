@@ -27,3 +27,5 @@ export * as callKpis from "../../db/repos/call-kpis";
 export * as fees from "../../db/repos/fees";
 export * as voice from "../../db/repos/voice";
 export * as parts from "../../db/repos/parts";
+// quality and the agency scorecard (issue 15 §5)
+export * as quality from "../../db/repos/quality";

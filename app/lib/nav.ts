@@ -35,6 +35,7 @@ export function managerNav(role: Role): NavItem[] {
     // issue 15 §4: the parts desk (central stock) and the parts that hold jobs up
     ...(can(role, "parts:manage") ? [{ to: "/manager/parts", label: "nav.partsDesk" as const, end: true }] : []),
     { to: "/manager/parts/report", label: "nav.partsReport" },
+    { to: "/manager/scorecards", label: "nav.scorecards" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
@@ -47,6 +48,7 @@ export function adminNav(role: Role): NavItem[] {
     { to: "/admin/audit", label: "nav.audit" },
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
     ...(can(role, "parts:catalogue") ? [{ to: "/admin/spare-parts", label: "nav.spareParts" as const }] : []),
+    ...(can(role, "quality:manage") ? [{ to: "/admin/quality", label: "nav.quality" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];
@@ -63,6 +65,8 @@ export function agencyNav(role: Role): NavItem[] {
     { to: "/agency/technicians", label: "nav.agencyTechnicians" },
     // the referral-fee statement is the agency owner's business, not its staff's
     ...(can(role, "agency_portal:statement") ? [{ to: "/agency/statement", label: "agency.statement" as const }] : []),
+    // its own scorecard (issue 15 §5): every agency user
+    { to: "/agency/scorecard", label: "nav.agencyScorecard" },
   ];
 }
 

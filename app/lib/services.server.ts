@@ -84,3 +84,5 @@ export {
   stepPartRequest,
   updateSparePart,
 } from "../../services/parts";
+// quality and the agency scorecard (issue 15 §5)
+export { endAgencyProbation, updateQualitySettings } from "../../services/quality";

@@ -19,15 +19,14 @@
  * Per candidate (each read from an index): authorization (agency_authorizations' primary key), open jobs
  * (tickets_agency_load_idx + its live pending offers from dispatch_offers_agency_ticket_idx), offers of
  * the last FAIRNESS_WINDOW_HOURS (dispatch_offers_agency_history_idx), already offered this ticket
- * (dispatch_offers_ticket_idx), performance counts (agency_performance, one row, refreshed by a job:
- * `refreshAgencyPerformance`).
+ * (dispatch_offers_ticket_idx), performance counts and probation (agency_performance, one row by primary key,
+ * the agency's scorecard summed by a job: `refreshAgencyPerformance`).
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import {
   FAIRNESS_WINDOW_HOURS,
   haversineKm,
   isWorkingHours,
-  PERFORMANCE_WINDOW_DAYS,
   type CandidateFacts,
   type DispatchWeights,
   type ExcludedCandidate,
@@ -35,8 +34,11 @@ import {
   type RankedCandidate,
   type WorkingHours,
 } from "../../core/dispatch";
+import { tehranDay } from "../../core/jalali";
+import { onProbation, performancePeriods } from "../../core/quality";
 import { AGENCY_LOAD_STATUSES, type TicketStatus, type TicketType } from "../../core/ticket";
 import type { Database } from "../schema";
+import { qualitySettings, refreshScorecards } from "./quality";
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -143,6 +145,14 @@ interface CandidateRow {
   visits_due: number | null;
   csat_sum: number | null;
   csat_count: number | null;
+  answers: number | null;
+  answer_seconds_sum: number | null;
+  sla_due: number | null;
+  sla_met: number | null;
+  jobs: number | null;
+  reworks: number | null;
+  ftf: number | null;
+  on_probation: boolean | null;
   authorized_total: number;
   near_total: number;
 }
@@ -221,7 +231,8 @@ function factsOfCandidates(t: Pick<TicketDispatchFacts, "id">, now: Date, areaMa
       (select count(*)::int from dispatch_offers o
         where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
-      p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count`;
+      p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
+      p.answers, p.answer_seconds_sum, p.sla_due, p.sla_met, p.jobs, p.reworks, p.ftf, p.on_probation`;
 }
 
 interface NearestRow extends Omit<CandidateRow, "authorized_total" | "near_total"> {
@@ -335,6 +346,14 @@ function candidateOf(ticket: TicketDispatchFacts, r: Omit<CandidateRow, "authori
     visitsDue: r.visits_due ?? 0,
     csatSum: r.csat_sum ?? 0,
     csatCount: r.csat_count ?? 0,
+    answers: r.answers ?? 0,
+    answerSecondsSum: r.answer_seconds_sum ?? 0,
+    slaDue: r.sla_due ?? 0,
+    slaMet: r.sla_met ?? 0,
+    jobs: r.jobs ?? 0,
+    reworks: r.reworks ?? 0,
+    ftf: r.ftf ?? 0,
+    probation: r.on_probation ?? false,
     recentOffers: r.recent_offers,
     alreadyOffered: r.already_offered,
   };
@@ -385,53 +404,87 @@ export async function agencyForOffer(db: Conn, agencyId: number): Promise<Pick<A
 }
 
 /**
- * Recomputes every agency's performance counts over the last PERFORMANCE_WINDOW_DAYS (the agency__performance
- * job, and the demo seed): acceptance = offers accepted / offers accepted, rejected or expired; on-time visits
- * = tickets assigned to it whose visit due time fell in the window and passed, without a 'visit' breach mark
- * (services/sla.ts); CSAT = answered satisfaction surveys of its tickets. Returns how many agencies.
+ * Refreshes the scorecard roll-ups (db/repos/quality.ts refreshScorecards) and then every agency's row for
+ * dispatch (the agency__performance job, and the demo seed): the sums of its scorecard over the last
+ * PERFORMANCE_WINDOW_MONTHS Jalali months (core/quality.ts performancePeriods), its completed jobs of all
+ * time, and whether it is on probation (core/quality.ts onProbation). Dispatch reads this one row per
+ * candidate by primary key instead of aggregating history in each decision. Returns how many agencies.
  */
-export async function refreshAgencyPerformance(db: Conn, now: Date): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    with o as (
-      select agency_id, count(*) filter (where status = 'accepted')::int as accepted,
-             count(*) filter (where status in ('accepted','rejected','expired'))::int as decided
-      from dispatch_offers
-      where offered_at > ${now}::timestamptz - make_interval(days => ${PERFORMANCE_WINDOW_DAYS}) and offered_at <= ${now}::timestamptz
+export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, opts: { settleSeconds?: number } = {}): Promise<number> {
+  await refreshScorecards(db, now, opts);
+  const settings = await qualitySettings(db);
+  const periods = performancePeriods(now);
+  const { rows } = await sql<{
+    id: number;
+    start_day: string;
+    ended_early: boolean;
+    jobs_total: number;
+    offers_decided: number;
+    offers_accepted: number;
+    answers: number;
+    answer_seconds_sum: number;
+    visits_due: number;
+    visits_on_time: number;
+    sla_due: number;
+    sla_met: number;
+    csat_count: number;
+    csat_sum: number;
+    jobs: number;
+    reworks: number;
+    ftf: number;
+  }>`
+    with w as (
+      select agency_id, sum(offers_decided)::int as offers_decided, sum(offers_accepted)::int as offers_accepted,
+        sum(answers)::int as answers, sum(answer_seconds_sum)::bigint as answer_seconds_sum,
+        sum(visits_due)::int as visits_due, sum(visits_on_time)::int as visits_on_time,
+        sum(sla_due)::int as sla_due, sum(sla_met)::int as sla_met, sum(csat_count)::int as csat_count, sum(csat_sum)::int as csat_sum,
+        sum(jobs)::int as jobs, sum(reworks)::int as reworks, sum(ftf)::int as ftf
+      from agency_scorecards where period in (${sql.join(periods)})
       group by agency_id
     ),
-    v as (
-      select t.assigned_agency_id as agency_id, count(*)::int as due,
-             count(*) filter (where not exists (select 1 from sla_marks m
-                                                where m.ticket_id = t.id and m.stage = 'visit' and m.level = 'breached'))::int as on_time
-      from tickets t
-      where t.assigned_agency_id is not null and t.sla_visit_due_at is not null
-        and t.sla_visit_due_at > ${now}::timestamptz - make_interval(days => ${PERFORMANCE_WINDOW_DAYS})
-        and t.sla_visit_due_at <= ${now}::timestamptz
-      group by t.assigned_agency_id
-    ),
-    s as (
-      select t.assigned_agency_id as agency_id, sum(s.score)::int as score_sum, count(*)::int as answered
-      from satisfaction_surveys s join tickets t on t.id = s.ticket_id
-      where s.score is not null and t.assigned_agency_id is not null
-        and s.surveyed_at > ${now}::timestamptz - make_interval(days => ${PERFORMANCE_WINDOW_DAYS})
-      group by t.assigned_agency_id
+    total as (select agency_id, sum(jobs)::int as jobs from agency_scorecards group by agency_id)
+    select a.id, coalesce(a.contract_start, (a.created_at at time zone 'Asia/Tehran')::date)::text as start_day,
+      exists (select 1 from agency_probation e where e.agency_id = a.id) as ended_early,
+      coalesce(total.jobs, 0) as jobs_total,
+      coalesce(w.offers_decided, 0) as offers_decided, coalesce(w.offers_accepted, 0) as offers_accepted,
+      coalesce(w.answers, 0) as answers, coalesce(w.answer_seconds_sum, 0) as answer_seconds_sum,
+      coalesce(w.visits_due, 0) as visits_due, coalesce(w.visits_on_time, 0) as visits_on_time,
+      coalesce(w.sla_due, 0) as sla_due, coalesce(w.sla_met, 0) as sla_met,
+      coalesce(w.csat_count, 0) as csat_count, coalesce(w.csat_sum, 0) as csat_sum,
+      coalesce(w.jobs, 0) as jobs, coalesce(w.reworks, 0) as reworks, coalesce(w.ftf, 0) as ftf
+    from agencies a
+    left join w on w.agency_id = a.id
+    left join total on total.agency_id = a.id`.execute(db);
+  if (!rows.length) return 0;
+  const today = tehranDay(now);
+  const probation = rows.map((r) => onProbation({ startDay: r.start_day, jobsCompleted: r.jobs_total, endedEarly: r.ended_early }, today, settings));
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  const { rows: up } = await sql<{ n: number }>`
+    with src as (
+      select * from unnest(${col("id")}::bigint[], ${col("offers_accepted")}::int[], ${col("offers_decided")}::int[],
+        ${col("visits_on_time")}::int[], ${col("visits_due")}::int[], ${col("csat_sum")}::int[], ${col("csat_count")}::int[],
+        ${col("answers")}::int[], ${col("answer_seconds_sum")}::bigint[], ${col("sla_due")}::int[], ${col("sla_met")}::int[],
+        ${col("jobs")}::int[], ${col("reworks")}::int[], ${col("ftf")}::int[], ${col("jobs_total")}::int[], ${probation}::boolean[])
+        as x(agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count, answers, answer_seconds_sum,
+             sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation)
     ),
     up as (
-      insert into agency_performance (agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count, refreshed_at)
-      select a.id, coalesce(o.accepted, 0), coalesce(o.decided, 0), coalesce(v.on_time, 0), coalesce(v.due, 0),
-             coalesce(s.score_sum, 0), coalesce(s.answered, 0), ${now}::timestamptz
-      from agencies a
-      left join o on o.agency_id = a.id
-      left join v on v.agency_id = a.id
-      left join s on s.agency_id = a.id
+      insert into agency_performance (agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count,
+        answers, answer_seconds_sum, sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation, refreshed_at)
+      select agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count,
+        answers, answer_seconds_sum, sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation, ${now}::timestamptz
+      from src
       on conflict (agency_id) do update set
         offers_accepted = excluded.offers_accepted, offers_decided = excluded.offers_decided,
         visits_on_time = excluded.visits_on_time, visits_due = excluded.visits_due,
-        csat_sum = excluded.csat_sum, csat_count = excluded.csat_count, refreshed_at = excluded.refreshed_at
+        csat_sum = excluded.csat_sum, csat_count = excluded.csat_count,
+        answers = excluded.answers, answer_seconds_sum = excluded.answer_seconds_sum, sla_due = excluded.sla_due,
+        sla_met = excluded.sla_met, jobs = excluded.jobs, reworks = excluded.reworks, ftf = excluded.ftf,
+        jobs_total = excluded.jobs_total, on_probation = excluded.on_probation, refreshed_at = excluded.refreshed_at
       returning 1
     )
     select count(*)::int as n from up`.execute(db);
-  return rows[0]?.n ?? 0;
+  return up[0]?.n ?? 0;
 }
 
 // ---------- stored decisions ----------

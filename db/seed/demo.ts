@@ -19,6 +19,7 @@ import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
 import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
+import { seedDemoScorecards } from "./demo-scorecards";
 import { seedDemoCalls } from "./demo-calls";
 import { seedDemoDelays } from "./demo-delays";
 import { insertDemoRevenue } from "./demo-revenue";
@@ -349,6 +350,7 @@ class DemoBuilder {
       async () => this.count("agency_ledger", await insertDemoRevenue(this.db, this.now)),
       () => seedDemoFeedback(this.db, this.now),
       async () => this.count("part_requests", await seedDemoParts(this.db, this.now)),
+      () => seedDemoScorecards(this.db, this.now),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);

@@ -166,6 +166,8 @@ test("the operator's and the manager's ticket pages say why this agency", async 
     const chosen = ranked.locator(`tr[data-agency="${s.agencyA.id}"]`);
     await expect(chosen).toContainText(s.agencyA.name);
     await expect(chosen).toContainText("ارجاع به این نمایندگی");
+    // the scorecard figures behind its performance component (issue 15 §5)
+    await expect(chosen.getByTestId("dispatch-scorecard")).toContainText("رفع عیب در مراجعه اول");
     await expect(ranked.locator(`tr[data-agency="${s.agencyB.id}"]`)).toContainText(s.agencyB.name);
     // A first: nearer (same score otherwise)
     await expect(ranked.locator("tbody tr").first()).toHaveAttribute("data-agency", s.agencyA.id);

@@ -272,6 +272,26 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager.voice.export", method: "GET", url: "/manager/voice/export", expect:
                                                                                [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
+  // the agency scorecards (issue 15 §5, reports:read): a month, an agency's drill-down (an unknown agency: 404), the export (needs a format)
+  { route: "manager.scorecards._index", method: "GET", url: "/manager/scorecards?period=1405-13", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.scorecards.agencies.$agencyId", method: "GET", url: "/manager/scorecards/agencies/1", params: { agencyId: "1" }, expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.scorecards.agencies.$agencyId", method: "GET", url: "/manager/scorecards/agencies/999999", params: { agencyId: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        N,         N,      N,     F,      F,           F] },
+  { route: "manager.scorecards.export", method: "GET", url: "/manager/scorecards/export", expect:
+                                                                               [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
+  { route: "manager.scorecards.export", method: "GET", url: "/manager/scorecards/export?format=csv", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  // quality settings and probation (quality:manage: admin); a setting that is not a number, a probation without a reason: 400
+  { route: "admin.quality", method: "GET", url: "/admin/quality", expect:      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.quality", method: "POST", url: "/admin/quality", form: { intent: "save", reworkWindowDays: "x", probationMonths: "3", probationJobs: "20" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
+  { route: "admin.quality", method: "POST", url: "/admin/quality", form: { intent: "end_probation", agency: "1", reason: "" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
+  // its own scorecard: every agency user (no agency in the URL)
+  { route: "agency.scorecard", method: "GET", url: "/agency/scorecard?period=1405-01", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   // classifying a complaint ticket (tickets:update): a category not in the list is a 400 with a message
   { route: "desk.tickets.$ticketId.feedback", method: "POST", url: "/desk/tickets/:ticket/feedback", ticket: "ofAgency1", form: { kind: "complaint", category: "weather" }, expect:
                                                                                [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },

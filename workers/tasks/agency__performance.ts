@@ -1,7 +1,10 @@
 /**
- * `agency__performance` (crontab, every 15 minutes): recomputes every agency's performance counts of the
- * recent window (db/repos/dispatch.ts refreshAgencyPerformance: acceptance, on-time visits, CSAT), which
- * the dispatch rule reads one row per candidate instead of aggregating history in each decision.
+ * `agency__performance` (crontab, every 15 minutes): keeps the agency scorecard (issue 15 §5) and dispatch's
+ * row of it — db/repos/dispatch.ts refreshAgencyPerformance: first the scorecard roll-ups (db/repos/quality.ts
+ * refreshScorecards: reworks of the breakdowns registered since the last run, then job_quality and
+ * agency_scorecards of the months the rework window touches, incremental and idempotent), then each agency's
+ * sums of its last months and its probation, which the dispatch rule reads one row per candidate instead of
+ * aggregating history in each decision.
  */
 import type { Task } from "graphile-worker";
 import { sql } from "kysely";

@@ -1,0 +1,287 @@
+/**
+ * Quality and the agency scorecard (issue 15 §5) on real PostgreSQL, against a hand-computed fixture:
+ * the rework window's edges (exactly 30 days counts, one second more does not, a cancelled breakdown never),
+ * first-time fix (a hold, a reopening, a rework each spoil it), the month's scorecard (acceptance, answer
+ * time, on-time visits, SLA met, CSAT, rework, FTF), a late rework reaching the month of the job it reworks,
+ * idempotence, probation (by time, ended early), and dispatch's row and "why this agency" reading it.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ALWAYS_OPEN } from "../../core/dispatch";
+import { performanceTerm } from "../../core/quality";
+import type { DB } from "../../db/connection";
+import { candidateFacts, refreshAgencyPerformance, ticketDispatchFacts } from "../../db/repos/dispatch";
+import { ftfBy, jobsOfAgencyMonth, refreshScorecards, scorecardsOfAgency, scorecardsOfMonth } from "../../db/repos/quality";
+import { endAgencyProbation, updateQualitySettings } from "../../services/quality";
+import { rankCandidates } from "../../core/dispatch";
+import { getTestDb, resetDatabase } from "../support/db";
+
+let db: DB;
+const MIN = 60_000;
+const at = (iso: string) => new Date(iso);
+// the refresh's clock: 1405-07-23 (Mehr); the fixture's month is 1405-06 (Shahrivar: 2026-08-23 … 2026-09-22)
+const NOW = at("2026-10-15T09:00:00Z");
+
+let agencyA: number;
+let agencyB: number;
+let t1: number;
+let t2: number;
+let customerId: number;
+let modelId: number;
+let adminId: number;
+const serials: number[] = [];
+
+async function product(n: number): Promise<number> {
+  return (await db.insertInto("customer_products").values({ customer_id: customerId, model_id: modelId, serial_number: `SC-${n}`, warranty_months: 18 }).returning("id").executeTakeFirstOrThrow()).id;
+}
+
+interface JobSpec {
+  product: number;
+  technician: number;
+  createdAt: string;
+  completedAt: string;
+  visitDue?: string;
+  visitedAt?: string;
+  resolveDue?: string;
+  hold?: boolean;
+  reopen?: boolean;
+}
+
+async function event(ticketId: number, atIso: string, from: string | null, to: string) {
+  await db
+    .insertInto("ticket_events")
+    .values({ ticket_id: ticketId, at: at(atIso), actor_kind: "system", actor_label: "test", event_type: "status_changed", from_status: from as never, to_status: to as never, data: JSON.stringify({}) })
+    .execute();
+}
+
+async function job(s: JobSpec): Promise<number> {
+  const t = await db
+    .insertInto("tickets")
+    .values({
+      type: "breakdown",
+      channel: "phone",
+      customer_id: customerId,
+      customer_product_id: s.product,
+      warranty_status: "in_warranty",
+      status: "closed",
+      assigned_agency_id: agencyA,
+      technician_id: s.technician,
+      created_at: at(s.createdAt),
+      sla_visit_due_at: s.visitDue ? at(s.visitDue) : null,
+      sla_resolve_due_at: s.resolveDue ? at(s.resolveDue) : null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const visited = s.visitedAt ?? new Date(at(s.completedAt).getTime() - 60 * MIN).toISOString();
+  await event(t.id, visited, "scheduled", "in_progress");
+  if (s.hold) {
+    await event(t.id, new Date(at(visited).getTime() + 10 * MIN).toISOString(), "in_progress", "on_hold");
+    await event(t.id, new Date(at(visited).getTime() + 20 * MIN).toISOString(), "on_hold", "in_progress");
+  }
+  if (s.reopen) {
+    await event(t.id, new Date(at(s.completedAt).getTime() - 30 * MIN).toISOString(), "in_progress", "completed");
+    await event(t.id, new Date(at(s.completedAt).getTime() - 20 * MIN).toISOString(), "completed", "in_progress");
+  }
+  await event(t.id, s.completedAt, "in_progress", "completed");
+  await db
+    .insertInto("completion_reports")
+    .values({ ticket_id: t.id, agency_id: agencyA, technician_id: s.technician, completed_at: at(s.completedAt), work_description: "تعمیر" })
+    .execute();
+  return t.id;
+}
+
+async function breakdown(productId: number, createdAt: string, status: "new" | "cancelled" = "new"): Promise<number> {
+  return (
+    await db
+      .insertInto("tickets")
+      .values({ type: "breakdown", channel: "phone", customer_id: customerId, customer_product_id: productId, warranty_status: "in_warranty", status, created_at: at(createdAt) })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+async function survey(ticketId: number, score: number, answeredAt: string) {
+  await db
+    .insertInto("satisfaction_surveys")
+    .values({ ticket_id: ticketId, channel: "sms", status: "answered", score, surveyed_at: at(answeredAt) })
+    .execute();
+}
+
+let J: Record<string, number> = {};
+
+beforeAll(async () => {
+  db = await getTestDb();
+});
+
+beforeEach(async () => {
+  await resetDatabase(db);
+  await db.insertInto("quality_settings").values({ id: true }).onConflict((oc) => oc.column("id").doNothing()).execute();
+  const brand = await db.insertInto("brands").values({ code: "snowa", name_fa: "اسنوا", name_en: "Snowa" }).returning("id").executeTakeFirstOrThrow();
+  const cat = await db.insertInto("product_categories").values({ code: "washer", name_fa: "لباسشویی", name_en: "Washer" }).returning("id").executeTakeFirstOrThrow();
+  modelId = (await db.insertInto("product_models").values({ brand_id: brand.id, category_id: cat.id, model_code: "SWM-84", name: "لباسشویی ۸ کیلویی" }).returning("id").executeTakeFirstOrThrow()).id;
+  customerId = (await db.insertInto("customers").values({ full_name: "نرگس امینی", mobile: "+989121234500" }).returning("id").executeTakeFirstOrThrow()).id;
+  const mk = async (code: string, contract: string) =>
+    (
+      await db
+        .insertInto("agencies")
+        .values({
+          code,
+          name: `نمایندگی ${code}`,
+          province: "تهران",
+          city: "تهران",
+          lat: 35.7,
+          lng: 51.34,
+          service_radius_km: 30,
+          technician_count: 2,
+          daily_job_capacity: 10,
+          working_hours: JSON.stringify(ALWAYS_OPEN),
+          contract_start: contract,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  agencyA = await mk("THR-001", "2026-07-01");
+  agencyB = await mk("THR-009", "2026-09-01");
+  for (const a of [agencyA, agencyB]) {
+    await db.insertInto("agency_service_areas").values({ agency_id: a, province: "تهران", city: "تهران" }).execute();
+    await db.insertInto("agency_authorizations").values({ agency_id: a, brand_id: brand.id, category_id: cat.id }).execute();
+  }
+  t1 = (await db.insertInto("technicians").values({ agency_id: agencyA, full_name: "علی رضایی", mobile: "+989121111111" }).returning("id").executeTakeFirstOrThrow()).id;
+  t2 = (await db.insertInto("technicians").values({ agency_id: agencyA, full_name: "مهدی کریمی", mobile: "+989122222222" }).returning("id").executeTakeFirstOrThrow()).id;
+  adminId = (await db.insertInto("users").values({ username: "admin", display_name: "مدیر سامانه", role: "admin", password_hash: "x" }).returning("id").executeTakeFirstOrThrow()).id;
+  serials.length = 0;
+  for (let i = 1; i <= 6; i++) serials.push(await product(i));
+  J = {};
+  // six jobs completed in Shahrivar 1405 by agency A
+  J.j1 = await job({ product: serials[0]!, technician: t1, createdAt: "2026-08-24T06:00:00Z", visitDue: "2026-08-25T08:00:00Z", visitedAt: "2026-08-25T07:00:00Z", completedAt: "2026-08-25T10:00:00Z", resolveDue: "2026-08-25T12:00:00Z" });
+  J.j2 = await job({ product: serials[1]!, technician: t1, createdAt: "2026-08-25T06:00:00Z", completedAt: "2026-08-26T10:00:00Z" });
+  J.j3 = await job({ product: serials[2]!, technician: t2, createdAt: "2026-08-25T06:00:00Z", visitDue: "2026-08-26T08:00:00Z", visitedAt: "2026-08-27T07:00:00Z", completedAt: "2026-08-27T10:00:00Z", hold: true });
+  J.j4 = await job({ product: serials[3]!, technician: t2, createdAt: "2026-08-26T06:00:00Z", completedAt: "2026-08-28T10:00:00Z", resolveDue: "2026-08-27T12:00:00Z" });
+  J.j5 = await job({ product: serials[4]!, technician: t2, createdAt: "2026-08-27T06:00:00Z", completedAt: "2026-08-29T10:00:00Z" });
+  J.j6 = await job({ product: serials[5]!, technician: t2, createdAt: "2026-08-28T06:00:00Z", completedAt: "2026-08-31T10:00:00Z", reopen: true });
+  // offers of the month: accepted after 10 minutes, rejected after 20, one lapsed
+  const offeredAt = at("2026-08-24T10:00:00Z");
+  await db
+    .insertInto("dispatch_offers")
+    .values([
+      { ticket_id: J.j1, agency_id: agencyA, attempt: 1, status: "accepted", offered_at: offeredAt, deadline_at: at("2026-08-24T11:00:00Z"), responded_at: new Date(offeredAt.getTime() + 10 * MIN) },
+      { ticket_id: J.j2, agency_id: agencyA, attempt: 1, status: "rejected", offered_at: offeredAt, deadline_at: at("2026-08-24T11:00:00Z"), responded_at: new Date(offeredAt.getTime() + 20 * MIN) },
+      { ticket_id: J.j3, agency_id: agencyA, attempt: 1, status: "expired", offered_at: offeredAt, deadline_at: at("2026-08-24T11:00:00Z"), responded_at: at("2026-08-24T11:00:00Z") },
+    ])
+    .execute();
+  await survey(J.j4, 5, "2026-08-29T12:00:00Z");
+  await survey(J.j3, 2, "2026-08-30T12:00:00Z");
+  // J5's serial broke again the next day, but that registration was cancelled: no rework
+  await breakdown(serials[4]!, "2026-08-30T10:00:00Z", "cancelled");
+  // J2's serial breaks again 30 days and 1 second after its completion: outside the window
+  await breakdown(serials[1]!, "2026-09-25T10:00:01Z");
+});
+
+describe("rework, first-time fix and the month's scorecard", () => {
+  it("matches the hand-computed fixture, and a later rework reaches the month of the job it reworks", async () => {
+    await refreshScorecards(db, NOW);
+    let month = (await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyA)!;
+    expect(month.counts).toEqual({
+      offersDecided: 3,
+      offersAccepted: 1,
+      answers: 2,
+      answerSecondsSum: 1800,
+      visitsDue: 2,
+      visitsOnTime: 1,
+      slaDue: 2,
+      slaMet: 1,
+      csatCount: 2,
+      csatSum: 7,
+      jobs: 6,
+      reworks: 0,
+      // J1, J2, J4, J5 (J3 was put on hold, J6 reopened)
+      ftf: 4,
+    });
+    expect(await db.selectFrom("reworks").select("ticket_id").execute()).toEqual([]);
+
+    // J1's serial breaks again exactly 30 days after its completion: a rework of J1, in the next month
+    const r1 = await breakdown(serials[0]!, "2026-09-24T10:00:00Z");
+    const months = await refreshScorecards(db, NOW);
+    expect(months).toEqual(["1405-06", "1405-07"]);
+    const rw = await db.selectFrom("reworks").selectAll().execute();
+    expect(rw).toHaveLength(1);
+    expect(rw[0]).toMatchObject({ ticket_id: r1, completed_ticket_id: J.j1, agency_id: agencyA, technician_id: t1, window_days: 30 });
+    month = (await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyA)!;
+    expect(month.counts).toMatchObject({ jobs: 6, reworks: 1, ftf: 3 });
+
+    // idempotent: a second run changes nothing
+    await refreshScorecards(db, NOW);
+    expect((await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyA)!.counts).toEqual(month.counts);
+
+    // first-time fix by technician: T1 1 of 2 (J1 reworked), T2 2 of 4 (J3 hold, J6 reopened)
+    const byTech = await ftfBy(db, { kind: "all" }, "1405-06", "technician", agencyA);
+    expect(byTech.map((g) => [g.key, g.jobs, g.ftf, g.reworks]).sort()).toEqual(
+      [
+        [t1, 2, 1, 1],
+        [t2, 4, 2, 0],
+      ].sort(),
+    );
+    const byModel = await ftfBy(db, { kind: "all" }, "1405-06", "model");
+    expect(byModel).toEqual([{ key: modelId, label: "لباسشویی ۸ کیلویی", jobs: 6, ftf: 3, reworks: 1 }]);
+
+    // the drill-down's jobs, and an agency sees only its own
+    const jobs = await jobsOfAgencyMonth(db, { kind: "all" }, agencyA, "1405-06");
+    expect(jobs.map((j) => [j.ticket_id, j.first_time_fix, j.holds, j.reopened, j.rework_ticket_id])).toEqual([
+      [J.j1, false, 0, false, r1],
+      [J.j2, true, 0, false, null],
+      [J.j3, false, 1, false, null],
+      [J.j4, true, 0, false, null],
+      [J.j5, true, 0, false, null],
+      [J.j6, false, 0, true, null],
+    ]);
+    expect(await jobsOfAgencyMonth(db, { kind: "agency", agencyId: agencyB }, agencyA, "1405-06")).toEqual([]);
+    expect(await scorecardsOfAgency(db, { kind: "agency", agencyId: agencyB }, agencyA)).toEqual([]);
+    expect((await scorecardsOfMonth(db, { kind: "agency", agencyId: agencyB }, "1405-06")).length).toBe(0);
+  });
+
+  it("a longer rework window (admin setting, audited) catches the breakdown 30 days and 1 second after", async () => {
+    await updateQualitySettings(db, { kind: "user", userId: adminId }, { reworkWindowDays: 31, probationMonths: 3, probationJobs: 20 });
+    await refreshScorecards(db, NOW);
+    const rw = await db.selectFrom("reworks").select(["completed_ticket_id", "window_days"]).execute();
+    expect(rw).toEqual([{ completed_ticket_id: J.j2, window_days: 31 }]);
+    const audit = await db.selectFrom("audit_log").select(["action", "details"]).where("action", "=", "quality.settings_update").execute();
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe("probation and dispatch's performance term", () => {
+  it("a new agency is on probation until an admin ends it; dispatch reads the scorecard and explains it", async () => {
+    await breakdown(serials[0]!, "2026-09-24T10:00:00Z");
+    expect(await refreshAgencyPerformance(db, NOW)).toBe(2);
+    const perf = await db.selectFrom("agency_performance").selectAll().orderBy("agency_id").execute();
+    // A: contract 2026-07-01 + 3 months = 2026-10-01 ≤ 2026-10-15: off probation; B: contract 2026-09-01, no job: on probation
+    expect(perf.map((p) => [p.agency_id, p.on_probation, p.jobs, p.reworks, p.ftf, p.jobs_total])).toEqual([
+      [agencyA, false, 6, 1, 3, 6],
+      [agencyB, true, 0, 0, 0, 0],
+    ]);
+
+    // the dispatch facts of a new ticket read that row, and the decision explains the performance component
+    const ticketId = await breakdown(serials[0]!, "2026-10-15T08:59:00Z");
+    await db.updateTable("tickets").set({ province: "تهران", city: "تهران", lat: 35.7, lng: 51.34 }).where("id", "=", ticketId).execute();
+    const facts = (await ticketDispatchFacts(db, ticketId))!;
+    const { candidates } = await candidateFacts(db, facts, NOW);
+    const ranking = rankCandidates(candidates, NOW);
+    const a = ranking.ranked.find((c) => c.agencyId === agencyA)!;
+    const b = ranking.ranked.find((c) => c.agencyId === agencyB)!;
+    const month = (await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyA)!;
+    expect(a.components.performance).toBeCloseTo(performanceTerm(month.counts, false), 4);
+    expect(a.scorecard).toMatchObject({ jobs: 6, reworks: 1, probation: false, rates: { acceptance: 0.3333, firstTimeFix: 0.5, rework: 0.1667, csat: 3.5, answerSeconds: 900 } });
+    // B on probation: half its capacity (10 → 5), performance capped
+    expect(b.capacity).toBe(5);
+    expect(b.scorecard?.probation).toBe(true);
+    expect(b.components.performance).toBeLessThanOrEqual(0.4);
+
+    // an admin ends B's probation early: audited, and the next refresh keeps it ended
+    expect(await endAgencyProbation(db, { kind: "user", userId: adminId }, agencyB, "کارنامهٔ درخشان در دورهٔ آزمایشی")).toEqual({ ok: true });
+    expect(await endAgencyProbation(db, { kind: "user", userId: adminId }, agencyB, "دوباره")).toEqual({ ok: false, error: "notOnProbation" });
+    await refreshAgencyPerformance(db, NOW);
+    const pb = await db.selectFrom("agency_performance").select("on_probation").where("agency_id", "=", agencyB).executeTakeFirstOrThrow();
+    expect(pb.on_probation).toBe(false);
+    const audit = await db.selectFrom("audit_log").select(["action", "entity_type", "entity_id"]).where("action", "=", "agency.probation_end").execute();
+    expect(audit).toEqual([{ action: "agency.probation_end", entity_type: "agency", entity_id: String(agencyB) }]);
+  });
+});

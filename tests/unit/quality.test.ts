@@ -1,0 +1,200 @@
+/**
+ * Quality and the agency scorecard's rules (core/quality.ts): the rework window's edges, which earlier job a
+ * breakdown reworks, first-time fix, the scorecard's rates, probation (by time, by jobs, ended early), the
+ * probation limits on dispatch, the weighted performance term (documented weights, neutral without history,
+ * monotone in every rate), and the Jalali periods.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { agencyCapacity, performanceOf, rankCandidates, ALWAYS_OPEN, type CandidateFacts } from "../../core/dispatch";
+import {
+  addMonthsToDay,
+  answerSpeed,
+  dispatchCapacity,
+  EMPTY_COUNTS,
+  isFirstTimeFix,
+  isRework,
+  onProbation,
+  parsePeriod,
+  PERFORMANCE_RATES,
+  PERFORMANCE_WEIGHTS,
+  performancePeriods,
+  performanceTerm,
+  periodOf,
+  periodRange,
+  periodsBetween,
+  PROBATION_PERFORMANCE_CAP,
+  reworkedJob,
+  scorecardRates,
+  validateQualitySettings,
+  type ScorecardCounts,
+} from "../../core/quality";
+
+const DAY = 86_400_000;
+
+describe("rework", () => {
+  const done = new Date("2026-08-25T10:00:00Z");
+  it("counts a breakdown registered up to exactly N days after the completion, not a second later", () => {
+    expect(isRework(done, new Date(done.getTime() + 30 * DAY), 30)).toBe(true);
+    expect(isRework(done, new Date(done.getTime() + 30 * DAY + 1000), 30)).toBe(false);
+    expect(isRework(done, new Date(done.getTime() + 1000), 30)).toBe(true);
+    // registered before (or at) the completion: not a rework of it
+    expect(isRework(done, done, 30)).toBe(false);
+    expect(isRework(done, new Date(done.getTime() - 1000), 30)).toBe(false);
+  });
+  it("names the latest completion within the window, never a cancelled job", () => {
+    const jobs = [
+      { id: 1, completedAt: "2026-08-01T10:00:00Z" },
+      { id: 2, completedAt: "2026-08-20T10:00:00Z" },
+      { id: 3, completedAt: "2026-08-22T10:00:00Z", cancelled: true },
+      { id: 4, completedAt: "2026-09-10T10:00:00Z" },
+    ];
+    expect(reworkedJob(jobs, "2026-09-01T10:00:00Z", 30)?.id).toBe(2);
+    expect(reworkedJob(jobs, "2026-10-30T10:00:00Z", 30)).toBeNull();
+    expect(reworkedJob(jobs, "2026-08-25T10:00:00Z", 30)?.id).toBe(2);
+  });
+});
+
+describe("first-time fix", () => {
+  it("needs no hold, no reopening and no rework", () => {
+    expect(isFirstTimeFix({ holds: 0, reopened: false, reworked: false })).toBe(true);
+    expect(isFirstTimeFix({ holds: 1, reopened: false, reworked: false })).toBe(false);
+    expect(isFirstTimeFix({ holds: 0, reopened: true, reworked: false })).toBe(false);
+    expect(isFirstTimeFix({ holds: 0, reopened: false, reworked: true })).toBe(false);
+  });
+});
+
+const counts = (o: Partial<ScorecardCounts>): ScorecardCounts => ({ ...EMPTY_COUNTS, ...o });
+
+describe("the scorecard's rates", () => {
+  it("divides as documented, null without a denominator", () => {
+    const r = scorecardRates(counts({ offersDecided: 4, offersAccepted: 3, answers: 2, answerSecondsSum: 1800, visitsDue: 5, visitsOnTime: 4, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 10, reworks: 1, ftf: 8 }));
+    expect(r).toEqual({ acceptance: 0.75, answerSeconds: 900, onTime: 0.8, slaMet: 0.5, csat: 3.5, rework: 0.1, firstTimeFix: 0.8 });
+    expect(scorecardRates(EMPTY_COUNTS)).toEqual({ acceptance: null, answerSeconds: null, onTime: null, slaMet: null, csat: null, rework: null, firstTimeFix: null });
+  });
+});
+
+describe("probation", () => {
+  const s = { probationMonths: 3, probationJobs: 20 };
+  it("lasts the first months or the first jobs, whichever ends first, unless ended early", () => {
+    expect(addMonthsToDay("2026-11-30", 3)).toBe("2027-02-28");
+    expect(onProbation({ startDay: "2026-07-01", jobsCompleted: 0, endedEarly: false }, "2026-09-30", s)).toBe(true);
+    expect(onProbation({ startDay: "2026-07-01", jobsCompleted: 0, endedEarly: false }, "2026-10-01", s)).toBe(false);
+    expect(onProbation({ startDay: "2026-07-01", jobsCompleted: 19, endedEarly: false }, "2026-08-01", s)).toBe(true);
+    expect(onProbation({ startDay: "2026-07-01", jobsCompleted: 20, endedEarly: false }, "2026-08-01", s)).toBe(false);
+    expect(onProbation({ startDay: "2026-07-01", jobsCompleted: 0, endedEarly: true }, "2026-08-01", s)).toBe(false);
+    // 0 months: no probation at all
+    expect(onProbation({ startDay: "2026-07-01", jobsCompleted: 0, endedEarly: false }, "2026-07-01", { probationMonths: 0, probationJobs: 20 })).toBe(false);
+  });
+  it("halves the capacity dispatch may fill (rounded up, at least one) and caps the performance term", () => {
+    expect(dispatchCapacity(10, true)).toBe(5);
+    expect(dispatchCapacity(3, true)).toBe(2);
+    expect(dispatchCapacity(1, true)).toBe(1);
+    expect(dispatchCapacity(0, true)).toBe(0);
+    expect(dispatchCapacity(10, false)).toBe(10);
+    expect(agencyCapacity({ dailyJobCapacity: 10, technicianCount: 2, probation: true })).toBe(5);
+    const best = counts({ offersDecided: 100, offersAccepted: 100, answers: 100, visitsDue: 100, visitsOnTime: 100, slaDue: 100, slaMet: 100, csatCount: 100, csatSum: 500, jobs: 100, ftf: 100 });
+    expect(performanceTerm(best, false)).toBeGreaterThan(0.9);
+    expect(performanceTerm(best, true)).toBe(PROBATION_PERFORMANCE_CAP);
+  });
+  it("validates the admin's settings within the documented limits", () => {
+    expect(validateQualitySettings({ reworkWindowDays: 30, probationMonths: 3, probationJobs: 20 })).toEqual({});
+    expect(validateQualitySettings({ reworkWindowDays: 0, probationMonths: 25, probationJobs: 1.5 })).toEqual({ reworkWindowDays: "outOfRange", probationMonths: "outOfRange", probationJobs: "outOfRange" });
+  });
+});
+
+describe("the dispatch performance term", () => {
+  it("has weights that sum to 1 and is neutral (0.5) without history", () => {
+    expect(PERFORMANCE_RATES.reduce((s, k) => s + PERFORMANCE_WEIGHTS[k], 0)).toBeCloseTo(1, 10);
+    expect(performanceTerm(EMPTY_COUNTS, false)).toBeCloseTo(0.5, 10);
+  });
+  it("hand-computed: 6 jobs, 3 first-time fixes, acceptance 1 of 3, answers 15 min, CSAT 3.5 of 2", () => {
+    const c = counts({ offersDecided: 3, offersAccepted: 1, answers: 2, answerSecondsSum: 1800, visitsDue: 2, visitsOnTime: 1, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 6, reworks: 1, ftf: 3 });
+    // smoothed with 5 pseudo-observations of 0.5 each
+    const acceptance = (1 + 2.5) / (3 + 5);
+    const speed = (answerSpeed(900) * 2 + 2.5) / (2 + 5); // answerSpeed(900 s) = 1 / (1 + 15/15) = 0.5
+    const onTime = (1 + 2.5) / (2 + 5);
+    const sla = (1 + 2.5) / (2 + 5);
+    const csat = ((7 - 2) / 4 + 2.5) / (2 + 5);
+    const ftf = (3 + 2.5) / (6 + 5);
+    const expected = 0.15 * acceptance + 0.05 * speed + 0.15 * onTime + 0.15 * sla + 0.25 * csat + 0.25 * ftf;
+    expect(answerSpeed(900)).toBe(0.5);
+    expect(performanceTerm(c, false)).toBeCloseTo(expected, 12);
+  });
+  it("never decreases when a job is a first-time fix instead of not, and stays in [0, 1]", () => {
+    const arb = fc.record({
+      jobs: fc.integer({ min: 1, max: 200 }),
+      decided: fc.integer({ min: 0, max: 200 }),
+      accepted: fc.integer({ min: 0, max: 200 }),
+      csat: fc.integer({ min: 0, max: 50 }),
+      ftfShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(arb, (a) => {
+        const ftf = Math.floor(a.jobs * a.ftfShare);
+        const base = counts({ jobs: a.jobs, ftf, offersDecided: a.decided, offersAccepted: Math.min(a.accepted, a.decided), csatCount: a.csat, csatSum: a.csat * 3 });
+        const v = performanceTerm(base, false);
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+        if (ftf < a.jobs) expect(performanceTerm({ ...base, ftf: ftf + 1 }, false)).toBeGreaterThan(v);
+      }),
+    );
+  });
+  it("is the dispatch rule's performance component, and the ranking explains it", () => {
+    const f: CandidateFacts = {
+      agencyId: 1,
+      code: "THR-001",
+      name: "a",
+      status: "active",
+      authorized: true,
+      areaMatch: true,
+      serviceRadiusKm: 20,
+      distanceKm: 2,
+      workingHours: ALWAYS_OPEN,
+      openJobs: 0,
+      dailyJobCapacity: 10,
+      technicianCount: 2,
+      offersAccepted: 1,
+      offersDecided: 3,
+      visitsOnTime: 1,
+      visitsDue: 2,
+      csatSum: 7,
+      csatCount: 2,
+      answers: 2,
+      answerSecondsSum: 1800,
+      slaDue: 2,
+      slaMet: 1,
+      jobs: 6,
+      reworks: 1,
+      ftf: 3,
+      recentOffers: 0,
+      alreadyOffered: false,
+    };
+    expect(performanceOf(f)).toBeCloseTo(performanceTerm(counts({ offersDecided: 3, offersAccepted: 1, answers: 2, answerSecondsSum: 1800, visitsDue: 2, visitsOnTime: 1, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 6, reworks: 1, ftf: 3 }), false), 12);
+    const ranked = rankCandidates([f], new Date("2026-10-15T09:00:00Z")).ranked[0]!;
+    expect(ranked.scorecard).toEqual({
+      rates: { acceptance: 0.3333, answerSeconds: 900, onTime: 0.5, slaMet: 0.5, csat: 3.5, rework: 0.1667, firstTimeFix: 0.5 },
+      jobs: 6,
+      reworks: 1,
+      probation: false,
+    });
+    // on probation: half the capacity, so 5 open jobs make it full
+    const probation = rankCandidates([{ ...f, probation: true, openJobs: 5 }], new Date("2026-10-15T09:00:00Z"));
+    expect(probation.excluded[0]?.reasons).toEqual(["full"]);
+  });
+});
+
+describe("Jalali periods", () => {
+  it("parses, spans and counts months", () => {
+    expect(parsePeriod("1405-06")).toBe("1405-06");
+    expect(parsePeriod("1405-13")).toBeNull();
+    expect(parsePeriod("x")).toBeNull();
+    const r = periodRange("1405-06");
+    expect(r.from.toISOString()).toBe("2026-08-22T20:30:00.000Z");
+    expect(r.toExclusive.toISOString()).toBe("2026-09-22T20:30:00.000Z");
+    expect(periodOf(new Date("2026-10-15T09:00:00Z"))).toBe("1405-07");
+    expect(periodOf(new Date("2026-10-15T09:00:00Z"), -7)).toBe("1404-12");
+    expect(performancePeriods(new Date("2026-10-15T09:00:00Z"))).toEqual(["1405-05", "1405-06", "1405-07"]);
+    expect(periodsBetween(new Date("2026-08-25T00:00:00Z"), new Date("2026-10-15T09:00:00Z"))).toEqual(["1405-06", "1405-07"]);
+  });
+});
