@@ -72,6 +72,15 @@ export const AUDIT_ACTIONS = [
   "ledger.statement_settle",
   // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
   "ticket.feedback_classify",
+  // issue 15 §3, warranty claims: a labour tariff or travel-fee band added by an admin; a claim filed, submitted,
+  // decided by the manufacturer, a defective part received back, the claim paid with its statement
+  "tariff.labour_add",
+  "tariff.band_add",
+  "claim.create",
+  "claim.submit",
+  "claim.decide",
+  "claim.part_return",
+  "claim.paid",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,3 +26,5 @@ export * as feeRates from "../../db/repos/fee-rates";
 export * as callKpis from "../../db/repos/call-kpis";
 export * as fees from "../../db/repos/fees";
 export * as voice from "../../db/repos/voice";
+// issue 15 §3: warranty claims and their tariffs
+export * as claims from "../../db/repos/claims";

@@ -25,6 +25,7 @@ export function monthRow(
     invoices: s.invoices,
     fees: s.fees,
     adjustments: s.adjustments,
+    claims: s.claims,
     due: s.due,
     paid: s.paid,
     balance: s.balance,
@@ -56,6 +57,7 @@ export async function loadStatement(db: DB, agencyId: number, period: string, t:
     at: e.at.toISOString(),
     ticket_id: e.ticket_id,
     ticket_number: e.ticket_number == null ? null : String(e.ticket_number),
+    claim_id: e.claim_id,
     invoice: e.invoice_amount_rials,
     rate: e.rate_percent,
     amount: e.amount_rials,
@@ -70,7 +72,7 @@ export async function loadStatement(db: DB, agencyId: number, period: string, t:
     period,
     sums: sums
       ? { ...sums, state: statementState(sums) }
-      : { period, jobs: 0, invoices: 0, fees: 0, adjustments: 0, payments: 0, due: 0, paid: 0, balance: 0, state: "open" as const },
+      : { period, jobs: 0, invoices: 0, fees: 0, adjustments: 0, claims: 0, payments: 0, due: 0, paid: 0, balance: 0, state: "open" as const },
     rows,
     feeEntries: fees_,
   };

@@ -73,3 +73,5 @@ export { AgencyImportInputError, requestAgencyImport } from "../../services/agen
 export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
 // the voice of the customer (issue 14): classifying a complaint ticket
 export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";
+// issue 15 §3: warranty claims and their tariffs
+export { addLabourTariff, addTravelBand, ClaimError, decideClaim, fileClaim, priceClaim, recordPartReturn, submitClaim, type ClaimErrorCode } from "../../services/claims";
