@@ -1636,4 +1636,12 @@ export const en: Record<MessageKey, string> = {
   "tariffs.add": "Save",
   "tariffs.saved": "The tariff was saved.",
   "tariffs.current": "current",
+  "claims.product": "Product",
+  "claims.completedAt": "Completed",
+  "claims.preview": "Claim estimate",
+  "claims.previewHint": "Labour and travel follow the tariff of the completion day; parts are at list price.",
+  "claims.reportParts": "Parts on the completion report",
+  "claims.noReportParts": "The completion report lists no parts.",
+  "claims.allStatuses": "All statuses",
+  "claims.show": "Show",
 };

@@ -1634,6 +1634,14 @@ export const fa = {
   "tariffs.add": "ثبت",
   "tariffs.saved": "تعرفه ثبت شد.",
   "tariffs.current": "جاری",
+  "claims.product": "کالا",
+  "claims.completedAt": "پایان کار",
+  "claims.preview": "برآورد ادعا",
+  "claims.previewHint": "اجرت و ایاب و ذهاب از تعرفهٔ روز پایان کار محاسبه می‌شود؛ قطعه‌ها با قیمت فهرست.",
+  "claims.reportParts": "قطعه‌های گزارش پایان کار",
+  "claims.noReportParts": "در گزارش پایان کار قطعه‌ای ثبت نشده است.",
+  "claims.allStatuses": "همه وضعیت‌ها",
+  "claims.show": "نمایش",
 } as const;
 
 export type MessageKey = keyof typeof fa;

@@ -26,6 +26,7 @@ export function managerNav(role: Role): NavItem[] {
     ...(can(role, "dispatch:manage") ? [{ to: "/manager/dispatch", label: "nav.dispatchQueue" as const }] : []),
     { to: "/manager/agencies", label: "nav.agencies" },
     { to: "/manager/fees", label: "nav.fees" },
+    ...(can(role, "claims:review") ? [{ to: "/manager/claims", label: "nav.claims" as const }] : []),
     { to: "/manager/calls", label: "callCentre.nav.report" },
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     { to: "/manager/delays", label: "nav.delays" },
@@ -43,6 +44,7 @@ export function adminNav(role: Role): NavItem[] {
     { to: "/admin", label: "nav.users", end: true },
     { to: "/admin/audit", label: "nav.audit" },
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
+    ...(can(role, "tariffs:manage") ? [{ to: "/admin/tariffs", label: "nav.tariffs" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];
@@ -59,6 +61,7 @@ export function agencyNav(role: Role): NavItem[] {
     { to: "/agency/technicians", label: "nav.agencyTechnicians" },
     // the referral-fee statement is the agency owner's business, not its staff's
     ...(can(role, "agency_portal:statement") ? [{ to: "/agency/statement", label: "agency.statement" as const }] : []),
+    ...(can(role, "claims:file") ? [{ to: "/agency/claims", label: "nav.claims" as const }] : []),
   ];
 }
 
