@@ -20,6 +20,7 @@ import { slaDueTimes } from "../../core/sla";
 import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoCalls } from "./demo-calls";
+import { seedDemoClaims } from "./demo-claims";
 import { seedDemoDelays } from "./demo-delays";
 import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
@@ -347,6 +348,7 @@ class DemoBuilder {
       () => seedDemoCalls(this.db, this.now),
       async () => this.count("agency_ledger", await insertDemoRevenue(this.db, this.now)),
       () => seedDemoFeedback(this.db, this.now),
+      async () => Object.assign(this.counts, await seedDemoClaims(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);
