@@ -104,13 +104,15 @@ export async function adjustFee(db: DB, actor: Actor, input: { entryId: number; 
     const userId = await requireLedgerManager(trx, actor);
     const fee = await ledgerEntry(trx, input.entryId);
     if (!fee) throw new LedgerError("notFound");
-    if (fee.kind !== "referral_fee") throw new LedgerError("notAFee");
+    // a referral fee is corrected by a fee_adjustment; an owed warranty claim (issue 15 §3) by a claim_adjustment
+    if (fee.kind !== "referral_fee" && fee.kind !== "warranty_claim") throw new LedgerError("notAFee");
     const period = jalaliYearMonth(now);
     const row = await trx
       .insertInto("agency_ledger")
       .values({
         agency_id: fee.agency_id,
-        kind: "fee_adjustment",
+        kind: fee.kind === "warranty_claim" ? "claim_adjustment" : "fee_adjustment",
+        claim_id: fee.claim_id,
         period,
         amount_rials: input.amountRials,
         at: now,

@@ -1361,7 +1361,7 @@ export const en: Record<MessageKey, string> = {
   "ledger.error.reasonTooLong": "The reason is at most 500 characters.",
   "ledger.error.forbidden": "You may not do this.",
   "ledger.error.notFound": "This entry or agency was not found.",
-  "ledger.error.notAFee": "Only a referral-fee entry can be adjusted.",
+  "ledger.error.notAFee": "Only a referral-fee or warranty-claim entry can be adjusted.",
   "ledger.error.period": "Invalid statement month.",
   "ledger.error.nothingToSettle": "This statement has no balance.",
   "ledger.error.openPeriod": "The current month's statement is not closed yet; settle it after the month ends.",

@@ -1359,7 +1359,7 @@ export const fa = {
   "ledger.error.reasonTooLong": "علت اصلاح حداکثر ۵۰۰ نویسه است.",
   "ledger.error.forbidden": "شما اجازه این کار را ندارید.",
   "ledger.error.notFound": "این سند یا نمایندگی پیدا نشد.",
-  "ledger.error.notAFee": "فقط سند حق ارجاع را می‌توان اصلاح کرد.",
+  "ledger.error.notAFee": "فقط سند حق ارجاع یا ادعای گارانتی را می‌توان اصلاح کرد.",
   "ledger.error.period": "ماه صورت‌حساب نامعتبر است.",
   "ledger.error.nothingToSettle": "این صورت‌حساب مانده‌ای ندارد.",
   "ledger.error.openPeriod": "صورت‌حساب ماه جاری هنوز بسته نشده است؛ پس از پایان ماه آن را تسویه کنید.",

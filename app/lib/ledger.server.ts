@@ -66,7 +66,8 @@ export async function loadStatement(db: DB, agencyId: number, period: string, t:
     paid_on: e.paid_on,
     by: e.created_by_name,
   }));
-  const fees_ = entries.filter((e) => e.kind === "referral_fee").map((e) => ({ id: e.id, ticket_number: e.ticket_number, amount: e.amount_rials }));
+  // the entries a manager may correct: referral fees and owed warranty claims
+  const fees_ = entries.filter((e) => e.kind === "referral_fee" || e.kind === "warranty_claim").map((e) => ({ id: e.id, ticket_number: e.ticket_number, amount: e.amount_rials }));
   return {
     agency: { id: agency.id, code: agency.code, name: agency.name },
     period,

@@ -36,7 +36,7 @@ export async function ledgerEntry(db: DB, id: number) {
     .selectFrom("agency_ledger")
     .select([
       "id", "agency_id", "kind", "period", "amount_rials", "at", "ticket_id", "invoice_amount_rials", "rate_percent",
-      "adjusts_entry_id", "reason", "reference", "paid_on", "created_by", "brand_id", "category_id", "province",
+      "adjusts_entry_id", "reason", "reference", "paid_on", "created_by", "brand_id", "category_id", "province", "claim_id",
     ])
     .where("id", "=", id)
     .executeTakeFirst();

@@ -24,7 +24,7 @@ import * as claims from "../../db/repos/claims";
 import * as fees from "../../db/repos/fees";
 import { createSession } from "../../db/repos/sessions";
 import { addLabourTariff, addTravelBand, decideClaim, fileClaim, priceClaim, recordPartReturn, submitClaim } from "../../services/claims";
-import { settleStatement } from "../../services/fees";
+import { adjustFee, settleStatement } from "../../services/fees";
 import { testContext } from "../support/context";
 import { getTestDb, resetDatabase } from "../support/db";
 
@@ -266,6 +266,15 @@ describe("a rejected claim", () => {
     ]);
     const again = await fileClaim(db, agencyActor(userA), { ticketId: jobs.j3, serviceType: "repair", parts: [], submit: false });
     expect(again.status).toBe("draft");
+  });
+
+  it("a correction of an owed claim is a new claim_adjustment entry on the month it is made, netted like the rest", async () => {
+    const entry = await db.selectFrom("agency_ledger").select(["id", "claim_id"]).where("kind", "=", "warranty_claim").executeTakeFirstOrThrow();
+    const r = await adjustFee(db, userActor(manager), { entryId: entry.id, amountRials: 50_000, reason: "قیمت قطعه اشتباه وارد شده بود" }, at("2026-12-25T10:00:00+03:30"));
+    expect(r.period).toBe("1405-10");
+    expect(await fees.ledgerEntry(db, r.id)).toMatchObject({ kind: "claim_adjustment", amount_rials: 50_000, claim_id: entry.claim_id, adjusts_entry_id: entry.id });
+    const dey = (await fees.agencyStatements(db, agencyA)).find((m) => m.period === "1405-10");
+    expect(dey).toMatchObject({ fees: 0, claims: 50_000, due: 50_000, balance: 50_000 });
   });
 
   it("the ledger refuses edits: the claim's entry is never changed", async () => {
