@@ -13,7 +13,8 @@ import { type Kysely, sql } from "kysely";
 //  - defective_part_returns: a replaced serialized part (داغی) received back by the manufacturer, by serial,
 //    one per claim line: a claim is paid only when every such part is back;
 //  - agency_ledger: kinds 'warranty_claim' (< 0, once per claim) and 'claim_adjustment' (a correction); the
-//    entry names its claim; ledger_monthly gains claim_rials, kept by the same trigger.
+//    entry names its claim; ledger_monthly gains claim_rials, kept by the same trigger;
+//  - completion_reports (agency_id, completed_at desc): the agency's jobs to claim for, latest first.
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of [
@@ -87,6 +88,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       check (not serialized or defective_serial is not null)
     )`,
     sql`create index warranty_claim_lines_claim_idx on warranty_claim_lines (claim_id)`,
+    // the agency's jobs to claim for, latest completion first (a seq scan of the reports otherwise)
+    sql`create index if not exists completion_reports_agency_completed_idx on completion_reports (agency_id, completed_at desc)`,
     sql`create table defective_part_returns (
       id bigint generated always as identity primary key,
       claim_line_id bigint not null unique references warranty_claim_lines(id),
@@ -159,6 +162,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     sql`alter table agency_ledger drop constraint agency_ledger_kind_check`,
     sql`alter table agency_ledger add constraint agency_ledger_kind_check check (kind in ('referral_fee','fee_adjustment','payment'))`,
     sql`alter table agency_ledger drop column claim_id`,
+    sql`drop index if exists completion_reports_agency_completed_idx`,
     sql`drop table if exists defective_part_returns`,
     sql`drop table if exists warranty_claim_lines`,
     sql`drop table if exists warranty_claims`,

@@ -134,3 +134,42 @@ test("an agency's warranty claim, partly approved, its part returned, netted in 
   expect(csvText).toMatch(/-3,?600,?000/);
   expect(csvText).toMatch(/150,?000/);
 });
+
+test("the admin keeps the tariffs; the demo shows a claim in each state to the manager and to agency1's staff", async ({ page, signIn }) => {
+  await signIn("admin");
+  await page.locator("nav.shell-nav").getByRole("link", { name: "تعرفه‌ها", exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/tariffs$/);
+  await expect(page.getByTestId("travel-bands")).toContainText("بیش از ۶۰ کیلومتر");
+  await expect(page.getByTestId("labour-tariffs").locator("tbody tr")).not.toHaveCount(0);
+  // a band far out, from a later day: listed with its Jalali start
+  const addBand = page.locator("form", { has: page.getByRole("heading", { name: "افزودن نرخ ایاب و ذهاب" }) });
+  await addBand.getByLabel("از کیلومتر").fill("۱۵۰");
+  await addBand.getByLabel("مبلغ (ریال)").fill("1500000");
+  await addBand.getByLabel("از تاریخ").fill("1499/01/01");
+  await addBand.getByRole("button", { name: "ثبت" }).click();
+  await expect(page.getByTestId("tariff-result-band")).toHaveText("تعرفه ثبت شد.");
+  await expect(page.getByTestId("travel-bands")).toContainText("۱۴۹۹/۰۱/۰۱");
+  await page.context().clearCookies();
+
+  await signIn("manager");
+  await page.locator("nav.shell-nav").getByRole("link", { name: "ادعاهای گارانتی", exact: true }).click();
+  await expect(page).toHaveURL(/\/manager\/claims$/);
+  await page.locator('select[name="status"]').selectOption("");
+  await page.getByRole("button", { name: "نمایش", exact: true }).click();
+  await waitForRouterIdle(page);
+  for (const state of ["پیش‌نویس", "در انتظار بررسی", "تأییدشده", "تأیید بخشی", "ردشده", "پرداخت‌شده"]) {
+    await expect(page.locator("tbody")).toContainText(state);
+  }
+  // the paid one: its defective part back, its history on the ticket
+  await page.locator("tbody tr", { hasText: "پرداخت‌شده" }).first().getByRole("link").first().click();
+  await expect(page.getByTestId("claim-status")).toHaveText("پرداخت‌شده");
+  await page.getByTestId("claim-lines").locator("..").getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/manager\/tickets\/\d+$/);
+  await expect(page.locator("ol.timeline")).toContainText("پرداخت شد");
+  await page.context().clearCookies();
+
+  await signIn("agency1staff");
+  await page.locator("nav.shell-nav").getByRole("link", { name: "ادعاهای گارانتی", exact: true }).click();
+  await expect(page).toHaveURL(/\/agency\/claims$/);
+  await expect(page.locator("tbody").last()).toContainText("تأیید بخشی");
+});
