@@ -81,6 +81,15 @@ export const AUDIT_ACTIONS = [
   // quality and the agency scorecard (issue 15 §5): the rework window and probation rule changed; a probation ended early
   "quality.settings_update",
   "agency.probation_end",
+  // issue 15 §3, warranty claims: a labour tariff or travel-fee band added by an admin; a claim filed, submitted,
+  // decided by the manufacturer, a defective part received back, the claim paid with its statement
+  "tariff.labour_add",
+  "tariff.band_add",
+  "claim.create",
+  "claim.submit",
+  "claim.decide",
+  "claim.part_return",
+  "claim.paid",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -10,16 +10,35 @@
  *                       Jalali month it was made (a settled month is never reopened);
  *  - `payment`        : the settlement of a statement (agency, month), with its date and reference; its amount is
  *                       minus the statement's balance when it was settled.
- * Issue 15 adds `warranty_claim` (≤ 0: the manufacturer owes it) and `claim_adjustment`; a statement nets them all.
+ *  - `warranty_claim` : (issue 15 §3) an approved or partly approved warranty claim, once per claim, in the Jalali
+ *                       month of the decision; < 0 (the manufacturer owes it);
+ *  - `claim_adjustment`: a correction of a claim entry (either sign, never 0), with its reason.
+ * A statement nets them all: a positive balance is paid by the agency, a negative one by the manufacturer.
  *
  * Pure: no imports beyond core.
  */
 
-export const LEDGER_KINDS = ["referral_fee", "fee_adjustment", "payment"] as const;
+export const LEDGER_KINDS = [
+  "referral_fee",
+  "fee_adjustment",
+  "payment",
+  // issue 15 §3: an approved (or partly approved) warranty claim, owed by the manufacturer (< 0), and a correction of one
+  "warranty_claim",
+  "claim_adjustment",
+] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /** The kinds that are referral-fee revenue (the dashboard's figures): the fees and their corrections. */
 export const REVENUE_KINDS = ["referral_fee", "fee_adjustment"] as const satisfies readonly LedgerKind[];
+
+/** The kinds the manufacturer owes the agency for warranty work: the claims and their corrections. */
+export const CLAIM_KINDS = ["warranty_claim", "claim_adjustment"] as const satisfies readonly LedgerKind[];
+
+/** The ledger amount of an approved claim: what the manufacturer owes is negative (owed to the agency). */
+export function claimEntryRials(approvedRials: number): number {
+  if (!Number.isSafeInteger(approvedRials) || approvedRials <= 0) throw new RangeError("an owed claim is a positive whole number of rials");
+  return -approvedRials;
+}
 
 export const MAX_REASON_LENGTH = 500;
 export const MAX_REFERENCE_LENGTH = 100;
@@ -110,11 +129,13 @@ export interface StatementEntry {
 export interface StatementSummary {
   /** sum of the referral fees */
   fees: number;
-  /** sum of the adjustments (either sign) */
+  /** sum of the fee adjustments (either sign) */
   adjustments: number;
-  /** what the agency owes for the month: fees + adjustments */
+  /** sum of the warranty claims and their corrections (≤ 0 in the normal case: the manufacturer owes them) */
+  claims: number;
+  /** the month's net: fees + adjustments + claims (positive: the agency owes; negative: the manufacturer owes) */
   due: number;
-  /** what was paid (a positive number: minus the payments' amounts) */
+  /** what was settled (minus the payments' amounts: positive when the agency paid, negative when the manufacturer did) */
   paid: number;
   /** still owed: due − paid (negative: the manufacturer owes the agency) */
   balance: number;
@@ -122,21 +143,41 @@ export interface StatementSummary {
   state: "open" | "settled" | "partly_settled";
 }
 
-/** A statement always equals the sum of its entries. */
+/** A statement always equals the sum of its entries: every entry falls in exactly one of its sums. */
 export function summarizeStatement(entries: readonly StatementEntry[]): StatementSummary {
   let fees = 0;
   let adjustments = 0;
+  let claims = 0;
   let payments = 0;
+  let anyPayment = false;
   for (const e of entries) {
-    if (e.kind === "referral_fee") fees += e.amountRials;
-    else if (e.kind === "fee_adjustment") adjustments += e.amountRials;
-    else payments += e.amountRials;
+    switch (e.kind) {
+      case "referral_fee":
+        fees += e.amountRials;
+        break;
+      case "fee_adjustment":
+        adjustments += e.amountRials;
+        break;
+      case "warranty_claim":
+      case "claim_adjustment":
+        claims += e.amountRials;
+        break;
+      case "payment":
+        payments += e.amountRials;
+        anyPayment = true;
+        break;
+    }
   }
-  const due = fees + adjustments;
+  const due = fees + adjustments + claims;
   const balance = due + payments;
   const paid = payments === 0 ? 0 : -payments;
-  const state = !entries.some((e) => e.kind === "payment") ? "open" : balance === 0 ? "settled" : "partly_settled";
-  return { fees, adjustments, due, paid, balance, state };
+  const state = !anyPayment ? "open" : balance === 0 ? "settled" : "partly_settled";
+  return { fees, adjustments, claims, due, paid, balance, state };
+}
+
+/** Who pays a balance: the agency (positive), the manufacturer (negative), nobody (0). */
+export function balanceDirection(balance: number): "agency_pays" | "manufacturer_pays" | "none" {
+  return balance > 0 ? "agency_pays" : balance < 0 ? "manufacturer_pays" : "none";
 }
 
 /** A statement can be settled when something is owed either way; the payment's amount is minus the balance. */

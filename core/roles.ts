@@ -49,6 +49,12 @@ export const PERMISSIONS = {
   "parts:manage": ["manager"],
   // issue 15 §5, quality and the agency scorecard: the rework window and the probation rule; end an agency's probation early
   "quality:manage": ["admin"],
+  // issue 15 §3, warranty claims: the agency files its claims for in-warranty work (staff prepare them too);
+  // the manufacturer reviews them (approve, approve in part, reject) and records the defective parts returned;
+  // the labour tariffs and travel-fee bands the claims are priced from are the admin's
+  "claims:file": ["agency_admin", "agency_staff"],
+  "claims:review": ["manager"],
+  "tariffs:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -38,6 +38,7 @@ import type {
 import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
+import type { ClaimLineKind, ClaimStatus, ServiceType } from "../core/claims";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 import type { TicketHoldReason } from "../core/ticket";
 import type { PartRequestStatus, PartSource } from "../core/parts";
@@ -507,6 +508,8 @@ export interface AgencyLedgerTable {
   brand_id: number | null;
   category_id: number | null;
   province: string | null;
+  /** a warranty_claim or claim_adjustment: the claim it belongs to (issue 15 §3) */
+  claim_id: number | null;
 }
 
 /** The ledger summed per (Jalali month, agency, brand, category, province), kept by a trigger on every insert. */
@@ -521,6 +524,8 @@ export interface LedgerMonthlyTable {
   fee_rials: Generated<number>;
   adjustment_rials: Generated<number>;
   payment_rials: Generated<number>;
+  /** warranty claims and their corrections (issue 15 §3; ≤ 0: owed by the manufacturer) */
+  claim_rials: Generated<number>;
 }
 
 export interface SatisfactionSurveysTable {
@@ -907,6 +912,77 @@ export interface AgencyProbationTable {
   reason: string;
 }
 
+// ---------- issue 15 §3: warranty claims and their tariffs (core/claims.ts) ----------
+
+/** Labour per product category and service type, valid over Tehran days [effective_from, effective_to). */
+export interface LabourTariffsTable {
+  id: Id;
+  category_id: number;
+  service_type: ServiceType;
+  amount_rials: number;
+  effective_from: DateString;
+  effective_to: DateStringNullable;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+/** A travel-fee band: from `from_km` up to the next band's start, valid over [effective_from, effective_to). */
+export interface TravelFeeBandsTable {
+  id: Id;
+  from_km: number;
+  amount_rials: number;
+  effective_from: DateString;
+  effective_to: DateStringNullable;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface WarrantyClaimsTable {
+  id: Id;
+  ticket_id: number;
+  agency_id: number;
+  service_type: ServiceType;
+  status: ClaimStatus;
+  distance_km: number | null;
+  claimed_rials: number;
+  approved_rials: number | null;
+  decision_reason: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  submitted_at: TimestampNullable;
+  decided_at: TimestampNullable;
+  decided_by: number | null;
+  paid_at: TimestampNullable;
+  ledger_entry_id: number | null;
+}
+
+export interface WarrantyClaimLinesTable {
+  id: Id;
+  claim_id: number;
+  kind: ClaimLineKind;
+  spare_part_id: number | null;
+  labour_tariff_id: number | null;
+  travel_band_id: number | null;
+  description: string;
+  quantity: number;
+  unit_rials: number;
+  amount_rials: number;
+  serialized: Generated<boolean>;
+  /** a serialized part: the serial of the defective part replaced, to come back to the manufacturer */
+  defective_serial: string | null;
+  approved_rials: number | null;
+  decision_reason: string | null;
+}
+
+/** A replaced defective part (داغی) received back by the manufacturer, by serial. */
+export interface DefectivePartReturnsTable {
+  id: Id;
+  claim_line_id: number;
+  serial: string;
+  received_at: Timestamp;
+  received_by: number;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -971,6 +1047,12 @@ export interface Database {
   agency_scorecards: AgencyScorecardsTable;
   scorecard_state: ScorecardStateTable;
   agency_probation: AgencyProbationTable;
+  // issue 15 §3: warranty claims
+  labour_tariffs: LabourTariffsTable;
+  travel_fee_bands: TravelFeeBandsTable;
+  warranty_claims: WarrantyClaimsTable;
+  warranty_claim_lines: WarrantyClaimLinesTable;
+  defective_part_returns: DefectivePartReturnsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -13,7 +13,9 @@ import type { WarrantyStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { feeOfTicket, feeRateAt, ledgerEntry, statementBalance, ticketDimensions } from "../db/repos/fees";
+import { owedClaimsOfStatement } from "../db/repos/claims";
 import type { Database } from "../db/schema";
+import { markClaimsPaidInTrx } from "./claims";
 import type { Actor } from "./actor";
 
 /** The agency has no contract rate in force on the completion day: the fee cannot be computed. */
@@ -27,7 +29,7 @@ export class NoFeeRateError extends Error {
   }
 }
 
-export type LedgerErrorCode = AdjustmentProblem | "forbidden" | "notFound" | "notAFee" | "period" | "nothingToSettle" | "openPeriod" | "paidOn" | "referenceRequired" | "referenceTooLong";
+export type LedgerErrorCode = AdjustmentProblem | "forbidden" | "notFound" | "notAFee" | "period" | "nothingToSettle" | "openPeriod" | "paidOn" | "returnsPending" | "referenceRequired" | "referenceTooLong";
 
 export class LedgerError extends Error {
   constructor(readonly code: LedgerErrorCode) {
@@ -102,13 +104,15 @@ export async function adjustFee(db: DB, actor: Actor, input: { entryId: number; 
     const userId = await requireLedgerManager(trx, actor);
     const fee = await ledgerEntry(trx, input.entryId);
     if (!fee) throw new LedgerError("notFound");
-    if (fee.kind !== "referral_fee") throw new LedgerError("notAFee");
+    // a referral fee is corrected by a fee_adjustment; an owed warranty claim (issue 15 §3) by a claim_adjustment
+    if (fee.kind !== "referral_fee" && fee.kind !== "warranty_claim") throw new LedgerError("notAFee");
     const period = jalaliYearMonth(now);
     const row = await trx
       .insertInto("agency_ledger")
       .values({
         agency_id: fee.agency_id,
-        kind: "fee_adjustment",
+        kind: fee.kind === "warranty_claim" ? "claim_adjustment" : "fee_adjustment",
+        claim_id: fee.claim_id,
         period,
         amount_rials: input.amountRials,
         at: now,
@@ -159,7 +163,12 @@ export async function settleStatement(
     if (!agency) throw new LedgerError("notFound");
     const balance = await statementBalance(trx, input.agencyId, input.period);
     const amount = settlementAmount(balance);
-    if (amount === null) throw new LedgerError("nothingToSettle");
+    // issue 15 §3: the claims this statement pays are paid only once their defective serialized parts are back
+    const claims = await owedClaimsOfStatement(trx, input.agencyId, input.period);
+    if (claims.some((c) => c.returns_pending > 0)) throw new LedgerError("returnsPending");
+    if (amount === null && claims.length === 0) throw new LedgerError("nothingToSettle");
+    await markClaimsPaidInTrx(trx, actor, claims.map((c) => c.id), now);
+    if (amount === null) return { id: null, settledRials: 0 };
     const row = await trx
       .insertInto("agency_ledger")
       .values({

@@ -29,3 +29,5 @@ export * as voice from "../../db/repos/voice";
 export * as parts from "../../db/repos/parts";
 // quality and the agency scorecard (issue 15 §5)
 export * as quality from "../../db/repos/quality";
+// issue 15 §3: warranty claims and their tariffs
+export * as claims from "../../db/repos/claims";

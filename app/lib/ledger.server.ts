@@ -25,6 +25,7 @@ export function monthRow(
     invoices: s.invoices,
     fees: s.fees,
     adjustments: s.adjustments,
+    claims: s.claims,
     due: s.due,
     paid: s.paid,
     balance: s.balance,
@@ -56,6 +57,7 @@ export async function loadStatement(db: DB, agencyId: number, period: string, t:
     at: e.at.toISOString(),
     ticket_id: e.ticket_id,
     ticket_number: e.ticket_number == null ? null : String(e.ticket_number),
+    claim_id: e.claim_id,
     invoice: e.invoice_amount_rials,
     rate: e.rate_percent,
     amount: e.amount_rials,
@@ -64,13 +66,14 @@ export async function loadStatement(db: DB, agencyId: number, period: string, t:
     paid_on: e.paid_on,
     by: e.created_by_name,
   }));
-  const fees_ = entries.filter((e) => e.kind === "referral_fee").map((e) => ({ id: e.id, ticket_number: e.ticket_number, amount: e.amount_rials }));
+  // the entries a manager may correct: referral fees and owed warranty claims
+  const fees_ = entries.filter((e) => e.kind === "referral_fee" || e.kind === "warranty_claim").map((e) => ({ id: e.id, ticket_number: e.ticket_number, amount: e.amount_rials }));
   return {
     agency: { id: agency.id, code: agency.code, name: agency.name },
     period,
     sums: sums
       ? { ...sums, state: statementState(sums) }
-      : { period, jobs: 0, invoices: 0, fees: 0, adjustments: 0, payments: 0, due: 0, paid: 0, balance: 0, state: "open" as const },
+      : { period, jobs: 0, invoices: 0, fees: 0, adjustments: 0, claims: 0, payments: 0, due: 0, paid: 0, balance: 0, state: "open" as const },
     rows,
     feeEntries: fees_,
   };

@@ -26,6 +26,7 @@ export function managerNav(role: Role): NavItem[] {
     ...(can(role, "dispatch:manage") ? [{ to: "/manager/dispatch", label: "nav.dispatchQueue" as const }] : []),
     { to: "/manager/agencies", label: "nav.agencies" },
     { to: "/manager/fees", label: "nav.fees" },
+    ...(can(role, "claims:review") ? [{ to: "/manager/claims", label: "nav.claims" as const }] : []),
     { to: "/manager/calls", label: "callCentre.nav.report" },
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     { to: "/manager/delays", label: "nav.delays" },
@@ -49,6 +50,7 @@ export function adminNav(role: Role): NavItem[] {
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
     ...(can(role, "parts:catalogue") ? [{ to: "/admin/spare-parts", label: "nav.spareParts" as const }] : []),
     ...(can(role, "quality:manage") ? [{ to: "/admin/quality", label: "nav.quality" as const }] : []),
+    ...(can(role, "tariffs:manage") ? [{ to: "/admin/tariffs", label: "nav.tariffs" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];
@@ -67,6 +69,7 @@ export function agencyNav(role: Role): NavItem[] {
     ...(can(role, "agency_portal:statement") ? [{ to: "/agency/statement", label: "agency.statement" as const }] : []),
     // its own scorecard (issue 15 §5): every agency user
     { to: "/agency/scorecard", label: "nav.agencyScorecard" },
+    ...(can(role, "claims:file") ? [{ to: "/agency/claims", label: "nav.claims" as const }] : []),
   ];
 }
 

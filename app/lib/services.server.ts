@@ -86,3 +86,5 @@ export {
 } from "../../services/parts";
 // quality and the agency scorecard (issue 15 §5)
 export { endAgencyProbation, updateQualitySettings } from "../../services/quality";
+// issue 15 §3: warranty claims and their tariffs
+export { addLabourTariff, addTravelBand, ClaimError, decideClaim, fileClaim, priceClaim, recordPartReturn, submitClaim, type ClaimErrorCode } from "../../services/claims";

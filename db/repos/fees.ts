@@ -36,7 +36,7 @@ export async function ledgerEntry(db: DB, id: number) {
     .selectFrom("agency_ledger")
     .select([
       "id", "agency_id", "kind", "period", "amount_rials", "at", "ticket_id", "invoice_amount_rials", "rate_percent",
-      "adjusts_entry_id", "reason", "reference", "paid_on", "created_by", "brand_id", "category_id", "province",
+      "adjusts_entry_id", "reason", "reference", "paid_on", "created_by", "brand_id", "category_id", "province", "claim_id",
     ])
     .where("id", "=", id)
     .executeTakeFirst();
@@ -74,6 +74,7 @@ export async function agencyStatements(db: DB, agencyId: number) {
       eb.fn.sum<number>("fee_rials").as("fees"),
       eb.fn.sum<number>("adjustment_rials").as("adjustments"),
       eb.fn.sum<number>("payment_rials").as("payments"),
+      eb.fn.sum<number>("claim_rials").as("claims"),
     ])
     .where("agency_id", "=", agencyId)
     .groupBy("period")
@@ -82,19 +83,23 @@ export async function agencyStatements(db: DB, agencyId: number) {
   return rows.map(statementRow);
 }
 
-function statementRow<R extends { jobs: number; invoices: number; fees: number; adjustments: number; payments: number }>(r: R) {
+/** A month's sums as core/ledger.ts summarizeStatement defines them: claims (≤ 0) net against fees in `due`. */
+function statementRow<R extends { jobs: number; invoices: number; fees: number; adjustments: number; payments: number; claims: number }>(r: R) {
   const fees = Number(r.fees);
   const adjustments = Number(r.adjustments);
   const payments = Number(r.payments);
+  const claims = Number(r.claims);
   return {
     ...r,
     jobs: Number(r.jobs),
     invoices: Number(r.invoices),
     fees,
     adjustments,
-    due: fees + adjustments,
+    claims,
+    payments,
+    due: fees + adjustments + claims,
     paid: payments === 0 ? 0 : -payments,
-    balance: fees + adjustments + payments,
+    balance: fees + adjustments + claims + payments,
   };
 }
 
@@ -113,6 +118,7 @@ export async function statementsOfPeriod(db: DB, period: string) {
       eb.fn.sum<number>("ledger_monthly.fee_rials").as("fees"),
       eb.fn.sum<number>("ledger_monthly.adjustment_rials").as("adjustments"),
       eb.fn.sum<number>("ledger_monthly.payment_rials").as("payments"),
+      eb.fn.sum<number>("ledger_monthly.claim_rials").as("claims"),
     ])
     .where("ledger_monthly.period", "=", period)
     .groupBy(["ledger_monthly.agency_id", "agencies.code", "agencies.name", "ledger_monthly.period"])
@@ -136,15 +142,15 @@ export async function unpaidBalances(db: DB) {
       "ledger_monthly.agency_id",
       "agencies.code as agency_code",
       "agencies.name as agency_name",
-      sql<number>`sum(ledger_monthly.fee_rials + ledger_monthly.adjustment_rials + ledger_monthly.payment_rials)`.as("balance"),
+      sql<number>`sum(ledger_monthly.fee_rials + ledger_monthly.adjustment_rials + ledger_monthly.payment_rials + ledger_monthly.claim_rials)`.as("balance"),
     ])
     .groupBy(["ledger_monthly.agency_id", "agencies.code", "agencies.name"])
     .execute();
   const periods = await db
     .selectFrom("ledger_monthly")
-    .select(["agency_id", "period", sql<number>`sum(fee_rials + adjustment_rials + payment_rials)`.as("balance")])
+    .select(["agency_id", "period", sql<number>`sum(fee_rials + adjustment_rials + payment_rials + claim_rials)`.as("balance")])
     .groupBy(["agency_id", "period"])
-    .having(sql<SqlBool>`sum(fee_rials + adjustment_rials + payment_rials) <> 0`)
+    .having(sql<SqlBool>`sum(fee_rials + adjustment_rials + payment_rials + claim_rials) <> 0`)
     .execute();
   const openCount = new Map<number, { months: number; oldest: string }>();
   for (const p of periods) {
@@ -174,7 +180,7 @@ export async function statementEntries(db: DB, agencyId: number, period: string)
       "agency_ledger.id", "agency_ledger.kind", "agency_ledger.at", "agency_ledger.amount_rials", "agency_ledger.ticket_id",
       "tickets.number as ticket_number", "agency_ledger.invoice_amount_rials", "agency_ledger.rate_percent",
       "agency_ledger.adjusts_entry_id", "agency_ledger.reason", "agency_ledger.reference", "agency_ledger.paid_on",
-      "users.display_name as created_by_name",
+      "users.display_name as created_by_name", "agency_ledger.claim_id",
     ])
     .where("agency_ledger.agency_id", "=", agencyId)
     .where("agency_ledger.period", "=", period)

@@ -21,6 +21,7 @@ import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoScorecards } from "./demo-scorecards";
 import { seedDemoCalls } from "./demo-calls";
+import { seedDemoClaims } from "./demo-claims";
 import { seedDemoDelays } from "./demo-delays";
 import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
@@ -351,6 +352,7 @@ class DemoBuilder {
       () => seedDemoFeedback(this.db, this.now),
       async () => this.count("part_requests", await seedDemoParts(this.db, this.now)),
       () => seedDemoScorecards(this.db, this.now),
+      async () => Object.assign(this.counts, await seedDemoClaims(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);

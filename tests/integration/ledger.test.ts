@@ -215,7 +215,7 @@ describe("adjustments and settlement", () => {
 
   it("the statements sum the entries: A's Azar with two rates and an adjustment", async () => {
     expect(await fees.agencyStatements(db, agencyA)).toEqual([
-      { period: "1405-09", jobs: 2, invoices: 3_250_000, fees: 365_000, adjustments: -25_000, payments: 0, due: 340_000, paid: 0, balance: 340_000 },
+      { period: "1405-09", jobs: 2, invoices: 3_250_000, fees: 365_000, adjustments: -25_000, claims: 0, payments: 0, due: 340_000, paid: 0, balance: 340_000 },
     ]);
     expect(await fees.statementBalance(db, agencyA, "1405-09")).toBe(340_000);
     const entries = await fees.statementEntries(db, agencyA, "1405-09");
@@ -236,9 +236,9 @@ describe("adjustments and settlement", () => {
     expect(r.settledRials).toBe(340_000);
     await expect(settleStatement(db, boss, input, dey)).rejects.toBeInstanceOf(LedgerError);
     expect(await fees.agencyStatements(db, agencyA)).toEqual([
-      { period: "1405-09", jobs: 2, invoices: 3_250_000, fees: 365_000, adjustments: -25_000, payments: -340_000, due: 340_000, paid: 340_000, balance: 0 },
+      { period: "1405-09", jobs: 2, invoices: 3_250_000, fees: 365_000, adjustments: -25_000, claims: 0, payments: -340_000, due: 340_000, paid: 340_000, balance: 0 },
     ]);
-    const payment = await fees.ledgerEntry(db, r.id);
+    const payment = await fees.ledgerEntry(db, r.id!);
     expect(payment).toMatchObject({ kind: "payment", amount_rials: -340_000, paid_on: "2026-12-23", reference: "BANK-778", created_by: manager, ticket_id: null });
     const audit = await db.selectFrom("audit_log").select(["details", "entity_id"]).where("action", "=", "ledger.statement_settle").execute();
     expect(audit).toHaveLength(1);

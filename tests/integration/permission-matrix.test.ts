@@ -368,6 +368,28 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         F,      F,     200,    F,           200] },
   { route: "agency.statement_.$period.export", method: "GET", url: "/agency/statement/1405-01/export?format=csv", params: { period: "1405-01" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     200,    F,           200] },
+  // Warranty claims (issue 15 §3): every agency user files its own (claims:file); a claim or ticket of nobody's is a
+  // 404; the manufacturer's review is the manager's (claims:review); the tariffs are the admin's (tariffs:manage).
+  { route: "agency.claims._index", method: "GET", url: "/agency/claims", expect:  [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  { route: "agency.claims.new", method: "GET", url: "/agency/claims/new?ticket=999999", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "agency.claims.new", method: "POST", url: "/agency/claims/new", form: { ticketId: "999999", serviceType: "repair", intent: "submit" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "agency.claims.new", method: "POST", url: "/agency/claims/new", form: { ticketId: "x", serviceType: "repair", intent: "submit" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     400,    400,         400] },
+  { route: "agency.claims.$claimId", method: "GET", url: "/agency/claims/999999", params: { claimId: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "agency.claims.$claimId", method: "POST", url: "/agency/claims/999999", params: { claimId: "999999" }, form: {}, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "manager.claims._index", method: "GET", url: "/manager/claims?status=nonsense", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    F,     F,      F,           F] },
+  { route: "manager.claims.$claimId", method: "GET", url: "/manager/claims/999999", params: { claimId: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        F,         N,      F,     F,      F,           F] },
+  { route: "manager.claims.$claimId", method: "POST", url: "/manager/claims/999999", params: { claimId: "999999" }, form: { intent: "decide" }, expect:
+                                                                               [LOGIN, F,       F,        F,         N,      F,     F,      F,           F] },
+  { route: "admin.tariffs", method: "GET", url: "/admin/tariffs", expect:      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.tariffs", method: "POST", url: "/admin/tariffs", form: { intent: "band", fromKm: "-3", amount: "1", from: "1405/10/01" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
   { route: "agency.tickets._index", method: "GET", url: "/agency/tickets", expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   { route: "agency.tickets.$ticketId", method: "GET", url: "/agency/tickets/:ticket", ticket: "ofAgency1", expect:

@@ -12,6 +12,7 @@ import {
 } from "../../core/call";
 import { HOLD_REASONS } from "../../core/dispatch";
 import { LEDGER_KINDS } from "../../core/ledger";
+import { CLAIM_LINE_KINDS, CLAIM_STATUSES, SERVICE_TYPES } from "../../core/claims";
 import { FEEDBACK_CATEGORIES, FEEDBACK_KINDS } from "../../core/feedback";
 import { PHOTO_CONTENT_TYPES } from "../../core/photos";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
@@ -350,6 +351,7 @@ const COLUMNS = {
     brand_id: "number | null",
     category_id: "number | null",
     province: "string | null",
+    claim_id: "number | null",
   },
   ledger_monthly: {
     period: "string",
@@ -362,6 +364,7 @@ const COLUMNS = {
     fee_rials: "number",
     adjustment_rials: "number",
     payment_rials: "number",
+    claim_rials: "number",
   },
   satisfaction_surveys: {
     id: "number",
@@ -570,6 +573,67 @@ const COLUMNS = {
     active: "boolean",
     created_at: "Date",
     updated_at: "Date",
+  },
+  // issue 15 §3: warranty claims
+  labour_tariffs: {
+    id: "number",
+    category_id: "number",
+    service_type: "string",
+    amount_rials: "number",
+    effective_from: "string",
+    effective_to: "string | null",
+    created_by: "number | null",
+    created_at: "Date",
+  },
+  travel_fee_bands: {
+    id: "number",
+    from_km: "number",
+    amount_rials: "number",
+    effective_from: "string",
+    effective_to: "string | null",
+    created_by: "number | null",
+    created_at: "Date",
+  },
+  warranty_claims: {
+    id: "number",
+    ticket_id: "number",
+    agency_id: "number",
+    service_type: "string",
+    status: "string",
+    distance_km: "number | null",
+    claimed_rials: "number",
+    approved_rials: "number | null",
+    decision_reason: "string | null",
+    created_by: "number | null",
+    created_at: "Date",
+    submitted_at: "Date | null",
+    decided_at: "Date | null",
+    decided_by: "number | null",
+    paid_at: "Date | null",
+    ledger_entry_id: "number | null",
+  },
+  warranty_claim_lines: {
+    id: "number",
+    claim_id: "number",
+    kind: "string",
+    spare_part_id: "number | null",
+    labour_tariff_id: "number | null",
+    travel_band_id: "number | null",
+    description: "string",
+    quantity: "number",
+    unit_rials: "number",
+    amount_rials: "number",
+    serialized: "boolean",
+    defective_serial: "string | null",
+    approved_rials: "number | null",
+    decision_reason: "string | null",
+  },
+  defective_part_returns: {
+    id: "number",
+    claim_line_id: "number",
+    serial: "string",
+    received_at: "Date",
+    received_by: "number",
   },
   agency_imports: {
     id: "number",
@@ -801,6 +865,10 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   // the vocabulary of core/, which schema.ts derives its unions from
   { table: "tickets", column: "status", values: TICKET_STATUSES },
   { table: "agency_ledger", column: "kind", values: LEDGER_KINDS },
+  { table: "labour_tariffs", column: "service_type", values: SERVICE_TYPES },
+  { table: "warranty_claims", column: "service_type", values: SERVICE_TYPES },
+  { table: "warranty_claims", column: "status", values: CLAIM_STATUSES },
+  { table: "warranty_claim_lines", column: "kind", values: CLAIM_LINE_KINDS },
   { table: "ticket_events", column: "from_status", values: TICKET_STATUSES },
   { table: "ticket_events", column: "to_status", values: TICKET_STATUSES },
   { table: "tickets", column: "type", values: TICKET_TYPES },

@@ -14,6 +14,7 @@ import { TICKET_STATUSES, canTransition, type TicketStatus } from "../../core/ti
 import { jalaliYearMonth } from "../../core/jalali";
 import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
+import { CLAIM_STATUSES } from "../../core/claims";
 
 let recordingsDir: string;
 
@@ -162,6 +163,27 @@ describe("demo and large data sets", () => {
         and (fr.effective_to is null or (r.completed_at at time zone 'Asia/Tehran')::date < fr.effective_to)
       where fr.rate_percent <> f.rate_percent`.execute(db);
     expect(mismatched.rows[0]!.n).toBe(0);
+  });
+
+  it("has warranty claims in every state with their tariffs, and the ledger roll-up still equals the ledger (issue 15 §3)", async () => {
+    const db = await getTestDb();
+    const claims = await db.selectFrom("warranty_claims").select(["status", "claimed_rials", "approved_rials", "ledger_entry_id"]).execute();
+    expect(new Set(claims.map((c) => c.status))).toEqual(new Set(CLAIM_STATUSES));
+    expect(await db.selectFrom("labour_tariffs").select("id").execute()).not.toHaveLength(0);
+    expect(await db.selectFrom("travel_fee_bands").select("id").execute()).toHaveLength(4);
+    for (const c of claims) {
+      const owed = c.status === "approved" || c.status === "partly_approved" || c.status === "paid";
+      expect(c.ledger_entry_id !== null, c.status).toBe(owed);
+      if (c.status === "partly_approved") expect(Number(c.approved_rials)).toBeLessThan(Number(c.claimed_rials));
+    }
+    const drift = await sql<{ n: number }>`
+      select count(*)::int as n from (
+        select agency_id, period, sum(amount_rials) as s from agency_ledger group by 1, 2
+      ) l full join (
+        select agency_id, period, sum(fee_rials + adjustment_rials + payment_rials + claim_rials) as s from ledger_monthly group by 1, 2
+      ) m using (agency_id, period)
+      where l.s is distinct from m.s`.execute(db);
+    expect(drift.rows[0]!.n).toBe(0);
   });
 
   it("sets every ticket's SLA due times by the core rule", async () => {

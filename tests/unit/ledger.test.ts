@@ -47,7 +47,7 @@ describe("adjustments and statements", () => {
       { kind: "referral_fee", amountRials: 80_000 },
       { kind: "fee_adjustment", amountRials: -20_000 },
     ];
-    expect(summarizeStatement(entries)).toEqual({ fees: 200_000, adjustments: -20_000, due: 180_000, paid: 0, balance: 180_000, state: "open" });
+    expect(summarizeStatement(entries)).toEqual({ fees: 200_000, adjustments: -20_000, claims: 0, due: 180_000, paid: 0, balance: 180_000, state: "open" });
     const settled = [...entries, { kind: "payment" as const, amountRials: settlementAmount(180_000)! }];
     expect(summarizeStatement(settled)).toMatchObject({ paid: 180_000, balance: 0, state: "settled" });
     expect(summarizeStatement([...settled, { kind: "fee_adjustment", amountRials: 5_000 }])).toMatchObject({ balance: 5_000, state: "partly_settled" });

@@ -1,4 +1,4 @@
-import { periodText } from "../../../core/ledger";
+import { balanceDirection, periodText } from "../../../core/ledger";
 import { DataTable } from "~/components/reports/DataTable";
 import { StatCard } from "~/components/StatCard";
 import { formatDigits, formatNumber, formatRials } from "~/lib/format";
@@ -8,7 +8,7 @@ import { statementEntryColumns, type StatementEntryRow } from "~/lib/reports/led
 export interface StatementViewProps {
   agency: { code: string; name: string };
   period: string;
-  sums: { jobs: number; invoices: number; fees: number; adjustments: number; due: number; paid: number; balance: number; state: "open" | "settled" | "partly_settled" };
+  sums: { jobs: number; invoices: number; fees: number; adjustments: number; claims: number; due: number; paid: number; balance: number; state: "open" | "settled" | "partly_settled" };
   rows: StatementEntryRow[];
   exportHref: string;
   ticketBase: "/manager/tickets" | "/agency/tickets";
@@ -31,11 +31,15 @@ export function StatementView({ agency, period, sums, rows, exportHref, ticketBa
         <StatCard label={t("ledger.invoices")} value={formatRials(sums.invoices, locale)} />
         <StatCard label={t("ledger.fees")} value={formatRials(sums.fees, locale)} />
         <StatCard label={t("ledger.adjustments")} value={formatRials(sums.adjustments, locale)} />
-        <StatCard label={t("ledger.due")} value={formatRials(sums.due, locale)} />
+        <StatCard label={t("claims.ledgerClaims")} value={<span data-testid="statement-claims">{formatRials(sums.claims, locale)}</span>} />
+        <StatCard label={t("ledger.due")} value={<span data-testid="statement-due">{formatRials(sums.due, locale)}</span>} />
         <StatCard label={t("ledger.paid")} value={formatRials(sums.paid, locale)} />
         <StatCard label={t("ledger.balance")} value={<span data-testid="statement-balance">{formatRials(sums.balance, locale)}</span>} />
         <StatCard label={t("ledger.state")} value={<span data-testid="statement-state">{t(`ledger.state.${sums.state}`)}</span>} />
       </div>
+      <p className="muted" data-testid="statement-direction">
+        {t(`claims.direction.${balanceDirection(sums.balance)}`)}
+      </p>
       <DataTable
         columns={statementEntryColumns(ticketBase)}
         rows={rows}

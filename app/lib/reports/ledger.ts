@@ -11,6 +11,8 @@ export interface StatementEntryRow {
   at: string;
   ticket_id: number | null;
   ticket_number: string | null;
+  /** a warranty claim's entry: the claim */
+  claim_id: number | null;
   invoice: number | null;
   rate: number | null;
   amount: number;
@@ -21,10 +23,12 @@ export interface StatementEntryRow {
 }
 
 export function statementEntryColumns(ticketBase: "/manager/tickets" | "/agency/tickets"): ReportColumn<StatementEntryRow>[] {
+  const claimBase = ticketBase === "/manager/tickets" ? "/manager/claims" : "/agency/claims";
   return [
     { key: "at", header: "ledger.at", kind: "datetime" },
     { key: "kind", header: "ledger.kind", kind: "text" },
     { key: "ticket_number", header: "revenue.ticket", kind: "code", href: (r) => (r.ticket_id ? `${ticketBase}/${r.ticket_id}` : null) },
+    { key: "claim_id", header: "claims.claim", kind: "code", href: (r) => (r.claim_id ? `${claimBase}/${r.claim_id}` : null) },
     { key: "invoice", header: "fees.invoice", kind: "money" },
     { key: "rate", header: "fees.rate", kind: "percent" },
     { key: "amount", header: "ledger.amount", kind: "money" },
@@ -44,6 +48,7 @@ export interface StatementMonthRow {
   invoices: number;
   fees: number;
   adjustments: number;
+  claims: number;
   due: number;
   paid: number;
   balance: number;
@@ -59,6 +64,7 @@ export function statementMonthColumns(withAgency: boolean): ReportColumn<Stateme
     { key: "invoices", header: "ledger.invoices", kind: "money" },
     { key: "fees", header: "ledger.fees", kind: "money" },
     { key: "adjustments", header: "ledger.adjustments", kind: "money" },
+    { key: "claims", header: "claims.ledgerClaims", kind: "money" },
     { key: "due", header: "ledger.due", kind: "money" },
     { key: "paid", header: "ledger.paid", kind: "money" },
     { key: "balance", header: "ledger.balance", kind: "money", href: (r) => r.href },
