@@ -5,14 +5,14 @@ import { type Kysely, sql } from "kysely";
 // The delay audit's daily roll-up (issue 14 §1, the benchmark point): the per-agency ranking and the summary
 // of /manager/delays read it instead of every request's milestones of the range.
 //  - delay_daily: per agency (0: no agency) and Tehran day of registration, the CUMULATIVE figures of the
-//    closed breakdowns registered up to and including that day: counters (requests, late ones, breaches per
-//    check, causes), seconds summed per stage and per-stage histograms of stage durations (core/delays.ts
-//    DELAY_COUNTERS, DURATION_BUCKET_EDGES). A range's figures are one row minus another per agency. Only closed
-//    requests are rolled up (their figures no longer depend on the clock); open ones are read live.
+//    breakdowns registered up to and including that day, as of the last refresh: counters (requests, late ones,
+//    breaches per check, causes), seconds summed per stage and per-stage histograms of stage durations
+//    (core/delays.ts DELAY_COUNTERS, DURATION_BUCKET_EDGES). A range's figures are one row minus another per
+//    agency; the reports add what the clock changed since (open requests whose due time passed) live.
 //  - delay_daily_state: one row: when it was last refreshed, up to which ticket_milestones.refreshed_at, and the
 //    layout (edges and counters) its arrays were made with (another layout makes the next refresh a full one).
-//  - ticket_milestones_refreshed_idx: the refresh's "milestones changed since"; ticket_milestones_open_idx: the
-//    open breakdowns by registration (the live part).
+//  - ticket_milestones_refreshed_idx: the refresh's "milestones changed since"; ticket_milestones_*_due_open_idx:
+//    the open breakdowns by the due time of a check they have not reached (the breaches the clock makes).
 //  - ticket_milestones_on_tickets() now also stamps refreshed_at, so a ticket's new agency or due times count
 //    as a change for the roll-up (the function is otherwise as in 2026_12_03_100000).
 
@@ -33,7 +33,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       layout text not null
     )`,
     sql`create index ticket_milestones_refreshed_idx on ticket_milestones (refreshed_at)`,
-    sql`create index ticket_milestones_open_idx on ticket_milestones (registered_at) where closed_at is null and type = 'breakdown'`,
+    sql`create index ticket_milestones_accept_due_open_idx on ticket_milestones (accept_due_at)
+      where closed_at is null and accepted_at is null and type = 'breakdown'`,
+    sql`create index ticket_milestones_visit_due_open_idx on ticket_milestones (visit_due_at)
+      where closed_at is null and visited_at is null and type = 'breakdown'`,
+    sql`create index ticket_milestones_resolve_due_open_idx on ticket_milestones (resolve_due_at)
+      where closed_at is null and done_at is null and type = 'breakdown'`,
     sql`create or replace function ticket_milestones_on_tickets() returns trigger language plpgsql as $fn$
       begin
         update ticket_milestones m set type = n.type, priority = n.priority, category_id = n.problem_category_id,
@@ -66,7 +71,9 @@ export async function down(db: Kysely<any>): Promise<void> {
           or m.resolve_due_at is distinct from n.sla_resolve_due_at);
         return null;
       end $fn$`.execute(db);
-  await sql`drop index if exists ticket_milestones_open_idx`.execute(db);
+  await sql`drop index if exists ticket_milestones_resolve_due_open_idx`.execute(db);
+  await sql`drop index if exists ticket_milestones_visit_due_open_idx`.execute(db);
+  await sql`drop index if exists ticket_milestones_accept_due_open_idx`.execute(db);
   await sql`drop index if exists ticket_milestones_refreshed_idx`.execute(db);
   await sql`drop table if exists delay_daily_state`.execute(db);
   await sql`drop table if exists delay_daily`.execute(db);

@@ -247,23 +247,56 @@ export interface DelayFiguresByAgency {
   /** agency id (0: no agency) → its figures over the range */
   figures: Map<number, DelayFigures>;
   names: Map<number, { name: string; code: string }>;
-  /** whether the closed requests were read from the roll-up (a range of whole Tehran days) */
+  /** whether the figures were read from the roll-up (a range of whole Tehran days, the roll-up filled) */
   fromRollup: boolean;
 }
 
+const CHECK_COLUMNS = [
+  ["accepted_at", "accept_due_at"],
+  ["visited_at", "visit_due_at"],
+  ["done_at", "resolve_due_at"],
+] as const;
+
 /**
- * The figures of the breakdowns registered in the range, per agency, in the caller's scope: for a range of
- * whole Tehran days, the closed requests from the roll-up delay_daily (the cumulative row at the range's last
- * day minus the one before its first day: two index probes per agency, whatever the range's length) plus the
- * open ones live (ticket_milestones_open_idx); for any other range, everything live. Both paths bucket the
- * durations alike (core/delays.ts DURATION_BUCKET_EDGES), so they give the same figures. The roll-up is as
- * fresh as its last refresh (delay_daily__refresh, every minute): a request closed since then is counted
- * again at the next refresh.
+ * The open breakdowns with a check not reached whose due time lies in (after, upTo]: the breaches the clock
+ * made in that span (one partial index per check).
  */
-/** The live part: the open breakdowns of a whole-day range (all of them otherwise), per agency. */
-export function delayLiveFiguresQuery(scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">) {
+function dueCrossedSql(after: Date | RawBuilder<unknown>, upTo: Date | RawBuilder<unknown>) {
+  return sql.join(
+    CHECK_COLUMNS.map(
+      ([reached, due]) => sql`select ticket_id from ticket_milestones
+        where closed_at is null and ${sql.ref(reached)} is null and type = 'breakdown'
+          and ${sql.ref(due)} > ${after}::timestamptz and ${sql.ref(due)} <= ${upTo}::timestamptz`,
+    ),
+    sql` union `,
+  );
+}
+
+/** The live part of a whole-day range read from the roll-up made at `rolledAt`: the requests registered since. */
+export function delayLiveFiguresQuery(scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">, rolledAt: Date | null) {
   const base = where(scope, { from: f.from, toExclusive: f.toExclusive, now: f.now });
-  return figuresQuery(dayRange(f.from, f.toExclusive) ? sql`${base} and m.closed_at is null` : base, f.now, false);
+  return figuresQuery(rolledAt ? sql`${base} and m.registered_at > ${rolledAt}::timestamptz` : base, f.now, false);
+}
+
+/**
+ * What the clock changed since the roll-up was made (at `rolledAt`) in the requests it holds: per agency, the
+ * late requests and the breaches per check at `now` less those at `rolledAt`, of the open requests whose
+ * unreached due time lies in between (a `now` before `rolledAt`, as a report of a past instant, takes them back).
+ */
+export function delayClockCorrectionQuery(scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">, rolledAt: Date) {
+  const bNow = breachesOf(f.now);
+  const bThen = breachesOf(rolledAt);
+  const i = (b: RawBuilder<boolean>) => sql`(${b})::int`;
+  return sql<{ agency_id: number; late: number; accept: number; visit: number; resolve: number }>`
+    select coalesce(m.agency_id, 0) as agency_id,
+      sum(${i(sql<boolean>`${bNow.accept} or ${bNow.visit} or ${bNow.resolve}`)} - ${i(sql<boolean>`${bThen.accept} or ${bThen.visit} or ${bThen.resolve}`)})::int as late,
+      sum(${i(bNow.accept)} - ${i(bThen.accept)})::int as accept,
+      sum(${i(bNow.visit)} - ${i(bThen.visit)})::int as visit,
+      sum(${i(bNow.resolve)} - ${i(bThen.resolve)})::int as resolve
+    from ticket_milestones m
+    where m.ticket_id in (${dueCrossedSql(rolledAt < f.now ? rolledAt : f.now, rolledAt < f.now ? f.now : rolledAt)})
+      and ${where(scope, { from: f.from, toExclusive: f.toExclusive, now: f.now })} and m.registered_at <= ${rolledAt}::timestamptz
+    group by 1`;
 }
 
 /** The rolled-up part of a whole-day range: per agency, its cumulative row at the range's end minus the one before it. */
@@ -286,12 +319,26 @@ export function delayRollupRangeQuery(scope: DataScope, days: { fromDay: string;
     where hi.cum_counts[1] > coalesce(lo.cum_counts[1], 0)`;
 }
 
+/**
+ * The figures of the breakdowns registered in the range, per agency, in the caller's scope. For a range of
+ * whole Tehran days, from the roll-up delay_daily as of its last refresh (the cumulative row at the range's
+ * last day minus the one before its first day: two index probes per agency, whatever the range's length),
+ * plus, live: the requests registered since the refresh, and the breaches the clock made since in the
+ * requests it holds (open requests whose unreached due time passed). Any other range (or no roll-up yet) is
+ * read wholly live. Both paths bucket the durations alike (core/delays.ts DURATION_BUCKET_EDGES) and give the
+ * same figures, except that a request's milestones changed since the last refresh (delay_daily__refresh, every
+ * minute) count as they were until the next one.
+ */
 export async function delayFiguresByAgency(db: DB, scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">): Promise<DelayFiguresByAgency> {
-  const days = dayRange(f.from, f.toExclusive);
+  const whole = dayRange(f.from, f.toExclusive);
+  const state = whole ? await db.selectFrom("delay_daily_state").select(["refreshed_at", "layout"]).where("id", "=", 1).executeTakeFirst() : undefined;
+  const rolledAt = state && state.layout === DELAY_ROLLUP_LAYOUT ? state.refreshed_at : null;
+  const days = rolledAt ? whole : null;
   const only = scope.kind === "agency" ? scope.agencyId : null;
-  const [live, rolled, agencies] = await Promise.all([
-    delayLiveFiguresQuery(scope, f).execute(db),
+  const [live, rolled, correction, agencies] = await Promise.all([
+    delayLiveFiguresQuery(scope, f, rolledAt).execute(db),
     days ? delayRollupRangeQuery(scope, days).execute(db) : Promise.resolve({ rows: [] }),
+    rolledAt ? delayClockCorrectionQuery(scope, f, rolledAt).execute(db) : Promise.resolve({ rows: [] }),
     db.selectFrom("agencies").select(["id", "name", "code"]).$if(only !== null, (q) => q.where("id", "=", only!)).execute(),
   ]);
   const figures = new Map<number, DelayFigures>();
@@ -300,6 +347,15 @@ export async function delayFiguresByAgency(db: DB, scope: DataScope, f: Pick<Del
     put(Number(r.agency_id), { counts: r.counts.map(Number), seconds: r.seconds.map(Number), hist: r.hist.map(Number) });
   }
   for (const r of live.rows) put(Number(r.agency_id), figuresOf(r));
+  for (const r of correction.rows) {
+    const fig = figures.get(Number(r.agency_id));
+    if (!fig) continue;
+    const add = (c: DelayCounter, n: number) => (fig.counts[DELAY_COUNTERS.indexOf(c)]! += Number(n));
+    add("late", r.late);
+    add("breach_accept", r.accept);
+    add("breach_visit", r.visit);
+    add("breach_resolve", r.resolve);
+  }
   return { figures, names: new Map(agencies.map((a) => [a.id, { name: a.name, code: a.code }])), fromRollup: days !== null };
 }
 
@@ -412,9 +468,14 @@ export async function refreshDelayRollup(db: DB): Promise<DelayRollupRefresh> {
       dirty = [];
       if (rows[0]?.lo) for (let d = rows[0].lo; d <= rows[0].hi!; d = nextDay(d)) dirty.push(d);
     } else {
+      // the days of the milestones changed, and of the open requests whose unreached due time passed, since
+      const since = sql`(${state.changed_before}::timestamptz - ${REFRESH_OVERLAP}::interval)`;
       const { rows } = await sql<{ day: string }>`
-        select distinct (registered_at at time zone ${TZ})::date::text as day from ticket_milestones
-        where refreshed_at >= ${state.changed_before}::timestamptz - ${REFRESH_OVERLAP}::interval order by 1`.execute(trx);
+        select distinct (registered_at at time zone ${TZ})::date::text as day from (
+          select registered_at from ticket_milestones where refreshed_at >= ${since}
+          union all
+          select registered_at from ticket_milestones where ticket_id in (${dueCrossedSql(since, now)})
+        ) x order by 1`.execute(trx);
       dirty = rows.map((r) => r.day);
     }
     let written = 0;
@@ -429,7 +490,7 @@ export async function refreshDelayRollup(db: DB): Promise<DelayRollupRefresh> {
       written += out.length;
     };
     const recount = async (lo: string, hi: string) => {
-      const cond = sql`m.type = 'breakdown' and m.closed_at is not null
+      const cond = sql`m.type = 'breakdown'
         and m.registered_at >= ${lo}::date::timestamp at time zone ${TZ} and m.registered_at < ${hi}::date::timestamp at time zone ${TZ}`;
       return (await figuresQuery(cond, now, true).execute(trx)).rows;
     };

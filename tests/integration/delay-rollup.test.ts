@@ -133,15 +133,17 @@ describe("the delay roll-up", () => {
   it("fills in full on its first run: one cumulative row per agency and day of closed requests", async () => {
     const r = await refreshDelayRollup(db);
     expect(r.full).toBe(true);
-    // A: D0, D1, D4-less: A1+A2 on D1, A4 on D3 (A3 is open); B: B1 on D2; none: N1 on D3
+    // A: A0 on D0, A1 + A2 on D1, A3 (open) on D2, A4 on D3; B: B1 on D2; no agency: N1 on D3
     const rows = await rollupRows();
-    expect(rows.map((x) => [x.agency_id === agencyA ? "A" : x.agency_id === agencyB ? "B" : x.agency_id, x.day, (x.cum_counts as number[])[0]])).toEqual([
+    const agencyKey = (id: unknown) => (id === agencyA ? "A" : id === agencyB ? "B" : id);
+    expect(rows.map((x) => [agencyKey(x.agency_id), x.day, (x.cum_counts as number[])[0]])).toEqual([
       [0, D3, 1],
       ["A", D0, 1],
       ["A", D1, 3],
-      ["A", D3, 4],
+      ["A", D2, 4],
+      ["A", D3, 5],
       ["B", D2, 1],
-    ].sort((p, q) => (String(p[0]) === "0" ? -1 : String(q[0]) === "0" ? 1 : 0)));
+    ]);
   });
 
   it("gives the hand-computed ranking and summary for whole days, the same as read wholly live", async () => {
@@ -185,6 +187,16 @@ describe("the delay roll-up", () => {
     expect((await delaySummary(db, { kind: "all" }, d2)).tickets).toBe(2);
     expect((await agencyDelayRanking(db, { kind: "agency", agencyId: agencyB }, RANGE)).map((r) => r.agencyId)).toEqual([agencyB]);
     expect((await delaySummary(db, { kind: "agency", agencyId: agencyB }, RANGE)).tickets).toBe(1);
+  });
+
+  it("adds the breaches the clock made since the refresh (an open request's resolve due time passing)", async () => {
+    // A3's resolve target is 30 days after its registration: 40 days after the refresh it has passed
+    const later = { ...RANGE, now: new Date(Date.now() + 40 * 24 * H * S) };
+    const laterLive = { ...LIVE, now: later.now };
+    const s = await delaySummary(db, { kind: "all" }, later);
+    expect(s.breached).toEqual({ accept: 2, visit: 2, resolve: 1 });
+    expect(s).toEqual(await delaySummary(db, { kind: "all" }, laterLive));
+    expect(await agencyDelayRanking(db, { kind: "all" }, later)).toEqual(await agencyDelayRanking(db, { kind: "all" }, laterLive));
   });
 
   it("refreshes incrementally after changes, equal to a full rebuild and to the live figures, and idempotently", async () => {
