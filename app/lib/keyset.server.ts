@@ -3,6 +3,7 @@
  * the last row of the previous page as "<epoch ms>.<id>". Bad input is no position (the first page).
  */
 import { z } from "zod";
+import { readSearchParams } from "./input.server";
 
 export interface Keyset {
   at: Date;
@@ -19,7 +20,7 @@ const Before = z
   .refine((k) => Number.isSafeInteger(k.id) && !Number.isNaN(k.at.getTime()));
 
 export function parseKeyset(url: URL): Keyset | null {
-  const r = Before.safeParse(url.searchParams.get("before") ?? undefined);
+  const r = Before.safeParse(readSearchParams(url).before);
   return r.success ? r.data : null;
 }
 

@@ -280,6 +280,17 @@ describe("reports over the fixture", () => {
     const [b1] = await delayTickets(db, { kind: "all" }, { ...RANGE, agencyId: agencyB });
     expect(b1).toMatchObject({ seconds: { offer: 300, accept: 10500, visit: 3600, repair: 3600, close: null }, breached: { accept: true, visit: false, resolve: false } });
     expect((await agencyDelayRanking(db, { kind: "agency", agencyId: agencyB }, RANGE)).map((x) => x.agencyId)).toEqual([agencyB]);
+    // pages by keyset: one at a time, each after the last row of the one before, give the whole list in order
+    const all = await delayTickets(db, { kind: "all" }, RANGE);
+    const paged: number[] = [];
+    let before: { at: Date; id: number } | null = null;
+    for (;;) {
+      const page = await delayTickets(db, { kind: "all" }, RANGE, 1, before);
+      if (!page.length) break;
+      paged.push(page[0]!.ticketId);
+      before = { at: page[0]!.registeredAt, id: page[0]!.ticketId };
+    }
+    expect(paged).toEqual(all.map((t) => t.ticketId));
   });
 });
 
