@@ -281,3 +281,151 @@ export function median(values: readonly number[]): number | null {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Stage durations as histograms (the daily roll-up delay_daily and the live part of the reports)
+
+/**
+ * Bucket edges in seconds: bucket 0 holds everything under a minute (negative durations too), bucket i ≥ 1
+ * holds [EDGES[i-1], EDGES[i]) — log-spaced, HIST_STEPS_PER_DOUBLING buckets per doubling from 1 minute to
+ * 2^HIST_DOUBLINGS minutes (≈ 2 years), the last bucket open-ended. Edges are whole seconds, strictly rising,
+ * so JavaScript and PostgreSQL (`width_bucket(secs, edges)`, the number of edges ≤ secs) place a duration in
+ * the same bucket. Sums and counts of buckets add, so the histogram of any run of days is the sum of its days'.
+ */
+export const HIST_FIRST_EDGE_SECONDS = 60;
+export const HIST_STEPS_PER_DOUBLING = 8;
+export const HIST_DOUBLINGS = 20;
+export const DURATION_BUCKET_EDGES: readonly number[] = Array.from({ length: HIST_STEPS_PER_DOUBLING * HIST_DOUBLINGS + 1 }, (_, i) =>
+  Math.round(HIST_FIRST_EDGE_SECONDS * 2 ** (i / HIST_STEPS_PER_DOUBLING)),
+);
+/** Buckets per stage: one under the first edge, one from each edge on. */
+export const HIST_BUCKETS = DURATION_BUCKET_EDGES.length + 1;
+/**
+ * The documented bound of a median read from the buckets: within this share of the exact median — the widest
+ * bucket relative to its lower edge: 2^(1/8) − 1 ≈ 9.05 % in general, 9.86 % at most for the few buckets just
+ * above a minute, whose edges are rounded to whole seconds — or within HIST_FIRST_EDGE_SECONDS when the exact
+ * median is under a minute. Means are exact (sum ÷ count).
+ */
+export const HIST_MEDIAN_RELATIVE_ERROR = Math.max(
+  ...DURATION_BUCKET_EDGES.slice(1).map((e, i) => (e - DURATION_BUCKET_EDGES[i]!) / DURATION_BUCKET_EDGES[i]!),
+);
+
+/** The bucket of a duration (seconds): the number of edges at or below it (PostgreSQL's width_bucket). */
+export function durationBucket(seconds: number): number {
+  let lo = 0;
+  let hi = DURATION_BUCKET_EDGES.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (DURATION_BUCKET_EDGES[mid]! <= seconds) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A bucket's span in seconds: [lo, hi); the first from 0, the last open (hi null). */
+export function bucketSpan(bucket: number): [number, number | null] {
+  const lo = bucket === 0 ? 0 : DURATION_BUCKET_EDGES[bucket - 1]!;
+  const hi = bucket < DURATION_BUCKET_EDGES.length ? DURATION_BUCKET_EDGES[bucket]! : null;
+  return [lo, hi];
+}
+
+/** The histogram of some durations (HIST_BUCKETS counts). */
+export function histogramOf(seconds: readonly number[]): number[] {
+  const h = new Array<number>(HIST_BUCKETS).fill(0);
+  for (const s of seconds) h[durationBucket(s)]!++;
+  return h;
+}
+
+/**
+ * The value of the r-th smallest duration (1-based) as the buckets tell it: the c durations of its bucket are
+ * taken as spread evenly over it (the k-th at lo + (k − ½)/c of its width); the open last bucket gives its edge.
+ */
+function rankValue(counts: readonly number[], rank: number): number {
+  let before = 0;
+  for (let b = 0; b < counts.length; b++) {
+    const c = counts[b]!;
+    if (c > 0 && before + c >= rank) {
+      const [lo, hi] = bucketSpan(b);
+      if (hi === null) return lo;
+      return lo + ((hi - lo) * (rank - before - 0.5)) / c;
+    }
+    before += c;
+  }
+  return bucketSpan(counts.length - 1)[0];
+}
+
+/**
+ * The median of a histogram (null when empty), by the rule of core `median`: the middle duration, or the mean
+ * of the two middle ones, each read by `rankValue`. Each lies in the same bucket as the exact order statistic,
+ * so the result is within HIST_MEDIAN_RELATIVE_ERROR of the exact median (within a minute under a minute).
+ */
+export function histogramMedian(counts: readonly number[]): number | null {
+  const n = counts.reduce((a, b) => a + b, 0);
+  if (n === 0) return null;
+  return n % 2 ? rankValue(counts, (n + 1) / 2) : (rankValue(counts, n / 2) + rankValue(counts, n / 2 + 1)) / 2;
+}
+
+/**
+ * The additive figures of a set of requests (one roll-up row, a day's or a range's): counters, per-stage
+ * sums of seconds and per-stage histograms. `late` is a request with at least one breached check.
+ */
+export const DELAY_COUNTERS = [
+  "tickets",
+  "late",
+  "breach_accept",
+  "breach_visit",
+  "breach_resolve",
+  ...DELAY_CAUSES.map((c) => `tickets_${c}` as const),
+  ...DELAY_CAUSES.map((c) => `occurrences_${c}` as const),
+] as const;
+export type DelayCounter = (typeof DELAY_COUNTERS)[number];
+
+export interface DelayFigures {
+  /** DELAY_COUNTERS, in order */
+  counts: number[];
+  /** seconds summed per stage (DELAY_STAGES order) */
+  seconds: number[];
+  /** DELAY_STAGES.length × HIST_BUCKETS counts, stage after stage */
+  hist: number[];
+}
+
+export function emptyFigures(): DelayFigures {
+  return { counts: new Array<number>(DELAY_COUNTERS.length).fill(0), seconds: new Array<number>(DELAY_STAGES.length).fill(0), hist: new Array<number>(DELAY_STAGES.length * HIST_BUCKETS).fill(0) };
+}
+
+function zipWith(a: readonly number[], b: readonly number[], f: (x: number, y: number) => number): number[] {
+  return a.map((x, i) => f(x, b[i] ?? 0));
+}
+
+export function addFigures(a: DelayFigures, b: DelayFigures): DelayFigures {
+  const add = (x: number, y: number) => x + y;
+  return { counts: zipWith(a.counts, b.counts, add), seconds: zipWith(a.seconds, b.seconds, add), hist: zipWith(a.hist, b.hist, add) };
+}
+
+export function subtractFigures(a: DelayFigures, b: DelayFigures): DelayFigures {
+  const sub = (x: number, y: number) => x - y;
+  return { counts: zipWith(a.counts, b.counts, sub), seconds: zipWith(a.seconds, b.seconds, sub), hist: zipWith(a.hist, b.hist, sub) };
+}
+
+export function counterOf(f: DelayFigures, c: DelayCounter): number {
+  return f.counts[DELAY_COUNTERS.indexOf(c)] ?? 0;
+}
+
+/** A stage's histogram out of the figures. */
+export function stageHistogram(f: DelayFigures, stage: DelayStage): number[] {
+  const k = DELAY_STAGES.indexOf(stage);
+  return f.hist.slice(k * HIST_BUCKETS, (k + 1) * HIST_BUCKETS);
+}
+
+/** Per stage: median (from the buckets) and mean (exact) seconds, null when no request passed the stage. */
+export function stageFigures(f: DelayFigures): { median: Record<DelayStage, number | null>; mean: Record<DelayStage, number | null> } {
+  const median = {} as Record<DelayStage, number | null>;
+  const mean = {} as Record<DelayStage, number | null>;
+  DELAY_STAGES.forEach((s, k) => {
+    const h = stageHistogram(f, s);
+    const n = h.reduce((a, b) => a + b, 0);
+    median[s] = histogramMedian(h);
+    mean[s] = n ? f.seconds[k]! / n : null;
+  });
+  return { median, mean };
+}

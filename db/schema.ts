@@ -755,6 +755,25 @@ export interface TicketMilestonesTable {
   refreshed_at: Generated<Date>;
 }
 
+/**
+ * The delay audit's daily roll-up (delay_daily__refresh): per agency (0: none) and Tehran registration day, the
+ * cumulative figures of the closed breakdowns registered up to that day (core/delays.ts DelayFigures layout).
+ */
+export interface DelayDailyTable {
+  agency_id: number;
+  day: string;
+  cum_counts: number[];
+  cum_seconds: number[];
+  cum_hist: number[];
+}
+
+export interface DelayDailyStateTable {
+  id: Generated<number>;
+  refreshed_at: Date;
+  changed_before: Date;
+  layout: string;
+}
+
 /** A breakdown registered within core/feedback.ts REPEAT_WINDOW_DAYS after a previous one of the same serial (roll-up, voice__refresh_repeats). */
 export interface RepeatBreakdownsTable {
   ticket_id: number;
@@ -1053,6 +1072,8 @@ export interface Database {
   warranty_claims: WarrantyClaimsTable;
   warranty_claim_lines: WarrantyClaimLinesTable;
   defective_part_returns: DefectivePartReturnsTable;
+  delay_daily: DelayDailyTable;
+  delay_daily_state: DelayDailyStateTable;
 }
 
 export type User = Selectable<UsersTable>;

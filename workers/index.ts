@@ -32,6 +32,7 @@ import { smsPollStatusTask } from "./tasks/sms__poll_status";
 import { smsSendTask } from "./tasks/sms__send";
 import { ticketDispatchTask } from "./tasks/ticket__dispatch";
 import { voiceRefreshTask } from "./tasks/voice__refresh";
+import { delayDailyRefreshTask } from "./tasks/delay_daily__refresh";
 
 export interface WorkersOptions {
   db: DB;
@@ -86,6 +87,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     satisfaction__call: satisfactionCallTask({ db }),
     call_stats__refresh: callStatsRefreshTask({ db, thresholdSeconds: env.CALL_SERVICE_LEVEL_SECONDS }),
     voice__refresh: voiceRefreshTask({ db }),
+    delay_daily__refresh: delayDailyRefreshTask({ db }),
   };
 }
 
@@ -103,6 +105,7 @@ export const CRONTAB = [
   "*/15 * * * * agency__performance ?max=1&jobKey=agency-performance&jobKeyMode=preserve_run_at",
   "* * * * * call_stats__refresh ?max=1&jobKey=call-stats-refresh&jobKeyMode=preserve_run_at",
   "*/5 * * * * voice__refresh ?max=1&jobKey=voice-refresh&jobKeyMode=preserve_run_at",
+  "* * * * * delay_daily__refresh ?max=1&jobKey=delay-daily-refresh&jobKeyMode=preserve_run_at",
 ].join("\n");
 
 /** How often a worker process writes its heartbeat (worker_nodes; /healthz counts it alive for 30 s). */

@@ -56,9 +56,17 @@ export function entriesHref(range: DateRange, param: "period" | "agency" | "bran
 export const ENTRIES_LIMIT = 500;
 
 /** The entries behind a revenue figure, for the page and its export. */
-export async function revenueEntryRows(db: DB, filter: Parameters<typeof fees.revenueEntries>[1], locale: Locale): Promise<RevenueEntryRow[]> {
+/** The page's share of them: the newest first, a keyset page at a time. */
+export const ENTRIES_PAGE = 100;
+
+export async function revenueEntryRows(
+  db: DB,
+  filter: Parameters<typeof fees.revenueEntries>[1],
+  locale: Locale,
+  page: { limit: number; before: { at: Date; id: number } | null } = { limit: ENTRIES_LIMIT, before: null },
+): Promise<RevenueEntryRow[]> {
   const t = translator(locale);
-  const rows = await fees.revenueEntries(db, filter, ENTRIES_LIMIT);
+  const rows = await fees.revenueEntries(db, filter, page.limit, page.before);
   return rows.map((e) => ({
     id: e.id,
     at: e.at.toISOString(),

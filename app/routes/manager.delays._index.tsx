@@ -37,11 +37,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = parseDelayQuery(request, now);
   // the landing page shows the whole range: the drill-down filters belong to the ticket list
   const filter = { from: q.filter.from, toExclusive: q.filter.toExclusive, now };
-  const [ranking, summary, watch] = await Promise.all([
-    delays.agencyDelayRanking(context.db, scope, filter),
-    delays.delaySummary(context.db, scope, filter),
+  // one read of the range's figures (the daily roll-up plus the live part) serves the ranking and the summary
+  const [figures, watch] = await Promise.all([
+    delays.delayFiguresByAgency(context.db, scope, filter),
     delays.slaWatchList(context.db, scope, now, undefined, WATCH_LIMIT),
   ]);
+  const ranking = delays.rankingOf(figures);
+  const summary = delays.summaryOf(figures);
   const t = translator(await resolveLocale(request, user));
   return {
     fromText: q.fromText,

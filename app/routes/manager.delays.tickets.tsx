@@ -8,7 +8,8 @@ import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { delays, parseDelayQuery } from "~/lib/delays.server";
 import { useT } from "~/lib/i18n";
 import { resolveLocale } from "~/lib/locale.server";
-import { DELAY_TICKET_LIMIT, DELAYS_EXPORT_PATH, DELAYS_PATH, delayTicketColumns, delayTicketRows } from "~/lib/reports/delays";
+import { DELAY_TICKET_PAGE, DELAYS_EXPORT_PATH, DELAYS_PATH, delayTicketColumns, delayTicketRows } from "~/lib/reports/delays";
+import { nextPageSearch, parseKeyset } from "~/lib/keyset.server";
 
 /*
  * The requests behind a delay figure (issue 14 §1, reports:read): registered in the range, narrowed by agency,
@@ -20,8 +21,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "reports:read");
   const now = new Date();
   const q = parseDelayQuery(request, now);
+  // a page of DELAY_TICKET_PAGE, newest registration first, then older pages by keyset (the export keeps its 500)
+  const url = new URL(request.url);
+  const before = parseKeyset(url);
   const [rows, agency] = await Promise.all([
-    delays.delayTickets(context.db, scopeFor(user), q.filter, DELAY_TICKET_LIMIT),
+    delays.delayTickets(context.db, scopeFor(user), q.filter, DELAY_TICKET_PAGE, before),
     q.agencyId ? delays.agencyLabel(context.db, q.agencyId) : Promise.resolve(null),
   ]);
   const t = translator(await resolveLocale(request, user));
@@ -41,7 +45,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     hidden: { agency: q.agencyId, stage: q.stage, cause: q.cause, breach: q.breach },
     filters,
     rows: delayTicketRows(rows, t),
-    limited: rows.length >= DELAY_TICKET_LIMIT,
+    olderSearch: rows.length === DELAY_TICKET_PAGE ? nextPageSearch(url, { at: rows[rows.length - 1]!.registeredAt, id: rows[rows.length - 1]!.ticketId }) : null,
+    firstSearch: before ? q.search : null,
   };
 }
 
@@ -60,13 +65,16 @@ export default function DelayTicketsPage() {
         {Object.entries(d.hidden).map(([k, v]) => (v === null || v === undefined ? null : <input key={k} type="hidden" name={k} value={String(v)} />))}
         <DateRangeFilter from={d.fromText} to={d.toText} presets={d.presets} error={d.error} />
       </Form>
-      {d.limited ? <p className="muted">{t("delays.tickets.limit", { count: DELAY_TICKET_LIMIT })}</p> : null}
       <DataTable
         columns={columns}
         rows={d.rows}
         exportHref={`${DELAYS_EXPORT_PATH}?${d.search}&report=tickets`}
         caption={t("delays.tickets.title")}
       />
+      <p className="pager">
+        {d.firstSearch !== null ? <Link to={`?${d.firstSearch}`}>{t("delays.page.first")}</Link> : null}{" "}
+        {d.olderSearch !== null ? <Link to={`?${d.olderSearch}`} data-testid="delay-tickets-older">{t("delays.page.older")}</Link> : null}
+      </p>
     </>
   );
 }

@@ -9,7 +9,8 @@ import { formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { resolveLocale } from "~/lib/locale.server";
 import { revenueEntryColumns } from "~/lib/reports/ledger";
-import { revenueEntryRows, revenueParams } from "~/lib/revenue.server";
+import { ENTRIES_PAGE, revenueEntryRows, revenueParams } from "~/lib/revenue.server";
+import { nextPageSearch, parseKeyset } from "~/lib/keyset.server";
 import ledgerStyles from "~/styles/ledger.css";
 import { rangeSearch } from "~/lib/report-table";
 
@@ -19,13 +20,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "reports:read");
   const locale = await resolveLocale(request, user);
   const { range, filter, query } = revenueParams(request);
-  const [breakdown, rows] = await Promise.all([fees.revenueBreakdown(context.db, filter), revenueEntryRows(context.db, filter, locale)]);
+  // a page of ENTRIES_PAGE, newest first, then older pages by keyset (the export keeps its 500)
+  const url = new URL(request.url);
+  const before = parseKeyset(url);
+  const [breakdown, rows] = await Promise.all([fees.revenueBreakdown(context.db, filter), revenueEntryRows(context.db, filter, locale, { limit: ENTRIES_PAGE, before })]);
   const hidden = [...query.entries()].filter(([k]) => k !== "from" && k !== "to");
-  return { range, total: breakdown.total, rows, hidden, exportHref: `/manager/revenue/entries/export?${query.toString()}` };
+  const last = rows.length === ENTRIES_PAGE ? rows[rows.length - 1]! : null;
+  return {
+    range,
+    total: breakdown.total,
+    rows,
+    hidden,
+    exportHref: `/manager/revenue/entries/export?${query.toString()}`,
+    olderSearch: last ? nextPageSearch(url, { at: new Date(last.at), id: last.id }) : null,
+    firstSearch: before ? query.toString() : null,
+  };
 }
 
 export default function RevenueEntries() {
-  const { range, total, rows, hidden, exportHref } = useLoaderData<typeof loader>();
+  const { range, total, rows, hidden, exportHref, olderSearch, firstSearch } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -48,6 +61,10 @@ export default function RevenueEntries() {
       </div>
       <p className="muted">{t("revenue.entriesHint")}</p>
       <DataTable columns={revenueEntryColumns} rows={rows} exportHref={exportHref} rowKey={(r) => r.id} />
+      <p className="pager">
+        {firstSearch !== null ? <Link to={`?${firstSearch}`}>{t("delays.page.first")}</Link> : null}{" "}
+        {olderSearch !== null ? <Link to={`?${olderSearch}`} data-testid="entries-older">{t("delays.page.older")}</Link> : null}
+      </p>
     </>
   );
 }

@@ -3,8 +3,27 @@
  * roll-up kept by triggers, migration 2026_12_03_100000). Every report takes the caller's DataScope: a manager
  * sees all agencies; an agency only itself. Date ranges are on the registration time, [from, toExclusive).
  */
+import { createHash } from "node:crypto";
 import { sql, type RawBuilder } from "kysely";
-import { DELAY_CAUSES, DELAY_STAGES, STAGE_BOUNDS, type DelayCause, type DelayStage, type SlaTargetRule } from "../../core/delays";
+import {
+  addFigures,
+  counterOf,
+  DELAY_CAUSES,
+  DELAY_COUNTERS,
+  DELAY_STAGES,
+  DURATION_BUCKET_EDGES,
+  emptyFigures,
+  HIST_BUCKETS,
+  STAGE_BOUNDS,
+  stageFigures,
+  subtractFigures,
+  type DelayCause,
+  type DelayCounter,
+  type DelayFigures,
+  type DelayStage,
+  type SlaTargetRule,
+} from "../../core/delays";
+import { tehranDay, tehranDayStart } from "../../core/jalali";
 import type { Priority } from "../../core/ticket";
 import { DEFAULT_SLA_AT_RISK_SHARE, SLA_STAGE_OPEN_STATUSES, SLA_STAGES, type SlaStage } from "../../core/sla";
 import type { DB } from "../connection";
@@ -140,71 +159,12 @@ export interface AgencyDelayRow {
   agencyName: string;
   agencyCode: string;
   tickets: number;
-  /** seconds, per stage: median and mean (null: no ticket passed the stage) */
+  /** seconds, per stage: median (from the duration buckets, core/delays.ts histogramMedian) and mean (null: no ticket passed the stage) */
   median: Record<DelayStage, number | null>;
   mean: Record<DelayStage, number | null>;
   breaches: number;
   /** 0..100 */
   breachRate: number;
-}
-
-/**
- * The per-agency ranking: tickets registered in the range and accepted by an agency (agency_id set), median
- * and mean seconds per stage, tickets with at least one breached check and their share. Worst first.
- */
-export function agencyDelayRankingQuery(scope: DataScope, f: DelayFilter) {
-  const b = breachesOf(f.now);
-  // one sort of (agency, stage, seconds) for every median, rather than one sort per stage and agency
-  return sql<{ agency_id: number; name: string; code: string; tickets: number; breaches: number; stage: DelayStage | null; med: number | null; mean: number | null }>`
-    with m as materialized (
-      select m.agency_id, (${b.accept} or ${b.visit} or ${b.resolve}) as late,
-        ${sql.join(DELAY_STAGES.map((s) => sql`${stageSeconds(s)} as ${sql.ref(`s_${s}`)}`))}
-      from ticket_milestones m
-      where ${where(scope, f)} and m.agency_id is not null
-    ), per_agency as (
-      select agency_id, count(*)::int as tickets, count(*) filter (where late)::int as breaches from m group by agency_id
-    ), per_stage as (
-      select m.agency_id, s.stage, percentile_cont(0.5) within group (order by s.secs) as med, avg(s.secs) as mean
-      from m cross join lateral (values ${sql.join(DELAY_STAGES.map((st) => sql`(${st}::text, ${sql.ref(`m.s_${st}`)})`))}) s(stage, secs)
-      where s.secs is not null
-      group by m.agency_id, s.stage
-    )
-    select p.agency_id, a.name, a.code, p.tickets, p.breaches, ps.stage, ps.med, ps.mean
-    from per_agency p join agencies a on a.id = p.agency_id
-    left join per_stage ps on ps.agency_id = p.agency_id`;
-}
-
-export async function agencyDelayRanking(db: DB, scope: DataScope, f: DelayFilter): Promise<AgencyDelayRow[]> {
-  // the medians sort the stage times: in memory, not spilled to disk (4 MB by default is too little for a
-  // month of a million-ticket year); SET LOCAL needs the query's own transaction
-  const run = async (trx: DB) => {
-    await sql`set local work_mem = '32MB'`.execute(trx);
-    return agencyDelayRankingQuery(scope, f).execute(trx);
-  };
-  const { rows } = db.isTransaction ? await agencyDelayRankingQuery(scope, f).execute(db) : await db.transaction().execute(run);
-  const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
-  const byAgency = new Map<number, AgencyDelayRow>();
-  for (const r of rows) {
-    let row = byAgency.get(r.agency_id);
-    if (!row) {
-      row = {
-        agencyId: r.agency_id,
-        agencyName: r.name,
-        agencyCode: r.code,
-        tickets: r.tickets,
-        median: Object.fromEntries(DELAY_STAGES.map((s) => [s, null])) as Record<DelayStage, number | null>,
-        mean: Object.fromEntries(DELAY_STAGES.map((s) => [s, null])) as Record<DelayStage, number | null>,
-        breaches: r.breaches,
-        breachRate: r.tickets ? Math.round((1000 * r.breaches) / r.tickets) / 10 : 0,
-      };
-      byAgency.set(r.agency_id, row);
-    }
-    if (r.stage) {
-      row.median[r.stage] = num(r.med);
-      row.mean[r.stage] = num(r.mean);
-    }
-  }
-  return [...byAgency.values()].sort((x, y) => y.breachRate - x.breachRate || y.breaches - x.breaches || x.agencyName.localeCompare(y.agencyName));
 }
 
 export interface DelaySummary {
@@ -214,27 +174,389 @@ export interface DelaySummary {
   causes: Record<DelayCause, { tickets: number; occurrences: number }>;
 }
 
-export function delaySummaryQuery(scope: DataScope, f: DelayFilter) {
-  const b = breachesOf(f.now);
-  const causeCols = DELAY_CAUSES.flatMap((c) => [
-    sql`count(*) filter (where ${M(CAUSE_COLUMN[c])} > 0)::int as ${sql.ref(`t_${c}`)}`,
-    sql`coalesce(sum(${M(CAUSE_COLUMN[c])}), 0)::int as ${sql.ref(`o_${c}`)}`,
+const TZ = "Asia/Tehran";
+const EDGES = sql`${DURATION_BUCKET_EDGES}::float8[]`;
+
+/** What the roll-up's arrays mean; a roll-up made with another layout is rebuilt in full. */
+export const DELAY_ROLLUP_LAYOUT = createHash("sha1")
+  .update(JSON.stringify({ edges: DURATION_BUCKET_EDGES, counters: DELAY_COUNTERS, stages: DELAY_STAGES }))
+  .digest("hex");
+
+type FigureRow = { agency_id: number; day: string | null; counts: number[]; seconds: number[]; hidx: number[] | null; hn: number[] | null };
+
+/**
+ * The additive figures (core/delays.ts DelayFigures) of the breakdowns `cond` selects from ticket_milestones
+ * `m`, per agency (0: none) and, with `byDay`, per Tehran day of registration. Breaches are judged at `now`.
+ * Histograms come back sparse (bucket indexes and counts).
+ */
+function figuresQuery(cond: RawBuilder<unknown>, now: Date, byDay: boolean) {
+  const b = breachesOf(now);
+  const counters = [
+    sql`count(*)`,
+    sql`count(*) filter (where late)`,
+    sql`count(*) filter (where b_accept)`,
+    sql`count(*) filter (where b_visit)`,
+    sql`count(*) filter (where b_resolve)`,
+    ...DELAY_CAUSES.map((c) => sql`count(*) filter (where ${sql.ref(CAUSE_COLUMN[c])} > 0)`),
+    ...DELAY_CAUSES.map((c) => sql`coalesce(sum(${sql.ref(CAUSE_COLUMN[c])}), 0)`),
+  ];
+  return sql<FigureRow>`
+    with m as materialized (
+      select coalesce(m.agency_id, 0) as agency_id,
+        ${byDay ? sql`(m.registered_at at time zone ${TZ})::date::text` : sql`null::text`} as day,
+        (${b.accept} or ${b.visit} or ${b.resolve}) as late, ${b.accept} as b_accept, ${b.visit} as b_visit, ${b.resolve} as b_resolve,
+        ${sql.join(DELAY_STAGES.map((s) => sql`${stageSeconds(s)}::float8 as ${sql.ref(`s_${s}`)}`))},
+        ${sql.join(DELAY_CAUSES.map((c) => sql.ref(`m.${CAUSE_COLUMN[c]}`)))}
+      from ticket_milestones m
+      where ${cond}
+    ), c as (
+      select agency_id, day, array[${sql.join(counters)}]::int[] as counts,
+        array[${sql.join(DELAY_STAGES.map((s) => sql`coalesce(sum(${sql.ref(`s_${s}`)}), 0)`))}]::float8[] as seconds
+      from m group by agency_id, day
+    ), h as (
+      select agency_id, day, array_agg(i order by i) as hidx, array_agg(n order by i) as hn
+      from (
+        select m.agency_id, m.day, s.k * ${HIST_BUCKETS}::int + width_bucket(s.secs, ${EDGES}) as i, count(*)::int as n
+        from m cross join lateral (values ${sql.join(DELAY_STAGES.map((st, k) => sql`(${k}::int, m.${sql.ref(`s_${st}`)})`))}) s(k, secs)
+        where s.secs is not null
+        group by 1, 2, 3
+      ) x
+      group by agency_id, day
+    )
+    select c.agency_id, c.day, c.counts, c.seconds, h.hidx, h.hn
+    from c left join h on h.agency_id = c.agency_id and h.day is not distinct from c.day`;
+}
+
+function figuresOf(r: FigureRow): DelayFigures {
+  const f = emptyFigures();
+  f.counts = r.counts.map(Number);
+  f.seconds = r.seconds.map(Number);
+  (r.hidx ?? []).forEach((i, k) => (f.hist[Number(i)] = Number(r.hn![k])));
+  return f;
+}
+
+/** Tehran day boundaries: the day of `from`, and whether both ends are Tehran midnights (the roll-up's grain). */
+function dayRange(from: Date, toExclusive: Date): { fromDay: string; toDayExclusive: string } | null {
+  const fromDay = tehranDay(from);
+  const toDayExclusive = tehranDay(toExclusive);
+  if (tehranDayStart(fromDay).getTime() !== from.getTime() || tehranDayStart(toDayExclusive).getTime() !== toExclusive.getTime()) return null;
+  return { fromDay, toDayExclusive };
+}
+
+export interface DelayFiguresByAgency {
+  /** agency id (0: no agency) → its figures over the range */
+  figures: Map<number, DelayFigures>;
+  names: Map<number, { name: string; code: string }>;
+  /** whether the figures were read from the roll-up (a range of whole Tehran days, the roll-up filled) */
+  fromRollup: boolean;
+}
+
+const CHECK_COLUMNS = [
+  ["accepted_at", "accept_due_at"],
+  ["visited_at", "visit_due_at"],
+  ["done_at", "resolve_due_at"],
+] as const;
+
+/**
+ * The open breakdowns with a check not reached whose due time lies in (after, upTo]: the breaches the clock
+ * made in that span (one partial index per check).
+ */
+function dueCrossedSql(after: Date | RawBuilder<unknown>, upTo: Date | RawBuilder<unknown>) {
+  return sql.join(
+    CHECK_COLUMNS.map(
+      ([reached, due]) => sql`select ticket_id from ticket_milestones
+        where closed_at is null and ${sql.ref(reached)} is null and type = 'breakdown'
+          and ${sql.ref(due)} > ${after}::timestamptz and ${sql.ref(due)} <= ${upTo}::timestamptz`,
+    ),
+    sql` union `,
+  );
+}
+
+/** The live part of a whole-day range read from the roll-up made at `rolledAt`: the requests registered since. */
+export function delayLiveFiguresQuery(scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">, rolledAt: Date | null) {
+  const base = where(scope, { from: f.from, toExclusive: f.toExclusive, now: f.now });
+  return figuresQuery(rolledAt ? sql`${base} and m.registered_at > ${rolledAt}::timestamptz` : base, f.now, false);
+}
+
+/**
+ * What the clock changed since the roll-up was made (at `rolledAt`) in the requests it holds: per agency, the
+ * late requests and the breaches per check at `now` less those at `rolledAt`, of the open requests whose
+ * unreached due time lies in between (a `now` before `rolledAt`, as a report of a past instant, takes them back).
+ */
+export function delayClockCorrectionQuery(scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">, rolledAt: Date) {
+  const bNow = breachesOf(f.now);
+  const bThen = breachesOf(rolledAt);
+  const i = (b: RawBuilder<boolean>) => sql`(${b})::int`;
+  return sql<{ agency_id: number; late: number; accept: number; visit: number; resolve: number }>`
+    select coalesce(m.agency_id, 0) as agency_id,
+      sum(${i(sql<boolean>`${bNow.accept} or ${bNow.visit} or ${bNow.resolve}`)} - ${i(sql<boolean>`${bThen.accept} or ${bThen.visit} or ${bThen.resolve}`)})::int as late,
+      sum(${i(bNow.accept)} - ${i(bThen.accept)})::int as accept,
+      sum(${i(bNow.visit)} - ${i(bThen.visit)})::int as visit,
+      sum(${i(bNow.resolve)} - ${i(bThen.resolve)})::int as resolve
+    from ticket_milestones m
+    where m.ticket_id in (${dueCrossedSql(rolledAt < f.now ? rolledAt : f.now, rolledAt < f.now ? f.now : rolledAt)})
+      and ${where(scope, { from: f.from, toExclusive: f.toExclusive, now: f.now })} and m.registered_at <= ${rolledAt}::timestamptz
+    group by 1`;
+}
+
+/** The rolled-up part of a whole-day range: per agency, its cumulative row at the range's end minus the one before it. */
+export function delayRollupRangeQuery(scope: DataScope, days: { fromDay: string; toDayExclusive: string }) {
+  const only = scope.kind === "agency" ? scope.agencyId : null;
+  // the subtraction is left to the caller: PostgreSQL unnesting 38 × 830 pairs costs more than JavaScript
+  return sql<{ agency_id: number; hc: number[]; hs: number[]; hh: number[]; lc: number[] | null; ls: number[] | null; lh: number[] | null }>`
+    with a as (${only !== null ? sql`select ${only}::bigint as id` : sql`select id from agencies union all select 0`})
+    select a.id as agency_id, hi.cum_counts as hc, hi.cum_seconds as hs, hi.cum_hist as hh, lo.cum_counts as lc, lo.cum_seconds as ls, lo.cum_hist as lh
+    from a
+    join lateral (
+      select d.cum_counts, d.cum_seconds, d.cum_hist from delay_daily d
+      where d.agency_id = a.id and d.day < ${days.toDayExclusive}::date order by d.day desc limit 1
+    ) hi on true
+    left join lateral (
+      select d.cum_counts, d.cum_seconds, d.cum_hist from delay_daily d
+      where d.agency_id = a.id and d.day < ${days.fromDay}::date order by d.day desc limit 1
+    ) lo on true
+    where hi.cum_counts[1] > coalesce(lo.cum_counts[1], 0)`;
+}
+
+/**
+ * The figures of the breakdowns registered in the range, per agency, in the caller's scope. For a range of
+ * whole Tehran days, from the roll-up delay_daily as of its last refresh (the cumulative row at the range's
+ * last day minus the one before its first day: two index probes per agency, whatever the range's length),
+ * plus, live: the requests registered since the refresh, and the breaches the clock made since in the
+ * requests it holds (open requests whose unreached due time passed). Any other range (or no roll-up yet) is
+ * read wholly live. Both paths bucket the durations alike (core/delays.ts DURATION_BUCKET_EDGES) and give the
+ * same figures, except that a request's milestones changed since the last refresh (delay_daily__refresh, every
+ * minute) count as they were until the next one.
+ */
+export async function delayFiguresByAgency(db: DB, scope: DataScope, f: Pick<DelayFilter, "from" | "toExclusive" | "now">): Promise<DelayFiguresByAgency> {
+  const whole = dayRange(f.from, f.toExclusive);
+  const state = whole ? await db.selectFrom("delay_daily_state").select(["refreshed_at", "layout"]).where("id", "=", 1).executeTakeFirst() : undefined;
+  const rolledAt = state && state.layout === DELAY_ROLLUP_LAYOUT ? state.refreshed_at : null;
+  const days = rolledAt ? whole : null;
+  const only = scope.kind === "agency" ? scope.agencyId : null;
+  const [live, rolled, correction, agencies] = await Promise.all([
+    delayLiveFiguresQuery(scope, f, rolledAt).execute(db),
+    days ? delayRollupRangeQuery(scope, days).execute(db) : Promise.resolve({ rows: [] }),
+    rolledAt ? delayClockCorrectionQuery(scope, f, rolledAt).execute(db) : Promise.resolve({ rows: [] }),
+    db.selectFrom("agencies").select(["id", "name", "code"]).$if(only !== null, (q) => q.where("id", "=", only!)).execute(),
   ]);
-  return sql<Record<string, number>>`
-    select count(*)::int as tickets,
-      count(*) filter (where ${b.accept})::int as accept, count(*) filter (where ${b.visit})::int as visit,
-      count(*) filter (where ${b.resolve})::int as resolve, ${sql.join(causeCols)}
-    from ticket_milestones m where ${where(scope, f)}`;
+  const figures = new Map<number, DelayFigures>();
+  const put = (agency: number, x: DelayFigures) => figures.set(agency, figures.has(agency) ? addFigures(figures.get(agency)!, x) : x);
+  for (const r of rolled.rows) {
+    const hi = { counts: r.hc, seconds: r.hs, hist: r.hh };
+    put(Number(r.agency_id), r.lc ? subtractFigures(hi, { counts: r.lc, seconds: r.ls!, hist: r.lh! }) : { counts: [...r.hc], seconds: [...r.hs], hist: [...r.hh] });
+  }
+  for (const r of live.rows) put(Number(r.agency_id), figuresOf(r));
+  for (const r of correction.rows) {
+    const fig = figures.get(Number(r.agency_id));
+    if (!fig) continue;
+    const add = (c: DelayCounter, n: number) => (fig.counts[DELAY_COUNTERS.indexOf(c)]! += Number(n));
+    add("late", r.late);
+    add("breach_accept", r.accept);
+    add("breach_visit", r.visit);
+    add("breach_resolve", r.resolve);
+  }
+  return { figures, names: new Map(agencies.map((a) => [a.id, { name: a.name, code: a.code }])), fromRollup: days !== null };
+}
+
+/** The per-agency ranking out of the figures: requests accepted by an agency; worst breach rate first. */
+export function rankingOf(x: DelayFiguresByAgency): AgencyDelayRow[] {
+  const rows: AgencyDelayRow[] = [];
+  for (const [agencyId, fig] of x.figures) {
+    const tickets = counterOf(fig, "tickets");
+    if (agencyId === 0 || tickets <= 0) continue;
+    const breaches = counterOf(fig, "late");
+    const { median, mean } = stageFigures(fig);
+    const round = (r: Record<DelayStage, number | null>) =>
+      Object.fromEntries(DELAY_STAGES.map((s) => [s, r[s] === null ? null : Math.round(r[s]!)])) as Record<DelayStage, number | null>;
+    const name = x.names.get(agencyId);
+    rows.push({
+      agencyId,
+      agencyName: name?.name ?? `#${agencyId}`,
+      agencyCode: name?.code ?? "",
+      tickets,
+      median: round(median),
+      mean: round(mean),
+      breaches,
+      breachRate: Math.round((1000 * breaches) / tickets) / 10,
+    });
+  }
+  return rows.sort((a, b) => b.breachRate - a.breachRate || b.breaches - a.breaches || a.agencyName.localeCompare(b.agencyName));
+}
+
+/** The summary out of the figures: every breakdown of the range (with an agency or not). */
+export function summaryOf(x: DelayFiguresByAgency): DelaySummary {
+  let total = emptyFigures();
+  for (const fig of x.figures.values()) total = addFigures(total, fig);
+  const n = (c: DelayCounter) => counterOf(total, c);
+  return {
+    tickets: n("tickets"),
+    breached: { accept: n("breach_accept"), visit: n("breach_visit"), resolve: n("breach_resolve") },
+    causes: Object.fromEntries(DELAY_CAUSES.map((c) => [c, { tickets: n(`tickets_${c}`), occurrences: n(`occurrences_${c}`) }])) as DelaySummary["causes"],
+  };
+}
+
+/**
+ * The per-agency ranking: tickets registered in the range and accepted by an agency (agency_id set), median
+ * (from the duration buckets) and mean seconds per stage, tickets with at least one breached check and their
+ * share. Worst first.
+ */
+export async function agencyDelayRanking(db: DB, scope: DataScope, f: DelayFilter): Promise<AgencyDelayRow[]> {
+  return rankingOf(await delayFiguresByAgency(db, scope, f));
 }
 
 export async function delaySummary(db: DB, scope: DataScope, f: DelayFilter): Promise<DelaySummary> {
-  const { rows } = await delaySummaryQuery(scope, f).execute(db);
-  const r = rows[0]!;
-  return {
-    tickets: r.tickets!,
-    breached: { accept: r.accept!, visit: r.visit!, resolve: r.resolve! },
-    causes: Object.fromEntries(DELAY_CAUSES.map((c) => [c, { tickets: r[`t_${c}`]!, occurrences: r[`o_${c}`]! }])) as DelaySummary["causes"],
-  };
+  return summaryOf(await delayFiguresByAgency(db, scope, f));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The roll-up's refresh (delay_daily__refresh)
+
+/** How far back from the last refresh the next one looks again (a transaction may commit after its now()). */
+const REFRESH_OVERLAP = "10 minutes";
+/** Days per statement of a full refresh. */
+const FULL_CHUNK_DAYS = 31;
+
+export interface DelayRollupRefresh {
+  full: boolean;
+  /** Tehran days whose closed requests were counted again */
+  days: number;
+  /** delay_daily rows written */
+  rows: number;
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Runs of consecutive days, as [first, lastExclusive). */
+function dayRuns(sortedDays: readonly string[], maxLength: number): [string, string][] {
+  const runs: [string, string][] = [];
+  for (const d of sortedDays) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === d && daysBetween(last[0], d) < maxLength) last[1] = nextDay(d);
+    else runs.push([d, nextDay(d)]);
+  }
+  return runs;
+}
+
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * Brings delay_daily up to date, incrementally and idempotently: the Tehran registration days of the
+ * milestones changed since the last refresh (less an overlap) are counted again from ticket_milestones
+ * (closed breakdowns), and the cumulative rows from the earliest such day on are rebuilt from the days'
+ * own figures (each row minus the one before it). Everything when never made or made with another layout.
+ * One refresh at a time (advisory lock); inside the caller's transaction when given one.
+ */
+export async function refreshDelayRollup(db: DB): Promise<DelayRollupRefresh> {
+  const run = <T>(body: (trx: DB) => Promise<T>) => (db.isTransaction ? body(db) : db.transaction().execute(body));
+  return run(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('delay_daily_refresh'))`.execute(trx);
+    const state = await trx.selectFrom("delay_daily_state").select(["changed_before", "layout"]).where("id", "=", 1).executeTakeFirst();
+    const now = (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
+    const full = !state || state.layout !== DELAY_ROLLUP_LAYOUT;
+    let dirty: string[];
+    if (full) {
+      const { rows } = await sql<{ lo: string | null; hi: string | null }>`
+        select (min(registered_at) at time zone ${TZ})::date::text as lo, (max(registered_at) at time zone ${TZ})::date::text as hi
+        from ticket_milestones`.execute(trx);
+      dirty = [];
+      if (rows[0]?.lo) for (let d = rows[0].lo; d <= rows[0].hi!; d = nextDay(d)) dirty.push(d);
+    } else {
+      // the days of the milestones changed, and of the open requests whose unreached due time passed, since
+      const since = sql`(${state.changed_before}::timestamptz - ${REFRESH_OVERLAP}::interval)`;
+      const { rows } = await sql<{ day: string }>`
+        select distinct (registered_at at time zone ${TZ})::date::text as day from (
+          select registered_at from ticket_milestones where refreshed_at >= ${since}
+          union all
+          select registered_at from ticket_milestones where ticket_id in (${dueCrossedSql(since, now)})
+        ) x order by 1`.execute(trx);
+      dirty = rows.map((r) => r.day);
+    }
+    let written = 0;
+    const asFigures = (r: { cum_counts: number[]; cum_seconds: number[]; cum_hist: number[] }): DelayFigures => ({
+      counts: r.cum_counts.map(Number),
+      seconds: r.cum_seconds.map(Number),
+      hist: r.cum_hist.map(Number),
+    });
+    type Out = { agency_id: number; day: string; cum_counts: number[]; cum_seconds: number[]; cum_hist: number[] };
+    const insert = async (out: Out[]) => {
+      for (let i = 0; i < out.length; i += 500) await trx.insertInto("delay_daily").values(out.slice(i, i + 500)).execute();
+      written += out.length;
+    };
+    const recount = async (lo: string, hi: string) => {
+      const cond = sql`m.type = 'breakdown'
+        and m.registered_at >= ${lo}::date::timestamp at time zone ${TZ} and m.registered_at < ${hi}::date::timestamp at time zone ${TZ}`;
+      return (await figuresQuery(cond, now, true).execute(trx)).rows;
+    };
+    if (full) {
+      // streamed: a month of days at a time, each agency's running total carried on
+      await sql`delete from delay_daily`.execute(trx);
+      const acc = new Map<number, DelayFigures>();
+      for (const [lo, hi] of dayRuns(dirty, FULL_CHUNK_DAYS)) {
+        const rows = (await recount(lo, hi)).sort((a, b) => a.day!.localeCompare(b.day!));
+        const out: Out[] = [];
+        for (const r of rows) {
+          const a = Number(r.agency_id);
+          const cum = addFigures(acc.get(a) ?? emptyFigures(), figuresOf(r));
+          acc.set(a, cum);
+          out.push({ agency_id: a, day: r.day!, cum_counts: cum.counts, cum_seconds: cum.seconds, cum_hist: cum.hist });
+        }
+        await insert(out);
+      }
+    } else if (dirty.length > 0) {
+      const d0 = dirty[0]!;
+      const dirtySet = new Set(dirty);
+      // per agency: day → its own figures, recounted for the dirty days, kept (row minus the row before) for the others
+      const daily = new Map<number, Map<string, DelayFigures>>();
+      const dayMap = (a: number) => daily.get(a) ?? daily.set(a, new Map()).get(a)!;
+      for (const [lo, hi] of dayRuns(dirty, FULL_CHUNK_DAYS)) {
+        for (const r of await recount(lo, hi)) dayMap(Number(r.agency_id)).set(r.day!, figuresOf(r));
+      }
+      const bases = (
+        await sql<{ agency_id: number; cum_counts: number[]; cum_seconds: number[]; cum_hist: number[] }>`
+          select distinct on (agency_id) agency_id, cum_counts, cum_seconds, cum_hist from delay_daily
+          where day < ${d0}::date order by agency_id, day desc`.execute(trx)
+      ).rows;
+      const base = new Map<number, DelayFigures>(bases.map((b) => [Number(b.agency_id), asFigures(b)]));
+      const existing = await trx
+        .selectFrom("delay_daily")
+        .select(["agency_id", "day", "cum_counts", "cum_seconds", "cum_hist"])
+        .where("day", ">=", d0)
+        .orderBy("agency_id")
+        .orderBy("day")
+        .execute();
+      const prevCum = new Map(base);
+      for (const r of existing) {
+        const a = Number(r.agency_id);
+        const cum = asFigures(r);
+        const own = subtractFigures(cum, prevCum.get(a) ?? emptyFigures());
+        prevCum.set(a, cum);
+        if (!dirtySet.has(r.day)) dayMap(a).set(r.day, own);
+      }
+      await sql`delete from delay_daily where day >= ${d0}::date`.execute(trx);
+      const out: Out[] = [];
+      for (const [a, byDay] of daily) {
+        let acc = base.get(a) ?? emptyFigures();
+        for (const day of [...byDay.keys()].sort()) {
+          acc = addFigures(acc, byDay.get(day)!);
+          out.push({ agency_id: a, day, cum_counts: acc.counts, cum_seconds: acc.seconds, cum_hist: acc.hist });
+        }
+      }
+      await insert(out);
+    }
+    await trx
+      .insertInto("delay_daily_state")
+      .values({ id: 1, refreshed_at: now, changed_before: now, layout: DELAY_ROLLUP_LAYOUT })
+      .onConflict((oc) => oc.column("id").doUpdateSet({ refreshed_at: now, changed_before: now, layout: DELAY_ROLLUP_LAYOUT }))
+      .execute();
+    return { full, days: dirty.length, rows: written };
+  });
 }
 
 export interface DelayTicketRow {
@@ -251,8 +573,8 @@ export interface DelayTicketRow {
   causes: Record<DelayCause, number>;
 }
 
-/** The tickets behind a figure (newest registration first), at most `limit`. */
-export function delayTicketsQuery(scope: DataScope, f: DelayFilter, limit: number) {
+/** The tickets behind a figure (newest registration first), at most `limit`, after the keyset `before` when given. */
+export function delayTicketsQuery(scope: DataScope, f: DelayFilter, limit: number, before: { at: Date; id: number } | null = null) {
   const b = breachesOf(f.now);
   return sql<Record<string, unknown>>`
     select m.ticket_id, t.number, t.status, m.priority, a.name as agency_name, m.province, c.name_fa as category_name, m.registered_at,
@@ -264,12 +586,13 @@ export function delayTicketsQuery(scope: DataScope, f: DelayFilter, limit: numbe
     left join agencies a on a.id = m.agency_id
     left join product_categories c on c.id = m.category_id
     where ${where(scope, f)}
+      ${before ? sql`and (m.registered_at, m.ticket_id) < (${before.at}::timestamptz, ${before.id}::bigint)` : sql``}
     order by m.registered_at desc, m.ticket_id desc
     limit ${limit}`;
 }
 
-export async function delayTickets(db: DB, scope: DataScope, f: DelayFilter, limit = 500): Promise<DelayTicketRow[]> {
-  const { rows } = await delayTicketsQuery(scope, f, limit).execute(db);
+export async function delayTickets(db: DB, scope: DataScope, f: DelayFilter, limit = 500, before: { at: Date; id: number } | null = null): Promise<DelayTicketRow[]> {
+  const { rows } = await delayTicketsQuery(scope, f, limit, before).execute(db);
   const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
   return rows.map((r) => ({
     ticketId: r.ticket_id as number,

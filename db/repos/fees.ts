@@ -348,8 +348,8 @@ export async function revenueBreakdown(db: DB, f: RevenueFilter): Promise<Revenu
   return out;
 }
 
-/** The fee entries behind a revenue figure (same filter), newest first, at most `limit`. */
-export async function revenueEntries(db: DB, f: RevenueFilter, limit = 500) {
+/** The fee entries behind a revenue figure (same filter), newest first, at most `limit`, after the keyset `before` when given. */
+export async function revenueEntries(db: DB, f: RevenueFilter, limit = 500, before: { at: Date; id: number } | null = null) {
   let q = db
     .selectFrom("agency_ledger")
     .innerJoin("agencies", "agencies.id", "agency_ledger.agency_id")
@@ -372,6 +372,7 @@ export async function revenueEntries(db: DB, f: RevenueFilter, limit = 500) {
   if (f.brandId != null) q = q.where("agency_ledger.brand_id", "=", f.brandId);
   if (f.categoryId != null) q = q.where("agency_ledger.category_id", "=", f.categoryId);
   if (f.province != null) q = q.where("agency_ledger.province", "=", f.province);
+  if (before) q = q.where(sql<boolean>`(agency_ledger.at, agency_ledger.id) < (${before.at}::timestamptz, ${before.id}::bigint)`);
   return q.orderBy("agency_ledger.at", "desc").orderBy("agency_ledger.id", "desc").limit(limit).execute();
 }
 

@@ -299,6 +299,12 @@ describe("revenue breakdown", () => {
     ]);
     const byProvince = await fees.revenueEntries(db, { from: azar1, toExclusive: dey1, province: "اصفهان", period: "1405-09" });
     expect(byProvince.reduce((s, e) => s + e.amount_rials, 0)).toBe(120_000);
+    // a keyset page after the first two: the third, and nothing after it
+    const f = { from: azar1, toExclusive: dey1, agencyId: agencyA };
+    const firstTwo = await fees.revenueEntries(db, f, 2);
+    const rest = await fees.revenueEntries(db, f, 2, { at: firstTwo[1]!.at, id: firstTwo[1]!.id });
+    expect(rest.map((e) => e.id)).toEqual([entries[2]!.id]);
+    expect(await fees.revenueEntries(db, f, 2, { at: rest[0]!.at, id: rest[0]!.id })).toEqual([]);
   });
 });
 

@@ -563,6 +563,19 @@ const COLUMNS = {
     quantity: "number",
     updated_at: "Date",
   },
+  delay_daily: {
+    agency_id: "number",
+    day: "string",
+    cum_counts: "array",
+    cum_seconds: "array",
+    cum_hist: "array",
+  },
+  delay_daily_state: {
+    id: "number",
+    refreshed_at: "Date",
+    changed_before: "Date",
+    layout: "string",
+  },
   spare_parts: {
     id: "number",
     model_id: "number",

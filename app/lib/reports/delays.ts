@@ -48,8 +48,10 @@ export type WatchRow = {
 export const DELAYS_PATH = "/manager/delays";
 export const DELAY_TICKETS_PATH = "/manager/delays/tickets";
 export const DELAYS_EXPORT_PATH = "/manager/delays/export";
-/** The longest drill-down list (the newest registrations first), on the page and in its export. */
+/** The longest drill-down export (the newest registrations first). */
 export const DELAY_TICKET_LIMIT = 500;
+/** The drill-down page's rows at a time (older ones a keyset page further). */
+export const DELAY_TICKET_PAGE = 100;
 export const ticketHref = (ticketId: number) => `/manager/tickets/${ticketId}`;
 
 /** `rangeSearch`: from/to of the page, so a drill-down keeps the range. */
