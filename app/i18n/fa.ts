@@ -1499,6 +1499,23 @@ export const fa = {
   "voice.classify.invalid": "نوع و دسته را از فهرست انتخاب کنید.",
   "voice.classify.notComplaint": "فقط درخواست‌های «شکایات، انتقادات و پیشنهادات» دسته‌بندی می‌شوند.",
   "voice.classify.none": "هنوز دسته‌بندی نشده است.",
+  // h2: the admin home and menu (issue 14 §5)
+  "adminHome.intro": "همه صفحه‌های مدیریت سامانه در یک جا: کاربران و دسترسی‌ها، نمایندگی‌ها و قواعد کار.",
+  "adminHome.group.people": "کاربران و دسترسی‌ها",
+  "adminHome.group.agencies": "نمایندگی‌ها",
+  "adminHome.group.rules": "قواعد و پیام‌ها",
+  "adminHome.nav.agencyNew": "افزودن نمایندگی",
+  "adminHome.nav.agencyImport": "ورود گروهی نمایندگی‌ها",
+  "adminHome.nav.importTemplate": "نمونه فایل CSV نمایندگی‌ها",
+  "adminHome.nav.slaTargets": "مهلت‌های خدمت (SLA)",
+  "adminHome.desc.users": "ساخت کاربر، تعیین نقش و نمایندگی، غیرفعال‌کردن و بازنشانی رمز عبور",
+  "adminHome.desc.audit": "همه تغییرات مدیریتی، به زبان ساده و با نام انجام‌دهنده",
+  "adminHome.desc.agencies": "ویرایش مشخصات، محدوده خدمت روی نقشه، مجوزها، تکنسین‌ها، نرخ حق ارجاع، تعلیق و قطع همکاری در صفحه هر نمایندگی",
+  "adminHome.desc.agencyNew": "ثبت نمایندگی مجاز تازه و انتخاب محل آن روی نقشه",
+  "adminHome.desc.agencyImport": "ورود چند نمایندگی از فایل CSV با نوار پیشرفت و گزارش خطای هر سطر",
+  "adminHome.desc.importTemplate": "فایل نمونه با ستون‌های لازم برای ورود گروهی",
+  "adminHome.desc.slaTargets": "مهلت پذیرش، مراجعه و رفع عیب بر اساس اولویت، گروه کالا و استان",
+  "adminHome.desc.smsTemplates": "متن پیامک‌هایی که سامانه برای مشتریان و تکنسین‌ها می‌فرستد",
 } as const;
 
 export type MessageKey = keyof typeof fa;

@@ -287,8 +287,9 @@ const MATRIX: Row[] = [
   // System administration (users:manage: admin; the audit log: audit:read, manager and admin).
   { route: "admin", method: "GET", url: "/admin", expect:                      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   { route: "admin._index", method: "GET", url: "/admin", expect:               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.users", method: "GET", url: "/admin/users", expect:          [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   // users (users:manage): a refused new user is a 400 with a message
-  { route: "admin._index", method: "POST", url: "/admin?index", form: { intent: "create", username: "x", displayName: "نام", role: "operator", password: "longenough" }, expect:
+  { route: "admin.users", method: "POST", url: "/admin/users", form: { intent: "create", username: "x", displayName: "نام", role: "operator", password: "longenough" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
   { route: "admin.audit", method: "GET", url: "/admin/audit", expect:          [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   // SMS texts (sms_templates:manage: admin); a kind that does not exist is a 404; a refused text a 400
