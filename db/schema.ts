@@ -175,6 +175,14 @@ export interface AgencyServiceAreasTable {
   city: string | null;
 }
 
+/** (issue 14 §5) an agency's service area drawn on the map: PostgreSQL polygon text ((lng,lat),…); core/service-polygons.ts */
+export interface AgencyServicePolygonsTable {
+  id: Id;
+  agency_id: number;
+  area: string;
+  created_at: Generated<Date>;
+}
+
 export interface AgencyAuthorizationsTable {
   agency_id: number;
   brand_id: number;
@@ -789,6 +797,7 @@ export interface Database {
   product_models: ProductModelsTable;
   customer_products: CustomerProductsTable;
   agency_service_areas: AgencyServiceAreasTable;
+  agency_service_polygons: AgencyServicePolygonsTable;
   agency_authorizations: AgencyAuthorizationsTable;
   agency_fee_rates: AgencyFeeRatesTable;
   technicians: TechniciansTable;

@@ -1516,6 +1516,24 @@ export const fa = {
   "adminHome.desc.importTemplate": "فایل نمونه با ستون‌های لازم برای ورود گروهی",
   "adminHome.desc.slaTargets": "مهلت پذیرش، مراجعه و رفع عیب بر اساس اولویت، گروه کالا و استان",
   "adminHome.desc.smsTemplates": "متن پیامک‌هایی که سامانه برای مشتریان و تکنسین‌ها می‌فرستد",
+  // h2: service areas drawn on the map (issue 14 §5)
+  "servicePolygons.mode": "کلیک روی نقشه",
+  "servicePolygons.modeCentre": "محل نمایندگی را تعیین می‌کند",
+  "servicePolygons.modeArea": "یک گوشه به محدوده خدمت اضافه می‌کند",
+  "servicePolygons.newPolygon": "محدوده تازه",
+  "servicePolygons.undo": "حذف آخرین گوشه",
+  "servicePolygons.clear": "پاک کردن همه محدوده‌ها",
+  "servicePolygons.label": "محدوده‌های خدمت روی نقشه (هر سطر: عرض، طول جغرافیایی)",
+  "servicePolygons.hint": "برای رسم، «یک گوشه به محدوده خدمت اضافه می‌کند» را انتخاب کنید و گوشه‌ها را روی نقشه کلیک کنید؛ گوشه‌ها را می‌توان با کشیدن جابه‌جا کرد. می‌توانید مختصات را هم اینجا بنویسید یا بچسبانید: هر گوشه در یک سطر مثل «35.70, 51.40» و محدوده‌ها با یک سطر خالی از هم جدا. اگر محدوده‌ای رسم شود، فقط درخواست‌هایی که موقعیتشان درون یکی از محدوده‌هاست به این نمایندگی ارجاع می‌شوند.",
+  "servicePolygons.error.format": "محدوده {n}: هر سطر باید عرض و طول جغرافیایی باشد، مثل «35.70, 51.40».",
+  "servicePolygons.error.tooFew": "محدوده {n} دست‌کم سه گوشه جدا از هم لازم دارد.",
+  "servicePolygons.error.tooMany": "محدوده {n} بیش از ۲۰۰ گوشه دارد.",
+  "servicePolygons.error.outsideIran": "محدوده {n} گوشه‌ای بیرون از ایران دارد. عرض و طول جغرافیایی را جابه‌جا ننوشته‌اید؟",
+  "servicePolygons.error.selfIntersecting": "خط‌های محدوده {n} یکدیگر را قطع می‌کنند. گوشه‌ها را به ترتیب دور محدوده بچینید.",
+  "servicePolygons.error.tooManyPolygons": "بیش از ۲۰ محدوده نمی‌توان رسم کرد.",
+  "servicePolygons.error.invalid": "محدوده‌های خدمت درست نیستند.",
+  "servicePolygons.count": "{count} محدوده رسم‌شده روی نقشه",
+  "audit.detail.field.service_polygons": "محدوده‌های روی نقشه",
 } as const;
 
 export type MessageKey = keyof typeof fa;

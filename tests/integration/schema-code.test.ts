@@ -103,6 +103,12 @@ const COLUMNS = {
     province: "string",
     city: "string | null",
   },
+  agency_service_polygons: {
+    id: "number",
+    agency_id: "number",
+    area: "string",
+    created_at: "Date",
+  },
   audit_log: {
     id: "number",
     at: "Date",
@@ -684,6 +690,7 @@ const KIND_OF_PG_TYPE: Record<string, string> = {
   boolean: "boolean",
   ARRAY: "array",
   jsonb: "json",
+  polygon: "string", // PostgreSQL's geometric polygon, read as its text ((x,y),…)
 };
 
 /** A list naming every member of the union U once: a missing or unknown member is a type error. */
