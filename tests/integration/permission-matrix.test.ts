@@ -206,6 +206,9 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.agencies_.import", method: "POST", url: "/manager/agencies/import", form: { note: "no file" }, expect:
                                                                                [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  // the import's pushed progress (agencies:manage): no session 204 as for the other streams; a bad id 400
+  { route: "manager.agencies_.import_.events", method: "GET", url: "/manager/agencies/import/events?id=1", expect: [204, F, F, F, 200, 200, F, F, F] },
+  { route: "manager.agencies_.import_.events", method: "GET", url: "/manager/agencies/import/events?id=x", expect: [204, F, F, F, 400, 400, F, F, F] },
   { route: "manager.agencies_.import-template", method: "GET", url: "/manager/agencies/import-template", expect:
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   // Call-centre performance (issue 14 §4): the report, the calls behind a figure and the export (reports:read); bad
