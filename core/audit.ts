@@ -72,6 +72,8 @@ export const AUDIT_ACTIONS = [
   "ledger.statement_settle",
   // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
   "ticket.feedback_classify",
+  // (issue 14 §3) a satisfaction survey's comment classified (kind, category) by a supervisor or operator
+  "survey.comment_classify",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -39,6 +39,7 @@ import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
+import type { SurveyCommentKind } from "../core/survey-comments";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -550,6 +551,11 @@ export interface SatisfactionSurveysTable {
   /** the inbound SMS whose digit answered it */
   reply_sms_id: number | null;
   updated_at: Generated<Date>;
+  /** (issue 14 §3) the comment classified by a person: core/survey-comments.ts; all four set together or none */
+  comment_kind: SurveyCommentKind | null;
+  comment_category: FeedbackCategory | null;
+  comment_classified_by: number | null;
+  comment_classified_at: TimestampNullable;
 }
 
 /** The SLA sweep's state: a ticket's stage marked at risk or breached, once each. */

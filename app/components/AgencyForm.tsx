@@ -304,7 +304,9 @@ function useVertexIcon(): DivIcon | null {
   useEffect(() => {
     let alive = true;
     import("leaflet")
-      .then((L) => {
+      .then((m) => {
+        // leaflet is a UMD bundle: its functions are on the namespace or on its default export, by bundler
+        const L = (typeof m.divIcon === "function" ? m : (m as unknown as { default: typeof m }).default) as typeof m;
         if (alive) setIcon(L.divIcon({ className: "polygon-vertex", iconSize: [12, 12] }));
       })
       .catch(() => {

@@ -1534,6 +1534,27 @@ export const fa = {
   "servicePolygons.error.invalid": "محدوده‌های خدمت درست نیستند.",
   "servicePolygons.count": "{count} محدوده رسم‌شده روی نقشه",
   "audit.detail.field.service_polygons": "محدوده‌های روی نقشه",
+  // h2: survey comments classified (issue 14 §3)
+  "surveyComments.nav": "نظرهای نظرسنجی",
+  "surveyComments.title": "دسته‌بندی نظرهای مشتریان در نظرسنجی",
+  "surveyComments.intro": "نظری که مشتری در تماس نظرسنجی گفته است را مثل شکایات دسته‌بندی کنید تا در «صدای مشتری» کنار شکایات شمرده شود. نوع و دسته از روی کلمات نظر پیشنهاد می‌شود؛ آن را بررسی و در صورت نیاز اصلاح کنید، سپس ثبت کنید.",
+  "surveyComments.total": "{count} نظر دسته‌بندی‌نشده",
+  "surveyComments.none": "نظر دسته‌بندی‌نشده‌ای نمانده است.",
+  "surveyComments.ticket": "درخواست {number}",
+  "surveyComments.score": "امتیاز {score} از ۵",
+  "surveyComments.kind": "نوع نظر",
+  "surveyComments.kindName.complaint": "شکایت",
+  "surveyComments.kindName.suggestion": "پیشنهاد",
+  "surveyComments.kindName.praise": "تشکر و رضایت",
+  "surveyComments.suggested": "پیشنهاد خودکار؛ بررسی کنید",
+  "surveyComments.confirm": "تأیید و ثبت",
+  "surveyComments.done": "دسته‌بندی نظر ثبت شد.",
+  "surveyComments.error.invalid": "نوع و دسته نظر را از فهرست انتخاب کنید.",
+  "surveyComments.error.gone": "این نظرسنجی دیگر نظری برای دسته‌بندی ندارد.",
+  "surveyComments.col.comments": "نظر منفی یا پیشنهاد در نظرسنجی",
+  "surveyComments.col.praise": "تشکر در نظرسنجی",
+  "audit.sentence.survey.comment_classify": "{actor} نظر مشتری در نظرسنجی {target} را دسته‌بندی کرد.",
+  "audit.action.survey.comment_classify": "دسته‌بندی نظر نظرسنجی",
 } as const;
 
 export type MessageKey = keyof typeof fa;

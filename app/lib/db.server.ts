@@ -26,3 +26,4 @@ export * as feeRates from "../../db/repos/fee-rates";
 export * as callKpis from "../../db/repos/call-kpis";
 export * as fees from "../../db/repos/fees";
 export * as voice from "../../db/repos/voice";
+export * as surveyComments from "../../db/repos/survey-comments";

@@ -73,3 +73,5 @@ export { AgencyImportInputError, requestAgencyImport } from "../../services/agen
 export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
 // the voice of the customer (issue 14): classifying a complaint ticket
 export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";
+// (issue 14 §3) a satisfaction survey's comment classified
+export { classifySurveyComment, SurveyCommentError } from "../../services/survey-comments";

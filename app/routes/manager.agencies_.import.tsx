@@ -93,7 +93,7 @@ export default function AgencyImport() {
         </p>
       ) : null}
       {current ? (
-        <section data-testid="import-status" data-status={current.status}>
+        <section data-testid="import-status" data-status={step?.status ?? current.status}>
           <h2>{t("agencyImport.statusTitle", { file: current.filename })}</h2>
           <p role="status">{t(`agencyImport.status.${(step?.status ?? current.status) as typeof current.status}`)}</p>
           <progress max={100} value={percent} data-testid="import-progress" aria-label={t("agencyImport.progress")}>

@@ -30,6 +30,7 @@ import * as m2026_12_03_150000 from "./2026_12_03_150000_dispatch_nearest_first"
 import * as m2026_12_03_160000 from "./2026_12_03_160000_calls_inbound_stats_index";
 import * as m2026_12_04_090000 from "./2026_12_04_090000_spare_parts_catalogue";
 import * as m2026_12_04_110000 from "./2026_12_04_110000_agency_service_polygons";
+import * as m2026_12_04_111000 from "./2026_12_04_111000_survey_comment_classes";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_03_160000_calls_inbound_stats_index": m2026_12_03_160000,
   "2026_12_04_090000_spare_parts_catalogue": m2026_12_04_090000,
   "2026_12_04_110000_agency_service_polygons": m2026_12_04_110000,
+  "2026_12_04_111000_survey_comment_classes": m2026_12_04_111000,
 };

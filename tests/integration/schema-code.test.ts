@@ -19,6 +19,7 @@ import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla"
 import { SLA_STAGE_INDEXES } from "../../services/sla";
 import { SURVEY_CHANNELS, SURVEY_MODES, SURVEY_STATUSES } from "../../core/satisfaction";
 import { SMS_TEMPLATE_KINDS } from "../../core/sms-templates";
+import { SURVEY_COMMENT_KINDS } from "../../core/survey-comments";
 import { SMS_STATUSES } from "../../core/sms";
 import {
   ACTOR_KINDS,
@@ -387,6 +388,10 @@ const COLUMNS = {
     sms_deadline_at: "Date | null",
     reply_sms_id: "number | null",
     updated_at: "Date",
+    comment_kind: "string | null",
+    comment_category: "string | null",
+    comment_classified_by: "number | null",
+    comment_classified_at: "Date | null",
   },
   sessions: {
     id: "string",
@@ -738,6 +743,8 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "tickets", column: "dispatch_hold_reason", values: HOLD_REASONS },
   { table: "tickets", column: "feedback_kind", values: FEEDBACK_KINDS },
   { table: "tickets", column: "feedback_category", values: FEEDBACK_CATEGORIES },
+  { table: "satisfaction_surveys", column: "comment_kind", values: SURVEY_COMMENT_KINDS },
+  { table: "satisfaction_surveys", column: "comment_category", values: FEEDBACK_CATEGORIES },
   { table: "csat_daily", column: "dim", values: allOf<Col<"csat_daily", "dim">>()(["total", "agency", "technician", "brand", "category"]) },
   { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },
