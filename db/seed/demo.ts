@@ -23,6 +23,7 @@ import { seedDemoCalls } from "./demo-calls";
 import { seedDemoDelays } from "./demo-delays";
 import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
+import { seedDemoAdminActions } from "./demo-admin";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -347,6 +348,7 @@ class DemoBuilder {
       () => seedDemoCalls(this.db, this.now),
       async () => this.count("agency_ledger", await insertDemoRevenue(this.db, this.now)),
       () => seedDemoFeedback(this.db, this.now),
+      async () => Object.assign(this.counts, await seedDemoAdminActions(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);
