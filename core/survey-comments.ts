@@ -33,7 +33,7 @@ const PRAISE_WORDS = ["ممنون", "متشکر", "تشکر", "سپاس", "عا�
 const SUGGESTION_WORDS = ["پیشنهاد", "بهتر است", "بهتره", "کاش", "لطفا", "ای کاش", "بهتر بود"];
 const COMPLAINT_WORDS = ["شکایت", "ناراضی", "بد", "بدی", "بی ادب", "بد اخلاق", "افتضاح", "اعتراض", "هنوز", "نه", "نیامد", "درست نشد"];
 
-const norm = (s: string) => ` ${normalizePersian(s).toLowerCase().replace(/[.,،؛;:!؟?«»"'()\-]/g, " ").replace(/\s+/g, " ")} `;
+const norm = (s: string) => ` ${normalizePersian(s).toLowerCase().replace(/[.,،؛;:!؟?«»"'()-]/g, " ").replace(/\s+/g, " ")} `;
 /**
  * A word is found at the start of a word of the text; a short word (3 letters or fewer: «بد», «دیر») only
  * whole, so «بد» is not found in «بدنه»; a longer one also with a suffix («تعمیرش», «قطعه‌ها»).
