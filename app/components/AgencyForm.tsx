@@ -56,7 +56,9 @@ export function AgencyForm({
   // what a click on the map does: place the agency's centre, or add a vertex to the service area
   const [mode, setMode] = useState<"centre" | "area">("centre");
   const polygons = readPolygonVertices(polygonText);
-  const setPolygons = (next: LatLng[][]) => setPolygonText(polygonsToText(next.filter((p, i) => p.length > 0 || i === next.length - 1)) + (next.at(-1)?.length === 0 ? "\n\n" : ""));
+  // "new area" leaves an empty line at the end of the text: the next corner starts another polygon
+  const startsNew = polygons.length > 0 && /\n\s*\n\s*$/.test(polygonText);
+  const setPolygons = (next: LatLng[][]) => setPolygonText(polygonsToText(next.filter((p) => p.length > 0)));
   const alwaysOpenAtFirst = Object.keys(values.workingHours).length === 0;
   const [alwaysOpen, setAlwaysOpen] = useState(alwaysOpenAtFirst);
   return (
@@ -126,23 +128,23 @@ export function AgencyForm({
               setLng(String(b));
               return;
             }
-            const next = polygons.length ? polygons.map((p) => [...p]) : [[]];
+            const next = polygons.map((p) => [...p]);
+            if (next.length === 0 || startsNew) next.push([]);
             next[next.length - 1]!.push([a, b]);
             setPolygons(next);
           }}
           onMoveVertex={(pi, vi, a, b) => setPolygons(polygons.map((p, i) => (i === pi ? p.map((v, j) => (j === vi ? ([a, b] as const) : v)) : [...p])))}
         />
         <div className="polygon-tools">
-          <button type="button" onClick={() => setPolygons([...polygons.map((p) => [...p]), []])} disabled={!polygons.length || polygons.at(-1)!.length === 0}>
+          <button type="button" onClick={() => setPolygonText(`${polygonsToText(polygons)}\n\n`)} disabled={!polygons.length || startsNew}>
             {t("servicePolygons.newPolygon")}
           </button>
           <button
             type="button"
             onClick={() => {
+              if (startsNew) return setPolygonText(polygonsToText(polygons));
               const next = polygons.map((p) => [...p]);
-              const last = next.at(-1);
-              if (last && last.length > 0) last.pop();
-              else next.pop();
+              next.at(-1)?.pop();
               setPolygons(next);
             }}
             disabled={!polygons.length}

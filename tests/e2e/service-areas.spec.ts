@@ -3,7 +3,7 @@ import { expect, test, waitForRouterIdle } from "./fixtures";
 /**
  * Service areas drawn on the map (issue 14 §5), in Chromium with JavaScript on: the admin opens "add an
  * agency" from the menu, draws an area corner by corner on the map (one corner undone, one dragged), and the
- * saved agency has that polygon; a pasted polygon that crosses itself is refused with a Persian message.
+ * saved agency has that polygon and a second one drawn after «محدوده تازه»; a pasted polygon that crosses itself is refused with a Persian message.
  */
 
 test.use({ expectedHttpErrors: [400] });
@@ -51,8 +51,19 @@ test("the admin draws an agency's service area on the map, undoes and drags a co
   await page.mouse.move(box.x + box.width / 2 - 15, box.y + box.height / 2 - 10, { steps: 5 });
   await page.mouse.up();
   await expect.poll(async () => (await polygons.inputValue()).split("\n")[0]).not.toBe(before);
+  expect((await polygons.inputValue()).split("\n")).toHaveLength(4);
+  // a second area, a triangle beside the first
+  await page.getByRole("button", { name: "محدوده تازه" }).click();
+  for (const [x, y] of [
+    [320, 40],
+    [380, 40],
+    [380, 100],
+  ] as const) {
+    await map.click({ position: { x, y } });
+  }
+  await expect(map.locator(".polygon-vertex")).toHaveCount(7);
   const drawn = await polygons.inputValue();
-  expect(drawn.split("\n")).toHaveLength(4);
+  expect(drawn.split("\n\n").map((b) => b.split("\n").length)).toEqual([4, 3]);
 
   await form.getByRole("button", { name: "ایجاد نمایندگی" }).click();
   await page.waitForURL(/\/manager\/agencies\/\d+/);
@@ -61,11 +72,10 @@ test("the admin draws an agency's service area on the map, undoes and drags a co
     `select npoints(p.area)::int as n, p.area::text as area from agency_service_polygons p join agencies a on a.id = p.agency_id where a.code = $1`,
     [code],
   );
-  expect(stored.rows).toHaveLength(1);
-  expect(stored.rows[0]!.n).toBe(4);
+  expect(stored.rows.map((r) => r.n).sort()).toEqual([3, 4]);
   // the agency page shows it on its map and in the field
   await expect(page.getByTestId("service-polygons")).toHaveValue(drawn);
-  await expect(page.getByTestId("agency-map").locator(".polygon-vertex")).toHaveCount(4);
+  await expect(page.getByTestId("agency-map").locator(".polygon-vertex")).toHaveCount(7);
 
   // a pasted area whose edges cross is refused in words
   await waitForRouterIdle(page);
@@ -73,5 +83,5 @@ test("the admin draws an agency's service area on the map, undoes and drags a co
   await page.getByRole("button", { name: "ذخیره تغییرات" }).click();
   await expect(page.getByTestId("agency-form-error")).toContainText("خط‌های محدوده ۱ یکدیگر را قطع می‌کنند");
   const after = await db.query(`select 1 from agency_service_polygons p join agencies a on a.id = p.agency_id where a.code = $1`, [code]);
-  expect(after.rowCount).toBe(1);
+  expect(after.rowCount).toBe(2);
 });
