@@ -90,6 +90,8 @@ export const AUDIT_ACTIONS = [
   "claim.decide",
   "claim.part_return",
   "claim.paid",
+  // (issue 14 §3) a satisfaction survey's comment classified (kind, category) by a supervisor or operator
+  "survey.comment_classify",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,7 +8,9 @@
  *  - `out_of_area`   — its service area does not cover the customer: covered when one of its
  *    agency_service_areas rows names the ticket's province with the ticket's city or with no city (the
  *    whole province), OR when both it and the ticket have coordinates and the distance is within its
- *    service_radius_km. A ticket without province/city and coordinates is covered by nobody;
+ *    service_radius_km. A ticket without province/city and coordinates is covered by nobody. An agency
+ *    with service polygons drawn on the map covers a ticket with coordinates only when its point lies
+ *    inside one (`polygonMatch`, core/service-polygons.ts);
  *  - `closed`        — outside its working hours now (agencies.working_hours, Tehran local time; see
  *    `isOpenAt`);
  *  - `full`          — open jobs ≥ capacity. Open jobs = its tickets in AGENCY_LOAD_STATUSES (accepted,
@@ -88,6 +90,11 @@ export interface CandidateFacts {
   /** one of its service-area rows names the ticket's province (with its city, or no city) */
   areaMatch: boolean;
   serviceRadiusKm: number | null;
+  /**
+   * its service area drawn on the map (core/service-polygons.ts coveredByPolygons): whether the customer's
+   * point lies inside one of its polygons; null (or absent) when it has none or the ticket has no point
+   */
+  polygonMatch?: boolean | null;
   /** haversine km agency → customer; null when either has no coordinates */
   distanceKm: number | null;
   workingHours: WorkingHours;
@@ -169,7 +176,9 @@ export function agencyCapacity(f: Pick<CandidateFacts, "dailyJobCapacity" | "tec
   return dispatchCapacity(f.technicianCount > 0 ? Math.max(0, f.dailyJobCapacity) : 0, f.probation ?? false);
 }
 
-export function coversLocation(f: Pick<CandidateFacts, "areaMatch" | "serviceRadiusKm" | "distanceKm">): boolean {
+export function coversLocation(f: Pick<CandidateFacts, "areaMatch" | "serviceRadiusKm" | "distanceKm" | "polygonMatch">): boolean {
+  // an agency with polygons drawn covers a placed customer only inside one of them
+  if (f.polygonMatch !== undefined && f.polygonMatch !== null) return f.polygonMatch;
   if (f.areaMatch) return true;
   return f.distanceKm !== null && f.serviceRadiusKm !== null && f.distanceKm <= f.serviceRadiusKm;
 }

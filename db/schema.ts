@@ -42,6 +42,7 @@ import type { ClaimLineKind, ClaimStatus, ServiceType } from "../core/claims";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 import type { TicketHoldReason } from "../core/ticket";
 import type { PartRequestStatus, PartSource } from "../core/parts";
+import type { SurveyCommentKind } from "../core/survey-comments";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -176,6 +177,14 @@ export interface AgencyServiceAreasTable {
   agency_id: number;
   province: string;
   city: string | null;
+}
+
+/** (issue 14 §5) an agency's service area drawn on the map: PostgreSQL polygon text ((lng,lat),…); core/service-polygons.ts */
+export interface AgencyServicePolygonsTable {
+  id: Id;
+  agency_id: number;
+  area: string;
+  created_at: Generated<Date>;
 }
 
 export interface AgencyAuthorizationsTable {
@@ -553,6 +562,11 @@ export interface SatisfactionSurveysTable {
   /** the inbound SMS whose digit answered it */
   reply_sms_id: number | null;
   updated_at: Generated<Date>;
+  /** (issue 14 §3) the comment classified by a person: core/survey-comments.ts; all four set together or none */
+  comment_kind: SurveyCommentKind | null;
+  comment_category: FeedbackCategory | null;
+  comment_classified_by: number | null;
+  comment_classified_at: TimestampNullable;
 }
 
 /** The SLA sweep's state: a ticket's stage marked at risk or breached, once each. */
@@ -1014,6 +1028,7 @@ export interface Database {
   product_models: ProductModelsTable;
   customer_products: CustomerProductsTable;
   agency_service_areas: AgencyServiceAreasTable;
+  agency_service_polygons: AgencyServicePolygonsTable;
   agency_authorizations: AgencyAuthorizationsTable;
   agency_fee_rates: AgencyFeeRatesTable;
   technicians: TechniciansTable;

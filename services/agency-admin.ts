@@ -11,6 +11,7 @@
 import { sql, type Transaction } from "kysely";
 import { AGENCY_CODE_RE, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, planNewFeeRate, validRatePercent } from "../core/agency-admin";
 import { isWorkingHours, type WorkingHours } from "../core/dispatch";
+import { MAX_POLYGONS, polygonError, toPgPolygon, type Polygon } from "../core/service-polygons";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { ledgerUsesDays } from "../db/repos/fee-rates";
@@ -30,6 +31,7 @@ export type AgencyAdminErrorCode =
   | "capacity"
   | "hours"
   | "area"
+  | "polygon"
   | "rate"
   | "date"
   | "rateNotAfterLatest"
@@ -59,6 +61,8 @@ export interface AgencyDetails {
   dailyJobCapacity: number;
   workingHours: WorkingHours;
   serviceAreas: { province: string; city: string | null }[];
+  /** its service area drawn on the map; undefined: left as it is (the CSV import) */
+  servicePolygons?: Polygon[];
 }
 
 function check(d: AgencyDetails) {
@@ -73,6 +77,9 @@ function check(d: AgencyDetails) {
   if (!Number.isInteger(d.dailyJobCapacity) || d.dailyJobCapacity < 0 || d.dailyJobCapacity > MAX_DAILY_CAPACITY) throw new AgencyAdminError("capacity");
   if (!isWorkingHours(d.workingHours)) throw new AgencyAdminError("hours");
   if (d.serviceAreas.some((a) => !a.province.trim())) throw new AgencyAdminError("area");
+  if (d.servicePolygons && (d.servicePolygons.length > MAX_POLYGONS || d.servicePolygons.some((p) => polygonError(p) !== null))) {
+    throw new AgencyAdminError("polygon");
+  }
 }
 
 function columns(d: AgencyDetails) {
@@ -106,6 +113,17 @@ async function replaceAreas(trx: Trx, agencyId: number, areas: AgencyDetails["se
   if (rows.length) await trx.insertInto("agency_service_areas").values(rows).execute();
 }
 
+/** Its service polygons replaced (when given); true when they changed. */
+async function replacePolygons(trx: Trx, agencyId: number, polygons: Polygon[] | undefined): Promise<boolean> {
+  if (!polygons) return false;
+  const before = await trx.selectFrom("agency_service_polygons").select(sql<string>`area::text`.as("area")).where("agency_id", "=", agencyId).orderBy("id").execute();
+  await trx.deleteFrom("agency_service_polygons").where("agency_id", "=", agencyId).execute();
+  const rows = polygons.map((p) => ({ agency_id: agencyId, area: toPgPolygon(p) }));
+  if (!rows.length) return before.length > 0;
+  const after = await trx.insertInto("agency_service_polygons").values(rows).returning(sql<string>`area::text`.as("area")).execute();
+  return before.map((b) => b.area).join(";") !== after.map((a) => a.area).join(";");
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === "23505";
 }
@@ -117,13 +135,14 @@ export async function createAgency(db: DB, actor: Actor, d: AgencyDetails): Prom
     return await db.transaction().execute(async (trx) => {
       const row = await trx.insertInto("agencies").values(columns(d)).returning("id").executeTakeFirstOrThrow();
       await replaceAreas(trx, row.id, d.serviceAreas);
+      await replacePolygons(trx, row.id, d.servicePolygons);
       await writeAudit(trx, {
         actorUserId: actor.userId ?? null,
         action: "agency.create",
         entityType: "agency",
         entityId: row.id,
         ip: actor.ip ?? null,
-        details: { code: d.code, name: d.name, province: d.province, city: d.city, areas: d.serviceAreas.length },
+        details: { code: d.code, name: d.name, province: d.province, city: d.city, areas: d.serviceAreas.length, polygons: d.servicePolygons?.length ?? 0 },
       });
       return { agencyId: row.id };
     });
@@ -152,6 +171,7 @@ export async function updateAgency(db: DB, actor: Actor, agencyId: number, d: Ag
       if (areaKeys(areasBefore) !== areaKeys(d.serviceAreas)) changed.push("service_areas");
       await trx.updateTable("agencies").set({ ...next, updated_at: sql<Date>`now()` }).where("id", "=", agencyId).execute();
       await replaceAreas(trx, agencyId, d.serviceAreas);
+      if (await replacePolygons(trx, agencyId, d.servicePolygons)) changed.push("service_polygons");
       await writeAudit(trx, {
         actorUserId: actor.userId ?? null,
         action: "agency.update",

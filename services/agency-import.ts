@@ -5,9 +5,13 @@
  * rows in one transaction, or none: a file with any bad row imports nothing and leaves the per-row report.
  * Progress is written to the agency_imports row in short statements of their own (outside the import's
  * transaction), so the page's progress bar moves while the import runs; the row says 'done' only in the
- * import's own transaction, with the audit row `agency.import`.
+ * import's own transaction, with the audit row `agency.import`. Each step is also NOTIFYed on
+ * AGENCY_IMPORT_CHANNEL (core/agency-import-events.ts; the 'done' one with the import's commit), so the page
+ * is pushed its progress instead of asking for it.
  */
+import { sql } from "kysely";
 import { AGENCY_CSV_COLUMNS, MAX_IMPORT_BYTES, validateAgencyCsv, type AgencyImportRow, type CsvRowError } from "../core/agency-admin";
+import { AGENCY_IMPORT_CHANNEL, agencyImportPayload, type AgencyImportStatus } from "../core/agency-import-events";
 import type { DB } from "../db/connection";
 import { addJob } from "../db/job-queue";
 import { writeAudit } from "../db/repos/audit";
@@ -45,12 +49,18 @@ export async function requestAgencyImport(db: DB, actor: Actor, input: { filenam
   });
 }
 
-async function fail(db: DB, importId: number, errors: CsvRowError[], processed: number) {
+/** NOTIFY the import's progress (inside a transaction: delivered at its commit). */
+async function notifyProgress(db: DB, importId: number, status: AgencyImportStatus, processed: number, total: number | null) {
+  await sql`select pg_notify(${AGENCY_IMPORT_CHANNEL}, ${agencyImportPayload({ importId, status, processed, total })})`.execute(db);
+}
+
+async function fail(db: DB, importId: number, errors: CsvRowError[], processed: number, total: number | null) {
   await db
     .updateTable("agency_imports")
     .set({ status: "failed", errors: JSON.stringify(errors), processed_rows: processed, finished_at: new Date() })
     .where("id", "=", importId)
     .execute();
+  await notifyProgress(db, importId, "failed", processed, total);
 }
 
 /** The job: validate all, then import all in one transaction, or nothing. Idempotent: a finished import is left alone. */
@@ -58,6 +68,7 @@ export async function runAgencyImport(db: DB, importId: number): Promise<{ statu
   const job = await db.selectFrom("agency_imports").select(["id", "status", "content", "created_by"]).where("id", "=", importId).executeTakeFirst();
   if (!job || job.status === "done" || job.status === "failed") return { status: "skipped", imported: 0, errors: [] };
   await db.updateTable("agency_imports").set({ status: "validating", processed_rows: 0 }).where("id", "=", importId).execute();
+  await notifyProgress(db, importId, "validating", 0, null);
 
   const first = validateAgencyCsv(job.content);
   const codes = [...new Set(first.rows.map((r) => r.code).concat(codesOf(job.content)))];
@@ -68,11 +79,12 @@ export async function runAgencyImport(db: DB, importId: number): Promise<{ statu
   const total = rows.length || countDataRows(job.content);
   await db.updateTable("agency_imports").set({ total_rows: total }).where("id", "=", importId).execute();
   if (errors.length) {
-    await fail(db, importId, errors, 0);
+    await fail(db, importId, errors, 0, total);
     return { status: "failed", imported: 0, errors };
   }
 
   await db.updateTable("agency_imports").set({ status: "importing" }).where("id", "=", importId).execute();
+  await notifyProgress(db, importId, "importing", 0, total);
   try {
     await db.transaction().execute(async (trx) => {
       for (const [i, r] of rows.entries()) {
@@ -80,6 +92,7 @@ export async function runAgencyImport(db: DB, importId: number): Promise<{ statu
         if ((i + 1) % PROGRESS_EVERY === 0) {
           // outside the transaction: the page sees it now
           await db.updateTable("agency_imports").set({ processed_rows: i + 1 }).where("id", "=", importId).execute();
+          await notifyProgress(db, importId, "importing", i + 1, total);
         }
       }
       await trx
@@ -87,6 +100,7 @@ export async function runAgencyImport(db: DB, importId: number): Promise<{ statu
         .set({ status: "done", processed_rows: rows.length, imported_rows: rows.length, finished_at: new Date() })
         .where("id", "=", importId)
         .execute();
+      await notifyProgress(trx, importId, "done", rows.length, total);
       await writeAudit(trx, {
         actorUserId: job.created_by,
         action: "agency.import",
@@ -101,7 +115,7 @@ export async function runAgencyImport(db: DB, importId: number): Promise<{ statu
     const detail = String((err as { detail?: string }).detail ?? "");
     const row = code === "23505" ? rows.findIndex((r) => detail.includes(`(${r.code})`)) + 1 : 0;
     const errs: CsvRowError[] = [{ row, column: code === "23505" ? "code" : null, code: code === "23505" ? "codeExists" : "columns" }];
-    await fail(db, importId, errs, 0);
+    await fail(db, importId, errs, 0, total);
     if (code !== "23505" && !code?.startsWith("23")) throw err;
     return { status: "failed", imported: 0, errors: errs };
   }

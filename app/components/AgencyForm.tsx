@@ -1,6 +1,8 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import type { DivIcon } from "leaflet";
 import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
+import { polygonsToText, readPolygonVertices, type LatLng } from "../../core/service-polygons";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/lib/i18n";
 import { useReactLeaflet, type ReactLeaflet } from "./use-react-leaflet";
@@ -22,6 +24,8 @@ export interface AgencyFormValues {
   serviceRadiusKm: string;
   dailyJobCapacity: string;
   serviceAreas: string;
+  /** the service polygons as text: "lat, lng" a line, polygons apart by an empty line (core/service-polygons.ts) */
+  servicePolygons: string;
   workingHours: WorkingHours;
 }
 
@@ -33,11 +37,13 @@ export interface AgencyFormValues {
 export function AgencyForm({
   values,
   error,
+  errorParams,
   submitLabel,
   map,
 }: {
   values: AgencyFormValues;
   error: MessageKey | null;
+  errorParams?: Record<string, number> | undefined;
   submitLabel: MessageKey;
   map: { tileUrl: string; attribution: string };
 }) {
@@ -46,6 +52,13 @@ export function AgencyForm({
   const [lat, setLat] = useState(values.lat);
   const [lng, setLng] = useState(values.lng);
   const [radius, setRadius] = useState(values.serviceRadiusKm);
+  const [polygonText, setPolygonText] = useState(values.servicePolygons);
+  // what a click on the map does: place the agency's centre, or add a vertex to the service area
+  const [mode, setMode] = useState<"centre" | "area">("centre");
+  const polygons = readPolygonVertices(polygonText);
+  // "new area" leaves an empty line at the end of the text: the next corner starts another polygon
+  const startsNew = polygons.length > 0 && /\n\s*\n\s*$/.test(polygonText);
+  const setPolygons = (next: LatLng[][]) => setPolygonText(polygonsToText(next.filter((p) => p.length > 0)));
   const alwaysOpenAtFirst = Object.keys(values.workingHours).length === 0;
   const [alwaysOpen, setAlwaysOpen] = useState(alwaysOpenAtFirst);
   return (
@@ -93,7 +106,60 @@ export function AgencyForm({
       <fieldset>
         <legend>{t("agencyAdmin.location")}</legend>
         <p className="muted">{t("agencyAdmin.mapHint")}</p>
-        <ServiceAreaMap tileUrl={map.tileUrl} attribution={map.attribution} lat={lat} lng={lng} radiusKm={radius} onPick={(a, b) => { setLat(String(a)); setLng(String(b)); }} />
+        <div className="map-mode" role="radiogroup" aria-label={t("servicePolygons.mode")}>
+          <label className="check">
+            <input type="radio" name="mapMode" value="centre" checked={mode === "centre"} onChange={() => setMode("centre")} /> {t("servicePolygons.modeCentre")}
+          </label>
+          <label className="check">
+            <input type="radio" name="mapMode" value="area" checked={mode === "area"} onChange={() => setMode("area")} data-testid="map-mode-area" />{" "}
+            {t("servicePolygons.modeArea")}
+          </label>
+        </div>
+        <ServiceAreaMap
+          tileUrl={map.tileUrl}
+          attribution={map.attribution}
+          lat={lat}
+          lng={lng}
+          radiusKm={radius}
+          polygons={polygons}
+          onPick={(a, b) => {
+            if (mode === "centre") {
+              setLat(String(a));
+              setLng(String(b));
+              return;
+            }
+            const next = polygons.map((p) => [...p]);
+            if (next.length === 0 || startsNew) next.push([]);
+            next[next.length - 1]!.push([a, b]);
+            setPolygons(next);
+          }}
+          onMoveVertex={(pi, vi, a, b) => setPolygons(polygons.map((p, i) => (i === pi ? p.map((v, j) => (j === vi ? ([a, b] as const) : v)) : [...p])))}
+        />
+        <div className="polygon-tools">
+          <button type="button" onClick={() => setPolygonText(`${polygonsToText(polygons)}\n\n`)} disabled={!polygons.length || startsNew}>
+            {t("servicePolygons.newPolygon")}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              if (startsNew) return setPolygonText(polygonsToText(polygons));
+              const next = polygons.map((p) => [...p]);
+              next.at(-1)?.pop();
+              setPolygons(next);
+            }}
+            disabled={!polygons.length}
+          >
+            {t("servicePolygons.undo")}
+          </button>
+          <button type="button" onClick={() => setPolygonText("")} disabled={!polygonText.trim()}>
+            {t("servicePolygons.clear")}
+          </button>
+        </div>
+        <label>
+          {t("servicePolygons.label")}
+          <textarea name="servicePolygons" value={polygonText} onChange={(e) => setPolygonText(e.target.value)} rows={4} className="ltr" data-testid="service-polygons" />
+        </label>
+        <p className="muted">{t("servicePolygons.hint")}</p>
         <label>
           {t("agencyAdmin.lat")}
           <input name="lat" value={lat} onChange={(e) => setLat(e.target.value)} className="ltr" data-testid="agency-lat" />
@@ -149,7 +215,7 @@ export function AgencyForm({
       </fieldset>
       {error ? (
         <p className="error" role="alert" data-testid="agency-form-error">
-          {t(error)}
+          {t(error, errorParams)}
         </p>
       ) : null}
       <button type="submit" disabled={navigation.state === "submitting"}>
@@ -165,19 +231,24 @@ function ServiceAreaMap({
   lat,
   lng,
   radiusKm,
+  polygons,
   onPick,
+  onMoveVertex,
 }: {
   tileUrl: string;
   attribution: string;
   lat: string;
   lng: string;
   radiusKm: string;
+  polygons: LatLng[][];
   onPick: (lat: number, lng: number) => void;
+  onMoveVertex: (polygon: number, vertex: number, lat: number, lng: number) => void;
 }) {
   const t = useT();
   const rl = useReactLeaflet();
+  const vertexIcon = useVertexIcon();
   if (!rl) return <div className="map-box map-loading" aria-hidden="true" />;
-  const { MapContainer, TileLayer, CircleMarker, Circle } = rl;
+  const { MapContainer, TileLayer, CircleMarker, Circle, Polygon, Polyline, Marker } = rl;
   const la = Number(lat);
   const ln = Number(lng);
   const centre: [number, number] | null = lat && lng && Number.isFinite(la) && Number.isFinite(ln) ? [la, ln] : null;
@@ -189,6 +260,32 @@ function ServiceAreaMap({
         <ClickToPick useMapEvents={rl.useMapEvents} onPick={onPick} />
         {centre && r > 0 ? <Circle center={centre} radius={r * 1000} pathOptions={{ color: "#1d4ed8", fillOpacity: 0.1 }} /> : null}
         {centre ? <CircleMarker center={centre} radius={8} pathOptions={{ color: "#b42318", fillColor: "#f04438", fillOpacity: 0.9 }} /> : null}
+        {polygons.map((p, pi) =>
+          p.length >= 3 ? (
+            <Polygon key={`p${pi}`} positions={p.map(([a, b]) => [a, b] as [number, number])} pathOptions={{ color: "#067647", fillOpacity: 0.15 }} />
+          ) : p.length === 2 ? (
+            <Polyline key={`p${pi}`} positions={p.map(([a, b]) => [a, b] as [number, number])} pathOptions={{ color: "#067647" }} />
+          ) : null,
+        )}
+        {vertexIcon
+          ? polygons.flatMap((p, pi) =>
+              p.map(([a, b], vi) => (
+                <Marker
+                  key={`v${pi}-${vi}`}
+                  position={[a, b]}
+                  icon={vertexIcon}
+                  draggable
+                  keyboard={false}
+                  eventHandlers={{
+                    dragend: (e) => {
+                      const at = (e.target as { getLatLng(): { lat: number; lng: number } }).getLatLng();
+                      onMoveVertex(pi, vi, Number(at.lat.toFixed(6)), Number(at.lng.toFixed(6)));
+                    },
+                  }}
+                />
+              )),
+            )
+          : null}
       </MapContainer>
     </div>
   );
@@ -201,4 +298,25 @@ function ClickToPick({ useMapEvents, onPick }: { useMapEvents: ReactLeaflet["use
     },
   });
   return null;
+}
+
+/** The handle of a polygon's vertex: a small square drawn by CSS (no marker image to load). */
+function useVertexIcon(): DivIcon | null {
+  const [icon, setIcon] = useState<DivIcon | null>(null);
+  useEffect(() => {
+    let alive = true;
+    import("leaflet")
+      .then((m) => {
+        // leaflet is a UMD bundle: its functions are on the namespace or on its default export, by bundler
+        const L = (typeof m.divIcon === "function" ? m : (m as unknown as { default: typeof m }).default) as typeof m;
+        if (alive) setIcon(L.divIcon({ className: "polygon-vertex", iconSize: [12, 12] }));
+      })
+      .catch(() => {
+        /* no handles: the vertices are still typed in the field */
+      });
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return icon;
 }

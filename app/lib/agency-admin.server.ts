@@ -5,6 +5,7 @@ import { cleanText, dayBefore, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, parseServiceAr
 import { gregorianDayToJalali, parseDayInput } from "../../core/jalali";
 import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
 import { normalizeIranMobile } from "../../core/phone";
+import { parsePolygonsText } from "../../core/service-polygons";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, staffActor } from "~/lib/auth.server";
 import { agencyAdmin, agencies, feeRates, type DB } from "~/lib/db.server";
@@ -36,6 +37,8 @@ const HM = /^([01]\d|2[0-4]):[0-5]\d$/;
 export interface AgencyFormError {
   form: "details" | "authorizations" | "technician" | "rate" | "rateEdit";
   error: MessageKey;
+  /** the message's parameters (the service polygon it is about) */
+  params?: Record<string, number>;
   values?: InputFields;
   rowId?: number;
 }
@@ -114,7 +117,7 @@ function workingHoursOf(form: InputFields): WorkingHours | null {
   return hours;
 }
 
-function parseDetails(form: InputFields): { ok: true; details: AgencyDetails } | { ok: false; error: MessageKey } {
+function parseDetails(form: InputFields): { ok: true; details: AgencyDetails } | { ok: false; error: MessageKey; params?: Record<string, number> } {
   const p = DETAILS.safeParse(form);
   if (!p.success) {
     const m = p.error.issues[0]?.message ?? "";
@@ -128,6 +131,9 @@ function parseDetails(form: InputFields): { ok: true; details: AgencyDetails } |
   }
   const workingHours = workingHoursOf(form);
   if (!workingHours) return { ok: false, error: "agencyAdmin.error.hours" };
+  // the service area drawn on the map (or pasted): "lat, lng" a line, polygons apart by an empty line
+  const polygons = parsePolygonsText((form.servicePolygons ?? "").slice(0, 100_000));
+  if ("error" in polygons) return { ok: false, error: `servicePolygons.error.${polygons.error}`, params: { n: polygons.polygon } };
   return {
     ok: true,
     details: {
@@ -146,6 +152,7 @@ function parseDetails(form: InputFields): { ok: true; details: AgencyDetails } |
       dailyJobCapacity: Number(d.dailyJobCapacity),
       workingHours,
       serviceAreas: d.serviceAreas,
+      servicePolygons: polygons.polygons,
     },
   };
 }
@@ -161,6 +168,7 @@ const SERVICE_ERRORS: Record<AgencyAdminError["code"], MessageKey> = {
   capacity: "agencyAdmin.error.capacity",
   hours: "agencyAdmin.error.hours",
   area: "agencyAdmin.error.area",
+  polygon: "servicePolygons.error.invalid",
   rate: "agencyAdmin.error.rate",
   date: "agencyAdmin.error.date",
   rateNotAfterLatest: "agencyAdmin.error.rateNotAfterLatest",
@@ -189,7 +197,7 @@ export async function newAgencyAction({ request, context }: ActionFunctionArgs) 
   const user = await requirePermission(request, context, "agencies:manage");
   const form = await readForm(request);
   const parsed = parseDetails(form);
-  if (!parsed.ok) return refuse(400, { form: "details", error: parsed.error, values: form });
+  if (!parsed.ok) return refuse(400, { form: "details", error: parsed.error, params: parsed.params, values: form });
   try {
     const { agencyId } = await createAgency(context.db, { kind: "user", userId: user.id, ip: context.clientIp }, parsed.details);
     return redirect(`/manager/agencies/${agencyId}?done=create`);
@@ -205,8 +213,9 @@ export async function loadAgencyAdmin({ request, context, params }: LoaderFuncti
   if (!id.success) throw new Response("Not found", { status: 404 });
   const agency = await agencyAdmin.agencyForEdit(context.db, id.data);
   if (!agency) throw new Response("Not found", { status: 404 });
-  const [areas, catalogue, authorizations, technicians, rates] = await Promise.all([
+  const [areas, polygons, catalogue, authorizations, technicians, rates] = await Promise.all([
     agencyAdmin.agencyServiceAreas(context.db, id.data),
+    agencyAdmin.agencyServicePolygons(context.db, id.data),
     agencyAdmin.productCatalogue(context.db),
     agencyAdmin.agencyAuthorizationPairs(context.db, id.data),
     agencies.technicianRoster(context.db, id.data),
@@ -216,6 +225,7 @@ export async function loadAgencyAdmin({ request, context, params }: LoaderFuncti
   return {
     agency,
     areas,
+    polygons,
     catalogue,
     authorizations: authorizations.map((a) => `${a.brand_id}:${a.category_id}`),
     technicians,
@@ -271,7 +281,7 @@ export async function agencyAdminAction({ request, context, params }: ActionFunc
   try {
     if (intent === "details") {
       const parsed = parseDetails(form);
-      if (!parsed.ok) return refuse(400, { form: "details", error: parsed.error, values: form });
+      if (!parsed.ok) return refuse(400, { form: "details", error: parsed.error, params: parsed.params, values: form });
       await updateAgency(context.db, actor, agencyId, parsed.details);
       return back("details", "details");
     }

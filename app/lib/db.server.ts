@@ -31,3 +31,4 @@ export * as parts from "../../db/repos/parts";
 export * as quality from "../../db/repos/quality";
 // issue 15 §3: warranty claims and their tariffs
 export * as claims from "../../db/repos/claims";
+export * as surveyComments from "../../db/repos/survey-comments";

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { AGENCY_IMPORT_CHANNEL, parseAgencyImportPayload, type AgencyImportEvent } from "../../core/agency-import-events";
 import { AGENCY_OFFERS_CHANNEL, parseAgencyOffersPayload, type AgencyOffersEvent } from "../../core/agency-offers";
 import { DESK_EVENTS_CHANNEL, parseDeskEvent, type DeskEvent } from "../../core/call";
 import { CALL_CENTRE_CHANNEL } from "../../core/call-kpis";
@@ -31,6 +32,9 @@ type AgencySubscriber = (message: AgencyStreamMessage) => void;
 export type WallEvent = { type: "wall_changed"; cause: string };
 export type WallStreamMessage = { kind: "event"; event: WallEvent } | { kind: "listening" } | { kind: "closing" };
 type WallSubscriber = (message: WallStreamMessage) => void;
+/** An agency CSV import's progress (AGENCY_IMPORT_CHANNEL), to the pages that follow that import. */
+export type ImportStreamMessage = { kind: "event"; event: AgencyImportEvent } | { kind: "listening" } | { kind: "closing" };
+type ImportSubscriber = (message: ImportStreamMessage) => void;
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
@@ -46,6 +50,7 @@ export class DeskEventHub {
   private readonly alertSubscribers = new Set<AlertSubscriber>();
   private readonly byAgency = new Map<number, Set<AgencySubscriber>>();
   private readonly wallSubscribers = new Set<WallSubscriber>();
+  private readonly byImport = new Map<number, Set<ImportSubscriber>>();
 
   constructor(private readonly url: string) {}
 
@@ -99,16 +104,32 @@ export class DeskEventHub {
     };
   }
 
+  /** Delivers the progress events of agency import `importId` only (and `listening`) until the returned function is called. */
+  subscribeImport(importId: number, subscriber: ImportSubscriber): () => void {
+    let set = this.byImport.get(importId);
+    if (!set) this.byImport.set(importId, (set = new Set()));
+    set.add(subscriber);
+    if (this.listening) queueMicrotask(() => set!.has(subscriber) && subscriber({ kind: "listening" }));
+    else this.ensureConnected();
+    return () => {
+      const s = this.byImport.get(importId);
+      if (!s) return;
+      s.delete(subscriber);
+      if (s.size === 0) this.byImport.delete(importId);
+    };
+  }
+
   /** Streams open in this process (for tests and health). */
   get subscriberCount(): number {
     let n = this.alertSubscribers.size + this.wallSubscribers.size;
     for (const s of this.byUser.values()) n += s.size;
     for (const s of this.byAgency.values()) n += s.size;
+    for (const s of this.byImport.values()) n += s.size;
     return n;
   }
 
   private get wanted(): boolean {
-    return this.byUser.size > 0 || this.alertSubscribers.size > 0 || this.byAgency.size > 0 || this.wallSubscribers.size > 0;
+    return this.byUser.size > 0 || this.alertSubscribers.size > 0 || this.byAgency.size > 0 || this.wallSubscribers.size > 0 || this.byImport.size > 0;
   }
 
   /** Every subscriber, desk streams and alert streams alike (for `listening` and `closing`). */
@@ -117,6 +138,7 @@ export class DeskEventHub {
     for (const s of [...this.alertSubscribers]) s(message);
     for (const set of this.byAgency.values()) for (const s of [...set]) s(message);
     for (const s of [...this.wallSubscribers]) s(message);
+    for (const set of this.byImport.values()) for (const s of [...set]) s(message);
   }
 
   get isListening(): boolean {
@@ -157,6 +179,12 @@ export class DeskEventHub {
         else log.debug(`ignored a malformed agency offers notification: ${String(msg.payload).slice(0, 200)}`);
         return;
       }
+      if (msg.channel === AGENCY_IMPORT_CHANNEL) {
+        const event = parseAgencyImportPayload(msg.payload ?? "");
+        if (event) this.dispatchImport(event);
+        else log.debug(`ignored a malformed agency import notification: ${String(msg.payload).slice(0, 200)}`);
+        return;
+      }
       if (msg.channel === CALL_CENTRE_CHANNEL) {
         this.dispatchWall({ type: "wall_changed", cause: "queue" });
         return;
@@ -179,7 +207,7 @@ export class DeskEventHub {
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(AGENCY_OFFERS_CHANNEL)}; LISTEN ${client.escapeIdentifier(CALL_CENTRE_CHANNEL)}`);
+      await client.query(`LISTEN ${client.escapeIdentifier(DESK_EVENTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(SUPERVISOR_ALERTS_CHANNEL)}; LISTEN ${client.escapeIdentifier(AGENCY_OFFERS_CHANNEL)}; LISTEN ${client.escapeIdentifier(CALL_CENTRE_CHANNEL)}; LISTEN ${client.escapeIdentifier(AGENCY_IMPORT_CHANNEL)}`);
     } catch (err) {
       log.warn(`cannot LISTEN for desk events (retrying in ${this.backoffMs} ms): ${(err as Error).message}`);
       await client.end().catch(() => {});
@@ -232,6 +260,16 @@ export class DeskEventHub {
         s({ kind: "event", event });
       } catch (err) {
         log.warn(`a wall stream failed to take an event: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private dispatchImport(event: AgencyImportEvent) {
+    for (const s of [...(this.byImport.get(event.importId) ?? [])]) {
+      try {
+        s({ kind: "event", event });
+      } catch (err) {
+        log.warn(`an import stream failed to take an event: ${(err as Error).message}`);
       }
     }
   }
@@ -323,6 +361,12 @@ export function agencyOfferEventStream(db: DB, agencyId: number, signal: AbortSi
 export function wallEventStream(db: DB, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
   const hub = deskEventHub(db);
   return eventStream((on) => hub.subscribeWall(on), "call-centre wall", signal, heartbeatMs);
+}
+
+/** The progress of agency import `importId` as server-sent events (`import_progress`). */
+export function importEventStream(db: DB, importId: number, signal: AbortSignal | Request, heartbeatMs = HEARTBEAT_MS): Response {
+  const hub = deskEventHub(db);
+  return eventStream((on) => hub.subscribeImport(importId, on), "agency import", signal, heartbeatMs);
 }
 
 type StreamMessage = { kind: "event"; event: { type: string } } | { kind: "listening" } | { kind: "closing" };

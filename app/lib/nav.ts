@@ -12,6 +12,7 @@ export function deskNav(role: Role): NavItem[] {
     { to: "/desk/tickets", label: "nav.tickets" },
     ...(can(role, "tickets:create") ? [{ to: "/desk/register", label: "desk.newTicket" as const }] : []),
     ...(can(role, "surveys:record") ? [{ to: "/desk/follow-ups", label: "nav.followUps" as const }] : []),
+    ...(can(role, "surveys:record") ? [{ to: "/desk/survey-comments", label: "surveyComments.nav" as const }] : []),
     ...(can(role, "dispatch:manage") ? [{ to: "/desk/dispatch", label: "nav.dispatchQueue" as const }] : []),
     ...(can(role, "calls:take") ? [{ to: "/desk/abandoned", label: "callCentre.nav.abandoned" as const }] : []),
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
@@ -39,20 +40,28 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/scorecards", label: "nav.scorecards" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
+    // administration within the manager's permissions (issue 14 §5): importing agencies, the SLA targets
+    ...(can(role, "agencies:manage") ? [{ to: "/manager/agencies/import", label: "adminHome.nav.agencyImport" as const }] : []),
+    ...(can(role, "sla:manage") ? [{ to: "/manager/delays/targets", label: "adminHome.nav.slaTargets" as const }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),
   ];
 }
 
 export function adminNav(role: Role): NavItem[] {
   return [
-    { to: "/admin", label: "nav.users", end: true },
-    { to: "/admin/audit", label: "nav.audit" },
+    // the admin home (/admin) links every administration page (app/lib/admin-pages.ts); the menu lists them one a line
+    { to: "/admin", label: "nav.admin", end: true },
+    ...(can(role, "users:manage") ? [{ to: "/admin/users", label: "nav.users" as const }] : []),
+    ...(can(role, "agencies:read") ? [{ to: "/manager/agencies", label: "nav.agencies" as const, end: true }] : []),
+    ...(can(role, "agencies:manage") ? [{ to: "/manager/agencies/new", label: "adminHome.nav.agencyNew" as const }] : []),
+    ...(can(role, "agencies:manage") ? [{ to: "/manager/agencies/import", label: "adminHome.nav.agencyImport" as const }] : []),
+    ...(can(role, "sla:manage") ? [{ to: "/manager/delays/targets", label: "adminHome.nav.slaTargets" as const }] : []),
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
     ...(can(role, "parts:catalogue") ? [{ to: "/admin/spare-parts", label: "nav.spareParts" as const }] : []),
     ...(can(role, "quality:manage") ? [{ to: "/admin/quality", label: "nav.quality" as const }] : []),
     ...(can(role, "tariffs:manage") ? [{ to: "/admin/tariffs", label: "nav.tariffs" as const }] : []),
+    ...(can(role, "audit:read") ? [{ to: "/admin/audit", label: "nav.audit" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
-    { to: "/manager/agencies", label: "nav.agencies" },
   ];
 }
 

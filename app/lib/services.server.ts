@@ -88,3 +88,5 @@ export {
 export { endAgencyProbation, updateQualitySettings } from "../../services/quality";
 // issue 15 §3: warranty claims and their tariffs
 export { addLabourTariff, addTravelBand, ClaimError, decideClaim, fileClaim, priceClaim, recordPartReturn, submitClaim, type ClaimErrorCode } from "../../services/claims";
+// (issue 14 §3) a satisfaction survey's comment classified
+export { classifySurveyComment, SurveyCommentError } from "../../services/survey-comments";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CSAT_DIMENSIONS, FEEDBACK_CATEGORIES, FEEDBACK_KINDS, REPEAT_WINDOW_DAYS, UNCLASSIFIED, type CsatDimension } from "../../core/feedback";
 import { jalaliDateText, jalaliMonthSpans, tehranJalaliDate } from "../../core/jalali";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { voice, type DB, type DataScope } from "~/lib/db.server";
+import { surveyComments, voice, type DB, type DataScope } from "~/lib/db.server";
 import { readSearchParams } from "~/lib/input.server";
 import { resolveLocale } from "~/lib/locale.server";
 import { parseDateRange, type DateRange } from "~/lib/report-params.server";
@@ -126,8 +126,9 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
 export async function voiceData(db: DB, scope: DataScope, request: Request, locale: Locale, t: Translate) {
   const range = parseDateRange(request, new Date(), 180);
   const rq = rangeSearch(range);
-  const [counts, byModel, byCategory] = await Promise.all([
+  const [counts, comments, byModel, byCategory] = await Promise.all([
     voice.feedbackCounts(db, scope, range),
+    surveyComments.classifiedCommentCounts(db, scope, range),
     voice.repeatsBy(db, scope, range, "model"),
     voice.repeatsBy(db, scope, range, "category"),
   ]);
@@ -137,9 +138,12 @@ export async function voiceData(db: DB, scope: DataScope, request: Request, loca
       const of = counts.filter((c) => c.bucket === b);
       const complaints = of.filter((c) => c.kind === "complaint").reduce((n, c) => n + c.count, 0);
       const suggestions = of.filter((c) => c.kind === "suggestion").reduce((n, c) => n + c.count, 0);
-      return { bucket: b, category: t(`voice.category.${b}`), complaints, suggestions, total: complaints + suggestions, href: `/manager/voice/tickets?${rq}&category=${b}` };
+      const said = comments.filter((c) => c.category === b);
+      const praise = said.filter((c) => c.kind === "praise").reduce((n, c) => n + c.count, 0);
+      const commented = said.reduce((n, c) => n + c.count, 0) - praise;
+      return { bucket: b, category: t(`voice.category.${b}`), complaints, suggestions, total: complaints + suggestions, comments: commented, praise, href: `/manager/voice/tickets?${rq}&category=${b}` };
     })
-    .filter((r) => r.total > 0)
+    .filter((r) => r.total > 0 || r.comments > 0 || r.praise > 0)
     .sort((a, b) => b.total - a.total);
   // complaints per category per month: one point per month, one line per category that has any
   const months = [...new Set(counts.map((c) => c.month))].sort();

@@ -7,7 +7,7 @@ import { AGENCY_STATUSES, type AgencyStatus } from "../../core/ticket";
 
 const AGENCY_FIELDS = [
   "code", "name", "manager_name", "mobile", "phones", "province", "city", "address_text", "lat", "lng", "service_radius_km",
-  "daily_job_capacity", "working_hours", "service_areas",
+  "daily_job_capacity", "working_hours", "service_areas", "service_polygons",
 ] as const;
 type AgencyField = (typeof AGENCY_FIELDS)[number];
 import type { Translate } from "~/i18n";

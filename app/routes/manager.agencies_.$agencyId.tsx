@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import leafletStyles from "leaflet/dist/leaflet.css";
 import { isWorkingHours } from "../../core/dispatch";
+import { polygonsToText } from "../../core/service-polygons";
 import { AgencyForm, type AgencyFormValues } from "~/components/AgencyForm";
 import { agencyAdminAction, loadAgencyAdmin, type AgencyFormError } from "~/lib/agency-admin.server";
 import { formatDigits, formatPercent, formatPhone } from "~/lib/format";
@@ -39,6 +40,7 @@ export default function AgencyAdmin() {
     serviceRadiusKm: a.service_radius_km === null ? "" : String(a.service_radius_km),
     dailyJobCapacity: String(a.daily_job_capacity),
     serviceAreas: data.areas.map((x) => (x.city ? `${x.province}/${x.city}` : x.province)).join("\n"),
+    servicePolygons: polygonsToText(data.polygons),
     workingHours: hours,
   };
   const err = (form: AgencyFormError["form"]) => (result?.form === form ? result.error : null);
@@ -65,7 +67,7 @@ export default function AgencyAdmin() {
 
       <section id="details">
         <h2>{t("agencyAdmin.details")}</h2>
-        <AgencyForm values={values} error={err("details")} submitLabel="agencyAdmin.save" map={data.map} />
+        <AgencyForm values={values} error={err("details")} errorParams={result?.form === "details" ? result.params : undefined} submitLabel="agencyAdmin.save" map={data.map} />
       </section>
 
       <section id="authorizations">

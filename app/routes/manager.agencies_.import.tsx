@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { AGENCY_CSV_COLUMNS } from "../../core/agency-admin";
+import { importPercent, type AgencyImportEvent } from "../../core/agency-import-events";
 import type { MessageKey } from "~/i18n";
 import { agencyImportAction, loadAgencyImport } from "~/lib/agency-admin.server";
 import { formatDateTime, formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
-import { useAutoRefresh } from "~/lib/use-auto-refresh";
+import { useServerEvents } from "~/lib/use-desk-events";
 
 export async function loader(args: LoaderFunctionArgs) {
   return loadAgencyImport(args);
@@ -21,9 +23,27 @@ interface RowError {
   code: string;
 }
 
-function Poll({ active }: { active: boolean }) {
-  useAutoRefresh(active ? 700 : 3_600_000);
-  return null;
+const IMPORT_EVENT_TYPES = ["import_progress"] as const;
+
+/**
+ * The import's progress pushed by the server (EventSource, from the job's NOTIFY): the latest step of import
+ * `importId` while it runs; the page is loaded again once the stream is live (to catch up on what happened
+ * before it) and when the import ends (the result and the error report). Without JavaScript the page
+ * refreshes itself instead (<noscript> below).
+ */
+function useImportProgress(importId: number | null, running: boolean): AgencyImportEvent | null {
+  const revalidator = useRevalidator();
+  const [latest, setLatest] = useState<AgencyImportEvent | null>(null);
+  const state = useServerEvents<AgencyImportEvent>(`/manager/agencies/import/events?id=${importId ?? 0}`, IMPORT_EVENT_TYPES, importId !== null && running, (e) => {
+    if (e.importId !== importId) return;
+    setLatest(e);
+    if (e.status === "done" || e.status === "failed") revalidator.revalidate();
+  });
+  useEffect(() => {
+    if (state === "live" && running) revalidator.revalidate();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once each time the stream becomes live
+  }, [state]);
+  return latest && latest.importId === importId ? latest : null;
 }
 
 export default function AgencyImport() {
@@ -32,11 +52,23 @@ export default function AgencyImport() {
   const t = useT();
   const locale = useLocale();
   const running = current !== null && current.status !== "done" && current.status !== "failed";
-  const percent = current ? (current.status === "done" ? 100 : current.total_rows ? Math.floor((current.processed_rows / current.total_rows) * 100) : 0) : 0;
+  const pushed = useImportProgress(current?.id ?? null, running);
+  // the pushed step when it is newer than the loaded row
+  const step =
+    current === null
+      ? null
+      : pushed && running && pushed.processed >= current.processed_rows
+        ? pushed
+        : { status: current.status, processed: current.processed_rows, total: current.total_rows };
+  const percent = step ? importPercent(step) : 0;
   const errors = (current?.errors as unknown as RowError[] | undefined) ?? [];
   return (
     <>
-      <Poll active={running} />
+      {running ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="2" />
+        </noscript>
+      ) : null}
       <p>
         <Link to="/manager/agencies">{t("agencyAdmin.backToList")}</Link>
       </p>
@@ -61,9 +93,9 @@ export default function AgencyImport() {
         </p>
       ) : null}
       {current ? (
-        <section data-testid="import-status" data-status={current.status}>
+        <section data-testid="import-status" data-status={step?.status ?? current.status}>
           <h2>{t("agencyImport.statusTitle", { file: current.filename })}</h2>
-          <p role="status">{t(`agencyImport.status.${current.status}`)}</p>
+          <p role="status">{t(`agencyImport.status.${(step?.status ?? current.status) as typeof current.status}`)}</p>
           <progress max={100} value={percent} data-testid="import-progress" aria-label={t("agencyImport.progress")}>
             {percent}%
           </progress>{" "}

@@ -30,6 +30,7 @@ const EMPTY: AgencyFormValues = {
   serviceRadiusKm: "20",
   dailyJobCapacity: "5",
   serviceAreas: "",
+  servicePolygons: "",
   workingHours: {},
 };
 
@@ -47,7 +48,7 @@ export default function NewAgency() {
         <Link to="/manager/agencies">{t("agencyAdmin.backToList")}</Link>
       </p>
       <h1>{t("agencyAdmin.newTitle")}</h1>
-      <AgencyForm values={values} error={result?.error ?? null} submitLabel="agencyAdmin.create" map={map} />
+      <AgencyForm values={values} error={result?.error ?? null} errorParams={result?.params} submitLabel="agencyAdmin.create" map={map} />
     </>
   );
 }

@@ -30,6 +30,8 @@ import * as m2026_12_03_150000 from "./2026_12_03_150000_dispatch_nearest_first"
 import * as m2026_12_03_160000 from "./2026_12_03_160000_calls_inbound_stats_index";
 import * as m2026_12_04_090000 from "./2026_12_04_090000_spare_parts_catalogue";
 import * as m2026_12_04_100000 from "./2026_12_04_100000_delay_daily_rollup";
+import * as m2026_12_04_110000 from "./2026_12_04_110000_agency_service_polygons";
+import * as m2026_12_04_111000 from "./2026_12_04_111000_survey_comment_classes";
 import * as m2026_12_04_140000 from "./2026_12_04_140000_warranty_claims";
 import * as m2026_12_04_150000 from "./2026_12_04_150000_part_requests";
 import * as m2026_12_04_160000 from "./2026_12_04_160000_agency_scorecards";
@@ -70,6 +72,8 @@ export const migrations: Record<string, Migration> = {
   "2026_12_03_160000_calls_inbound_stats_index": m2026_12_03_160000,
   "2026_12_04_090000_spare_parts_catalogue": m2026_12_04_090000,
   "2026_12_04_100000_delay_daily_rollup": m2026_12_04_100000,
+  "2026_12_04_110000_agency_service_polygons": m2026_12_04_110000,
+  "2026_12_04_111000_survey_comment_classes": m2026_12_04_111000,
   "2026_12_04_140000_warranty_claims": m2026_12_04_140000,
   "2026_12_04_150000_part_requests": m2026_12_04_150000,
   "2026_12_04_160000_agency_scorecards": m2026_12_04_160000,

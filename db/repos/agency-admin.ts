@@ -1,4 +1,5 @@
 /** Reads of the agency administration pages (issue 14 §5): one agency for editing, the catalogue, imports. */
+import { fromPgPolygon, type LatLng } from "../../core/service-polygons";
 import type { DB } from "../connection";
 
 export async function agencyForEdit(db: DB, agencyId: number) {
@@ -14,6 +15,12 @@ export async function agencyForEdit(db: DB, agencyId: number) {
 
 export async function agencyServiceAreas(db: DB, agencyId: number) {
   return db.selectFrom("agency_service_areas").select(["province", "city"]).where("agency_id", "=", agencyId).orderBy("province").orderBy("city").execute();
+}
+
+/** Its service polygons drawn on the map, [lat, lng] vertices each, in the order drawn. */
+export async function agencyServicePolygons(db: DB, agencyId: number): Promise<LatLng[][]> {
+  const rows = await db.selectFrom("agency_service_polygons").select(["area"]).where("agency_id", "=", agencyId).orderBy("id").execute();
+  return rows.map((r) => fromPgPolygon(r.area));
 }
 
 export async function agencyAuthorizationPairs(db: DB, agencyId: number) {

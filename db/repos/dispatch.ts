@@ -135,6 +135,8 @@ interface CandidateRow {
   daily_job_capacity: number;
   working_hours: unknown;
   area_match: boolean;
+  /** null: the agency has no service polygon, or the ticket no point (core/service-polygons.ts) */
+  polygon_match: boolean | null;
   load_jobs: number;
   live_offers: number;
   recent_offers: number;
@@ -217,11 +219,12 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
  * The facts of the agencies `cand` (a CTE of the caller's with their ids), one row each; `areaMatch` the
  * SQL of "one of a's area rows names the place".
  */
-function factsOfCandidates(t: Pick<TicketDispatchFacts, "id">, now: Date, areaMatch: RawBuilder<boolean>) {
+function factsOfCandidates(t: Pick<TicketDispatchFacts, "id" | "lat" | "lng">, now: Date, areaMatch: RawBuilder<boolean>) {
   return sql`
     select a.id, a.code, a.name, a.status, a.mobile, a.lat, a.lng, a.service_radius_km, a.technician_count,
       a.daily_job_capacity, a.working_hours,
       ${areaMatch} as area_match,
+      ${polygonMatch(t)} as polygon_match,
       (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
       -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
       -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
@@ -233,6 +236,16 @@ function factsOfCandidates(t: Pick<TicketDispatchFacts, "id">, now: Date, areaMa
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
       p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
       p.answers, p.answer_seconds_sum, p.sla_due, p.sla_met, p.jobs, p.reworks, p.ftf, p.on_probation`;
+}
+
+/**
+ * Whether the ticket's point lies inside one of a's service polygons (PostgreSQL's `polygon @> point`, points
+ * (lng, lat)), by agency_service_polygons_agency_idx; null when a has none or the ticket has no point.
+ */
+function polygonMatch(t: Pick<TicketDispatchFacts, "lat" | "lng">): RawBuilder<boolean | null> {
+  if (t.lat === null || t.lng === null) return sql<null>`null::boolean`;
+  return sql<boolean | null>`(select bool_or(sp.area @> point(${t.lng}::float8, ${t.lat}::float8))
+        from agency_service_polygons sp where sp.agency_id = a.id)`;
 }
 
 interface NearestRow extends Omit<CandidateRow, "authorized_total" | "near_total"> {
@@ -334,6 +347,7 @@ function candidateOf(ticket: TicketDispatchFacts, r: Omit<CandidateRow, "authori
     status: r.status,
     authorized: known,
     areaMatch: r.area_match && ticket.province !== null,
+    polygonMatch: r.polygon_match,
     serviceRadiusKm: r.service_radius_km,
     distanceKm: hasPoint && r.lat !== null && r.lng !== null ? haversineKm(r.lat, r.lng, ticket.lat!, ticket.lng!) : null,
     workingHours: isWorkingHours(r.working_hours) ? (r.working_hours as WorkingHours) : {},

@@ -26,6 +26,7 @@ import { seedDemoDelays } from "./demo-delays";
 import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
 import { seedDemoParts } from "./demo-parts";
+import { seedDemoAdminActions } from "./demo-admin";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -353,6 +354,7 @@ class DemoBuilder {
       async () => this.count("part_requests", await seedDemoParts(this.db, this.now)),
       () => seedDemoScorecards(this.db, this.now),
       async () => Object.assign(this.counts, await seedDemoClaims(this.db, this.now)),
+      async () => Object.assign(this.counts, await seedDemoAdminActions(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);

@@ -185,7 +185,7 @@ test("the inbox page sends a typed SMS from a phone to the service line", async 
 
 test("an admin changes the registration text with a live preview; the next registration uses it", async ({ page, signIn, db }) => {
   await signIn("admin");
-  await page.getByRole("link", { name: "متن پیامک‌ها" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "متن پیامک‌ها" }).click();
   await expect(page).toHaveURL((u) => u.pathname === "/admin/sms-templates");
   await page.getByRole("link", { name: "ویرایش: ثبت درخواست خدمت" }).click();
   await expect(page).toHaveURL((u) => u.pathname === "/admin/sms-templates/ticket_registered");

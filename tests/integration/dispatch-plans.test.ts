@@ -1,6 +1,6 @@
 /**
  * The dispatch decision at the issue's scale (5,000 agencies across Iran, 100,000 open jobs, a few
- * thousand pending offers): both candidate queries (every authorized agency near; the nearest first) read
+ * thousand pending offers, one agency in five with a service area drawn): both candidate queries (every authorized agency near; the nearest first) read
  * only indexes of the big tables (no sequential scan of tickets, dispatch_offers, agencies or their areas
  * and authorizations), with the planner's own choice on analysed data, the nearest-first one walking the
  * location index in distance order; nearest first picks the same best agency as ranking them all; and
@@ -52,6 +52,10 @@ beforeAll(async () => {
   db = await getTestDb();
   await resetDatabase(db);
   world = await buildDispatchScale(db);
+  // one agency in five has its service area drawn on the map (a square of ±0.2° around it)
+  await sql`insert into agency_service_polygons (agency_id, area)
+    select id, polygon(box(point(lng - 0.2, lat - 0.2), point(lng + 0.2, lat + 0.2))) from agencies where lat is not null and id % 5 = 0`.execute(db);
+  await sql`analyze agency_service_polygons`.execute(db);
 }, 600_000);
 
 describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
@@ -62,7 +66,7 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
     const r = await explain(q);
     const out = { scans: [] as string[], indexes: [] as string[] };
     walk(r.rows[0]!["QUERY PLAN"][0]!.Plan, out);
-    expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations"].includes(t))).toEqual([]);
+    expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations", "agency_service_polygons"].includes(t))).toEqual([]);
     expect(out.indexes).toEqual(
       expect.arrayContaining([
         "agency_service_areas_place_idx",
@@ -72,6 +76,7 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
         "dispatch_offers_agency_history_idx",
         "agency_authorizations_pkey",
         "agency_authorizations_skill_idx",
+        "agency_service_polygons_agency_idx",
       ]),
     );
   });
@@ -82,7 +87,7 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
     const r = await explain(nearestCandidateFactsQuery(facts, new Date(), NEAREST_CANDIDATES).compile(db));
     const out = { scans: [] as string[], indexes: [] as string[], ordered: [] as string[] };
     walk(r.rows[0]!["QUERY PLAN"][0]!.Plan, out);
-    expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations"].includes(t))).toEqual([]);
+    expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations", "agency_service_polygons"].includes(t))).toEqual([]);
     expect(out.ordered).toContain("agencies_location_idx");
     expect(out.indexes).toEqual(expect.arrayContaining(["agency_authorizations_pkey", "tickets_agency_load_idx", "dispatch_offers_agency_live_idx"]));
   });

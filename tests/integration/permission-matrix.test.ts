@@ -34,7 +34,7 @@ type CellsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Expecte
 type Cells = CellsOf<typeof WHO>;
 
 /** 200 (data), 4xx, a redirect to a path, or LOGIN: a redirect to the login page that comes back to the URL asked for. */
-type Expected = 200 | 204 | 400 | 401 | 403 | 404 | 429 | { to: string } | { self: string } | typeof LOGIN;
+type Expected = 200 | 204 | 400 | 401 | 403 | 404 | 409 | 429 | { to: string } | { self: string } | typeof LOGIN;
 const LOGIN = "login" as const;
 const to = (p: string) => ({ to: p });
 /** A redirect back to the URL asked for, with this query. */
@@ -99,6 +99,12 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
   { route: "desk.follow-ups", method: "POST", url: "/desk/follow-ups", form: { intent: "score", surveyId: "999999", score: "4" }, expect:
                                                                                [LOGIN, 404,     404,      404,       F,      F,     F,      F,           F] },
+  // survey comments to classify (surveys:record): a kind not in the list is a 400, a survey that is not there a 409
+  { route: "desk.survey-comments", method: "GET", url: "/desk/survey-comments", expect: [LOGIN, 200, 200, 200, F, F, F, F, F] },
+  { route: "desk.survey-comments", method: "POST", url: "/desk/survey-comments", form: { surveyId: "1", kind: "angry", category: "delay" }, expect:
+                                                                               [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
+  { route: "desk.survey-comments", method: "POST", url: "/desk/survey-comments", form: { surveyId: "999999", kind: "praise", category: "delay" }, expect:
+                                                                               [LOGIN, 409,     409,      409,       F,      F,     F,      F,           F] },
   // Registering requests (tickets:create); an empty form is a 400 with messages, never a 500.
   { route: "desk.register", method: "GET", url: "/desk/register", expect:      [LOGIN, 200,     200,      200,       F,      F,     F,      F,           F] },
   { route: "desk.register", method: "POST", url: "/desk/register", expect:     [LOGIN, 400,     400,      400,       F,      F,     F,      F,           F] },
@@ -206,6 +212,9 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   { route: "manager.agencies_.import", method: "POST", url: "/manager/agencies/import", form: { note: "no file" }, expect:
                                                                                [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
+  // the import's pushed progress (agencies:manage): no session 204 as for the other streams; a bad id 400
+  { route: "manager.agencies_.import_.events", method: "GET", url: "/manager/agencies/import/events?id=1", expect: [204, F, F, F, 200, 200, F, F, F] },
+  { route: "manager.agencies_.import_.events", method: "GET", url: "/manager/agencies/import/events?id=x", expect: [204, F, F, F, 400, 400, F, F, F] },
   { route: "manager.agencies_.import-template", method: "GET", url: "/manager/agencies/import-template", expect:
                                                                                [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   // Call-centre performance (issue 14 §4): the report, the calls behind a figure and the export (reports:read); bad
@@ -307,8 +316,9 @@ const MATRIX: Row[] = [
   // System administration (users:manage: admin; the audit log: audit:read, manager and admin).
   { route: "admin", method: "GET", url: "/admin", expect:                      [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   { route: "admin._index", method: "GET", url: "/admin", expect:               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.users", method: "GET", url: "/admin/users", expect:          [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
   // users (users:manage): a refused new user is a 400 with a message
-  { route: "admin._index", method: "POST", url: "/admin?index", form: { intent: "create", username: "x", displayName: "نام", role: "operator", password: "longenough" }, expect:
+  { route: "admin.users", method: "POST", url: "/admin/users", form: { intent: "create", username: "x", displayName: "نام", role: "operator", password: "longenough" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
   { route: "admin.audit", method: "GET", url: "/admin/audit", expect:          [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
   // SMS texts (sms_templates:manage: admin); a kind that does not exist is a 404; a refused text a 400

@@ -20,6 +20,7 @@ import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla"
 import { SLA_STAGE_INDEXES } from "../../services/sla";
 import { SURVEY_CHANNELS, SURVEY_MODES, SURVEY_STATUSES } from "../../core/satisfaction";
 import { SMS_TEMPLATE_KINDS } from "../../core/sms-templates";
+import { SURVEY_COMMENT_KINDS } from "../../core/survey-comments";
 import { SMS_STATUSES } from "../../core/sms";
 import { PART_REQUEST_STATUSES, PART_SOURCES } from "../../core/parts";
 import {
@@ -105,6 +106,12 @@ const COLUMNS = {
     agency_id: "number",
     province: "string",
     city: "string | null",
+  },
+  agency_service_polygons: {
+    id: "number",
+    agency_id: "number",
+    area: "string",
+    created_at: "Date",
   },
   audit_log: {
     id: "number",
@@ -386,6 +393,10 @@ const COLUMNS = {
     sms_deadline_at: "Date | null",
     reply_sms_id: "number | null",
     updated_at: "Date",
+    comment_kind: "string | null",
+    comment_category: "string | null",
+    comment_classified_by: "number | null",
+    comment_classified_at: "Date | null",
   },
   sessions: {
     id: "string",
@@ -865,6 +876,7 @@ const KIND_OF_PG_TYPE: Record<string, string> = {
   boolean: "boolean",
   ARRAY: "array",
   jsonb: "json",
+  polygon: "string", // PostgreSQL's geometric polygon, read as its text ((x,y),…)
 };
 
 /** A list naming every member of the union U once: a missing or unknown member is a type error. */
@@ -921,6 +933,8 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "part_requests", column: "status", values: PART_REQUEST_STATUSES },
   { table: "part_requests", column: "source", values: PART_SOURCES },
   { table: "part_requests", column: "requested_by_kind", values: allOf<Col<"part_requests", "requested_by_kind">>()(["technician", "agency", "user"]) },
+  { table: "satisfaction_surveys", column: "comment_kind", values: SURVEY_COMMENT_KINDS },
+  { table: "satisfaction_surveys", column: "comment_category", values: FEEDBACK_CATEGORIES },
   { table: "csat_daily", column: "dim", values: allOf<Col<"csat_daily", "dim">>()(["total", "agency", "technician", "brand", "category"]) },
   { table: "dispatch_decisions", column: "hold_reason", values: HOLD_REASONS },
   { table: "dispatch_decisions", column: "outcome", values: allOf<Col<"dispatch_decisions", "outcome">>()(["offered", "held"]) },

@@ -88,6 +88,9 @@ export interface FeedbackTableRow {
   complaints: number;
   suggestions: number;
   total: number;
+  /** (issue 14 §3) satisfaction survey comments classified in this category: complaints and suggestions, and praise */
+  comments: number;
+  praise: number;
   href: string;
 }
 
@@ -96,6 +99,8 @@ export const FEEDBACK_COLUMNS: ReportColumn<FeedbackTableRow>[] = [
   { key: "complaints", header: "voice.col.complaints", kind: "number", href: (r) => `${r.href}&kind=complaint` },
   { key: "suggestions", header: "voice.col.suggestions", kind: "number", href: (r) => `${r.href}&kind=suggestion` },
   { key: "total", header: "voice.col.total", kind: "number", href: (r) => r.href },
+  { key: "comments", header: "surveyComments.col.comments", kind: "number" },
+  { key: "praise", header: "surveyComments.col.praise", kind: "number" },
 ];
 
 export interface FeedbackTicketRow {
