@@ -107,6 +107,8 @@ export interface WorkingCalendar {
   readonly cumMs: Float64Array;
   /** cumDays[i]: working days in days [tableFrom, tableFrom + i) */
   readonly cumDays: Int32Array;
+  /** kind[i]: the ranges of table day i — its weekday (JS order), or -1 when it is off (a holiday) */
+  readonly kind: Int8Array;
 }
 
 /** Jalali 1400/01/01 (2021-03-21) … 1421/01/01 (2042-03-21): the precomputed table's default span. */
@@ -174,9 +176,12 @@ export function makeWorkingCalendar(hours: WeeklyHours, holidayDays: Iterable<st
   const n = Math.max(0, options.tableDays ?? TABLE_DAYS);
   const cumMs = new Float64Array(n + 1);
   const cumDays = new Int32Array(n + 1);
-  const cal = { week, weekMs, holidays, alwaysOpen, plain, tableFrom, cumMs, cumDays };
+  const kind = new Int8Array(n);
+  const cal = { week, weekMs, holidays, alwaysOpen, plain, tableFrom, cumMs, cumDays, kind };
   for (let i = 0; i < n; i++) {
-    const w = dayWorkMs(cal, tableFrom + i);
+    const k = isOffDay(cal, tableFrom + i) ? -1 : weekdayOfDay(tableFrom + i);
+    kind[i] = k;
+    const w = k < 0 ? 0 : weekMs[k]!;
     cumMs[i + 1] = cumMs[i]! + w;
     cumDays[i + 1] = cumDays[i]! + (w > 0 ? 1 : 0);
   }
@@ -190,11 +195,18 @@ function isOffDay(cal: Pick<WorkingCalendar, "holidays" | "alwaysOpen">, day: nu
 const NO_RANGES: DayRanges = [];
 
 /** The working ranges of a Tehran day (ms from its midnight). */
-function dayRanges(cal: Pick<WorkingCalendar, "week" | "holidays" | "alwaysOpen">, day: number): DayRanges {
+function dayRanges(cal: WorkingCalendar, day: number): DayRanges {
+  const i = day - cal.tableFrom;
+  if (i >= 0 && i < cal.kind.length) {
+    const k = cal.kind[i]!;
+    return k < 0 ? NO_RANGES : cal.week[k]!;
+  }
   return isOffDay(cal, day) ? NO_RANGES : cal.week[weekdayOfDay(day)]!;
 }
 
-function dayWorkMs(cal: Pick<WorkingCalendar, "weekMs" | "holidays" | "alwaysOpen">, day: number): number {
+function dayWorkMs(cal: Pick<WorkingCalendar, "weekMs" | "holidays" | "alwaysOpen" | "tableFrom" | "cumMs">, day: number): number {
+  const i = day - cal.tableFrom;
+  if (i >= 0 && i < cal.cumMs.length - 1) return cal.cumMs[i + 1]! - cal.cumMs[i]!;
   return isOffDay(cal, day) ? 0 : cal.weekMs[weekdayOfDay(day)]!;
 }
 
@@ -354,8 +366,11 @@ export function workingMsBetween(a: Date | number, b: Date | number, cal: Workin
   if (cal.plain) return tb - ta;
   const da = tehranDayNumber(ta);
   const db = tehranDayNumber(tb);
-  const before = (d: number, t: number) => workBefore(dayRanges(cal, d), t - tehranDayStartMs(d));
-  return workOfDays(cal, da, db) - before(da, ta) + before(db, tb);
+  const wa = workBefore(dayRanges(cal, da), ta - tehranDayStartMs(da));
+  const wb = workBefore(dayRanges(cal, db), tb - tehranDayStartMs(db));
+  if (da === db) return wb - wa;
+  if (inTable(cal, da) && inTable(cal, db)) return cal.cumMs[db - cal.tableFrom]! - cal.cumMs[da - cal.tableFrom]! - wa + wb;
+  return workOfDays(cal, da, db) - wa + wb;
 }
 
 /** Working minutes in [a, b) (negative when b < a; fractions of a minute kept). */
