@@ -72,10 +72,13 @@ export const AUDIT_ACTIONS = [
   "ledger.statement_settle",
   // voice of the customer (issue 14): a complaint ticket classified (complaint or suggestion, its category)
   "ticket.feedback_classify",
+  // issue 15 §2 (working-day clock): an official holiday added or removed by an admin
+  "holiday.create",
+  "holiday.delete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target", "holiday"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   "sla:manage": ["manager", "admin"],
   // issue 14 §2, the agency ledger: adjust a referral fee, mark an agency's monthly statement settled
   "ledger:manage": ["manager"],
+  // issue 15 §2 (h3): the official holidays of the working-day clock (/admin/holidays)
+  "holidays:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

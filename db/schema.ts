@@ -39,6 +39,7 @@ import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
+import type { RegionTier } from "../core/region-tier";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -705,6 +706,28 @@ export interface SlaTargetsTable {
   resolve_minutes: number;
   updated_by: number | null;
   updated_at: Generated<Date>;
+  /** issue 15 §2: the region tier the rule names (core/region-tier.ts), null: any */
+  region_tier: Generated<RegionTier | null>;
+}
+
+/** An official holiday (issue 15 §2): a Tehran calendar day off on the working-day clock, kept by an admin. */
+export interface OfficialHolidaysTable {
+  id: Id;
+  jalali_year: number;
+  jalali_month: number;
+  jalali_day: number;
+  /** the Gregorian day 'YYYY-MM-DD' */
+  day: DateString;
+  reason: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+/** One row: bumped by a trigger whenever official_holidays changes (the cached calendars' version). */
+export interface WorkingCalendarStateTable {
+  id: Generated<number>;
+  version: Generated<number>;
+  changed_at: Generated<Date>;
 }
 
 /** One row per ticket: its stages' milestones and causes of delay (kept by triggers on ticket_events and tickets). */
@@ -831,6 +854,9 @@ export interface Database {
   csat_daily: CsatDailyTable;
   voice_rollups_state: VoiceRollupsStateTable;
   spare_parts: SparePartsTable;
+  // issue 15 §2 (h3): the working-day clock's holidays
+  official_holidays: OfficialHolidaysTable;
+  working_calendar_state: WorkingCalendarStateTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1499,6 +1499,32 @@ export const fa = {
   "voice.classify.invalid": "نوع و دسته را از فهرست انتخاب کنید.",
   "voice.classify.notComplaint": "فقط درخواست‌های «شکایات، انتقادات و پیشنهادات» دسته‌بندی می‌شوند.",
   "voice.classify.none": "هنوز دسته‌بندی نشده است.",
+  // issue 15 §2 (h3): the working-day clock's holidays, SLA region tiers, complaint deadlines
+  "nav.holidays": "تعطیلات رسمی",
+  "holidays.title": "تعطیلات رسمی",
+  "holidays.intro": "روزهایی که در محاسبهٔ همهٔ مهلت‌ها (مهلت خدمت، مهلت پاسخ نمایندگی، مهلت رسیدگی به شکایت) کاری به شمار نمی‌آیند. جمعه‌ها همیشه تعطیل‌اند. تغییرها از محاسبهٔ بعدی اثر می‌کنند و مهلت‌های ثبت‌شده تغییر نمی‌کنند.",
+  "holidays.years": "سال‌ها",
+  "holidays.ofYear": "تعطیلات رسمی سال {year}",
+  "holidays.none": "برای این سال هنوز تعطیلی ثبت نشده است.",
+  "holidays.date": "تاریخ (شمسی)",
+  "holidays.weekday": "روز هفته",
+  "holidays.reason": "مناسبت",
+  "holidays.add": "افزودن تعطیلی",
+  "holidays.remove": "حذف",
+  "holidays.added": "تعطیلی افزوده شد.",
+  "holidays.removed": "تعطیلی حذف شد.",
+  "holidays.error.no_such_day": "این تاریخ شمسی وجود ندارد؛ تاریخ را به شکل ۱۴۰۵/۰۱/۱۲ بنویسید.",
+  "holidays.error.reason_required": "مناسبت تعطیلی را بنویسید.",
+  "holidays.error.reason_too_long": "مناسبت بیش از اندازه بلند است.",
+  "holidays.error.duplicate": "این روز پیش‌تر تعطیل ثبت شده است.",
+  "holidays.error.not_found": "این تعطیلی دیگر وجود ندارد.",
+  "holidays.audit.date": "تاریخ: {value}",
+  "audit.sentence.holiday.create": "{actor} روزی را به تعطیلات رسمی افزود.",
+  "audit.sentence.holiday.delete": "{actor} روزی را از تعطیلات رسمی حذف کرد.",
+  "audit.action.holiday.create": "افزودن تعطیل رسمی",
+  "audit.action.holiday.delete": "حذف تعطیل رسمی",
+  "audit.entity.holiday": "تعطیل رسمی",
+
 } as const;
 
 export type MessageKey = keyof typeof fa;

@@ -43,6 +43,7 @@ export function adminNav(role: Role): NavItem[] {
     { to: "/admin", label: "nav.users", end: true },
     { to: "/admin/audit", label: "nav.audit" },
     ...(can(role, "sms_templates:manage") ? [{ to: "/admin/sms-templates", label: "nav.smsTemplates" as const }] : []),
+    ...(can(role, "holidays:manage") ? [{ to: "/admin/holidays", label: "nav.holidays" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
     { to: "/manager/agencies", label: "nav.agencies" },
   ];

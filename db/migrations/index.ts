@@ -29,6 +29,8 @@ import * as m2026_12_03_140000 from "./2026_12_03_140000_agency_imports";
 import * as m2026_12_03_150000 from "./2026_12_03_150000_dispatch_nearest_first";
 import * as m2026_12_03_160000 from "./2026_12_03_160000_calls_inbound_stats_index";
 import * as m2026_12_04_090000 from "./2026_12_04_090000_spare_parts_catalogue";
+import * as m2026_12_04_120000 from "./2026_12_04_120000_official_holidays";
+import * as m2026_12_04_121000 from "./2026_12_04_121000_sla_region_tiers";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -65,4 +67,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_03_150000_dispatch_nearest_first": m2026_12_03_150000,
   "2026_12_03_160000_calls_inbound_stats_index": m2026_12_03_160000,
   "2026_12_04_090000_spare_parts_catalogue": m2026_12_04_090000,
+  "2026_12_04_120000_official_holidays": m2026_12_04_120000,
+  "2026_12_04_121000_sla_region_tiers": m2026_12_04_121000,
 };

@@ -21,6 +21,7 @@ import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoCalls } from "./demo-calls";
 import { seedDemoDelays } from "./demo-delays";
+import { seedDemoWorkingTime } from "./demo-working-time";
 import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
 import {
@@ -347,6 +348,7 @@ class DemoBuilder {
       () => seedDemoCalls(this.db, this.now),
       async () => this.count("agency_ledger", await insertDemoRevenue(this.db, this.now)),
       () => seedDemoFeedback(this.db, this.now),
+      async () => Object.assign(this.counts, await seedDemoWorkingTime(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);

@@ -14,6 +14,7 @@ import { HOLD_REASONS } from "../../core/dispatch";
 import { LEDGER_KINDS } from "../../core/ledger";
 import { FEEDBACK_CATEGORIES, FEEDBACK_KINDS } from "../../core/feedback";
 import { PHOTO_CONTENT_TYPES } from "../../core/photos";
+import { REGION_TIERS } from "../../core/region-tier";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
 import { SLA_STAGE_INDEXES } from "../../services/sla";
@@ -528,6 +529,21 @@ const COLUMNS = {
     source: "string",
     link_id: "number | null",
   },
+  official_holidays: {
+    id: "number",
+    jalali_year: "number",
+    jalali_month: "number",
+    jalali_day: "number",
+    day: "string",
+    reason: "string",
+    created_by: "number | null",
+    created_at: "Date",
+  },
+  working_calendar_state: {
+    id: "number",
+    version: "number",
+    changed_at: "Date",
+  },
   spare_parts: {
     id: "number",
     model_id: "number",
@@ -641,6 +657,7 @@ const COLUMNS = {
     resolve_minutes: "number",
     updated_by: "number | null",
     updated_at: "Date",
+    region_tier: "string | null",
   },
   ticket_milestones: {
     ticket_id: "number",
@@ -704,6 +721,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "tickets", column: "warranty_status", values: WARRANTY_STATUSES },
   { table: "tickets", column: "priority", values: PRIORITIES },
   { table: "sla_targets", column: "priority", values: PRIORITIES },
+  { table: "sla_targets", column: "region_tier", values: REGION_TIERS },
   { table: "dispatch_offers", column: "status", values: OFFER_STATUSES },
   { table: "ticket_events", column: "actor_kind", values: ACTOR_KINDS },
   { table: "ticket_events", column: "event_type", values: TICKET_EVENT_TYPES },
