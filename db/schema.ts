@@ -40,6 +40,7 @@ import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 import type { RegionTier } from "../core/region-tier";
+import type { ServiceRuleKey, SupervisorTaskKind, SupervisorTaskReason, SupervisorTaskStatus } from "../core/service-rules";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -730,6 +731,30 @@ export interface WorkingCalendarStateTable {
   changed_at: Generated<Date>;
 }
 
+/** An admin's value of a consumer-protection rule (core/service-rules.ts SERVICE_RULE_KEYS; missing: the default). */
+export interface ServiceRuleSettingsTable {
+  key: ServiceRuleKey;
+  value: number;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+/** A loaner or replacement request for the supervisors (issue 15 §2, core/service-rules.ts). */
+export interface SupervisorTasksTable {
+  id: Id;
+  kind: SupervisorTaskKind;
+  reason: SupervisorTaskReason;
+  ticket_id: number;
+  evidence: ColumnType<JsonValue, string | undefined, string>;
+  status: Generated<SupervisorTaskStatus>;
+  created_at: Generated<Date>;
+  acknowledged_at: TimestampNullable;
+  acknowledged_by: number | null;
+  resolved_at: TimestampNullable;
+  resolved_by: number | null;
+  resolution_note: string | null;
+}
+
 /** One row per ticket: its stages' milestones and causes of delay (kept by triggers on ticket_events and tickets). */
 export interface TicketMilestonesTable {
   ticket_id: number;
@@ -857,6 +882,8 @@ export interface Database {
   // issue 15 §2 (h3): the working-day clock's holidays
   official_holidays: OfficialHolidaysTable;
   working_calendar_state: WorkingCalendarStateTable;
+  service_rule_settings: ServiceRuleSettingsTable;
+  supervisor_tasks: SupervisorTasksTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -31,6 +31,7 @@ import * as m2026_12_03_160000 from "./2026_12_03_160000_calls_inbound_stats_ind
 import * as m2026_12_04_090000 from "./2026_12_04_090000_spare_parts_catalogue";
 import * as m2026_12_04_120000 from "./2026_12_04_120000_official_holidays";
 import * as m2026_12_04_121000 from "./2026_12_04_121000_sla_region_tiers";
+import * as m2026_12_04_122000 from "./2026_12_04_122000_complaint_rules";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_090000_spare_parts_catalogue": m2026_12_04_090000,
   "2026_12_04_120000_official_holidays": m2026_12_04_120000,
   "2026_12_04_121000_sla_region_tiers": m2026_12_04_121000,
+  "2026_12_04_122000_complaint_rules": m2026_12_04_122000,
 };
