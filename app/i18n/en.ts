@@ -1276,7 +1276,7 @@ export const en: Record<MessageKey, string> = {
   "delays.filter.stageDone": "passed stage “{stage}”",
   "delays.targets.title": "SLA targets",
   "delays.targets.link": "SLA targets by priority, category and province",
-  "delays.targets.intro": "A request's due times are set at registration from the most specific matching rule: a category rule beats a province rule, which beats a priority rule. Changes apply to new requests.",
+  "delays.targets.intro": "A request's due times are set at registration from the most specific matching rule: a category rule beats a province rule, which beats a region-tier rule (Tehran city, provincial centres, other cities), which beats a priority rule. Hours are working hours: Fridays, official holidays and time outside working hours do not count. Changes apply to new requests.",
   "delays.targets.any": "Any",
   "delays.targets.acceptHours": "Accept (hours)",
   "delays.targets.visitHours": "Visit (hours)",
@@ -1526,4 +1526,8 @@ export const en: Record<MessageKey, string> = {
   "audit.action.holiday.create": "Official holiday added",
   "audit.action.holiday.delete": "Official holiday removed",
   "audit.entity.holiday": "official holiday",
+  "slaTier.col": "Region tier",
+  "slaTier.tehran": "Tehran city",
+  "slaTier.provincial_centre": "Provincial centres",
+  "slaTier.other": "Other cities",
 };

@@ -41,6 +41,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type ActionResult = { error: MessageKey };
 
+/** A refused change, answered on the page in words (404 for a holiday that is gone, else 400). */
+function refused(code: HolidayError["code"]): Response {
+  return Response.json({ error: `holidays.error.${code}` as MessageKey } satisfies ActionResult, { status: code === "not_found" ? 404 : 400 });
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "holidays:manage");
   const form = await readForm(request);
@@ -48,17 +53,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (form.intent === "remove") {
       const parsed = RemoveForm.safeParse(form);
-      if (!parsed.success) return { error: "holidays.error.not_found" } satisfies ActionResult;
+      if (!parsed.success) return refused("not_found");
       await removeHoliday(context.db, actor, parsed.data.id);
       return redirect(`/admin/holidays?year=${Year.catch(0).parse(form.year)}&done=removed`);
     }
     const parsed = AddForm.safeParse(form);
-    if (!parsed.success) return { error: "holidays.error.no_such_day" } satisfies ActionResult;
+    if (!parsed.success) return refused("no_such_day");
     const { date, reason } = parsed.data;
     await addHoliday(context.db, actor, { ...date, reason });
     return redirect(`/admin/holidays?year=${date.year}&done=added`);
   } catch (err) {
-    if (err instanceof HolidayError) return { error: `holidays.error.${err.code}` as MessageKey } satisfies ActionResult;
+    if (err instanceof HolidayError) return refused(err.code);
     throw err;
   }
 }
