@@ -75,6 +75,10 @@ export const AUDIT_ACTIONS = [
   // issue 15 §2 (working-day clock): an official holiday added or removed by an admin
   "holiday.create",
   "holiday.delete",
+  // issue 15 §2: a loaner / replacement task raised by the sweep, acknowledged and resolved by a supervisor
+  "service_task.raise",
+  "service_task.acknowledge",
+  "service_task.resolve",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

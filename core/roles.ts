@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   "ledger:manage": ["manager"],
   // issue 15 §2 (h3): the official holidays of the working-day clock (/admin/holidays)
   "holidays:manage": ["admin"],
+  // issue 15 §2 (h3): the loaner / replacement tasks on the supervisor's desk (/desk/service-tasks): see, acknowledge, resolve
+  "service_tasks:manage": ["supervisor", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
