@@ -13,6 +13,7 @@ export function deskNav(role: Role): NavItem[] {
     ...(can(role, "tickets:create") ? [{ to: "/desk/register", label: "desk.newTicket" as const }] : []),
     ...(can(role, "surveys:record") ? [{ to: "/desk/follow-ups", label: "nav.followUps" as const }] : []),
     ...(can(role, "dispatch:manage") ? [{ to: "/desk/dispatch", label: "nav.dispatchQueue" as const }] : []),
+    ...(can(role, "service_tasks:manage") ? [{ to: "/desk/service-tasks", label: "nav.serviceTasks" as const }] : []),
     ...(can(role, "calls:take") ? [{ to: "/desk/abandoned", label: "callCentre.nav.abandoned" as const }] : []),
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
