@@ -92,10 +92,17 @@ export const AUDIT_ACTIONS = [
   "claim.paid",
   // (issue 14 §3) a satisfaction survey's comment classified (kind, category) by a supervisor or operator
   "survey.comment_classify",
+  // issue 15 §2 (working-day clock): an official holiday added or removed by an admin
+  "holiday.create",
+  "holiday.delete",
+  // issue 15 §2: a loaner / replacement task raised by the sweep, acknowledged and resolved by a supervisor
+  "service_task.raise",
+  "service_task.acknowledge",
+  "service_task.resolve",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target", "spare_part"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target", "spare_part", "holiday"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -23,6 +23,8 @@
  */
 import type { Priority, TicketEventType, TicketStatus, TicketType } from "./ticket";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS, type SlaStage } from "./sla";
+import type { RegionTier } from "./region-tier";
+import { addWorkingDays, addWorkingMinutes, type WorkingCalendar } from "./working-time";
 
 export const DELAY_STAGES = ["offer", "accept", "visit", "repair", "close"] as const;
 export type DelayStage = (typeof DELAY_STAGES)[number];
@@ -168,12 +170,16 @@ export interface SlaTargetRule extends SlaTargetMinutes {
   priority: Priority | null;
   categoryId: number | null;
   province: string | null;
+  /** issue 15 §2: the region tier (core/region-tier.ts); null or absent: any */
+  regionTier?: RegionTier | null;
 }
 
 export interface SlaTargetKey {
   priority: Priority;
   categoryId: number | null;
   province: string | null;
+  /** the address's tier (core/region-tier.ts regionTierOf); absent: matches only rules naming no tier */
+  regionTier?: RegionTier | null;
 }
 
 /** The defaults (core/sla.ts SLA_TARGETS, per priority), as rules: what the migration seeds. */
@@ -187,18 +193,20 @@ export const DEFAULT_SLA_TARGET_RULES: readonly SlaTargetRule[] = (Object.keys(S
 }));
 
 /**
- * How specific a rule is: a category counts most, then a province, then a priority (a rule for "washing
- * machines" beats one for "Tehran", which beats one for "urgent"; a rule naming two beats one naming either).
+ * How specific a rule is: a category counts most, then a province, then a region tier, then a priority (a rule
+ * for "washing machines" beats one for "Tehran province", which beats one for "provincial centres", which beats
+ * one for "urgent"; a rule naming two beats one naming either).
  */
-export function ruleSpecificity(r: Pick<SlaTargetRule, "priority" | "categoryId" | "province">): number {
-  return (r.categoryId !== null ? 4 : 0) + (r.province !== null ? 2 : 0) + (r.priority !== null ? 1 : 0);
+export function ruleSpecificity(r: Pick<SlaTargetRule, "priority" | "categoryId" | "province" | "regionTier">): number {
+  return (r.categoryId !== null ? 8 : 0) + (r.province !== null ? 4 : 0) + ((r.regionTier ?? null) !== null ? 2 : 0) + (r.priority !== null ? 1 : 0);
 }
 
-export function ruleMatches(r: Pick<SlaTargetRule, "priority" | "categoryId" | "province">, k: SlaTargetKey): boolean {
+export function ruleMatches(r: Pick<SlaTargetRule, "priority" | "categoryId" | "province" | "regionTier">, k: SlaTargetKey): boolean {
   return (
     (r.priority === null || r.priority === k.priority) &&
     (r.categoryId === null || r.categoryId === k.categoryId) &&
-    (r.province === null || r.province === k.province)
+    (r.province === null || r.province === k.province) &&
+    ((r.regionTier ?? null) === null || r.regionTier === k.regionTier)
   );
 }
 
@@ -218,20 +226,49 @@ export function slaTargetFor(rules: readonly SlaTargetRule[], key: SlaTargetKey)
   return { acceptMinutes: d.acceptMinutes, visitMinutes: d.visitMinutes, resolveMinutes: d.resolveMinutes };
 }
 
-function dueAfter(start: Date, minutes: number): Date {
-  return new Date(start.getTime() + minutes * 60_000);
+/**
+ * The working-day clock of a due time (issue 15 §2): targets in minutes are working minutes on `calendar`
+ * (the call centre's hours at registration, the agency's once one is assigned); in-house requests are due
+ * after `inHouseResolveDays` working days, complaints after `complaintResolveDays` (the admin's setting,
+ * DEFAULT_COMPLAINT_RESOLVE_DAYS) — each the close of that working day (core/working-time.ts addWorkingDays).
+ */
+export interface DueClock {
+  calendar: WorkingCalendar;
+  complaintResolveDays?: number;
+  inHouseResolveDays?: number;
 }
 
-/** A request's due times at registration under the configured rules (in-house work: a resolution target only). */
+/** A complaint is resolved within this many working days unless an admin says otherwise (issue 15 §2). */
+export const DEFAULT_COMPLAINT_RESOLVE_DAYS = 7;
+
+function dueAfter(start: Date, minutes: number, clock: DueClock | undefined): Date {
+  return clock ? addWorkingMinutes(start, minutes, clock.calendar) : new Date(start.getTime() + minutes * 60_000);
+}
+
+function inHouseDue(start: Date, type: TicketType, clock: DueClock | undefined): Date {
+  if (!clock) return new Date(start.getTime() + IN_HOUSE_RESOLVE_DAYS * 24 * 60 * 60_000);
+  const days = type === "complaint" ? (clock.complaintResolveDays ?? DEFAULT_COMPLAINT_RESOLVE_DAYS) : (clock.inHouseResolveDays ?? IN_HOUSE_RESOLVE_DAYS);
+  return addWorkingDays(start, days, clock.calendar);
+}
+
+/**
+ * A request's due times at registration under the configured rules (in-house work: a resolution target only).
+ * With a clock, counted in working time; without one, in calendar minutes (history before issue 15).
+ */
 export function configuredDueTimes(
   rules: readonly SlaTargetRule[],
   createdAt: Date,
   key: SlaTargetKey,
   type: TicketType,
+  clock?: DueClock,
 ): { acceptDueAt: Date | null; visitDueAt: Date | null; resolveDueAt: Date } {
-  if (type !== "breakdown") return { acceptDueAt: null, visitDueAt: null, resolveDueAt: dueAfter(createdAt, IN_HOUSE_RESOLVE_DAYS * 24 * 60) };
+  if (type !== "breakdown") return { acceptDueAt: null, visitDueAt: null, resolveDueAt: inHouseDue(createdAt, type, clock) };
   const t = slaTargetFor(rules, key);
-  return { acceptDueAt: dueAfter(createdAt, t.acceptMinutes), visitDueAt: dueAfter(createdAt, t.visitMinutes), resolveDueAt: dueAfter(createdAt, t.resolveMinutes) };
+  return {
+    acceptDueAt: dueAfter(createdAt, t.acceptMinutes, clock),
+    visitDueAt: dueAfter(createdAt, t.visitMinutes, clock),
+    resolveDueAt: dueAfter(createdAt, t.resolveMinutes, clock),
+  };
 }
 
 /** The longest clock of a sweep stage over the configured rules and the defaults: bounds the sweep's look-ahead. */
@@ -244,6 +281,24 @@ export function longestStageMs(rules: readonly SlaTargetRule[], stage: SlaStage)
         ? Math.max(...all.map((r) => r.visitMinutes))
         : Math.max(IN_HOUSE_RESOLVE_DAYS * 24 * 60, ...all.map((r) => r.resolveMinutes));
   return minutes * 60_000;
+}
+
+/**
+ * On the working clock, the longest calendar time a stage's due time can lie after registration, for requests
+ * registered in the `daysBack` days before `now` (hour by hour): the longest target in working minutes (or the
+ * longest in-house / complaint days for resolve) measured from its worst start (before Nowruz, a Thursday
+ * evening). The sweep's look-ahead is a share of it.
+ */
+export function longestStageSpanMs(rules: readonly SlaTargetRule[], stage: SlaStage, clock: DueClock, now: Date, daysBack = 60): number {
+  const minutes = longestStageMs(rules, stage) / 60_000;
+  const days = Math.max(clock.complaintResolveDays ?? DEFAULT_COMPLAINT_RESOLVE_DAYS, clock.inHouseResolveDays ?? IN_HOUSE_RESOLVE_DAYS);
+  let worst = 0;
+  for (let h = 0; h <= daysBack * 24; h++) {
+    const start = new Date(now.getTime() - h * 3_600_000);
+    worst = Math.max(worst, addWorkingMinutes(start, minutes, clock.calendar).getTime() - start.getTime());
+    if (stage === "resolve") worst = Math.max(worst, addWorkingDays(start, days, clock.calendar).getTime() - start.getTime());
+  }
+  return worst;
 }
 
 /** A rule's minutes must be whole, positive, ordered (accept ≤ visit ≤ resolve) and under a year. */

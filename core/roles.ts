@@ -55,6 +55,10 @@ export const PERMISSIONS = {
   "claims:file": ["agency_admin", "agency_staff"],
   "claims:review": ["manager"],
   "tariffs:manage": ["admin"],
+  // issue 15 §2 (h3): the official holidays of the working-day clock (/admin/holidays)
+  "holidays:manage": ["admin"],
+  // issue 15 §2 (h3): the loaner / replacement tasks on the supervisor's desk (/desk/service-tasks): see, acknowledge, resolve
+  "service_tasks:manage": ["supervisor", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

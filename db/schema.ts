@@ -43,6 +43,8 @@ import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 import type { TicketHoldReason } from "../core/ticket";
 import type { PartRequestStatus, PartSource } from "../core/parts";
 import type { SurveyCommentKind } from "../core/survey-comments";
+import type { RegionTier } from "../core/region-tier";
+import type { ServiceRuleKey, SupervisorTaskKind, SupervisorTaskReason, SupervisorTaskStatus } from "../core/service-rules";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -741,6 +743,52 @@ export interface SlaTargetsTable {
   resolve_minutes: number;
   updated_by: number | null;
   updated_at: Generated<Date>;
+  /** issue 15 §2: the region tier the rule names (core/region-tier.ts), null: any */
+  region_tier: Generated<RegionTier | null>;
+}
+
+/** An official holiday (issue 15 §2): a Tehran calendar day off on the working-day clock, kept by an admin. */
+export interface OfficialHolidaysTable {
+  id: Id;
+  jalali_year: number;
+  jalali_month: number;
+  jalali_day: number;
+  /** the Gregorian day 'YYYY-MM-DD' */
+  day: DateString;
+  reason: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+/** One row: bumped by a trigger whenever official_holidays changes (the cached calendars' version). */
+export interface WorkingCalendarStateTable {
+  id: Generated<number>;
+  version: Generated<number>;
+  changed_at: Generated<Date>;
+}
+
+/** An admin's value of a consumer-protection rule (core/service-rules.ts SERVICE_RULE_KEYS; missing: the default). */
+export interface ServiceRuleSettingsTable {
+  key: ServiceRuleKey;
+  value: number;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+/** A loaner or replacement request for the supervisors (issue 15 §2, core/service-rules.ts). */
+export interface SupervisorTasksTable {
+  id: Id;
+  kind: SupervisorTaskKind;
+  reason: SupervisorTaskReason;
+  ticket_id: number;
+  evidence: ColumnType<JsonValue, string | undefined, string>;
+  status: Generated<SupervisorTaskStatus>;
+  created_at: Generated<Date>;
+  acknowledged_at: TimestampNullable;
+  acknowledged_by: number | null;
+  resolved_at: TimestampNullable;
+  resolved_by: number | null;
+  resolution_note: string | null;
 }
 
 /** One row per ticket: its stages' milestones and causes of delay (kept by triggers on ticket_events and tickets). */
@@ -1089,6 +1137,11 @@ export interface Database {
   defective_part_returns: DefectivePartReturnsTable;
   delay_daily: DelayDailyTable;
   delay_daily_state: DelayDailyStateTable;
+  // issue 15 §2 (h3): the working-day clock's holidays
+  official_holidays: OfficialHolidaysTable;
+  working_calendar_state: WorkingCalendarStateTable;
+  service_rule_settings: ServiceRuleSettingsTable;
+  supervisor_tasks: SupervisorTasksTable;
 }
 
 export type User = Selectable<UsersTable>;

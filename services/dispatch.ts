@@ -17,6 +17,8 @@
  *  - `dispatchDecision`: the latest stored decision, for staff only.
  *  - registration queues `ticket__dispatch` (services/intake.ts); the task calls `dispatchTicket`.
  */
+import { addWorkingMinutes } from "../core/working-time";
+import { workingCalendars } from "./working-calendar";
 import { sql, type Transaction } from "kysely";
 import {
   bestIsProven,
@@ -319,7 +321,7 @@ export interface OfferToAgency {
 
 /**
  * THE offer writer, for the engine and for a supervisor's choice alike, inside the caller's transaction (the
- * ticket locked, in `new` or `dispatching`): the deadline in the agency's working minutes (`offerDeadlineAt`),
+ * ticket locked, in `new` or `dispatching`): the deadline in the agency's working minutes (core/working-time.ts),
  * then ONE statement writing the offer (attempt = offers so far + 1), the stored decision (engine only), the
  * ticket in `dispatching` and out of the supervisor queue, its history rows (status change first when it was
  * `new`, then 'offer_sent'), the audit row (engine only), the agency's SMS with its send job (services/outbox.ts
@@ -334,7 +336,10 @@ export async function offerTicketToAgencyInTrx(
   opts: DispatchOptions = {},
 ): Promise<{ offerId: number; deadlineAt: Date; decisionId: number | null }> {
   const { ticket, agency, now, decision } = o;
-  const deadlineAt = offerDeadlineAt(now, agency.workingHours, dispatchSettings(opts).offerMinutes);
+  // the agency's working minutes on the working-day clock (issue 15 §2: its weekly hours, Fridays and official
+  // holidays off unless it is open around the clock): an offer sent at 16:55 on a Wednesday is due Thursday morning
+  const calendar = (await workingCalendars(trx)).of(agency.workingHours);
+  const deadlineAt = addWorkingMinutes(now, dispatchSettings(opts).offerMinutes, calendar);
   const attempt = ticket.priorOffers + 1;
   const links = opts.links ?? processLinks();
   const smsBody = agency.mobile

@@ -8,7 +8,9 @@ import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
 import { auditInsert, writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
-import { slaTargetRules } from "../db/repos/delays";
+import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
+import { regionTierOf } from "../core/region-tier";
+import { workingCalendars } from "./working-calendar";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
 import { DISPATCH_JOB_KEY_PREFIX, TICKET_DISPATCH_TASK } from "./dispatch";
@@ -280,8 +282,11 @@ async function newTicket(
   const addressId = input.address ? await addressFor(trx, customer.id, input.address) : null;
   const priority = input.priority ?? "normal";
   const categoryId = input.problemCategoryId ?? product?.categoryId ?? null;
-  // the SLA target rules in force now (core/delays.ts slaTargetFor: the most specific of priority, category, province)
-  const due = configuredDueTimes(await slaTargetRules(trx), now, { priority, categoryId, province: input.address?.province ?? null }, type);
+  // the SLA target rules in force now (core/delays.ts slaTargetFor: the most specific of priority, category, province,
+  // region tier), counted on the working-day clock of the call centre (no agency yet; issue 15 §2)
+  const [rules, clock] = await Promise.all([slaTargetRulesWithTier(trx), workingCalendars(trx)]);
+  const regionTier = regionTierOf(input.address?.province, input.address?.city);
+  const due = configuredDueTimes(rules, now, { priority, categoryId, province: input.address?.province ?? null, regionTier }, type, clock.dueClock(null));
   const warranty = product ? warrantyStatusOn(product.expiresOn, tehranDay(now)) : "unknown";
   const channel: TicketChannel = call ? "phone" : (input.channel ?? "phone");
   const lat = input.address?.lat ?? null;

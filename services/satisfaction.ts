@@ -28,7 +28,8 @@ import {
   type SurveyChannel,
   type SurveyConfig,
 } from "../core/satisfaction";
-import { slaDueTimes } from "../core/sla";
+import { configuredDueTimes } from "../core/delays";
+import { workingCalendars } from "./working-calendar";
 import { toPersianDigits } from "../core/digits";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -430,7 +431,8 @@ async function openComplaint(
     .where("id", "=", input.jobTicketId)
     .executeTakeFirstOrThrow();
   const { now } = input;
-  const due = slaDueTimes(now, "high", "complaint");
+  // the complaint's deadline on the working-day clock (issue 15 §2: complaint_resolve_days working days)
+  const due = configuredDueTimes([], now, { priority: "high", categoryId: null, province: null }, "complaint", (await workingCalendars(trx)).dueClock(null));
   const description =
     `امتیاز رضایت ${toPersianDigits(input.score)} از ۵ در پیگیری درخواست ${toPersianDigits(job.number)}.` + (input.comment ? ` نظر مشتری: ${input.comment}` : "");
   const channel = input.channel === "sms" ? "sms" : input.channel === "web" ? "web" : "phone";

@@ -8,6 +8,7 @@
  */
 import type { Selectable } from "kysely";
 import { checkSlaRule, type SlaRuleProblem, type SlaTargetMinutes } from "../core/delays";
+import type { RegionTier } from "../core/region-tier";
 import type { Priority } from "../core/ticket";
 import type { DB } from "../db/connection";
 import type { SlaTargetsTable } from "../db/schema";
@@ -24,6 +25,8 @@ export interface SlaTargetInput extends SlaTargetMinutes {
   priority: Priority | null;
   categoryId: number | null;
   province: string | null;
+  /** issue 15 §2: the region tier the rule names (core/region-tier.ts); absent or null: any */
+  regionTier?: RegionTier | null;
 }
 
 function auditDetails(r: SlaTargetInput) {
@@ -31,6 +34,7 @@ function auditDetails(r: SlaTargetInput) {
     priority: r.priority,
     categoryId: r.categoryId,
     province: r.province,
+    ...(r.regionTier ? { regionTier: r.regionTier } : {}),
     acceptMinutes: r.acceptMinutes,
     visitMinutes: r.visitMinutes,
     resolveMinutes: r.resolveMinutes,
@@ -42,10 +46,12 @@ export async function saveSlaTarget(db: DB, actor: Actor, id: number | null, inp
   const problem = checkSlaRule(input);
   if (problem) throw new SlaTargetError(problem);
   const province = input.province?.trim() || null;
+  const regionTier = input.regionTier ?? null;
   const values = {
     priority: input.priority,
     category_id: input.categoryId,
     province,
+    region_tier: regionTier,
     accept_minutes: input.acceptMinutes,
     visit_minutes: input.visitMinutes,
     resolve_minutes: input.resolveMinutes,
@@ -63,10 +69,11 @@ export async function saveSlaTarget(db: DB, actor: Actor, id: number | null, inp
       .select("id")
       .where((eb) => (input.priority === null ? eb("priority", "is", null) : eb("priority", "=", input.priority)))
       .where((eb) => (input.categoryId === null ? eb("category_id", "is", null) : eb("category_id", "=", input.categoryId)))
-      .where((eb) => (province === null ? eb("province", "is", null) : eb("province", "=", province)));
+      .where((eb) => (province === null ? eb("province", "is", null) : eb("province", "=", province)))
+      .where((eb) => (regionTier === null ? eb("region_tier", "is", null) : eb("region_tier", "=", regionTier)));
     if (id !== null) dup = dup.where("id", "<>", id);
     if (await dup.executeTakeFirst()) throw new SlaTargetError("duplicate");
-    const after = { ...input, province };
+    const after = { ...input, province, regionTier };
     if (id === null) {
       const row = await trx.insertInto("sla_targets").values(values).returning("id").executeTakeFirstOrThrow();
       await writeAudit(trx, {
@@ -81,7 +88,7 @@ export async function saveSlaTarget(db: DB, actor: Actor, id: number | null, inp
     }
     const before = await trx.selectFrom("sla_targets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
     if (!before) throw new SlaTargetError("not_found");
-    if (isBaseRule(before) && (input.priority !== before.priority || input.categoryId !== null || province !== null)) throw new SlaTargetError("base_rule");
+    if (isBaseRule(before) && (input.priority !== before.priority || input.categoryId !== null || province !== null || regionTier !== null)) throw new SlaTargetError("base_rule");
     await trx.updateTable("sla_targets").set(values).where("id", "=", id).execute();
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
@@ -125,6 +132,7 @@ function ruleOfRow(row: SlaTargetRow) {
     priority: row.priority,
     categoryId: row.category_id,
     province: row.province,
+    regionTier: row.region_tier,
     acceptMinutes: row.accept_minutes,
     visitMinutes: row.visit_minutes,
     resolveMinutes: row.resolve_minutes,
@@ -133,5 +141,5 @@ function ruleOfRow(row: SlaTargetRow) {
 
 /** A per-priority rule with no category or province: the base every ticket falls back to (changed, never removed). */
 function isBaseRule(row: SlaTargetRow): boolean {
-  return row.category_id === null && row.province === null && row.priority !== null;
+  return row.category_id === null && row.province === null && row.region_tier === null && row.priority !== null;
 }

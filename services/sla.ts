@@ -7,7 +7,8 @@
  * second's insert meets the first's row and does nothing.
  *
  * The rule's SQL twin of core/sla.ts slaLevel: at risk when now >= created + share × (due − created),
- * breached when now > due. Each stage reads one range of its partial index (SLA_STAGE_INDEXES: the due
+ * breached when now > due (the due times themselves are on the working-day clock since issue 15 §2; the
+ * at-risk share is of the calendar time between registration and due). Each stage reads one range of its partial index (SLA_STAGE_INDEXES: the due
  * time over the tickets whose stage is open): due times in (now − lookback, now + (1 − share) ×
  * the stage's longest target], never every ticket.
  */
@@ -22,8 +23,9 @@ import {
 } from "../core/sla";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
-import { slaTargetRules } from "../db/repos/delays";
-import { longestStageMs } from "../core/delays";
+import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
+import { longestStageMs, longestStageSpanMs } from "../core/delays";
+import { workingCalendars } from "./working-calendar";
 
 export interface SlaSweepOptions {
   /** default: the database's now() */
@@ -81,12 +83,15 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
   const lookbackHours = opts.lookbackHours ?? 48;
   const batch = opts.batch ?? 1000;
   const counts = {} as SlaSweepCounts;
-  // the configured SLA target rules (issue 14 §1) bound how far ahead a due time may lie
-  const rules = await slaTargetRules(db);
+  // the configured SLA target rules (issue 14 §1) bound how far ahead a due time may lie: on the working-day
+  // clock (issue 15 §2) a target of working minutes spans more calendar time (a night, a Friday, Nowruz), so
+  // the bound is the longest calendar span of the longest target from any hour of the last 60 days
+  const [rules, clock] = await Promise.all([slaTargetRulesWithTier(db), workingCalendars(db)]);
   for (const stage of SLA_STAGES) {
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
-      return markSlaStageInTrx(trx, stage, { now, share, lookbackHours, batch, longestMs: longestStageMs(rules, stage) });
+      const longestMs = Math.max(longestStageMs(rules, stage), longestStageSpanMs(rules, stage, clock.dueClock(null), now));
+      return markSlaStageInTrx(trx, stage, { now, share, lookbackHours, batch, longestMs });
     });
   }
   return counts;

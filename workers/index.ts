@@ -27,6 +27,7 @@ import { recordingDownloadTask } from "./tasks/recording__download";
 import { satisfactionCallTask } from "./tasks/satisfaction__call";
 import { satisfactionSweepTask } from "./tasks/satisfaction__sweep";
 import { slaSweepTask } from "./tasks/sla__sweep";
+import { serviceTasksSweepTask } from "./tasks/service_tasks__sweep";
 import { smsPollInboundTask } from "./tasks/sms__poll_inbound";
 import { smsPollStatusTask } from "./tasks/sms__poll_status";
 import { smsSendTask } from "./tasks/sms__send";
@@ -78,6 +79,8 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
     agency__import: agencyImportTask({ db }),
     offer__sweep: offerSweepTask({ db }),
     sla__sweep: slaSweepTask({ db, share: env.SLA_AT_RISK_SHARE, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
+    // issue 15 §2 (h3): loaner and replacement tasks for the supervisors
+    service_tasks__sweep: serviceTasksSweepTask({ db }),
     recording__download: recordingDownloadTask({
       db,
       store: new RecordingStore(env.recordingsDir),
@@ -101,6 +104,7 @@ export const CRONTAB = [
   "* * * * * sms__poll_inbound ?max=1&jobKey=sms-poll-inbound&jobKeyMode=preserve_run_at",
   "* * * * * offer__sweep ?max=1&jobKey=offer-sweep&jobKeyMode=preserve_run_at",
   "*/5 * * * * sla__sweep ?max=1&jobKey=sla-sweep&jobKeyMode=preserve_run_at",
+  "*/15 * * * * service_tasks__sweep ?max=1&jobKey=service-tasks-sweep&jobKeyMode=preserve_run_at",
   "* * * * * satisfaction__sweep ?max=1&jobKey=satisfaction-sweep&jobKeyMode=preserve_run_at",
   "*/15 * * * * agency__performance ?max=1&jobKey=agency-performance&jobKeyMode=preserve_run_at",
   "* * * * * call_stats__refresh ?max=1&jobKey=call-stats-refresh&jobKeyMode=preserve_run_at",

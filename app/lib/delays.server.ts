@@ -8,6 +8,7 @@ import type { MessageKey } from "~/i18n";
 import { rangeSearch } from "~/lib/report-table";
 
 export * as delays from "../../db/repos/delays";
+export * as slaRules from "../../db/repos/sla-rules";
 export { deleteSlaTarget, saveSlaTarget, SlaTargetError } from "../../services/sla-targets";
 
 const Filters = z.object({

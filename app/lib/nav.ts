@@ -14,6 +14,7 @@ export function deskNav(role: Role): NavItem[] {
     ...(can(role, "surveys:record") ? [{ to: "/desk/follow-ups", label: "nav.followUps" as const }] : []),
     ...(can(role, "surveys:record") ? [{ to: "/desk/survey-comments", label: "surveyComments.nav" as const }] : []),
     ...(can(role, "dispatch:manage") ? [{ to: "/desk/dispatch", label: "nav.dispatchQueue" as const }] : []),
+    ...(can(role, "service_tasks:manage") ? [{ to: "/desk/service-tasks", label: "nav.serviceTasks" as const }] : []),
     ...(can(role, "calls:take") ? [{ to: "/desk/abandoned", label: "callCentre.nav.abandoned" as const }] : []),
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
@@ -61,6 +62,7 @@ export function adminNav(role: Role): NavItem[] {
     ...(can(role, "quality:manage") ? [{ to: "/admin/quality", label: "nav.quality" as const }] : []),
     ...(can(role, "tariffs:manage") ? [{ to: "/admin/tariffs", label: "nav.tariffs" as const }] : []),
     ...(can(role, "audit:read") ? [{ to: "/admin/audit", label: "nav.audit" as const }] : []),
+    ...(can(role, "holidays:manage") ? [{ to: "/admin/holidays", label: "nav.holidays" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
   ];
 }

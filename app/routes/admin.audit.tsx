@@ -97,6 +97,7 @@ function detailsLabel(r: Row, t: Translate, locale: Locale): string {
   if ((r.action === "auth.sign_in_failed" || r.action === "auth.sign_in_throttled") && typeof d.username === "string") {
     parts.push(t("audit.typedUsername", { username: d.username }));
   }
+  if (r.action.startsWith("holiday.") && typeof d.date === "string") parts.push(t("holidays.audit.date", { value: n(d.date) }));
   if (d.reason === "invalid" || d.reason === "inactive") parts.push(t(`audit.reason.${d.reason}`));
   else if (typeof d.reason === "string") parts.push(d.reason);
   if (r.action === "agency.fee_rate_change" && typeof d.from_percent === "number" && typeof d.to_percent === "number") {

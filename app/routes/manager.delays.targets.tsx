@@ -4,10 +4,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { toLatinDigits } from "../../core/digits";
 import { PRIORITIES } from "../../core/ticket";
+import { REGION_TIERS } from "../../core/region-tier";
 import { can } from "../../core/roles";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, staffActor } from "~/lib/auth.server";
-import { delays, deleteSlaTarget, saveSlaTarget, SlaTargetError } from "~/lib/delays.server";
+import { delays, deleteSlaTarget, saveSlaTarget, SlaTargetError, slaRules } from "~/lib/delays.server";
 import { formatDateTime, formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
@@ -15,8 +16,8 @@ import { DELAYS_PATH } from "~/lib/reports/delays";
 
 /*
  * The SLA target rules (issue 14 §1): read with reports:read, changed with sla:manage (manager, admin). Each
- * rule keys on priority, category and province (empty: any) and gives accept, visit and done targets in hours
- * from registration; the most specific matching rule sets a new request's due times (core/delays.ts). Every
+ * rule keys on priority, category, province and region tier (empty: any; the tier: core/region-tier.ts) and gives
+ * accept, visit and done targets in working hours from registration (the working-day clock, issue 15 §2); the most specific matching rule sets a new request's due times (core/delays.ts). Every
  * change goes through services/sla-targets.ts (checked again there, audited).
  */
 
@@ -32,6 +33,7 @@ const SaveForm = z.object({
   priority: z.union([z.literal("").transform(() => null), z.enum(PRIORITIES)]),
   categoryId: z.union([z.literal("").transform(() => null), Id]),
   province: z.string().max(100).transform((v) => v.trim() || null),
+  regionTier: z.union([z.literal("").transform(() => null), z.enum(REGION_TIERS)]).optional().transform((v) => v ?? null),
   acceptHours: Hours,
   visitHours: Hours,
   resolveHours: Hours,
@@ -41,8 +43,8 @@ const Done = z.enum(["saved", "deleted"]).optional().catch(undefined);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "reports:read");
-  const [rules, choices] = await Promise.all([delays.listSlaTargets(context.db), delays.slaRuleChoices(context.db)]);
-  return { rules, ...choices, canEdit: can(user.role, "sla:manage"), done: Done.parse(readSearchParams(request).done) };
+  const [rules, choices, tiers] = await Promise.all([delays.listSlaTargets(context.db), delays.slaRuleChoices(context.db), slaRules.slaTargetTiers(context.db)]);
+  return { rules: rules.map((r) => ({ ...r, regionTier: tiers.get(r.id) ?? null })), ...choices, canEdit: can(user.role, "sla:manage"), done: Done.parse(readSearchParams(request).done) };
 }
 
 type ActionResult = { error: MessageKey; id: number | null };
@@ -67,6 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       priority: v.priority,
       categoryId: v.categoryId,
       province: v.province,
+      regionTier: v.regionTier,
       acceptMinutes: v.acceptHours,
       visitMinutes: v.visitHours,
       resolveMinutes: v.resolveHours,
@@ -113,6 +116,7 @@ export default function SlaTargetsPage() {
             <th scope="col">{t("delays.col.priority")}</th>
             <th scope="col">{t("delays.col.category")}</th>
             <th scope="col">{t("delays.col.province")}</th>
+            <th scope="col">{t("slaTier.col")}</th>
             <th scope="col">{t("delays.targets.acceptHours")}</th>
             <th scope="col">{t("delays.targets.visitHours")}</th>
             <th scope="col">{t("delays.targets.resolveHours")}</th>
@@ -122,13 +126,14 @@ export default function SlaTargetsPage() {
         </thead>
         <tbody>
           {d.rules.map((r) => {
-            const base = r.categoryId === null && r.province === null && r.priority !== null;
+            const base = r.categoryId === null && r.province === null && r.regionTier === null && r.priority !== null;
             const formId = `rule-${r.id}`;
             return (
               <tr key={r.id} data-testid="sla-rule">
                 <td>{r.priority ? t(`priority.${r.priority}`) : t("delays.targets.any")}</td>
                 <td>{r.categoryName ?? t("delays.targets.any")}</td>
                 <td>{r.province ?? t("delays.targets.any")}</td>
+                <td>{r.regionTier ? t(`slaTier.${r.regionTier}`) : t("delays.targets.any")}</td>
                 {d.canEdit ? (
                   <>
                     {(["acceptMinutes", "visitMinutes", "resolveMinutes"] as const).map((k) => (
@@ -159,6 +164,7 @@ export default function SlaTargetsPage() {
                       <input type="hidden" name="priority" value={r.priority ?? ""} />
                       <input type="hidden" name="categoryId" value={r.categoryId ?? ""} />
                       <input type="hidden" name="province" value={r.province ?? ""} />
+                      <input type="hidden" name="regionTier" value={r.regionTier ?? ""} />
                       <button type="submit" name="intent" value="save">
                         {t("delays.targets.save")}
                       </button>
@@ -211,6 +217,17 @@ export default function SlaTargetsPage() {
                 <option key={p} value={p} />
               ))}
             </datalist>
+          </label>
+          <label>
+            {t("slaTier.col")}
+            <select name="regionTier" defaultValue="">
+              <option value="">{t("delays.targets.any")}</option>
+              {REGION_TIERS.map((tier) => (
+                <option key={tier} value={tier}>
+                  {t(`slaTier.${tier}`)}
+                </option>
+              ))}
+            </select>
           </label>
           <label>
             {t("delays.targets.acceptHours")}

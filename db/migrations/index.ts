@@ -32,6 +32,9 @@ import * as m2026_12_04_090000 from "./2026_12_04_090000_spare_parts_catalogue";
 import * as m2026_12_04_100000 from "./2026_12_04_100000_delay_daily_rollup";
 import * as m2026_12_04_110000 from "./2026_12_04_110000_agency_service_polygons";
 import * as m2026_12_04_111000 from "./2026_12_04_111000_survey_comment_classes";
+import * as m2026_12_04_120000 from "./2026_12_04_120000_official_holidays";
+import * as m2026_12_04_121000 from "./2026_12_04_121000_sla_region_tiers";
+import * as m2026_12_04_122000 from "./2026_12_04_122000_complaint_rules";
 import * as m2026_12_04_140000 from "./2026_12_04_140000_warranty_claims";
 import * as m2026_12_04_150000 from "./2026_12_04_150000_part_requests";
 import * as m2026_12_04_160000 from "./2026_12_04_160000_agency_scorecards";
@@ -74,6 +77,9 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_100000_delay_daily_rollup": m2026_12_04_100000,
   "2026_12_04_110000_agency_service_polygons": m2026_12_04_110000,
   "2026_12_04_111000_survey_comment_classes": m2026_12_04_111000,
+  "2026_12_04_120000_official_holidays": m2026_12_04_120000,
+  "2026_12_04_121000_sla_region_tiers": m2026_12_04_121000,
+  "2026_12_04_122000_complaint_rules": m2026_12_04_122000,
   "2026_12_04_140000_warranty_claims": m2026_12_04_140000,
   "2026_12_04_150000_part_requests": m2026_12_04_150000,
   "2026_12_04_160000_agency_scorecards": m2026_12_04_160000,

@@ -23,6 +23,7 @@ import { seedDemoScorecards } from "./demo-scorecards";
 import { seedDemoCalls } from "./demo-calls";
 import { seedDemoClaims } from "./demo-claims";
 import { seedDemoDelays } from "./demo-delays";
+import { seedDemoWorkingTime } from "./demo-working-time";
 import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
 import { seedDemoParts } from "./demo-parts";
@@ -354,6 +355,7 @@ class DemoBuilder {
       async () => this.count("part_requests", await seedDemoParts(this.db, this.now)),
       () => seedDemoScorecards(this.db, this.now),
       async () => Object.assign(this.counts, await seedDemoClaims(this.db, this.now)),
+      async () => Object.assign(this.counts, await seedDemoWorkingTime(this.db, this.now)),
       async () => Object.assign(this.counts, await seedDemoAdminActions(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {

@@ -8,6 +8,8 @@
  *  - the SLA rule service audits every change and refuses bad rules in words;
  *  - the SLA sweep looks far enough ahead for a configured target longer than every default.
  */
+import { nextWorkingStart, workingMinutesBetween } from "../../core/working-time";
+import { workingCalendars } from "../../services/working-calendar";
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -313,7 +315,9 @@ describe("SLA target rules", () => {
         address: { province, city: province === "فارس" ? "شیراز" : "تهران", text: "خیابان اول، پلاک ۲" }, priority: "normal", now,
       });
       const t = await db.selectFrom("tickets").select(["sla_accept_due_at", "sla_visit_due_at", "sla_resolve_due_at", "created_at"]).where("id", "=", r.ticketId).executeTakeFirstOrThrow();
-      const mins = (d: Date | null) => (d!.getTime() - t.created_at.getTime()) / MIN;
+      // targets are working minutes on the call centre's clock (issue 15 §2)
+      const office = (await workingCalendars(db)).office;
+      const mins = (d: Date | null) => workingMinutesBetween(nextWorkingStart(t.created_at, office), d!, office);
       return [mins(t.sla_accept_due_at), mins(t.sla_visit_due_at), mins(t.sla_resolve_due_at)];
     };
     expect(await register(fridgeModel, "فارس")).toEqual([30, 600, 2880]); // category beats province

@@ -116,8 +116,11 @@ describe("registerFromCall: a breakdown", () => {
     });
     // SLA of a high-priority breakdown: accept 2 h, visit 36 h, resolve 5 days
     expect(t.sla_accept_due_at!.getTime() - NOW.getTime()).toBe(2 * 3_600_000);
-    expect(t.sla_visit_due_at!.getTime() - NOW.getTime()).toBe(36 * 3_600_000);
-    expect(t.sla_resolve_due_at!.getTime() - NOW.getTime()).toBe(5 * 86_400_000);
+    // counted on the call centre's working clock (issue 15 §2: Sat–Wed 08–17, Thu 08–13): registered Monday
+    // 9 Azar 1405 at 11:30 Tehran; 36 working hours: Mon 5.5 + Tue 9 + Wed 9 + Thu 5 (Friday off) + Sat 7.5 → Sat 15:30
+    expect(t.sla_visit_due_at).toEqual(new Date("2026-12-05T15:30:00+03:30"));
+    // 120 working hours: two full weeks (2 × 41 h) after Monday's 5.5 h … → Wednesday 25 Azar 13:30
+    expect(t.sla_resolve_due_at).toEqual(new Date("2026-12-16T13:30:00+03:30"));
 
     const customer = await db.selectFrom("customers").selectAll().where("id", "=", t.customer_id).executeTakeFirstOrThrow();
     expect(customer).toMatchObject({ full_name: "مریم رضایی", mobile: "+989121234567" });
@@ -292,7 +295,8 @@ describe("registerFromCall: follow-up and complaint", () => {
     expect(r).toMatchObject({ kind: "complaint", created: true });
     const t = await db.selectFrom("tickets").selectAll().where("id", "=", r.ticketId).executeTakeFirstOrThrow();
     expect(t).toMatchObject({ type: "complaint", related_ticket_id: original.ticketId, sla_accept_due_at: null, sla_visit_due_at: null, address_id: null });
-    expect(t.sla_resolve_due_at!.getTime() - NOW.getTime()).toBe(3 * 86_400_000);
+    // a complaint is resolved within 7 working days (issue 15 §2): Tue, Wed, Thu, Sat, Sun, Mon, Tue 17 Azar at its close
+    expect(t.sla_resolve_due_at).toEqual(new Date("2026-12-08T17:00:00+03:30"));
     const sms = await db.selectFrom("sms_messages").select("body").where("ticket_id", "=", r.ticketId).executeTakeFirstOrThrow();
     expect(sms.body).toBe(
       renderSmsTemplate("complaint_registered", SMS_TEMPLATES.complaint_registered.defaultBody, {

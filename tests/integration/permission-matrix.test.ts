@@ -331,6 +331,18 @@ const MATRIX: Row[] = [
   { route: "admin.sms-templates.$kind", method: "POST", url: "/admin/sms-templates/ticket_completed", form: { intent: "save", body: "{tiket}" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
 
+  // the supervisor's loaner / replacement tasks (service_tasks:manage: supervisor, manager); an unknown task is a 404
+  { route: "desk.service-tasks", method: "GET", url: "/desk/service-tasks", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    F,     F,      F,           F] },
+  { route: "desk.service-tasks", method: "POST", url: "/desk/service-tasks", form: { id: "999999", intent: "acknowledged" }, expect:
+                                                                               [LOGIN, F,       F,        N,         N,      F,     F,      F,           F] },
+  // official holidays of the working-day clock (holidays:manage: admin); a day that does not exist is a 400, a gone holiday a 404
+  { route: "admin.holidays", method: "GET", url: "/admin/holidays", expect:    [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.holidays", method: "POST", url: "/admin/holidays", form: { intent: "add", date: "1405/12/30", reason: "x" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
+  { route: "admin.holidays", method: "POST", url: "/admin/holidays", form: { intent: "remove", id: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      N,     F,      F,           F] },
+
   // Public: the tracking page of the customer's SMS (a signed token; anything else is a 404) and, in
   // development without a Kavenegar key (as here), the simulated SMS inboxes (a bad number is a 400).
   { route: "t.$token", method: "GET", url: "/t/:token", ticket: "ofAgency1", expect:

@@ -15,6 +15,8 @@ import { LEDGER_KINDS } from "../../core/ledger";
 import { CLAIM_LINE_KINDS, CLAIM_STATUSES, SERVICE_TYPES } from "../../core/claims";
 import { FEEDBACK_CATEGORIES, FEEDBACK_KINDS } from "../../core/feedback";
 import { PHOTO_CONTENT_TYPES } from "../../core/photos";
+import { REGION_TIERS } from "../../core/region-tier";
+import { SERVICE_RULE_KEYS, SUPERVISOR_TASK_KINDS, SUPERVISOR_TASK_REASONS, SUPERVISOR_TASK_STATUSES } from "../../core/service-rules";
 import { AGENCY_ROLES, ROLES } from "../../core/roles";
 import { SLA_LEVELS, SLA_STAGE_OPEN_STATUSES, SLA_STAGES } from "../../core/sla";
 import { SLA_STAGE_INDEXES } from "../../services/sla";
@@ -587,6 +589,41 @@ const COLUMNS = {
     changed_before: "Date",
     layout: "string",
   },
+  official_holidays: {
+    id: "number",
+    jalali_year: "number",
+    jalali_month: "number",
+    jalali_day: "number",
+    day: "string",
+    reason: "string",
+    created_by: "number | null",
+    created_at: "Date",
+  },
+  working_calendar_state: {
+    id: "number",
+    version: "number",
+    changed_at: "Date",
+  },
+  service_rule_settings: {
+    key: "string",
+    value: "number",
+    updated_by: "number | null",
+    updated_at: "Date",
+  },
+  supervisor_tasks: {
+    id: "number",
+    kind: "string",
+    reason: "string",
+    ticket_id: "number",
+    evidence: "json",
+    status: "string",
+    created_at: "Date",
+    acknowledged_at: "Date | null",
+    acknowledged_by: "number | null",
+    resolved_at: "Date | null",
+    resolved_by: "number | null",
+    resolution_note: "string | null",
+  },
   spare_parts: {
     id: "number",
     model_id: "number",
@@ -833,6 +870,7 @@ const COLUMNS = {
     resolve_minutes: "number",
     updated_by: "number | null",
     updated_at: "Date",
+    region_tier: "string | null",
   },
   ticket_milestones: {
     ticket_id: "number",
@@ -901,6 +939,11 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "tickets", column: "warranty_status", values: WARRANTY_STATUSES },
   { table: "tickets", column: "priority", values: PRIORITIES },
   { table: "sla_targets", column: "priority", values: PRIORITIES },
+  { table: "sla_targets", column: "region_tier", values: REGION_TIERS },
+  { table: "service_rule_settings", column: "key", values: SERVICE_RULE_KEYS },
+  { table: "supervisor_tasks", column: "kind", values: SUPERVISOR_TASK_KINDS },
+  { table: "supervisor_tasks", column: "reason", values: SUPERVISOR_TASK_REASONS },
+  { table: "supervisor_tasks", column: "status", values: SUPERVISOR_TASK_STATUSES },
   { table: "dispatch_offers", column: "status", values: OFFER_STATUSES },
   { table: "ticket_events", column: "actor_kind", values: ACTOR_KINDS },
   { table: "ticket_events", column: "event_type", values: TICKET_EVENT_TYPES },

@@ -1,0 +1,74 @@
+// The working-day clock's holidays (issue 15 §2): the admin's table and the cached calendars' version.
+import { sql } from "kysely";
+import type { ServiceRuleKey } from "../../core/service-rules";
+import type { DB } from "../connection";
+
+export interface HolidayRow {
+  id: number;
+  jalaliYear: number;
+  jalaliMonth: number;
+  jalaliDay: number;
+  /** Gregorian 'YYYY-MM-DD' */
+  day: string;
+  reason: string;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
+/** The holidays of a Jalali year, in date order. */
+export async function listHolidays(db: DB, jalaliYear: number): Promise<HolidayRow[]> {
+  const rows = await db
+    .selectFrom("official_holidays as h")
+    .leftJoin("users as u", "u.id", "h.created_by")
+    .select(["h.id", "h.jalali_year", "h.jalali_month", "h.jalali_day", "h.day", "h.reason", "h.created_at", "u.display_name"])
+    .where("h.jalali_year", "=", jalaliYear)
+    .orderBy("h.day")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    jalaliYear: r.jalali_year,
+    jalaliMonth: r.jalali_month,
+    jalaliDay: r.jalali_day,
+    day: r.day,
+    reason: r.reason,
+    createdAt: r.created_at,
+    createdBy: r.display_name,
+  }));
+}
+
+/** The Jalali years that have holidays. */
+export async function holidayYears(db: DB): Promise<number[]> {
+  const rows = await db.selectFrom("official_holidays").select("jalali_year").distinct().orderBy("jalali_year").execute();
+  return rows.map((r) => r.jalali_year);
+}
+
+/** Every holiday's Gregorian day (the clock's input). */
+export async function allHolidayDays(db: DB): Promise<string[]> {
+  const rows = await db.selectFrom("official_holidays").select("day").execute();
+  return rows.map((r) => r.day);
+}
+
+/** The version of the holiday table (bumped by a trigger on every change). */
+export async function workingCalendarVersion(db: DB): Promise<number> {
+  const row = await db.selectFrom("working_calendar_state").select("version").where("id", "=", 1).executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+/** In one round trip: the holiday table's version and the admin's consumer-protection rule values. */
+export async function clockState(db: DB): Promise<{ version: number; rules: { key: string; value: number }[] }> {
+  const { rows } = await sql<{ version: string | null; rules: { key: string; value: number }[] }>`
+    select (select version from working_calendar_state where id = 1)::text as version,
+           coalesce((select json_agg(json_build_object('key', key, 'value', value)) from service_rule_settings), '[]'::json) as rules`.execute(db);
+  return { version: Number(rows[0]?.version ?? 0), rules: rows[0]?.rules ?? [] };
+}
+
+/** Sets an admin's value of a rule (services/service-rules.ts audits it). Returns the value before (null: the default). */
+export async function upsertServiceRule(db: DB, key: ServiceRuleKey, value: number, userId: number | null): Promise<number | null> {
+  const before = await db.selectFrom("service_rule_settings").select("value").where("key", "=", key).forUpdate().executeTakeFirst();
+  await db
+    .insertInto("service_rule_settings")
+    .values({ key, value, updated_by: userId })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_by: userId, updated_at: new Date() }))
+    .execute();
+  return before?.value ?? null;
+}
