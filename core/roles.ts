@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   "sla:manage": ["manager", "admin"],
   // issue 14 §2, the agency ledger: adjust a referral fee, mark an agency's monthly statement settled
   "ledger:manage": ["manager"],
+  // issue 15 §1: a customer product's warranty registry tracking id (and installation tickets) set by the call centre
+  "products:update": ["operator", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -16,7 +16,8 @@ export const TICKET_STATUSES = [
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const TICKET_TYPES = ["breakdown", "follow_up", "complaint"] as const;
+/** `installation` (نصب و راه‌اندازی, issue 15 §1): dispatched to an agency like a breakdown; completing it starts the warranty of categories whose warranty starts at installation. */
+export const TICKET_TYPES = ["breakdown", "follow_up", "complaint", "installation"] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 
 /** How the request reached us. */

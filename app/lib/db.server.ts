@@ -26,3 +26,5 @@ export * as feeRates from "../../db/repos/fee-rates";
 export * as callKpis from "../../db/repos/call-kpis";
 export * as fees from "../../db/repos/fees";
 export * as voice from "../../db/repos/voice";
+// warranty per serial (issue 15 §1)
+export * as warranty from "../../db/repos/warranty";

@@ -73,3 +73,6 @@ export { AgencyImportInputError, requestAgencyImport } from "../../services/agen
 export { adjustFee, LedgerError, NoFeeRateError, settleStatement } from "../../services/fees";
 // the voice of the customer (issue 14): classifying a complaint ticket
 export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "../../services/feedback";
+// warranty per serial (issue 15 §1)
+export { checkWarrantyCardOnWeb } from "../../services/warranty-cards";
+export { ProductNotFoundError, REGISTRY_ID_RE, RegistryIdTakenError, setWarrantyRegistryId } from "../../services/warranty-products";

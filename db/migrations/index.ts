@@ -29,6 +29,7 @@ import * as m2026_12_03_140000 from "./2026_12_03_140000_agency_imports";
 import * as m2026_12_03_150000 from "./2026_12_03_150000_dispatch_nearest_first";
 import * as m2026_12_03_160000 from "./2026_12_03_160000_calls_inbound_stats_index";
 import * as m2026_12_04_090000 from "./2026_12_04_090000_spare_parts_catalogue";
+import * as m2026_12_04_130000 from "./2026_12_04_130000_warranty_cards";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -65,4 +66,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_03_150000_dispatch_nearest_first": m2026_12_03_150000,
   "2026_12_03_160000_calls_inbound_stats_index": m2026_12_03_160000,
   "2026_12_04_090000_spare_parts_catalogue": m2026_12_04_090000,
+  "2026_12_04_130000_warranty_cards": m2026_12_04_130000,
 };
