@@ -22,6 +22,7 @@
  * histories.
  */
 import type { Priority, TicketEventType, TicketStatus, TicketType } from "./ticket";
+import { isDispatchedType } from "./ticket";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS, type SlaStage } from "./sla";
 
 export const DELAY_STAGES = ["offer", "accept", "visit", "repair", "close"] as const;
@@ -229,7 +230,7 @@ export function configuredDueTimes(
   key: SlaTargetKey,
   type: TicketType,
 ): { acceptDueAt: Date | null; visitDueAt: Date | null; resolveDueAt: Date } {
-  if (type !== "breakdown") return { acceptDueAt: null, visitDueAt: null, resolveDueAt: dueAfter(createdAt, IN_HOUSE_RESOLVE_DAYS * 24 * 60) };
+  if (!isDispatchedType(type)) return { acceptDueAt: null, visitDueAt: null, resolveDueAt: dueAfter(createdAt, IN_HOUSE_RESOLVE_DAYS * 24 * 60) };
   const t = slaTargetFor(rules, key);
   return { acceptDueAt: dueAfter(createdAt, t.acceptMinutes), visitDueAt: dueAfter(createdAt, t.visitMinutes), resolveDueAt: dueAfter(createdAt, t.resolveMinutes) };
 }

@@ -123,8 +123,15 @@ export function isTicketStatus(value: string): value is TicketStatus {
   return (TICKET_STATUSES as readonly string[]).includes(value);
 }
 
+/** The types an agency does on site, dispatched like a breakdown (SLA stages, offers, reassignment). */
+export const DISPATCHED_TYPES = ["breakdown", "installation"] as const satisfies readonly TicketType[];
+
+export function isDispatchedType(type: TicketType): boolean {
+  return (DISPATCHED_TYPES as readonly TicketType[]).includes(type);
+}
+
 export function allowedTransitions(from: TicketStatus, type: TicketType = "breakdown"): TicketStatus[] {
-  return TRANSITIONS[from].filter((to) => type === "breakdown" || !(DISPATCH_STATUSES as readonly TicketStatus[]).includes(to));
+  return TRANSITIONS[from].filter((to) => isDispatchedType(type) || !(DISPATCH_STATUSES as readonly TicketStatus[]).includes(to));
 }
 
 export function canTransition(from: TicketStatus, to: TicketStatus, type: TicketType = "breakdown"): boolean {

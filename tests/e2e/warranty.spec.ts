@@ -1,6 +1,9 @@
 import { DEMO_CARD_CODES } from "../../db/seed/demo-warranty";
 import { expect, test, waitForHydration } from "./fixtures";
 
+// a refused form (a code that is not 16 digits, a bad tracking id) answers 400 with its message
+test.use({ expectedHttpErrors: [400] });
+
 /*
  * Warranty per serial (issue 15 §1) with JavaScript on, by clicking, on the e2e server's own workers and
  * Kavenegar simulator: a newcomer texts a demo card's code from the simulated phone and gets the reply SMS
