@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { tehranDay } from "../../core/jalali";
+import { slaDueTimes } from "../../core/sla";
 import { maskMobile } from "../../core/warranty-card";
 import { addMonths, warrantyExpiry } from "../../core/warranty";
 import { DEV_WARRANTY_CODE_SECRET, hashCardCode } from "../../platform/warranty-code";
@@ -12,7 +13,9 @@ import type { Database } from "../schema";
  *    on /warranty): three not yet activated, on new units; three activated by their owners (the demo customers'
  *    products, by SMS and on the web), with the activation in the product's history; one whose warranty has
  *    ended; one never activated and past its activation deadline;
- *  - two national registry tracking ids on activated products.
+ *  - two national registry tracking ids on activated products;
+ *  - installation tickets (نصب و راه‌اندازی) of air conditioners at THR-001 (authorised for them): one installed
+ *    last week (the warranty started that day, in the product's history), one scheduled, one just registered.
  * Deterministic: no randomness, every choice follows the rows' order.
  */
 
@@ -133,5 +136,120 @@ export async function seedDemoWarranty(db: Kysely<Database>, now: Date, secret: 
       { at: new Date(now.getTime() - 3 * DAY_MS + 60_000), channel: "web", phone: null, ip: "198.51.100.23", code_last4: "1112", outcome: "not_genuine", card_id: null },
     ])
     .execute();
-  return { warranty_cards: cards };
+  const installations = await seedInstallations(db, now);
+  return { warranty_cards: cards, installation_tickets: installations };
+}
+
+/** Installation tickets at the first agency authorised for air conditioners, with legal histories. */
+async function seedInstallations(db: Kysely<Database>, now: Date): Promise<number> {
+  const target = await db
+    .selectFrom("agency_authorizations as aa")
+    .innerJoin("agencies as a", "a.id", "aa.agency_id")
+    .innerJoin("product_categories as c", "c.id", "aa.category_id")
+    .innerJoin("product_models as m", (j) => j.onRef("m.brand_id", "=", "aa.brand_id").onRef("m.category_id", "=", "aa.category_id"))
+    .select(["a.id as agency_id", "a.province", "a.city", "m.id as model_id", "m.model_code", "m.warranty_months", "c.default_warranty_months", "c.id as category_id"])
+    .where("c.code", "=", "air_conditioner")
+    .where("a.status", "=", "active")
+    .orderBy("a.code")
+    .orderBy("m.id")
+    .executeTakeFirst();
+  const operator = await db.selectFrom("users").select("id").where("username", "=", "operator").executeTakeFirst();
+  const customers = await db
+    .selectFrom("customers as cu")
+    .innerJoin("customer_addresses as ad", "ad.customer_id", "cu.id")
+    .select(["cu.id", "ad.id as address_id", "ad.province", "ad.city", "ad.address_text", "ad.lat", "ad.lng"])
+    .where("ad.is_default", "=", true)
+    .orderBy("cu.id", "desc")
+    .limit(3)
+    .execute();
+  if (!target || customers.length < 3) return 0;
+  const months = target.warranty_months ?? target.default_warranty_months;
+  const plans: { daysAgo: number; path: ("dispatching" | "assigned" | "scheduled" | "in_progress" | "completed")[] }[] = [
+    { daysAgo: 9, path: ["dispatching", "assigned", "scheduled", "in_progress", "completed"] },
+    { daysAgo: 2, path: ["dispatching", "assigned", "scheduled"] },
+    { daysAgo: 0.02, path: [] },
+  ];
+  for (const [i, plan] of plans.entries()) {
+    const c = customers[i]!;
+    const created = new Date(now.getTime() - plan.daysAgo * DAY_MS);
+    const purchase = tehranDay(new Date(created.getTime() - 2 * DAY_MS));
+    const product = await db
+      .insertInto("customer_products")
+      .values({ customer_id: c.id, model_id: target.model_id, serial_number: `${target.model_code}-INST-${String(501 + i)}`, purchase_date: purchase, warranty_months: months, warranty_expires_on: null, created_at: created })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const status = plan.path.at(-1) ?? "new";
+    const due = slaDueTimes(created, "normal", "installation");
+    const assigned = plan.path.includes("assigned");
+    const ticket = await db
+      .insertInto("tickets")
+      .values({
+        type: "installation",
+        channel: "phone",
+        customer_id: c.id,
+        customer_product_id: product.id,
+        problem_category_id: target.category_id,
+        problem_description: "نصب و راه‌اندازی کولر گازی تازه خریداری‌شده",
+        warranty_status: "unknown",
+        address_id: c.address_id,
+        province: c.province,
+        city: c.city,
+        address_text: c.address_text,
+        lat: c.lat,
+        lng: c.lng,
+        status,
+        assigned_agency_id: assigned ? target.agency_id : null,
+        created_by: operator?.id ?? null,
+        sla_accept_due_at: due.acceptDueAt,
+        sla_visit_due_at: due.visitDueAt,
+        sla_resolve_due_at: due.resolveDueAt,
+        created_at: created,
+        updated_at: created,
+        priority: "normal",
+        closed_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const events: { at: Date; from: string | null; to: string | null; type: "created" | "status_changed" }[] = [{ at: created, from: null, to: "new", type: "created" }];
+    let from = "new";
+    for (const [k, to] of plan.path.entries()) {
+      events.push({ at: new Date(created.getTime() + (k + 1) * 3 * 3_600_000), from, to, type: "status_changed" });
+      from = to;
+    }
+    await db
+      .insertInto("ticket_events")
+      .values(
+        events.map((e) => ({
+          ticket_id: ticket.id,
+          at: e.at,
+          actor_kind: e.type === "created" ? ("user" as const) : ("system" as const),
+          actor_user_id: e.type === "created" ? (operator?.id ?? null) : null,
+          actor_label: e.type === "created" ? null : "داده نمونه",
+          event_type: e.type,
+          from_status: e.from as never,
+          to_status: e.to as never,
+          data: JSON.stringify({}),
+        })),
+      )
+      .execute();
+    if (status === "completed") {
+      const doneAt = events.at(-1)!.at;
+      const installedOn = tehranDay(doneAt);
+      const expiresOn = warrantyExpiry(installedOn, months);
+      await db.updateTable("customer_products").set({ installed_on: installedOn, warranty_expires_on: expiresOn }).where("id", "=", product.id).execute();
+      await db
+        .insertInto("customer_product_events")
+        .values({
+          customer_product_id: product.id,
+          at: doneAt,
+          kind: "warranty_started",
+          ticket_id: ticket.id,
+          actor_label: "داده نمونه",
+          reason: "نصب و راه‌اندازی به دست نمایندگی مجاز؛ گارانتی از روز نصب آغاز شد.",
+          data: JSON.stringify({ installed_on: installedOn, expires_on: expiresOn, rule: "installation" }),
+        })
+        .execute();
+    }
+  }
+  return plans.length;
 }
