@@ -114,7 +114,7 @@ async function seedIfEmpty(handle: DatabaseHandle, env: Env) {
   const { isDatabaseEmpty, seedDemo } = await import("./db/seed/demo");
   if (await isDatabaseEmpty(handle.db)) {
     logger("db").info("empty database: loading the demo data set");
-    await seedDemo(handle.db, { log: scoped, recordingsDir: env.recordingsDir });
+    await seedDemo(handle.db, { log: scoped, recordingsDir: env.recordingsDir, warrantyCodeSecret: env.warrantyCodeSecret });
   }
 }
 

@@ -22,6 +22,7 @@
  * histories.
  */
 import type { Priority, TicketEventType, TicketStatus, TicketType } from "./ticket";
+import { isDispatchedType } from "./ticket";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS, type SlaStage } from "./sla";
 import type { RegionTier } from "./region-tier";
 import { addWorkingDays, addWorkingMinutes, type WorkingCalendar } from "./working-time";
@@ -262,7 +263,7 @@ export function configuredDueTimes(
   type: TicketType,
   clock?: DueClock,
 ): { acceptDueAt: Date | null; visitDueAt: Date | null; resolveDueAt: Date } {
-  if (type !== "breakdown") return { acceptDueAt: null, visitDueAt: null, resolveDueAt: inHouseDue(createdAt, type, clock) };
+  if (!isDispatchedType(type)) return { acceptDueAt: null, visitDueAt: null, resolveDueAt: inHouseDue(createdAt, type, clock) };
   const t = slaTargetFor(rules, key);
   return {
     acceptDueAt: dueAfter(createdAt, t.acceptMinutes, clock),

@@ -59,6 +59,8 @@ export const PERMISSIONS = {
   "holidays:manage": ["admin"],
   // issue 15 §2 (h3): the loaner / replacement tasks on the supervisor's desk (/desk/service-tasks): see, acknowledge, resolve
   "service_tasks:manage": ["supervisor", "manager"],
+  // issue 15 §1: a customer product's warranty registry tracking id (and installation tickets) set by the call centre
+  "products:update": ["operator", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,5 @@
 import type { Priority, TicketStatus, TicketType } from "./ticket";
+import { isDispatchedType } from "./ticket";
 
 /**
  * Service-level targets of a request, counted from its registration: the agency must accept within
@@ -25,7 +26,7 @@ export interface SlaDueTimes {
 
 export function slaDueTimes(createdAt: Date, priority: Priority, type: TicketType): SlaDueTimes {
   const t = createdAt.getTime();
-  if (type !== "breakdown") {
+  if (!isDispatchedType(type)) {
     return { acceptDueAt: null, visitDueAt: null, resolveDueAt: new Date(t + IN_HOUSE_RESOLVE_DAYS * 24 * HOUR_MS) };
   }
   const target = SLA_TARGETS[priority];

@@ -16,7 +16,8 @@ export const TICKET_STATUSES = [
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const TICKET_TYPES = ["breakdown", "follow_up", "complaint"] as const;
+/** `installation` (نصب و راه‌اندازی, issue 15 §1): dispatched to an agency like a breakdown; completing it starts the warranty of categories whose warranty starts at installation. */
+export const TICKET_TYPES = ["breakdown", "follow_up", "complaint", "installation"] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 
 /** How the request reached us. */
@@ -137,8 +138,15 @@ export function isTicketStatus(value: string): value is TicketStatus {
   return (TICKET_STATUSES as readonly string[]).includes(value);
 }
 
+/** The types an agency does on site, dispatched like a breakdown (SLA stages, offers, reassignment). */
+export const DISPATCHED_TYPES = ["breakdown", "installation"] as const satisfies readonly TicketType[];
+
+export function isDispatchedType(type: TicketType): boolean {
+  return (DISPATCHED_TYPES as readonly TicketType[]).includes(type);
+}
+
 export function allowedTransitions(from: TicketStatus, type: TicketType = "breakdown"): TicketStatus[] {
-  return TRANSITIONS[from].filter((to) => type === "breakdown" || !(DISPATCH_STATUSES as readonly TicketStatus[]).includes(to));
+  return TRANSITIONS[from].filter((to) => isDispatchedType(type) || !(DISPATCH_STATUSES as readonly TicketStatus[]).includes(to));
 }
 
 export function canTransition(from: TicketStatus, to: TicketStatus, type: TicketType = "breakdown"): boolean {

@@ -33,3 +33,48 @@ export function warrantyDaysLeft(expiresOn: string | null, today: string): numbe
   const ms = Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`);
   return Math.round(ms / 86_400_000);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// issue 15 §1: when the warranty starts, and how a slow repair extends it
+
+/**
+ * A category's start rule (product_categories.warranty_start): from the purchase (the card's activation, or
+ * the purchase date an operator recorded), or from the installation by an authorised agency (an
+ * installation ticket completed: services/job-completion.ts).
+ */
+export const WARRANTY_START_RULES = ["purchase", "installation"] as const;
+export type WarrantyStartRule = (typeof WARRANTY_START_RULES)[number];
+
+/** The months a unit is covered: its model's own figure, else its category's default. */
+export function warrantyMonthsFor(modelMonths: number | null, categoryDefaultMonths: number): number {
+  return modelMonths ?? categoryDefaultMonths;
+}
+
+/** The day the warranty starts under the rule; null: not yet (an installation category not yet installed). */
+export function warrantyStartDay(rule: WarrantyStartRule, facts: { purchaseDate: string | null; installedOn: string | null }): string | null {
+  return rule === "purchase" ? facts.purchaseDate : facts.installedOn;
+}
+
+/** A repair may stay open this many days before the warranty is extended for it. */
+export const REPAIR_GRACE_DAYS = 15;
+/** Months added for each full week a repair stays open beyond the grace days. */
+export const EXTENSION_MONTHS_PER_WEEK = 1;
+
+/**
+ * How long a repair stayed open, in days: from its registration to its completion. Calendar days for now —
+ * the one place to switch to the working-day clock (core/working-time.ts, issue 15 §2) when the rule says so.
+ */
+export function repairOpenDays(openedAt: Date, completedAt: Date): number {
+  return Math.max(0, Math.floor((completedAt.getTime() - openedAt.getTime()) / 86_400_000));
+}
+
+/** Months the warranty is extended for a repair that stayed open `openDays` days (default: 1 per full week beyond 15 days). */
+export function repairExtensionMonths(openDays: number): number {
+  if (openDays <= REPAIR_GRACE_DAYS) return 0;
+  return Math.floor((openDays - REPAIR_GRACE_DAYS) / 7) * EXTENSION_MONTHS_PER_WEEK;
+}
+
+/** The warranty's last day pushed `months` later (clamped to the month's end). */
+export function extendWarranty(expiresOn: string, months: number): string {
+  return months > 0 ? addMonths(expiresOn, months) : expiresOn;
+}

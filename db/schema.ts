@@ -45,6 +45,8 @@ import type { PartRequestStatus, PartSource } from "../core/parts";
 import type { SurveyCommentKind } from "../core/survey-comments";
 import type { RegionTier } from "../core/region-tier";
 import type { ServiceRuleKey, SupervisorTaskKind, SupervisorTaskReason, SupervisorTaskStatus } from "../core/service-rules";
+import type { WarrantyStartRule } from "../core/warranty";
+import type { CardAttemptOutcome, CardChannel, ProductEventKind } from "../core/warranty-card";
 
 /** A jsonb value read back as stored (arrays of objects included); the repo reading it gives it its type. */
 type JsonValue = Record<string, unknown>;
@@ -151,6 +153,8 @@ export interface ProductCategoriesTable {
   name_fa: string;
   name_en: string;
   default_warranty_months: Generated<number>;
+  /** when the warranty starts (core/warranty.ts WARRANTY_START_RULES) */
+  warranty_start: Generated<WarrantyStartRule>;
 }
 
 export interface ProductModelsTable {
@@ -172,6 +176,10 @@ export interface CustomerProductsTable {
   warranty_expires_on: DateStringNullable;
   invoice_ref: string | null;
   created_at: Generated<Date>;
+  /** the national warranty registry's tracking id (issue 15 §1; stored and searched, nothing is called outside) */
+  warranty_registry_id: string | null;
+  /** the day an authorised agency installed it (categories whose warranty starts at installation) */
+  installed_on: DateStringNullable;
 }
 
 export interface AgencyServiceAreasTable {
@@ -1064,6 +1072,52 @@ export interface DefectivePartReturnsTable {
   received_by: number;
 }
 
+/** A printed warranty card of one unit (issue 15 §1): only the code's keyed hash and last four digits are kept. */
+export interface WarrantyCardsTable {
+  id: Id;
+  model_id: number;
+  serial_number: string;
+  /** HMAC-SHA256 (hex) of the code with WARRANTY_CODE_SECRET (platform/warranty-code.ts) */
+  code_hash: string;
+  code_last4: string;
+  issued_on: DateString;
+  /** not activated by this day: the card has expired */
+  activate_by: DateStringNullable;
+  activated_at: TimestampNullable;
+  activated_phone: string | null;
+  activated_via: CardChannel | null;
+  customer_id: number | null;
+  customer_product_id: number | null;
+  created_at: Generated<Date>;
+}
+
+/** Every activation or check of a card, by SMS or on the web page (the rate limit's counts). */
+export interface WarrantyCardAttemptsTable {
+  id: Id;
+  at: Generated<Date>;
+  channel: CardChannel;
+  phone: string | null;
+  ip: string | null;
+  /** the last four digits typed, never the whole code */
+  code_last4: string | null;
+  outcome: CardAttemptOutcome;
+  card_id: number | null;
+  sms_id: number | null;
+}
+
+/** A customer product's own history: activation, warranty start, extensions, registry id changes. */
+export interface CustomerProductEventsTable {
+  id: Id;
+  customer_product_id: number;
+  at: Generated<Date>;
+  kind: ProductEventKind;
+  ticket_id: number | null;
+  actor_user_id: number | null;
+  actor_label: string | null;
+  reason: string | null;
+  data: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   users: UsersTable;
@@ -1142,6 +1196,10 @@ export interface Database {
   working_calendar_state: WorkingCalendarStateTable;
   service_rule_settings: ServiceRuleSettingsTable;
   supervisor_tasks: SupervisorTasksTable;
+  // issue 15 §1: warranty per serial
+  warranty_cards: WarrantyCardsTable;
+  warranty_card_attempts: WarrantyCardAttemptsTable;
+  customer_product_events: CustomerProductEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

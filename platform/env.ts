@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_DISPATCH_WEIGHTS, parseDispatchWeights, type DispatchWeights } from "../core/dispatch";
+import { DEV_WARRANTY_CODE_SECRET } from "./warranty-code";
 
 /**
  * Every environment variable the system reads, validated once at start-up.
@@ -231,6 +232,12 @@ const envSchema = z.object({
    * tracking link sent so far stop working (a 404), and nothing else.
    */
   TRACKING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /**
+   * Keys the hash warranty card codes are stored by (platform/warranty-code.ts). Unset: in production derived
+   * from SESSION_SECRET; elsewhere a fixed development key (the demo's cards work on any fresh database).
+   * Changing it makes every card printed so far "not genuine".
+   */
+  WARRANTY_CODE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Days a technician's job link (/j/…) keeps working after its job was closed or cancelled. */
   JOB_LINK_DAYS_AFTER_CLOSE: z.coerce.number().min(0).max(365).default(7),
 
@@ -276,6 +283,8 @@ export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTI
   publicBaseUrl: string;
   /** TRACKING_SECRET, or a key derived from SESSION_SECRET. */
   trackingSecret: string;
+  /** WARRANTY_CODE_SECRET, or (production) a key derived from SESSION_SECRET, or the development key. */
+  warrantyCodeSecret: string;
 };
 
 /**
@@ -350,6 +359,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     kavenegarSimUrl,
     publicBaseUrl,
     trackingSecret,
+    warrantyCodeSecret:
+      env.WARRANTY_CODE_SECRET ??
+      (env.NODE_ENV === "production" ? createHmac("sha256", secret).update("warranty-cards").digest("base64url") : DEV_WARRANTY_CODE_SECRET),
   };
 }
 

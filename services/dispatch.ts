@@ -32,7 +32,7 @@ import {
   type Ranking,
 } from "../core/dispatch";
 import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
-import { assertTransition } from "../core/ticket";
+import { assertTransition, isDispatchedType } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { addJob } from "../db/job-queue";
 import { writeAudit } from "../db/repos/audit";
@@ -212,7 +212,7 @@ export async function dispatchTicketInTrx(
   const { weights, offerMinutes } = dispatchSettings(opts);
   const ticket = await ticketDispatchFacts(trx, input.ticketId, { lock: true });
   if (!ticket) throw new TicketNotFoundError(input.ticketId);
-  if (ticket.type !== "breakdown") return { outcome: "skipped", reason: "not_breakdown" };
+  if (!isDispatchedType(ticket.type)) return { outcome: "skipped", reason: "not_breakdown" };
   if (ticket.status !== "new" && ticket.status !== "dispatching") return { outcome: "skipped", reason: "not_waiting" };
   if (ticket.pendingOffer) return { outcome: "skipped", reason: "offer_pending" };
 
@@ -434,7 +434,7 @@ export async function offerTicketToAgencyInTrx(
 export function offerNextCandidateWith(opts: DispatchOptions = {}): OfferLapsedHandler {
   return async (trx, lapsed) => {
     if (lapsed.ticketStatus !== "dispatching" && lapsed.ticketStatus !== "new") return;
-    if (lapsed.ticketType !== "breakdown") return;
+    if (!isDispatchedType(lapsed.ticketType)) return;
     await dispatchTicketInTrx(trx, DISPATCH_ACTOR, { ticketId: lapsed.ticketId }, { ...opts, now: opts.now ?? lapsed.now });
   };
 }

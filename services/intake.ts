@@ -3,7 +3,8 @@ import { tehranDay } from "../core/jalali";
 import { configuredDueTimes } from "../core/delays";
 import { nameSearchKey } from "../core/text";
 import type { Priority, TicketChannel, TicketType } from "../core/ticket";
-import { warrantyExpiry, warrantyStatusOn } from "../core/warranty";
+import { isDispatchedType } from "../core/ticket";
+import { warrantyExpiry, warrantyStartDay, warrantyStatusOn, type WarrantyStartRule } from "../core/warranty";
 import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
 import { auditInsert, writeAudit } from "../db/repos/audit";
@@ -192,8 +193,9 @@ async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullabl
     model_id: number | null;
     model_category_id: number | null;
     months: number | null;
+    warranty_start: WarrantyStartRule | null;
   }>`
-    select f.id, f.warranty_expires_on, f.category_id, m.id as model_id, m.category_id as model_category_id, m.months
+    select f.id, f.warranty_expires_on, f.category_id, m.id as model_id, m.category_id as model_category_id, m.months, m.warranty_start
     from (select 1) one
     left join lateral (
       select cp.id, cp.warranty_expires_on, pm.category_id
@@ -202,7 +204,7 @@ async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullabl
       order by (cp.customer_id = ${customerId}) desc, cp.id limit 1
     ) f on true
     left join lateral (
-      select pm.id, pm.category_id, coalesce(pm.warranty_months, pc.default_warranty_months) as months
+      select pm.id, pm.category_id, coalesce(pm.warranty_months, pc.default_warranty_months) as months, pc.warranty_start
       from product_models pm join product_categories pc on pc.id = pm.category_id
       where pm.id = ${p.modelId ?? null}
     ) m on true`.execute(trx);
@@ -212,7 +214,8 @@ async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullabl
   if (row.model_id === null) throw new IntakeError("model_not_found", "modelId");
   const months = row.months!;
   const purchaseDate = p.purchaseDate ?? null;
-  const expiresOn = warrantyExpiry(purchaseDate, months);
+  // a category whose warranty starts at installation has none until an agency installs it (issue 15 §1)
+  const expiresOn = warrantyExpiry(warrantyStartDay(row.warranty_start ?? "purchase", { purchaseDate, installedOn: null }), months);
   const created = await trx
     .insertInto("customer_products")
     .values({
@@ -363,14 +366,14 @@ async function newTicket(
     }, ${sms}, audit as (${audit})${
       // a breakdown is dispatched by the workers right after the registration commits (services/dispatch.ts):
       // the job, not the ranking, is in this transaction
-      type === "breakdown"
+      isDispatchedType(type)
         ? sql`, dispatch_job as (
       select graphile_worker.add_job(${TICKET_DISPATCH_TASK}, json_build_object('ticketId', t.id),
         job_key := ${DISPATCH_JOB_KEY_PREFIX} || t.id, max_attempts := 10) from t
     )`
         : sql``
     }
-    select id, (select count(*) from sms_job) as jobs${type === "breakdown" ? sql`, (select count(*) from dispatch_job) as dispatch_jobs` : sql``} from t`.execute(trx);
+    select id, (select count(*) from sms_job) as jobs${isDispatchedType(type) ? sql`, (select count(*) from dispatch_job) as dispatch_jobs` : sql``} from t`.execute(trx);
   const ticket = { id: rows[0]!.id, number };
   return { ticketId: ticket.id, ticketNumber: ticket.number, kind: type, created: true };
 }

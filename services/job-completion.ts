@@ -6,7 +6,8 @@
  * it) and its parts (completion_parts), the ticket → `completed` through the life cycle (a job still
  * `scheduled` or `on_hold` passes through `in_progress`, each step in the history), which queues the
  * customer's completion SMS and the satisfaction follow-up (services/tickets.ts), the history row
- * `job_report`, and the audit row.
+ * `job_report`, and the audit row; and what the completion does to the product's warranty (an installation
+ * starts it, a slow in-warranty repair extends it: services/warranty-products.ts).
  *
  * Photos (optional, core/photos.ts: JPEG/PNG/WebP by their magic bytes, MAX_PHOTOS of at most MAX_PHOTO_BYTES
  * each) go to the photo store (platform/photo-store.ts) and get a completion_photos row each, written in the
@@ -29,6 +30,7 @@ import { PhotoStore } from "../platform/photo-store";
 import type { Actor } from "./actor";
 import { accrueReferralFeeInTrx } from "./fees";
 import { changeTicketStatusInTrx, IllegalTransitionError, TicketNotFoundError } from "./tickets";
+import { warrantyOnCompletionInTrx } from "./warranty-products";
 
 export const MAX_WORK_DONE_LENGTH = 2000;
 export const MAX_PARTS = 20;
@@ -240,6 +242,8 @@ export async function completeJobInTrx(
     { ticketId: ticket.id, to: "completed", data: { source: input.source, report_id: row.id }, followUp: options.followUp },
     { links: options.links },
   );
+  // the product's warranty: an installation starts it, a slow in-warranty repair extends it (issue 15 §1)
+  await warrantyOnCompletionInTrx(trx, actor, { ticketId: ticket.id, now });
   await writeAudit(trx, {
     actorUserId: actor.userId ?? null,
     action: "ticket.job_report",

@@ -23,7 +23,7 @@
 import { revokeJobLinks } from "./technician-links";
 import { sql, type Transaction } from "kysely";
 import { EXCLUSION_REASONS, exclusionReasons, rankCandidates, type ExclusionReason } from "../core/dispatch";
-import { assertTransition, type AgencyStatus, type TicketStatus } from "../core/ticket";
+import { assertTransition, isDispatchedType, type AgencyStatus, type TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { agencyForOffer, candidateFacts, ticketDispatchFacts } from "../db/repos/dispatch";
@@ -149,7 +149,7 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
       .forUpdate()
       .executeTakeFirst();
     if (!ticket) throw new ReassignRefusedError({ code: "ticket_not_found" });
-    if (ticket.type !== "breakdown" || !(REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status)) {
+    if (!isDispatchedType(ticket.type) || !(REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status)) {
       throw new ReassignRefusedError({ code: "not_reassignable", status: ticket.status });
     }
     const agency = await agencyForOffer(trx, input.agencyId);

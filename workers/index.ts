@@ -72,7 +72,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logg
   return {
     sms__send: smsSendTask({ db, client, lines, batchSize: env.SMS_SEND_BATCH_SIZE }),
     sms__poll_status: smsPollStatusTask({ db, client }),
-    sms__poll_inbound: smsPollInboundTask({ db, client, line: env.smsInboundLine }),
+    sms__poll_inbound: smsPollInboundTask({ db, client, line: env.smsInboundLine, warrantyCodeSecret: env.warrantyCodeSecret }),
     offer__expire: offerExpireTask({ db, dispatch }),
     ticket__dispatch: ticketDispatchTask({ db, dispatch }),
     agency__performance: agencyPerformanceTask({ db }),

@@ -37,7 +37,7 @@ function useRecordingsArriving(pending: boolean) {
 
 type Data = SerializeFrom<Awaited<ReturnType<typeof loadTicketDetail>>>;
 
-export function TicketDetail({ data }: { data: Data }) {
+export function TicketDetail({ data, productHref }: { data: Data; productHref?: string | null }) {
   const t = useT();
   const locale = useLocale();
   const { ticket, history, offers, calls, sms } = data;
@@ -65,7 +65,14 @@ export function TicketDetail({ data }: { data: Data }) {
           <dd>{[category, brand, ticket.model_name].filter(Boolean).join(" — ") || t("common.none")}</dd>
           <dt>{t("ticket.serial")}</dt>
           <dd>
-            <span className="ltr">{ticket.serial_number ?? t("common.none")}</span>
+            {/* the call centre opens the product (its warranty card and history: issue 15 §1) */}
+            {productHref && ticket.serial_number ? (
+              <Link to={productHref} className="ltr" data-testid="ticket-product-link">
+                {ticket.serial_number}
+              </Link>
+            ) : (
+              <span className="ltr">{ticket.serial_number ?? t("common.none")}</span>
+            )}
           </dd>
           <dt>{t("ticket.warranty")}</dt>
           <dd>
@@ -549,7 +556,13 @@ export function TicketDetailPage({ backTo }: { backTo: string }) {
       <p>
         <Link to={backTo}>{t("common.back")}</Link>
       </p>
-      <TicketDetail data={data} />
+      <TicketDetail data={data} productHref={productHrefOf(backTo, data)} />
     </>
   );
+}
+
+/** The call centre's product page of the ticket's unit (only the desk shows it: /desk/warranty/…). */
+function productHrefOf(backTo: string, data: Data): string | null {
+  const id = (data.ticket as { customer_product_id?: number | null }).customer_product_id;
+  return backTo.startsWith("/desk") && typeof id === "number" ? `/desk/warranty/${id}` : null;
 }

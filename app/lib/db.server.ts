@@ -32,3 +32,5 @@ export * as quality from "../../db/repos/quality";
 // issue 15 §3: warranty claims and their tariffs
 export * as claims from "../../db/repos/claims";
 export * as surveyComments from "../../db/repos/survey-comments";
+// warranty per serial (issue 15 §1)
+export * as warranty from "../../db/repos/warranty";

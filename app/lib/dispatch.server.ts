@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { AGENCY_STATUSES } from "../../core/ticket";
+import { AGENCY_STATUSES, isDispatchedType, type TicketType } from "../../core/ticket";
 import { can } from "../../core/roles";
 import type { ExclusionReason } from "../../core/dispatch";
 import { requirePermission, scopeFor, type AuthUser, staffActor } from "~/lib/auth.server";
@@ -53,7 +53,7 @@ export async function dispatchPanelData(db: DB, env: Env, user: AuthUser, ticket
     supervision.ticketHold(db, scope, ticket.id),
   ]);
   const canReassign =
-    can(user.role, "dispatch:manage") && ticket.type === "breakdown" && (REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status);
+    can(user.role, "dispatch:manage") && isDispatchedType(ticket.type as TicketType) && (REASSIGNABLE_STATUSES as readonly string[]).includes(ticket.status);
   const choices = canReassign ? await reassignmentChoices(db, scope, ticket.id, dispatchOptionsOf(env)) : [];
   const agencies = decision ? Object.entries(decision.agencies).map(([id, a]) => ({ id: Number(id), code: a.code, name: a.name })) : [];
   return { decision: decision ?? null, agencies, offers, held, canReassign, choices, maxReason: MAX_REASON_LENGTH };

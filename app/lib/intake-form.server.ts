@@ -131,7 +131,7 @@ export function parseIntakeForm(form: Record<string, string>, now = new Date()):
 
   // the address: required for a breakdown (someone visits it), optional for a complaint
   const anyAddress = v.province !== "" || v.city !== "" || v.addressText !== "";
-  if (v.kind === "breakdown" || anyAddress) {
+  if (v.kind === "breakdown" || v.kind === "installation" || anyAddress) {
     if (v.province === "") fail("province", "err.province");
     if (v.city === "") fail("city", "err.city");
     if (v.addressText === "" || v.addressText.length > 500) fail("addressText", "err.addressText");

@@ -17,6 +17,7 @@ export function deskNav(role: Role): NavItem[] {
     ...(can(role, "service_tasks:manage") ? [{ to: "/desk/service-tasks", label: "nav.serviceTasks" as const }] : []),
     ...(can(role, "calls:take") ? [{ to: "/desk/abandoned", label: "callCentre.nav.abandoned" as const }] : []),
     ...(can(role, "calls:supervise") ? [{ to: "/desk/wall", label: "callCentre.nav.wall" as const }] : []),
+    ...(can(role, "customers:read") ? [{ to: "/desk/warranty", label: "warrantyCard.nav" as const }] : []),
     ...(can(role, "reports:read") ? [{ to: "/manager", label: "nav.dashboard" as const, end: true }] : []),
   ];
 }

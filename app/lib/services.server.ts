@@ -90,3 +90,6 @@ export { endAgencyProbation, updateQualitySettings } from "../../services/qualit
 export { addLabourTariff, addTravelBand, ClaimError, decideClaim, fileClaim, priceClaim, recordPartReturn, submitClaim, type ClaimErrorCode } from "../../services/claims";
 // (issue 14 §3) a satisfaction survey's comment classified
 export { classifySurveyComment, SurveyCommentError } from "../../services/survey-comments";
+// warranty per serial (issue 15 §1)
+export { checkWarrantyCardOnWeb } from "../../services/warranty-cards";
+export { ProductNotFoundError, REGISTRY_ID_RE, RegistryIdTakenError, setWarrantyRegistryId } from "../../services/warranty-products";

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { DB } from "../../db/connection";
+import { addJob } from "../../db/job-queue";
 import { logger } from "../../platform/logger";
 import { simControl, type SimResult } from "./sim-control.server";
 
@@ -50,4 +52,13 @@ export async function simInbox(base: string, number: string): Promise<SimResult<
 /** A customer's SMS to the service line, kept by the simulator until `sms/receive` hands it out. */
 export async function simSendInbound(base: string, from: string, message: string): Promise<SimResult<{ messageid: number }>> {
   return simControl(SMS_SIM, base, "/sim/inbound", z.object({ messageid: z.number() }), { from, message });
+}
+
+/**
+ * Asks the workers to read the service line now (the sms__poll_inbound cron job, moved to now under its own
+ * key) instead of within the minute: a newcomer who texts from /dev/sms (a survey digit, a warranty card code)
+ * sees the answer in a few seconds.
+ */
+export async function pollInboundSoon(db: DB): Promise<void> {
+  await addJob(db, "sms__poll_inbound", {}, { jobKey: "sms-poll-inbound", jobKeyMode: "replace" });
 }

@@ -172,7 +172,7 @@ export default function RegisterPage() {
           </fieldset>
         ) : null}
 
-        {show("breakdown", "complaint") ? (
+        {show("breakdown", "complaint", "installation") ? (
           <>
             <fieldset>
               <legend>{t("reg.customer")}</legend>

@@ -10,7 +10,7 @@ import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
 import { useAutoRefresh } from "~/lib/use-auto-refresh";
-import { simInbox, simPhones, simSendInbound, type SimInboxMessage, type SimPhone } from "~/lib/sms-sim.server";
+import { pollInboundSoon, simInbox, simPhones, simSendInbound, type SimInboxMessage, type SimPhone } from "~/lib/sms-sim.server";
 
 /** The longest inbound text the form sends (the simulator refuses longer ones). */
 const MAX_INBOUND_CHARS = 1000;
@@ -96,6 +96,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!sent.ok) {
     return Response.json({ error: "devSms.unreachable", params: { url: sent.url }, values } satisfies ActionError, { status: 503 });
   }
+  await pollInboundSoon(context.db);
   return redirect(`/dev/sms?${new URLSearchParams({ number: parsed.data.from, sent: parsed.data.from })}`);
 }
 

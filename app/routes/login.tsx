@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { homePath } from "../../core/roles";
 import { DevLinks } from "~/components/AppShell";
@@ -110,6 +110,12 @@ export default function LoginPage() {
           {t("lang.switchTo")}
         </button>
       </Form>
+      {/* the customers' public warranty card page (issue 15 §1) */}
+      <p>
+        <Link to="/warranty" data-testid="warranty-card-link">
+          {t("warrantyCard.link")}
+        </Link>
+      </p>
       <DevLinks />
     </main>
   );

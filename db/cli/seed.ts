@@ -29,7 +29,7 @@ await runCli(async () => {
       console.log("[seed] to erase everything and load the demo data again: npm run seed -- --reset");
       return;
     }
-    await seedDemo(handle.db, { log: console.log, recordingsDir: env.recordingsDir });
+    await seedDemo(handle.db, { log: console.log, recordingsDir: env.recordingsDir, warrantyCodeSecret: env.warrantyCodeSecret });
     console.log(`[seed] demo logins (password for all: ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) {
       console.log(`  ${u.username.padEnd(13)} ${u.role.padEnd(13)} ${u.agencyCode ?? ""}`.trimEnd());

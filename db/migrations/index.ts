@@ -35,6 +35,7 @@ import * as m2026_12_04_111000 from "./2026_12_04_111000_survey_comment_classes"
 import * as m2026_12_04_120000 from "./2026_12_04_120000_official_holidays";
 import * as m2026_12_04_121000 from "./2026_12_04_121000_sla_region_tiers";
 import * as m2026_12_04_122000 from "./2026_12_04_122000_complaint_rules";
+import * as m2026_12_04_130000 from "./2026_12_04_130000_warranty_cards";
 import * as m2026_12_04_140000 from "./2026_12_04_140000_warranty_claims";
 import * as m2026_12_04_150000 from "./2026_12_04_150000_part_requests";
 import * as m2026_12_04_160000 from "./2026_12_04_160000_agency_scorecards";
@@ -80,6 +81,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_120000_official_holidays": m2026_12_04_120000,
   "2026_12_04_121000_sla_region_tiers": m2026_12_04_121000,
   "2026_12_04_122000_complaint_rules": m2026_12_04_122000,
+  "2026_12_04_130000_warranty_cards": m2026_12_04_130000,
   "2026_12_04_140000_warranty_claims": m2026_12_04_140000,
   "2026_12_04_150000_part_requests": m2026_12_04_150000,
   "2026_12_04_160000_agency_scorecards": m2026_12_04_160000,

@@ -235,6 +235,16 @@ async function searchCondition(db: DB, s: TicketSearch, ctx: SearchContext): Pro
       .where(sql<string>`lower(customer_products.serial_number)`, "=", s.serial)
       .limit(NAME_MATCH_LIMIT)
       .execute();
+    // the same text as the national warranty registry's tracking id (issue 15 §1; customer_products_registry_idx)
+    products.push(
+      ...(await db
+        .selectFrom("customer_products")
+        .select("id")
+        .where(sql<string>`lower(customer_products.warranty_registry_id)`, "=", s.serial)
+        .where("customer_products.warranty_registry_id", "is not", null)
+        .limit(1)
+        .execute()),
+    );
     if (products.length) {
       conditions.push((eb) => eb("tickets.customer_product_id", "=", idArray(products.map((p) => p.id))));
     }

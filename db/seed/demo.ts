@@ -28,6 +28,7 @@ import { insertDemoRevenue } from "./demo-revenue";
 import { seedDemoFeedback } from "./demo-feedback";
 import { seedDemoParts } from "./demo-parts";
 import { seedDemoAdminActions } from "./demo-admin";
+import { seedDemoWarranty } from "./demo-warranty";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -74,6 +75,8 @@ export interface SeedDemoOptions {
    * playable WAV files. Without it the calls are loaded without recordings.
    */
   recordingsDir?: string;
+  /** env.warrantyCodeSecret: the demo's warranty cards are hashed with it (default: the development key) */
+  warrantyCodeSecret?: string;
 }
 
 /** Demo recordings are real generated audio of the call's talk time, capped to keep the data set small. */
@@ -109,7 +112,7 @@ export async function seedDemo(db: Kysely<Database>, opts: SeedDemoOptions = {})
     if (Number(leftovers.rows[0]?.n ?? 0) > 0) {
       throw new Error("seedDemo: the database has no users but already holds agencies, catalogue or tickets; empty it first (npm run seed -- --reset)");
     }
-    return new DemoBuilder(trx, now, passwordHash, opts.recordingsDir ? new RecordingStore(opts.recordingsDir) : null).run();
+    return new DemoBuilder(trx, now, passwordHash, opts.recordingsDir ? new RecordingStore(opts.recordingsDir) : null, opts.warrantyCodeSecret).run();
   };
   // inside a caller's transaction, use it; otherwise open one
   const counts = db.isTransaction ? await load(db) : await db.transaction().execute(load);
@@ -331,6 +334,7 @@ class DemoBuilder {
     private readonly now: Date,
     private readonly passwordHash: string,
     private readonly recordingStore: RecordingStore | null,
+    private readonly warrantyCodeSecret?: string,
   ) {}
 
   async run(): Promise<Record<string, number>> {
@@ -356,6 +360,7 @@ class DemoBuilder {
       () => seedDemoScorecards(this.db, this.now),
       async () => Object.assign(this.counts, await seedDemoClaims(this.db, this.now)),
       async () => Object.assign(this.counts, await seedDemoWorkingTime(this.db, this.now)),
+      async () => Object.assign(this.counts, await seedDemoWarranty(this.db, this.now, this.warrantyCodeSecret)),
       async () => Object.assign(this.counts, await seedDemoAdminActions(this.db, this.now)),
     ];
     for (const [i, phase] of phases.entries()) {

@@ -362,6 +362,18 @@ const MATRIX: Row[] = [
   { route: "dev.phones", method: "POST", url: "/dev/phones", form: { intent: "dtmf", id: "1.1", digits: "55" }, expect:
                                                                                [400,   400,     400,      400,       400,    400,   400,    400,         400] },
 
+  // Warranty per serial (issue 15 §1): the customers' public card page (no sign-in; a code that is not 16
+  // digits is a 400 with a message); the call centre's product search and product page (customers:read, under
+  // the desk), the registry tracking id set by operators and supervisors (products:update); no product: 404.
+  { route: "warranty", method: "POST", url: "/warranty", form: { code: "12" }, expect:
+                                                                               [400,   400,     400,      400,       400,    400,   400,    400,         400] },
+  { route: "desk.warranty._index", method: "GET", url: "/desk/warranty?q=SN-1", expect:
+                                                                               [LOGIN, 200,     200,      200,       200,    200,   F,      F,           F] },
+  { route: "desk.warranty.$productId", method: "GET", url: "/desk/warranty/999999", params: { productId: "999999" }, expect:
+                                                                               [LOGIN, N,       N,        N,         N,      N,     F,      F,           F] },
+  { route: "desk.warranty.$productId", method: "POST", url: "/desk/warranty/999999", params: { productId: "999999" }, form: { registryId: "ABC-1234" }, expect:
+                                                                               [LOGIN, N,       N,        N,         F,      F,     F,      F,           F] },
+
   // Agency portal (agency_portal:use: agency admins and staff), each agency's own data only.
   { route: "agency", method: "GET", url: "/agency", expect:                    [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   { route: "agency._index", method: "GET", url: "/agency", expect:             [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },

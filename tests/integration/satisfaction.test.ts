@@ -347,6 +347,6 @@ describe("inbound SMS (sms__poll_inbound against the Kavenegar simulator)", () =
   });
 
   it("no line configured: nothing is polled", async () => {
-    expect(await pollInboundSms({ db, client: client(), line: null })).toEqual({ received: 0, stored: 0, scored: 0 });
+    expect(await pollInboundSms({ db, client: client(), line: null })).toEqual({ received: 0, stored: 0, scored: 0, cards: 0 });
   });
 });

@@ -37,6 +37,8 @@ import {
   TICKET_TYPES,
   WARRANTY_STATUSES,
 } from "../../core/ticket";
+import { WARRANTY_START_RULES } from "../../core/warranty";
+import { CARD_ATTEMPT_OUTCOMES, CARD_CHANNELS, PRODUCT_EVENT_KINDS } from "../../core/warranty-card";
 import type { Database } from "../../db/schema";
 import { getTestDb } from "../support/db";
 
@@ -283,6 +285,8 @@ const COLUMNS = {
     warranty_expires_on: "string | null",
     invoice_ref: "string | null",
     created_at: "Date",
+    warranty_registry_id: "string | null",
+    installed_on: "string | null",
   },
   customers: {
     id: "number",
@@ -323,6 +327,7 @@ const COLUMNS = {
     name_fa: "string",
     name_en: "string",
     default_warranty_months: "number",
+    warranty_start: "string",
   },
   product_models: {
     id: "number",
@@ -623,6 +628,43 @@ const COLUMNS = {
     resolved_at: "Date | null",
     resolved_by: "number | null",
     resolution_note: "string | null",
+  },
+  warranty_cards: {
+    id: "number",
+    model_id: "number",
+    serial_number: "string",
+    code_hash: "string",
+    code_last4: "string",
+    issued_on: "string",
+    activate_by: "string | null",
+    activated_at: "Date | null",
+    activated_phone: "string | null",
+    activated_via: "string | null",
+    customer_id: "number | null",
+    customer_product_id: "number | null",
+    created_at: "Date",
+  },
+  warranty_card_attempts: {
+    id: "number",
+    at: "Date",
+    channel: "string",
+    phone: "string | null",
+    ip: "string | null",
+    code_last4: "string | null",
+    outcome: "string",
+    card_id: "number | null",
+    sms_id: "number | null",
+  },
+  customer_product_events: {
+    id: "number",
+    customer_product_id: "number",
+    at: "Date",
+    kind: "string",
+    ticket_id: "number | null",
+    actor_user_id: "number | null",
+    actor_label: "string | null",
+    reason: "string | null",
+    data: "json",
   },
   spare_parts: {
     id: "number",
@@ -989,6 +1031,12 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "call_callbacks", column: "status", values: CALLBACK_STATUSES },
   { table: "call_callbacks", column: "queue", values: CALL_QUEUES },
   { table: "sms_template_overrides", column: "kind", values: SMS_TEMPLATE_KINDS },
+  // issue 15 §1: warranty per serial
+  { table: "warranty_cards", column: "activated_via", values: CARD_CHANNELS },
+  { table: "warranty_card_attempts", column: "channel", values: CARD_CHANNELS },
+  { table: "warranty_card_attempts", column: "outcome", values: CARD_ATTEMPT_OUTCOMES },
+  { table: "customer_product_events", column: "kind", values: PRODUCT_EVENT_KINDS },
+  { table: "product_categories", column: "warranty_start", values: WARRANTY_START_RULES },
   // unions written in schema.ts itself
   { table: "users", column: "locale", values: allOf<Col<"users", "locale">>()(["fa", "en"]) },
   { table: "calls", column: "direction", values: CALL_DIRECTIONS },

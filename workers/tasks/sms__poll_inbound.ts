@@ -7,11 +7,17 @@
  * `sms/receive` with isread=0 marks what it returns as read, so a poll that died after reading and before
  * storing would lose those messages; each poll therefore also reads the latest read messages (isread=1) and
  * stores any it does not have yet.
+ *
+ * A message that carries a warranty card code (core/warranty-card.ts parseCardCode: one run of 16 digits) goes
+ * to services/warranty-cards.ts receiveWarrantySms instead (activation or check, and the reply SMS); survey
+ * replies (one digit) and every other text go on as before.
  */
 import type { Task } from "graphile-worker";
 import type { DB } from "../../db/connection";
 import type { KavenegarClient, ReceivedMessage } from "../../platform/kavenegar";
+import { parseCardCode } from "../../core/warranty-card";
 import { receiveInboundSms } from "../../services/satisfaction";
+import { receiveWarrantySms } from "../../services/warranty-cards";
 import { cronPayload } from "./satisfaction__sweep";
 
 export interface PollInboundDeps {
@@ -19,10 +25,12 @@ export interface PollInboundDeps {
   client: KavenegarClient;
   /** the line to read (env.smsInboundLine); null: nothing to poll */
   line: string | null;
+  /** env.warrantyCodeSecret: card codes texted to the line are looked up by their keyed hash (unset: no card handling) */
+  warrantyCodeSecret?: string;
 }
 
-export async function pollInboundSms(deps: PollInboundDeps): Promise<{ received: number; stored: number; scored: number }> {
-  if (!deps.line) return { received: 0, stored: 0, scored: 0 };
+export async function pollInboundSms(deps: PollInboundDeps): Promise<{ received: number; stored: number; scored: number; cards: number }> {
+  if (!deps.line) return { received: 0, stored: 0, scored: 0, cards: 0 };
   const unread = await deps.client.receive(deps.line, false);
   const read = await deps.client.receive(deps.line, true);
   const seen = new Set<string>();
@@ -34,18 +42,28 @@ export async function pollInboundSms(deps: PollInboundDeps): Promise<{ received:
   }
   let stored = 0;
   let scored = 0;
+  let cards = 0;
   for (const m of messages) {
-    const r = await receiveInboundSms(deps.db, {
+    const msg = {
       messageId: m.messageid,
       from: m.sender,
       to: m.receptor,
       text: m.message,
       receivedAt: Number.isFinite(m.date) && m.date > 0 ? new Date(m.date * 1000) : new Date(),
-    });
+    };
+    if (deps.warrantyCodeSecret && parseCardCode(m.message) !== null) {
+      const r = await receiveWarrantySms(deps.db, deps.warrantyCodeSecret, msg);
+      if (r.stored) {
+        stored++;
+        cards++;
+      }
+      continue;
+    }
+    const r = await receiveInboundSms(deps.db, msg);
     if (r.stored) stored++;
     if (r.score?.recorded) scored++;
   }
-  return { received: messages.length, stored, scored };
+  return { received: messages.length, stored, scored, cards };
 }
 
 export function smsPollInboundTask(deps: PollInboundDeps): Task {
@@ -61,6 +79,6 @@ export function smsPollInboundTask(deps: PollInboundDeps): Task {
       return;
     }
     const r = await pollInboundSms(deps);
-    if (r.stored) helpers.logger.info(`inbound SMS: ${r.stored} new, ${r.scored} survey replies scored`);
+    if (r.stored) helpers.logger.info(`inbound SMS: ${r.stored} new, ${r.scored} survey replies scored, ${r.cards} warranty cards`);
   };
 }

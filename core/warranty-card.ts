@@ -1,0 +1,156 @@
+/**
+ * Warranty cards (issue 15 §1), as pure rules: what a card code looks like, how a text or a form is read as
+ * one, the rate limit that keeps codes from being enumerated, what the customer is told, and the SMS reply.
+ * services/warranty-cards.ts applies them; platform/warranty-code.ts makes and hashes codes.
+ *
+ * The code: 16 digits (the length of an Iranian top-up PIN, which customers already text and type), the first
+ * not 0, printed in four groups of four under a scratch panel. 9·10^15 codes (~53 bits): with a million cards
+ * sold, a random guess finds one with probability ~1 in 9·10^9; at the limits below (5 refused guesses per
+ * number per day, 20 per address per hour) that is tens of millions of SIM-years of guessing. A 16-digit run
+ * never collides with a survey reply (one digit) nor a mobile number (11–12 digits).
+ *
+ * Storage (db: warranty_cards): the code's HMAC-SHA256 under the server's secret (WARRANTY_CODE_SECRET) — a
+ * leaked database without the secret gives no valid code and no way to test one; the last four digits to
+ * name the card on screen. Inbound SMS bodies that carry a code are stored masked.
+ */
+import { toLatinDigits, toPersianDigits as toPersian } from "./digits";
+
+export const CARD_CODE_LENGTH = 16;
+
+export const CARD_CHANNELS = ["sms", "web"] as const;
+export type CardChannel = (typeof CARD_CHANNELS)[number];
+
+/** What one attempt came to (warranty_card_attempts.outcome). */
+export const CARD_ATTEMPT_OUTCOMES = ["activated", "already_activated", "genuine", "expired", "not_genuine", "throttled"] as const;
+export type CardAttemptOutcome = (typeof CARD_ATTEMPT_OUTCOMES)[number];
+
+/** A customer product's history rows (customer_product_events.kind). */
+export const PRODUCT_EVENT_KINDS = ["warranty_activated", "warranty_started", "warranty_extended", "registry_id_changed"] as const;
+export type ProductEventKind = (typeof PRODUCT_EVENT_KINDS)[number];
+
+/**
+ * The card code a text carries, or null. Persian/Arabic-Indic digits, spaces, dashes, dots and ZWNJ between
+ * digits are allowed ("۱۲۳۴-۵۶۷۸ ۹۰۱۲ ۳۴۵۶"); words around the code are allowed ("کد ۱۲۳۴…"); exactly one
+ * run of 16 digits, the first not 0.
+ */
+export function parseCardCode(text: string): string | null {
+  const latin = toLatinDigits(text).replace(/(\d)[\s\-.\u200c_]+(?=\d)/g, "$1");
+  const runs = latin.match(/\d+/g) ?? [];
+  const codes = runs.filter((r) => r.length === CARD_CODE_LENGTH);
+  if (codes.length !== 1 || runs.some((r) => r.length > CARD_CODE_LENGTH)) return null;
+  const code = codes[0]!;
+  return code.startsWith("0") ? null : code;
+}
+
+/** '1234567890123456' → '1234-5678-9012-3456' (as printed). */
+export function formatCardCode(code: string): string {
+  return code.replace(/(\d{4})(?=\d)/g, "$1-");
+}
+
+export function cardLast4(code: string): string {
+  return code.slice(-4);
+}
+
+/** +989121234567 → 0912***4567: enough for the owner to recognise, too little to call. */
+export function maskMobile(normalized: string): string {
+  const m = /^\+98(9\d{2})\d{3}(\d{4})$/.exec(normalized);
+  return m ? `0${m[1]}***${m[2]}` : "***";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the rate limit
+
+/** Refused guesses (a code that is no card) per number within a day, and per address within an hour. */
+export const CARD_PHONE_WINDOW_HOURS = 24;
+export const MAX_CARD_FAILURES_PER_PHONE = 5;
+export const CARD_IP_WINDOW_HOURS = 1;
+export const MAX_CARD_FAILURES_PER_IP = 20;
+
+export interface CardWindows {
+  phoneSince: Date;
+  ipSince: Date;
+}
+
+export function cardThrottleWindows(now: Date): CardWindows {
+  return {
+    phoneSince: new Date(now.getTime() - CARD_PHONE_WINDOW_HOURS * 3_600_000),
+    ipSince: new Date(now.getTime() - CARD_IP_WINDOW_HOURS * 3_600_000),
+  };
+}
+
+/**
+ * Whether another attempt is refused: too many refused guesses from this number (SMS, or the mobile typed on
+ * the web page) or from this address (the web page). Only guesses that named no card count; a refused attempt
+ * is kept but does not count again, so the wait ends when the window passes.
+ */
+export function cardAttemptThrottle(failures: { forPhone: number; forIp: number }): { allowed: true } | { allowed: false; retryAfterHours: number } {
+  if (failures.forPhone >= MAX_CARD_FAILURES_PER_PHONE) return { allowed: false, retryAfterHours: CARD_PHONE_WINDOW_HOURS };
+  if (failures.forIp >= MAX_CARD_FAILURES_PER_IP) return { allowed: false, retryAfterHours: CARD_IP_WINDOW_HOURS };
+  return { allowed: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// what the customer is told
+
+export interface CardFacts {
+  activatedAt: Date | string | null;
+  activatedPhone: string | null;
+  /** 'YYYY-MM-DD': the warranty's last day; null while it has not started (installation pending) */
+  expiresOn: string | null;
+  /** not activated by this day: expired */
+  activateBy: string | null;
+}
+
+export type CardReply =
+  | { kind: "not_genuine" }
+  | { kind: "throttled"; retryAfterHours: number }
+  /** genuine and not activated (a check without a number) */
+  | { kind: "genuine" }
+  | { kind: "activated"; expiresOn: string | null }
+  | { kind: "already_activated"; maskedPhone: string; mine: boolean; expiresOn: string | null }
+  | { kind: "expired"; expiresOn: string | null };
+
+/**
+ * What an attempt on an existing card leads to, on `today` (Tehran 'YYYY-MM-DD'), for `phone` (normalised,
+ * or null for a check without a number). `activate`: the card is to be activated now (the caller computes
+ * the warranty then); otherwise the reply is final.
+ */
+export function decideCardAttempt(card: CardFacts, phone: string | null, today: string): CardReply | { kind: "activate" } {
+  if (card.activatedAt !== null) {
+    if (card.expiresOn !== null && card.expiresOn < today) return { kind: "expired", expiresOn: card.expiresOn };
+    const owner = card.activatedPhone ?? "";
+    return { kind: "already_activated", maskedPhone: maskMobile(owner), mine: phone !== null && phone === owner, expiresOn: card.expiresOn };
+  }
+  if (card.activateBy !== null && card.activateBy < today) return { kind: "expired", expiresOn: null };
+  return phone === null ? { kind: "genuine" } : { kind: "activate" };
+}
+
+export function attemptOutcome(reply: CardReply): CardAttemptOutcome {
+  return reply.kind;
+}
+
+/**
+ * The SMS reply (Persian: the customer texted in Persian). `jalali` turns a 'YYYY-MM-DD' day into the Jalali
+ * date the customer reads ('۱۴۰۶/۰۹/۱۰'), passed in so this stays free of the calendar's formatting.
+ */
+export function cardReplySms(reply: CardReply, jalali: (isoDay: string) => string, last4: string | null): string {
+  const card = last4 ? `کارت گارانتی ${toPersian(`…${last4}`)}` : "کارت گارانتی";
+  switch (reply.kind) {
+    case "activated":
+      return reply.expiresOn
+        ? `${card} فعال شد. گارانتی دستگاه شما تا ${jalali(reply.expiresOn)} معتبر است.`
+        : `${card} فعال شد. گارانتی این دستگاه از روز نصب به دست نمایندگی مجاز آغاز می‌شود.`;
+    case "already_activated":
+      return `${card} پیش‌تر با شماره ${toPersian(reply.maskedPhone)} فعال شده است${reply.expiresOn ? ` و تا ${jalali(reply.expiresOn)} معتبر است` : ""}.`;
+    case "expired":
+      return reply.expiresOn
+        ? `گارانتی این دستگاه (${card}) در ${jalali(reply.expiresOn)} به پایان رسیده است.`
+        : `مهلت فعال‌سازی ${card} گذشته است و این کارت دیگر فعال نمی‌شود.`;
+    case "genuine":
+      return `${card} اصل است و هنوز فعال نشده است.`;
+    case "not_genuine":
+      return "این کد در سامانه ما ثبت نشده است؛ کارت اصل نیست یا کد را اشتباه نوشته‌اید. لطفاً کد را دوباره بررسی کنید.";
+    case "throttled":
+      return `به دلیل تلاش‌های نادرست پیاپی، استعلام کارت گارانتی از این شماره تا ${toPersian(reply.retryAfterHours)} ساعت دیگر پذیرفته نمی‌شود.`;
+  }
+}
