@@ -235,6 +235,7 @@ describe("the admin's SMS text editor", () => {
       "agency_offer",
       "technician_job",
       "satisfaction_survey",
+      "parts_arrived",
     ]);
     expect(list.rows.every((r) => !r.custom)).toBe(true);
   });
