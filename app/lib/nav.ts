@@ -42,7 +42,9 @@ export function managerNav(role: Role): NavItem[] {
     { to: "/manager/scorecards", label: "nav.scorecards" },
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
-    // administration within the manager's permissions (issue 14 §5): importing agencies, the SLA targets
+    // administration within the manager's permissions (issue 14 §5): a new agency, importing agencies, the SLA
+    // targets — also the admin's menu entries for these /manager pages, so the entry clicked is the one marked current
+    ...(can(role, "agencies:manage") ? [{ to: "/manager/agencies/new", label: "adminHome.nav.agencyNew" as const }] : []),
     ...(can(role, "agencies:manage") ? [{ to: "/manager/agencies/import", label: "adminHome.nav.agencyImport" as const }] : []),
     ...(can(role, "sla:manage") ? [{ to: "/manager/delays/targets", label: "adminHome.nav.slaTargets" as const }] : []),
     ...(can(role, "users:manage") ? [{ to: "/admin", label: "nav.admin" as const, end: true }] : []),

@@ -82,6 +82,9 @@ export function useServerEvents<E>(url: string, types: readonly string[], enable
       stopped = true;
       clearTimeout(retry);
       source?.close();
+      // a closed stream is not live: the next one (another URL, or enabled again) reports "live" afresh, so a
+      // caller catching up on what it missed when its stream becomes live does so for every stream
+      setState("connecting");
     };
     // `types` is a constant of the caller
     // eslint-disable-next-line react-hooks/exhaustive-deps

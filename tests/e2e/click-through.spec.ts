@@ -2,7 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import { DEMO_USERS } from "../../db/seed/demo";
 import { homePath, isAgencyRole } from "../../core/roles";
 import { toLatinDigits } from "../../core/digits";
-import { expect, expectNoReloadSince, setNavigationMarker, test } from "./fixtures";
+import { expect, expectNoReloadSince, setNavigationMarker, test, waitForRouterIdle } from "./fixtures";
 
 /*
  * With JavaScript on, every role clicks (never page.goto) through every entry of its menus, into a
@@ -12,7 +12,7 @@ import { expect, expectNoReloadSince, setNavigationMarker, test } from "./fixtur
  * fixtures.ts fails the test on any page error, console error, 5xx or page that never hydrated.
  */
 
-const MAX_STEPS = 40;
+const MAX_STEPS = 100;
 
 function nav(page: Page): Locator {
   return page.locator("nav.shell-nav");
@@ -125,7 +125,11 @@ for (const user of DEMO_USERS) {
       here.forEach((h) => seen.add(h));
       const next = here.find((h) => !clicked.includes(h));
       if (!next) {
+        // the page before, rendered: its menu (not the one just left) is read next
+        const left = page.url();
         await page.goBack();
+        await expect(page).not.toHaveURL(left);
+        await waitForRouterIdle(page);
         await expect(nav(page)).toBeVisible();
         await expectNoReloadSince(page, marker);
         continue;

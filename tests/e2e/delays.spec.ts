@@ -55,7 +55,7 @@ test("the manager changes an SLA target and sees it saved; a bad value is refuse
   await page.goto("/manager/delays/targets");
   await waitForRouterIdle(page);
   const add = page.locator("form", { has: page.getByRole("heading", { name: "افزودن قاعده" }) });
-  await add.getByLabel("استان").fill("گیلان");
+  await add.getByLabel("استان", { exact: true }).fill("گیلان");
   await add.getByLabel("پذیرش (ساعت)").fill("۵");
   await add.getByLabel("مراجعه (ساعت)").fill("۲");
   await add.getByLabel("انجام کار (ساعت)").fill("۷۲");
