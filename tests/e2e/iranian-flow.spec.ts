@@ -54,6 +54,8 @@ test("a card activated by SMS, an in-warranty breakdown on it dispatched, a part
   db,
 }) => {
   test.setTimeout(300_000);
+  // (fresh[0]'s model is dispatched to an agency with a demo user; fresh[1] and fresh[2] are warranty.spec.ts's:
+  // every spec shares one database, and a card is activated once)
   const code = DEMO_CARD_CODES.fresh[0];
   const mobile = `0913${String(Date.now()).slice(-7)}`;
 
