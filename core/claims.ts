@@ -8,6 +8,8 @@
  *
  * Pure: no imports beyond core.
  */
+import { toLatinDigits } from "./digits";
+import { haversineKm } from "./dispatch";
 
 /** The kinds of work a claim is for: each has its own labour tariff per product category. */
 export const SERVICE_TYPES = ["repair", "installation", "inspection"] as const;
@@ -86,14 +88,9 @@ export function bandEnd(band: { fromKm: number }, bands: readonly { fromKm: numb
   return end;
 }
 
-/** Great-circle distance in km between two points (haversine, mean Earth radius), rounded to 0.1 km. */
+/** Great-circle distance in km between two points (core/dispatch.ts haversineKm), rounded to 0.1 km. */
 export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const R = 6371.0088;
-  const rad = (d: number) => (d * Math.PI) / 180;
-  const dLat = rad(b.lat - a.lat);
-  const dLng = rad(b.lng - a.lng);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return Math.round(2 * R * Math.asin(Math.min(1, Math.sqrt(h))) * 10) / 10;
+  return Math.round(haversineKm(a.lat, a.lng, b.lat, b.lng) * 10) / 10;
 }
 
 /** A sanity bound on one tariff or band amount: 10 billion rials. */
@@ -236,9 +233,7 @@ export function claimPayable(status: ClaimStatus, lines: readonly ReturnLine[]):
 
 /** Serials are compared as people type them: trimmed, case and inner spaces ignored, Persian digits as Latin. */
 export function normalizeSerial(s: string): string {
-  return s
-    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+  return toLatinDigits(s)
     .replace(/[\s-]/g, "")
     .toUpperCase();
 }
