@@ -47,6 +47,7 @@
  * spreads the load.
  */
 
+import { DAY_MS, isAroundTheClock, MINUTE_MS, parseHm, TEHRAN_OFFSET_MS } from "./working-time";
 import { dispatchCapacity, performanceTerm, scorecardRates, type ScorecardCounts, type ScorecardRates } from "./quality";
 
 export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "full", "already_offered"] as const;
@@ -75,10 +76,6 @@ export type Weekday = (typeof WEEKDAYS)[number];
  */
 export const ALWAYS_OPEN: WorkingHours = Object.freeze(Object.fromEntries(WEEKDAYS.map((d) => [d, ["00:00", "24:00"]]))) as WorkingHours;
 
-/** Iran has kept UTC+03:30 all year since 2022 (core/jalali.ts). */
-const TEHRAN_OFFSET_MS = 210 * 60_000;
-const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 
 export interface CandidateFacts {
   agencyId: number;
@@ -185,23 +182,10 @@ export function coversLocation(f: Pick<CandidateFacts, "areaMatch" | "serviceRad
 
 // ---------- working hours ----------
 
-function parseHm(s: string): number | null {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(s);
-  if (!m) return null;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (min > 59 || h > 24 || (h === 24 && min !== 0)) return null;
-  return h * 60 + min;
-}
 
 /** Whether the hours say "always open" ({} or every day 00:00–24:00). */
 export function isAlwaysOpen(hours: WorkingHours): boolean {
-  const keys = Object.keys(hours);
-  if (keys.length === 0) return true;
-  return WEEKDAYS.every((d) => {
-    const r = hours[d];
-    return !!r && parseHm(r[0]) === 0 && parseHm(r[1]) === 24 * 60;
-  });
+  return isAroundTheClock(hours);
 }
 
 /** A working-hours value as stored is well formed: known days, "HH:MM" pairs or null. */

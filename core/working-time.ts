@@ -78,7 +78,8 @@ export function weekdayOfDay(day: number): number {
   return (((day + 4) % 7) + 7) % 7;
 }
 
-function parseHm(s: string): number | null {
+/** "HH:MM" → minutes after midnight (24:00 allowed as a day's end); null when malformed. */
+export function parseHm(s: string): number | null {
   const m = /^(\d{1,2}):(\d{2})$/.exec(s);
   if (!m) return null;
   const h = Number(m[1]);
