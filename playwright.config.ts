@@ -17,7 +17,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  // generous: the CI machine has two cores, and a menu walk (the manager has ~25 pages) or a re-dispatch after a
+  // suspension is slow there; a test that passes is no slower for it
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
