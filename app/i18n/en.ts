@@ -1273,7 +1273,6 @@ export const en: Record<MessageKey, string> = {
   "delays.col.marked": "Sweep alert",
   "delays.tickets.title": "Requests behind the delay report",
   "delays.tickets.filtered": "Filter: {filter}",
-  "delays.tickets.limit": "At most {count} requests (the newest) are shown.",
   "delays.tickets.back": "Back to the delay audit",
   "delays.filter.breachAny": "past any target",
   "delays.filter.stageDone": "passed stage “{stage}”",

@@ -1271,7 +1271,6 @@ export const fa = {
   "delays.col.marked": "هشدار پایش",
   "delays.tickets.title": "درخواست‌های پشت گزارش تأخیر",
   "delays.tickets.filtered": "فیلتر: {filter}",
-  "delays.tickets.limit": "حداکثر {count} درخواست (جدیدترین‌ها) نمایش داده می‌شود.",
   "delays.tickets.back": "بازگشت به ممیزی تأخیرها",
   "delays.filter.breachAny": "گذشته از هر مهلتی",
   "delays.filter.stageDone": "گذرانده مرحله «{stage}»",
