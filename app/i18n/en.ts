@@ -1218,6 +1218,8 @@ export const en: Record<MessageKey, string> = {
   "delays.watch.title": "At risk or breached (now)",
   "delays.watch.summary": "{breached} requests past their target, {atRisk} at risk",
   "delays.watch.none": "No open request is at risk or past its target.",
+  "delays.watch.all": "All",
+  "delays.watch.show": "Show by SLA level",
   "delays.watch.more": "Showing {shown} of {total}; the most urgent first.",
   "delays.level.at_risk": "At risk",
   "delays.level.breached": "Breached",

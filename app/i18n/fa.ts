@@ -1216,6 +1216,8 @@ export const fa = {
   "delays.watch.title": "در خطر یا گذشته از مهلت (هم‌اکنون)",
   "delays.watch.summary": "{breached} درخواست گذشته از مهلت، {atRisk} درخواست در خطر",
   "delays.watch.none": "هیچ درخواست بازی در خطر یا گذشته از مهلت نیست.",
+  "delays.watch.all": "همه",
+  "delays.watch.show": "نمایش بر پایهٔ وضعیت مهلت",
   "delays.watch.more": "{shown} مورد از {total} مورد نمایش داده شده است؛ فوری‌ترین‌ها در بالا.",
   "delays.level.at_risk": "در خطر",
   "delays.level.breached": "گذشته از مهلت",
