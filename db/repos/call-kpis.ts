@@ -53,8 +53,9 @@ function rollupSelect(thresholdSeconds: number | RawBuilder<number>, callFilter:
       from calls c
       where ${offeredCall("c")} and ${callFilter}
     ), att as (
+      -- each call's ringings by call_attempts_call_idx (a hash join read every ringing ever made)
       select c.local_day, c.local_hour, c.queue, a.operator_user_id as op, a.call_id, a.outcome
-      from call_attempts a join c on c.id = a.call_id
+      from c cross join lateral (select a.operator_user_id, a.call_id, a.outcome from call_attempts a where a.call_id = c.id offset 0) a
     ), part as (
       select local_day, local_hour, queue, op, call_id from att
       union
