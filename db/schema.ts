@@ -410,6 +410,23 @@ export interface CallStatsHourlyTable {
   missed: Generated<number>;
 }
 
+/** The daily roll-up of call_stats_hourly (migration 2026_12_05_130000): the same counters per Tehran day. */
+export interface CallStatsDailyTable {
+  local_day: string;
+  queue: string;
+  /** 0: no operator (the calls nobody answered) */
+  operator_user_id: number;
+  offered: Generated<number>;
+  answered: Generated<number>;
+  abandoned: Generated<number>;
+  answered_within: Generated<number>;
+  answer_wait_seconds: Generated<number>;
+  talk_seconds: Generated<number>;
+  longest_wait_seconds: Generated<number>;
+  rung: Generated<number>;
+  missed: Generated<number>;
+}
+
 export interface CallStatsStateTable {
   id: Generated<number>;
   refreshed_at: Timestamp;
@@ -1146,6 +1163,7 @@ export interface Database {
   ticket_calls: TicketCallsTable;
   call_stats_hourly: CallStatsHourlyTable;
   call_stats_state: CallStatsStateTable;
+  call_stats_daily: CallStatsDailyTable;
   idempotency_keys: IdempotencyKeysTable;
   recordings: RecordingsTable;
   sms_messages: SmsMessagesTable;

@@ -63,7 +63,7 @@ export async function readCallReportRequest(request: Request, context: AppLoadCo
 }
 
 export async function loadCallReport(context: AppLoadContext, r: CallReportRequest): Promise<CallKpiReport> {
-  return callKpis.callKpiReport(context.db, { fromDay: r.fromDay, toDayExclusive: r.toDayExclusive, queue: r.queue, operatorUserId: r.operatorUserId });
+  return callKpis.callKpiReport(context.db, { fromDay: r.fromDay, toDayExclusive: r.toDayExclusive, queue: r.queue, operatorUserId: r.operatorUserId, thresholdSeconds: r.thresholdSeconds });
 }
 
 /** The rows of one table of the report, labelled in the reader's language. */

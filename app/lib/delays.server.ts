@@ -34,6 +34,13 @@ export interface DelayQuery {
   breach: DelayFilter["breach"];
 }
 
+const WatchLevel = z.enum(["at_risk", "breached"]).optional().catch(undefined);
+
+/** The level the landing page's at-risk / breached list is narrowed to (`?level=`; anything else: both). */
+export function parseWatchLevel(request: Request): "at_risk" | "breached" | null {
+  return WatchLevel.parse(readSearchParams(new URL(request.url)).level) ?? null;
+}
+
 /** The range (Jalali from/to, Tehran midnights; bad input → the default range with a message) and the drill-down filters. */
 export function parseDelayQuery(request: Request, now: Date): DelayQuery {
   const url = new URL(request.url);

@@ -8,7 +8,7 @@ import { DateRangeFilter } from "~/components/reports/DateRangeFilter";
 import { StatCard } from "~/components/StatCard";
 import { translator } from "~/i18n";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { delays, parseDelayQuery } from "~/lib/delays.server";
+import { delays, parseDelayQuery, parseWatchLevel } from "~/lib/delays.server";
 import { formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { resolveLocale } from "~/lib/locale.server";
@@ -35,12 +35,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = scopeFor(user);
   const now = new Date();
   const q = parseDelayQuery(request, now);
+  const level = parseWatchLevel(request);
   // the landing page shows the whole range: the drill-down filters belong to the ticket list
   const filter = { from: q.filter.from, toExclusive: q.filter.toExclusive, now };
   // one read of the range's figures (the daily roll-up plus the live part) serves the ranking and the summary
   const [figures, watch] = await Promise.all([
     delays.delayFiguresByAgency(context.db, scope, filter),
-    delays.slaWatchList(context.db, scope, now, undefined, WATCH_LIMIT),
+    delays.slaWatchList(context.db, scope, now, undefined, WATCH_LIMIT, level),
   ]);
   const ranking = delays.rankingOf(figures);
   const summary = delays.summaryOf(figures);
@@ -53,7 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     presets: q.presets,
     ranking: rankingRows(ranking),
     summary,
-    watch: { rows: watchRows(watch.rows, t), atRisk: watch.atRisk, breached: watch.breached },
+    watch: { rows: watchRows(watch.rows, t), atRisk: watch.atRisk, breached: watch.breached, level },
   };
 }
 
@@ -64,6 +65,12 @@ export default function DelaysPage() {
   const n = (v: number) => formatNumber(v, locale);
   const href = (extra: Record<string, string>) => delayTicketsHref(d.rangeSearch, extra);
   const totalWatch = d.watch.atRisk + d.watch.breached;
+  const listed = d.watch.level === "at_risk" ? d.watch.atRisk : d.watch.level === "breached" ? d.watch.breached : totalWatch;
+  const levelHref = (level: string | null) => {
+    const p = new URLSearchParams(d.rangeSearch);
+    if (level) p.set("level", level);
+    return `?${p.toString()}`;
+  };
   const columns = useMemo(() => rankingColumns(d.rangeSearch), [d.rangeSearch]);
   const watchCols = useMemo(() => watchColumns(), []);
   return (
@@ -81,7 +88,20 @@ export default function DelaysPage() {
         ) : (
           <>
             <p data-testid="watch-summary">{t("delays.watch.summary", { breached: d.watch.breached, atRisk: d.watch.atRisk })}</p>
-            {totalWatch > d.watch.rows.length ? <p className="muted">{t("delays.watch.more", { shown: d.watch.rows.length, total: totalWatch })}</p> : null}
+            <p className="date-presets" data-testid="watch-levels" aria-label={t("delays.watch.show")}>
+              {([null, "breached", "at_risk"] as const).map((level) => (
+                <Link
+                  key={level ?? "all"}
+                  to={levelHref(level)}
+                  preventScrollReset
+                  aria-current={d.watch.level === level ? "true" : undefined}
+                  className={d.watch.level === level ? "current" : undefined}
+                >
+                  {level ? `${t(`delays.level.${level}`)} (${n(level === "at_risk" ? d.watch.atRisk : d.watch.breached)})` : t("delays.watch.all")}
+                </Link>
+              ))}
+            </p>
+            {listed > d.watch.rows.length ? <p className="muted">{t("delays.watch.more", { shown: d.watch.rows.length, total: listed })}</p> : null}
             <DataTable columns={watchCols} rows={d.watch.rows} caption={t("delays.watch.title")} />
           </>
         )}

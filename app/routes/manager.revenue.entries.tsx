@@ -23,12 +23,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // a page of ENTRIES_PAGE, newest first, then older pages by keyset (the export keeps its 500)
   const url = new URL(request.url);
   const before = parseKeyset(url);
-  const [breakdown, rows] = await Promise.all([fees.revenueBreakdown(context.db, filter), revenueEntryRows(context.db, filter, locale, { limit: ENTRIES_PAGE, before })]);
+  const [total, rows] = await Promise.all([fees.revenueTotal(context.db, filter), revenueEntryRows(context.db, filter, locale, { limit: ENTRIES_PAGE, before })]);
   const hidden = [...query.entries()].filter(([k]) => k !== "from" && k !== "to");
   const last = rows.length === ENTRIES_PAGE ? rows[rows.length - 1]! : null;
   return {
     range,
-    total: breakdown.total,
+    total,
     rows,
     hidden,
     exportHref: `/manager/revenue/entries/export?${query.toString()}`,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import {
   addCounts,
+  DEFAULT_SERVICE_LEVEL_SECONDS,
   kpiFigures,
   MISSED_ATTEMPT_OUTCOMES,
   OFFERED_DISPOSITIONS,
@@ -11,6 +12,7 @@ import {
   type WallOperatorState,
 } from "../../core/call-kpis";
 import type { CallDisposition, CallQueue, OperatorPresence } from "../../core/call";
+import { tehranDay } from "../../core/jalali";
 import type { Database } from "../schema";
 
 /*
@@ -36,10 +38,12 @@ function offeredCall(alias: string): RawBuilder<boolean> {
 // the hourly roll-up
 
 /**
- * The roll-up rows of the offered calls `scope` selects (a query yielding calls' ids): per Tehran day, hour,
- * queue and operator. Inserted into call_stats_hourly.
+ * The roll-up rows of the offered calls `callFilter` selects (a condition on calls `c`): per Tehran day, hour,
+ * queue and operator, with the columns of call_stats_hourly (local_day, local_hour, queue, op, offered,
+ * answered, abandoned, answered_within, answer_wait, talk, longest, rung, missed). The one SQL of the figures:
+ * the hourly roll-up is made of it, and the report counts the live day with it.
  */
-function insertRollup(trx: Conn, thresholdSeconds: number, callFilter: RawBuilder<boolean>) {
+function rollupSelect(thresholdSeconds: number | RawBuilder<number>, callFilter: RawBuilder<boolean>) {
   return sql`
     with c as (
       select c.id, c.queue, (c.started_at at time zone ${TZ})::date as local_day,
@@ -49,17 +53,17 @@ function insertRollup(trx: Conn, thresholdSeconds: number, callFilter: RawBuilde
       from calls c
       where ${offeredCall("c")} and ${callFilter}
     ), att as (
+      -- each call's ringings by call_attempts_call_idx (a hash join read every ringing ever made)
       select c.local_day, c.local_hour, c.queue, a.operator_user_id as op, a.call_id, a.outcome
-      from call_attempts a join c on c.id = a.call_id
+      from c cross join lateral (select a.operator_user_id, a.call_id, a.outcome from call_attempts a where a.call_id = c.id offset 0) a
     ), part as (
       select local_day, local_hour, queue, op, call_id from att
       union
       select local_day, local_hour, queue, answered_by, id from c where answered_by is not null
     )
-    insert into call_stats_hourly (local_day, local_hour, queue, operator_user_id, offered, answered, abandoned,
-      answered_within, answer_wait_seconds, talk_seconds, longest_wait_seconds, rung, missed)
-    select local_day, local_hour, queue, op, sum(offered), sum(answered), sum(abandoned), sum(answered_within),
-      sum(answer_wait), sum(talk), max(longest), sum(rung), sum(missed)
+    select local_day, local_hour, queue, op, sum(offered)::int as offered, sum(answered)::int as answered,
+      sum(abandoned)::int as abandoned, sum(answered_within)::int as answered_within, sum(answer_wait)::bigint as answer_wait,
+      sum(talk)::bigint as talk, max(longest)::int as longest, sum(rung)::int as rung, sum(missed)::int as missed
     from (
       select local_day, local_hour, queue, coalesce(answered_by, 0) as op, count(*) as offered,
         count(*) filter (where disposition = 'answered') as answered,
@@ -75,7 +79,31 @@ function insertRollup(trx: Conn, thresholdSeconds: number, callFilter: RawBuilde
       select local_day, local_hour, queue, op, 0, 0, 0, 0, 0, 0, 0, 0, count(*)
       from att where outcome in (${missedOutcomes}) group by 1, 2, 3, 4
     ) x
-    group by 1, 2, 3, 4`.execute(trx);
+    group by 1, 2, 3, 4`;
+}
+
+/** The roll-up rows of the offered calls `callFilter` selects, inserted into call_stats_hourly. */
+function insertRollup(trx: Conn, thresholdSeconds: number, callFilter: RawBuilder<boolean>) {
+  return sql`
+    insert into call_stats_hourly (local_day, local_hour, queue, operator_user_id, offered, answered, abandoned,
+      answered_within, answer_wait_seconds, talk_seconds, longest_wait_seconds, rung, missed)
+    ${rollupSelect(thresholdSeconds, callFilter)}`.execute(trx);
+}
+
+/**
+ * Sums the hourly rows of the given Tehran days (every day when null) into call_stats_daily, replacing those
+ * days' rows: the daily roll-up is the hourly one summed, never a second count.
+ */
+async function rollUpDays(trx: Conn, days: string[] | null) {
+  const only = days === null ? sql`true` : sql`local_day = any(${days}::date[])`;
+  await sql`delete from call_stats_daily where ${only}`.execute(trx);
+  await sql`
+    insert into call_stats_daily (local_day, queue, operator_user_id, offered, answered, abandoned, answered_within,
+      answer_wait_seconds, talk_seconds, longest_wait_seconds, rung, missed)
+    select local_day, queue, operator_user_id, sum(offered), sum(answered), sum(abandoned), sum(answered_within),
+      sum(answer_wait_seconds), sum(talk_seconds), max(longest_wait_seconds), sum(rung), sum(missed)
+    from call_stats_hourly where ${only}
+    group by local_day, queue, operator_user_id`.execute(trx);
 }
 
 /** How far back from the last refresh the next one looks again (a transaction that ended a call may commit late). */
@@ -102,6 +130,7 @@ export async function refreshCallStats(db: Conn, thresholdSeconds: number): Prom
     if (!state || state.threshold_seconds !== thresholdSeconds) {
       await sql`delete from call_stats_hourly`.execute(trx);
       await insertRollup(trx, thresholdSeconds, sql<boolean>`true`);
+      await rollUpDays(trx, null);
       result = { full: true, hours: 0 };
     } else {
       const { rows } = await sql<{ local_day: string; local_hour: number }>`
@@ -119,6 +148,7 @@ export async function refreshCallStats(db: Conn, thresholdSeconds: number): Prom
             where c.started_at >= (t.d + make_interval(hours => t.hr)) at time zone ${TZ}
               and c.started_at < (t.d + make_interval(hours => t.hr + 1)) at time zone ${TZ})`,
         );
+        await rollUpDays(trx, [...new Set(days)]);
       }
       result = { full: false, hours: rows.length };
     }
@@ -145,6 +175,10 @@ export interface KpiFilter {
   toDayExclusive: string;
   queue?: CallQueue | null;
   operatorUserId?: number | null;
+  /** the service-level threshold of the live day's count (default: the one the roll-up was made with) */
+  thresholdSeconds?: number;
+  /** the present (default: now): its Tehran day is counted live from the call-detail records */
+  now?: Date;
 }
 
 export interface KpiRow extends KpiFigures {
@@ -197,23 +231,61 @@ function countsOf(r: SumRow, operatorView: boolean): KpiCounts {
 }
 
 /**
- * The figures of a date range from the roll-up, in one statement (grouping sets): in total, by queue, by
- * operator, by Tehran day and by hour of day. With an operator named, every figure is that operator's
- * (offered: the calls their phone rang for); otherwise the queues' (by operator stays the operators').
+ * The figures of a date range in one statement: the days before today from the daily roll-up (totals, by
+ * queue, by operator, by Tehran day) and the hourly one (by hour of day), today counted live from the
+ * call-detail records with the roll-up's own SQL (rollupSelect), so the report is never a refresh behind and a
+ * year reads a few hundred rows per queue and operator. With an operator named, every figure is that
+ * operator's (offered: the calls their phone rang for); otherwise the queues' (by operator stays the operators').
  */
 export async function callKpiReport(db: Conn, f: KpiFilter): Promise<CallKpiReport> {
   const operatorView = f.operatorUserId != null;
-  const { rows } = await sql<SumRow>`
-    select grouping(queue, operator_user_id, local_day, local_hour) as dim, queue, operator_user_id as op,
-      local_day::text as day, local_hour as hour,
-      sum(offered) as offered, sum(rung) as rung, sum(answered) as answered, sum(abandoned) as abandoned,
-      sum(answered_within) as answered_within, sum(answer_wait_seconds) as answer_wait, sum(talk_seconds) as talk,
-      max(longest_wait_seconds) as longest, sum(missed) as missed
-    from call_stats_hourly
-    where local_day >= ${f.fromDay}::date and local_day < ${f.toDayExclusive}::date
+  const today = tehranDay(f.now ?? new Date());
+  // the roll-up covers [fromDay, pastEnd); today, when in the range, is counted live
+  const pastEnd = f.toDayExclusive < today ? f.toDayExclusive : today;
+  const liveToday = f.fromDay <= today && today < f.toDayExclusive;
+  const threshold =
+    f.thresholdSeconds ?? sql<number>`coalesce((select threshold_seconds from call_stats_state where id = 1), ${DEFAULT_SERVICE_LEVEL_SECONDS}::int)`;
+  const live = liveToday
+    ? rollupSelect(
+        threshold,
+        sql<boolean>`c.started_at >= ${today}::date::timestamp at time zone ${TZ} and c.started_at < (${today}::date + 1)::timestamp at time zone ${TZ}`,
+      )
+    : sql`select null::date as local_day, null::smallint as local_hour, null::text as queue, null::bigint as op, 0 as offered, 0 as answered,
+        0 as abandoned, 0 as answered_within, 0::bigint as answer_wait, 0::bigint as talk, 0 as longest, 0 as rung, 0 as missed where false`;
+  const rolled = (col: string) => sql`${sql.ref(col)}`;
+  const filters = (opCol: string) => sql`
       ${f.queue ? sql`and queue = ${f.queue}` : sql``}
-      ${operatorView ? sql`and operator_user_id = ${f.operatorUserId}` : sql``}
-    group by grouping sets ((), (queue), (operator_user_id), (local_day), (local_hour))`.execute(db);
+      ${operatorView ? sql`and ${rolled(opCol)} = ${f.operatorUserId}` : sql``}`;
+  const sums = sql`sum(offered) as offered, sum(rung) as rung, sum(answered) as answered, sum(abandoned) as abandoned,
+      sum(answered_within) as answered_within, sum(answer_wait) as answer_wait, sum(talk) as talk,
+      max(longest) as longest, sum(missed) as missed`;
+  const { rows } = await sql<SumRow>`
+    with live as (${live}),
+    d as (
+      select local_day, queue, operator_user_id as op, offered, rung, answered, abandoned, answered_within,
+        answer_wait_seconds as answer_wait, talk_seconds as talk, longest_wait_seconds as longest, missed
+      from call_stats_daily
+      where local_day >= ${f.fromDay}::date and local_day < ${pastEnd}::date ${filters("operator_user_id")}
+      union all
+      select local_day, queue, op, offered, rung, answered, abandoned, answered_within, answer_wait, talk, longest, missed
+      from live where true ${filters("op")}
+    ),
+    h as (
+      select local_hour, offered, rung, answered, abandoned, answered_within,
+        answer_wait_seconds as answer_wait, talk_seconds as talk, longest_wait_seconds as longest, missed
+      from call_stats_hourly
+      where local_day >= ${f.fromDay}::date and local_day < ${pastEnd}::date ${filters("operator_user_id")}
+      union all
+      select local_hour, offered, rung, answered, abandoned, answered_within, answer_wait, talk, longest, missed
+      from live where true ${filters("op")}
+    )
+    select grouping(queue, op, local_day) * 2 + 1 as dim, queue, op, local_day::text as day, null::int as hour, ${sums}
+    from d
+    group by grouping sets ((), (queue), (op), (local_day))
+    union all
+    select 14 as dim, null, null, null, local_hour::int, ${sums}
+    from h
+    group by local_hour`.execute(db);
   // grouping() bits: queue 8, operator 4, day 2, hour 1 (a 1 bit: not grouped by it)
   let totals = ZERO_COUNTS;
   const byQueue: KpiRow[] = [];

@@ -630,7 +630,7 @@ const DUE_COLUMN: Record<SlaStage, string> = { accept: "sla_accept_due_at", visi
  * its statuses), with when the sweep marked it (sla_marks). Each stage reads its partial index of due times
  * over its open statuses (services/sla.ts SLA_STAGE_INDEXES). Breached first, then the soonest due.
  */
-export function slaWatchQuery(scope: DataScope, now: Date, share: number, limit: number) {
+export function slaWatchQuery(scope: DataScope, now: Date, share: number, limit: number, level: "at_risk" | "breached" | null = null) {
   const perStage = SLA_STAGES.map((st) => {
     const due = sql.ref(`t.${DUE_COLUMN[st]}`);
     return sql`
@@ -645,22 +645,35 @@ export function slaWatchQuery(scope: DataScope, now: Date, share: number, limit:
     id: number; number: number; status: string; priority: Priority; agency_name: string | null;
     stage: SlaStage; level: "at_risk" | "breached"; due_at: Date; marked_at: Date | null; n_risk: number; n_breached: number;
   }>`
-    with w as (${sql.join(perStage, sql` union all `)})
-    select w.id, w.number, w.status, w.priority, a.name as agency_name, w.stage, w.level, w.due_at,
-      (select max(k.marked_at) from sla_marks k where k.ticket_id = w.id and k.stage = w.stage) as marked_at,
-      count(*) filter (where w.level = 'at_risk') over ()::int as n_risk,
-      count(*) filter (where w.level = 'breached') over ()::int as n_breached
-    from w left join agencies a on a.id = w.assigned_agency_id
-    order by (w.level = 'breached') desc, w.due_at
-    limit ${limit}`;
+    with w as (${sql.join(perStage, sql` union all `)}),
+    -- the counts are of every row; the list is of the level asked for (both when none)
+    n as (select count(*) filter (where level = 'at_risk')::int as n_risk, count(*) filter (where level = 'breached')::int as n_breached from w),
+    l as (
+      select * from w ${level ? sql`where w.level = ${level}` : sql``}
+      order by (w.level = 'breached') desc, w.due_at
+      limit ${limit}
+    )
+    select l.id, l.number, l.status, l.priority, a.name as agency_name, l.stage, l.level, l.due_at,
+      (select max(k.marked_at) from sla_marks k where k.ticket_id = l.id and k.stage = l.stage) as marked_at,
+      n.n_risk, n.n_breached
+    from n left join l on true left join agencies a on a.id = l.assigned_agency_id
+    order by (l.level = 'breached') desc, l.due_at`;
 }
 
-export async function slaWatchList(db: DB, scope: DataScope, now: Date, share = DEFAULT_SLA_AT_RISK_SHARE, limit = 200): Promise<{ rows: SlaWatchRow[]; atRisk: number; breached: number }> {
-  const { rows } = await slaWatchQuery(scope, now, share, limit).execute(db);
+export async function slaWatchList(
+  db: DB,
+  scope: DataScope,
+  now: Date,
+  share = DEFAULT_SLA_AT_RISK_SHARE,
+  limit = 200,
+  level: "at_risk" | "breached" | null = null,
+): Promise<{ rows: SlaWatchRow[]; atRisk: number; breached: number }> {
+  const { rows } = await slaWatchQuery(scope, now, share, limit, level).execute(db);
   return {
     atRisk: rows[0]?.n_risk ?? 0,
     breached: rows[0]?.n_breached ?? 0,
-    rows: rows.map((r) => ({
+    // the counts' row comes alone when nothing is listed
+    rows: rows.filter((r) => r.id !== null).map((r) => ({
       ticketId: r.id,
       number: r.number,
       status: r.status,

@@ -251,23 +251,15 @@ function filterSql(f: RevenueFilter, prefix: string): Expression<SqlBool>[] {
 const and = (parts: Expression<SqlBool>[]) => (parts.length ? sql`and ${sql.join(parts, sql` and `)}` : sql``);
 
 /**
- * Referral-fee revenue (fees and their adjustments, by the time they were written) over [from, toExclusive),
- * optionally narrowed to one month, agency, brand, category or province; the total and the figures by month,
- * agency, brand, category and province, in one pass (grouping sets).
+ * The revenue rows of a range at the roll-up's grain (null: the range covers no month): ledger_monthly for the
+ * whole Jalali months, agency_ledger summed to the same grain for the partial ones. The breakdown and the total
+ * read the same source, so they cannot disagree.
  */
-export async function revenueBreakdown(db: DB, f: RevenueFilter): Promise<RevenueBreakdown> {
+function revenueSource(f: RevenueFilter) {
   const { whole, partial } = splitRangeByMonth(f.from, f.toExclusive, jalaliYearMonth);
-  const empty: RevenueBreakdown = {
-    total: { jobs: 0, invoices: 0, fees: 0, adjustments: 0, revenue: 0 },
-    period: [], agency: [], brand: [], category: [], province: [],
-  };
-  if (whole.length === 0 && partial.length === 0) return empty;
+  if (whole.length === 0 && partial.length === 0) return null;
   const none = ["0000-00"];
-  const rows = await sql<{
-    g: number; period: string | null; agency_id: number | null; brand_id: number | null; category_id: number | null;
-    province: string | null; jobs: number; invoices: number; fees: number; adjustments: number;
-  }>`
-    with src as (
+  return sql`
       select m.period, m.agency_id, m.brand_id, m.category_id, m.province collate "C" as province, m.jobs, m.invoice_rials, m.fee_rials, m.adjustment_rials
       from ledger_monthly m
       where m.period = any(${whole.length ? whole : none}::text[]) and (m.jobs <> 0 or m.fee_rials <> 0 or m.adjustment_rials <> 0)
@@ -283,8 +275,43 @@ export async function revenueBreakdown(db: DB, f: RevenueFilter): Promise<Revenu
       where l.kind in ('referral_fee', 'fee_adjustment') and l.period = any(${partial.length ? partial : none}::text[])
         and l.at >= ${f.from} and l.at < ${f.toExclusive}
         ${and(filterSql(f, "l"))}
-      group by l.period, l.agency_id, l.brand_id, l.category_id, l.province collate "C"
-    )
+      group by l.period, l.agency_id, l.brand_id, l.category_id, l.province collate "C"`;
+}
+
+const ZERO_FIGURE: RevenueFigure = { jobs: 0, invoices: 0, fees: 0, adjustments: 0, revenue: 0 };
+
+/** The total alone of what revenueBreakdown gives (the entries list's sums): one aggregate over the same source. */
+export async function revenueTotal(db: DB, f: RevenueFilter): Promise<RevenueFigure> {
+  const src = revenueSource(f);
+  if (!src) return { ...ZERO_FIGURE };
+  const { rows } = await sql<{ jobs: string | null; invoices: string | null; fees: string | null; adjustments: string | null }>`
+    with src as (${src})
+    select sum(jobs)::bigint as jobs, sum(invoice_rials)::bigint as invoices, sum(fee_rials)::bigint as fees,
+      sum(adjustment_rials)::bigint as adjustments
+    from src`.execute(db);
+  const r = rows[0];
+  const fees = Number(r?.fees ?? 0);
+  const adjustments = Number(r?.adjustments ?? 0);
+  return { jobs: Number(r?.jobs ?? 0), invoices: Number(r?.invoices ?? 0), fees, adjustments, revenue: fees + adjustments };
+}
+
+/**
+ * Referral-fee revenue (fees and their adjustments, by the time they were written) over [from, toExclusive),
+ * optionally narrowed to one month, agency, brand, category or province; the total and the figures by month,
+ * agency, brand, category and province, in one pass (grouping sets).
+ */
+export async function revenueBreakdown(db: DB, f: RevenueFilter): Promise<RevenueBreakdown> {
+  const empty: RevenueBreakdown = {
+    total: { ...ZERO_FIGURE },
+    period: [], agency: [], brand: [], category: [], province: [],
+  };
+  const src = revenueSource(f);
+  if (!src) return empty;
+  const rows = await sql<{
+    g: number; period: string | null; agency_id: number | null; brand_id: number | null; category_id: number | null;
+    province: string | null; jobs: number; invoices: number; fees: number; adjustments: number;
+  }>`
+    with src as (${src})
     select grouping(period, agency_id, brand_id, category_id, province) as g,
       period, agency_id, brand_id, category_id, province,
       sum(jobs)::bigint as jobs, sum(invoice_rials)::bigint as invoices, sum(fee_rials)::bigint as fees,

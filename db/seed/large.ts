@@ -6,6 +6,7 @@ import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS } from "../../core/sla";
 import { PRIORITIES } from "../../core/ticket";
 import { CATEGORIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, FOLLOW_UP_PROBLEMS } from "./demo-data";
 import { isDatabaseEmpty, seedDemo } from "./demo";
+import { seedLargeCalls } from "./large-calls";
 import { seedLargeFeedback } from "./large-feedback";
 import { refreshVoiceRollups } from "../repos/voice";
 import { DAY, addDays, tehranDay } from "./util";
@@ -486,6 +487,8 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
         having sum(l.amount_rials) > 0`);
       // the voice of the customer: follow-up surveys and complaint categories (db/seed/large-feedback.ts)
       rows.satisfaction_surveys = (rows.satisfaction_surveys ?? 0) + (await seedLargeFeedback(conn, before, now)).surveys;
+      // the call centre's other calls, its operators and their ringings (db/seed/large-calls.ts)
+      rows.calls = (rows.calls ?? 0) + (await seedLargeCalls(conn, before, now)).calls;
       await sql`drop table large_batch`.execute(conn);
       await sql`commit`.execute(conn);
       // fresh statistics keep the next batch's joins on good plans as the tables grow

@@ -352,4 +352,31 @@ describe("SLA target rules", () => {
     expect(late.breached).toBeGreaterThanOrEqual(1);
     expect((await slaWatchList(db, { kind: "agency", agencyId: agencyA }, sweptAt)).rows.find((w) => w.ticketId === id)).toBeUndefined();
   });
+
+  it("the landing page's list narrows to one level, its counts staying those of both, limited, breached first then soonest due", async () => {
+    const created = new Date(Date.now() - 30 * HOUR);
+    const late = await fixtureTicket({ created: (created.getTime() - T0.getTime()) / MIN, agencyId: null, status: "dispatching", due: [60, 600, 2880], events: [[1, "status_changed", "new", "dispatching"]] });
+    const risky = await fixtureTicket({ created: (created.getTime() - T0.getTime()) / MIN, agencyId: null, status: "dispatching", due: [31 * 60, 40 * 60, 2880], events: [[1, "status_changed", "new", "dispatching"]] });
+    const at = new Date(created.getTime() + 30 * HOUR);
+    const all = await slaWatchList(db, { kind: "all" }, at, undefined, 1000);
+    expect(all.rows.find((w) => w.ticketId === late && w.stage === "accept")).toMatchObject({ level: "breached" });
+    expect(all.rows.find((w) => w.ticketId === risky && w.stage === "accept")).toMatchObject({ level: "at_risk" });
+    const levels = all.rows.map((w) => w.level);
+    expect(levels.lastIndexOf("breached")).toBeLessThan(Math.max(levels.indexOf("at_risk"), levels.length));
+    const breached = await slaWatchList(db, { kind: "all" }, at, undefined, 1000, "breached");
+    const atRisk = await slaWatchList(db, { kind: "all" }, at, undefined, 1000, "at_risk");
+    expect(breached.rows.every((w) => w.level === "breached")).toBe(true);
+    expect(atRisk.rows.every((w) => w.level === "at_risk")).toBe(true);
+    expect([breached.rows.length, atRisk.rows.length]).toEqual([all.breached, all.atRisk]);
+    expect([breached.atRisk, breached.breached, atRisk.atRisk, atRisk.breached]).toEqual([all.atRisk, all.breached, all.atRisk, all.breached]);
+    expect(atRisk.rows.some((w) => w.ticketId === risky)).toBe(true);
+    const dues = atRisk.rows.map((w) => new Date(w.dueAt).getTime());
+    expect(dues).toEqual([...dues].sort((a, b) => a - b));
+    const one = await slaWatchList(db, { kind: "all" }, at, undefined, 1, "at_risk");
+    expect(one.rows).toHaveLength(1);
+    expect(one.atRisk).toBe(all.atRisk);
+    // a level with nothing in it still gives the counts
+    const none = await slaWatchList(db, { kind: "agency", agencyId: agencyA }, new Date(0), undefined, 10, "breached");
+    expect(none).toEqual({ rows: [], atRisk: 0, breached: 0 });
+  });
 });

@@ -290,6 +290,18 @@ describe("revenue breakdown", () => {
     expect(narrowed.total.revenue).toBe(120_000);
   });
 
+  it("the entries list's total is one aggregate equal to the breakdown's total (whole months, partial ones, narrowed, empty)", async () => {
+    const filters = [
+      { from: azar1, toExclusive: dey1 },
+      { from: at("2026-11-27T00:00:00+03:30"), toExclusive: dey1 },
+      { from: azar1, toExclusive: dey1, brandId: brandY },
+      { from: azar1, toExclusive: dey1, agencyId: agencyA, province: "تهران" },
+      { from: azar1, toExclusive: azar1 },
+    ];
+    for (const f of filters) expect(await fees.revenueTotal(db, f)).toEqual((await fees.revenueBreakdown(db, f)).total);
+    expect(await fees.revenueTotal(db, { from: azar1, toExclusive: dey1 })).toEqual({ jobs: 4, invoices: 4_750_005, fees: 485_000, adjustments: -25_000, revenue: 460_000 });
+  });
+
   it("the entries behind a figure: the same filter, newest first", async () => {
     const entries = await fees.revenueEntries(db, { from: azar1, toExclusive: dey1, agencyId: agencyA });
     expect(entries.map((e) => [e.kind, e.ticket_id, e.amount_rials])).toEqual([

@@ -259,5 +259,15 @@ describe("demo and large data sets", () => {
 
     const dupMobiles = await sql<{ n: number }>`select (count(*) - count(distinct mobile))::int as n from customers`.execute(db);
     expect(dupMobiles.rows[0]!.n).toBe(0);
+
+    // the call centre's other calls (db/seed/large-calls.ts): about 1.5 inbound calls per ticket, every answer rung
+    const calls = await sql<{ tickets: number; calls: number; unrung: number }>`
+      select (select count(*) from tickets where id > ${maxId})::int as tickets,
+        (select count(*) from calls where channel_id like 'bench.%')::int as calls,
+        (select count(*) from calls c where c.channel_id like 'bench.c%' and c.disposition = 'answered'
+          and not exists (select 1 from call_attempts a where a.call_id = c.id and a.operator_user_id = c.operator_user_id and a.outcome = 'answered'))::int as unrung`.execute(db);
+    const k = calls.rows[0]!;
+    expect(k.calls / k.tickets).toBeGreaterThan(1.2);
+    expect(k.unrung).toBe(0);
   }, 120_000);
 });
