@@ -72,6 +72,7 @@ export default function ServiceRulesPage() {
   const locale = useLocale();
   const n = (v: number) => formatNumber(v, locale);
   const amount = (r: (typeof rows)[number], v: number) => t(`serviceRules.unit.${r.unit}`, { value: n(v) });
+  const busy = navigation.state === "submitting";
   const doneRow = done ? rows.find((r) => r.key === done) : undefined;
   return (
     <>
@@ -104,7 +105,6 @@ export default function ServiceRulesPage() {
                 const r = rows.find((x) => x.key === key)!;
                 const name = t(`serviceRules.rule.${key}.name`);
                 const failed = result?.error === "out_of_range" && result.key === key ? result : null;
-                const busy = navigation.state !== "idle" && navigation.formData?.get("key") === key;
                 return (
                   <tr key={key} data-testid="service-rule" data-key={key}>
                     <td>
