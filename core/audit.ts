@@ -99,6 +99,8 @@ export const AUDIT_ACTIONS = [
   "service_task.raise",
   "service_task.acknowledge",
   "service_task.resolve",
+  // issue 15: an admin changed one of the numbers at /admin/service-rules (core/service-rules.ts)
+  "service_rule.update",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

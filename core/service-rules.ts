@@ -13,9 +13,32 @@
  * supervisor acknowledges, then resolves it (services/supervisor-tasks.ts).
  */
 import { UNRESOLVED_STATUSES, type TicketStatus, type TicketType } from "./ticket";
-import { addWorkingDays, type WorkingCalendar } from "./working-time";
+import { EXTENSION_MONTHS_PER_WEEK, REPAIR_GRACE_DAYS } from "./warranty";
+import { CARD_IP_WINDOW_HOURS, CARD_PHONE_WINDOW_HOURS, MAX_CARD_FAILURES_PER_IP, MAX_CARD_FAILURES_PER_PHONE, type CardLimits } from "./warranty-card";
+import { addWorkingDays, addWorkingMs, workingMsBetween, type WorkingCalendar } from "./working-time";
 
-export const SERVICE_RULE_KEYS = ["complaint_resolve_days", "loaner_after_days", "repeat_fault_days"] as const;
+/**
+ * Every number of issue 15 an admin may change (/admin/service-rules; one row per key in service_rule_settings,
+ * a missing row: the default). The consumer-protection numbers above, and:
+ *  - complaint_warn_hours: the SLA sweep warns about a complaint ("at risk") once this many working hours (or
+ *    fewer) are left before its due time, on the working-day clock (complaintAtRisk);
+ *  - repair_grace_days / extension_months_per_week: a repair open longer than the grace days extends the
+ *    warranty by this many months for each full week beyond (core/warranty.ts repairExtensionMonths);
+ *  - card_failures_per_phone / card_phone_window_hours / card_failures_per_ip / card_ip_window_hours: the
+ *    warranty-card guessing limit (core/warranty-card.ts cardAttemptThrottle).
+ */
+export const SERVICE_RULE_KEYS = [
+  "complaint_resolve_days",
+  "loaner_after_days",
+  "repeat_fault_days",
+  "complaint_warn_hours",
+  "repair_grace_days",
+  "extension_months_per_week",
+  "card_failures_per_phone",
+  "card_phone_window_hours",
+  "card_failures_per_ip",
+  "card_ip_window_hours",
+] as const;
 export type ServiceRuleKey = (typeof SERVICE_RULE_KEYS)[number];
 export type ServiceRules = Record<ServiceRuleKey, number>;
 
@@ -23,19 +46,86 @@ export const SERVICE_RULE_DEFAULTS: Readonly<ServiceRules> = Object.freeze({
   complaint_resolve_days: 7,
   loaner_after_days: 10,
   repeat_fault_days: 30,
+  // one full working day of the call centre (08:00–17:00)
+  complaint_warn_hours: 9,
+  repair_grace_days: REPAIR_GRACE_DAYS,
+  extension_months_per_week: EXTENSION_MONTHS_PER_WEEK,
+  card_failures_per_phone: MAX_CARD_FAILURES_PER_PHONE,
+  card_phone_window_hours: CARD_PHONE_WINDOW_HOURS,
+  card_failures_per_ip: MAX_CARD_FAILURES_PER_IP,
+  card_ip_window_hours: CARD_IP_WINDOW_HOURS,
 });
 
+/** The largest value any rule may take (the table's CHECK); each rule has its own, tighter bounds below. */
 export const MAX_SERVICE_RULE_VALUE = 365;
 
-/** The rules in force: the stored values over the defaults. */
+/** The unit each value is counted in (the page names it). */
+export type ServiceRuleUnit = "working_days" | "days" | "working_hours" | "months" | "attempts" | "hours";
+
+export const SERVICE_RULE_SPECS: Readonly<Record<ServiceRuleKey, { min: number; max: number; unit: ServiceRuleUnit }>> = Object.freeze({
+  complaint_resolve_days: { min: 1, max: 60, unit: "working_days" },
+  loaner_after_days: { min: 1, max: 90, unit: "working_days" },
+  repeat_fault_days: { min: 1, max: 365, unit: "days" },
+  complaint_warn_hours: { min: 1, max: 200, unit: "working_hours" },
+  repair_grace_days: { min: 1, max: 90, unit: "days" },
+  extension_months_per_week: { min: 1, max: 12, unit: "months" },
+  card_failures_per_phone: { min: 1, max: 100, unit: "attempts" },
+  card_phone_window_hours: { min: 1, max: 168, unit: "hours" },
+  card_failures_per_ip: { min: 1, max: 365, unit: "attempts" },
+  card_ip_window_hours: { min: 1, max: 168, unit: "hours" },
+});
+
+export function isServiceRuleKey(key: unknown): key is ServiceRuleKey {
+  return typeof key === "string" && (SERVICE_RULE_KEYS as readonly string[]).includes(key);
+}
+
+/** Whether `v` is an allowed value of the rule (a whole number within its bounds). */
+export function isServiceRuleValue(key: ServiceRuleKey, v: number): boolean {
+  const spec = SERVICE_RULE_SPECS[key];
+  return Number.isInteger(v) && v >= spec.min && v <= spec.max;
+}
+
+/** The rules in force: the stored values over the defaults (a value out of its bounds is ignored). */
 export function serviceRulesOf(rows: readonly { key: string; value: number }[]): ServiceRules {
   const out: ServiceRules = { ...SERVICE_RULE_DEFAULTS };
-  for (const r of rows) if ((SERVICE_RULE_KEYS as readonly string[]).includes(r.key) && isServiceRuleValue(r.value)) out[r.key as ServiceRuleKey] = r.value;
+  for (const r of rows) if (isServiceRuleKey(r.key) && isServiceRuleValue(r.key, r.value)) out[r.key] = r.value;
   return out;
 }
 
-export function isServiceRuleValue(v: number): boolean {
-  return Number.isInteger(v) && v >= 1 && v <= MAX_SERVICE_RULE_VALUE;
+/** The warranty-extension rule's numbers (core/warranty.ts repairExtensionMonths). */
+export function extensionRuleOf(rules: ServiceRules): { graceDays: number; monthsPerWeek: number } {
+  return { graceDays: rules.repair_grace_days, monthsPerWeek: rules.extension_months_per_week };
+}
+
+/** The card-guessing limit's numbers (core/warranty-card.ts cardAttemptThrottle). */
+export function cardLimitsOf(rules: ServiceRules): CardLimits {
+  return {
+    perPhone: rules.card_failures_per_phone,
+    phoneWindowHours: rules.card_phone_window_hours,
+    perIp: rules.card_failures_per_ip,
+    ipWindowHours: rules.card_ip_window_hours,
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A complaint is at risk once at most `warnHours` working hours are left before its due time, counted on the
+ * working-day clock `cal` (a complaint due after Nowruz is warned about on the last working hours before it,
+ * not days earlier by the calendar). Past the due time it is breached, not at risk.
+ */
+export function complaintAtRisk(now: Date, dueAt: Date, warnHours: number, cal: WorkingCalendar): boolean {
+  if (now.getTime() > dueAt.getTime()) return false;
+  return workingMsBetween(now, dueAt, cal) <= warnHours * HOUR_MS;
+}
+
+/**
+ * The latest due time a complaint may have at `now` and be at risk, up to the non-working time right after
+ * it: `warnHours` working hours after now. A due time at or before it is at risk (complaintAtRisk); the sweep
+ * compares each open complaint's due time with this one instant (services/sla.ts).
+ */
+export function complaintWarnHorizon(now: Date, warnHours: number, cal: WorkingCalendar): Date {
+  return addWorkingMs(now, warnHours * HOUR_MS, cal);
 }
 
 export const SUPERVISOR_TASK_KINDS = ["loaner", "replacement"] as const;

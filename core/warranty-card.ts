@@ -60,21 +60,36 @@ export function maskMobile(normalized: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // the rate limit
 
-/** Refused guesses (a code that is no card) per number within a day, and per address within an hour. */
+/** Refused guesses (a code that is no card) per number within a day, and per address within an hour (the defaults; an admin's values: core/service-rules.ts). */
 export const CARD_PHONE_WINDOW_HOURS = 24;
 export const MAX_CARD_FAILURES_PER_PHONE = 5;
 export const CARD_IP_WINDOW_HOURS = 1;
 export const MAX_CARD_FAILURES_PER_IP = 20;
+
+/** The limit's numbers: refused guesses allowed per number within its window, and per address within its window. */
+export interface CardLimits {
+  perPhone: number;
+  phoneWindowHours: number;
+  perIp: number;
+  ipWindowHours: number;
+}
+
+export const DEFAULT_CARD_LIMITS: Readonly<CardLimits> = Object.freeze({
+  perPhone: MAX_CARD_FAILURES_PER_PHONE,
+  phoneWindowHours: CARD_PHONE_WINDOW_HOURS,
+  perIp: MAX_CARD_FAILURES_PER_IP,
+  ipWindowHours: CARD_IP_WINDOW_HOURS,
+});
 
 export interface CardWindows {
   phoneSince: Date;
   ipSince: Date;
 }
 
-export function cardThrottleWindows(now: Date): CardWindows {
+export function cardThrottleWindows(now: Date, limits: CardLimits = DEFAULT_CARD_LIMITS): CardWindows {
   return {
-    phoneSince: new Date(now.getTime() - CARD_PHONE_WINDOW_HOURS * 3_600_000),
-    ipSince: new Date(now.getTime() - CARD_IP_WINDOW_HOURS * 3_600_000),
+    phoneSince: new Date(now.getTime() - limits.phoneWindowHours * 3_600_000),
+    ipSince: new Date(now.getTime() - limits.ipWindowHours * 3_600_000),
   };
 }
 
@@ -83,9 +98,12 @@ export function cardThrottleWindows(now: Date): CardWindows {
  * the web page) or from this address (the web page). Only guesses that named no card count; a refused attempt
  * is kept but does not count again, so the wait ends when the window passes.
  */
-export function cardAttemptThrottle(failures: { forPhone: number; forIp: number }): { allowed: true } | { allowed: false; retryAfterHours: number } {
-  if (failures.forPhone >= MAX_CARD_FAILURES_PER_PHONE) return { allowed: false, retryAfterHours: CARD_PHONE_WINDOW_HOURS };
-  if (failures.forIp >= MAX_CARD_FAILURES_PER_IP) return { allowed: false, retryAfterHours: CARD_IP_WINDOW_HOURS };
+export function cardAttemptThrottle(
+  failures: { forPhone: number; forIp: number },
+  limits: CardLimits = DEFAULT_CARD_LIMITS,
+): { allowed: true } | { allowed: false; retryAfterHours: number } {
+  if (failures.forPhone >= limits.perPhone) return { allowed: false, retryAfterHours: limits.phoneWindowHours };
+  if (failures.forIp >= limits.perIp) return { allowed: false, retryAfterHours: limits.ipWindowHours };
   return { allowed: true };
 }
 

@@ -55,9 +55,9 @@ export function warrantyStartDay(rule: WarrantyStartRule, facts: { purchaseDate:
   return rule === "purchase" ? facts.purchaseDate : facts.installedOn;
 }
 
-/** A repair may stay open this many days before the warranty is extended for it. */
+/** A repair may stay open this many days before the warranty is extended for it (the default; an admin's value: core/service-rules.ts). */
 export const REPAIR_GRACE_DAYS = 15;
-/** Months added for each full week a repair stays open beyond the grace days. */
+/** Months added for each full week a repair stays open beyond the grace days (the default, as above). */
 export const EXTENSION_MONTHS_PER_WEEK = 1;
 
 /**
@@ -68,10 +68,16 @@ export function repairOpenDays(openedAt: Date, completedAt: Date): number {
   return Math.max(0, Math.floor((completedAt.getTime() - openedAt.getTime()) / 86_400_000));
 }
 
-/** Months the warranty is extended for a repair that stayed open `openDays` days (default: 1 per full week beyond 15 days). */
-export function repairExtensionMonths(openDays: number): number {
-  if (openDays <= REPAIR_GRACE_DAYS) return 0;
-  return Math.floor((openDays - REPAIR_GRACE_DAYS) / 7) * EXTENSION_MONTHS_PER_WEEK;
+/**
+ * Months the warranty is extended for a repair that stayed open `openDays` days: `monthsPerWeek` for each full
+ * week beyond `graceDays` (default: 1 per full week beyond 15 days).
+ */
+export function repairExtensionMonths(
+  openDays: number,
+  rule: { graceDays: number; monthsPerWeek: number } = { graceDays: REPAIR_GRACE_DAYS, monthsPerWeek: EXTENSION_MONTHS_PER_WEEK },
+): number {
+  if (openDays <= rule.graceDays) return 0;
+  return Math.floor((openDays - rule.graceDays) / 7) * rule.monthsPerWeek;
 }
 
 /** The warranty's last day pushed `months` later (clamped to the month's end). */

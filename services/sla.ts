@@ -8,7 +8,9 @@
  *
  * The rule's SQL twin of core/sla.ts slaLevel: at risk when now >= created + share × (due − created),
  * breached when now > due (the due times themselves are on the working-day clock since issue 15 §2; the
- * at-risk share is of the calendar time between registration and due). Each stage reads one range of its partial index (SLA_STAGE_INDEXES: the due
+ * at-risk share is of the calendar time between registration and due) — except a complaint's resolution,
+ * at risk once at most the admin's lead (complaint_warn_hours, core/service-rules.ts complaintAtRisk) of
+ * working hours is left, i.e. its due time is at or before complaintWarnHorizon(now). Each stage reads one range of its partial index (SLA_STAGE_INDEXES: the due
  * time over the tickets whose stage is open): due times in (now − lookback, now + (1 − share) ×
  * the stage's longest target], never every ticket.
  */
@@ -25,6 +27,7 @@ import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import { longestStageMs, longestStageSpanMs } from "../core/delays";
+import { complaintWarnHorizon } from "../core/service-rules";
 import { workingCalendars } from "./working-calendar";
 
 export interface SlaSweepOptions {
@@ -60,17 +63,33 @@ function statusList(stage: SlaStage) {
 /** The candidates of one stage: the query whose plan tests/integration/sla-sweep.test.ts checks. */
 export function slaCandidatesQuery(
   stage: SlaStage,
-  o: { now: Date; share: number; lookbackHours: number; batch: number; /** the stage's longest clock (core/delays.ts longestStageMs over the configured rules) */ longestMs?: number },
+  o: {
+    now: Date;
+    share: number;
+    lookbackHours: number;
+    batch: number;
+    /** the stage's longest clock (core/delays.ts longestStageMs over the configured rules) */
+    longestMs?: number;
+    /**
+     * resolve stage: a complaint is at risk once its due time is at or before this instant (core/service-rules.ts
+     * complaintWarnHorizon: the admin's lead in working hours after now) instead of past the share of its time
+     */
+    complaintWarnBy?: Date;
+  },
 ) {
   const due = sql.ref(`t.${DUE_COLUMN[stage]}`);
   const aheadMs = Math.ceil((1 - o.share) * (o.longestMs ?? longestStageMs([], stage)));
+  const warnBy = stage === "resolve" ? (o.complaintWarnBy ?? null) : null;
+  const upTo = new Date(Math.max(o.now.getTime() + aheadMs, warnBy?.getTime() ?? 0));
+  const shareRule = sql`${o.now}::timestamptz >= t.created_at + ${o.share}::float8 * (${due} - t.created_at)`;
+  const riskRule = warnBy ? sql`(case when t.type = 'complaint' then ${due} <= ${warnBy}::timestamptz else ${shareRule} end)` : shareRule;
   return sql<{ id: number; due_at: Date; level: "at_risk" | "breached" }>`
     select t.id, ${due} as due_at, case when ${due} < ${o.now}::timestamptz then 'breached' else 'at_risk' end as level
     from tickets t
     where t.status in ${statusList(stage)} and ${due} is not null
       and ${due} > ${o.now}::timestamptz - make_interval(hours => ${o.lookbackHours})
-      and ${due} <= ${o.now}::timestamptz + make_interval(secs => ${aheadMs / 1000})
-      and ${o.now}::timestamptz >= t.created_at + ${o.share}::float8 * (${due} - t.created_at)
+      and ${due} <= ${upTo}::timestamptz
+      and ${riskRule}
       and not exists (select 1 from sla_marks m where m.ticket_id = t.id and m.stage = ${stage}
                       and (m.level = 'breached' or ${due} >= ${o.now}::timestamptz))
     order by ${due}
@@ -91,7 +110,9 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
       const longestMs = Math.max(longestStageMs(rules, stage), longestStageSpanMs(rules, stage, clock.dueClock(null), now));
-      return markSlaStageInTrx(trx, stage, { now, share, lookbackHours, batch, longestMs });
+      // complaints (handled in-house, due on the call centre's clock) are warned about the admin's lead in working hours before their due time
+      const complaintWarnBy = complaintWarnHorizon(now, clock.rules.complaint_warn_hours, clock.office);
+      return markSlaStageInTrx(trx, stage, { now, share, lookbackHours, batch, longestMs, complaintWarnBy });
     });
   }
   return counts;
@@ -104,7 +125,7 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
 export async function markSlaStageInTrx(
   trx: DB,
   stage: SlaStage,
-  o: { now: Date; share: number; lookbackHours: number; batch: number; longestMs: number },
+  o: { now: Date; share: number; lookbackHours: number; batch: number; longestMs: number; complaintWarnBy?: Date },
 ): Promise<{ atRisk: number; breached: number }> {
   const { now, share } = o;
   const candidates = slaCandidatesQuery(stage, o);

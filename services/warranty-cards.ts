@@ -11,6 +11,7 @@ import { sql, type Kysely } from "kysely";
 import { toPersianDigits } from "../core/digits";
 import { gregorianDayToJalali, tehranDay } from "../core/jalali";
 import { normalizeIranMobile } from "../core/phone";
+import { cardLimitsOf } from "../core/service-rules";
 import { warrantyExpiry, warrantyMonthsFor, warrantyStartDay } from "../core/warranty";
 import {
   attemptOutcome,
@@ -25,6 +26,7 @@ import {
   type CardReply,
 } from "../core/warranty-card";
 import type { DB } from "../db/connection";
+import { serviceRulesInForce } from "../db/repos/service-rules";
 import { appendProductEvent, cardByHashForUpdate, countCardFailures, lockCardAttemptKeys, recordCardAttempt } from "../db/repos/warranty";
 import type { Database } from "../db/schema";
 import { hashCardCode, newCardCode } from "../platform/warranty-code";
@@ -72,13 +74,15 @@ async function attemptInTrx(trx: DB, secret: string, input: AttemptInput): Promi
   const now = await dbNow(trx);
   const keyPhone = input.phone ?? input.rawSender ?? null;
   await lockCardAttemptKeys(trx, [keyPhone ? `phone:${keyPhone}` : null, input.ip ? `ip:${input.ip}` : null]);
-  const windows = cardThrottleWindows(now);
+  // the guessing limit in force (the admin's values, /admin/service-rules)
+  const limits = cardLimitsOf(await serviceRulesInForce(trx));
+  const windows = cardThrottleWindows(now, limits);
   const failures = await countCardFailures(trx, { phone: keyPhone, ip: input.ip, phoneSince: windows.phoneSince, ipSince: windows.ipSince });
   const last4 = cardLast4(input.code);
   const record = (reply: CardReply, cardId: number | null) =>
     recordCardAttempt(trx, { at: now, channel: input.channel, phone: keyPhone, ip: input.ip, codeLast4: last4, outcome: attemptOutcome(reply), cardId, smsId: input.smsId ?? null });
 
-  const throttle = cardAttemptThrottle(failures);
+  const throttle = cardAttemptThrottle(failures, limits);
   if (!throttle.allowed) {
     const reply: CardReply = { kind: "throttled", retryAfterHours: throttle.retryAfterHours };
     await record(reply, null);

@@ -10,8 +10,10 @@
 import { sql, type Transaction } from "kysely";
 import { toPersianDigits } from "../core/digits";
 import { tehranDay } from "../core/jalali";
-import { extendWarranty, repairExtensionMonths, repairOpenDays, REPAIR_GRACE_DAYS, warrantyExpiry, warrantyStartDay } from "../core/warranty";
+import { extensionRuleOf } from "../core/service-rules";
+import { extendWarranty, repairExtensionMonths, repairOpenDays, warrantyExpiry, warrantyStartDay } from "../core/warranty";
 import type { DB } from "../db/connection";
+import { serviceRulesInForce } from "../db/repos/service-rules";
 import { appendProductEvent } from "../db/repos/warranty";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
@@ -120,7 +122,9 @@ export async function warrantyOnCompletionInTrx(
 
   if (t.type !== "breakdown" || t.warranty_status !== "in_warranty" || t.warranty_expires_on === null) return null;
   const days = repairOpenDays(t.created_at, input.now);
-  const owed = repairExtensionMonths(days);
+  // the extension rule in force (the admin's values, /admin/service-rules)
+  const rule = extensionRuleOf(await serviceRulesInForce(trx));
+  const owed = repairExtensionMonths(days, rule);
   if (owed === 0) return null;
   const granted = await trx
     .selectFrom("customer_product_events")
@@ -139,7 +143,7 @@ export async function warrantyOnCompletionInTrx(
     kind: "warranty_extended",
     ticketId: t.id,
     ...actorFields,
-    reason: `تعمیر (درخواست ${number}) ${toPersianDigits(days)} روز باز ماند، بیش از ${toPersianDigits(REPAIR_GRACE_DAYS)} روز: گارانتی ${toPersianDigits(months)} ماه تمدید شد.`,
+    reason: `تعمیر (درخواست ${number}) ${toPersianDigits(days)} روز باز ماند، بیش از ${toPersianDigits(rule.graceDays)} روز: گارانتی ${toPersianDigits(months)} ماه تمدید شد.`,
     data: { days, months, from: t.warranty_expires_on, to: expiresOn },
   });
   return { kind: "extended", expiresOn, months };

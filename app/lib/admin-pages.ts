@@ -49,6 +49,7 @@ const GROUPS: AdminGroup[] = [
       { to: "/manager/delays/targets", label: "adminHome.nav.slaTargets", description: "adminHome.desc.slaTargets", permission: "sla:manage" },
       { to: "/admin/sms-templates", label: "nav.smsTemplates", description: "adminHome.desc.smsTemplates", permission: "sms_templates:manage" },
       { to: "/admin/holidays", label: "nav.holidays", description: "adminHome.desc.holidays", permission: "holidays:manage" },
+      { to: "/admin/service-rules", label: "nav.serviceRules", description: "adminHome.desc.serviceRules", permission: "holidays:manage" },
       { to: "/admin/tariffs", label: "nav.tariffs", description: "adminHome.desc.tariffs", permission: "tariffs:manage" },
       { to: "/admin/spare-parts", label: "nav.spareParts", description: "adminHome.desc.spareParts", permission: "parts:catalogue" },
       { to: "/admin/quality", label: "nav.quality", description: "adminHome.desc.quality", permission: "quality:manage" },

@@ -66,6 +66,7 @@ export function adminNav(role: Role): NavItem[] {
     ...(can(role, "tariffs:manage") ? [{ to: "/admin/tariffs", label: "nav.tariffs" as const }] : []),
     ...(can(role, "audit:read") ? [{ to: "/admin/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "holidays:manage") ? [{ to: "/admin/holidays", label: "nav.holidays" as const }] : []),
+    ...(can(role, "holidays:manage") ? [{ to: "/admin/service-rules", label: "nav.serviceRules" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
   ];
 }

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { gregorianDayToJalali } from "../../core/jalali";
 import { isAuditAction, isAuditEntityType } from "../../core/audit";
 import { ROLES, type Role } from "../../core/roles";
+import { isServiceRuleKey, SERVICE_RULE_SPECS } from "../../core/service-rules";
 import { AGENCY_STATUSES, type AgencyStatus } from "../../core/ticket";
 
 const AGENCY_FIELDS = [
@@ -13,7 +14,7 @@ type AgencyField = (typeof AGENCY_FIELDS)[number];
 import type { Translate } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { audit } from "~/lib/db.server";
-import { formatDateTime, formatDigits } from "~/lib/format";
+import { formatDateTime, formatDigits, formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -98,6 +99,11 @@ function detailsLabel(r: Row, t: Translate, locale: Locale): string {
     parts.push(t("audit.typedUsername", { username: d.username }));
   }
   if (r.action.startsWith("holiday.") && typeof d.date === "string") parts.push(t("holidays.audit.date", { value: n(d.date) }));
+  if (r.action === "service_rule.update" && isServiceRuleKey(d.key) && typeof d.from === "number" && typeof d.to === "number") {
+    const unit = SERVICE_RULE_SPECS[d.key].unit;
+    const amount = (v: number) => t(`serviceRules.unit.${unit}`, { value: formatNumber(v, locale) });
+    parts.push(t("serviceRules.audit.change", { rule: t(`serviceRules.rule.${d.key}.name`), from: amount(d.from), to: amount(d.to) }));
+  }
   if (d.reason === "invalid" || d.reason === "inactive") parts.push(t(`audit.reason.${d.reason}`));
   else if (typeof d.reason === "string") parts.push(d.reason);
   if (r.action === "agency.fee_rate_change" && typeof d.from_percent === "number" && typeof d.to_percent === "number") {

@@ -342,6 +342,11 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
   { route: "admin.holidays", method: "POST", url: "/admin/holidays", form: { intent: "remove", id: "999999" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      N,     F,      F,           F] },
+  // the admin's numbers of issue 15 (holidays:manage: admin); a value out of its rule's bounds is a 400 with a message
+  { route: "admin.service-rules", method: "GET", url: "/admin/service-rules", expect:
+                                                                               [LOGIN, F,       F,        F,         F,      200,   F,      F,           F] },
+  { route: "admin.service-rules", method: "POST", url: "/admin/service-rules", form: { key: "complaint_resolve_days", value: "0" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      400,   F,      F,           F] },
 
   // Public: the tracking page of the customer's SMS (a signed token; anything else is a 404) and, in
   // development without a Kavenegar key (as here), the simulated SMS inboxes (a bad number is a 400).

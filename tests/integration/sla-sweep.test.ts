@@ -10,8 +10,11 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isSlaStageOpen, SLA_STAGES, slaDueTimes, slaLevel, SUPERVISOR_ALERTS_CHANNEL, type SlaStage } from "../../core/sla";
+import { complaintAtRisk, SERVICE_RULE_DEFAULTS } from "../../core/service-rules";
+import { DEFAULT_OFFICE_HOURS, makeWorkingCalendar } from "../../core/working-time";
 import { PRIORITIES, TICKET_STATUSES, type Priority, type TicketStatus, type TicketType } from "../../core/ticket";
 import type { DB } from "../../db/connection";
+import { allHolidayDays } from "../../db/repos/holidays";
 import { quietGraphileLogger } from "../../db/job-queue";
 import { loadEnv } from "../../platform/env";
 import { SLA_STAGE_INDEXES, slaCandidatesQuery, sweepSla } from "../../services/sla";
@@ -141,6 +144,7 @@ describe("sweepSla", () => {
       made.push({ id: await ticket(o), ...o });
     }
     const now = at(0);
+    const office = makeWorkingCalendar(DEFAULT_OFFICE_HOURS, await allHolidayDays(db));
     await sweepSla(db, { now, share: 0.75, lookbackHours: 24 * 365 });
     const got = new Set((await marks()).map((m) => `${m.ticket_id}:${m.stage}:${m.level}`));
     const want = new Set<string>();
@@ -149,7 +153,11 @@ describe("sweepSla", () => {
       const byStage: Record<SlaStage, Date | null> = { accept: due.acceptDueAt, visit: due.visitDueAt, resolve: due.resolveDueAt };
       for (const stage of SLA_STAGES) {
         if (!isSlaStageOpen(stage, t.status)) continue;
-        const level = slaLevel(t.created, byStage[stage], now, 0.75);
+        // a complaint's resolution is at risk once at most the admin's lead of working hours is left (core/service-rules.ts)
+        const level =
+          stage === "resolve" && t.type === "complaint"
+            ? now > due.resolveDueAt ? "breached" : complaintAtRisk(now, due.resolveDueAt, SERVICE_RULE_DEFAULTS.complaint_warn_hours, office) ? "at_risk" : null
+            : slaLevel(t.created, byStage[stage], now, 0.75);
         if (level) want.add(`${t.id}:${stage}:${level}`);
       }
     }
@@ -195,7 +203,7 @@ describe("the sweep's query plans", () => {
   });
 
   async function plan(stage: SlaStage, settings: string[] = []) {
-    const compiled = slaCandidatesQuery(stage, { now: at(0), share: 0.8, lookbackHours: 48, batch: 1000 }).compile(db);
+    const compiled = slaCandidatesQuery(stage, { now: at(0), share: 0.8, lookbackHours: 48, batch: 1000, complaintWarnBy: at(9) }).compile(db);
     const client = await pool.connect();
     try {
       for (const s of settings) await client.query(s);

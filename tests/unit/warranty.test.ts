@@ -48,7 +48,7 @@ describe("warranty start rules and repair extensions (issue 15 §1)", () => {
   });
 
   it("extends by one month for each full week a repair stays open beyond 15 days", () => {
-    expect([15, 16, 21, 22, 28, 29, 36].map(repairExtensionMonths)).toEqual([0, 0, 0, 1, 1, 2, 3]);
+    expect([15, 16, 21, 22, 28, 29, 36].map((d) => repairExtensionMonths(d))).toEqual([0, 0, 0, 1, 1, 2, 3]);
     expect(repairExtensionMonths(0)).toBe(0);
     expect(repairOpenDays(new Date("2026-01-01T10:00:00Z"), new Date("2026-01-23T09:59:59Z"))).toBe(21);
     expect(repairOpenDays(new Date("2026-01-01T10:00:00Z"), new Date("2026-01-23T10:00:00Z"))).toBe(22);
