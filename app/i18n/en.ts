@@ -1625,7 +1625,7 @@ export const en: Record<MessageKey, string> = {
   "scorecard.agenciesOf": "Agencies in {month}",
   "scorecard.none": "No figures for this month yet.",
   "scorecard.byModel": "First-time fix by product model",
-  "scorecard.definitions": "Rework: a new breakdown of the same serial within {days} days of a completion counts against the agency and technician that completed it. First-time fix: a completed job that was never put on hold, never reopened and not reworked. Claim rejections will be added with warranty claims.",
+  "scorecard.definitions": "Rework: a new breakdown of the same serial within {days} days of a completion counts against the agency and technician that completed it. First-time fix: a completed job that was never put on hold, never reopened and not reworked.",
   "scorecard.onProbation": "On probation",
   "scorecard.notSet": "Not set",
   "scorecard.yes": "Yes",
