@@ -275,18 +275,18 @@ describe("claim rejections in the scorecard", () => {
   it("counts decided, rejected and partly approved claims per agency and month of the decision (hand-computed)", async () => {
     const other = await breakdown(serials[2]!, "2026-08-26T06:00:00Z");
     // agency A, Shahrivar 1405 (Tehran 2026-08-23 00:00 … 2026-09-23 00:00 = 2026-09-22T20:30Z):
-    await claim(J.j1, agencyA, "approved", "2026-08-30T08:00:00Z", 1_000_000, 1_000_000);
-    await claim(J.j2, agencyA, "rejected", "2026-09-01T08:00:00Z", 1_000_000, null);
-    await claim(J.j3, agencyA, "partly_approved", "2026-09-02T08:00:00Z", 1_000_000, 600_000);
+    await claim(J.j1!, agencyA, "approved", "2026-08-30T08:00:00Z", 1_000_000, 1_000_000);
+    await claim(J.j2!, agencyA, "rejected", "2026-09-01T08:00:00Z", 1_000_000, null);
+    await claim(J.j3!, agencyA, "partly_approved", "2026-09-02T08:00:00Z", 1_000_000, 600_000);
     // paid with a cut: still approved in part; paid in full: not
-    await claim(J.j4, agencyA, "paid", "2026-09-05T08:00:00Z", 800_000, 500_000);
-    await claim(J.j5, agencyA, "paid", "2026-09-06T08:00:00Z", 700_000, 700_000);
+    await claim(J.j4!, agencyA, "paid", "2026-09-05T08:00:00Z", 800_000, 500_000);
+    await claim(J.j5!, agencyA, "paid", "2026-09-06T08:00:00Z", 700_000, 700_000);
     // not decided yet: not counted
-    await claim(J.j6, agencyA, "submitted", null, 900_000, null);
+    await claim(J.j6!, agencyA, "submitted", null, 900_000, null);
     // J2 filed again and rejected again at 23:59 Tehran on the month's last day (31 Shahrivar) …
-    await claim(J.j2, agencyA, "rejected", "2026-09-22T20:29:00Z", 1_000_000, null);
+    await claim(J.j2!, agencyA, "rejected", "2026-09-22T20:29:00Z", 1_000_000, null);
     // … and a third time, approved two minutes later: 1 Mehr 00:01 Tehran, the next month
-    await claim(J.j2, agencyA, "approved", "2026-09-22T20:31:00Z", 1_000_000, 1_000_000);
+    await claim(J.j2!, agencyA, "approved", "2026-09-22T20:31:00Z", 1_000_000, 1_000_000);
     // agency B: one rejection in Shahrivar, its only figure that month
     await claim(other, agencyB, "rejected", "2026-09-10T08:00:00Z", 500_000, null);
 
@@ -340,9 +340,9 @@ describe("claim rejections in the scorecard", () => {
       .insertInto("dispatch_offers")
       .values([
         // Wed 16:50 Tehran → Sat 08:10: 10 min on Wednesday, Thursday a holiday, Friday closed, 10 min on Saturday = 1,200 s
-        { ticket_id: J.j4, agency_id: agencyB, attempt: 2, status: "accepted", offered_at: at("2026-08-26T13:20:00Z"), deadline_at: at("2026-08-29T06:00:00Z"), responded_at: at("2026-08-29T04:40:00Z") },
+        { ticket_id: J.j4!, agency_id: agencyB, attempt: 2, status: "accepted", offered_at: at("2026-08-26T13:20:00Z"), deadline_at: at("2026-08-29T06:00:00Z"), responded_at: at("2026-08-29T04:40:00Z") },
         // Sun 10:00 → 10:05 Tehran: 300 s
-        { ticket_id: J.j5, agency_id: agencyB, attempt: 2, status: "rejected", offered_at: at("2026-08-30T06:30:00Z"), deadline_at: at("2026-08-30T08:00:00Z"), responded_at: at("2026-08-30T06:35:00Z") },
+        { ticket_id: J.j5!, agency_id: agencyB, attempt: 2, status: "rejected", offered_at: at("2026-08-30T06:30:00Z"), deadline_at: at("2026-08-30T08:00:00Z"), responded_at: at("2026-08-30T06:35:00Z") },
       ])
       .execute();
     await refreshScorecards(db, NOW);
