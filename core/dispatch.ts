@@ -115,6 +115,10 @@ export interface CandidateFacts {
   jobs?: number;
   reworks?: number;
   ftf?: number;
+  /** warranty claims decided, and of them rejected / approved in part (the scorecard's claim rejections) */
+  claimsDecided?: number;
+  claimsRejected?: number;
+  claimsPartly?: number;
   /** on probation (core/quality.ts onProbation, kept in agency_performance) */
   probation?: boolean;
   /** offers received in the last FAIRNESS_WINDOW_HOURS */
@@ -130,6 +134,8 @@ export interface PerformanceExplanation {
   rates: ScorecardRates;
   jobs: number;
   reworks: number;
+  /** warranty claims decided behind rates.claimRejection (decisions stored before it lack it) */
+  claimsDecided?: number;
   probation: boolean;
 }
 
@@ -278,6 +284,9 @@ export function scorecardCountsOf(f: Omit<CandidateFacts, "agencyId" | "code" | 
     jobs: f.jobs ?? 0,
     reworks: f.reworks ?? 0,
     ftf: f.ftf ?? 0,
+    claimsDecided: f.claimsDecided ?? 0,
+    claimsRejected: f.claimsRejected ?? 0,
+    claimsPartly: f.claimsPartly ?? 0,
   };
 }
 
@@ -292,9 +301,10 @@ export function performanceExplanation(f: Parameters<typeof scorecardCountsOf>[0
   const r = scorecardRates(c);
   const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
   return {
-    rates: { acceptance: r4(r.acceptance), answerSeconds: r.answerSeconds === null ? null : Math.round(r.answerSeconds), onTime: r4(r.onTime), slaMet: r4(r.slaMet), csat: r4(r.csat), rework: r4(r.rework), firstTimeFix: r4(r.firstTimeFix) },
+    rates: { acceptance: r4(r.acceptance), answerSeconds: r.answerSeconds === null ? null : Math.round(r.answerSeconds), onTime: r4(r.onTime), slaMet: r4(r.slaMet), csat: r4(r.csat), rework: r4(r.rework), firstTimeFix: r4(r.firstTimeFix), claimRejection: r4(r.claimRejection) },
     jobs: c.jobs,
     reworks: c.reworks,
+    claimsDecided: c.claimsDecided,
     probation: f.probation ?? false,
   };
 }

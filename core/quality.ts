@@ -24,14 +24,27 @@
  *
  * ## The monthly scorecard (per agency and Jalali month; each count attributed as stated)
  *  - acceptance = offers accepted / offers decided (accepted, rejected, expired) — by the offer's month;
- *  - answer time = mean of (answered − offered) over accepted or rejected offers — by the offer's month;
+ *  - answer time = mean of the agency's WORKING time between offered and answered (core/working-time.ts
+ *    workingMsBetween on the agency's weekly hours and the official holidays: an offer made at 16:55 and
+ *    answered at 08:05 the next working morning took 10 minutes, not 15 hours) over accepted or rejected
+ *    offers — by the offer's month;
  *  - on-time visits = visits by their due time / visits due — by the due time's month; a visit is due once
  *    its due time has passed or it happened;
  *  - SLA met = jobs done by their resolve due time / jobs due — the same way, by the resolve due time;
  *  - CSAT = the mean score (1–5) of the surveys answered in the month on its tickets;
  *  - rework = reworked jobs / completed jobs, by the completion's month;
  *  - first-time fix = FTF jobs / completed jobs, by the completion's month.
- *  (Claim rejections join when the warranty claims land: a count of rejected / decided claims per month.)
+ *  - claim rejections = (rejected + CLAIM_PARTLY_WEIGHT · approved in part) / decided warranty claims — by
+ *    the decision's month (a claim counts once, when decided; one approved in part and later paid still
+ *    counts as approved in part). A claim approved in part weighs half a rejection: some of what the agency
+ *    claimed was not owed (a part not covered, a distance too long), but the job itself was recognised.
+ *
+ * ## Claim rejections and dispatch
+ * They enter dispatch's performance term, lightly (PERFORMANCE_WEIGHTS.claims = 0.05, taken from acceptance):
+ * a claim the manufacturer rejects means work claimed that was not warranted or not done as claimed — a
+ * trust signal about the agency — but it comes weeks after the job and is often paperwork, and the customer
+ * never sees it, so it weighs as little as answer speed. The term uses the share of claims HONOURED
+ * (1 − the rejection rate), smoothed like every other rate.
  *
  * ## Probation
  * A new agency starts on probation; it ends at the first of: `probationMonths` months (default 3) after its
@@ -126,6 +139,10 @@ export interface ScorecardCounts {
   jobs: number;
   reworks: number;
   ftf: number;
+  /** warranty claims decided in the month, and of them rejected / approved in part */
+  claimsDecided: number;
+  claimsRejected: number;
+  claimsPartly: number;
 }
 
 export const EMPTY_COUNTS: Readonly<ScorecardCounts> = Object.freeze({
@@ -142,6 +159,9 @@ export const EMPTY_COUNTS: Readonly<ScorecardCounts> = Object.freeze({
   jobs: 0,
   reworks: 0,
   ftf: 0,
+  claimsDecided: 0,
+  claimsRejected: 0,
+  claimsPartly: 0,
 });
 
 export function addCounts(a: ScorecardCounts, b: ScorecardCounts): ScorecardCounts {
@@ -160,6 +180,16 @@ export interface ScorecardRates {
   csat: number | null;
   rework: number | null;
   firstTimeFix: number | null;
+  /** (rejected + CLAIM_PARTLY_WEIGHT · partly) / decided claims */
+  claimRejection: number | null;
+}
+
+/** How much of a rejection a claim approved in part counts as (see "The monthly scorecard"). */
+export const CLAIM_PARTLY_WEIGHT = 0.5;
+
+/** The weighted count of rejections among the decided claims (never more than decided). */
+export function claimRejections(c: Pick<ScorecardCounts, "claimsDecided" | "claimsRejected" | "claimsPartly">): number {
+  return Math.min(Math.max(0, c.claimsDecided), Math.max(0, c.claimsRejected) + CLAIM_PARTLY_WEIGHT * Math.max(0, c.claimsPartly));
 }
 
 export function scorecardRates(c: ScorecardCounts): ScorecardRates {
@@ -171,6 +201,7 @@ export function scorecardRates(c: ScorecardCounts): ScorecardRates {
     csat: c.csatCount > 0 ? c.csatSum / c.csatCount : null,
     rework: rate(c.reworks, c.jobs),
     firstTimeFix: rate(c.ftf, c.jobs),
+    claimRejection: rate(claimRejections(c), c.claimsDecided),
   };
 }
 
@@ -231,21 +262,23 @@ export const PERFORMANCE_WINDOW_MONTHS = 3;
 export const PRIOR_JOBS = 5;
 export const ANSWER_SCALE_MINUTES = 15;
 
-export const PERFORMANCE_RATES = ["acceptance", "answerSpeed", "onTime", "slaMet", "csat", "firstTimeFix"] as const;
+export const PERFORMANCE_RATES = ["acceptance", "answerSpeed", "onTime", "slaMet", "csat", "firstTimeFix", "claims"] as const;
 export type PerformanceRate = (typeof PERFORMANCE_RATES)[number];
 
 /**
  * What counts most is what the customer feels: a job fixed the first time (FTF, which includes rework) and
  * their satisfaction, then keeping the promised times (on-time visit, SLA) and taking the work offered
- * (acceptance); a quick answer matters least (an offer lapses on its own deadline anyway).
+ * (acceptance); a quick answer and claims honoured by the manufacturer matter least (an offer lapses on its
+ * own deadline anyway; a rejected claim is late and unseen by the customer — see "Claim rejections and dispatch").
  */
 export const PERFORMANCE_WEIGHTS: Readonly<Record<PerformanceRate, number>> = Object.freeze({
-  acceptance: 0.15,
+  acceptance: 0.1,
   answerSpeed: 0.05,
   onTime: 0.15,
   slaMet: 0.15,
   csat: 0.25,
   firstTimeFix: 0.25,
+  claims: 0.05,
 });
 
 function smoothed(successes: number, trials: number): number {
@@ -269,6 +302,8 @@ export function performanceRates(c: ScorecardCounts): Record<PerformanceRate, nu
     // CSAT: (score − 1) / 4 per answer, summed = (sum − count) / 4
     csat: smoothed((c.csatSum - c.csatCount) / 4, c.csatCount),
     firstTimeFix: smoothed(c.ftf, c.jobs),
+    // claims honoured: 1 − the rejection rate, as successes over decided claims
+    claims: smoothed(c.claimsDecided - claimRejections(c), c.claimsDecided),
   };
 }
 

@@ -738,6 +738,10 @@ export interface AgencyPerformanceTable {
   /** completed jobs of all time (probation's count) */
   jobs_total: Generated<number>;
   on_probation: Generated<boolean>;
+  // the scorecard's warranty-claim decisions over the performance window
+  claims_decided: Generated<number>;
+  claims_rejected: Generated<number>;
+  claims_partly: Generated<number>;
 }
 
 /** An agency CSV upload and its import (issue 14 §5, services/agency-import.ts): progress and the per-row error report. */
@@ -997,6 +1001,10 @@ export interface AgencyScorecardsTable {
   reworks: Generated<number>;
   ftf: Generated<number>;
   refreshed_at: Generated<Date>;
+  // warranty claims decided in the month, of them rejected / approved in part (core/quality.ts "Claim rejections")
+  claims_decided: Generated<number>;
+  claims_rejected: Generated<number>;
+  claims_partly: Generated<number>;
 }
 
 /** The scorecard roll-ups' progress: the reworks' watermark; from when months were last recomputed. */

@@ -35,6 +35,12 @@ function ScorecardLine({ s }: { s: NonNullable<PanelData["decision"]>["ranked"][
         reworks: formatNumber(s.reworks, locale),
         jobs: formatNumber(s.jobs, locale),
       })}
+      {s.claimsDecided ? (
+        <span data-testid="dispatch-scorecard-claims">
+          {locale === "fa" ? "، " : ", "}
+          {t("scorecard.dispatchClaims", { rate: pct(s.rates.claimRejection ?? null, locale), n: formatNumber(s.claimsDecided, locale) })}
+        </span>
+      ) : null}
       {s.probation ? <span className="badge warn"> {t("scorecard.onProbation")}</span> : null}
     </div>
   );

@@ -27,7 +27,10 @@ export function ScorecardAgency({ data }: { data: Data }) {
       {data.months.length === 0 ? (
         <p className="muted">{t("scorecard.none")}</p>
       ) : (
-        <DataTable caption={t("scorecard.months")} columns={AGENCY_MONTH_COLUMNS} rows={data.months} rowKey={(r) => r.period} filter={false} />
+        <>
+          <DataTable caption={t("scorecard.months")} columns={AGENCY_MONTH_COLUMNS} rows={data.months} rowKey={(r) => r.period} filter={false} />
+          <p className="muted">{t("scorecard.claimsHint")}</p>
+        </>
       )}
       <h2>{t("scorecard.byTechnician", { month: data.periodText })}</h2>
       {data.byTechnician.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable caption={t("scorecard.byTechnician", { month: data.periodText })} columns={FTF_COLUMNS} rows={data.byTechnician} rowKey={(r) => r.key} filter={false} />}

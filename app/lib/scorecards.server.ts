@@ -35,6 +35,10 @@ export function scorecardRow(o: { agencyId: number; period: string; label: strin
     reworks: o.counts.reworks,
     rework: pct(r.rework),
     ftf: pct(r.firstTimeFix),
+    claims_decided: o.counts.claimsDecided,
+    claims_rejected: o.counts.claimsRejected,
+    claims_partly: o.counts.claimsPartly,
+    claim_rejection: pct(r.claimRejection),
     href: o.href,
   };
 }

@@ -50,6 +50,7 @@ export default function ManagerScorecards() {
       <h2>{t("scorecard.byModel")}</h2>
       {byModel.length === 0 ? <p className="muted">{t("scorecard.none")}</p> : <DataTable columns={FTF_COLUMNS} rows={byModel} rowKey={(r) => r.key} />}
       <p className="muted">{t("scorecard.definitions", { days: formatDigits(reworkWindowDays, locale) })}</p>
+      <p className="muted" data-testid="scorecard-claims-hint">{t("scorecard.claimsHint")}</p>
     </>
   );
 }

@@ -39,6 +39,7 @@ import * as m2026_12_04_130000 from "./2026_12_04_130000_warranty_cards";
 import * as m2026_12_04_140000 from "./2026_12_04_140000_warranty_claims";
 import * as m2026_12_04_150000 from "./2026_12_04_150000_part_requests";
 import * as m2026_12_04_160000 from "./2026_12_04_160000_agency_scorecards";
+import * as m2026_12_05_100000 from "./2026_12_05_100000_scorecard_claims";
 import * as m2026_12_05_110000 from "./2026_12_05_110000_service_rule_keys";
 import * as m2026_12_05_130000 from "./2026_12_05_130000_call_stats_daily";
 
@@ -87,6 +88,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_140000_warranty_claims": m2026_12_04_140000,
   "2026_12_04_150000_part_requests": m2026_12_04_150000,
   "2026_12_04_160000_agency_scorecards": m2026_12_04_160000,
+  "2026_12_05_100000_scorecard_claims": m2026_12_05_100000,
   "2026_12_05_110000_service_rule_keys": m2026_12_05_110000,
   "2026_12_05_130000_call_stats_daily": m2026_12_05_130000,
 };

@@ -38,7 +38,7 @@ import { tehranDay } from "../../core/jalali";
 import { onProbation, performancePeriods } from "../../core/quality";
 import { AGENCY_LOAD_STATUSES, type TicketStatus, type TicketType } from "../../core/ticket";
 import type { Database } from "../schema";
-import { qualitySettings, refreshScorecards } from "./quality";
+import { qualitySettings, refreshScorecards, type ScorecardRefreshOptions } from "./quality";
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -154,6 +154,9 @@ interface CandidateRow {
   jobs: number | null;
   reworks: number | null;
   ftf: number | null;
+  claims_decided: number | null;
+  claims_rejected: number | null;
+  claims_partly: number | null;
   on_probation: boolean | null;
   authorized_total: number;
   near_total: number;
@@ -235,7 +238,8 @@ function factsOfCandidates(t: Pick<TicketDispatchFacts, "id" | "lat" | "lng">, n
         where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
       p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
-      p.answers, p.answer_seconds_sum, p.sla_due, p.sla_met, p.jobs, p.reworks, p.ftf, p.on_probation`;
+      p.answers, p.answer_seconds_sum, p.sla_due, p.sla_met, p.jobs, p.reworks, p.ftf, p.on_probation,
+      p.claims_decided, p.claims_rejected, p.claims_partly`;
 }
 
 /**
@@ -367,6 +371,9 @@ function candidateOf(ticket: TicketDispatchFacts, r: Omit<CandidateRow, "authori
     jobs: r.jobs ?? 0,
     reworks: r.reworks ?? 0,
     ftf: r.ftf ?? 0,
+    claimsDecided: r.claims_decided ?? 0,
+    claimsRejected: r.claims_rejected ?? 0,
+    claimsPartly: r.claims_partly ?? 0,
     probation: r.on_probation ?? false,
     recentOffers: r.recent_offers,
     alreadyOffered: r.already_offered,
@@ -424,7 +431,7 @@ export async function agencyForOffer(db: Conn, agencyId: number): Promise<Pick<A
  * time, and whether it is on probation (core/quality.ts onProbation). Dispatch reads this one row per
  * candidate by primary key instead of aggregating history in each decision. Returns how many agencies.
  */
-export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, opts: { settleSeconds?: number } = {}): Promise<number> {
+export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, opts: ScorecardRefreshOptions = {}): Promise<number> {
   await refreshScorecards(db, now, opts);
   const settings = await qualitySettings(db);
   const periods = performancePeriods(now);
@@ -446,13 +453,17 @@ export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, 
     jobs: number;
     reworks: number;
     ftf: number;
+    claims_decided: number;
+    claims_rejected: number;
+    claims_partly: number;
   }>`
     with w as (
       select agency_id, sum(offers_decided)::int as offers_decided, sum(offers_accepted)::int as offers_accepted,
         sum(answers)::int as answers, sum(answer_seconds_sum)::bigint as answer_seconds_sum,
         sum(visits_due)::int as visits_due, sum(visits_on_time)::int as visits_on_time,
         sum(sla_due)::int as sla_due, sum(sla_met)::int as sla_met, sum(csat_count)::int as csat_count, sum(csat_sum)::int as csat_sum,
-        sum(jobs)::int as jobs, sum(reworks)::int as reworks, sum(ftf)::int as ftf
+        sum(jobs)::int as jobs, sum(reworks)::int as reworks, sum(ftf)::int as ftf,
+        sum(claims_decided)::int as claims_decided, sum(claims_rejected)::int as claims_rejected, sum(claims_partly)::int as claims_partly
       from agency_scorecards where period in (${sql.join(periods)})
       group by agency_id
     ),
@@ -465,7 +476,8 @@ export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, 
       coalesce(w.visits_due, 0) as visits_due, coalesce(w.visits_on_time, 0) as visits_on_time,
       coalesce(w.sla_due, 0) as sla_due, coalesce(w.sla_met, 0) as sla_met,
       coalesce(w.csat_count, 0) as csat_count, coalesce(w.csat_sum, 0) as csat_sum,
-      coalesce(w.jobs, 0) as jobs, coalesce(w.reworks, 0) as reworks, coalesce(w.ftf, 0) as ftf
+      coalesce(w.jobs, 0) as jobs, coalesce(w.reworks, 0) as reworks, coalesce(w.ftf, 0) as ftf,
+      coalesce(w.claims_decided, 0) as claims_decided, coalesce(w.claims_rejected, 0) as claims_rejected, coalesce(w.claims_partly, 0) as claims_partly
     from agencies a
     left join w on w.agency_id = a.id
     left join total on total.agency_id = a.id`.execute(db);
@@ -478,15 +490,18 @@ export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, 
       select * from unnest(${col("id")}::bigint[], ${col("offers_accepted")}::int[], ${col("offers_decided")}::int[],
         ${col("visits_on_time")}::int[], ${col("visits_due")}::int[], ${col("csat_sum")}::int[], ${col("csat_count")}::int[],
         ${col("answers")}::int[], ${col("answer_seconds_sum")}::bigint[], ${col("sla_due")}::int[], ${col("sla_met")}::int[],
-        ${col("jobs")}::int[], ${col("reworks")}::int[], ${col("ftf")}::int[], ${col("jobs_total")}::int[], ${probation}::boolean[])
+        ${col("jobs")}::int[], ${col("reworks")}::int[], ${col("ftf")}::int[], ${col("jobs_total")}::int[], ${probation}::boolean[],
+        ${col("claims_decided")}::int[], ${col("claims_rejected")}::int[], ${col("claims_partly")}::int[])
         as x(agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count, answers, answer_seconds_sum,
-             sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation)
+             sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation, claims_decided, claims_rejected, claims_partly)
     ),
     up as (
       insert into agency_performance (agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count,
-        answers, answer_seconds_sum, sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation, refreshed_at)
+        answers, answer_seconds_sum, sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation,
+        claims_decided, claims_rejected, claims_partly, refreshed_at)
       select agency_id, offers_accepted, offers_decided, visits_on_time, visits_due, csat_sum, csat_count,
-        answers, answer_seconds_sum, sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation, ${now}::timestamptz
+        answers, answer_seconds_sum, sla_due, sla_met, jobs, reworks, ftf, jobs_total, on_probation,
+        claims_decided, claims_rejected, claims_partly, ${now}::timestamptz
       from src
       on conflict (agency_id) do update set
         offers_accepted = excluded.offers_accepted, offers_decided = excluded.offers_decided,
@@ -494,7 +509,8 @@ export async function refreshAgencyPerformance(db: Kysely<Database>, now: Date, 
         csat_sum = excluded.csat_sum, csat_count = excluded.csat_count,
         answers = excluded.answers, answer_seconds_sum = excluded.answer_seconds_sum, sla_due = excluded.sla_due,
         sla_met = excluded.sla_met, jobs = excluded.jobs, reworks = excluded.reworks, ftf = excluded.ftf,
-        jobs_total = excluded.jobs_total, on_probation = excluded.on_probation, refreshed_at = excluded.refreshed_at
+        jobs_total = excluded.jobs_total, on_probation = excluded.on_probation,
+        claims_decided = excluded.claims_decided, claims_rejected = excluded.claims_rejected, claims_partly = excluded.claims_partly, refreshed_at = excluded.refreshed_at
       returning 1
     )
     select count(*)::int as n from up`.execute(db);

@@ -28,7 +28,10 @@ import {
   type ScorecardCounts,
 } from "../../core/quality";
 import { tehranDay } from "../../core/jalali";
+import { DEFAULT_OFFICE_HOURS, isAroundTheClock, makeWorkingCalendar, workingMsBetween, type WeeklyHours, type WorkingCalendar } from "../../core/working-time";
 import type { Database } from "../schema";
+import { claimDecisionsByAgencyMonth } from "./claims";
+import { allHolidayDays } from "./holidays";
 import type { DataScope } from "./scope";
 import { refreshCsatDaily } from "./voice";
 
@@ -145,24 +148,83 @@ async function rebuildJobs(trx: Conn, where: RawBuilder<boolean>): Promise<Set<s
   return new Set([...gone.rows, ...added.rows].map((r) => periodOf(r.completed_at)));
 }
 
+/** The working-day calendar of an agency's weekly hours (null: the call centre's), e.g. services/working-calendar.ts `workingCalendars(db).of`. */
+export type CalendarOf = (hours: WeeklyHours | null) => WorkingCalendar;
+
+export interface ScorecardRefreshOptions {
+  full?: boolean;
+  settleSeconds?: number;
+  /** the calendars answer times are counted on; default: built here from official_holidays (one per set of hours) */
+  calendarOf?: CalendarOf;
+}
+
+/** Calendars from the holiday table as it is now, one per distinct set of hours (for one refresh). */
+export async function calendarsFromHolidays(db: Conn): Promise<CalendarOf> {
+  const holidays = await allHolidayDays(db);
+  const cache = new Map<string, WorkingCalendar>();
+  return (hours) => {
+    const h = hours ?? DEFAULT_OFFICE_HOURS;
+    const key = isAroundTheClock(h) ? "24/7" : JSON.stringify(h);
+    let cal = cache.get(key);
+    if (!cal) cache.set(key, (cal = makeWorkingCalendar(h, holidays)));
+    return cal;
+  };
+}
+
+/**
+ * The answered offers of a month (offered in [from, to), accepted or rejected with an answer time) per agency:
+ * how many, and the sum of their answer times in the agency's WORKING seconds (core/quality.ts "answer time":
+ * core/working-time.ts workingMsBetween on the agency's hours). Each agency's offers are read by
+ * dispatch_offers_agency_history_idx; the clock runs here, not in SQL, so its one definition (holidays,
+ * overnight hours, around the clock) is not copied.
+ */
+export async function answerTimesOfMonth(trx: Conn, from: Date, to: Date, calendarOf: CalendarOf): Promise<Map<number, { answers: number; seconds: number }>> {
+  const { rows } = await sql<{ agency_id: string; hours: WeeklyHours | null; a: number[]; b: number[] }>`
+    select a.id as agency_id, a.working_hours as hours, x.a, x.b
+    from agencies a
+    cross join lateral (
+      select array_agg(date_part('epoch', d.offered_at) * 1000) as a, array_agg(date_part('epoch', d.responded_at) * 1000) as b
+      from dispatch_offers d
+      where d.agency_id = a.id and d.offered_at >= ${from} and d.offered_at < ${to}
+        and d.status in ('accepted', 'rejected') and d.responded_at is not null) x
+    where x.a is not null`.execute(trx);
+  const out = new Map<number, { answers: number; seconds: number }>();
+  for (const r of rows) {
+    const cal = calendarOf(r.hours);
+    let ms = 0;
+    for (let i = 0; i < r.a.length; i++) ms += Math.max(0, workingMsBetween(r.a[i]!, r.b[i]!, cal));
+    out.set(Number(r.agency_id), { answers: r.a.length, seconds: Math.round(ms / 1000) });
+  }
+  return out;
+}
+
 /** Recomputes one Jalali month of agency_scorecards from its sources and job_quality (delete and insert: idempotent). */
-async function refreshMonth(trx: Conn, period: string, now: Date): Promise<number> {
+async function refreshMonth(trx: Conn, period: string, now: Date, calendarOf: CalendarOf): Promise<number> {
   const { from, toExclusive: to } = periodRange(period);
   await sql`delete from agency_scorecards where period = ${period}`.execute(trx);
+  const answered = await answerTimesOfMonth(trx, from, to, calendarOf);
+  const claims = (await claimDecisionsByAgencyMonth(trx, from, to)).filter((k) => k.period === period);
   const rows = await sql`
     with o as (
       -- per agency, its offers of the month by dispatch_offers_agency_history_idx (agency_id, offered_at)
-      select a.id as agency_id, x.decided, x.accepted, x.answers, x.answer_secs
+      select a.id as agency_id, x.decided, x.accepted
       from agencies a
       cross join lateral (
         select count(*) filter (where d.status in ('accepted','rejected','expired'))::int as decided,
           count(*) filter (where d.status = 'accepted')::int as accepted,
-          count(*) filter (where d.status in ('accepted','rejected') and d.responded_at is not null)::int as answers,
-          coalesce(sum(greatest(0, extract(epoch from d.responded_at - d.offered_at)))
-            filter (where d.status in ('accepted','rejected') and d.responded_at is not null), 0)::bigint as answer_secs,
           count(*) as n
         from dispatch_offers d where d.agency_id = a.id and d.offered_at >= ${from} and d.offered_at < ${to}) x
       where x.n > 0
+    ),
+    ans as (
+      -- answer times in working seconds (answerTimesOfMonth)
+      select * from unnest(${[...answered.keys()]}::bigint[], ${[...answered.values()].map((v) => v.answers)}::int[],
+        ${[...answered.values()].map((v) => v.seconds)}::bigint[]) as x(agency_id, answers, answer_secs)
+    ),
+    k as (
+      -- warranty claims decided in the month (db/repos/claims.ts claimDecisionsByAgencyMonth)
+      select * from unnest(${claims.map((k) => k.agencyId)}::bigint[], ${claims.map((k) => k.decided)}::int[],
+        ${claims.map((k) => k.rejected)}::int[], ${claims.map((k) => k.partlyApproved)}::int[]) as x(agency_id, decided, rejected, partly)
     ),
     v as (
       select agency_id,
@@ -191,15 +253,18 @@ async function refreshMonth(trx: Conn, period: string, now: Date): Promise<numbe
       from job_quality where completed_at >= ${from} and completed_at < ${to}
       group by agency_id
     ),
-    ids as (select agency_id from o union select agency_id from v union select agency_id from s union select agency_id from c union select agency_id from j)
+    ids as (select agency_id from o union select agency_id from v union select agency_id from s union select agency_id from c union select agency_id from j
+      union select agency_id from k)
     insert into agency_scorecards (period, agency_id, offers_decided, offers_accepted, answers, answer_seconds_sum, visits_due, visits_on_time,
-      sla_due, sla_met, csat_count, csat_sum, jobs, reworks, ftf, refreshed_at)
-    select ${period}, ids.agency_id, coalesce(o.decided, 0), coalesce(o.accepted, 0), coalesce(o.answers, 0), coalesce(o.answer_secs, 0),
+      sla_due, sla_met, csat_count, csat_sum, jobs, reworks, ftf, claims_decided, claims_rejected, claims_partly, refreshed_at)
+    select ${period}, ids.agency_id, coalesce(o.decided, 0), coalesce(o.accepted, 0), coalesce(ans.answers, 0), coalesce(ans.answer_secs, 0),
       coalesce(v.due, 0), coalesce(v.on_time, 0), coalesce(s.due, 0), coalesce(s.met, 0), coalesce(c.n, 0), coalesce(c.total, 0),
-      coalesce(j.jobs, 0), coalesce(j.reworks, 0), coalesce(j.ftf, 0), now()
+      coalesce(j.jobs, 0), coalesce(j.reworks, 0), coalesce(j.ftf, 0), coalesce(k.decided, 0), coalesce(k.rejected, 0), coalesce(k.partly, 0), now()
     from ids
     join agencies a on a.id = ids.agency_id
     left join o on o.agency_id = ids.agency_id
+    left join ans on ans.agency_id = ids.agency_id
+    left join k on k.agency_id = ids.agency_id
     left join v on v.agency_id = ids.agency_id
     left join s on s.agency_id = ids.agency_id
     left join c on c.agency_id = ids.agency_id
@@ -218,7 +283,7 @@ async function refreshMonth(trx: Conn, period: string, now: Date): Promise<numbe
  *     surveys still move) and of every month a changed job belongs to (all months on the first run).
  * Returns the months recomputed.
  */
-export async function refreshScorecards(db: Conn, now: Date, opts: { full?: boolean; settleSeconds?: number } = {}): Promise<string[]> {
+export async function refreshScorecards(db: Conn, now: Date, opts: ScorecardRefreshOptions = {}): Promise<string[]> {
   const before = await inTransaction(db, async (trx) => (await lockState(trx)).reworks_last_ticket_id);
   await refreshReworks(db, { settleSeconds: opts.settleSeconds });
   await refreshCsatDaily(db);
@@ -259,8 +324,9 @@ export async function refreshScorecards(db: Conn, now: Date, opts: { full?: bool
     const months = [...new Set([...periodsBetween(start, now), ...changed])].sort();
     return { months, start };
   });
+  const calendarOf = opts.calendarOf ?? (await calendarsFromHolidays(db));
   for (const period of months) {
-    await inTransaction(db, (trx) => refreshMonth(trx, period, now));
+    await inTransaction(db, (trx) => refreshMonth(trx, period, now, calendarOf));
   }
   await inTransaction(db, async (trx) => {
     await lockState(trx);
@@ -270,13 +336,13 @@ export async function refreshScorecards(db: Conn, now: Date, opts: { full?: bool
 }
 
 /** Recomputes everything from nothing (after a bulk load, or a change of the rework window to apply to the past). */
-export async function rebuildScorecards(db: Conn, now: Date, opts: { settleSeconds?: number } = {}): Promise<string[]> {
+export async function rebuildScorecards(db: Conn, now: Date, opts: Omit<ScorecardRefreshOptions, "full"> = {}): Promise<string[]> {
   await inTransaction(db, async (trx) => {
     await lockState(trx);
     await trx.deleteFrom("reworks").execute();
     await trx.updateTable("scorecard_state").set({ reworks_last_ticket_id: 0, jobs_last_report_id: 0, jobs_last_event_id: 0, built_from: null }).execute();
   });
-  return refreshScorecards(db, now, { full: true, settleSeconds: opts.settleSeconds });
+  return refreshScorecards(db, now, { ...opts, full: true });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -296,6 +362,9 @@ const COUNT_COLUMNS = [
   "jobs",
   "reworks",
   "ftf",
+  "claims_decided",
+  "claims_rejected",
+  "claims_partly",
 ] as const;
 
 type CountRow = Record<(typeof COUNT_COLUMNS)[number], number>;
@@ -315,6 +384,9 @@ export function countsOf(r: CountRow): ScorecardCounts {
     jobs: r.jobs,
     reworks: r.reworks,
     ftf: r.ftf,
+    claimsDecided: r.claims_decided,
+    claimsRejected: r.claims_rejected,
+    claimsPartly: r.claims_partly,
   };
 }
 

@@ -20,6 +20,7 @@ import { slaDueTimes } from "../../core/sla";
 import { ALWAYS_OPEN } from "../../core/dispatch";
 import { refreshAgencyPerformance } from "../repos/dispatch";
 import { seedDemoScorecards } from "./demo-scorecards";
+import { seedDemoScorecardClaims } from "./demo-scorecard-claims";
 import { seedDemoCalls } from "./demo-calls";
 import { seedDemoClaims } from "./demo-claims";
 import { seedDemoDelays } from "./demo-delays";
@@ -362,6 +363,7 @@ class DemoBuilder {
       async () => Object.assign(this.counts, await seedDemoWorkingTime(this.db, this.now)),
       async () => Object.assign(this.counts, await seedDemoWarranty(this.db, this.now, this.warrantyCodeSecret)),
       async () => Object.assign(this.counts, await seedDemoAdminActions(this.db, this.now)),
+      () => seedDemoScorecardClaims(this.db, this.now),
     ];
     for (const [i, phase] of phases.entries()) {
       this.rng = new Rng(SEED + i);

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { Locator } from "@playwright/test";
 import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
 
 /*
@@ -6,7 +7,28 @@ import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
  * manager opens the scorecards from the menu, sorts, drills down to an agency's months, a month's jobs and a
  * job's ticket, and exports the month as CSV; the agency sees its own scorecard on its portal; the admin
  * finds the demo's agency on probation, sees it on its scorecard page, and ends its probation early.
+ * The claim-rejection columns (issue 15 §5): sortable on the manager's month, filled from the demo claims on
+ * THR-001's months (the manager's drill-down and agency1's own page), and in the CSV.
  */
+
+/** The texts of one column's cells (by its header's name) of a table's body rows. */
+async function columnTexts(table: Locator, header: string): Promise<string[]> {
+  const headers = (await table.getByRole("columnheader").allTextContents()).map((h) => h.trim());
+  const index = headers.findIndex((h) => h.startsWith(header));
+  expect(index, `column ${header} in ${headers.join(" | ")}`).toBeGreaterThanOrEqual(0);
+  const rows = table.locator("tbody tr");
+  const out: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push(((await rows.nth(i).locator("td, th").nth(index).textContent()) ?? "").trim());
+  return out;
+}
+
+/** Some month of THR-001 has claims decided (the demo's claims in every state), and a rejection rate. */
+async function expectClaimFigures(months: Locator) {
+  const decided = await columnTexts(months, "ادعاهای گارانتی بررسی‌شده");
+  expect(decided.some((d) => d !== "" && d !== "۰")).toBe(true);
+  const rates = await columnTexts(months, "نرخ ردّ ادعای گارانتی");
+  expect(rates.some((r) => /٪|%/.test(r))).toBe(true);
+}
 
 test("the manager opens the scorecards from the menu and drills down to an agency's months, jobs and a ticket", async ({ page, signIn }) => {
   await signIn("manager");
@@ -19,6 +41,11 @@ test("the manager opens the scorecards from the menu and drills down to an agenc
   // sortable: by the agency's name
   await month.getByRole("columnheader", { name: "نمایندگی" }).click();
   await expect(month.getByRole("row").nth(1)).toBeVisible();
+  // the claim-rejection columns, sortable too
+  await expect(month.getByRole("columnheader", { name: "ادعاهای گارانتی بررسی‌شده" })).toBeVisible();
+  await month.getByRole("columnheader", { name: "نرخ ردّ ادعای گارانتی" }).click();
+  await expect(month.getByRole("row").nth(1)).toBeVisible();
+  await expect(page.getByTestId("scorecard-claims-hint")).toBeVisible();
 
   // THR-001 (Narmak) → its months
   await month.getByRole("link", { name: /نارمک/ }).click();
@@ -26,6 +53,7 @@ test("the manager opens the scorecards from the menu and drills down to an agenc
   await expect(page.getByRole("heading", { level: 1 })).toContainText("نارمک");
   const months = page.getByRole("table", { name: "ماه‌ها" });
   await expect(months.getByRole("row").nth(1)).toBeVisible();
+  await expectClaimFigures(months);
   // a month's jobs → one job's ticket page
   await months.getByRole("row").nth(1).getByRole("link").first().click();
   await waitForRouterIdle(page);
@@ -45,6 +73,8 @@ test("the manager opens the scorecards from the menu and drills down to an agenc
   const text = await readFile((await download.path())!, "utf8");
   expect(text).toContain("رفع عیب در مراجعه اول");
   expect(text).toContain("THR-001");
+  expect(text).toContain("نرخ ردّ ادعای گارانتی");
+  expect(text).toContain("ادعاهای تأیید بخشی");
 });
 
 test("an agency sees its own scorecard on its portal", async ({ page, signIn }) => {
@@ -55,6 +85,8 @@ test("an agency sees its own scorecard on its portal", async ({ page, signIn }) 
   await waitForHydration(page);
   const months = page.getByRole("table", { name: "ماه‌ها" });
   await expect(months.getByRole("row").nth(1)).toBeVisible();
+  // its claims decided and rejected, by month
+  await expectClaimFigures(months);
   await months.getByRole("row").nth(1).getByRole("link").first().click();
   await waitForRouterIdle(page);
   const jobs = page.getByRole("table", { name: /کارهای تمام‌شده در/ });

@@ -150,6 +150,13 @@ test.describe("held ticket", () => {
 
 test("the operator's and the manager's ticket pages say why this agency", async ({ page, signIn, db }) => {
   const s = await setUp(db);
+  // A's scorecard window has 4 warranty claims decided: 1 rejected, 2 approved in part → (1 + 2·½) / 4 = 50٪.
+  // Honoured 2 of 4 smooths to the neutral 0.5, so its score is unchanged.
+  await db.query(
+    `insert into agency_performance (agency_id, claims_decided, claims_rejected, claims_partly) values ($1, 4, 1, 2)
+     on conflict (agency_id) do update set claims_decided = 4, claims_rejected = 1, claims_partly = 2`,
+    [s.agencyA.id],
+  );
   const ticket = await registerAndDispatch(db, s, { city: "یزد", ...YAZD });
   await expect.poll(() => pendingOfferAgency(db, ticket.id), { timeout: 20_000 }).toBe(s.agencyA.id);
 
@@ -168,6 +175,7 @@ test("the operator's and the manager's ticket pages say why this agency", async 
     await expect(chosen).toContainText("ارجاع به این نمایندگی");
     // the scorecard figures behind its performance component (issue 15 §5)
     await expect(chosen.getByTestId("dispatch-scorecard")).toContainText("رفع عیب در مراجعه اول");
+    await expect(chosen.getByTestId("dispatch-scorecard-claims")).toHaveText("، ردّ ادعای گارانتی ۵۰٪ از ۴ ادعا");
     await expect(ranked.locator(`tr[data-agency="${s.agencyB.id}"]`)).toContainText(s.agencyB.name);
     // A first: nearer (same score otherwise)
     await expect(ranked.locator("tbody tr").first()).toHaveAttribute("data-agency", s.agencyA.id);

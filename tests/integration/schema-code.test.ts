@@ -806,6 +806,9 @@ const COLUMNS = {
     ftf: "number",
     jobs_total: "number",
     on_probation: "boolean",
+    claims_decided: "number",
+    claims_rejected: "number",
+    claims_partly: "number",
   },
   // issue 15 §5: quality and the agency scorecard
   quality_settings: {
@@ -855,6 +858,9 @@ const COLUMNS = {
     reworks: "number",
     ftf: "number",
     refreshed_at: "Date",
+    claims_decided: "number",
+    claims_rejected: "number",
+    claims_partly: "number",
   },
   scorecard_state: {
     id: "boolean",

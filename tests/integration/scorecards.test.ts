@@ -3,13 +3,16 @@
  * the rework window's edges (exactly 30 days counts, one second more does not, a cancelled breakdown never),
  * first-time fix (a hold, a reopening, a rework each spoil it), the month's scorecard (acceptance, answer
  * time, on-time visits, SLA met, CSAT, rework, FTF), a late rework reaching the month of the job it reworks,
- * idempotence, probation (by time, ended early), and dispatch's row and "why this agency" reading it.
+ * idempotence, probation (by time, ended early), and dispatch's row and "why this agency" reading it;
+ * warranty-claim decisions per agency and month (rejected, approved in part, a paid claim with a cut, the
+ * month's edge at Tehran midnight) and the answer time counted on the agency's working-day clock.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN } from "../../core/dispatch";
-import { performanceTerm } from "../../core/quality";
+import { performanceTerm, scorecardRates } from "../../core/quality";
 import type { DB } from "../../db/connection";
 import { candidateFacts, refreshAgencyPerformance, ticketDispatchFacts } from "../../db/repos/dispatch";
+import { claimDecisionsByAgencyMonth } from "../../db/repos/claims";
 import { ftfBy, jobsOfAgencyMonth, refreshScorecards, scorecardsOfAgency, scorecardsOfMonth } from "../../db/repos/quality";
 import { endAgencyProbation, updateQualitySettings } from "../../services/quality";
 import { rankCandidates } from "../../core/dispatch";
@@ -195,6 +198,9 @@ describe("rework, first-time fix and the month's scorecard", () => {
       reworks: 0,
       // J1, J2, J4, J5 (J3 was put on hold, J6 reopened)
       ftf: 4,
+      claimsDecided: 0,
+      claimsRejected: 0,
+      claimsPartly: 0,
     });
     expect(await db.selectFrom("reworks").select("ticket_id").execute()).toEqual([]);
 
@@ -245,6 +251,107 @@ describe("rework, first-time fix and the month's scorecard", () => {
     expect(rw).toEqual([{ completed_ticket_id: J.j2, window_days: 31 }]);
     const audit = await db.selectFrom("audit_log").select(["action", "details"]).where("action", "=", "quality.settings_update").execute();
     expect(audit).toHaveLength(1);
+  });
+});
+
+async function claim(ticketId: number, agencyId: number, status: string, decidedAt: string | null, claimed: number, approved: number | null) {
+  await db
+    .insertInto("warranty_claims")
+    .values({
+      ticket_id: ticketId,
+      agency_id: agencyId,
+      service_type: "repair",
+      status: status as never,
+      claimed_rials: claimed,
+      approved_rials: approved,
+      decision_reason: status === "rejected" ? "خارج از پوشش گارانتی" : null,
+      submitted_at: at("2026-08-24T06:00:00Z"),
+      decided_at: decidedAt ? at(decidedAt) : null,
+    })
+    .execute();
+}
+
+describe("claim rejections in the scorecard", () => {
+  it("counts decided, rejected and partly approved claims per agency and month of the decision (hand-computed)", async () => {
+    const other = await breakdown(serials[2]!, "2026-08-26T06:00:00Z");
+    // agency A, Shahrivar 1405 (Tehran 2026-08-23 00:00 … 2026-09-23 00:00 = 2026-09-22T20:30Z):
+    await claim(J.j1!, agencyA, "approved", "2026-08-30T08:00:00Z", 1_000_000, 1_000_000);
+    await claim(J.j2!, agencyA, "rejected", "2026-09-01T08:00:00Z", 1_000_000, null);
+    await claim(J.j3!, agencyA, "partly_approved", "2026-09-02T08:00:00Z", 1_000_000, 600_000);
+    // paid with a cut: still approved in part; paid in full: not
+    await claim(J.j4!, agencyA, "paid", "2026-09-05T08:00:00Z", 800_000, 500_000);
+    await claim(J.j5!, agencyA, "paid", "2026-09-06T08:00:00Z", 700_000, 700_000);
+    // not decided yet: not counted
+    await claim(J.j6!, agencyA, "submitted", null, 900_000, null);
+    // J2 filed again and rejected again at 23:59 Tehran on the month's last day (31 Shahrivar) …
+    await claim(J.j2!, agencyA, "rejected", "2026-09-22T20:29:00Z", 1_000_000, null);
+    // … and a third time, approved two minutes later: 1 Mehr 00:01 Tehran, the next month
+    await claim(J.j2!, agencyA, "approved", "2026-09-22T20:31:00Z", 1_000_000, 1_000_000);
+    // agency B: one rejection in Shahrivar, its only figure that month
+    await claim(other, agencyB, "rejected", "2026-09-10T08:00:00Z", 500_000, null);
+
+    await refreshScorecards(db, NOW);
+    const shahrivar = await scorecardsOfMonth(db, { kind: "all" }, "1405-06");
+    const a6 = shahrivar.find((r) => r.agencyId === agencyA)!;
+    const b6 = shahrivar.find((r) => r.agencyId === agencyB)!;
+    // A: decided J1, J2, J3, J4, J5, J2 again = 6; rejected J2 twice = 2; in part J3, J4 = 2 → (2 + 0.5·2) / 6 = 0.5
+    expect(a6.counts).toMatchObject({ claimsDecided: 6, claimsRejected: 2, claimsPartly: 2, jobs: 6 });
+    expect(scorecardRates(a6.counts).claimRejection).toBe(0.5);
+    expect(b6.counts).toMatchObject({ claimsDecided: 1, claimsRejected: 1, claimsPartly: 0, jobs: 0, offersDecided: 0 });
+    expect(scorecardRates(b6.counts).claimRejection).toBe(1);
+    const a7 = (await scorecardsOfMonth(db, { kind: "all" }, "1405-07")).find((r) => r.agencyId === agencyA)!;
+    expect(a7.counts).toMatchObject({ claimsDecided: 1, claimsRejected: 0, claimsPartly: 0 });
+    expect(scorecardRates(a7.counts).claimRejection).toBe(0);
+    // the same numbers as the claims repo's own per-month count
+    const byRepo = await claimDecisionsByAgencyMonth(db, at("2026-08-01T00:00:00Z"), at("2026-11-01T00:00:00Z"));
+    expect(byRepo).toEqual([
+      { agencyId: agencyA, period: "1405-06", decided: 6, rejected: 2, partlyApproved: 2 },
+      { agencyId: agencyA, period: "1405-07", decided: 1, rejected: 0, partlyApproved: 0 },
+      { agencyId: agencyB, period: "1405-06", decided: 1, rejected: 1, partlyApproved: 0 },
+    ]);
+    // an agency sees only its own
+    expect((await scorecardsOfMonth(db, { kind: "agency", agencyId: agencyB }, "1405-06")).map((r) => r.agencyId)).toEqual([agencyB]);
+
+    // dispatch's row sums the window (1405-05 … 1405-07 at NOW) and the explanation shows the rate
+    await refreshAgencyPerformance(db, NOW);
+    const perf = await db.selectFrom("agency_performance").select(["agency_id", "claims_decided", "claims_rejected", "claims_partly"]).orderBy("agency_id").execute();
+    expect(perf).toEqual([
+      { agency_id: agencyA, claims_decided: 7, claims_rejected: 2, claims_partly: 2 },
+      { agency_id: agencyB, claims_decided: 1, claims_rejected: 1, claims_partly: 0 },
+    ]);
+    const ticketId = await breakdown(serials[3]!, "2026-10-15T08:59:00Z");
+    await db.updateTable("tickets").set({ province: "تهران", city: "تهران", lat: 35.7, lng: 51.34 }).where("id", "=", ticketId).execute();
+    const { candidates } = await candidateFacts(db, (await ticketDispatchFacts(db, ticketId))!, NOW);
+    const ranked = rankCandidates(candidates, NOW).ranked.find((c) => c.agencyId === agencyA)!;
+    // (2 + 1) / 7
+    expect(ranked.scorecard).toMatchObject({ claimsDecided: 7, rates: { claimRejection: 0.4286 } });
+  });
+
+  it("counts the answer time in the agency's working hours, holidays off", async () => {
+    // agency B: Sat–Wed 08:00–17:00, Thu 08:00–13:00, Fri closed; Thursday 1405-06-05 (2026-08-27) a holiday
+    const hours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: ["08:00", "17:00"], tue: ["08:00", "17:00"], wed: ["08:00", "17:00"], thu: ["08:00", "13:00"], fri: null };
+    await db.updateTable("agencies").set({ working_hours: JSON.stringify(hours) }).where("id", "=", agencyB).execute();
+    await db
+      .insertInto("official_holidays")
+      .values({ jalali_year: 1405, jalali_month: 6, jalali_day: 5, day: "2026-08-27", reason: "تعطیل آزمایشی" })
+      .onConflict((oc) => oc.column("day").doNothing())
+      .execute();
+    await db
+      .insertInto("dispatch_offers")
+      .values([
+        // Wed 16:50 Tehran → Sat 08:10: 10 min on Wednesday, Thursday a holiday, Friday closed, 10 min on Saturday = 1,200 s
+        { ticket_id: J.j4!, agency_id: agencyB, attempt: 2, status: "accepted", offered_at: at("2026-08-26T13:20:00Z"), deadline_at: at("2026-08-29T06:00:00Z"), responded_at: at("2026-08-29T04:40:00Z") },
+        // Sun 10:00 → 10:05 Tehran: 300 s
+        { ticket_id: J.j5!, agency_id: agencyB, attempt: 2, status: "rejected", offered_at: at("2026-08-30T06:30:00Z"), deadline_at: at("2026-08-30T08:00:00Z"), responded_at: at("2026-08-30T06:35:00Z") },
+      ])
+      .execute();
+    await refreshScorecards(db, NOW);
+    const b = (await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyB)!;
+    expect(b.counts).toMatchObject({ offersDecided: 2, offersAccepted: 1, answers: 2, answerSecondsSum: 1500 });
+    expect(scorecardRates(b.counts).answerSeconds).toBe(750);
+    // agency A is open around the clock: its answer times stay the calendar's (10 + 20 minutes)
+    const a = (await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyA)!;
+    expect(a.counts).toMatchObject({ answers: 2, answerSecondsSum: 1800 });
   });
 });
 

@@ -186,6 +186,21 @@ describe("demo and large data sets", () => {
     expect(drift.rows[0]!.n).toBe(0);
   });
 
+  it("fills the scorecard's claim decisions from the demo claims (issue 15 §5: THR-001's rejections and partial approvals)", async () => {
+    const db = await getTestDb();
+    const card = await sql<{ code: string; decided: number; rejected: number; partly: number }>`
+      select a.code, sum(s.claims_decided)::int as decided, sum(s.claims_rejected)::int as rejected, sum(s.claims_partly)::int as partly
+      from agency_scorecards s join agencies a on a.id = s.agency_id group by a.code having sum(s.claims_decided) > 0`.execute(db);
+    const claims = await sql<{ code: string; decided: number; rejected: number; partly: number }>`
+      select a.code, count(*)::int as decided, (count(*) filter (where c.status = 'rejected'))::int as rejected,
+        (count(*) filter (where c.status = 'partly_approved' or (c.status = 'paid' and c.approved_rials < c.claimed_rials)))::int as partly
+      from warranty_claims c join agencies a on a.id = c.agency_id where c.decided_at is not null group by a.code`.execute(db);
+    expect(card.rows.length).toBeGreaterThan(0);
+    expect(card.rows.find((r) => r.code === "THR-001")?.decided).toBeGreaterThan(0);
+    expect(card.rows.find((r) => r.code === "THR-001")?.rejected).toBeGreaterThan(0);
+    expect(card.rows.sort((a, b) => a.code.localeCompare(b.code))).toEqual(claims.rows.sort((a, b) => a.code.localeCompare(b.code)));
+  });
+
   it("sets every ticket's SLA due times by the core rule", async () => {
     const db = await getTestDb();
     const rows = await db

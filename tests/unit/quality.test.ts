@@ -10,6 +10,8 @@ import { agencyCapacity, performanceOf, rankCandidates, ALWAYS_OPEN, type Candid
 import {
   addMonthsToDay,
   answerSpeed,
+  CLAIM_PARTLY_WEIGHT,
+  claimRejections,
   dispatchCapacity,
   EMPTY_COUNTS,
   isFirstTimeFix,
@@ -19,6 +21,7 @@ import {
   PERFORMANCE_RATES,
   PERFORMANCE_WEIGHTS,
   performancePeriods,
+  performanceRates,
   performanceTerm,
   periodOf,
   periodRange,
@@ -69,8 +72,34 @@ const counts = (o: Partial<ScorecardCounts>): ScorecardCounts => ({ ...EMPTY_COU
 describe("the scorecard's rates", () => {
   it("divides as documented, null without a denominator", () => {
     const r = scorecardRates(counts({ offersDecided: 4, offersAccepted: 3, answers: 2, answerSecondsSum: 1800, visitsDue: 5, visitsOnTime: 4, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 10, reworks: 1, ftf: 8 }));
-    expect(r).toEqual({ acceptance: 0.75, answerSeconds: 900, onTime: 0.8, slaMet: 0.5, csat: 3.5, rework: 0.1, firstTimeFix: 0.8 });
-    expect(scorecardRates(EMPTY_COUNTS)).toEqual({ acceptance: null, answerSeconds: null, onTime: null, slaMet: null, csat: null, rework: null, firstTimeFix: null });
+    expect(r).toEqual({ acceptance: 0.75, answerSeconds: 900, onTime: 0.8, slaMet: 0.5, csat: 3.5, rework: 0.1, firstTimeFix: 0.8, claimRejection: null });
+    expect(scorecardRates(EMPTY_COUNTS)).toEqual({ acceptance: null, answerSeconds: null, onTime: null, slaMet: null, csat: null, rework: null, firstTimeFix: null, claimRejection: null });
+  });
+  it("claim rejection rate: (rejected + half of the partly approved) / decided", () => {
+    expect(CLAIM_PARTLY_WEIGHT).toBe(0.5);
+    // 8 decided: 2 rejected, 3 approved in part, 3 approved in full → (2 + 1.5) / 8
+    expect(scorecardRates(counts({ claimsDecided: 8, claimsRejected: 2, claimsPartly: 3 })).claimRejection).toBe(0.4375);
+    expect(scorecardRates(counts({ claimsDecided: 4, claimsRejected: 4 })).claimRejection).toBe(1);
+    expect(scorecardRates(counts({ claimsDecided: 4 })).claimRejection).toBe(0);
+    // nothing decided: no figure, even with stray counts
+    expect(scorecardRates(counts({ claimsRejected: 1 })).claimRejection).toBeNull();
+    // never above every decided claim
+    expect(claimRejections({ claimsDecided: 2, claimsRejected: 2, claimsPartly: 2 })).toBe(2);
+  });
+  it("the claim rate stays in [0, 1] and grows with each rejection or cut", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 100 }), (rej, partly, approved) => {
+        const c = counts({ claimsDecided: rej + partly + approved, claimsRejected: rej, claimsPartly: partly });
+        const r = scorecardRates(c).claimRejection!;
+        expect(r).toBeGreaterThanOrEqual(0);
+        expect(r).toBeLessThanOrEqual(1);
+        // one approved claim turned into a partial approval, then into a rejection: the rate rises each time
+        const cut = scorecardRates({ ...c, claimsPartly: partly + 1 }).claimRejection!;
+        const rejected = scorecardRates({ ...c, claimsRejected: rej + 1 }).claimRejection!;
+        expect(cut).toBeGreaterThan(r);
+        expect(rejected).toBeGreaterThan(cut);
+      }),
+    );
   });
 });
 
@@ -117,9 +146,22 @@ describe("the dispatch performance term", () => {
     const sla = (1 + 2.5) / (2 + 5);
     const csat = ((7 - 2) / 4 + 2.5) / (2 + 5);
     const ftf = (3 + 2.5) / (6 + 5);
-    const expected = 0.15 * acceptance + 0.05 * speed + 0.15 * onTime + 0.15 * sla + 0.25 * csat + 0.25 * ftf;
+    const claims = 0.5; // no claim decided: neutral
+    const expected = 0.1 * acceptance + 0.05 * speed + 0.15 * onTime + 0.15 * sla + 0.25 * csat + 0.25 * ftf + 0.05 * claims;
     expect(answerSpeed(900)).toBe(0.5);
     expect(performanceTerm(c, false)).toBeCloseTo(expected, 12);
+  });
+  it("claims honoured: smoothed towards 0.5 by the same prior, weight 0.05", () => {
+    expect(PERFORMANCE_WEIGHTS.claims).toBe(0.05);
+    // 10 decided: 2 rejected, 2 partly → 10 − 3 = 7 honoured; (7 + 2.5) / (10 + 5)
+    const c = counts({ claimsDecided: 10, claimsRejected: 2, claimsPartly: 2 });
+    expect(performanceRates(c).claims).toBeCloseTo(9.5 / 15, 12);
+    expect(performanceRates(EMPTY_COUNTS).claims).toBe(0.5);
+    // one claim rejected out of one: pulled to 2.5 / 6, not 0
+    expect(performanceRates(counts({ claimsDecided: 1, claimsRejected: 1 })).claims).toBeCloseTo(2.5 / 6, 12);
+    expect(performanceTerm(c, false) - performanceTerm(EMPTY_COUNTS, false)).toBeCloseTo(0.05 * (9.5 / 15 - 0.5), 12);
+    // a rejection lowers the term, all else equal
+    expect(performanceTerm({ ...c, claimsRejected: 3 }, false)).toBeLessThan(performanceTerm(c, false));
   });
   it("never decreases when a job is a first-time fix instead of not, and stays in [0, 1]", () => {
     const arb = fc.record({
@@ -173,9 +215,10 @@ describe("the dispatch performance term", () => {
     expect(performanceOf(f)).toBeCloseTo(performanceTerm(counts({ offersDecided: 3, offersAccepted: 1, answers: 2, answerSecondsSum: 1800, visitsDue: 2, visitsOnTime: 1, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 6, reworks: 1, ftf: 3 }), false), 12);
     const ranked = rankCandidates([f], new Date("2026-10-15T09:00:00Z")).ranked[0]!;
     expect(ranked.scorecard).toEqual({
-      rates: { acceptance: 0.3333, answerSeconds: 900, onTime: 0.5, slaMet: 0.5, csat: 3.5, rework: 0.1667, firstTimeFix: 0.5 },
+      rates: { acceptance: 0.3333, answerSeconds: 900, onTime: 0.5, slaMet: 0.5, csat: 3.5, rework: 0.1667, firstTimeFix: 0.5, claimRejection: null },
       jobs: 6,
       reworks: 1,
+      claimsDecided: 0,
       probation: false,
     });
     // on probation: half the capacity, so 5 open jobs make it full

@@ -25,6 +25,11 @@ export interface ScorecardTableRow {
   reworks: number;
   rework: number | null;
   ftf: number | null;
+  /** warranty claims decided in the month, rejected, approved in part; the rejection rate (core/quality.ts) */
+  claims_decided: number;
+  claims_rejected: number;
+  claims_partly: number;
+  claim_rejection: number | null;
   /** the drill-down */
   href: string;
 }
@@ -40,6 +45,10 @@ const metricColumns: ReportColumn<ScorecardTableRow>[] = [
   { key: "reworks", header: "scorecard.col.reworks", kind: "number", href: (r) => r.href },
   { key: "rework", header: "scorecard.col.reworkRate", kind: "percent" },
   { key: "ftf", header: "scorecard.col.ftf", kind: "percent" },
+  { key: "claims_decided", header: "scorecard.col.claimsDecided", kind: "number" },
+  { key: "claims_rejected", header: "scorecard.col.claimsRejected", kind: "number" },
+  { key: "claims_partly", header: "scorecard.col.claimsPartly", kind: "number" },
+  { key: "claim_rejection", header: "scorecard.col.claimRejection", kind: "percent" },
 ];
 
 /** The manager's month: one row per agency. */
