@@ -239,6 +239,25 @@ export interface OfferRound {
  */
 export const ACD_LOCK_KEY = 7_411_220_011;
 
+/**
+ * Runs `fn` in a transaction holding the ACD's lock. BEGIN and the lock go in one round trip (a simple-protocol
+ * query of two statements); the lock is taken before the transaction's first read, so that read sees every
+ * decision committed before it.
+ */
+async function inAcdLock<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql.raw(`begin; select pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint)`).execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql.raw("commit").execute(conn);
+      return result;
+    } catch (error) {
+      await sql.raw("rollback").execute(conn).catch(() => {});
+      throw error;
+    }
+  });
+}
+
 /** A telephony process whose callers count in the queue: not stopped, a recent heartbeat, connected to Asterisk. */
 function liveTelephonyNodes(eb: ExpressionBuilder<Database, never>) {
   return eb
@@ -339,8 +358,7 @@ export async function offerWaitingWork(
   const glance = planFromFacts(await readAcdFacts(db, input.nodeId, ids, withCallbacks), input.exclude);
   if (glance.offers.length === 0 && glance.callbacks.length === 0) return none;
 
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint)`.execute(trx);
+  return inAcdLock(db, async (trx) => {
     const facts = await readAcdFacts(trx, input.nodeId, ids, withCallbacks);
     const plan = planFromFacts(facts, input.exclude);
     const { mine, wake } = shareOfPlan(plan, input.nodeId, ids);
