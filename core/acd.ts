@@ -63,7 +63,10 @@ export function byPlaceInQueue<T extends { placeAt: Date | string; id: number }>
   return [...items].sort((a, b) => new Date(a.placeAt).getTime() - new Date(b.placeAt).getTime() || a.id - b.id);
 }
 
-/** A caller of this process waiting in the queue, with the operators already tried for the call (not ringing now). */
+/**
+ * A caller waiting in the queue — at any live telephony process, not only the one planning — with the
+ * operators already tried for the call (not ringing now) and the process that holds them (`nodeId`).
+ */
 export interface WaitingCall {
   kind: "call";
   id: number;
@@ -82,45 +85,31 @@ export interface WaitingCallback {
   placeAt: Date | string;
 }
 
-/** A caller queued at another live telephony process, with the operators their call was already offered to. */
-export interface CallerElsewhere {
-  nodeId: string;
-  queue: CallQueue;
-  enqueuedAt: Date | string;
-  tried: readonly number[];
-}
-
 export interface AcdPlan<C extends AcdCandidate> {
-  /** calls to ring now, each with its own operator (never one operator for two calls) */
-  offers: { callId: number; operator: C }[];
+  /** calls to ring now, each with its own operator (never one operator for two calls), and the process holding each */
+  offers: { callId: number; nodeId: string | null; operator: C }[];
   /** call-backs with a free operator held for them, in their place order (each is then assigned on its own) */
   callbacks: number[];
-  /** processes holding an older caller to whom a free operator was left: to be woken */
-  wake: string[];
 }
 
 /**
- * The ACD's step for everything that waits at once: in place order (core byPlaceInQueue), each waiting call
- * gets the operator chooseOperator gives it among those not yet given to an earlier one (its own tried
- * operators skipped, a new round when all were tried), and each waiting call-back holds one operator of its
- * skill. First come, first served across processes: an operator is left to an older caller of the same
- * queue waiting at another process who has never been offered to them (one operator per such caller), and
- * the call takes the next operator. The same result as offering the calls one after another.
+ * The ACD's step for everything that waits at once, across every telephony process: in place order (core
+ * byPlaceInQueue), each waiting call gets the operator chooseOperator gives it among those not yet given to an
+ * earlier one (its own tried operators skipped, a new round when all were tried), and each waiting call-back
+ * holds one operator of its skill. The same result as offering the calls one after another, oldest first.
+ *
+ * First come, first served across processes comes from the input, not from here: `items` are the waiting
+ * calls of every live process, so whichever process plans, the plan is the same — the oldest caller gets the
+ * free operator wherever they wait. Each process then acts on its own share (shareOfPlan).
  */
 export function planOffers<C extends AcdCandidate>(
   items: readonly (WaitingCall | WaitingCallback)[],
   candidates: readonly C[],
-  elsewhere: readonly CallerElsewhere[] = [],
   exclude: readonly number[] = [],
 ): AcdPlan<C> {
-  const taken = new Set<number>();
-  const claimed = new Set<CallerElsewhere>();
-  const wake = new Set<string>();
-  const plan: AcdPlan<C> = { offers: [], callbacks: [], wake: [] };
-  const time = (d: Date | string) => new Date(d).getTime();
+  const plan: AcdPlan<C> = { offers: [], callbacks: [] };
   let live: C[] = [...candidates];
   const take = (userId: number) => {
-    taken.add(userId);
     live = live.map((c) => (c.userId === userId ? { ...c, busy: true } : c));
   };
   for (const item of byPlaceInQueue(items)) {
@@ -134,27 +123,33 @@ export function planOffers<C extends AcdCandidate>(
     let tried = new Set(item.tried);
     if (nextRoundNeeded(live, item.queue, tried)) tried = new Set();
     for (const id of exclude) tried.add(id);
-    for (;;) {
-      const chosen = chooseOperator(live, item.queue, tried) as C | null;
-      if (!chosen) break;
-      const older = elsewhere.find(
-        (o) =>
-          !claimed.has(o) &&
-          o.queue === item.queue &&
-          o.nodeId !== item.nodeId &&
-          time(o.enqueuedAt) < time(item.placeAt) &&
-          !o.tried.includes(chosen.userId),
-      );
-      take(chosen.userId);
-      if (older) {
-        claimed.add(older);
-        wake.add(older.nodeId);
-        continue;
-      }
-      plan.offers.push({ callId: item.id, operator: chosen });
-      break;
-    }
+    const chosen = chooseOperator(live, item.queue, tried) as C | null;
+    if (!chosen) continue;
+    take(chosen.userId);
+    plan.offers.push({ callId: item.id, nodeId: item.nodeId, operator: chosen });
   }
-  plan.wake = [...wake];
   return plan;
+}
+
+/**
+ * One process's share of a plan made over every process's callers: the offers it writes and rings — its own
+ * callers who are waiting in its holding bridges now (`ownWaiting`) — and the other processes to wake, whose
+ * callers the plan gave an operator to (the operator is left free for them: they ring it when they run their
+ * own ACD and make the same plan). An offer for one of its own callers who is not waiting yet is neither rung
+ * nor given to anyone else: that caller's process kicks its ACD as soon as they are.
+ */
+export function shareOfPlan<C extends AcdCandidate>(
+  plan: AcdPlan<C>,
+  nodeId: string,
+  ownWaiting: ReadonlySet<number> | readonly number[],
+): { mine: AcdPlan<C>["offers"]; wake: string[] } {
+  const own = ownWaiting instanceof Set ? ownWaiting : new Set(ownWaiting as readonly number[]);
+  const mine: AcdPlan<C>["offers"] = [];
+  const wake = new Set<string>();
+  for (const offer of plan.offers) {
+    if (offer.nodeId === nodeId || own.has(offer.callId)) {
+      if (own.has(offer.callId)) mine.push(offer);
+    } else if (offer.nodeId !== null) wake.add(offer.nodeId);
+  }
+  return { mine, wake: [...wake] };
 }

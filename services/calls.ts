@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type ExpressionBuilder, type Transaction } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
-import { chooseOperator, planOffers, type AcdCandidate, type CallerElsewhere, type WaitingCall, type WaitingCallback } from "../core/acd";
+import { chooseOperator, planOffers, shareOfPlan, type AcdCandidate, type WaitingCall, type WaitingCallback } from "../core/acd";
 import {
   attemptOutcomeForCause,
   DESK_EVENTS_CHANNEL,
@@ -18,6 +18,7 @@ import { CALL_CENTRE_CHANNEL } from "../core/call-kpis";
 import { normalizeIranMobile, toLatinDigits } from "../core/phone";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { TELEPHONY_HEARTBEAT_STALE_SECONDS } from "../db/repos/telephony";
 import type { Database } from "../db/schema";
 import type { StoredRecordingInfo } from "../platform/recording-store";
 import type { Actor } from "./actor";
@@ -226,29 +227,53 @@ export interface OfferRound {
   offers: Offer[];
   /** waiting call-backs that have a free operator now, in place order: assign each with assignCallback */
   callbacks: number[];
-  /** planned offers that another process got to first (its operator started ringing meanwhile): read again */
+  /** planned offers that another writer got to first (its operator started ringing meanwhile): read again */
   lost: number;
+  /** the other processes woken (telephony_commands `acd`): the plan gave an operator to one of their callers */
+  wake: string[];
 }
 
 /**
- * The ACD step for everything waiting at once: the given calls (this process's queued callers) and, unless
- * `callbacks: false`, every waiting call-back. One statement reads the facts (the calls and what was tried for
- * them, the call-backs, the operators, older callers at other live processes), the pure rule chooses
- * (core/acd.ts planOffers: each call its own operator, oldest place first), and one statement writes every
- * offer: under each call's row lock (a call no longer queued is skipped), the ringing attempts, the calls'
- * state and the desk's NOTIFYs. An attempt is written only when the unique partial indexes on ringing
- * attempts allow it (`on conflict do nothing`): a process, or a concurrent step, that rang that operator or
- * that call first wins and the offer counts as `lost`, so an operator is never rung for two calls at once
- * and a call never twice. Each offer stands alone: one lost offer does not hold up the others.
+ * The ACD's decisions are taken one at a time across every telephony process: each is made under this
+ * transaction-scoped advisory lock (released at commit, or when the deciding process's connection dies).
  */
-export async function offerWaitingWork(
-  db: DB,
-  input: { nodeId: string; callIds: readonly number[]; callbacks?: boolean; exclude?: readonly number[] },
-): Promise<OfferRound> {
-  const ids = [...input.callIds];
-  const withCallbacks = input.callbacks !== false;
-  if (ids.length === 0 && !withCallbacks) return { offers: [], callbacks: [], lost: 0 };
-  const facts = await db
+export const ACD_LOCK_KEY = 7_411_220_011;
+
+/**
+ * Runs `fn` in a transaction holding the ACD's lock. BEGIN and the lock go in one round trip (a simple-protocol
+ * query of two statements); the lock is taken before the transaction's first read, so that read sees every
+ * decision committed before it.
+ */
+async function inAcdLock<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql.raw(`begin; select pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint)`).execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql.raw("commit").execute(conn);
+      return result;
+    } catch (error) {
+      await sql.raw("rollback").execute(conn).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+/** A telephony process whose callers count in the queue: not stopped, a recent heartbeat, connected to Asterisk. */
+function liveTelephonyNodes(eb: ExpressionBuilder<Database, never>) {
+  return eb
+    .selectFrom("telephony_nodes as n")
+    .select("n.node_id")
+    .where("n.stopped_at", "is", null)
+    .where("n.connected", "=", true)
+    .where("n.heartbeat_at", ">", sql<Date>`now() - make_interval(secs => ${TELEPHONY_HEARTBEAT_STALE_SECONDS})`);
+}
+
+/**
+ * Everything the ACD's choice needs, in one statement: the callers waiting in the queue at every live process
+ * (and at this one) with the operators tried for each, the waiting call-backs, the operators.
+ */
+async function readAcdFacts(q: Tx | DB, nodeId: string, ownIds: readonly number[], withCallbacks: boolean) {
+  return q
     .selectNoFrom((eb) => [
       jsonArrayFrom(
         eb
@@ -266,10 +291,21 @@ export async function offerWaitingWork(
               .where("a.outcome", "<>", "ringing")
               .as("tried"),
           ])
-          .where("c.id", "=", eb.fn.any(sql<number[]>`${ids}::bigint[]`))
           .where("c.state", "=", "queued")
+          .where((w) =>
+            w.or([
+              w("c.id", "=", w.fn.any(sql<number[]>`${[...ownIds]}::bigint[]`)),
+              w.and([
+                w("c.direction", "=", "inbound"),
+                w.or([w("c.node_id", "=", nodeId), w("c.node_id", "in", liveTelephonyNodes(eb))]),
+                // a caller who asked to be called back waits as their call-back
+                w.not(w.exists(w.selectFrom("call_callbacks as cb").select(sql`1`.as("one")).whereRef("cb.call_id", "=", "c.id"))),
+              ]),
+            ]),
+          )
           .orderBy("c.enqueued_at")
-          .orderBy("c.id"),
+          .orderBy("c.id")
+          .limit(500),
       ).as("calls"),
       jsonArrayFrom(
         eb
@@ -280,69 +316,101 @@ export async function offerWaitingWork(
           .orderBy("place_at")
           .limit(500),
       ).as("callbacks"),
-      jsonArrayFrom(acdCandidatesQuery(db)).as("candidates"),
-      jsonArrayFrom(callersElsewhere(eb, input.nodeId)).as("elsewhere"),
+      jsonArrayFrom(acdCandidatesQuery(q)).as("candidates"),
     ])
     .executeTakeFirstOrThrow();
+}
+
+function planFromFacts(facts: Awaited<ReturnType<typeof readAcdFacts>>, exclude: readonly number[] | undefined) {
   const items: (WaitingCall | WaitingCallback)[] = [
     ...facts.calls.map(
       (c): WaitingCall => ({ kind: "call", id: c.id, queue: (c.queue ?? "breakdown") as CallQueue, placeAt: c.enqueued_at ?? new Date(0), nodeId: c.node_id, tried: c.tried ?? [] }),
     ),
     ...facts.callbacks.map((c): WaitingCallback => ({ kind: "callback", id: c.id, queue: c.queue, placeAt: c.place_at })),
   ];
-  if (items.length === 0) return { offers: [], callbacks: [], lost: 0 };
   const candidates = (facts.candidates as CandidateRow[]).map(toCandidate);
-  const elsewhere: CallerElsewhere[] = facts.elsewhere.map((o) => ({
-    nodeId: o.node_id!,
-    queue: (o.queue ?? "breakdown") as CallQueue,
-    enqueuedAt: o.enqueued_at!,
-    tried: o.tried ?? [],
-  }));
-  const plan = planOffers(items, candidates, elsewhere, input.exclude);
-  // First come, first served across processes: the processes holding the older callers run their ACD now.
-  for (const nodeId of plan.wake) await sql`select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, ${JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand)})`.execute(db);
-  if (plan.offers.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0 };
+  return planOffers(items, candidates, exclude);
+}
 
-  const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
-  const at = new Date().toISOString();
-  const planned = plan.offers.map((o) => ({
-    callId: o.callId,
-    operatorUserId: o.operator.userId,
-    extension: o.operator.extension,
-    channelId: newChannelId(`op-${o.callId}`),
-    event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
-  }));
-  const { rows } = await sql<{ id: string | number; call_id: string | number }>`
-    with input as (
-      select * from unnest(
-        ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
-        ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
-      ) as t(call_id, operator_user_id, channel_id, event)
-    ), locked as (
-      select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
-    ), attempt as (
-      insert into call_attempts (call_id, operator_user_id, channel_id)
-      select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
-      on conflict do nothing
-      returning id, call_id
-    ), ringing as (
-      update calls set state = 'ringing' where id in (select call_id from attempt)
-    )
-    select attempt.id, attempt.call_id, pg_notify(${DESK_EVENTS_CHANNEL}, input.event)
-    from attempt join input on input.call_id = attempt.call_id`.execute(db);
-  const made = new Map(rows.map((r) => [Number(r.call_id), Number(r.id)]));
-  const offers: Offer[] = [];
-  for (const p of planned) {
-    const attemptId = made.get(p.callId);
-    if (attemptId === undefined) continue;
-    offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
-  }
-  return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length };
+/**
+ * The ACD step for everything waiting at once, decided for every telephony process alike. The choice of which
+ * waiting caller gets a free operator is global — the oldest place in the queue wins, whichever process holds
+ * the caller (core/acd.ts planOffers over the callers of every live process) — and it is made in PostgreSQL
+ * one decision at a time: under a transaction-scoped advisory lock (ACD_LOCK_KEY) the facts are read, the
+ * plan made and this process's share of it written (core shareOfPlan): an offer for each of its own waiting
+ * callers (`callIds`: those in its holding bridges now), under each call's row lock (a call no longer queued
+ * is skipped), the ringing attempts, the calls' state and the desk's NOTIFYs. An operator the plan gives to a
+ * caller at another process is left free and that process is woken (`pg_notify('telephony_commands',
+ * {type:'acd', nodeId})`, delivered at commit); it makes the same plan and rings. So a process rings an
+ * operator only for a caller who won them, and a process that hears first of a free operator cannot take
+ * them for its own newer caller. Attempts still meet the unique partial indexes on ringing attempts (`on
+ * conflict do nothing`: click-to-dial and survey calls ring operators outside the ACD), a lost offer counting
+ * as `lost`. A first look without the lock ends most runs (nobody waiting, or nobody free) in one statement.
+ */
+export async function offerWaitingWork(
+  db: DB,
+  input: { nodeId: string; callIds: readonly number[]; callbacks?: boolean; exclude?: readonly number[] },
+): Promise<OfferRound> {
+  const ids = [...input.callIds];
+  const withCallbacks = input.callbacks !== false;
+  const none: OfferRound = { offers: [], callbacks: [], lost: 0, wake: [] };
+  if (ids.length === 0 && !withCallbacks) return none;
+  const glance = planFromFacts(await readAcdFacts(db, input.nodeId, ids, withCallbacks), input.exclude);
+  if (glance.offers.length === 0 && glance.callbacks.length === 0) return none;
+
+  return inAcdLock(db, async (trx) => {
+    const facts = await readAcdFacts(trx, input.nodeId, ids, withCallbacks);
+    const plan = planFromFacts(facts, input.exclude);
+    const { mine, wake } = shareOfPlan(plan, input.nodeId, ids);
+    // The processes holding the callers who won the other free operators run their ACD now.
+    if (wake.length > 0) {
+      const commands = wake.map((nodeId) => JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand));
+      await sql`select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, c) from unnest(${commands}::text[]) as c`.execute(trx);
+    }
+    if (mine.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0, wake };
+
+    const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
+    const at = new Date().toISOString();
+    const planned = mine.map((o) => ({
+      callId: o.callId,
+      operatorUserId: o.operator.userId,
+      extension: (o.operator as AcdCandidate & { extension: string }).extension,
+      channelId: newChannelId(`op-${o.callId}`),
+      event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
+    }));
+    const { rows } = await sql<{ id: string | number; call_id: string | number }>`
+      with input as (
+        select * from unnest(
+          ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
+          ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
+        ) as t(call_id, operator_user_id, channel_id, event)
+      ), locked as (
+        select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
+      ), attempt as (
+        insert into call_attempts (call_id, operator_user_id, channel_id)
+        select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
+        on conflict do nothing
+        returning id, call_id
+      ), ringing as (
+        update calls set state = 'ringing' where id in (select call_id from attempt)
+      )
+      select attempt.id, attempt.call_id, pg_notify(${DESK_EVENTS_CHANNEL}, input.event)
+      from attempt join input on input.call_id = attempt.call_id`.execute(trx);
+    const made = new Map(rows.map((r) => [Number(r.call_id), Number(r.id)]));
+    const offers: Offer[] = [];
+    for (const p of planned) {
+      const attemptId = made.get(p.callId);
+      if (attemptId === undefined) continue;
+      offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
+    }
+    return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length, wake };
+  });
 }
 
 /**
  * The ACD step for one waiting call (offerWaitingWork for that call alone, read again while another process
- * takes the operator it chose). Null when nobody can be rung (the caller keeps waiting) or the call is not queued.
+ * takes the operator it chose). Null when nobody can be rung (the caller keeps waiting, or an older caller
+ * won the free operator) or the call is not queued.
  */
 export async function offerToNextOperator(db: DB, callId: number, opts: { exclude?: readonly number[] } = {}): Promise<Offer | null> {
   const call = await db.selectFrom("calls").select(["node_id"]).where("id", "=", callId).executeTakeFirst();
@@ -356,27 +424,35 @@ export async function offerToNextOperator(db: DB, callId: number, opts: { exclud
 }
 
 /**
- * The callers queued at another live telephony process (recent heartbeat) than `nodeId`, oldest first, with
- * the operators each was already offered to: each process offers only its own callers, so without these a
- * process whose phone stopped ringing would give the operator to its own newer caller at once, every time.
+ * Offers a telephony process made and could not see through because it died (no heartbeat for
+ * TELEPHONY_HEARTBEAT_STALE_SECONDS, or stopped): the ringing attempts of its inbound calls are ended
+ * (failed), so their operators are free for the callers of the live processes. Its callers themselves are no
+ * longer in the queue (only live processes' callers are); the reconciliation after a (re)connection ends
+ * them when Asterisk has dropped their channels. Returns the attempts ended.
  */
-function callersElsewhere(eb: ExpressionBuilder<Database, never>, nodeId: string) {
-  return eb
-    .selectFrom("calls as o")
-    .innerJoin("telephony_nodes as n", "n.node_id", "o.node_id")
-    .select((e) => [
-      "o.node_id",
-      "o.queue",
-      "o.enqueued_at",
-      e.selectFrom("call_attempts as a").select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids")).whereRef("a.call_id", "=", "o.id").as("tried"),
-    ])
-    .where("o.state", "=", "queued")
-    .where("o.direction", "=", "inbound")
-    .where("o.node_id", "<>", nodeId)
-    .where("n.stopped_at", "is", null)
-    .where("n.heartbeat_at", ">", sql<Date>`now() - interval '30 seconds'`)
-    .orderBy("o.enqueued_at")
-    .limit(200);
+export async function reclaimDeadProcessOffers(db: DB): Promise<number[]> {
+  const stale = await db
+    .selectFrom("call_attempts as a")
+    .innerJoin("calls as c", "c.id", "a.call_id")
+    .select("a.id")
+    .where("a.outcome", "=", "ringing")
+    .where("c.direction", "=", "inbound")
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("telephony_nodes as n")
+            .select(sql`1`.as("one"))
+            .whereRef("n.node_id", "=", "c.node_id")
+            .where("n.stopped_at", "is", null)
+            .where("n.heartbeat_at", ">", sql<Date>`now() - make_interval(secs => ${TELEPHONY_HEARTBEAT_STALE_SECONDS})`),
+        ),
+      ),
+    )
+    .execute();
+  const ended: number[] = [];
+  for (const a of stale) if (await attemptEnded(db, a.id, { outcome: "failed" })) ended.push(a.id);
+  return ended;
 }
 
 export interface AnsweredAttempt {
@@ -616,6 +692,8 @@ export async function assignCallback(db: DB, callbackId: number, nodeId: string)
   for (let round = 0; round < 20; round++) {
     try {
       return await db.transaction().execute(async (trx) => {
+        // one ACD decision at a time across processes (offerWaitingWork)
+        await sql`select pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint)`.execute(trx);
         const cb = await trx
           .selectFrom("call_callbacks as cb")
           .innerJoin("calls as c", "c.id", "cb.call_id")

@@ -10,6 +10,7 @@ import { logger, type Logger } from "../platform/logger";
 import { RecordingStore } from "../platform/recording-store";
 import {
   parseTelephonyCommand,
+  reclaimDeadProcessOffers,
   reconcileLiveCalls,
   registerTelephonyNode,
   reportTelephonyHealth,
@@ -193,6 +194,15 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     if (stopped) return;
     sweeps++;
     void writeHealth();
+    // operators rung by a process that died meanwhile are freed for the live processes' callers
+    void reclaimDeadProcessOffers(db).then(
+      (ended) => {
+        if (ended.length === 0) return;
+        log.info(`freed ${ended.length} operator(s) rung for a telephony process that stopped`);
+        void acd.kick();
+      },
+      (error: unknown) => log.warn("reclaiming a stopped process's offers failed", error),
+    );
     void acd.kick();
     void acd.dialPending().catch((error: unknown) => log.warn("dialling queued outbound calls failed", error));
     void dialSurveys();

@@ -48,6 +48,7 @@ describe("call services on PostgreSQL", () => {
     expect(made[0]!.operatorUserId).toBe(op);
     // the same call is never rung twice either
     expect(await offerToNextOperator(db, made[0]!.callId)).toBeNull();
+    for (const c of [c1, c2]) await callEnded(db, c, { cause: 16 });
   });
 
   it("one ACD round rings an operator for every waiting call at once, each its own operator", async () => {

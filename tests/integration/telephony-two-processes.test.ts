@@ -40,12 +40,19 @@ describe("two telephony processes on one database", () => {
     await endpointBehaviour(a.sim, "801", "never");
     await endpointBehaviour(a.sim, "802", "never");
     const calls: { id: string; app: string }[] = [];
-    for (let i = 0; i < 3; i++) {
-      for (const app of ["dispatch-a", "dispatch-b"]) {
-        const { id } = (await sim(a.sim, "/sim/calls", { from: `0912555000${calls.length}`, to: "1500", dtmf: "1", app })) as { id: string };
-        calls.push({ id, app });
-      }
+    const call = async (app: string) => {
+      const { id } = (await sim(a.sim, "/sim/calls", { from: `0912555000${calls.length}`, to: "1500", dtmf: "1", app })) as { id: string };
+      calls.push({ id, app });
+      return id;
+    };
+    // The two oldest callers, one at each process, are queued first, one after the other: first come, first
+    // served across processes (the ACD's choice is global), they hold the two operators, who never answer, in
+    // turn; the four others, queued at once while the operators ring, wait behind them.
+    for (const app of ["dispatch-a", "dispatch-b"]) {
+      const id = await call(app);
+      await waitFor(async () => (await callByChannel(a.db, id))?.enqueued_at, 20_000, "the caller to be queued");
     }
+    for (let i = 0; i < 2; i++) for (const app of ["dispatch-a", "dispatch-b"]) await call(app);
     // Watch the simulated Asterisk for a while (several ring timeouts; longer, up to 60 s, until both
     // processes have rung a phone — a loaded machine, e.g. the whole suite on 2 cores, slows the rounds):
     // never two channels to one phone.

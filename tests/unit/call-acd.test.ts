@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byPlaceInQueue, chooseOperator, mayOfferCallback, nextRoundNeeded, planOffers, type AcdCandidate, type WaitingCall } from "../../core/acd";
+import { byPlaceInQueue, chooseOperator, mayOfferCallback, nextRoundNeeded, planOffers, shareOfPlan, type AcdCandidate, type WaitingCall } from "../../core/acd";
 import {
   attemptOutcomeForCause,
   digitForIvrChoice,
@@ -149,7 +149,7 @@ describe("ACD: every waiting call at once (planOffers)", () => {
     const ops = [op(1), op(2)];
     expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z", { tried: [1] })], ops))).toEqual([[1, 2]]);
     expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z", { tried: [1, 2] })], ops))).toEqual([[1, 1]]);
-    expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z")], ops, [], [1]))).toEqual([[1, 2]]);
+    expect(byId(planOffers([call(1, "2026-11-30T09:00:01Z")], ops, [1]))).toEqual([[1, 2]]);
   });
 
   it("matches skills per call: a complaint waits for an operator who takes complaints", () => {
@@ -161,21 +161,35 @@ describe("ACD: every waiting call at once (planOffers)", () => {
     ]);
   });
 
-  it("holds an operator for an older call-back, and leaves one to an older caller at another process (waking it)", () => {
+  it("holds an operator for an older call-back; callers of every process are served by their place, whichever process plans", () => {
     const ops = [op(1), op(2), op(3)];
-    const plan = planOffers(
-      [call(5, "2026-11-30T09:00:05Z"), { kind: "callback", id: 40, queue: "breakdown", placeAt: "2026-11-30T09:00:01Z" }, call(6, "2026-11-30T09:00:06Z")],
-      ops,
-      [{ nodeId: "b", queue: "breakdown", enqueuedAt: "2026-11-30T09:00:02Z", tried: [] }],
-    );
+    const items = [
+      call(5, "2026-11-30T09:00:05Z"),
+      { kind: "callback" as const, id: 40, queue: "breakdown" as const, placeAt: "2026-11-30T09:00:01Z" },
+      call(6, "2026-11-30T09:00:06Z"),
+      call(7, "2026-11-30T09:00:02Z", { nodeId: "b" }),
+    ];
+    const plan = planOffers(items, ops);
     expect(plan.callbacks).toEqual([40]); // operator 1, by place
-    expect(plan.wake).toEqual(["b"]); // operator 2 left to b's older caller
-    expect(byId(plan)).toEqual([[5, 3]]); // call 6 waits
+    expect(byId(plan)).toEqual([
+      [7, 2], // b's older caller
+      [5, 3],
+    ]); // call 6 waits
+    // the same plan from any order of the facts
+    expect(byId(planOffers([...items].reverse(), ops))).toEqual(byId(plan));
+    expect(shareOfPlan(plan, "a", [5, 6])).toEqual({ mine: [plan.offers[1]], wake: ["b"] });
+    expect(shareOfPlan(plan, "b", [7])).toEqual({ mine: [plan.offers[0]], wake: ["a"] });
   });
 
-  it("an older caller elsewhere who was already offered to that operator does not hold them", () => {
-    const plan = planOffers([call(5, "2026-11-30T09:00:05Z")], [op(1)], [{ nodeId: "b", queue: "breakdown", enqueuedAt: "2026-11-30T09:00:02Z", tried: [1] }]);
-    expect(byId(plan)).toEqual([[5, 1]]);
-    expect(plan.wake).toEqual([]);
+  it("an older caller at another process who was already offered to the free operator (and to every free one) still wins them: a new round", () => {
+    // the defect of planning per process: a process hearing first that operator 1 is free gave them to its own newer caller
+    const plan = planOffers([call(5, "2026-11-30T09:00:05Z"), call(2, "2026-11-30T09:00:02Z", { nodeId: "b", tried: [1] })], [op(1)]);
+    expect(byId(plan)).toEqual([[2, 1]]);
+    expect(shareOfPlan(plan, "a", [5])).toEqual({ mine: [], wake: ["b"] });
+  });
+
+  it("a caller of this process not waiting in its holding bridge yet is neither rung nor given away", () => {
+    const plan = planOffers([call(5, "2026-11-30T09:00:05Z"), call(6, "2026-11-30T09:00:06Z")], [op(1)]);
+    expect(shareOfPlan(plan, "a", [6])).toEqual({ mine: [], wake: [] });
   });
 });
