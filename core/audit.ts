@@ -99,6 +99,8 @@ export const AUDIT_ACTIONS = [
   "service_task.raise",
   "service_task.acknowledge",
   "service_task.resolve",
+  // issue 15 §4 (h4): an agency admin set a part's counted quantity on the agency's shelf, with a reason
+  "agency_stock.adjust",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
