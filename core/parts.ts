@@ -170,11 +170,12 @@ export function checkStockAdjustment(current: number, quantity: number, reason: 
 /**
  * Where the replaced defective part of a request stands:
  *  - none: nothing to return (the part carries no serial, or it was never fitted: not received);
- *  - unclaimed: a serialized part was fitted but the ticket's warranty claim has no line for it (yet);
+ *  - unclaimed: a serialized part was fitted but the ticket's live warranty claim has no line for it (no claim
+ *    yet, or the claim was rejected and may be filed again);
  *  - claimed: the claim names it and waits for the manufacturer's decision;
  *  - due: the manufacturer pays for it, so the defective one must come back (by serial) before the claim is paid;
  *  - returned: it came back;
- *  - waived: the claim's line was rejected (nothing paid, nothing to return).
+ *  - waived: the manufacturer approved the claim without paying for this line (nothing paid, nothing to return).
  */
 export const DEFECTIVE_RETURN_STATES = ["none", "unclaimed", "claimed", "due", "returned", "waived"] as const;
 export type DefectiveReturnState = (typeof DEFECTIVE_RETURN_STATES)[number];

@@ -227,7 +227,7 @@ export async function holdingTickets(db: DB, partId: number, range: HoldRange, n
 /**
  * The parts requested for a ticket with where each stands — part, quantity, source, status, expected date — and
  * the way back of its defective part (core/parts.ts defectiveReturnState): the line naming the same part on the
- * ticket's warranty claim (a live claim before a rejected one), its decision and whether the part came back.
+ * ticket's live warranty claim (not a rejected one), its decision and whether the part came back.
  * Within the caller's scope (another agency's ticket: none). Served by part_requests_ticket_idx and the claims'
  * ticket and line indexes.
  */
@@ -249,8 +249,9 @@ export async function ticketPartRequests(db: DB, scope: DataScope, ticketId: num
           .whereRef("c.ticket_id", "=", "part_requests.ticket_id")
           .whereRef("l.spare_part_id", "=", "part_requests.part_id")
           .where("l.kind", "=", "part")
-          .orderBy(sql`c.status = 'rejected'`)
-          .orderBy("c.id", "desc")
+          // the job's live claim (one at most: warranty_claims_ticket_once); a rejected one no longer claims the part
+          .where("c.status", "<>", "rejected")
+          .orderBy("l.id")
           .limit(1)
           .as("claim"),
       (join) => join.onTrue(),
