@@ -101,6 +101,8 @@ export const AUDIT_ACTIONS = [
   "service_task.resolve",
   // issue 15: an admin changed one of the numbers at /admin/service-rules (core/service-rules.ts)
   "service_rule.update",
+  // issue 15 §4 (h4): an agency admin set a part's counted quantity on the agency's shelf, with a reason
+  "agency_stock.adjust",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -61,6 +61,9 @@ export const PERMISSIONS = {
   "service_tasks:manage": ["supervisor", "manager"],
   // issue 15 §1: a customer product's warranty registry tracking id (and installation tickets) set by the call centre
   "products:update": ["operator", "supervisor"],
+  // issue 15 §4 (h4): the agency's own parts stock (/agency/parts): every agency user sees it and the open
+  // requests; only its admin sets a part's counted quantity (with a reason, audited)
+  "agency_portal:parts_stock": ["agency_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

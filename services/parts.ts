@@ -14,13 +14,16 @@ import type { Transaction } from "kysely";
 import {
   applyPartStep,
   checkPartLines,
+  checkStockAdjustment,
   IllegalPartStepError,
   PART_STEP_BY,
   PART_STEP_STAMP,
   partsAllowResume,
   type PartLine,
   type PartRequestStep,
+  type StockAdjustProblem,
 } from "../core/parts";
+import { can } from "../core/roles";
 import type { TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -394,4 +397,64 @@ export async function resumeIfPartsArrivedInTrx(trx: Transaction<Database>, acto
     );
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the agency's own stock (issue 15 §4, its portal's parts page)
+
+export type StockProblem = StockAdjustProblem | "forbidden" | "notFound";
+
+/** A stock adjustment refused, with the reason the form shows (`agencyParts.error.<problem>`). */
+export class StockAdjustError extends Error {
+  constructor(readonly problem: StockProblem) {
+    super(`stock adjustment refused: ${problem}`);
+  }
+}
+
+/**
+ * An agency admin sets the counted quantity of one catalogue part on the agency's shelf (a stock count, a
+ * delivery, a write-off), with a reason; the row is locked, so a request filled from the shelf at the same moment
+ * (stepPartRequest's conditional decrement) either comes before it or sees the new quantity. The actor must be
+ * an active user of that agency holding agency_portal:parts_stock (its staff only see the stock). Audited with
+ * the quantity before and after.
+ */
+export async function adjustAgencyStock(db: DB, actor: Actor, input: { agencyId: number; partId: number; quantity: number; reason: string }) {
+  return db.transaction().execute(async (trx) => {
+    if (actor.userId === undefined) throw new StockAdjustError("forbidden");
+    const user = await trx.selectFrom("users").select(["role", "agency_id", "active"]).where("id", "=", actor.userId).executeTakeFirst();
+    if (!user || !user.active || user.agency_id !== input.agencyId || !can(user.role, "agency_portal:parts_stock")) throw new StockAdjustError("forbidden");
+    const part = await trx.selectFrom("spare_parts").select(["id", "code"]).where("id", "=", input.partId).executeTakeFirst();
+    if (!part) throw new StockAdjustError("notFound");
+    // make sure the row exists, then lock it: the quantity read is the one replaced
+    await trx
+      .insertInto("agency_part_stock")
+      .values({ agency_id: input.agencyId, part_id: part.id, quantity: 0 })
+      .onConflict((oc) => oc.columns(["agency_id", "part_id"]).doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom("agency_part_stock")
+      .select("quantity")
+      .where("agency_id", "=", input.agencyId)
+      .where("part_id", "=", part.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const problem = checkStockAdjustment(row.quantity, input.quantity, input.reason);
+    if (problem) throw new StockAdjustError(problem);
+    const reason = input.reason.trim();
+    await trx
+      .updateTable("agency_part_stock")
+      .set({ quantity: input.quantity, updated_at: new Date() })
+      .where("agency_id", "=", input.agencyId)
+      .where("part_id", "=", part.id)
+      .execute();
+    await writeAudit(trx, {
+      actorUserId: actor.userId,
+      action: "agency_stock.adjust",
+      entityType: "agency",
+      entityId: input.agencyId,
+      ip: actor.ip ?? undefined,
+      details: { partId: part.id, code: part.code, from: row.quantity, to: input.quantity, reason },
+    });
+    return { partId: part.id, from: row.quantity, to: input.quantity };
+  });
 }

@@ -77,6 +77,8 @@ export function PartRequestList({
   const t = useT();
   const locale = useLocale();
   if (requests.length === 0) return null;
+  // the defective part's way back, when the rows carry it (ticketPartRequests)
+  const withReturn = requests.some((r) => "return_state" in r);
   return (
     <table className="data" data-testid="part-requests">
       <thead>
@@ -87,6 +89,7 @@ export function PartRequestList({
           <th>{t("parts.col.expected")}</th>
           <th>{t("parts.col.requestedAt")}</th>
           <th>{t("parts.col.receivedAt")}</th>
+          {withReturn ? <th>{t("parts.col.return")}</th> : null}
           {actions ? <th>{t("parts.col.actions")}</th> : null}
         </tr>
       </thead>
@@ -112,10 +115,66 @@ export function PartRequestList({
             <td>{formatDay(r.expected_date, locale)}</td>
             <td>{formatDateTime(r.requested_at, locale)}</td>
             <td>{r.received_at ? formatDateTime(r.received_at, locale) : "—"}</td>
+            {withReturn ? <td data-testid="part-return">{t(`parts.return.${(r as TicketPartRow).return_state}` as MessageKey)}</td> : null}
             {actions ? <td>{actions(r)}</td> : null}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+export interface TicketPartRow extends PartRequestRow {
+  return_state: string;
+}
+
+/**
+ * A ticket's parts on the staff's ticket pages (desk, manager): part, quantity, source, status, expected date
+ * and the defective part's way back (core/parts.ts defectiveReturnState). Nothing when the ticket asked for none.
+ */
+export function TicketPartsSection({ requests }: { requests: TicketPartRow[] }) {
+  const t = useT();
+  const locale = useLocale();
+  if (requests.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="ticket-parts-title" data-testid="ticket-parts">
+      <h2 id="ticket-parts-title">{t("parts.ticket.title")}</h2>
+      <table className="data">
+        <thead>
+          <tr>
+            <th>{t("parts.col.part")}</th>
+            <th>{t("parts.col.quantity")}</th>
+            <th>{t("parts.col.source")}</th>
+            <th>{t("parts.col.status")}</th>
+            <th>{t("parts.col.expected")}</th>
+            <th>{t("parts.col.return")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {requests.map((r) => (
+            <tr key={r.id} data-request={r.id} data-status={r.status} data-return={r.return_state}>
+              <td>
+                <span className="ltr">{r.part_code}</span> {r.part_name}
+                {r.serial_number ? (
+                  <>
+                    {" "}
+                    <span className="muted ltr">#{r.serial_number}</span>
+                  </>
+                ) : null}
+              </td>
+              <td>{formatDigits(r.quantity, locale)}</td>
+              <td>{t(r.source ? (`parts.source.${r.source}` as MessageKey) : "parts.source.none")}</td>
+              <td>
+                <span className={`badge ${r.status === "received" ? "ok" : ""}`} data-testid="part-status">
+                  {t(`parts.status.${r.status}` as MessageKey)}
+                </span>
+              </td>
+              <td>{r.status === "received" || r.status === "cancelled" ? "—" : formatDay(r.expected_date, locale)}</td>
+              <td data-testid="part-return">{t(`parts.return.${r.return_state}` as MessageKey)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -85,6 +85,8 @@ export function agencyNav(role: Role): NavItem[] {
     // its own scorecard (issue 15 §5): every agency user
     { to: "/agency/scorecard", label: "nav.agencyScorecard" },
     ...(can(role, "claims:file") ? [{ to: "/agency/claims", label: "nav.claims" as const }] : []),
+    // its parts stock and open part requests (issue 15 §4): every agency user sees them; its admin adjusts the stock
+    { to: "/agency/parts", label: "nav.agencyParts" },
   ];
 }
 

@@ -76,6 +76,8 @@ export { classifyFeedback, InvalidFeedbackError, NotFeedbackTicketError } from "
 // spare parts (issue 15 §4): the catalogue, part requests, the parts desk
 export {
   addSparePart,
+  adjustAgencyStock,
+  StockAdjustError,
   CatalogueError,
   IllegalPartStepError,
   MAX_LIST_PRICE_RIALS,

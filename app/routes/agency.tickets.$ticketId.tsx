@@ -60,7 +60,8 @@ export async function loader(args: LoaderFunctionArgs) {
     canAssign && agencyId !== null ? jobReports.activeTechnicians(args.context.db, agencyId) : Promise.resolve([]),
     jobReports.currentVisit(args.context.db, scope, page.ticket.id),
     partsRepo.ticketModelId(args.context.db, page.ticket.id),
-    partsRepo.requestsOfTicket(args.context.db, scope, page.ticket.id),
+    // with the defective part's way back (issue 15 §4)
+    partsRepo.ticketPartRequests(args.context.db, scope, page.ticket.id),
   ]);
   const hold = await partsRepo.holdOf(args.context.db, scope, page.ticket.id);
   const waitingForParts = status === "on_hold" && hold?.hold_reason === "waiting_for_parts";

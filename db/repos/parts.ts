@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { OPEN_PART_REQUEST_STATUSES, type PartRequestStatus } from "../../core/parts";
+import { defectiveReturnState, OPEN_PART_REQUEST_STATUSES, type PartRequestStatus } from "../../core/parts";
 import type { DB } from "../connection";
 import type { DataScope } from "./scope";
 import { inScope } from "./tickets";
@@ -219,4 +219,125 @@ export async function holdingTickets(db: DB, partId: number, range: HoldRange, n
     order by days desc, pr.id
     limit ${limit}`.execute(db);
   return r.rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// a ticket's requests as the staff's and the agency's ticket pages list them (h4)
+
+/**
+ * The parts requested for a ticket with where each stands — part, quantity, source, status, expected date — and
+ * the way back of its defective part (core/parts.ts defectiveReturnState): the line naming the same part on the
+ * ticket's live warranty claim (not a rejected one), its decision and whether the part came back.
+ * Within the caller's scope (another agency's ticket: none). Served by part_requests_ticket_idx and the claims'
+ * ticket and line indexes.
+ */
+export async function ticketPartRequests(db: DB, scope: DataScope, ticketId: number) {
+  const rows = await db
+    .selectFrom("part_requests")
+    .innerJoin("spare_parts", "spare_parts.id", "part_requests.part_id")
+    .innerJoin("tickets", "tickets.id", "part_requests.ticket_id")
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("warranty_claims as c")
+          .innerJoin("warranty_claim_lines as l", "l.claim_id", "c.id")
+          .select([
+            "c.status as claim_status",
+            "l.approved_rials as claim_approved_rials",
+            sql<boolean>`exists (select 1 from defective_part_returns r where r.claim_line_id = l.id)`.as("claim_returned"),
+          ])
+          .whereRef("c.ticket_id", "=", "part_requests.ticket_id")
+          .whereRef("l.spare_part_id", "=", "part_requests.part_id")
+          .where("l.kind", "=", "part")
+          // the job's live claim (one at most: warranty_claims_ticket_once); a rejected one no longer claims the part
+          .where("c.status", "<>", "rejected")
+          .orderBy("l.id")
+          .limit(1)
+          .as("claim"),
+      (join) => join.onTrue(),
+    )
+    .select([...requestColumns, "claim.claim_status", "claim.claim_approved_rials", "claim.claim_returned"])
+    .where("part_requests.ticket_id", "=", ticketId)
+    .where(inScope(scope))
+    .orderBy("part_requests.id")
+    .execute();
+  return rows.map(({ claim_status, claim_approved_rials, claim_returned, ...r }) => ({
+    ...r,
+    return_state: defectiveReturnState({
+      status: r.status,
+      serialized: r.serialized,
+      claim: claim_status == null ? null : { status: claim_status, approvedRials: claim_approved_rials === null ? null : Number(claim_approved_rials), returned: claim_returned === true },
+    }),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the agency's parts page (its own stock and open requests)
+
+/** The agency's shelf: each part it holds (or held: quantity 0 rows stay), with its model. */
+export async function stockOfAgency(db: DB, agencyId: number, limit = 500) {
+  return db
+    .selectFrom("agency_part_stock")
+    .innerJoin("spare_parts", "spare_parts.id", "agency_part_stock.part_id")
+    .innerJoin("product_models", "product_models.id", "spare_parts.model_id")
+    .select([
+      "agency_part_stock.part_id",
+      "agency_part_stock.quantity",
+      "agency_part_stock.updated_at",
+      "spare_parts.code",
+      "spare_parts.name",
+      "spare_parts.active",
+      "product_models.name as model_name",
+    ])
+    .where("agency_part_stock.agency_id", "=", agencyId)
+    .orderBy("product_models.name")
+    .orderBy("spare_parts.code")
+    .limit(limit)
+    .execute();
+}
+
+/** The catalogue's active parts an agency may put on its shelf (the "add a part" list), by model and code. */
+export async function stockableParts(db: DB, limit = 1000) {
+  return db
+    .selectFrom("spare_parts")
+    .innerJoin("product_models", "product_models.id", "spare_parts.model_id")
+    .select(["spare_parts.id", "spare_parts.code", "spare_parts.name", "product_models.name as model_name"])
+    .where("spare_parts.active", "=", true)
+    .orderBy("product_models.name")
+    .orderBy("spare_parts.code")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * The agency's open part requests (requested, ordered, shipped), oldest first, with the ticket and the expected
+ * date, and how many of the part the agency holds (a request it could fill from its shelf). Served by
+ * part_requests_agency_open_idx.
+ */
+export async function openRequestsOfAgency(db: DB, agencyId: number, limit = 300) {
+  return db
+    .selectFrom("part_requests")
+    .innerJoin("spare_parts", "spare_parts.id", "part_requests.part_id")
+    .innerJoin("tickets", "tickets.id", "part_requests.ticket_id")
+    .leftJoin("agency_part_stock", (join) =>
+      join.onRef("agency_part_stock.agency_id", "=", "part_requests.agency_id").onRef("agency_part_stock.part_id", "=", "part_requests.part_id"),
+    )
+    .select([
+      "part_requests.id",
+      "part_requests.ticket_id",
+      "tickets.number as ticket_number",
+      "part_requests.quantity",
+      "part_requests.status",
+      "part_requests.source",
+      "part_requests.expected_date",
+      "part_requests.requested_at",
+      "spare_parts.code as part_code",
+      "spare_parts.name as part_name",
+      "agency_part_stock.quantity as in_stock",
+    ])
+    .where("part_requests.agency_id", "=", agencyId)
+    .where("part_requests.status", "in", [...OPEN_PART_REQUEST_STATUSES])
+    .orderBy("part_requests.requested_at")
+    .limit(limit)
+    .execute();
 }

@@ -8,6 +8,7 @@ import { CATEGORIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, FOLLOW_UP_PR
 import { isDatabaseEmpty, seedDemo } from "./demo";
 import { seedLargeCalls } from "./large-calls";
 import { seedLargeFeedback } from "./large-feedback";
+import { seedLargeParts } from "./large-parts";
 import { refreshVoiceRollups } from "../repos/voice";
 import { DAY, addDays, tehranDay } from "./util";
 
@@ -489,6 +490,8 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
       rows.satisfaction_surveys = (rows.satisfaction_surveys ?? 0) + (await seedLargeFeedback(conn, before, now)).surveys;
       // the call centre's other calls, its operators and their ringings (db/seed/large-calls.ts)
       rows.calls = (rows.calls ?? 0) + (await seedLargeCalls(conn, before, now)).calls;
+      // spare parts: the jobs that waited for one, and ~3 % of completed breakdowns (db/seed/large-parts.ts)
+      rows.part_requests = (rows.part_requests ?? 0) + (await seedLargeParts(conn, before, eventsBefore, now));
       await sql`drop table large_batch`.execute(conn);
       await sql`commit`.execute(conn);
       // fresh statistics keep the next batch's joins on good plans as the tables grow
@@ -496,7 +499,7 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
       log(`[seed:large] tickets ${hi + 1}/${n} (${rate(hi + 1, tt)} tickets/s)`);
     }
     log("[seed:large] analyze");
-    for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "ticket_calls", "completion_reports", "agency_ledger", "ledger_monthly"]) {
+    for (const t of ["customers", "customer_addresses", "customer_products", "tickets", "ticket_events", "dispatch_offers", "calls", "ticket_calls", "completion_reports", "agency_ledger", "ledger_monthly", "part_requests"]) {
       await sql`analyze ${sql.table(t)}`.execute(conn);
     }
     log("[seed:large] voice of the customer roll-ups");

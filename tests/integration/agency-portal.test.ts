@@ -13,6 +13,7 @@ import * as home from "../../app/routes/agency._index";
 import * as offerEvents from "../../app/routes/agency.offers.events";
 import * as jobs from "../../app/routes/agency.jobs";
 import * as techPage from "../../app/routes/agency.technicians";
+import * as partsPage from "../../app/routes/agency.parts";
 import { MAX_OFFER_REJECT_REASON_LENGTH } from "../../core/agency-offers";
 import type { TicketStatus } from "../../core/ticket";
 import type { DB } from "../../db/connection";
@@ -399,6 +400,35 @@ describe("the portal routes, walked as agency A with agency B's ids", () => {
     expect(ok.headers.get("Location")).toBe("/agency/technicians?done=create");
     // nobody outside the portal
     expect(((await get(techPage.loader, "/agency/technicians", "oper")) as Response).status).toBe(403);
+  });
+});
+
+describe("the parts page (issue 15 §4), walked as agency A with agency B's ids", () => {
+  it("A sees its own shelf and open requests, never B's; A's admin adjusting B's part changes A's shelf only; staff cannot adjust", async () => {
+    const brand = (await db.insertInto("brands").values({ code: "walk", name_fa: "گردش", name_en: "Walk" }).returning("id").executeTakeFirstOrThrow()).id;
+    const category = (await db.insertInto("product_categories").values({ code: "walk-cat", name_fa: "کولر", name_en: "Cooler" }).returning("id").executeTakeFirstOrThrow()).id;
+    const model = (await db.insertInto("product_models").values({ brand_id: brand, category_id: category, model_code: "WK-1", name: "کولر آبی" }).returning("id").executeTakeFirstOrThrow()).id;
+    const part = (await db.insertInto("spare_parts").values({ model_id: model, code: "WK1-PMP", name: "پمپ آب", list_price_rials: 2_000_000 }).returning("id").executeTakeFirstOrThrow()).id;
+    await db.insertInto("agency_part_stock").values({ agency_id: agencyB, part_id: part, quantity: 9 }).execute();
+    const theirs = await ticket("on_hold", { assigned: agencyB });
+    const theirRequest = (
+      await db
+        .insertInto("part_requests")
+        .values({ ticket_id: theirs.id, part_id: part, agency_id: agencyB, quantity: 1, unit_price_rials: 2_000_000, expected_date: "2026-12-20", requested_by_kind: "agency" })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const a = (await get(partsPage.loader, "/agency/parts", "a-staff")) as { stock: { part_id: number }[]; open: { id: number; ticket_id: number }[] };
+    expect(a.stock.map((s) => s.part_id)).not.toContain(part);
+    expect(a.open.map((o) => o.id)).not.toContain(theirRequest);
+    expect(a.open.map((o) => o.ticket_id)).not.toContain(theirs.id);
+    const b = (await get(partsPage.loader, "/agency/parts", "b-admin")) as { open: { id: number }[] };
+    expect(b.open.map((o) => o.id)).toContain(theirRequest);
+    expect(((await post(partsPage.action, "/agency/parts", "a-staff", { partId: String(part), quantity: "0", reason: "x" })) as Response).status).toBe(403);
+    const r = (await post(partsPage.action, "/agency/parts", "a-admin", { partId: String(part), quantity: "0", reason: "شمارش" })) as Response;
+    // A's shelf had none of it: setting 0 changes nothing; B's 9 stay
+    expect(r.status).toBe(409);
+    expect((await db.selectFrom("agency_part_stock").select("quantity").where("agency_id", "=", agencyB).where("part_id", "=", part).executeTakeFirstOrThrow()).quantity).toBe(9);
   });
 });
 

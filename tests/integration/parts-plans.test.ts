@@ -66,4 +66,12 @@ describe("the spare parts' reads can use their indexes", () => {
   it("a job's parts: the index by ticket", async () => {
     expect(await indexesUsed((db) => parts.requestsOfTicket(db, { kind: "all" }, 1))).toContain("part_requests_ticket_idx");
   });
+  it("a ticket page's parts with their defective returns: the ticket's requests, its live claim, the claim's lines", async () => {
+    const used = await indexesUsed((db) => parts.ticketPartRequests(db, { kind: "agency", agencyId: 1 }, 1));
+    expect(used).toEqual(expect.arrayContaining(["part_requests_ticket_idx", "warranty_claims_ticket_once", "warranty_claim_lines_claim_idx"]));
+  });
+  it("the agency's parts page: its own open requests, from the agency (part_requests_agency_open_idx)", async () => {
+    expect(await indexesUsed((db) => parts.openRequestsOfAgency(db, 1))).toContain("part_requests_agency_open_idx");
+    expect(await indexesUsed((db) => parts.stockOfAgency(db, 1))).toContain("agency_part_stock_pkey");
+  });
 });

@@ -398,6 +398,11 @@ const MATRIX: Row[] = [
   // Changing technicians is the agency admin's (agency_portal:technicians), not its staff's.
   { route: "agency.technicians", method: "POST", url: "/agency/technicians", form: { intent: "create", fullName: "تکنسین", mobile: "123" }, expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     400,    F,           400] },
+  // Its parts stock and open part requests (issue 15 §4): every agency user sees its own; only its admin adjusts
+  // the stock (agency_portal:parts_stock) — here a refused quantity, a 400 with the message.
+  { route: "agency.parts", method: "GET", url: "/agency/parts", expect:        [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
+  { route: "agency.parts", method: "POST", url: "/agency/parts", form: { partId: "1", quantity: "-1", reason: "شمارش" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     400,    F,           400] },
   // Its own offer history (no customer data): every agency user.
   { route: "agency.offers", method: "GET", url: "/agency/offers", expect:      [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },
   // The referral-fee statement is the agency owner's business (agency_portal:statement): not its staff's.
