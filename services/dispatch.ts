@@ -17,7 +17,7 @@
  *  - `dispatchDecision`: the latest stored decision, for staff only.
  *  - registration queues `ticket__dispatch` (services/intake.ts); the task calls `dispatchTicket`.
  */
-import { addWorkingMinutes, nextWorkingStart } from "../core/working-time";
+import { addWorkingMinutes, nextWorkingStart, type WorkingCalendar } from "../core/working-time";
 import { workingCalendars, type WorkingCalendars } from "./working-calendar";
 import { sql, type Transaction } from "kysely";
 import {
@@ -178,7 +178,19 @@ function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, n
  * (services/working-calendar.ts, cached per set of hours).
  */
 export function calendarResolver(calendars: WorkingCalendars): CalendarOf {
-  return (hours) => calendars.of(hours);
+  // per decision: the same hours object, or the same hours text, find their calendar without the shared cache's
+  // key work (rankCandidates asks once per candidate)
+  const byObject = new WeakMap<object, WorkingCalendar>();
+  const byText = new Map<string, WorkingCalendar>();
+  return (hours) => {
+    let cal = byObject.get(hours);
+    if (cal) return cal;
+    const text = JSON.stringify(hours);
+    cal = byText.get(text);
+    if (!cal) byText.set(text, (cal = calendars.of(hours)));
+    byObject.set(hours, cal);
+    return cal;
+  };
 }
 
 /** How many of the nearest authorized agencies the engine ranks first (DispatchOptions.nearest's default). */
