@@ -62,11 +62,11 @@ export async function timeParts(db: DB, ticketIds: readonly number[], now: Date,
     // the engine's own reading (services/dispatch.ts rankForTicket: nearest first, all when not proven)
     const t0 = performance.now();
     const facts = await ticketDispatchFacts(db, id);
-    const { candidates: c, path } = await rankForTicket(db, facts!, now, DEFAULT_DISPATCH_WEIGHTS, nearest);
+    const { candidates: c, path, calendarOf } = await rankForTicket(db, facts!, now, DEFAULT_DISPATCH_WEIGHTS, nearest);
     paths[path] = (paths[path] ?? 0) + 1;
     const t1 = performance.now();
-    // the scoring alone, again, on what was read
-    rankCandidates(c, now);
+    // the scoring alone, again, on what was read (with the engine's calendars: hours + official holidays)
+    rankCandidates(c, now, DEFAULT_DISPATCH_WEIGHTS, calendarOf);
     scoreMs.push(performance.now() - t1);
     queryMs.push(t1 - t0);
     candidates.push(c.length);

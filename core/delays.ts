@@ -25,7 +25,7 @@ import type { Priority, TicketEventType, TicketStatus, TicketType } from "./tick
 import { isDispatchedType } from "./ticket";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS, type SlaStage } from "./sla";
 import type { RegionTier } from "./region-tier";
-import { addWorkingDays, addWorkingMinutes, type WorkingCalendar } from "./working-time";
+import { addWorkingDays, addWorkingMinutes, addWorkingMs, workingMsBetween, type WorkingCalendar } from "./working-time";
 
 export const DELAY_STAGES = ["offer", "accept", "visit", "repair", "close"] as const;
 export type DelayStage = (typeof DELAY_STAGES)[number];
@@ -270,6 +270,39 @@ export function configuredDueTimes(
     visitDueAt: dueAfter(createdAt, t.visitMinutes, clock),
     resolveDueAt: dueAfter(createdAt, t.resolveMinutes, clock),
   };
+}
+
+/** The stages an agency answers for once it accepts a dispatched request: the visit and the repair (resolve). */
+export const AGENCY_SLA_STAGES = ["visit", "resolve"] as const satisfies readonly SlaStage[];
+
+/**
+ * The due times of the agency's stages (AGENCY_SLA_STAGES) when it accepts a dispatched request (issue 15 §2:
+ * targets counted in working time, per agency's hours). Each target still runs from registration, but on the
+ * clock of whoever held the request: its working minutes up to the acceptance are counted on `before` (the call
+ * centre's clock, on which intake set the due times), the rest on `agency` (the agency's weekly hours with the
+ * official holidays) from the acceptance on. A target already used up before the acceptance keeps its due time
+ * on `before` (already past: the agency took a late request). An agency with the call centre's hours gets the
+ * registration's due times exactly; an agency open on Fridays is due sooner, one with shorter days later.
+ * The rules are the ones in force at the acceptance (slaTargetFor). Null for in-house requests (no agency).
+ */
+export function acceptedDueTimes(
+  rules: readonly SlaTargetRule[],
+  createdAt: Date,
+  acceptedAt: Date,
+  key: SlaTargetKey,
+  type: TicketType,
+  before: DueClock,
+  agency: DueClock,
+): { visitDueAt: Date; resolveDueAt: Date } | null {
+  if (!isDispatchedType(type)) return null;
+  const t = slaTargetFor(rules, key);
+  const from = acceptedAt.getTime() < createdAt.getTime() ? createdAt : acceptedAt;
+  const usedMs = workingMsBetween(createdAt, from, before.calendar);
+  const due = (minutes: number): Date => {
+    const leftMs = minutes * 60_000 - usedMs;
+    return leftMs > 0 ? addWorkingMs(from, leftMs, agency.calendar) : addWorkingMinutes(createdAt, minutes, before.calendar);
+  };
+  return { visitDueAt: due(t.visitMinutes), resolveDueAt: due(t.resolveMinutes) };
 }
 
 /** The longest clock of a sweep stage over the configured rules and the defaults: bounds the sweep's look-ahead. */

@@ -11,8 +11,10 @@
  *    service_radius_km. A ticket without province/city and coordinates is covered by nobody. An agency
  *    with service polygons drawn on the map covers a ticket with coordinates only when its point lies
  *    inside one (`polygonMatch`, core/service-polygons.ts);
- *  - `closed`        — outside its working hours now (agencies.working_hours, Tehran local time; see
- *    `isOpenAt`);
+ *  - `closed`        — outside its working hours now (agencies.working_hours, Tehran local time, on the
+ *    working-day clock core/working-time.ts; see `closedReason`);
+ *  - `holiday`       — its hours have it open now, but today is an official holiday (the admin's holiday
+ *    table; an agency open around the clock stays open on holidays);
  *  - `full`          — open jobs ≥ capacity. Open jobs = its tickets in AGENCY_LOAD_STATUSES (accepted,
  *    not finished) + its pending offers whose deadline has not passed (each may become a job).
  *    Capacity = daily_job_capacity, or 0 when it has no technician (technician_count = 0); on probation
@@ -47,10 +49,10 @@
  * spreads the load.
  */
 
-import { DAY_MS, isAroundTheClock, MINUTE_MS, parseHm, TEHRAN_OFFSET_MS } from "./working-time";
+import { isAroundTheClock, isWorkingTime, makeWorkingCalendar, parseHm, tehranDayNumber, tehranDayStartMs, weekdayOfDay, type WorkingCalendar } from "./working-time";
 import { dispatchCapacity, performanceTerm, scorecardRates, type ScorecardCounts, type ScorecardRates } from "./quality";
 
-export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "full", "already_offered"] as const;
+export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "holiday", "full", "already_offered"] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export const SCORE_COMPONENTS = ["distance", "load", "performance", "fairness"] as const;
@@ -205,65 +207,43 @@ export function isWorkingHours(v: unknown): v is WorkingHours {
 }
 
 /**
- * The open intervals [from, to) in epoch ms that touch the Tehran days from the day before `from`'s to
- * `days` days after (an overnight range of the day before reaches into the first day).
+ * An agency's working-day calendar from its weekly hours (core/working-time.ts). The services pass
+ * services/working-calendar.ts workingCalendars(db).of: the weekly hours with the admin's official holidays
+ * (precomputed day tables, cached per set of hours), so the per-candidate check is a table lookup.
  */
-function openIntervals(hours: WorkingHours, fromMs: number, days: number): [number, number][] {
-  const localDayStart = Math.floor((fromMs + TEHRAN_OFFSET_MS) / DAY_MS) * DAY_MS - TEHRAN_OFFSET_MS;
-  const out: [number, number][] = [];
-  for (let i = -1; i <= days; i++) {
-    const dayStart = localDayStart + i * DAY_MS;
-    const weekday = WEEKDAYS[new Date(dayStart + TEHRAN_OFFSET_MS).getUTCDay()]!;
-    const r = hours[weekday];
-    if (!r) continue;
-    const open = parseHm(r[0]);
-    const close = parseHm(r[1]);
-    if (open === null || close === null) continue;
-    const end = close > open ? close : close + 24 * 60; // past midnight
-    out.push([dayStart + open * MINUTE_MS, dayStart + end * MINUTE_MS]);
-  }
-  // merge overlaps and touching ranges (e.g. 00:00–24:00 every day → one stretch)
-  out.sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const iv of out) {
-    const last = merged[merged.length - 1];
-    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
-    else merged.push([iv[0], iv[1]]);
-  }
-  return merged;
-}
+export type CalendarOf = (hours: WorkingHours) => WorkingCalendar;
 
-/** Open at `at` (Tehran local time); {} and 24/7 hours are always open. */
-export function isOpenAt(hours: WorkingHours, at: Date): boolean {
-  if (isAlwaysOpen(hours)) return true;
-  const t = at.getTime();
-  return openIntervals(hours, t, 1).some(([a, b]) => a <= t && t < b);
+/**
+ * Weekly hours alone, no holidays (no table: a check reads one day of the week): rankCandidates' default, for
+ * callers without the holiday table (unit tests, the scoring benchmark). The services never use it.
+ */
+export function weeklyHoursOnly(): CalendarOf {
+  const cache = new Map<string, WorkingCalendar>();
+  return (hours) => {
+    const key = JSON.stringify(hours);
+    let cal = cache.get(key);
+    if (!cal) cache.set(key, (cal = makeWorkingCalendar(hours, [], { tableDays: 0 })));
+    return cal;
+  };
 }
 
 /**
- * An offer's deadline: `minutes` of the agency's working time after `now` (Tehran local time, per weekday);
- * 24/7 (or {}) hours: plain minutes. Offered while closed (a supervisor's manual offer), the clock starts at
- * the next opening. Hours with no open day at all: plain minutes. (Public holidays come with issue 15, here.)
+ * Why an agency is closed at `at` on its calendar, or null when it is open (working time):
+ *  - 'holiday': its weekly hours have it open now, but today (Tehran) is an official holiday — a calendar open
+ *    around the clock ({} or every day 00:00–24:00) has no holidays (core/working-time.ts: an agency that
+ *    says it never closes stays open on holidays), so a 24/7 agency is never closed;
+ *  - 'closed': outside its weekly hours (on a holiday too, when it would have been closed anyway), or hours
+ *    with no working minute in the week at all (never open; the clock itself would run on plain time there).
+ * The small hours of a range past midnight belong to the next day: off when that day is a holiday.
  */
-export function offerDeadlineAt(now: Date, hours: WorkingHours, minutes: number): Date {
-  const ms = Math.max(0, minutes) * MINUTE_MS;
-  if (isAlwaysOpen(hours)) return new Date(now.getTime() + ms);
-  let left = ms;
-  let cursor = now.getTime();
-  // at most a few weeks of calendar: enough for any sane deadline in any sane week
-  for (let week = 0; week < 8; week++) {
-    const ivs = openIntervals(hours, cursor, 7);
-    if (ivs.length === 0) break;
-    for (const [a, b] of ivs) {
-      if (b <= cursor) continue;
-      const start = Math.max(a, cursor);
-      if (start + left <= b) return new Date(start + left);
-      left -= b - start;
-      cursor = b;
-    }
-    cursor = Math.max(cursor, ivs[ivs.length - 1]![1]);
-  }
-  return new Date(now.getTime() + ms);
+export function closedReason(cal: WorkingCalendar, at: Date | number): "closed" | "holiday" | null {
+  if (cal.plain) return "closed";
+  if (isWorkingTime(at, cal)) return null;
+  const t = typeof at === "number" ? at : at.getTime();
+  const day = tehranDayNumber(t);
+  if (cal.alwaysOpen || !cal.holidays.has(day)) return "closed";
+  const off = t - tehranDayStartMs(day);
+  return cal.week[weekdayOfDay(day)]!.some(([a, b]) => a <= off && off < b) ? "holiday" : "closed";
 }
 
 // ---------- scoring ----------
@@ -313,15 +293,16 @@ export function distanceComponent(km: number | null): number {
   return km === null ? 0 : 1 / (1 + Math.max(0, km) / DISTANCE_SCALE_KM);
 }
 
-/** Why an agency may not be offered the ticket now; [] for a candidate. */
-export function exclusionReasons(f: CandidateFacts, now: Date): ExclusionReason[] {
+/** Why an agency may not be offered the ticket now; [] for a candidate. `calendarOf`: its hours with the holidays. */
+export function exclusionReasons(f: CandidateFacts, now: Date, calendarOf: CalendarOf): ExclusionReason[] {
   const r: ExclusionReason[] = [];
   if (!f.authorized) r.push("unauthorized");
   if (f.status === "suspended") r.push("suspended");
   else if (f.status === "terminated") r.push("terminated");
   else if (f.status !== "active") r.push("suspended");
   if (!coversLocation(f)) r.push("out_of_area");
-  if (!isOpenAt(f.workingHours, now)) r.push("closed");
+  const closed = closedReason(calendarOf(f.workingHours), now);
+  if (closed) r.push(closed);
   if (f.openJobs >= agencyCapacity(f)) r.push("full");
   if (f.alreadyOffered) r.push("already_offered");
   return r;
@@ -331,14 +312,21 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /**
  * Ranks the candidates: every agency of `facts` ends either in `ranked` (best first) or in `excluded`
- * (with ≥ 1 reason). Negative or non-finite weights count as 0.
+ * (with ≥ 1 reason). Negative or non-finite weights count as 0. `calendarOf`: each agency's working-day
+ * calendar — the services pass the one with the official holidays (workingCalendars(db).of); the default
+ * knows the weekly hours only.
  */
-export function rankCandidates(facts: readonly CandidateFacts[], now: Date, weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS): Ranking {
+export function rankCandidates(
+  facts: readonly CandidateFacts[],
+  now: Date,
+  weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS,
+  calendarOf: CalendarOf = weeklyHoursOnly(),
+): Ranking {
   const w = effectiveWeights(weights);
   const excluded: ExcludedCandidate[] = [];
   const eligible: CandidateFacts[] = [];
   for (const f of facts) {
-    const reasons = exclusionReasons(f, now);
+    const reasons = exclusionReasons(f, now, calendarOf);
     if (reasons.length) excluded.push({ agencyId: f.agencyId, code: f.code, reasons });
     else eligible.push(f);
   }
@@ -420,7 +408,7 @@ export function holdReason(excluded: readonly ExcludedCandidate[], authorizedEls
   if (inArea.every((e) => e.reasons.includes("already_offered"))) return "offers_exhausted";
   const fresh = inArea.filter((e) => !e.reasons.includes("already_offered"));
   if (fresh.every((e) => e.reasons.includes("full"))) return "all_full";
-  if (fresh.every((e) => e.reasons.includes("closed"))) return "all_closed";
+  if (fresh.every((e) => e.reasons.includes("closed") || e.reasons.includes("holiday"))) return "all_closed";
   return "no_candidate";
 }
 

@@ -101,7 +101,7 @@ const envSchema = z.object({
   SLA_SWEEP_LOOKBACK_HOURS: z.coerce.number().min(1).max(24 * 365).default(48),
   /**
    * Minutes of the agency's working time an offer waits for its answer before it goes to the next candidate
-   * (core/dispatch.ts offerDeadlineAt; fractions allowed, e.g. 0.5 in tests). Default 30.
+   * (services/dispatch.ts on the working-day clock, core/working-time.ts addWorkingMinutes; fractions allowed, e.g. 0.5 in tests). Default 30.
    */
   DISPATCH_OFFER_DEADLINE_MINUTES: z.coerce.number().min(0.05, "must be at least 0.05 (3 seconds)").max(7 * 24 * 60).default(30),
   /**

@@ -18,6 +18,7 @@ import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
+import { setAgencyDueTimesInTrx } from "./agency-due-times";
 import { offerNextCandidate } from "./dispatch";
 import type { OfferLapsedHandler } from "./offers";
 
@@ -104,8 +105,9 @@ async function lockAnswerable(db: DB, actor: Actor, offerId: number, now: Date |
 
 /**
  * The agency takes the job: the offer becomes 'accepted' (answered now, by the actor), the ticket moves
- * from `dispatching` to `assigned` with `assigned_agency_id` set, the history gets `offer_accepted` and the
- * status change, and the audit row. The technician and the visit window are set afterwards, on the job page.
+ * from `dispatching` to `assigned` with `assigned_agency_id` set, its visit and resolve due times move onto the
+ * agency's working-day clock (services/agency-due-times.ts; the history's `offer_accepted` carries them), the
+ * history gets `offer_accepted` and the status change, and the audit row. The technician and the visit window are set afterwards, on the job page.
  */
 export async function acceptOffer(db: DB, actor: Actor & { userId: number }, input: { offerId: number }, opts: { now?: Date } = {}): Promise<OfferAnswerResult> {
   return lockAnswerable(db, actor, input.offerId, opts.now, async ({ trx, agencyId, label, offer, ticket, now }) => {
@@ -121,13 +123,16 @@ export async function acceptOffer(db: DB, actor: Actor & { userId: number }, inp
       .set({ status: "assigned", assigned_agency_id: agencyId, updated_at: now })
       .where("id", "=", ticket.id)
       .execute();
+    // the visit and repair are the agency's now: their due times move onto its working-day clock (issue 15 §2)
+    const due = await setAgencyDueTimesInTrx(trx, { ticketId: ticket.id, agencyId, acceptedAt: now });
+    const dueData = due ? { sla_visit_due_at: due.visitDueAt.toISOString(), sla_resolve_due_at: due.resolveDueAt.toISOString() } : {};
     const eventActor = { kind: "agency" as const, userId: actor.userId, label };
     await appendTicketEvent(trx, {
       ticketId: ticket.id,
       at: now,
       actor: eventActor,
       type: "offer_accepted",
-      data: { offer_id: offer.id, agency_id: agencyId },
+      data: { offer_id: offer.id, agency_id: agencyId, ...dueData },
     });
     await appendTicketEvent(trx, {
       ticketId: ticket.id,

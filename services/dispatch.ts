@@ -17,15 +17,15 @@
  *  - `dispatchDecision`: the latest stored decision, for staff only.
  *  - registration queues `ticket__dispatch` (services/intake.ts); the task calls `dispatchTicket`.
  */
-import { addWorkingMinutes } from "../core/working-time";
-import { workingCalendars } from "./working-calendar";
+import { addWorkingMinutes, nextWorkingStart, type WorkingCalendar } from "../core/working-time";
+import { workingCalendars, type WorkingCalendars } from "./working-calendar";
 import { sql, type Transaction } from "kysely";
 import {
   bestIsProven,
   DEFAULT_DISPATCH_WEIGHTS,
   holdReason,
-  offerDeadlineAt,
   rankCandidates,
+  type CalendarOf,
   type DispatchWeights,
   type ExclusionReason,
   type HoldReason,
@@ -154,18 +154,43 @@ export function offerDeadlineText(deadline: Date, now: Date): string {
   return `${date} ساعت ${time}`;
 }
 
-/** The first opening among the agencies excluded only for being closed (null when there is none). */
-function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, now: Date): Date | null {
+/**
+ * The first opening among the agencies excluded only for being closed (outside their hours, or off for an
+ * official holiday) on the working-day clock: a Friday followed by a holiday opens on the next working day.
+ * Null when there is none.
+ */
+function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, now: Date, calendarOf: CalendarOf): Date | null {
   let first: number | null = null;
   for (const e of ranking.excluded) {
-    if (e.reasons.length !== 1 || e.reasons[0] !== "closed") continue;
+    if (e.reasons.length !== 1 || (e.reasons[0] !== "closed" && e.reasons[0] !== "holiday")) continue;
     const hours = candidates.find((c) => c.agencyId === e.agencyId)?.workingHours;
     if (!hours) continue;
-    // zero working minutes from now: the start of its next open stretch
-    const at = offerDeadlineAt(now, hours, 0).getTime();
+    const cal = calendarOf(hours);
+    if (cal.plain) continue; // never open
+    const at = nextWorkingStart(now, cal).getTime();
     if (at > now.getTime() && (first === null || at < first)) first = at;
   }
   return first === null ? null : new Date(first);
+}
+
+/**
+ * Dispatch's calendar of an agency's hours: the working-day clock with the official holidays
+ * (services/working-calendar.ts, cached per set of hours).
+ */
+export function calendarResolver(calendars: WorkingCalendars): CalendarOf {
+  // per decision: the same hours object, or the same hours text, find their calendar without the shared cache's
+  // key work (rankCandidates asks once per candidate)
+  const byObject = new WeakMap<object, WorkingCalendar>();
+  const byText = new Map<string, WorkingCalendar>();
+  return (hours) => {
+    let cal = byObject.get(hours);
+    if (cal) return cal;
+    const text = JSON.stringify(hours);
+    cal = byText.get(text);
+    if (!cal) byText.set(text, (cal = calendars.of(hours)));
+    byObject.set(hours, cal);
+    return cal;
+  };
 }
 
 /** How many of the nearest authorized agencies the engine ranks first (DispatchOptions.nearest's default). */
@@ -180,22 +205,31 @@ export const NEAREST_CANDIDATES = 32;
  * the best not far enough ahead) every authorized agency near the customer is ranked (candidateFacts).
  * Counts of agencies not looked at are null then, evaluatedWithinKm says how far it looked.
  */
-export async function rankForTicket(trx: Transaction<Database> | DB, ticket: TicketDispatchFacts, now: Date, weights: DispatchWeights, nearest = NEAREST_CANDIDATES) {
+export async function rankForTicket(
+  trx: Transaction<Database> | DB,
+  ticket: TicketDispatchFacts,
+  now: Date,
+  weights: DispatchWeights,
+  nearest = NEAREST_CANDIDATES,
+  calendars?: WorkingCalendars,
+) {
+  const calendarOf = calendarResolver(calendars ?? (await workingCalendars(trx)));
   if (nearest > 0) {
     const near = await nearestCandidateFacts(trx, ticket, now, nearest);
-    const ranking = rankCandidates(near.candidates, now, weights);
+    const ranking = rankCandidates(near.candidates, now, weights, calendarOf);
     if (near.complete) {
-      return { path: "complete" as const, candidates: near.candidates, ranking, authorizedElsewhere: near.authorizedElsewhere, unauthorizedNearby: near.unauthorizedNearby, evaluatedWithinKm: null };
+      return { path: "complete" as const, calendarOf, candidates: near.candidates, ranking, authorizedElsewhere: near.authorizedElsewhere, unauthorizedNearby: near.unauthorizedNearby, evaluatedWithinKm: null };
     }
     if (bestIsProven(ranking, near.beyondKm, weights)) {
-      return { path: "nearest" as const, candidates: near.candidates, ranking, authorizedElsewhere: null, unauthorizedNearby: null, evaluatedWithinKm: near.beyondKm };
+      return { path: "nearest" as const, calendarOf, candidates: near.candidates, ranking, authorizedElsewhere: null, unauthorizedNearby: null, evaluatedWithinKm: near.beyondKm };
     }
   }
   const all = await candidateFacts(trx, ticket, now);
   return {
     path: nearest > 0 ? ("widened" as const) : ("all" as const),
+    calendarOf,
     candidates: all.candidates,
-    ranking: rankCandidates(all.candidates, now, weights),
+    ranking: rankCandidates(all.candidates, now, weights, calendarOf),
     authorizedElsewhere: all.authorizedElsewhere,
     unauthorizedNearby: all.unauthorizedNearby,
     evaluatedWithinKm: null,
@@ -217,7 +251,7 @@ export async function dispatchTicketInTrx(
   if (ticket.pendingOffer) return { outcome: "skipped", reason: "offer_pending" };
 
   const now = opts.now ?? ticket.dbNow;
-  const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm } = await rankForTicket(trx, ticket, now, weights, opts.nearest);
+  const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, calendarOf } = await rankForTicket(trx, ticket, now, weights, opts.nearest);
   const best = ranking.ranked[0];
   const excludedCounts = countReasons(ranking);
 
@@ -264,7 +298,7 @@ export async function dispatchTicketInTrx(
     }
     // Everyone who could take it is only closed: try again by itself when the first of them opens (the ticket
     // stays in the supervisors' queue meanwhile; a supervisor may act first).
-    const retryAt = reason === "all_closed" ? nextOpening(candidates, ranking, now) : null;
+    const retryAt = reason === "all_closed" ? nextOpening(candidates, ranking, now, calendarOf) : null;
     if (retryAt) await queueTicketDispatch(trx, ticket.id, { runAt: retryAt });
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,

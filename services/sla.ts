@@ -25,9 +25,11 @@ import {
 } from "../core/sla";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
-import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
-import { longestStageMs, longestStageSpanMs } from "../core/delays";
+import { agencyWeeklyHours, slaTargetRulesWithTier } from "../db/repos/sla-rules";
+import { AGENCY_SLA_STAGES, longestStageMs, longestStageSpanMs } from "../core/delays";
 import { complaintWarnHorizon } from "../core/service-rules";
+import { isWorkingHours } from "../core/dispatch";
+import type { WeeklyHours, WorkingCalendar } from "../core/working-time";
 import { workingCalendars } from "./working-calendar";
 
 export interface SlaSweepOptions {
@@ -105,11 +107,27 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
   // the configured SLA target rules (issue 14 §1) bound how far ahead a due time may lie: on the working-day
   // clock (issue 15 §2) a target of working minutes spans more calendar time (a night, a Friday, Nowruz), so
   // the bound is the longest calendar span of the longest target from any hour of the last 60 days
-  const [rules, clock] = await Promise.all([slaTargetRulesWithTier(db), workingCalendars(db)]);
+  // (the agency's stages, once accepted, run on its own hours from the acceptance — services/agency-due-times.ts —
+  // so their span is at most the call centre's span up to the acceptance plus the agency's from it)
+  const [rules, clock, hoursOfAgencies] = await Promise.all([slaTargetRulesWithTier(db), workingCalendars(db), agencyWeeklyHours(db)]);
+  const agencyHours = new Map<string, WeeklyHours>();
+  for (const h of hoursOfAgencies) if (isWorkingHours(h)) agencyHours.set(JSON.stringify(h), h);
   for (const stage of SLA_STAGES) {
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
-      const longestMs = Math.max(longestStageMs(rules, stage), longestStageSpanMs(rules, stage, clock.dueClock(null), now));
+      const office = clock.dueClock(null);
+      const officeSpan = longestStageSpanMs(rules, stage, office, now);
+      let agencySpan = 0;
+      if ((AGENCY_SLA_STAGES as readonly SlaStage[]).includes(stage)) {
+        const seen = new Set<WorkingCalendar>([office.calendar]);
+        for (const h of agencyHours.values()) {
+          const c = clock.dueClock(h);
+          if (seen.has(c.calendar)) continue;
+          seen.add(c.calendar);
+          agencySpan = Math.max(agencySpan, longestStageSpanMs(rules, stage, c, now));
+        }
+      }
+      const longestMs = Math.max(longestStageMs(rules, stage), officeSpan + agencySpan);
       // complaints (handled in-house, due on the call centre's clock) are warned about the admin's lead in working hours before their due time
       const complaintWarnBy = complaintWarnHorizon(now, clock.rules.complaint_warn_hours, clock.office);
       return markSlaStageInTrx(trx, stage, { now, share, lookbackHours, batch, longestMs, complaintWarnBy });

@@ -26,3 +26,13 @@ export async function slaTargetTiers(db: DB): Promise<Map<number, RegionTier>> {
   const rows = await db.selectFrom("sla_targets").select(["id", "region_tier"]).where("region_tier", "is not", null).execute();
   return new Map(rows.map((r) => [r.id, r.region_tier!]));
 }
+
+/**
+ * The distinct weekly hours of the agencies that may hold a job (not terminated): the calendars an accepted
+ * request's visit and resolve due times may be counted on (services/agency-due-times.ts), which bound the SLA
+ * sweep's look-ahead. A handful of rows (agencies share a few sets of hours).
+ */
+export async function agencyWeeklyHours(db: DB): Promise<unknown[]> {
+  const rows = await db.selectFrom("agencies").select("working_hours").distinct().where("status", "<>", "terminated").execute();
+  return rows.map((r) => r.working_hours);
+}

@@ -26,6 +26,8 @@ import {
   queueTicketDispatch,
   type DispatchOptions,
 } from "../../services/dispatch";
+import { acceptOffer } from "../../services/agency-offers";
+import { addHoliday } from "../../services/holidays";
 import { registerFromCall } from "../../services/intake";
 import { expireOffer, offerJobKey } from "../../services/offers";
 import { taskList } from "../../workers";
@@ -305,6 +307,88 @@ describe("dispatchTicket", () => {
     await db.updateTable("tickets").set({ status: "cancelled" }).where("id", "=", t).execute();
     expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts)).toEqual({ outcome: "skipped", reason: "not_waiting" });
     expect(await events(t)).toEqual([]);
+  });
+});
+
+describe("official holidays (the working-day clock, issue 15 §2)", () => {
+  const at = (x: string) => new Date(`${x}+03:30`);
+  /** the call centre's week: Sat–Wed 08:00–17:00, Thu 08:00–13:00, Friday off */
+  const OFFICE: WorkingHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: ["08:00", "17:00"], tue: ["08:00", "17:00"], wed: ["08:00", "17:00"], thu: ["08:00", "13:00"], fri: null };
+  /** an evening agency: Saturday to Thursday 08:00–20:00 */
+  const LONG_DAYS: WorkingHours = { sat: ["08:00", "20:00"], sun: ["08:00", "20:00"], mon: ["08:00", "20:00"], tue: ["08:00", "20:00"], wed: ["08:00", "20:00"], thu: ["08:00", "20:00"], fri: null };
+
+  async function addSundayHoliday() {
+    const admin = await db.insertInto("users").values({ username: "hol-admin", display_name: "مدیر سامانه", role: "admin", password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
+    // 1405/09/08 = Sunday 2026-11-29
+    await addHoliday(db, { kind: "user", userId: admin.id, ip: "127.0.0.1" }, { year: 1405, month: 9, day: 8, reason: "تعطیلی آزمایشی" });
+  }
+
+  it("an admin's new holiday: the next dispatch finds the agency closed for it, retries at the next working day; the deadline skips it", async () => {
+    const a = await agency({ code: "THR-001", hours: OFFICE });
+    const t = await ticket();
+    // before the admin's change, Sunday 10:00 is working time: offered at once
+    const before = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: at("2026-11-29T10:00:00") });
+    expect(before).toMatchObject({ outcome: "offered", agencyId: a, deadlineAt: at("2026-11-29T10:30:00") });
+
+    await addSundayHoliday();
+    const t2 = await ticket();
+    const held = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t2 }, { ...opts, now: at("2026-11-29T10:00:00") });
+    expect(held).toEqual({ outcome: "held", reason: "all_closed", decisionId: expect.any(Number), retryAt: at("2026-11-30T08:00:00") });
+    const decision = await dispatchDecision(db, { kind: "all" }, t2);
+    expect(decision!.excluded.find((e) => e.agencyId === a)!.reasons).toEqual(["holiday"]);
+    const { rows } = await sql<{ run_at: Date }>`select run_at from graphile_worker._private_jobs where key = ${dispatchJobKey(t2)}`.execute(db);
+    expect(rows.map((j) => j.run_at.getTime())).toEqual([at("2026-11-30T08:00:00").getTime()]);
+
+    // offered Saturday 16:50: 10 minutes on Saturday, Sunday off, 20 on Monday
+    const t3 = await ticket();
+    const late = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t3 }, { ...opts, now: at("2026-11-28T16:50:00") });
+    expect(late).toMatchObject({ outcome: "offered", agencyId: a, deadlineAt: at("2026-11-30T08:20:00") });
+    const stored = await db.selectFrom("dispatch_offers").select("deadline_at").where("ticket_id", "=", t3).executeTakeFirstOrThrow();
+    expect(stored.deadline_at).toEqual(at("2026-11-30T08:20:00"));
+  });
+
+  it("a 24/7 agency stays open on the holiday", async () => {
+    await addSundayHoliday();
+    const a = await agency({ code: "THR-247", hours: ALWAYS_OPEN });
+    const r = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: await ticket() }, { ...opts, now: at("2026-11-29T10:00:00") });
+    expect(r).toMatchObject({ outcome: "offered", agencyId: a, deadlineAt: at("2026-11-29T10:30:00") });
+  });
+
+  it("acceptance moves the visit and resolve due times onto the agency's hours (the sweep's and the reports' columns)", async () => {
+    await addSundayHoliday();
+    // urgent: accept 60, visit 240, resolve 600 working minutes
+    await db.insertInto("sla_targets").values({ priority: "urgent", category_id: null, province: null, accept_minutes: 60, visit_minutes: 240, resolve_minutes: 600 }).execute();
+    const a = await agency({ code: "THR-LATE", hours: LONG_DAYS });
+    const staff = await db.insertInto("users").values({ username: "late-admin", display_name: "مدیر نمایندگی", role: "agency_admin", agency_id: a, password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
+    const created = at("2026-11-28T15:00:00"); // Saturday
+    // intake's due times on the call centre's clock: visit = 120 on Saturday + 120 on Monday (Sunday off) → Monday 10:00;
+    // resolve = 120 + 480 → Monday 16:00
+    const t = (
+      await db
+        .insertInto("tickets")
+        .values({
+          type: "breakdown", channel: "phone", customer_id: customerId, customer_product_id: productId, warranty_status: "in_warranty",
+          status: "new", priority: "urgent", province: "تهران", city: "تهران", lat: CUSTOMER.lat, lng: CUSTOMER.lng, created_at: created,
+          sla_accept_due_at: at("2026-11-28T16:00:00"), sla_visit_due_at: at("2026-11-30T10:00:00"), sla_resolve_due_at: at("2026-11-30T16:00:00"),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const offered = await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: created });
+    expect(offered).toMatchObject({ outcome: "offered", agencyId: a });
+    const offerId = (offered as { offerId: number }).offerId;
+    // accepted at 15:10: 10 working minutes used on the call centre's clock; the rest on the agency's 08:00–20:00
+    await acceptOffer(db, { kind: "agency", userId: staff.id, ip: "127.0.0.1" }, { offerId }, { now: at("2026-11-28T15:10:00") });
+    const row = await db.selectFrom("tickets").select(["sla_accept_due_at", "sla_visit_due_at", "sla_resolve_due_at"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      sla_accept_due_at: at("2026-11-28T16:00:00"), // the call centre's stage: unchanged
+      sla_visit_due_at: at("2026-11-28T19:00:00"), // 230 left from 15:10, the agency is open till 20:00
+      sla_resolve_due_at: at("2026-11-30T13:00:00"), // 590 left: 290 on Saturday, Sunday off, 300 on Monday from 08:00
+    });
+    const m = await db.selectFrom("ticket_milestones").select(["visit_due_at", "resolve_due_at"]).where("ticket_id", "=", t).executeTakeFirstOrThrow();
+    expect(m).toEqual({ visit_due_at: at("2026-11-28T19:00:00"), resolve_due_at: at("2026-11-30T13:00:00") });
+    const accepted = await db.selectFrom("ticket_events").select("data").where("ticket_id", "=", t).where("event_type", "=", "offer_accepted").executeTakeFirstOrThrow();
+    expect(accepted.data).toMatchObject({ sla_visit_due_at: at("2026-11-28T19:00:00").toISOString(), sla_resolve_due_at: at("2026-11-30T13:00:00").toISOString() });
   });
 });
 

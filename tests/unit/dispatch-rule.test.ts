@@ -16,16 +16,17 @@ import {
   distanceComponent,
   haversineKm,
   holdReason,
-  isOpenAt,
+  closedReason,
   isWorkingHours,
-  offerDeadlineAt,
   parseDispatchWeights,
   rankCandidates,
   scoreBoundBeyond,
   WEEKDAYS,
+  weeklyHoursOnly,
   type CandidateFacts,
   type WorkingHours,
 } from "../../core/dispatch";
+import { addWorkingMinutes, makeWorkingCalendar } from "../../core/working-time";
 import { EnvError, loadEnv } from "../../platform/env";
 
 const base: CandidateFacts = {
@@ -140,6 +141,11 @@ describe("examples", () => {
   });
 });
 
+/** Open at `at` on the weekly hours alone (core/dispatch.ts closedReason on a calendar without holidays). */
+const isOpenAt = (hours: WorkingHours, at: Date) => closedReason(weeklyHoursOnly()(hours), at) === null;
+/** The offer deadline as services/dispatch.ts computes it: working minutes on the agency's calendar. */
+const offerDeadlineAt = (now: Date, hours: WorkingHours, minutes: number) => addWorkingMinutes(now, minutes, makeWorkingCalendar(hours));
+
 describe("working hours (Tehran local time)", () => {
   it("open inside the day's range, closed outside and on a day off", () => {
     expect(isOpenAt(WEEKDAY_HOURS, SAT_10)).toBe(true);
@@ -149,13 +155,15 @@ describe("working hours (Tehran local time)", () => {
     expect(isOpenAt(WEEKDAY_HOURS, new Date("2026-11-26T12:59:00+03:30"))).toBe(true); // Thursday morning
   });
 
-  it("{} and 24/7 are always open; a range past midnight reaches the next day", () => {
+  it("{} and 24/7 are always open; a range past midnight reaches the next day; no open day is never open", () => {
     expect(isOpenAt({}, new Date("2026-11-27T03:00:00+03:30"))).toBe(true);
     expect(isOpenAt(ALWAYS_OPEN, new Date("2026-11-27T03:00:00+03:30"))).toBe(true);
     const night: WorkingHours = { fri: ["22:00", "06:00"] };
     expect(isOpenAt(night, new Date("2026-11-27T23:00:00+03:30"))).toBe(true); // Friday night
     expect(isOpenAt(night, new Date("2026-11-28T05:00:00+03:30"))).toBe(true); // Saturday early
     expect(isOpenAt(night, new Date("2026-11-28T07:00:00+03:30"))).toBe(false);
+    const never: WorkingHours = Object.fromEntries(WEEKDAYS.map((d) => [d, null]));
+    expect(closedReason(weeklyHoursOnly()(never), SAT_10)).toBe("closed");
   });
 
   it("validates the stored shape", () => {
@@ -304,7 +312,7 @@ describe("properties (random agencies and tickets)", () => {
       fc.property(hoursArb, nowArb, fc.double({ min: 0.5, max: 600, noNaN: true }), (hours, now, minutes) => {
         const d = offerDeadlineAt(now, hours, minutes);
         expect(d.getTime()).toBeGreaterThanOrEqual(now.getTime() + Math.floor(minutes * 60_000) - 1);
-        if (Object.keys(hours).length === 0) expect(d.getTime()).toBe(new Date(now.getTime() + minutes * 60_000).getTime());
+        if (Object.keys(hours).length === 0) expect(d.getTime()).toBe(now.getTime() + Math.round(minutes * 60_000));
       }),
       { numRuns: 300 },
     );
