@@ -61,6 +61,8 @@ export const PERMISSIONS = {
   "service_tasks:manage": ["supervisor", "manager"],
   // issue 15 §1: a customer product's warranty registry tracking id (and installation tickets) set by the call centre
   "products:update": ["operator", "supervisor"],
+  // issue 15 §1 (h6): issue batches of warranty cards for printing (/manager/warranty-cards): the codes are shown once
+  "warranty:issue": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

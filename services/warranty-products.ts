@@ -12,6 +12,7 @@ import { toPersianDigits } from "../core/digits";
 import { tehranDay } from "../core/jalali";
 import { extendWarranty, repairExtensionMonths, repairOpenDays, REPAIR_GRACE_DAYS, warrantyExpiry, warrantyStartDay } from "../core/warranty";
 import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
 import { appendProductEvent } from "../db/repos/warranty";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
@@ -57,6 +58,15 @@ export async function setWarrantyRegistryId(db: DB, actor: Actor, input: { produ
       actorUserId: actor.userId ?? null,
       actorLabel: actor.userId ? null : actor.label,
       data: { from: p.warranty_registry_id, to: input.registryId },
+    });
+    // (h6) the audit log says it in words too (audit.sentence.customer_product.registry_id_change)
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "customer_product.registry_id_change",
+      entityType: "customer_product",
+      entityId: p.id,
+      ip: actor.ip ?? null,
+      details: { from: p.warranty_registry_id, to: input.registryId },
     });
     return { changed: true };
   });

@@ -98,6 +98,14 @@ function detailsLabel(r: Row, t: Translate, locale: Locale): string {
     parts.push(t("audit.typedUsername", { username: d.username }));
   }
   if (r.action.startsWith("holiday.") && typeof d.date === "string") parts.push(t("holidays.audit.date", { value: n(d.date) }));
+  // issue 15 §1 (h6): a card batch (never its codes); a registry tracking id's old and new value
+  if (r.action === "warranty_card.batch_issue" && typeof d.count === "number" && typeof d.model === "string") {
+    parts.push(t("audit.detail.cardBatch", { count: n(d.count), model: d.model }));
+  }
+  if (r.action === "customer_product.registry_id_change") {
+    const none = t("warrantyCard.registry.none");
+    parts.push(t("audit.detail.registryId", { from: typeof d.from === "string" ? d.from : none, to: typeof d.to === "string" ? d.to : none }));
+  }
   if (d.reason === "invalid" || d.reason === "inactive") parts.push(t(`audit.reason.${d.reason}`));
   else if (typeof d.reason === "string") parts.push(d.reason);
   if (r.action === "agency.fee_rate_change" && typeof d.from_percent === "number" && typeof d.to_percent === "number") {
