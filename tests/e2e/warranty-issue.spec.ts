@@ -74,8 +74,9 @@ test("the manager issues a batch of three cards, downloads the codes once; one a
   await expect(reply).toBeVisible({ timeout: 45_000 });
   await expect(reply).toContainText(`کارت گارانتی …${persian(codes[1]!.slice(-4))} اصل است و هنوز فعال نشده است`);
 
-  // the manager's list: one of the three activated
-  await signIn("manager");
+  // the manager (still signed in) sees one of the three activated
+  await page.goto("/manager");
+  await waitForHydration(page);
   await page.getByRole("link", { name: "صدور کارت گارانتی" }).click();
   await expect(page).toHaveURL((u) => u.pathname === "/manager/warranty-cards");
   const first = page.getByRole("table").last().locator("tbody tr").first();
