@@ -103,10 +103,13 @@ export const AUDIT_ACTIONS = [
   "service_rule.update",
   // issue 15 §4 (h4): an agency admin set a part's counted quantity on the agency's shelf, with a reason
   "agency_stock.adjust",
+  // issue 15 §1 (h6): a batch of warranty cards issued for printing; a product's national registry tracking id edited
+  "warranty_card.batch_issue",
+  "customer_product.registry_id_change",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target", "spare_part", "holiday"] as const;
+export const AUDIT_ENTITY_TYPES = ["user", "agency", "ticket", "call", "sms_template", "technician", "agency_import", "sla_target", "spare_part", "holiday", "warranty_card_batch", "customer_product"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export function isAuditAction(value: unknown): value is AuditAction {

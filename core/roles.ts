@@ -64,6 +64,8 @@ export const PERMISSIONS = {
   // issue 15 §4 (h4): the agency's own parts stock (/agency/parts): every agency user sees it and the open
   // requests; only its admin sets a part's counted quantity (with a reason, audited)
   "agency_portal:parts_stock": ["agency_admin"],
+  // issue 15 §1 (h6): issue batches of warranty cards for printing (/manager/warranty-cards): the codes are shown once
+  "warranty:issue": ["manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -5,6 +5,7 @@
  * score is read from a key or an SMS reply, and which scores open a complaint.
  */
 import { toLatinDigits, toPersianDigits } from "./digits";
+import { isDispatchedType, type TicketType } from "./ticket";
 
 /** How a follow-up is made: `call` — an automated call (ARI) plays the question and reads a key; `operator` — a happy-call task for an operator. */
 export const SURVEY_MODES = ["call", "operator"] as const;
@@ -111,4 +112,13 @@ export function surveySmsText(ticketNumber: number): string {
     `مشتری گرامی، درخواست خدمت شماره ${toPersianDigits(ticketNumber)} انجام شد. ` +
     `لطفاً میزان رضایت خود را با ارسال عددی از ۱ (ناراضی) تا ۵ (کاملاً راضی) در پاسخ همین پیامک اعلام کنید.`
   );
+}
+
+/**
+ * (issue 15 §1) The jobs whose completion gets the follow-up satisfaction call: the on-site jobs an agency
+ * does — a breakdown and an installation (core/ticket.ts DISPATCHED_TYPES: dispatched alike, judged alike).
+ * A follow-up or complaint ticket is the call centre's own work and gets none.
+ */
+export function getsFollowUpSurvey(type: TicketType): boolean {
+  return isDispatchedType(type);
 }

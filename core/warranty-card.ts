@@ -151,8 +151,15 @@ export function attemptOutcome(reply: CardReply): CardAttemptOutcome {
  * The SMS reply (Persian: the customer texted in Persian). `jalali` turns a 'YYYY-MM-DD' day into the Jalali
  * date the customer reads ('۱۴۰۶/۰۹/۱۰'), passed in so this stays free of the calendar's formatting.
  */
-export function cardReplySms(reply: CardReply, jalali: (isoDay: string) => string, last4: string | null): string {
+export function cardReplySms(reply: CardReply, jalali: (isoDay: string) => string, last4: string | null, form: CardTextIntent = "activate"): string {
   const card = last4 ? `کارت گارانتی ${toPersian(`…${last4}`)}` : "کارت گارانتی";
+  if (form === "check") {
+    // a check (core: readCardText) never activates: it says genuine or not, and the activation state
+    if (reply.kind === "genuine") return `${card} اصل است و هنوز فعال نشده است. برای فعال‌سازی، همین کد را بدون «استعلام» بفرستید.`;
+    if (reply.kind === "already_activated") {
+      return `${card} اصل است و پیش‌تر با شماره ${toPersian(reply.maskedPhone)} فعال شده است${reply.expiresOn ? ` و تا ${jalali(reply.expiresOn)} معتبر است` : ""}.`;
+    }
+  }
   switch (reply.kind) {
     case "activated":
       return reply.expiresOn
@@ -171,4 +178,103 @@ export function cardReplySms(reply: CardReply, jalali: (isoDay: string) => strin
     case "throttled":
       return `به دلیل تلاش‌های نادرست پیاپی، استعلام کارت گارانتی از این شماره تا ${toPersian(reply.retryAfterHours)} ساعت دیگر پذیرفته نمی‌شود.`;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the SMS forms (issue 15 §1: "activates the warranty, or checks that a card is genuine, by texting the code")
+//
+//   «۱۲۳۴ ۵۶۷۸ ۹۰۱۲ ۳۴۵۶»            the code alone (or with other words): activate for the sender's number
+//   «استعلام ۱۲۳۴-۵۶۷۸-۹۰۱۲-۳۴۵۶»    a check keyword first: genuine or not, and whether activated — never activates
+//   also «اصالت …», «check …», «? …» / «؟ …», or the code followed by «?» / «؟»
+
+export type CardTextIntent = "activate" | "check";
+
+/** The words that, first in a text, make it a check (compared without case; Persian, then Latin). */
+export const CARD_CHECK_KEYWORDS = ["استعلام", "اصالت", "check"] as const;
+
+/** Direction marks, ZWNJ and whitespace around a text (a phone's keyboard adds them). */
+const EDGE_MARKS = /^[\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+|[\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+$/g;
+
+/**
+ * What an SMS to the service line asks of a card, or null (no card code: survey digits, other texts).
+ * `check`: the text starts with a check keyword or a question mark, or ends with a question mark.
+ * Digits may be Persian or Arabic-Indic, in groups split by spaces, dashes or dots (parseCardCode).
+ */
+export function readCardText(text: string): { intent: CardTextIntent; code: string } | null {
+  const code = parseCardCode(text);
+  if (!code) return null;
+  const t = text.replace(EDGE_MARKS, "").toLowerCase();
+  const check =
+    CARD_CHECK_KEYWORDS.some((k) => t.startsWith(k)) || t.startsWith("?") || t.startsWith("؟") || t.endsWith("?") || t.endsWith("؟");
+  return { intent: check ? "check" : "activate", code };
+}
+
+/** A check of an existing card for `phone` (may be null): like an attempt, but a card not activated is only "genuine". */
+export function decideCardCheck(card: CardFacts, phone: string | null, today: string): CardReply {
+  const d = decideCardAttempt(card, phone, today);
+  return d.kind === "activate" ? { kind: "genuine" } : d;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// issuing cards in batches (the manufacturer prints them; services/warranty-card-batches.ts)
+
+/** A unit's serial on a card: 3–60 Latin letters, digits and - _ / . (the table's CHECK is 3–60 characters). */
+export const CARD_SERIAL_RE = /^[A-Za-z0-9][A-Za-z0-9\-_/.]{2,59}$/;
+export const MAX_CARDS_PER_BATCH = 5000;
+/** The months a new card may wait to be activated, by default and at most. */
+export const DEFAULT_ACTIVATE_WITHIN_MONTHS = 24;
+export const MAX_ACTIVATE_WITHIN_MONTHS = 60;
+
+export type CardSerialProblem = "invalid" | "duplicate" | "exists";
+
+export interface CardSerialRow {
+  /** the line of the pasted text or the uploaded file (1-based), to find it */
+  row: number;
+  serial: string;
+  problem: CardSerialProblem | null;
+  /** a duplicate: the row it repeats */
+  duplicateOf?: number;
+}
+
+/** A first line that names the column, not a unit (skipped). */
+const SERIAL_HEADERS = new Set(["serial", "serial_number", "serial number", "سریال", "شماره سریال"]);
+
+/**
+ * The serials of a batch, one a line, pasted or from a CSV file (its first column; quotes removed; a header
+ * line skipped): Persian/Arabic digits become Latin, blank lines are skipped. Each row is checked (the format)
+ * and compared with the rows above it without case (a duplicate names the row it repeats). Whether a serial
+ * already has a card is the service's to mark (`exists`).
+ */
+export function readCardSerials(text: string): CardSerialRow[] {
+  const rows: CardSerialRow[] = [];
+  const seen = new Map<string, number>();
+  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\n|\r/);
+  let first = true;
+  for (const [i, line] of lines.entries()) {
+    const field = (line.split(/[,;\t]/)[0] ?? "").replace(EDGE_MARKS, "").replace(/^"(.*)"$/, "$1");
+    const serial = toLatinDigits(field).replace(EDGE_MARKS, "");
+    if (serial === "") continue;
+    if (first) {
+      first = false;
+      if (SERIAL_HEADERS.has(serial.toLowerCase())) continue;
+    }
+    const row = i + 1;
+    if (!CARD_SERIAL_RE.test(serial)) {
+      rows.push({ row, serial: serial.slice(0, 80), problem: "invalid" });
+      continue;
+    }
+    const key = serial.toLowerCase();
+    const before = seen.get(key);
+    if (before !== undefined) rows.push({ row, serial, problem: "duplicate", duplicateOf: before });
+    else {
+      seen.set(key, row);
+      rows.push({ row, serial, problem: null });
+    }
+  }
+  return rows;
+}
+
+/** The printer's file: one line per card, the serial and the code in four groups ('1234-5678-9012-3456'). */
+export function cardCodesCsv(cards: readonly { serial: string; code: string }[]): string {
+  return ["serial,code", ...cards.map((c) => `${c.serial},${formatCardCode(c.code)}`)].join("\r\n") + "\r\n";
 }

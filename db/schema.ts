@@ -1114,6 +1114,19 @@ export interface WarrantyCardsTable {
   customer_id: number | null;
   customer_product_id: number | null;
   created_at: Generated<Date>;
+  /** the batch it was issued in (null: issued before batches, 2026_12_05_125000) */
+  batch_id: Generated<number | null>;
+}
+
+/** A batch of warranty cards issued for units of one model (issue 15 §1): who, when, how many; never the codes. */
+export interface WarrantyCardBatchesTable {
+  id: Id;
+  model_id: number;
+  issued_by: number | null;
+  issued_at: Generated<Date>;
+  issued_on: DateString;
+  activate_by: DateStringNullable;
+  card_count: number;
 }
 
 /** Every activation or check of a card, by SMS or on the web page (the rate limit's counts). */
@@ -1225,6 +1238,7 @@ export interface Database {
   // issue 15 §1: warranty per serial
   warranty_cards: WarrantyCardsTable;
   warranty_card_attempts: WarrantyCardAttemptsTable;
+  warranty_card_batches: WarrantyCardBatchesTable;
   customer_product_events: CustomerProductEventsTable;
 }
 

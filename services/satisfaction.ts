@@ -18,6 +18,7 @@
 import { sql, type Transaction } from "kysely";
 import { DESK_EVENTS_CHANNEL, type CallDisposition, type DeskEvent } from "../core/call";
 import { normalizeIranMobile } from "../core/phone";
+import { DISPATCHED_TYPES } from "../core/ticket";
 import {
   afterNoAnswer,
   isScore,
@@ -131,7 +132,7 @@ export async function scheduleFollowUp(db: DB, input: { ticketId: number; comple
 }
 
 /**
- * The sweep's first step: breakdown jobs completed (and still completed or closed) whose follow-up fell due
+ * The sweep's first step: on-site jobs (core/satisfaction.ts getsFollowUpSurvey: breakdowns, installations) completed (and still completed or closed) whose follow-up fell due
  * within the last SWEEP_LOOKBACK_HOURS and that have none get one now. Returns how many were created.
  */
 export async function createDueFollowUps(db: DB, config: SurveyConfig, opts: { limit?: number } = {}): Promise<number> {
@@ -147,7 +148,7 @@ export async function createDueFollowUps(db: DB, config: SurveyConfig, opts: { l
       .where("e.to_status", "=", "completed")
       .where("e.at", "<=", dueBefore)
       .where("e.at", ">", dueAfter)
-      .where("t.type", "=", "breakdown")
+      .where("t.type", "in", [...DISPATCHED_TYPES])
       .where("t.status", "in", ["completed", "closed"])
       .where((eb) => eb.not(eb.exists(eb.selectFrom("satisfaction_surveys as s").select("s.id").whereRef("s.ticket_id", "=", "t.id"))))
       .groupBy("t.id")

@@ -4,7 +4,7 @@ import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
-import type { SurveyConfig } from "../core/satisfaction";
+import { getsFollowUpSurvey, type SurveyConfig } from "../core/satisfaction";
 import type { Actor } from "./actor";
 import { scheduleFollowUpInTrx } from "./satisfaction";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
@@ -46,7 +46,7 @@ export interface ChangeStatusInput {
   reason?: string;
   /** extra facts for the history row (visit window, part awaited…) */
   data?: Record<string, unknown>;
-  /** the follow-up rules: a breakdown job moved to `completed` gets its satisfaction follow-up scheduled (services/satisfaction.ts) */
+  /** the follow-up rules: an on-site job (breakdown, installation: core/satisfaction.ts getsFollowUpSurvey) moved to `completed` gets its satisfaction follow-up scheduled (services/satisfaction.ts) */
   followUp?: SurveyConfig;
   /** a move to `on_hold`: why (core/ticket.ts TICKET_HOLD_REASONS; 'other' when not given) and the day it should end */
   hold?: { reason: TicketHoldReason; expectedDate?: string | null };
@@ -99,7 +99,7 @@ export async function changeTicketStatusInTrx(
       ...(input.to === "on_hold" ? { hold_reason: hold.hold_reason, ...(hold.hold_expected_date ? { expected_date: hold.hold_expected_date } : {}) } : {}),
     };
     const eventId = await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: ticket.status, to: input.to, data });
-    if (input.to === "completed" && ticket.type === "breakdown" && input.followUp) {
+    if (input.to === "completed" && getsFollowUpSurvey(ticket.type) && input.followUp) {
       await scheduleFollowUpInTrx(trx, { ticketId: ticket.id, completedAt: now, config: input.followUp });
     }
     await writeAudit(trx, {

@@ -20,10 +20,12 @@ import {
   cardReplySms,
   cardThrottleWindows,
   decideCardAttempt,
+  decideCardCheck,
   maskMobile,
-  parseCardCode,
+  readCardText,
   type CardChannel,
   type CardReply,
+  type CardTextIntent,
 } from "../core/warranty-card";
 import type { DB } from "../db/connection";
 import { serviceRulesInForce } from "../db/repos/service-rules";
@@ -57,6 +59,8 @@ interface AttemptInput {
   /** the name typed on the web page, for a customer the activation creates */
   name?: string | null;
   smsId?: number | null;
+  /** "check": the text asked only whether the card is genuine (core/warranty-card.ts readCardText); never activates */
+  intent?: CardTextIntent;
 }
 
 async function dbNow(db: DB): Promise<Date> {
@@ -95,11 +99,8 @@ async function attemptInTrx(trx: DB, secret: string, input: AttemptInput): Promi
     return { reply, cardId: null, customerId: null, productId: null };
   }
   const today = tehranDay(now);
-  const decision = decideCardAttempt(
-    { activatedAt: card.activated_at, activatedPhone: card.activated_phone, expiresOn: card.warranty_expires_on, activateBy: card.activate_by },
-    input.phone,
-    today,
-  );
+  const facts = { activatedAt: card.activated_at, activatedPhone: card.activated_phone, expiresOn: card.warranty_expires_on, activateBy: card.activate_by };
+  const decision = input.intent === "check" ? decideCardCheck(facts, input.phone, today) : decideCardAttempt(facts, input.phone, today);
   if (decision.kind !== "activate") {
     await record(decision, card.id);
     return { reply: decision, cardId: card.id, customerId: null, productId: card.customer_product_id };
@@ -175,13 +176,15 @@ export interface InboundCardSms {
 }
 
 /**
- * An inbound SMS that carries a card code (core/warranty-card.ts parseCardCode): stored once by the
+ * An inbound SMS that carries a card code (core/warranty-card.ts readCardText: the code alone activates, a
+ * check keyword first — «استعلام», "check", "?" — only checks): stored once by the
  * provider's message id with its code masked, the attempt made for the sender's number, and the reply queued
  * in the outbox (same transaction). `stored: false`: this message was handled before (a repeated poll).
  */
 export async function receiveWarrantySms(db: DB, secret: string, msg: InboundCardSms): Promise<{ stored: boolean; result: CardAttemptResult | null; replySmsId: number | null }> {
-  const code = parseCardCode(msg.text);
-  if (!code) throw new Error("receiveWarrantySms: the message carries no card code");
+  const read = readCardText(msg.text);
+  if (!read) throw new Error("receiveWarrantySms: the message carries no card code");
+  const { code, intent } = read;
   return db.transaction().execute(async (trx) => {
     const phone = normalizeIranMobile(msg.from);
     const now = await dbNow(trx);
@@ -196,7 +199,7 @@ export async function receiveWarrantySms(db: DB, secret: string, msg: InboundCar
         sender: (phone ?? msg.from).slice(0, 40),
         receptor: msg.to,
         // the code is never stored: a leaked table must not hand out valid cards
-        body: `کد کارت گارانتی ****${cardLast4(code)}`,
+        body: `${intent === "check" ? "استعلام " : ""}کد کارت گارانتی ****${cardLast4(code)}`,
         purpose: WARRANTY_SMS_PURPOSE.inbound,
         status: "received",
         customer_id: customer?.id ?? null,
@@ -214,11 +217,12 @@ export async function receiveWarrantySms(db: DB, secret: string, msg: InboundCar
       rawSender: phone ? null : msg.from.slice(0, 40),
       ip: null,
       smsId: inserted.id,
+      intent,
     });
     if (result.customerId) await trx.updateTable("sms_messages").set({ customer_id: result.customerId }).where("id", "=", inserted.id).execute();
     // a sender that is no Iranian mobile cannot be answered (the outbox sends to mobiles only)
     const replySmsId = phone
-      ? (await enqueueSms(trx, { receptor: phone, body: cardReplySms(result.reply, jalaliForSms, cardLast4(code)), purpose: WARRANTY_SMS_PURPOSE.reply, now })).smsId
+      ? (await enqueueSms(trx, { receptor: phone, body: cardReplySms(result.reply, jalaliForSms, cardLast4(code), intent), purpose: WARRANTY_SMS_PURPOSE.reply, now })).smsId
       : null;
     return { stored: true, result, replySmsId };
   });

@@ -14,6 +14,7 @@ import { extensionRuleOf } from "../core/service-rules";
 import { extendWarranty, repairExtensionMonths, repairOpenDays, warrantyExpiry, warrantyStartDay } from "../core/warranty";
 import type { DB } from "../db/connection";
 import { serviceRulesInForce } from "../db/repos/service-rules";
+import { writeAudit } from "../db/repos/audit";
 import { appendProductEvent } from "../db/repos/warranty";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
@@ -59,6 +60,15 @@ export async function setWarrantyRegistryId(db: DB, actor: Actor, input: { produ
       actorUserId: actor.userId ?? null,
       actorLabel: actor.userId ? null : actor.label,
       data: { from: p.warranty_registry_id, to: input.registryId },
+    });
+    // (h6) the audit log says it in words too (audit.sentence.customer_product.registry_id_change)
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "customer_product.registry_id_change",
+      entityType: "customer_product",
+      entityId: p.id,
+      ip: actor.ip ?? null,
+      details: { from: p.warranty_registry_id, to: input.registryId },
     });
     return { changed: true };
   });

@@ -53,6 +53,7 @@ const GROUPS: AdminGroup[] = [
       { to: "/admin/tariffs", label: "nav.tariffs", description: "adminHome.desc.tariffs", permission: "tariffs:manage" },
       { to: "/admin/spare-parts", label: "nav.spareParts", description: "adminHome.desc.spareParts", permission: "parts:catalogue" },
       { to: "/admin/quality", label: "nav.quality", description: "adminHome.desc.quality", permission: "quality:manage" },
+      { to: "/manager/warranty-cards", label: "warrantyIssue.nav", description: "warrantyIssue.adminDesc", permission: "warranty:issue" },
     ],
   },
 ];

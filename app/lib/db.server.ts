@@ -34,3 +34,4 @@ export * as claims from "../../db/repos/claims";
 export * as surveyComments from "../../db/repos/survey-comments";
 // warranty per serial (issue 15 §1)
 export * as warranty from "../../db/repos/warranty";
+export * as warrantyBatches from "../../db/repos/warranty-batches";

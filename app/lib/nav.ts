@@ -40,6 +40,7 @@ export function managerNav(role: Role): NavItem[] {
     ...(can(role, "parts:manage") ? [{ to: "/manager/parts", label: "nav.partsDesk" as const, end: true }] : []),
     { to: "/manager/parts/report", label: "nav.partsReport" },
     { to: "/manager/scorecards", label: "nav.scorecards" },
+    ...(can(role, "warranty:issue") ? [{ to: "/manager/warranty-cards", label: "warrantyIssue.nav" as const }] : []),
     ...(can(role, "audit:read") && !can(role, "users:manage") ? [{ to: "/manager/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "desk:use") ? [{ to: "/desk", label: "nav.desk" as const, end: true }] : []),
     // administration within the manager's permissions (issue 14 §5): a new agency, importing agencies, the SLA
@@ -67,6 +68,7 @@ export function adminNav(role: Role): NavItem[] {
     ...(can(role, "audit:read") ? [{ to: "/admin/audit", label: "nav.audit" as const }] : []),
     ...(can(role, "holidays:manage") ? [{ to: "/admin/holidays", label: "nav.holidays" as const }] : []),
     ...(can(role, "holidays:manage") ? [{ to: "/admin/service-rules", label: "nav.serviceRules" as const }] : []),
+    ...(can(role, "warranty:issue") ? [{ to: "/manager/warranty-cards", label: "warrantyIssue.nav" as const }] : []),
     { to: "/manager", label: "nav.dashboard", end: true },
   ];
 }

@@ -95,3 +95,5 @@ export { classifySurveyComment, SurveyCommentError } from "../../services/survey
 // warranty per serial (issue 15 §1)
 export { checkWarrantyCardOnWeb } from "../../services/warranty-cards";
 export { ProductNotFoundError, REGISTRY_ID_RE, RegistryIdTakenError, setWarrantyRegistryId } from "../../services/warranty-products";
+// issuing warranty cards in batches (issue 15 §1, h6)
+export { CardBatchInputError, CardBatchRowsError, issueWarrantyCardBatch } from "../../services/warranty-card-batches";

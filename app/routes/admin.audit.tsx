@@ -104,6 +104,14 @@ function detailsLabel(r: Row, t: Translate, locale: Locale): string {
     const amount = (v: number) => t(`serviceRules.unit.${unit}`, { value: formatNumber(v, locale) });
     parts.push(t("serviceRules.audit.change", { rule: t(`serviceRules.rule.${d.key}.name`), from: amount(d.from), to: amount(d.to) }));
   }
+  // issue 15 §1 (h6): a card batch (never its codes); a registry tracking id's old and new value
+  if (r.action === "warranty_card.batch_issue" && typeof d.count === "number" && typeof d.model === "string") {
+    parts.push(t("audit.detail.cardBatch", { count: n(d.count), model: d.model }));
+  }
+  if (r.action === "customer_product.registry_id_change") {
+    const none = t("warrantyCard.registry.none");
+    parts.push(t("audit.detail.registryId", { from: typeof d.from === "string" ? d.from : none, to: typeof d.to === "string" ? d.to : none }));
+  }
   if (d.reason === "invalid" || d.reason === "inactive") parts.push(t(`audit.reason.${d.reason}`));
   else if (typeof d.reason === "string") parts.push(d.reason);
   if (r.action === "agency.fee_rate_change" && typeof d.from_percent === "number" && typeof d.to_percent === "number") {

@@ -109,6 +109,9 @@ export default function WarrantyCardPage() {
       <div className="tracking-box">
         <h1>{t("warrantyCard.title")}</h1>
         <p className="muted">{t("warrantyCard.intro")}</p>
+        <p className="muted" data-testid="card-sms-forms">
+          {t("warrantyCard.smsForms")}
+        </p>
         {data && data.ok ? <ReplyBox reply={data.reply} last4={data.last4} /> : null}
         {data && !data.ok ? (
           <p className="error" role="alert" data-testid="card-error">

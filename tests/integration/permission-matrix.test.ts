@@ -378,6 +378,11 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, N,       N,        N,         N,      N,     F,      F,           F] },
   { route: "desk.warranty.$productId", method: "POST", url: "/desk/warranty/999999", params: { productId: "999999" }, form: { registryId: "ABC-1234" }, expect:
                                                                                [LOGIN, N,       N,        N,         F,      F,     F,      F,           F] },
+  // issuing warranty cards (warranty:issue: manager, admin); a batch without a model is a 400 with its message
+  { route: "manager.warranty-cards", method: "GET", url: "/manager/warranty-cards", expect:
+                                                                               [LOGIN, F,       F,        F,         200,    200,   F,      F,           F] },
+  { route: "manager.warranty-cards", method: "POST", url: "/manager/warranty-cards", form: { modelId: "", serials: "SN-1" }, expect:
+                                                                               [LOGIN, F,       F,        F,         400,    400,   F,      F,           F] },
 
   // Agency portal (agency_portal:use: agency admins and staff), each agency's own data only.
   { route: "agency", method: "GET", url: "/agency", expect:                    [LOGIN, F,       F,        F,         F,      F,     200,    200,         200] },

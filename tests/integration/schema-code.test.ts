@@ -657,6 +657,16 @@ const COLUMNS = {
     customer_id: "number | null",
     customer_product_id: "number | null",
     created_at: "Date",
+    batch_id: "number | null",
+  },
+  warranty_card_batches: {
+    id: "number",
+    model_id: "number",
+    issued_by: "number | null",
+    issued_at: "Date",
+    issued_on: "string",
+    activate_by: "string | null",
+    card_count: "number",
   },
   warranty_card_attempts: {
     id: "number",

@@ -1,0 +1,120 @@
+/**
+ * Issuing warranty cards (issue 15 §1): the manufacturer prints a card for each unit of a batch of one model.
+ * `issueWarrantyCardBatch` reads the serials (core/warranty-card.ts readCardSerials: pasted or a CSV's first
+ * column, Persian digits accepted), refuses the whole batch when any row is wrong — not a serial, a duplicate of
+ * a row above, or a serial of this model that already has a card — naming each row, and otherwise, in one
+ * transaction, writes the batch (who, when, model, count), one card per serial with a new crypto-random code
+ * (platform/warranty-code.ts; only its keyed hash and last four digits are stored) and the audit row. The codes
+ * are returned once, for the printer's file; nothing can give them again.
+ */
+import { sql } from "kysely";
+import { tehranDay } from "../core/jalali";
+import { addMonths } from "../core/warranty";
+import { cardLast4, MAX_CARDS_PER_BATCH, MAX_ACTIVATE_WITHIN_MONTHS, readCardSerials, type CardSerialRow } from "../core/warranty-card";
+import type { DB } from "../db/connection";
+import { writeAudit } from "../db/repos/audit";
+import { hashCardCode, newCardCode } from "../platform/warranty-code";
+import type { Actor } from "./actor";
+
+export type CardBatchInputCode = "empty" | "tooMany" | "unknownModel" | "badMonths";
+
+export class CardBatchInputError extends Error {
+  constructor(readonly code: CardBatchInputCode) {
+    super(`card batch refused: ${code}`);
+  }
+}
+
+/** Some rows are wrong: nothing was issued; `rows` are every row read, each with its problem or null. */
+export class CardBatchRowsError extends Error {
+  constructor(readonly rows: CardSerialRow[]) {
+    super(`card batch refused: ${rows.filter((r) => r.problem).length} rows`);
+  }
+}
+
+export interface IssuedCardBatch {
+  batchId: number;
+  modelId: number;
+  issuedOn: string;
+  activateBy: string;
+  /** shown once: the codes are not stored */
+  cards: { serial: string; code: string }[];
+}
+
+const INSERT_CHUNK = 500;
+
+export async function issueWarrantyCardBatch(
+  db: DB,
+  secret: string,
+  actor: Actor,
+  input: { modelId: number; serialsText: string; activateWithinMonths: number },
+): Promise<IssuedCardBatch> {
+  if (!Number.isInteger(input.activateWithinMonths) || input.activateWithinMonths < 1 || input.activateWithinMonths > MAX_ACTIVATE_WITHIN_MONTHS) {
+    throw new CardBatchInputError("badMonths");
+  }
+  const rows = readCardSerials(input.serialsText);
+  if (rows.length === 0) throw new CardBatchInputError("empty");
+  if (rows.length > MAX_CARDS_PER_BATCH) throw new CardBatchInputError("tooMany");
+  return db.transaction().execute(async (trx) => {
+    const model = await trx.selectFrom("product_models").select(["id", "name", "model_code"]).where("id", "=", input.modelId).executeTakeFirst();
+    if (!model) throw new CardBatchInputError("unknownModel");
+    // one batch of a model at a time: two batches sent at once cannot both pass the check below with one serial
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`warranty-card-batch:${model.id}`}, 0))`.execute(trx);
+    const candidates = rows.filter((r) => r.problem === null);
+    const existing = new Set<string>();
+    for (let i = 0; i < candidates.length; i += INSERT_CHUNK) {
+      const lower = candidates.slice(i, i + INSERT_CHUNK).map((r) => r.serial.toLowerCase());
+      const found = await trx
+        .selectFrom("warranty_cards")
+        .select(sql<string>`lower(serial_number)`.as("serial"))
+        .where("model_id", "=", model.id)
+        .where(sql<string>`lower(serial_number)`, "in", lower)
+        .execute();
+      for (const f of found) existing.add(f.serial);
+    }
+    const checked = rows.map((r) => (r.problem === null && existing.has(r.serial.toLowerCase()) ? { ...r, problem: "exists" as const } : r));
+    if (checked.some((r) => r.problem !== null)) throw new CardBatchRowsError(checked);
+
+    const { rows: nowRows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
+    const now = nowRows[0]!.now;
+    const issuedOn = tehranDay(now);
+    const activateBy = addMonths(issuedOn, input.activateWithinMonths);
+    const batch = await trx
+      .insertInto("warranty_card_batches")
+      .values({ model_id: model.id, issued_by: actor.userId ?? null, issued_at: now, issued_on: issuedOn, activate_by: activateBy, card_count: checked.length })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const hashes = new Set<string>();
+    const cards = checked.map((r) => {
+      let code = newCardCode();
+      while (hashes.has(hashCardCode(secret, code))) code = newCardCode();
+      hashes.add(hashCardCode(secret, code));
+      return { serial: r.serial, code };
+    });
+    for (let i = 0; i < cards.length; i += INSERT_CHUNK) {
+      await trx
+        .insertInto("warranty_cards")
+        .values(
+          cards.slice(i, i + INSERT_CHUNK).map((c) => ({
+            model_id: model.id,
+            serial_number: c.serial,
+            code_hash: hashCardCode(secret, c.code),
+            code_last4: cardLast4(c.code),
+            issued_on: issuedOn,
+            activate_by: activateBy,
+            batch_id: batch.id,
+          })),
+        )
+        .execute();
+    }
+    await writeAudit(trx, {
+      actorUserId: actor.userId ?? null,
+      action: "warranty_card.batch_issue",
+      entityType: "warranty_card_batch",
+      entityId: batch.id,
+      ip: actor.ip ?? null,
+      // never the codes: the audit log is read by more people than the printer
+      details: { model_id: model.id, model: `${model.name} (${model.model_code})`, count: cards.length, activate_by: activateBy },
+    });
+    return { batchId: batch.id, modelId: model.id, issuedOn, activateBy, cards };
+  });
+}
