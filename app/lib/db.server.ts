@@ -34,3 +34,5 @@ export * as claims from "../../db/repos/claims";
 export * as surveyComments from "../../db/repos/survey-comments";
 // warranty per serial (issue 15 §1)
 export * as warranty from "../../db/repos/warranty";
+// issue 15 §3 (h5): a claim's structured history and its ledger entries
+export * as claimEvents from "../../db/repos/claim-events";

@@ -93,3 +93,5 @@ export { classifySurveyComment, SurveyCommentError } from "../../services/survey
 // warranty per serial (issue 15 §1)
 export { checkWarrantyCardOnWeb } from "../../services/warranty-cards";
 export { ProductNotFoundError, REGISTRY_ID_RE, RegistryIdTakenError, setWarrantyRegistryId } from "../../services/warranty-products";
+// issue 15 §3 (h5): editable drafts and corrections of a decided claim
+export { correctClaim, editDraft } from "../../services/claims";

@@ -39,6 +39,7 @@ import * as m2026_12_04_130000 from "./2026_12_04_130000_warranty_cards";
 import * as m2026_12_04_140000 from "./2026_12_04_140000_warranty_claims";
 import * as m2026_12_04_150000 from "./2026_12_04_150000_part_requests";
 import * as m2026_12_04_160000 from "./2026_12_04_160000_agency_scorecards";
+import * as m2026_12_05_120000 from "./2026_12_05_120000_claim_events";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -85,4 +86,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_140000_warranty_claims": m2026_12_04_140000,
   "2026_12_04_150000_part_requests": m2026_12_04_150000,
   "2026_12_04_160000_agency_scorecards": m2026_12_04_160000,
+  "2026_12_05_120000_claim_events": m2026_12_05_120000,
 };
