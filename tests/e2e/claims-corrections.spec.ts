@@ -108,7 +108,10 @@ test("agency1's draft edited and submitted; the manager approves in part and cor
   await expect(history.locator("li[data-event='partly_approved']")).toContainText(`${fa(approved)} ریال`);
   await expect(history.locator("li[data-event='partly_approved']")).toContainText("فن فقط تمیز شده بود");
   await expect(history.locator("li[data-event='corrected']")).toContainText(`−${fa(100_000)} ریال`);
-  await expect(history.locator("li[data-event='corrected']")).toContainText("مدیر");
+  // who made it, and the statement (this month's) it went to
+  const manager = (await q<{ display_name: string }>(`select display_name from users where username = 'manager'`))[0]!.display_name;
+  await expect(history.locator("li[data-event='corrected']")).toContainText(`توسط ${manager}`);
+  await expect(history.locator("li[data-event='corrected']")).toContainText(`صورت‌حساب ${toPersianDigits(periodText(jalaliYearMonth(new Date())))}`);
   // the Jalali date-time of each step
   await expect(history.locator("li").first().locator("time")).toHaveText(/۱۴[۰-۹]{2}\/[۰-۹]{2}\/[۰-۹]{2} [۰-۹]{2}:[۰-۹]{2}/);
   await waitForRouterIdle(page);
