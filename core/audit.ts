@@ -90,6 +90,9 @@ export const AUDIT_ACTIONS = [
   "claim.decide",
   "claim.part_return",
   "claim.paid",
+  // issue 15 §3 (h5): the agency edited its draft claim; a manager corrected a decided claim (a new ledger entry)
+  "claim.edit_draft",
+  "claim.correct",
   // (issue 14 §3) a satisfaction survey's comment classified (kind, category) by a supervisor or operator
   "survey.comment_classify",
   // issue 15 §2 (working-day clock): an official holiday added or removed by an admin

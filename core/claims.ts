@@ -242,3 +242,67 @@ export function serialMatches(expected: string, received: string): boolean {
   const e = normalizeSerial(expected);
   return e.length > 0 && e === normalizeSerial(received);
 }
+
+// ---------- drafts, corrections and the claim's history (issue 15 §3) ----------
+
+/** The agency edits its claim (service type, parts; labour and travel re-priced) only while it is a draft. */
+export function agencyMayEdit(status: ClaimStatus): boolean {
+  return status === "draft";
+}
+
+/**
+ * What a claim's history records, one structured event per change (table claim_events), written by the
+ * service in the same transaction as the change:
+ *  - drafted       : filed as a draft (amount: what it claims);
+ *  - draft_edited  : the draft's lines changed (amount: what it claims now);
+ *  - submitted     : sent to the manufacturer (amount: what it claims);
+ *  - approved / partly_approved / rejected : the decision (amount: what was granted; reason: the cut's or rejection's);
+ *  - part_returned : a defective serialized part received back (serial);
+ *  - corrected     : a correction after the decision (amount: + the manufacturer owes the agency more, − less; reason);
+ *  - paid          : paid with its month's statement (amount: what was owed, corrections included).
+ */
+export const CLAIM_EVENT_KINDS = ["drafted", "draft_edited", "submitted", "approved", "partly_approved", "rejected", "part_returned", "corrected", "paid"] as const;
+export type ClaimEventKind = (typeof CLAIM_EVENT_KINDS)[number];
+
+/** Decided and owed: a claim with a ledger entry may be corrected (a rejected one is filed again instead). */
+export function correctable(status: ClaimStatus): boolean {
+  return (OWED_STATUSES as readonly ClaimStatus[]).includes(status);
+}
+
+/** A sanity bound on one correction: 1 billion rials (core/ledger.ts MAX_ADJUSTMENT_RIALS). */
+export const MAX_CORRECTION_RIALS = 1_000_000_000;
+
+export type CorrectionProblem = "amountInvalid" | "reasonRequired" | "reasonTooLong" | "correctionTooLarge";
+
+/**
+ * A correction of a decided claim, in the claim's terms: `deltaRials` > 0 — the manufacturer owes the agency
+ * more; < 0 — less. Never 0, a reason always, and what the claim owes after it (granted + every correction)
+ * never goes below zero: a correction does not turn the agency's claim into a debt.
+ */
+export function checkClaimCorrection(owedRials: number, deltaRials: number, reason: string): CorrectionProblem | null {
+  if (!Number.isSafeInteger(deltaRials) || deltaRials === 0 || Math.abs(deltaRials) > MAX_CORRECTION_RIALS) return "amountInvalid";
+  const r = reason.trim();
+  if (!r) return "reasonRequired";
+  if (r.length > MAX_REASON_LENGTH) return "reasonTooLong";
+  if (owedRials + deltaRials < 0) return "correctionTooLarge";
+  return null;
+}
+
+/**
+ * What a decided claim owes the agency now: what was granted plus every correction (claim terms). Read from
+ * the ledger's sign: the claim's entry and its claim_adjustment entries are negative when owed to the agency.
+ */
+export function claimOwedFromLedger(entryAmounts: readonly number[]): number {
+  return -entryAmounts.reduce((s, a) => s + a, 0);
+}
+
+/**
+ * The ledger amount of a correction (core/ledger.ts sign: negative is owed to the agency). The entry is a
+ * `claim_adjustment` on the statement of the Jalali month the correction is MADE in — never the month of the
+ * claim's decision: a closed (or settled) month is never reopened; the correction is netted with what is
+ * current when it is made.
+ */
+export function correctionEntryRials(deltaRials: number): number {
+  if (!Number.isSafeInteger(deltaRials) || deltaRials === 0) throw new RangeError("a correction is a non-zero whole number of rials");
+  return -deltaRials;
+}

@@ -12,7 +12,11 @@
  *                       minus the statement's balance when it was settled.
  *  - `warranty_claim` : (issue 15 §3) an approved or partly approved warranty claim, once per claim, in the Jalali
  *                       month of the decision; < 0 (the manufacturer owes it);
- *  - `claim_adjustment`: a correction of a claim entry (either sign, never 0), with its reason.
+ *  - `claim_adjustment`: a correction of a claim entry (either sign, never 0), with its reason and who made it, linked
+ *                       to its claim (claim_id) and the claim's entry (adjusts_entry_id). Like a fee adjustment it
+ *                       falls in the Jalali month it was MADE in, not the month of the claim's decision: the month
+ *                       of the decision may be settled already and is never reopened (core/claims.ts
+ *                       correctionEntryRials; its sign is the ledger's, the claim page shows it the claim's way).
  * A statement nets them all: a positive balance is paid by the agency, a negative one by the manufacturer.
  *
  * Pure: no imports beyond core.

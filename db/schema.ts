@@ -38,7 +38,7 @@ import type {
 import type { SlaLevel, SlaStage } from "../core/sla";
 import type { DispatchWeights, HoldReason } from "../core/dispatch";
 import type { LedgerKind } from "../core/ledger";
-import type { ClaimLineKind, ClaimStatus, ServiceType } from "../core/claims";
+import type { ClaimEventKind, ClaimLineKind, ClaimStatus, ServiceType } from "../core/claims";
 import type { FeedbackCategory, FeedbackKind } from "../core/feedback";
 import type { TicketHoldReason } from "../core/ticket";
 import type { PartRequestStatus, PartSource } from "../core/parts";
@@ -1088,6 +1088,20 @@ export interface WarrantyClaimLinesTable {
   decision_reason: string | null;
 }
 
+/** A warranty claim's history (issue 15 §3), one structured event per change; append-only. */
+export interface ClaimEventsTable {
+  id: Id;
+  claim_id: number;
+  at: Date;
+  actor_user_id: number | null;
+  kind: ClaimEventKind;
+  /** claimed, granted, the correction in the claim's terms (+: owed to the agency), or paid */
+  amount_rials: number | null;
+  reason: string | null;
+  serial: string | null;
+  ledger_entry_id: number | null;
+}
+
 /** A replaced defective part (داغی) received back by the manufacturer, by serial. */
 export interface DefectivePartReturnsTable {
   id: Id;
@@ -1228,6 +1242,8 @@ export interface Database {
   warranty_claims: WarrantyClaimsTable;
   warranty_claim_lines: WarrantyClaimLinesTable;
   defective_part_returns: DefectivePartReturnsTable;
+  // issue 15 §3 (h5): a claim's history as structured events
+  claim_events: ClaimEventsTable;
   delay_daily: DelayDailyTable;
   delay_daily_state: DelayDailyStateTable;
   // issue 15 §2 (h3): the working-day clock's holidays

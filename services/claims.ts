@@ -8,13 +8,18 @@
 import type { Transaction } from "kysely";
 import { planNewFeeRate } from "../core/agency-admin";
 import {
+  agencyMayEdit,
   assertClaimTransition,
   bandOf,
   bandsOn,
   checkBandStart,
+  checkClaimCorrection,
   checkReason,
   checkTariffAmount,
+  claimOwedFromLedger,
   claimTotal,
+  correctable,
+  correctionEntryRials,
   decideClaim as decideLines,
   distanceKm,
   isServiceType,
@@ -24,6 +29,7 @@ import {
   serialMatches,
   type ClaimLineKind,
   type ClaimStatus,
+  type CorrectionProblem,
   type DecisionProblem,
   type ServiceType,
 } from "../core/claims";
@@ -32,6 +38,7 @@ import { claimEntryRials } from "../core/ledger";
 import { can, type Permission } from "../core/roles";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { appendClaimEvent } from "../db/repos/claim-events";
 import { claimBasis, labourTariffs, travelBands } from "../db/repos/claims";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
@@ -39,6 +46,7 @@ import type { Actor } from "./actor";
 
 export type ClaimErrorCode =
   | DecisionProblem
+  | CorrectionProblem
   | "forbidden"
   | "notFound"
   | "notInWarranty"
@@ -220,6 +228,27 @@ export async function priceClaim(
   return { lines, distanceKm: distance, totalRials: claimTotal(lines), day };
 }
 
+async function insertLines(trx: Transaction<Database>, claimId: number, lines: readonly PricedLine[]) {
+  await trx
+    .insertInto("warranty_claim_lines")
+    .values(
+      lines.map((l) => ({
+        claim_id: claimId,
+        kind: l.kind,
+        spare_part_id: l.sparePartId,
+        labour_tariff_id: l.labourTariffId,
+        travel_band_id: l.travelBandId,
+        description: l.description,
+        quantity: l.quantity,
+        unit_rials: l.unitRials,
+        amount_rials: l.amountRials,
+        serialized: l.serialized,
+        defective_serial: l.defectiveSerial,
+      })),
+    )
+    .execute();
+}
+
 function claimNote(text: string, claimId: number, extra: Record<string, unknown> = {}) {
   return { text, claimId, ...extra };
 }
@@ -260,24 +289,7 @@ export async function fileClaim(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("warranty_claim_lines")
-      .values(
-        priced.lines.map((l) => ({
-          claim_id: claim.id,
-          kind: l.kind,
-          spare_part_id: l.sparePartId,
-          labour_tariff_id: l.labourTariffId,
-          travel_band_id: l.travelBandId,
-          description: l.description,
-          quantity: l.quantity,
-          unit_rials: l.unitRials,
-          amount_rials: l.amountRials,
-          serialized: l.serialized,
-          defective_serial: l.defectiveSerial,
-        })),
-      )
-      .execute();
+    await insertLines(trx, claim.id, priced.lines);
     await appendTicketEvent(trx, {
       ticketId: input.ticketId,
       at: now,
@@ -285,6 +297,7 @@ export async function fileClaim(
       type: "note",
       data: claimNote(input.submit ? `ادعای گارانتی شمارهٔ ${claim.id} ثبت و ارسال شد.` : `پیش‌نویس ادعای گارانتی شمارهٔ ${claim.id} ثبت شد.`, claim.id, { claimStatus: status }),
     });
+    await appendClaimEvent(trx, { claimId: claim.id, at: now, actorUserId: user.id, kind: input.submit ? "submitted" : "drafted", amountRials: priced.totalRials });
     await writeAudit(trx, {
       actorUserId: user.id,
       action: "claim.create",
@@ -325,6 +338,7 @@ export async function submitClaim(db: DB, actor: Actor, claimId: number, now: Da
     transition(c.status, "submitted");
     await trx.updateTable("warranty_claims").set({ status: "submitted", submitted_at: now }).where("id", "=", claimId).execute();
     await appendTicketEvent(trx, { ticketId: c.ticket_id, at: now, actor, type: "note", data: claimNote(`ادعای گارانتی شمارهٔ ${claimId} ارسال شد.`, claimId, { claimStatus: "submitted" }) });
+    await appendClaimEvent(trx, { claimId, at: now, actorUserId: user.id, kind: "submitted", amountRials: Number(c.claimed_rials) });
     await writeAudit(trx, { actorUserId: user.id, action: "claim.submit", entityType: "ticket", entityId: c.ticket_id, ip: actor.ip ?? undefined, details: { claimId } });
     return { id: claimId, status: "submitted" as const };
   });
@@ -414,6 +428,7 @@ export async function decideClaim(
       .set({ status: outcome.status, approved_rials: outcome.approvedRials, decision_reason: claimReason, decided_at: now, decided_by: user.id, ledger_entry_id: entryId })
       .where("id", "=", c.id)
       .execute();
+    await appendClaimEvent(trx, { claimId: c.id, at: now, actorUserId: user.id, kind: outcome.status, amountRials: outcome.approvedRials, reason: claimReason, ledgerEntryId: entryId });
     const words = { approved: "تأیید شد", partly_approved: "بخشی از آن تأیید شد", rejected: "رد شد" }[outcome.status];
     await appendTicketEvent(trx, {
       ticketId: c.ticket_id,
@@ -467,6 +482,7 @@ export async function recordPartReturn(db: DB, actor: Actor, input: { lineId: nu
       type: "note",
       data: claimNote(`قطعهٔ معیوب با سریال ${serial} از ادعای گارانتی شمارهٔ ${c.id} تحویل گرفته شد.`, c.id, { lineId: line.id }),
     });
+    await appendClaimEvent(trx, { claimId: c.id, at: now, actorUserId: user.id, kind: "part_returned", serial });
     await writeAudit(trx, {
       actorUserId: user.id,
       action: "claim.part_return",
@@ -489,6 +505,118 @@ export async function markClaimsPaidInTrx(trx: Transaction<Database>, actor: Act
     transition(c.status, "paid");
     await trx.updateTable("warranty_claims").set({ status: "paid", paid_at: now }).where("id", "=", id).execute();
     await appendTicketEvent(trx, { ticketId: c.ticket_id, at: now, actor, type: "note", data: claimNote(`ادعای گارانتی شمارهٔ ${id} پرداخت شد.`, id, { claimStatus: "paid" }) });
+    const owed = await trx.selectFrom("agency_ledger").select("amount_rials").where("claim_id", "=", id).where("kind", "in", ["warranty_claim", "claim_adjustment"]).execute();
+    await appendClaimEvent(trx, { claimId: id, at: now, actorUserId: actor.userId ?? null, kind: "paid", amountRials: claimOwedFromLedger(owed.map((e) => Number(e.amount_rials))) });
     await writeAudit(trx, { actorUserId: actor.userId ?? null, action: "claim.paid", entityType: "ticket", entityId: c.ticket_id, ip: actor.ip ?? undefined, details: { claimId: id } });
   }
+}
+
+/**
+ * The agency edits its draft: the service type and the parts (labour and travel re-priced from the tariffs in
+ * force on the completion day, parts at list price), the lines replaced; with `submit`, sent to the manufacturer
+ * in the same transaction. Once submitted a claim is read-only to the agency (state). Another agency's claim is
+ * not found. Audit `claim.edit_draft` (and `claim.submit`); the claim's history records both.
+ */
+export async function editDraft(
+  db: DB,
+  actor: Actor,
+  input: { claimId: number; serviceType: string; parts: readonly ClaimPartInput[]; submit: boolean },
+  now: Date = new Date(),
+): Promise<{ id: number; status: ClaimStatus; claimedRials: number }> {
+  return db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, actor, "claims:file");
+    const c = await lockClaim(trx, input.claimId);
+    if (user.agency_id === null || c.agency_id !== user.agency_id) throw new ClaimError("notFound");
+    if (!agencyMayEdit(c.status)) throw new ClaimError("state");
+    const priced = await priceClaim(trx, c.agency_id, { ticketId: c.ticket_id, serviceType: input.serviceType, parts: input.parts });
+    await trx.deleteFrom("warranty_claim_lines").where("claim_id", "=", c.id).execute();
+    await insertLines(trx, c.id, priced.lines);
+    const status: ClaimStatus = input.submit ? "submitted" : "draft";
+    if (input.submit) transition(c.status, "submitted");
+    await trx
+      .updateTable("warranty_claims")
+      .set({ service_type: input.serviceType as ServiceType, distance_km: priced.distanceKm, claimed_rials: priced.totalRials, status, submitted_at: input.submit ? now : null })
+      .where("id", "=", c.id)
+      .execute();
+    await appendClaimEvent(trx, { claimId: c.id, at: now, actorUserId: user.id, kind: "draft_edited", amountRials: priced.totalRials });
+    await writeAudit(trx, {
+      actorUserId: user.id,
+      action: "claim.edit_draft",
+      entityType: "ticket",
+      entityId: c.ticket_id,
+      ip: actor.ip ?? undefined,
+      details: { claimId: c.id, serviceType: input.serviceType, claimedBefore: Number(c.claimed_rials), claimedRials: priced.totalRials, lines: priced.lines.length },
+    });
+    if (input.submit) {
+      await appendTicketEvent(trx, { ticketId: c.ticket_id, at: now, actor, type: "note", data: claimNote(`ادعای گارانتی شمارهٔ ${c.id} ارسال شد.`, c.id, { claimStatus: "submitted" }) });
+      await appendClaimEvent(trx, { claimId: c.id, at: now, actorUserId: user.id, kind: "submitted", amountRials: priced.totalRials });
+      await writeAudit(trx, { actorUserId: user.id, action: "claim.submit", entityType: "ticket", entityId: c.ticket_id, ip: actor.ip ?? undefined, details: { claimId: c.id } });
+    }
+    return { id: c.id, status, claimedRials: priced.totalRials };
+  });
+}
+
+/**
+ * A correction of a decided, owed claim (approved, partly approved or paid): entries are never edited, so it is
+ * a new `claim_adjustment` ledger entry linked to the claim and to the claim's entry, with its reason, on the
+ * statement of the Jalali month it is made in (core/claims.ts correctionEntryRials). `deltaRials` is in the
+ * claim's terms: + the manufacturer owes the agency more, − less (what the claim owes never goes below 0).
+ * The manager's — claims:review and ledger:manage. Audit `claim.correct`; the claim's history records it.
+ */
+export async function correctClaim(db: DB, actor: Actor, input: { claimId: number; deltaRials: number; reason: string }, now: Date = new Date()) {
+  return db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, actor, "claims:review");
+    if (!can(user.role, "ledger:manage")) throw new ClaimError("forbidden");
+    const c = await lockClaim(trx, input.claimId);
+    const claim = await trx.selectFrom("warranty_claims").select("ledger_entry_id").where("id", "=", c.id).executeTakeFirstOrThrow();
+    if (!correctable(c.status) || claim.ledger_entry_id === null) throw new ClaimError("state");
+    const entries = await trx.selectFrom("agency_ledger").select("amount_rials").where("claim_id", "=", c.id).where("kind", "in", ["warranty_claim", "claim_adjustment"]).execute();
+    const owed = claimOwedFromLedger(entries.map((e) => Number(e.amount_rials)));
+    const problem = checkClaimCorrection(owed, input.deltaRials, input.reason);
+    if (problem) throw new ClaimError(problem);
+    const reason = input.reason.trim();
+    const base = await trx
+      .selectFrom("agency_ledger")
+      .select(["id", "ticket_id", "brand_id", "category_id", "province"])
+      .where("id", "=", claim.ledger_entry_id)
+      .executeTakeFirstOrThrow();
+    const period = jalaliYearMonth(now);
+    const amount = correctionEntryRials(input.deltaRials);
+    const entry = await trx
+      .insertInto("agency_ledger")
+      .values({
+        agency_id: c.agency_id,
+        kind: "claim_adjustment",
+        claim_id: c.id,
+        period,
+        amount_rials: amount,
+        at: now,
+        ticket_id: base.ticket_id,
+        adjusts_entry_id: base.id,
+        reason,
+        created_by: user.id,
+        brand_id: base.brand_id,
+        category_id: base.category_id,
+        province: base.province,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await appendClaimEvent(trx, { claimId: c.id, at: now, actorUserId: user.id, kind: "corrected", amountRials: input.deltaRials, reason, ledgerEntryId: entry.id });
+    await appendTicketEvent(trx, {
+      ticketId: c.ticket_id,
+      at: now,
+      actor,
+      type: "note",
+      data: claimNote(`ادعای گارانتی شمارهٔ ${c.id} اصلاح شد.`, c.id, { correctionRials: input.deltaRials, reason }),
+    });
+    await writeAudit(trx, {
+      actorUserId: user.id,
+      action: "claim.correct",
+      entityType: "ticket",
+      entityId: c.ticket_id,
+      ip: actor.ip ?? undefined,
+      details: { claimId: c.id, agencyId: c.agency_id, entryId: entry.id, adjusts: base.id, period, deltaRials: input.deltaRials, amountRials: amount, owedBefore: owed, reason },
+    });
+    return { id: c.id, entryId: entry.id, period, owedRials: owed + input.deltaRials };
+  });
 }

@@ -14,6 +14,7 @@ import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { feeOfTicket, feeRateAt, ledgerEntry, statementBalance, ticketDimensions } from "../db/repos/fees";
 import { owedClaimsOfStatement } from "../db/repos/claims";
+import { appendClaimEvent } from "../db/repos/claim-events";
 import type { Database } from "../db/schema";
 import { markClaimsPaidInTrx } from "./claims";
 import type { Actor } from "./actor";
@@ -126,6 +127,10 @@ export async function adjustFee(db: DB, actor: Actor, input: { entryId: number; 
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    // a claim's correction is in its history too, the claim's way round (+: owed to the agency)
+    if (fee.claim_id !== null && fee.kind === "warranty_claim") {
+      await appendClaimEvent(trx, { claimId: fee.claim_id, at: now, actorUserId: userId, kind: "corrected", amountRials: -input.amountRials, reason: input.reason, ledgerEntryId: row.id });
+    }
     await writeAudit(trx, {
       actorUserId: userId,
       action: "ledger.fee_adjust",

@@ -35,3 +35,5 @@ export * as surveyComments from "../../db/repos/survey-comments";
 // warranty per serial (issue 15 §1)
 export * as warranty from "../../db/repos/warranty";
 export * as warrantyBatches from "../../db/repos/warranty-batches";
+// issue 15 §3 (h5): a claim's structured history and its ledger entries
+export * as claimEvents from "../../db/repos/claim-events";

@@ -97,3 +97,5 @@ export { checkWarrantyCardOnWeb } from "../../services/warranty-cards";
 export { ProductNotFoundError, REGISTRY_ID_RE, RegistryIdTakenError, setWarrantyRegistryId } from "../../services/warranty-products";
 // issuing warranty cards in batches (issue 15 §1, h6)
 export { CardBatchInputError, CardBatchRowsError, issueWarrantyCardBatch } from "../../services/warranty-card-batches";
+// issue 15 §3 (h5): editable drafts and corrections of a decided claim
+export { correctClaim, editDraft } from "../../services/claims";

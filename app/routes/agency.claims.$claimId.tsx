@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { ClaimCorrections, ClaimHistory } from "~/components/claims/ClaimHistory";
 import { ClaimView } from "~/components/claims/ClaimView";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
 import { claimFailure } from "~/lib/claims.server";
-import { claims } from "~/lib/db.server";
+import { claimEvents, claims } from "~/lib/db.server";
 import { useT } from "~/lib/i18n";
+import { readSearchParams } from "~/lib/input.server";
 import { submitClaim } from "~/lib/services.server";
 
 const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -25,7 +27,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { scope, id } = await load(request, context, params);
   const claim = await claims.getClaim(context.db, scope, id);
   if (!claim) throw new Response("Not Found", { status: 404 });
-  return { claim };
+  const [events, entries] = await Promise.all([claimEvents.claimEvents(context.db, claim.id), claimEvents.claimLedgerEntries(context.db, claim.id)]);
+  // after an edit of the draft (PRG): what was done
+  const done = readSearchParams(request).done;
+  const notice: MessageKey | null = done === "saved" ? "claims.saved" : done === "submitted" ? "claims.submitted" : null;
+  return { claim, events, entries, notice };
 }
 
 type Result = { ok: boolean; message: MessageKey };
@@ -43,7 +49,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function AgencyClaim() {
-  const { claim } = useLoaderData<typeof loader>();
+  const { claim, events, entries, notice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const t = useT();
   const busy = useNavigation().state !== "idle";
@@ -52,19 +58,33 @@ export default function AgencyClaim() {
       <p>
         <Link to="/agency/claims">{t("claims.backToList")}</Link>
       </p>
+      {notice && !result && (
+        <p role="status" className="notice" data-testid="claim-result">
+          {t(notice)}
+        </p>
+      )}
       {result && (
         <p role={result.ok ? "status" : "alert"} className={result.ok ? "notice" : "error"} data-testid="claim-result">
           {t(result.message)}
         </p>
       )}
       <ClaimView claim={claim} ticketHref={`/agency/tickets/${claim.ticket_id}`} />
-      {claim.status === "draft" && (
+      {claim.status === "draft" ? (
         <Form method="post">
+          <Link to={`/agency/claims/${claim.id}/edit`} className="button" data-testid="edit-draft">
+            {t("claims.editDraft")}
+          </Link>{" "}
           <button type="submit" disabled={busy}>
             {t("claims.submitDraft")}
           </button>
         </Form>
+      ) : (
+        <p className="muted" data-testid="claim-read-only">
+          {t("claims.readOnly")}
+        </p>
       )}
+      <ClaimCorrections approvedRials={Number(claim.approved_rials ?? 0)} entries={entries} />
+      <ClaimHistory events={events} />
     </>
   );
 }

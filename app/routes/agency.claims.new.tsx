@@ -2,10 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { SERVICE_TYPES, type ServiceType } from "../../core/claims";
+import type { ServiceType } from "../../core/claims";
+import { ClaimPartsFields } from "~/components/claims/ClaimPartsFields";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
-import { claimFailure } from "~/lib/claims.server";
+import { claimFailure, readClaimParts } from "~/lib/claims.server";
 import { claims } from "~/lib/db.server";
 import { formatDigits, formatNumber, formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
@@ -62,14 +63,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await readForm(request);
   const f = Form_.safeParse(fields);
   if (!f.success) return Response.json({ ok: false, message: "claims.error.serviceType" satisfies MessageKey }, { status: 400 });
-  const parts: { sparePartId: number; quantity: number; defectiveSerial: string }[] = [];
-  for (let i = 0; i < MAX_ROWS; i++) {
-    const id = Id.safeParse(fields[`part_${i}`]);
-    if (!id.success) continue;
-    const qty = z.coerce.number().int().min(1).max(99).safeParse(fields[`qty_${i}`] || "1");
-    if (!qty.success) return Response.json({ ok: false, message: "claims.error.quantity" satisfies MessageKey }, { status: 400 });
-    parts.push({ sparePartId: id.data, quantity: qty.data, defectiveSerial: (fields[`serial_${i}`] ?? "").slice(0, 100) });
-  }
+  const parts = readClaimParts(fields, MAX_ROWS);
+  if (parts === null) return Response.json({ ok: false, message: "claims.error.quantity" satisfies MessageKey }, { status: 400 });
   try {
     const c = await fileClaim(context.db, { kind: "agency", userId: user.id, ip: context.clientIp }, { ticketId: f.data.ticketId, serviceType: f.data.serviceType, parts, submit: f.data.intent === "submit" });
     return redirect(`/agency/claims/${c.id}`);
@@ -146,48 +141,7 @@ export default function NewClaim() {
       <Form method="post" aria-labelledby="claim-form-title">
         <h2 id="claim-form-title">{t("claims.parts")}</h2>
         <input type="hidden" name="ticketId" value={d.ticket.id} />
-        <label>
-          {t("claims.serviceType")}
-          <select name="serviceType" defaultValue={d.serviceType}>
-            {SERVICE_TYPES.map((s) => (
-              <option key={s} value={s}>
-                {t(`claims.service.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="muted">{t("claims.partsHint")}</p>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("claims.part")}</th>
-              <th scope="col">{t("claims.quantity")}</th>
-              <th scope="col">{t("claims.defectiveSerial")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.rows.map((r, i) => (
-              <tr key={i}>
-                <td>
-                  <select name={`part_${i}`} defaultValue={r.sparePartId || ""} aria-label={t("claims.part")} data-testid={`part-${i}`}>
-                    <option value="">{t("claims.noPart")}</option>
-                    {d.catalogue.map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {`${c.name} (${c.code}) — ${formatRials(c.price, locale)}${c.serialized ? ` — ${t("claims.serializedMark")}` : ""}`}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <input name={`qty_${i}`} type="number" min={1} max={99} defaultValue={r.quantity} aria-label={t("claims.quantity")} />
-                </td>
-                <td>
-                  <input name={`serial_${i}`} maxLength={100} defaultValue={r.defectiveSerial} aria-label={t("claims.defectiveSerial")} data-testid={`serial-${i}`} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ClaimPartsFields serviceType={d.serviceType} rows={d.rows} catalogue={d.catalogue} />
         <button type="submit" name="intent" value="draft" disabled={busy}>
           {t("claims.saveDraft")}
         </button>{" "}

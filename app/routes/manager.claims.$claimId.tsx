@@ -1,15 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { correctable } from "../../core/claims";
+import { can } from "../../core/roles";
+import { ClaimCorrections, ClaimHistory } from "~/components/claims/ClaimHistory";
 import { ClaimView, lineText } from "~/components/claims/ClaimView";
 import type { MessageKey } from "~/i18n";
 import { requirePermission, staffActor } from "~/lib/auth.server";
 import { claimFailure } from "~/lib/claims.server";
-import { claims } from "~/lib/db.server";
+import { claimEvents, claims } from "~/lib/db.server";
 import { formatRials } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm } from "~/lib/input.server";
-import { decideClaim, recordPartReturn } from "~/lib/services.server";
+import { correctClaim, decideClaim, recordPartReturn } from "~/lib/services.server";
 
 const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -20,10 +23,12 @@ function claimId(params: LoaderFunctionArgs["params"]) {
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  await requirePermission(request, context, "claims:review");
+  const user = await requirePermission(request, context, "claims:review");
   const claim = await claims.getClaim(context.db, { kind: "all" }, claimId(params));
   if (!claim) throw new Response("Not Found", { status: 404 });
-  return { claim };
+  const [events, entries] = await Promise.all([claimEvents.claimEvents(context.db, claim.id), claimEvents.claimLedgerEntries(context.db, claim.id)]);
+  const canCorrect = correctable(claim.status) && claim.ledger_entry_id !== null && can(user.role, "ledger:manage");
+  return { claim, events, entries, canCorrect };
 }
 
 type Result = { ok: boolean; message: MessageKey };
@@ -35,6 +40,14 @@ function parseRials(text: string): number | null {
     .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[,٬\s]/g, "");
   return /^\d{1,13}$/.test(latin) ? Number(latin) : null;
+}
+
+/** A typed correction: a whole number of rials with its sign (+, -, − or none), digits as parseRials reads them. */
+function parseSignedRials(text: string): number | null {
+  const t = text.trim().replace(/^\u200e/, "");
+  const sign = /^[-−–]/.test(t) ? -1 : 1;
+  const n = parseRials(t.replace(/^[-−–+]/, ""));
+  return n === null ? null : sign * n;
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -51,6 +64,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       if (!lines.some((l) => l.id === line.data)) return fail("claims.error.notFound", 404);
       await recordPartReturn(context.db, actor, { lineId: line.data, serial: (fields.serial ?? "").slice(0, 200) });
       return { ok: true, message: "claims.returned" } satisfies Result;
+    }
+    if (fields.intent === "correct") {
+      const amount = parseSignedRials((fields.amount ?? "").slice(0, 40));
+      if (amount === null || amount === 0) return fail("claims.error.amountInvalid");
+      await correctClaim(context.db, actor, { claimId: id, deltaRials: amount, reason: (fields.reason ?? "").slice(0, 2000) });
+      return { ok: true, message: "claims.corrected" } satisfies Result;
     }
     if (fields.intent === "reject") {
       await decideClaim(context.db, actor, { claimId: id, rejectReason: (fields.reason ?? "").slice(0, 2000) });
@@ -77,7 +96,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function ManagerClaim() {
-  const { claim } = useLoaderData<typeof loader>();
+  const { claim, events, entries, canCorrect } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const t = useT();
   const locale = useLocale();
@@ -166,6 +185,26 @@ export default function ManagerClaim() {
           </button>
         </Form>
       )}
+      {canCorrect && (
+        <Form method="post" aria-labelledby="correct-title" data-testid="correct-form">
+          <h2 id="correct-title">{t("claims.correctTitle")}</h2>
+          <p className="muted">{t("claims.correctHint")}</p>
+          <input type="hidden" name="intent" value="correct" />
+          <label>
+            {t("claims.correctAmount")}
+            <input name="amount" required inputMode="numeric" dir="ltr" maxLength={30} />
+          </label>
+          <label>
+            {t("claims.correctReason")}
+            <input name="reason" required maxLength={500} />
+          </label>
+          <button type="submit" disabled={busy}>
+            {t("claims.correct")}
+          </button>
+        </Form>
+      )}
+      <ClaimCorrections approvedRials={Number(claim.approved_rials ?? 0)} entries={entries} />
+      <ClaimHistory events={events} />
     </>
   );
 }

@@ -42,6 +42,7 @@ import * as m2026_12_04_160000 from "./2026_12_04_160000_agency_scorecards";
 import * as m2026_12_05_100000 from "./2026_12_05_100000_scorecard_claims";
 import * as m2026_12_05_110000 from "./2026_12_05_110000_service_rule_keys";
 import * as m2026_12_05_115000 from "./2026_12_05_115000_agency_open_part_requests";
+import * as m2026_12_05_120000 from "./2026_12_05_120000_claim_events";
 import * as m2026_12_05_125000 from "./2026_12_05_125000_warranty_card_batches";
 import * as m2026_12_05_130000 from "./2026_12_05_130000_call_stats_daily";
 
@@ -93,6 +94,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_100000_scorecard_claims": m2026_12_05_100000,
   "2026_12_05_110000_service_rule_keys": m2026_12_05_110000,
   "2026_12_05_115000_agency_open_part_requests": m2026_12_05_115000,
+  "2026_12_05_120000_claim_events": m2026_12_05_120000,
   "2026_12_05_125000_warranty_card_batches": m2026_12_05_125000,
   "2026_12_05_130000_call_stats_daily": m2026_12_05_130000,
 };

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { bandOf, bandsOn, distanceKm, labourTariffOn, lineAmount, SERVICE_TYPES, type ClaimStatus, type LabourTariff, type TravelBand } from "../../core/claims";
+import { bandOf, bandsOn, distanceKm, labourTariffOn, lineAmount, SERVICE_TYPES, type ClaimEventKind, type ClaimStatus, type LabourTariff, type TravelBand } from "../../core/claims";
 import { jalaliYearMonth, tehranDay } from "../../core/jalali";
 import { claimEntryRials } from "../../core/ledger";
 import type { Database } from "../schema";
@@ -139,10 +139,16 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
     const events: { at: Date; actor_kind: "agency" | "user"; actor_user_id: number; text: string; data: Record<string, unknown> }[] = [
       { at: filedAt, actor_kind: "agency", actor_user_id: agencyUser, text: status === "draft" ? `پیش‌نویس ادعای گارانتی شمارهٔ ${claim.id} ثبت شد.` : `ادعای گارانتی شمارهٔ ${claim.id} ثبت و ارسال شد.`, data: { claimStatus: status === "draft" ? "draft" : "submitted" } },
     ];
+    // the claim's own history (claim_events), as services/claims.ts writes it
+    const history: { claim_id: number; at: Date; actor_user_id: number; kind: ClaimEventKind; amount_rials: number | null; reason: string | null; serial: string | null; ledger_entry_id: number | null }[] = [
+      { claim_id: claim.id, at: filedAt, actor_user_id: agencyUser, kind: status === "draft" ? "drafted" : "submitted", amount_rials: claimed, reason: null, serial: null, ledger_entry_id: null },
+    ];
     if (decided && approved !== null) {
       const outcome = status === "paid" ? "approved" : status;
       const words = { approved: "تأیید شد", partly_approved: "بخشی از آن تأیید شد", rejected: "رد شد" }[outcome as "approved" | "partly_approved" | "rejected"];
       events.push({ at: decidedAt, actor_kind: "user", actor_user_id: manager, text: `ادعای گارانتی شمارهٔ ${claim.id} ${words}.`, data: { claimStatus: outcome, ...(claimReason ? { reason: claimReason } : {}) } });
+      const decision = { claim_id: claim.id, at: decidedAt, actor_user_id: manager, kind: outcome as ClaimEventKind, amount_rials: approved, reason: claimReason, serial: null, ledger_entry_id: null as number | null };
+      history.push(decision);
       if (approved > 0) {
         const period = jalaliYearMonth(decidedAt);
         const entry = await db
@@ -154,11 +160,13 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
           .returning("id")
           .executeTakeFirstOrThrow();
         await db.updateTable("warranty_claims").set({ ledger_entry_id: entry.id }).where("id", "=", claim.id).execute();
+        decision.ledger_entry_id = entry.id;
         if (status === "paid") {
           // its defective parts came back, then its month's statement was settled (the manufacturer paying what it owes, net)
           const receivedAt = new Date(decidedAt.getTime() + DAY);
           const back = lines.flatMap((l, k) => (l.serialized && l.defective_serial ? [{ claim_line_id: lineIds[k]!.id, serial: l.defective_serial, received_at: receivedAt, received_by: manager }] : []));
           if (back.length) await db.insertInto("defective_part_returns").values(back).execute();
+          for (const b of back) history.push({ claim_id: claim.id, at: receivedAt, actor_user_id: manager, kind: "part_returned", amount_rials: null, reason: null, serial: b.serial, ledger_entry_id: null });
           const settledAt = new Date(Math.min(decidedAt.getTime() + 5 * DAY, now.getTime() - 3_600_000));
           const balance = await sql<{ b: string }>`select coalesce(sum(amount_rials), 0)::text as b from agency_ledger where agency_id = ${agency.id} and period = ${period}`.execute(db);
           const owed = Number(balance.rows[0]!.b);
@@ -170,6 +178,7 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
           }
           await db.updateTable("warranty_claims").set({ status: "paid", paid_at: settledAt }).where("id", "=", claim.id).execute();
           events.push({ at: settledAt, actor_kind: "user", actor_user_id: manager, text: `ادعای گارانتی شمارهٔ ${claim.id} پرداخت شد.`, data: { claimStatus: "paid" } });
+          history.push({ claim_id: claim.id, at: settledAt, actor_user_id: manager, kind: "paid", amount_rials: approved, reason: null, serial: null, ledger_entry_id: null });
         }
       }
     }
@@ -177,6 +186,7 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
       .insertInto("ticket_events")
       .values(events.map((e) => ({ ticket_id: job.id, at: e.at, actor_kind: e.actor_kind, actor_user_id: e.actor_user_id, event_type: "note" as const, data: JSON.stringify({ text: e.text, claimId: claim.id, ...e.data }) })))
       .execute();
+    await db.insertInto("claim_events").values(history).execute();
     claims++;
   }
   return { labour_tariffs: labour.length, travel_fee_bands: bandRows.length, warranty_claims: claims };

@@ -76,6 +76,20 @@ test("a ticket the agency declined is a 404 for it; the offer stays in its offer
   await expect(page.locator("main")).not.toContainText(declined.mobile.slice(-7));
 });
 
+test("another agency's warranty claim or draft is a 404: neither its page nor its edit page opens", async ({ page, signIn, db }) => {
+  // agency1's (THR-001) demo draft and a decided claim of it
+  const { rows } = await db.query<{ id: string; status: string }>(`
+    select distinct on (c.status) c.id, c.status from warranty_claims c join agencies a on a.id = c.agency_id and a.code = 'THR-001'
+    where c.status in ('draft', 'partly_approved') order by c.status, c.id`);
+  expect(rows.map((r) => r.status).sort()).toEqual(["draft", "partly_approved"]);
+  await signIn("agency2");
+  for (const r of rows) {
+    expect((await page.goto(`/agency/claims/${r.id}`))?.status()).toBe(404);
+    expect((await page.goto(`/agency/claims/${r.id}/edit`))?.status()).toBe(404);
+  }
+  await expect(page.getByTestId("error-status")).toHaveText("۴۰۴");
+});
+
 test("agency staff see neither the statement in the menu nor the page", async ({ page, signIn }) => {
   await signIn("agency1staff");
   const nav = page.locator("nav.shell-nav");

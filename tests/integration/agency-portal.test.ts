@@ -14,6 +14,8 @@ import * as offerEvents from "../../app/routes/agency.offers.events";
 import * as jobs from "../../app/routes/agency.jobs";
 import * as techPage from "../../app/routes/agency.technicians";
 import * as partsPage from "../../app/routes/agency.parts";
+import * as claimPage from "../../app/routes/agency.claims.$claimId";
+import * as claimEdit from "../../app/routes/agency.claims.$claimId_.edit";
 import { MAX_OFFER_REJECT_REASON_LENGTH } from "../../core/agency-offers";
 import type { TicketStatus } from "../../core/ticket";
 import type { DB } from "../../db/connection";
@@ -429,6 +431,39 @@ describe("the parts page (issue 15 §4), walked as agency A with agency B's ids"
     // A's shelf had none of it: setting 0 changes nothing; B's 9 stay
     expect(r.status).toBe(409);
     expect((await db.selectFrom("agency_part_stock").select("quantity").where("agency_id", "=", agencyB).where("part_id", "=", part).executeTakeFirstOrThrow()).quantity).toBe(9);
+  });
+});
+
+describe("warranty claims, walked as agency A with agency B's ids (issue 15 §3)", () => {
+  it("A can neither read nor edit nor submit B's draft or B's submitted claim: each is the same 404 as a missing one", async () => {
+    const theirs = await ticket("completed", { assigned: agencyB });
+    const claim = async (status: "draft" | "submitted") =>
+      (
+        await db
+          .insertInto("warranty_claims")
+          .values({ ticket_id: theirs.id, agency_id: agencyB, service_type: "repair", status, claimed_rials: 1_000_000, submitted_at: status === "draft" ? null : new Date() })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+    const draft = await claim("draft");
+    await db.updateTable("warranty_claims").set({ status: "rejected", decided_at: new Date(), decision_reason: "آزمون" }).where("id", "=", draft).execute();
+    const rejected = draft;
+    const liveDraft = await claim("draft");
+    for (const id of [liveDraft, rejected]) {
+      for (const who of ["a-admin", "a-staff"]) {
+        const params = { claimId: String(id) };
+        expect(((await call(claimPage.loader, new Request(`http://localhost/agency/claims/${id}`), who, params)) as Response).status).toBe(404);
+        expect(((await call(claimPage.action, formRequest(`/agency/claims/${id}`, {}), who, params)) as Response).status).toBe(404);
+        expect(((await call(claimEdit.loader, new Request(`http://localhost/agency/claims/${id}/edit`), who, params)) as Response).status).toBe(404);
+        const edit = (await call(claimEdit.action, formRequest(`/agency/claims/${id}/edit`, { serviceType: "inspection", intent: "submit" }), who, params)) as Response;
+        expect(edit.status).toBe(404);
+      }
+    }
+    // B's draft is untouched and B still reaches it
+    expect(await db.selectFrom("warranty_claims").select(["status", "service_type", "claimed_rials"]).where("id", "=", liveDraft).executeTakeFirstOrThrow()).toEqual({ status: "draft", service_type: "repair", claimed_rials: 1_000_000 });
+    const own = (await call(claimPage.loader, new Request(`http://localhost/agency/claims/${liveDraft}`), "b-admin", { claimId: String(liveDraft) })) as { claim: { id: number } };
+    expect(own.claim.id).toBe(liveDraft);
+    expect(await db.selectFrom("claim_events").select("id").where("claim_id", "in", [liveDraft, rejected]).execute()).toEqual([]);
   });
 });
 

@@ -430,6 +430,11 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
   { route: "agency.claims.$claimId", method: "POST", url: "/agency/claims/999999", params: { claimId: "999999" }, form: {}, expect:
                                                                                [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  // (h5) the agency's draft, edited: a claim of nobody's is a 404 for every agency user
+  { route: "agency.claims.$claimId_.edit", method: "GET", url: "/agency/claims/999999/edit", params: { claimId: "999999" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
+  { route: "agency.claims.$claimId_.edit", method: "POST", url: "/agency/claims/999999/edit", params: { claimId: "999999" }, form: { serviceType: "repair", intent: "draft" }, expect:
+                                                                               [LOGIN, F,       F,        F,         F,      F,     N,      N,           N] },
   { route: "manager.claims._index", method: "GET", url: "/manager/claims?status=nonsense", expect:
                                                                                [LOGIN, F,       F,        F,         200,    F,     F,      F,           F] },
   { route: "manager.claims.$claimId", method: "GET", url: "/manager/claims/999999", params: { claimId: "999999" }, expect:

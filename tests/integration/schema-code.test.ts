@@ -12,7 +12,7 @@ import {
 } from "../../core/call";
 import { HOLD_REASONS } from "../../core/dispatch";
 import { LEDGER_KINDS } from "../../core/ledger";
-import { CLAIM_LINE_KINDS, CLAIM_STATUSES, SERVICE_TYPES } from "../../core/claims";
+import { CLAIM_EVENT_KINDS, CLAIM_LINE_KINDS, CLAIM_STATUSES, SERVICE_TYPES } from "../../core/claims";
 import { FEEDBACK_CATEGORIES, FEEDBACK_KINDS } from "../../core/feedback";
 import { PHOTO_CONTENT_TYPES } from "../../core/photos";
 import { REGION_TIERS } from "../../core/region-tier";
@@ -762,6 +762,18 @@ const COLUMNS = {
     received_at: "Date",
     received_by: "number",
   },
+  // issue 15 §3 (h5): a claim's history
+  claim_events: {
+    id: "number",
+    claim_id: "number",
+    at: "Date",
+    actor_user_id: "number | null",
+    kind: "string",
+    amount_rials: "number | null",
+    reason: "string | null",
+    serial: "string | null",
+    ledger_entry_id: "number | null",
+  },
   agency_imports: {
     id: "number",
     created_by: "number | null",
@@ -1004,6 +1016,7 @@ const VALUE_LISTS: { table: keyof Database; column: string; values: readonly str
   { table: "warranty_claims", column: "service_type", values: SERVICE_TYPES },
   { table: "warranty_claims", column: "status", values: CLAIM_STATUSES },
   { table: "warranty_claim_lines", column: "kind", values: CLAIM_LINE_KINDS },
+  { table: "claim_events", column: "kind", values: CLAIM_EVENT_KINDS },
   { table: "ticket_events", column: "from_status", values: TICKET_STATUSES },
   { table: "ticket_events", column: "to_status", values: TICKET_STATUSES },
   { table: "tickets", column: "type", values: TICKET_TYPES },

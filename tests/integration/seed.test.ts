@@ -184,6 +184,14 @@ describe("demo and large data sets", () => {
       ) m using (agency_id, period)
       where l.s is distinct from m.s`.execute(db);
     expect(drift.rows[0]!.n).toBe(0);
+    // (h5) every demo claim has its structured history: filed first, its decision (if any) with the granted sum
+    const history = await db.selectFrom("claim_events as e").innerJoin("warranty_claims as c", "c.id", "e.claim_id").select(["c.id", "c.status", "e.kind", "e.amount_rials"]).orderBy("e.at").orderBy("e.id").execute();
+    for (const c of await db.selectFrom("warranty_claims").select(["id", "status", "approved_rials"]).execute()) {
+      const kinds = history.filter((h) => h.id === c.id).map((h) => h.kind);
+      expect(kinds[0], `claim ${c.id}`).toBe(c.status === "draft" ? "drafted" : "submitted");
+      if (c.status === "paid") expect(kinds).toEqual(expect.arrayContaining(["approved", "paid"]));
+      else if (c.status !== "draft" && c.status !== "submitted") expect(kinds).toContain(c.status);
+    }
   });
 
   it("fills the scorecard's claim decisions from the demo claims (issue 15 §5: THR-001's rejections and partial approvals)", async () => {
