@@ -208,17 +208,25 @@ test.describe("suspension", () => {
     await expect(row.getByTestId("agency-status")).toHaveText("فعال");
     await waitForRouterIdle(page);
 
-    await form.getByLabel("وضعیت تازه").selectOption("suspended");
-    await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
-    await form.getByRole("checkbox").uncheck();
-    await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی");
+    // the form is keyed by the location, so it is remounted once the last answer is committed; React may commit
+    // that a moment after the router reports idle — fill again until what was typed stays
+    await expect(async () => {
+      await form.getByLabel("وضعیت تازه").selectOption("suspended");
+      await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
+      await form.getByRole("checkbox").uncheck();
+      await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await form.getByRole("button", { name: "ثبت وضعیت" }).click();
     await expect(row.getByTestId("agency-status-error")).toHaveText("پیش از ثبت، تأیید را علامت بزنید.");
     await waitForRouterIdle(page);
 
-    await form.getByLabel("وضعیت تازه").selectOption("suspended");
-    await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
-    await form.getByRole("checkbox").check();
+    await expect(async () => {
+      await form.getByLabel("وضعیت تازه").selectOption("suspended");
+      await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
+      await form.getByRole("checkbox").check();
+      await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی", { timeout: 1_000 });
+      await expect(form.getByRole("checkbox")).toBeChecked({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await form.getByRole("button", { name: "ثبت وضعیت" }).click();
     await expect(page.getByTestId("agency-status-done")).toHaveText(`وضعیت «${s.agencyA.name}» «تعلیق» شد. ۱ ارجاع در انتظار پس گرفته شد.`);
     await expect(row.getByTestId("agency-status")).toHaveText("تعلیق");
