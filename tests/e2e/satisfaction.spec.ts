@@ -15,6 +15,8 @@ test("the manager drills from an agency's CSAT to its surveys and a job's timeli
   await waitForHydration(page);
   // the whole Jalali year, so the demo's two months of surveys are in range
   await page.getByRole("link", { name: "امسال" }).click();
+  // the year's figures are on screen (the idle router alone may be checked before the navigation starts)
+  await expect(page.getByRole("link", { name: "امسال" })).toHaveAttribute("aria-current", "true");
   await waitForRouterIdle(page);
   await expect(page.getByTestId("csat-total")).toContainText("٪");
 
@@ -38,6 +40,8 @@ test("the manager drills from an agency's CSAT to its surveys and a job's timeli
   // a low score → the complaint it opened
   await page.getByRole("navigation").getByRole("link", { name: "رضایت مشتری" }).click();
   await page.getByRole("link", { name: "امسال" }).click();
+  // the year's figures are on screen (the idle router alone may be checked before the navigation starts)
+  await expect(page.getByRole("link", { name: "امسال" })).toHaveAttribute("aria-current", "true");
   await waitForRouterIdle(page);
   const low = page.getByRole("table", { name: "امتیازهای پایین و پیگیری آن‌ها" });
   await expect(low.getByRole("row").nth(1)).toBeVisible();
