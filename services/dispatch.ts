@@ -17,7 +17,7 @@
  *  - `dispatchDecision`: the latest stored decision, for staff only.
  *  - registration queues `ticket__dispatch` (services/intake.ts); the task calls `dispatchTicket`.
  */
-import { addWorkingMinutes, nextWorkingStart, type WorkingCalendar } from "../core/working-time";
+import { addWorkingMinutes, nextWorkingStart } from "../core/working-time";
 import { workingCalendars, type WorkingCalendars } from "./working-calendar";
 import { sql, type Transaction } from "kysely";
 import {
@@ -173,26 +173,6 @@ function nextOpening(candidates: readonly AgencyCandidate[], ranking: Ranking, n
   return first === null ? null : new Date(first);
 }
 
-/**
- * Dispatch's calendar of an agency's hours: the working-day clock with the official holidays
- * (services/working-calendar.ts, cached per set of hours).
- */
-export function calendarResolver(calendars: WorkingCalendars): CalendarOf {
-  // per decision: the same hours object, or the same hours text, find their calendar without the shared cache's
-  // key work (rankCandidates asks once per candidate)
-  const byObject = new WeakMap<object, WorkingCalendar>();
-  const byText = new Map<string, WorkingCalendar>();
-  return (hours) => {
-    let cal = byObject.get(hours);
-    if (cal) return cal;
-    const text = JSON.stringify(hours);
-    cal = byText.get(text);
-    if (!cal) byText.set(text, (cal = calendars.of(hours)));
-    byObject.set(hours, cal);
-    return cal;
-  };
-}
-
 /** How many of the nearest authorized agencies the engine ranks first (DispatchOptions.nearest's default). */
 export const NEAREST_CANDIDATES = 32;
 
@@ -213,7 +193,7 @@ export async function rankForTicket(
   nearest = NEAREST_CANDIDATES,
   calendars?: WorkingCalendars,
 ) {
-  const calendarOf = calendarResolver(calendars ?? (await workingCalendars(trx)));
+  const calendarOf: CalendarOf = (calendars ?? (await workingCalendars(trx))).of;
   if (nearest > 0) {
     const near = await nearestCandidateFacts(trx, ticket, now, nearest);
     const ranking = rankCandidates(near.candidates, now, weights, calendarOf);

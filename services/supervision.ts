@@ -31,7 +31,7 @@ import type { DataScope } from "../db/repos/scope";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
-import { calendarResolver, dispatchJobKey, dispatchSettings, dispatchTicketInTrx, offerTicketToAgencyInTrx, type DispatchOptions } from "./dispatch";
+import { dispatchJobKey, dispatchSettings, dispatchTicketInTrx, offerTicketToAgencyInTrx, type DispatchOptions } from "./dispatch";
 import { workingCalendars } from "./working-calendar";
 import { offerJobKey } from "./offers";
 import { MAX_REASON_LENGTH } from "./tickets";
@@ -246,7 +246,7 @@ export async function evaluateAgencyForTicket(trx: Trx, ticketId: number, agency
   if (!facts) return { reasons: ["unauthorized"], unverified: true };
   const { candidates } = await candidateFacts(trx, facts, now, { agencyId });
   const found = candidates.find((c) => c.agencyId === agencyId);
-  if (found) return { reasons: exclusionReasons(found, now, calendarResolver(await workingCalendars(trx))), unverified: false };
+  if (found) return { reasons: exclusionReasons(found, now, (await workingCalendars(trx)).of), unverified: false };
   const agency = await trx.selectFrom("agencies").select(["status"]).where("id", "=", agencyId).executeTakeFirstOrThrow();
   const authorized = await trx
     .selectFrom("agency_authorizations")
@@ -352,7 +352,7 @@ export async function reassignmentChoices(db: DB, scope: DataScope, ticketId: nu
   if (!facts) return [];
   const now = options.now ?? facts.dbNow;
   const { candidates } = await candidateFacts(db, facts, now);
-  const ranking = rankCandidates(candidates, now, dispatchSettings(options).weights, calendarResolver(await workingCalendars(db)));
+  const ranking = rankCandidates(candidates, now, dispatchSettings(options).weights, (await workingCalendars(db)).of);
   const current = (await db.selectFrom("dispatch_offers").select("agency_id").where("ticket_id", "=", ticketId).where("status", "=", "pending").executeTakeFirst())?.agency_id;
   const names = new Map(candidates.map((c) => [c.agencyId, c.name]));
   return [

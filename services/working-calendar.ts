@@ -23,17 +23,20 @@ export interface WorkingCalendars {
   dueClock(hours: WeeklyHours | null): DueClock;
 }
 
-let cache: { version: number; holidays: string[]; calendars: Map<string, WorkingCalendar> } | null = null;
+let cache: { version: number; holidays: string[]; calendars: Map<string, WorkingCalendar>; byObject: WeakMap<object, WorkingCalendar> } | null = null;
 
 const keyOf = (hours: WeeklyHours | null): string => (hours === null ? "office" : isAroundTheClock(hours) ? "24/7" : JSON.stringify(hours));
 
 /** The calendars with the holidays as they are now (cached per process; db may be a transaction). */
 export async function workingCalendars(db: DB): Promise<WorkingCalendars> {
   const state = await clockState(db);
-  if (!cache || cache.version !== state.version) cache = { version: state.version, holidays: await allHolidayDays(db), calendars: new Map() };
+  if (!cache || cache.version !== state.version) cache = { version: state.version, holidays: await allHolidayDays(db), calendars: new Map(), byObject: new WeakMap() };
   const c = cache;
   const rules = serviceRulesOf(state.rules);
   const of = (hours: WeeklyHours | null): WorkingCalendar => {
+    // the same hours object again (dispatch asks once per candidate row): no key to build
+    const known = hours === null ? undefined : c.byObject.get(hours);
+    if (known) return known;
     const key = keyOf(hours);
     let cal = c.calendars.get(key);
     if (!cal) {
@@ -42,6 +45,7 @@ export async function workingCalendars(db: DB): Promise<WorkingCalendars> {
       cal = makeWorkingCalendar(hours ?? DEFAULT_OFFICE_HOURS, c.holidays);
       c.calendars.set(key, cal);
     }
+    if (hours !== null) c.byObject.set(hours, cal);
     return cal;
   };
   return { of, office: of(null), rules, dueClock: (hours) => ({ calendar: of(hours), complaintResolveDays: rules.complaint_resolve_days }) };
