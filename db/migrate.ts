@@ -15,10 +15,12 @@ export function createMigrator(db: DB): Migrator {
  */
 export async function migrateToLatest(db: DB, log: (msg: string) => void = () => {}): Promise<MigrationResultSet> {
   const result = await createMigrator(db).migrateToLatest();
-  for (const r of result.results ?? []) {
-    if (r.status === "Success") log(`[db] migration applied: ${r.migrationName}`);
-    if (r.status === "Error") log(`[db] migration failed: ${r.migrationName}`);
-  }
+  // A new database applies every migration: one line says so (a newcomer's first log stays short); an
+  // upgrade of a few names each one.
+  const applied = (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  if (applied.length > 3) log(`[db] ${applied.length} migrations applied: ${applied[0]} … ${applied[applied.length - 1]}`);
+  else for (const name of applied) log(`[db] migration applied: ${name}`);
+  for (const r of result.results ?? []) if (r.status === "Error") log(`[db] migration failed: ${r.migrationName}`);
   if (result.error) {
     throw new Error(`Database migration failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
   }
