@@ -36,7 +36,7 @@ export function DelayStages({ m }: { m: MilestonesData }) {
   return (
     <section className="panel" aria-labelledby="delay-stages-title" data-testid="delay-stages">
       <h2 id="delay-stages-title">{t("delays.ticketStages.title")}</h2>
-      <table className="table">
+      <table className="data">
         <tbody>
           {DELAY_STAGES.map((s) => {
             const end = STAGE_BOUNDS[s][1];

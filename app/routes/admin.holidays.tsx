@@ -106,7 +106,7 @@ export default function HolidaysPage() {
       {d.rows.length === 0 ? (
         <p className="muted">{t("holidays.none")}</p>
       ) : (
-        <table className="table" data-testid="holidays">
+        <table className="data" data-testid="holidays">
           <thead>
             <tr>
               <th scope="col">{t("holidays.date")}</th>

@@ -91,7 +91,7 @@ export default function ServiceRulesPage() {
       {GROUPS.map((g) => (
         <section key={g.id} aria-labelledby={`rules-${g.id}`}>
           <h2 id={`rules-${g.id}`}>{t(`serviceRules.group.${g.id}`)}</h2>
-          <table className="table" data-testid={`service-rules-${g.id}`}>
+          <table className="data" data-testid={`service-rules-${g.id}`}>
             <thead>
               <tr>
                 <th scope="col">{t("serviceRules.col.rule")}</th>

@@ -89,7 +89,7 @@ export default function AdminTariffs() {
       <p className="muted">{t("tariffs.hint")}</p>
       <section aria-labelledby="labour-title">
         <h2 id="labour-title">{t("tariffs.labour")}</h2>
-        <table data-testid="labour-tariffs">
+        <table className="data" data-testid="labour-tariffs">
           <thead>
             <tr>
               <th scope="col">{t("tariffs.category")}</th>
@@ -150,7 +150,7 @@ export default function AdminTariffs() {
       </section>
       <section aria-labelledby="travel-title">
         <h2 id="travel-title">{t("tariffs.travel")}</h2>
-        <table data-testid="travel-bands">
+        <table className="data" data-testid="travel-bands">
           <thead>
             <tr>
               <th scope="col">{t("tariffs.band")}</th>

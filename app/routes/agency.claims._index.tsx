@@ -39,7 +39,7 @@ export default function AgencyClaims() {
         {claimable.length === 0 ? (
           <p className="muted">{t("claims.noneClaimable")}</p>
         ) : (
-          <table data-testid="claimable">
+          <table className="data" data-testid="claimable">
             <thead>
               <tr>
                 <th scope="col">{t("claims.ticket")}</th>

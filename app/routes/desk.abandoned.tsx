@@ -75,7 +75,7 @@ export default function AbandonedCalls() {
         <p data-testid="abandoned-empty">{status === "open" ? t("callCentre.abandoned.emptyOpen") : t("callCentre.abandoned.emptyCleared")}</p>
       ) : (
         <div className="table-wrap">
-          <table data-testid="abandoned-list">
+          <table className="data" data-testid="abandoned-list">
             <thead>
               <tr>
                 <th>{t("callCentre.abandoned.at")}</th>

@@ -69,7 +69,7 @@ export default function ServiceTasksPage() {
       {d.rows.length === 0 ? (
         <p className="muted">{t("serviceTasks.none")}</p>
       ) : (
-        <table className="table" data-testid="service-tasks">
+        <table className="data" data-testid="service-tasks">
           <thead>
             <tr>
               <th scope="col">{t("serviceTasks.col.kind")}</th>

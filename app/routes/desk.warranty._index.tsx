@@ -47,7 +47,7 @@ export default function ProductSearch() {
       ) : null}
       {rows.length ? (
         <div className="table-wrap">
-          <table data-testid="product-search-results">
+          <table className="data" data-testid="product-search-results">
             <thead>
               <tr>
                 <th>{t("warrantyCard.col.serial")}</th>

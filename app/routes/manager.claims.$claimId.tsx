@@ -120,7 +120,7 @@ export default function ManagerClaim() {
             <h2 id="decide-title">{t("claims.decideTitle")}</h2>
             <p className="muted">{t("claims.decideHint")}</p>
             <input type="hidden" name="intent" value="decide" />
-            <table>
+            <table className="data">
               <thead>
                 <tr>
                   <th scope="col">{t("claims.description")}</th>

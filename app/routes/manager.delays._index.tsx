@@ -144,7 +144,7 @@ export default function DelaysPage() {
           kind="number"
           data={DELAY_CAUSES.map((c) => ({ label: t(`delays.cause.${c}`), value: d.summary.causes[c].tickets, href: href({ cause: c }) }))}
         />
-        <table className="table" data-testid="causes-table">
+        <table className="data" data-testid="causes-table">
           <thead>
             <tr>
               <th scope="col">{t("delays.col.causes")}</th>

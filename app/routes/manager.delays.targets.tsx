@@ -110,7 +110,7 @@ export default function SlaTargetsPage() {
         </p>
       ) : null}
       {!d.canEdit ? <p className="muted">{t("delays.targets.readOnly")}</p> : null}
-      <table className="table" data-testid="sla-rules">
+      <table className="data" data-testid="sla-rules">
         <thead>
           <tr>
             <th scope="col">{t("delays.col.priority")}</th>

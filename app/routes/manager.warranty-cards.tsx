@@ -178,7 +178,7 @@ export default function WarrantyCardIssuing() {
               {t("warrantyIssue.download")}
             </a>
           </p>
-          <table data-testid="issued-codes">
+          <table className="data" data-testid="issued-codes">
             <thead>
               <tr>
                 <th>{t("warrantyIssue.col.serial")}</th>
@@ -203,7 +203,7 @@ export default function WarrantyCardIssuing() {
         <div role="alert" data-testid="issue-error">
           <p className="error">{t(result.error)}</p>
           {result.rows.length ? (
-            <table data-testid="issue-row-errors">
+            <table className="data" data-testid="issue-row-errors">
               <thead>
                 <tr>
                   <th>{t("warrantyIssue.col.row")}</th>

@@ -33,7 +33,7 @@ export function ClaimPartsFields({ serviceType, rows, catalogue }: { serviceType
         </select>
       </label>
       <p className="muted">{t("claims.partsHint")}</p>
-      <table>
+      <table className="data">
         <thead>
           <tr>
             <th scope="col">{t("claims.part")}</th>

@@ -93,7 +93,7 @@ export function ClaimView({ claim, ticketHref }: { claim: ClaimViewData; ticketH
           {claim.created_by_name ? ` — ${claim.created_by_name}` : ""}
         </dd>
       </dl>
-      <table className="claim-lines" data-testid="claim-lines">
+      <table className="data claim-lines" data-testid="claim-lines">
         <caption>{t("claims.lines")}</caption>
         <thead>
           <tr>
