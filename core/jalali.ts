@@ -228,6 +228,16 @@ export function wholeJalaliMonths(fromDay: string, toDayExclusive: string): { fr
   return from && toExclusive && from < toExclusive ? { from, toExclusive } : null;
 }
 
+/**
+ * The Jalali months wholly inside the instants [from, toExclusive) (cut at Tehran midnights), as in
+ * wholeJalaliMonths; null when there is none.
+ */
+export function wholeJalaliMonthsOf(from: Date, toExclusive: Date): { from: string; toExclusive: string } | null {
+  const day = tehranDay(from);
+  const fromDay = tehranDayStart(day).getTime() >= from.getTime() ? day : tehranDay(new Date(tehranDayStart(day).getTime() + DAY_MS + 3_600_000));
+  return wholeJalaliMonths(fromDay, tehranDay(toExclusive));
+}
+
 export interface MonthSpan {
   /** Jalali 'YYYY-MM' */
   month: string;

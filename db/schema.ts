@@ -453,6 +453,20 @@ export interface JalaliMonthsTable {
   jalali_month: number;
 }
 
+/** part_requests summed per Jalali month of the request (its first day) and part, cancelled ones left out (kept by triggers) */
+export interface PartHoldMonthlyTable {
+  month_start: string;
+  part_id: number;
+  jobs: number;
+  /** the month's tickets with another request of the part in another month */
+  shared_tickets: number[];
+  /** days from request to receipt of each received request (numeric) */
+  received_days: number[];
+  /** request times of those without a receipt */
+  pending_requested_at: Date[];
+  open_now: number;
+}
+
 export interface CallStatsStateTable {
   id: Generated<number>;
   refreshed_at: Timestamp;
@@ -1227,6 +1241,7 @@ export interface Database {
   call_stats_daily: CallStatsDailyTable;
   call_stats_hour_of_day: CallStatsHourOfDayTable;
   jalali_months: JalaliMonthsTable;
+  part_hold_monthly: PartHoldMonthlyTable;
   idempotency_keys: IdempotencyKeysTable;
   recordings: RecordingsTable;
   sms_messages: SmsMessagesTable;

@@ -252,6 +252,15 @@ const COLUMNS = {
     rung: "number",
     missed: "number",
   },
+  part_hold_monthly: {
+    month_start: "string",
+    part_id: "number",
+    jobs: "number",
+    shared_tickets: "array",
+    received_days: "array",
+    pending_requested_at: "array",
+    open_now: "number",
+  },
   jalali_months: {
     start_day: "string",
     end_day: "string",
