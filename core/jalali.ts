@@ -215,6 +215,29 @@ export function jalaliMonthOfDay(isoDay: string): string {
   return jalaliYearMonth(new Date(`${isoDay}T12:00:00+03:30`));
 }
 
+/**
+ * The Jalali months wholly inside the Tehran days [fromDay, toDayExclusive) ('YYYY-MM-DD'), as the first day of
+ * the first one and the first day of the month after the last one; null when there is none. What a monthly
+ * roll-up serves of a range (the days around them come from a finer one).
+ */
+export function wholeJalaliMonths(fromDay: string, toDayExclusive: string): { from: string; toExclusive: string } | null {
+  if (fromDay >= toDayExclusive) return null;
+  const first = jalaliOfGregorianDay(fromDay);
+  const from = first.day === 1 ? fromDay : jalaliToGregorian(jalaliMonthStart(first, 1));
+  const toExclusive = jalaliToGregorian(jalaliMonthStart(jalaliOfGregorianDay(toDayExclusive), 0));
+  return from && toExclusive && from < toExclusive ? { from, toExclusive } : null;
+}
+
+/**
+ * The Jalali months wholly inside the instants [from, toExclusive) (cut at Tehran midnights), as in
+ * wholeJalaliMonths; null when there is none.
+ */
+export function wholeJalaliMonthsOf(from: Date, toExclusive: Date): { from: string; toExclusive: string } | null {
+  const day = tehranDay(from);
+  const fromDay = tehranDayStart(day).getTime() >= from.getTime() ? day : tehranDay(new Date(tehranDayStart(day).getTime() + DAY_MS + 3_600_000));
+  return wholeJalaliMonths(fromDay, tehranDay(toExclusive));
+}
+
 export interface MonthSpan {
   /** Jalali 'YYYY-MM' */
   month: string;

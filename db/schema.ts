@@ -427,6 +427,46 @@ export interface CallStatsDailyTable {
   missed: Generated<number>;
 }
 
+/** call_stats_hourly summed per Jalali month (its first day), queue, operator and hour of day */
+export interface CallStatsHourOfDayTable {
+  month_start: string;
+  queue: string;
+  /** 0: no operator (the calls nobody answered); -1: every operator summed (the queue's figures) */
+  operator_user_id: number;
+  local_hour: number;
+  offered: Generated<number>;
+  answered: Generated<number>;
+  abandoned: Generated<number>;
+  answered_within: Generated<number>;
+  answer_wait_seconds: Generated<number>;
+  talk_seconds: Generated<number>;
+  longest_wait_seconds: Generated<number>;
+  rung: Generated<number>;
+  missed: Generated<number>;
+}
+
+/** The Jalali months of years 1300-1500 as Gregorian day ranges [start_day, end_day) (SQL: jalali_month_start(day)) */
+export interface JalaliMonthsTable {
+  start_day: string;
+  end_day: string;
+  jalali_year: number;
+  jalali_month: number;
+}
+
+/** part_requests summed per Jalali month of the request (its first day) and part, cancelled ones left out (kept by triggers) */
+export interface PartHoldMonthlyTable {
+  month_start: string;
+  part_id: number;
+  jobs: number;
+  /** the month's tickets with another request of the part in another month */
+  shared_tickets: number[];
+  /** days from request to receipt of each received request (numeric) */
+  received_days: number[];
+  /** request times of those without a receipt */
+  pending_requested_at: Date[];
+  open_now: number;
+}
+
 export interface CallStatsStateTable {
   id: Generated<number>;
   refreshed_at: Timestamp;
@@ -1199,6 +1239,9 @@ export interface Database {
   call_stats_hourly: CallStatsHourlyTable;
   call_stats_state: CallStatsStateTable;
   call_stats_daily: CallStatsDailyTable;
+  call_stats_hour_of_day: CallStatsHourOfDayTable;
+  jalali_months: JalaliMonthsTable;
+  part_hold_monthly: PartHoldMonthlyTable;
   idempotency_keys: IdempotencyKeysTable;
   recordings: RecordingsTable;
   sms_messages: SmsMessagesTable;

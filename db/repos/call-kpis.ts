@@ -12,7 +12,7 @@ import {
   type WallOperatorState,
 } from "../../core/call-kpis";
 import type { CallDisposition, CallQueue, OperatorPresence } from "../../core/call";
-import { tehranDay } from "../../core/jalali";
+import { tehranDay, wholeJalaliMonths } from "../../core/jalali";
 import type { Database } from "../schema";
 
 /*
@@ -106,6 +106,33 @@ async function rollUpDays(trx: Conn, days: string[] | null) {
     group by local_day, queue, operator_user_id`.execute(trx);
 }
 
+/**
+ * Sums the hourly rows of the Jalali months of the given Tehran days (every month when null) into
+ * call_stats_hour_of_day, replacing those months' rows: per month, queue, operator and hour of day, plus the
+ * rows of operator -1, the sum over every operator (the queues' figures). The hourly roll-up summed again,
+ * never a second count.
+ */
+async function rollUpMonths(trx: Conn, days: string[] | null) {
+  const months =
+    days === null
+      ? sql`select distinct local_day, jalali_month_start(local_day) as month_start from call_stats_hourly`
+      : sql`select j.start_day + g as local_day, j.start_day as month_start
+          from jalali_months j, generate_series(0, j.end_day - j.start_day - 1) g
+          where j.start_day in (select jalali_month_start(d) from unnest(${days}::date[]) d)`;
+  await sql`delete from call_stats_hour_of_day
+    where ${days === null ? sql`true` : sql`month_start in (select jalali_month_start(d) from unnest(${days}::date[]) d)`}`.execute(trx);
+  await sql`
+    with m as (${months})
+    insert into call_stats_hour_of_day (month_start, queue, operator_user_id, local_hour, offered, answered, abandoned, answered_within,
+      answer_wait_seconds, talk_seconds, longest_wait_seconds, rung, missed)
+    select m.month_start, h.queue, case when grouping(h.operator_user_id) = 1 then -1 else h.operator_user_id end, h.local_hour,
+      sum(offered), sum(answered), sum(abandoned), sum(answered_within), sum(answer_wait_seconds), sum(talk_seconds),
+      max(longest_wait_seconds), sum(rung), sum(missed)
+    from call_stats_hourly h join m on m.local_day = h.local_day
+    where m.month_start is not null
+    group by grouping sets ((m.month_start, h.queue, h.local_hour, h.operator_user_id), (m.month_start, h.queue, h.local_hour))`.execute(trx);
+}
+
 /** How far back from the last refresh the next one looks again (a transaction that ended a call may commit late). */
 const REFRESH_OVERLAP = "10 minutes";
 
@@ -131,6 +158,7 @@ export async function refreshCallStats(db: Conn, thresholdSeconds: number): Prom
       await sql`delete from call_stats_hourly`.execute(trx);
       await insertRollup(trx, thresholdSeconds, sql<boolean>`true`);
       await rollUpDays(trx, null);
+      await rollUpMonths(trx, null);
       result = { full: true, hours: 0 };
     } else {
       const { rows } = await sql<{ local_day: string; local_hour: number }>`
@@ -149,6 +177,7 @@ export async function refreshCallStats(db: Conn, thresholdSeconds: number): Prom
               and c.started_at < (t.d + make_interval(hours => t.hr + 1)) at time zone ${TZ})`,
         );
         await rollUpDays(trx, [...new Set(days)]);
+        await rollUpMonths(trx, [...new Set(days)]);
       }
       result = { full: false, hours: rows.length };
     }
@@ -232,9 +261,10 @@ function countsOf(r: SumRow, operatorView: boolean): KpiCounts {
 
 /**
  * The figures of a date range in one statement: the days before today from the daily roll-up (totals, by
- * queue, by operator, by Tehran day) and the hourly one (by hour of day), today counted live from the
- * call-detail records with the roll-up's own SQL (rollupSelect), so the report is never a refresh behind and a
- * year reads a few hundred rows per queue and operator. With an operator named, every figure is that
+ * queue, by operator, by Tehran day); by hour of day the whole Jalali months of them from the monthly
+ * hour-of-day roll-up (call_stats_hour_of_day) and the days around those from the hourly one; today counted
+ * live from the call-detail records with the roll-up's own SQL (rollupSelect), so the report is never a
+ * refresh behind and a year reads a few hundred rows per queue and operator. With an operator named, every figure is that
  * operator's (offered: the calls their phone rang for); otherwise the queues' (by operator stays the operators').
  */
 export async function callKpiReport(db: Conn, f: KpiFilter): Promise<CallKpiReport> {
@@ -256,6 +286,10 @@ export async function callKpiReport(db: Conn, f: KpiFilter): Promise<CallKpiRepo
   const filters = (opCol: string) => sql`
       ${f.queue ? sql`and queue = ${f.queue}` : sql``}
       ${operatorView ? sql`and ${rolled(opCol)} = ${f.operatorUserId}` : sql``}`;
+  // by hour of day: the whole Jalali months inside the past part from call_stats_hour_of_day, the days
+  // before and after them from the hourly rows
+  const months = wholeJalaliMonths(f.fromDay, pastEnd);
+  const hourlySpans = (months ? [[f.fromDay, months.from], [months.toExclusive, pastEnd]] : [[f.fromDay, pastEnd]]).filter(([a, b]) => a! < b!) as [string, string][];
   const sums = sql`sum(offered) as offered, sum(rung) as rung, sum(answered) as answered, sum(abandoned) as abandoned,
       sum(answered_within) as answered_within, sum(answer_wait) as answer_wait, sum(talk) as talk,
       max(longest) as longest, sum(missed) as missed`;
@@ -271,11 +305,26 @@ export async function callKpiReport(db: Conn, f: KpiFilter): Promise<CallKpiRepo
       from live where true ${filters("op")}
     ),
     h as (
-      select local_hour, offered, rung, answered, abandoned, answered_within,
+      ${
+        months
+          ? sql`select local_hour, offered, rung, answered, abandoned, answered_within,
+        answer_wait_seconds as answer_wait, talk_seconds as talk, longest_wait_seconds as longest, missed
+      from call_stats_hour_of_day
+      where month_start >= ${months.from}::date and month_start < ${months.toExclusive}::date
+        and operator_user_id = ${operatorView ? f.operatorUserId! : -1} ${f.queue ? sql`and queue = ${f.queue}` : sql``}
+      union all`
+          : sql``
+      }
+      ${sql.join(
+        hourlySpans.map(
+          ([a, b]) => sql`select local_hour, offered, rung, answered, abandoned, answered_within,
         answer_wait_seconds as answer_wait, talk_seconds as talk, longest_wait_seconds as longest, missed
       from call_stats_hourly
-      where local_day >= ${f.fromDay}::date and local_day < ${pastEnd}::date ${filters("operator_user_id")}
-      union all
+      where local_day >= ${a}::date and local_day < ${b}::date ${filters("operator_user_id")}
+      union all`,
+        ),
+        sql` `,
+      )}
       select local_hour, offered, rung, answered, abandoned, answered_within, answer_wait, talk, longest, missed
       from live where true ${filters("op")}
     )

@@ -627,37 +627,57 @@ const DUE_COLUMN: Record<SlaStage, string> = { accept: "sla_accept_due_at", visi
 /**
  * Open tickets whose stage is at risk or breached now, by the SLA sweep's own rule (core/sla.ts slaLevel:
  * at risk from `share` of the clock, breached past the due time; the stage open while the ticket is in one of
- * its statuses), with when the sweep marked it (sla_marks). Each stage reads its partial index of due times
- * over its open statuses (services/sla.ts SLA_STAGE_INDEXES). Breached first, then the soonest due.
+ * its statuses), with when the sweep marked it (sla_marks). Breached first, then the soonest due; at most
+ * `limit` rows (of the level asked for, both when none), and the counts of both levels.
+ * Bounded: each stage's partial index of open due times (services/sla.ts SLA_STAGE_INDEXES) carries the id,
+ * registration time and agency (migration 2026_12_06_120000), so the counts are index-only scans of the open
+ * entries, and the list takes per stage and level the first `limit` entries in due order (breached: due before
+ * now; at risk: due from now, the share tested on the entry) — only the rows shown visit the tickets.
  */
 export function slaWatchQuery(scope: DataScope, now: Date, share: number, limit: number, level: "at_risk" | "breached" | null = null) {
-  const perStage = SLA_STAGES.map((st) => {
+  const agency = scope.kind === "agency" ? sql`and t.assigned_agency_id = ${scope.agencyId}::bigint` : sql``;
+  const open = (st: SlaStage) => {
     const due = sql.ref(`t.${DUE_COLUMN[st]}`);
-    return sql`
-      select t.id, t.number, t.status, t.priority, t.assigned_agency_id, ${st}::text as stage, ${due} as due_at,
-        case when ${due} < ${now}::timestamptz then 'breached' else 'at_risk' end as level
-      from tickets t
-      where t.status in (${sql.join(SLA_STAGE_OPEN_STATUSES[st].map((x) => sql.lit(x)))}) and ${due} is not null
-        and ${due} <= ${now}::timestamptz + (1 - ${share}::float8) * (${due} - t.created_at)
-        ${scope.kind === "agency" ? sql`and t.assigned_agency_id = ${scope.agencyId}::bigint` : sql``}`;
+    // literals (our own constants), so the planner matches the partial index's predicate
+    return sql`from tickets t where t.status in (${sql.join(SLA_STAGE_OPEN_STATUSES[st].map((x) => sql.lit(x)))}) and ${due} is not null ${agency}`;
+  };
+  const atRisk = (st: SlaStage) => {
+    const due = sql.ref(`t.${DUE_COLUMN[st]}`);
+    return sql`${due} >= ${now}::timestamptz and ${now}::timestamptz >= t.created_at + ${share}::float8 * (${due} - t.created_at)`;
+  };
+  const counts = SLA_STAGES.map((st) => {
+    const due = sql.ref(`t.${DUE_COLUMN[st]}`);
+    return sql`select count(*) filter (where ${due} < ${now}::timestamptz) as b, count(*) filter (where ${atRisk(st)}) as r ${open(st)}`;
   });
+  const lists: RawBuilder<unknown>[] = [];
+  for (const st of SLA_STAGES) {
+    const due = sql.ref(`t.${DUE_COLUMN[st]}`);
+    const head = sql`select t.id, t.assigned_agency_id, ${st}::text as stage, ${due} as due_at`;
+    if (level !== "at_risk") {
+      lists.push(sql`(${head}, 'breached'::text as level ${open(st)} and ${due} < ${now}::timestamptz order by ${due}, t.id limit ${limit})`);
+    }
+    if (level !== "breached") {
+      lists.push(sql`(${head}, 'at_risk'::text as level ${open(st)} and ${atRisk(st)} order by ${due}, t.id limit ${limit})`);
+    }
+  }
   return sql<{
     id: number; number: number; status: string; priority: Priority; agency_name: string | null;
     stage: SlaStage; level: "at_risk" | "breached"; due_at: Date; marked_at: Date | null; n_risk: number; n_breached: number;
   }>`
-    with w as (${sql.join(perStage, sql` union all `)}),
-    -- the counts are of every row; the list is of the level asked for (both when none)
-    n as (select count(*) filter (where level = 'at_risk')::int as n_risk, count(*) filter (where level = 'breached')::int as n_breached from w),
+    with n as (
+      select coalesce(sum(r), 0)::int as n_risk, coalesce(sum(b), 0)::int as n_breached
+      from (${sql.join(counts, sql` union all `)}) c
+    ),
     l as (
-      select * from w ${level ? sql`where w.level = ${level}` : sql``}
-      order by (w.level = 'breached') desc, w.due_at
+      select * from (${sql.join(lists, sql` union all `)}) w
+      order by (w.level = 'breached') desc, w.due_at, w.id, w.stage
       limit ${limit}
     )
-    select l.id, l.number, l.status, l.priority, a.name as agency_name, l.stage, l.level, l.due_at,
+    select l.id, t.number, t.status, t.priority, a.name as agency_name, l.stage, l.level, l.due_at,
       (select max(k.marked_at) from sla_marks k where k.ticket_id = l.id and k.stage = l.stage) as marked_at,
       n.n_risk, n.n_breached
-    from n left join l on true left join agencies a on a.id = l.assigned_agency_id
-    order by (l.level = 'breached') desc, l.due_at`;
+    from n left join l on true left join tickets t on t.id = l.id left join agencies a on a.id = l.assigned_agency_id
+    order by (l.level = 'breached') desc, l.due_at, l.id, l.stage`;
 }
 
 export async function slaWatchList(

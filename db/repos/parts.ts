@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { tehranDayStart, wholeJalaliMonthsOf } from "../../core/jalali";
 import { defectiveReturnState, OPEN_PART_REQUEST_STATUSES, type PartRequestStatus } from "../../core/parts";
 import type { DB } from "../connection";
 import type { DataScope } from "./scope";
@@ -159,9 +160,28 @@ export interface HoldRange {
 /**
  * Per part, over the requests made in the range (cancelled ones left out: they held nothing up in the end):
  * the jobs it held, the total and median days from request to receipt (open ones up to `now`), and the
- * requests still open. Served by part_requests_requested_idx (an index-only scan of the range).
+ * requests still open. The whole Jalali months of the range come from part_hold_monthly (12 rows per part
+ * for a year: the months' own tickets, the received days and the request times of those not received; kept by
+ * part_requests' triggers, migration 2026_12_06_122000), the days around them from part_requests through the
+ * covering index part_requests_requested_idx; the figures are those of the requests themselves (a ticket is
+ * one job however many months its requests of the part span: the months list the tickets they share).
  */
 export async function holdingParts(db: DB, range: HoldRange, now: Date, limit = 200) {
+  const months = wholeJalaliMonthsOf(range.from, range.toExclusive);
+  const spans: [Date, Date][] = (
+    months
+      ? [
+          [range.from, tehranDayStart(months.from)],
+          [tehranDayStart(months.toExclusive), range.toExclusive],
+        ]
+      : [[range.from, range.toExclusive]]
+  ).filter(([a, b]) => a!.getTime() < b!.getTime()) as [Date, Date][];
+  const edges = spans.length
+    ? sql.join(
+        spans.map(([a, b]) => sql`(pr.requested_at >= ${a} and pr.requested_at < ${b})`),
+        sql` or `,
+      )
+    : sql`false`;
   const r = await sql<{
     part_id: number;
     code: string;
@@ -172,21 +192,44 @@ export async function holdingParts(db: DB, range: HoldRange, now: Date, limit = 
     median_days: number;
     open_now: number;
   }>`
-    with held as (
+    with m as (
+      select part_id, jobs, shared_tickets, received_days, pending_requested_at, open_now from part_hold_monthly
+      where ${months ? sql`month_start >= ${months.from}::date and month_start < ${months.toExclusive}::date` : sql`false`}
+    ), edge as (
       select pr.part_id, pr.ticket_id, pr.status,
              extract(epoch from (coalesce(pr.received_at, ${now}::timestamptz) - pr.requested_at)) / 86400.0 as days
       from part_requests pr
-      where pr.requested_at >= ${range.from} and pr.requested_at < ${range.toExclusive} and pr.status <> 'cancelled'
+      where (${edges}) and pr.status <> 'cancelled'
+    ), held as (
+      select m.part_id, d as days from m cross join lateral unnest(m.received_days) d
+      union all
+      select m.part_id, extract(epoch from (${now}::timestamptz - t)) / 86400.0 from m cross join lateral unnest(m.pending_requested_at) t
+      union all
+      select part_id, days from edge
     ), per_part as (
-      select part_id,
-             count(distinct ticket_id)::int as jobs,
-             sum(days)::float8 as total_days,
-             percentile_cont(0.5) within group (order by days)::float8 as median_days,
-             count(*) filter (where status in ('requested', 'ordered', 'shipped'))::int as open_now
+      select part_id, sum(days)::float8 as total_days, percentile_cont(0.5) within group (order by days)::float8 as median_days
       from held group by part_id
+    ), jobs as (
+      select part_id, sum(n)::int as jobs from (
+        select part_id, jobs - cardinality(shared_tickets) as n from m
+        union all
+        select part_id, count(distinct ticket_id) from (
+          select part_id, unnest(shared_tickets) as ticket_id from m
+          union all
+          select part_id, ticket_id from edge
+        ) s group by part_id
+      ) x group by part_id
+    ), open_now as (
+      select part_id, sum(n)::int as open_now from (
+        select part_id, open_now as n from m
+        union all
+        select part_id, count(*) filter (where status in ('requested', 'ordered', 'shipped')) from edge group by part_id
+      ) x group by part_id
     )
-    select p.part_id, sp.code, sp.name, pm.name as model_name, p.jobs, p.total_days, p.median_days, p.open_now
+    select p.part_id, sp.code, sp.name, pm.name as model_name, j.jobs, p.total_days, p.median_days, o.open_now
     from per_part p
+    join jobs j on j.part_id = p.part_id
+    join open_now o on o.part_id = p.part_id
     join spare_parts sp on sp.id = p.part_id
     join product_models pm on pm.id = sp.model_id
     order by p.total_days desc, p.part_id

@@ -3,14 +3,14 @@ import type { Database } from "../schema";
 
 /**
  * Empties every application table (all of the schema's tables except Kysely's migration
- * bookkeeping), restarts identities and the ticket number sequence. TRUNCATE fires no row
+ * bookkeeping and the calendar the migrations wrote, jalali_months), restarts identities and the ticket number sequence. TRUNCATE fires no row
  * triggers, so the append-only tables (ticket_events, audit_log) are emptied too. graphile-worker's jobs
  * (and their queues) go as well, so no job outlives the rows it was queued for.
  */
 export async function truncateAppTables(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ tablename: string }>`
     select tablename from pg_tables
-    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock')
+    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'jalali_months')
     order by tablename`.execute(db);
   const tables = rows.map((r) => r.tablename);
   if (tables.length) {

@@ -21,6 +21,9 @@ import {
   slaWatchList,
   slaWatchQuery,
 } from "../../db/repos/delays";
+import { isSlaStageOpen, SLA_STAGES, slaLevel, type SlaStage } from "../../core/sla";
+import type { TicketStatus } from "../../core/ticket";
+import { SLA_STAGE_INDEXES } from "../../services/sla";
 import { getTestDb, resetDatabase } from "../support/db";
 
 let db: DB;
@@ -132,5 +135,55 @@ describe("the delay reports on 300,000 tickets", () => {
     const w = await slaWatchList(db, { kind: "all" }, NOW);
     console.log(`[delays-scale] watch list: ${Math.round(performance.now() - t0)} ms, ${w.atRisk + w.breached} rows`);
     expect(w.breached).toBeGreaterThan(0);
+  });
+
+  it("the watch list's counts and rows are the sweep's rule over every open ticket, counted from the indexes alone", async () => {
+    const { rows: open } = await sql<{
+      id: number; status: TicketStatus; created_at: Date; assigned_agency_id: number | null;
+      sla_accept_due_at: Date | null; sla_visit_due_at: Date | null; sla_resolve_due_at: Date | null;
+    }>`select id, status, created_at, assigned_agency_id, sla_accept_due_at, sla_visit_due_at, sla_resolve_due_at
+       from tickets where status not in ('closed', 'cancelled')`.execute(db);
+    expect(open.length).toBeGreaterThan(8000);
+    const due = { accept: "sla_accept_due_at", visit: "sla_visit_due_at", resolve: "sla_resolve_due_at" } as const;
+    // now, for one agency, and five days on (the accept and visit stages all breached, resolve stages at risk)
+    const seen = { atRisk: 0, breached: 0 };
+    for (const [scope, now] of [
+      [{ kind: "all" }, NOW],
+      [{ kind: "agency", agencyId: 7 }, NOW],
+      [{ kind: "all" }, new Date(NOW.getTime() + 5 * 86_400_000)],
+    ] as const) {
+      const expected: { ticketId: number; stage: SlaStage; level: "at_risk" | "breached"; dueAt: number }[] = [];
+      for (const t of open) {
+        if (scope.kind === "agency" && t.assigned_agency_id !== scope.agencyId) continue;
+        for (const stage of SLA_STAGES) {
+          if (!isSlaStageOpen(stage, t.status)) continue;
+          const d = t[due[stage]];
+          const level = slaLevel(t.created_at, d, now, 0.8);
+          if (level) expected.push({ ticketId: t.id, stage, level, dueAt: d!.getTime() });
+        }
+      }
+      expected.sort(
+        (a, b) =>
+          Number(b.level === "breached") - Number(a.level === "breached") || a.dueAt - b.dueAt || a.ticketId - b.ticketId || (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0),
+      );
+      const risk = expected.filter((e) => e.level === "at_risk");
+      seen.atRisk += risk.length;
+      seen.breached += expected.length - risk.length;
+      for (const level of [null, "breached", "at_risk"] as const) {
+        const w = await slaWatchList(db, scope, now, 0.8, 150, level);
+        expect({ atRisk: w.atRisk, breached: w.breached }).toEqual({ atRisk: risk.length, breached: expected.length - risk.length });
+        const want = expected.filter((e) => level === null || e.level === level).slice(0, 150);
+        expect(w.rows.map((r) => ({ ticketId: r.ticketId, stage: r.stage, level: r.level, dueAt: r.dueAt.getTime() }))).toEqual(want);
+      }
+    }
+    expect(seen.atRisk).toBeGreaterThan(0);
+    expect(seen.breached).toBeGreaterThan(seen.atRisk);
+    await sql`vacuum (analyze) tickets`.execute(db);
+    // the counts are index-only scans of the three partial indexes; the table is read by key for the listed rows only
+    const { rows } = await sql<{ "QUERY PLAN": [{ Plan: PlanNode }] }>`explain (format json) ${slaWatchQuery({ kind: "all" }, NOW, 0.8, 100)}`.execute(db);
+    const nodes = walk(rows[0]!["QUERY PLAN"][0].Plan);
+    const onTickets = nodes.filter((n) => n["Relation Name"] === "tickets");
+    expect(onTickets.filter((n) => n["Node Type"] !== "Index Only Scan").map((n) => n["Index Name"])).toEqual(["tickets_pkey"]);
+    expect(new Set(onTickets.filter((n) => n["Node Type"] === "Index Only Scan").map((n) => n["Index Name"]))).toEqual(new Set(Object.values(SLA_STAGE_INDEXES)));
   });
 });
