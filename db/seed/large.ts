@@ -10,6 +10,8 @@ import { seedLargeCalls } from "./large-calls";
 import { seedLargeFeedback } from "./large-feedback";
 import { seedLargeParts } from "./large-parts";
 import { refreshVoiceRollups } from "../repos/voice";
+import { refreshCallStats } from "../repos/call-kpis";
+import { DEFAULT_SERVICE_LEVEL_SECONDS } from "../../core/call-kpis";
 import { DAY, addDays, tehranDay } from "./util";
 
 /**
@@ -504,6 +506,11 @@ export async function seedLarge(db: DB, opts: SeedLargeOptions): Promise<SeedLar
     }
     log("[seed:large] voice of the customer roll-ups");
     await refreshVoiceRollups(conn, { rebuildCsat: true });
+    // the generated calls ended before the demo seed's call roll-up watermark, so the workers' incremental
+    // refresh would never count them: rebuild the call centre's roll-ups in full, at the threshold in use
+    log("[seed:large] call-centre roll-ups");
+    const callState = await sql<{ threshold_seconds: number }>`delete from call_stats_state returning threshold_seconds`.execute(conn);
+    await refreshCallStats(conn, callState.rows[0]?.threshold_seconds ?? DEFAULT_SERVICE_LEVEL_SECONDS);
   }
 
   const seconds = (performance.now() - started) / 1000;
