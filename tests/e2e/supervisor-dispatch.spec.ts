@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * Dispatch, the supervisor's side, in Chromium with JavaScript on (issue 13, sections 1–2):
@@ -203,10 +203,9 @@ test.describe("suspension", () => {
     const form = row.getByTestId(`agency-status-form-${s.agencyA.code}`);
     await form.getByLabel("وضعیت تازه").selectOption("suspended");
     await form.getByRole("checkbox").check();
-    await form.getByRole("button", { name: "ثبت وضعیت" }).click();
+    await clickAndSettle(form.getByRole("button", { name: "ثبت وضعیت" }));
     await expect(row.getByTestId("agency-status-error")).toHaveText("برای تعلیق یا قطع همکاری، دلیل را بنویسید.");
     await expect(row.getByTestId("agency-status")).toHaveText("فعال");
-    await waitForRouterIdle(page);
 
     // the form is keyed by the location, so it is remounted once the last answer is committed; React may commit
     // that a moment after the router reports idle — fill again until what was typed stays
@@ -216,9 +215,8 @@ test.describe("suspension", () => {
       await form.getByRole("checkbox").uncheck();
       await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی", { timeout: 1_000 });
     }).toPass({ timeout: 15_000 });
-    await form.getByRole("button", { name: "ثبت وضعیت" }).click();
+    await clickAndSettle(form.getByRole("button", { name: "ثبت وضعیت" }));
     await expect(row.getByTestId("agency-status-error")).toHaveText("پیش از ثبت، تأیید را علامت بزنید.");
-    await waitForRouterIdle(page);
 
     await expect(async () => {
       await form.getByLabel("وضعیت تازه").selectOption("suspended");
