@@ -57,6 +57,9 @@ export default defineConfig({
       SESSION_SECRET: "e2e-session-secret-not-for-production",
       ARI_SIM_PORT: String(E2E_ARI_SIM_PORT),
       KAVENEGAR_SIM_PORT: String(E2E_KAVENEGAR_SIM_PORT),
+      // on the simulators, said explicitly (the default outside production; production requires it)
+      ARI_SIMULATOR: "true",
+      SMS_SIMULATOR: "true",
       // no map tiles can be fetched here; the address picker works without them
       MAP_TILE_URL: "none",
       // a completed job's satisfaction follow-up call is due at once (not days later)

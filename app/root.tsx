@@ -12,6 +12,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { AppShell } from "~/components/AppShell";
+import { CommitMarker } from "~/components/CommitMarker";
 import { direction, translator, type Locale } from "~/i18n";
 import { homePath } from "../core/roles";
 import { getUser } from "~/lib/auth.server";
@@ -50,6 +51,7 @@ function Document({ locale, children }: { locale: Locale; children: React.ReactN
       </head>
       <body>
         {children}
+        <CommitMarker />
         <ScrollRestoration />
         <Scripts />
       </body>

@@ -120,7 +120,7 @@ await runCli(async () => {
   const runsAt = args.indexOf("--runs");
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 20;
   if (!Number.isInteger(runs) || runs < 1) throw new Error("usage: npx tsx bench/queries.ts [--runs N]");
-  const env = loadEnv();
+  const env = loadEnv(process.env, { providers: false });
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT, log: console.log, poolSize: 1 });
   try {
     const db = handle.db;

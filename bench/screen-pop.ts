@@ -95,6 +95,8 @@ async function main() {
     ARI_USER: "dispatch",
     ARI_PASSWORD: "bench-ari-password",
     ARI_SIM_PORT: String(simPort),
+    // production on the simulators only when asked for (platform/env.ts)
+    SMS_SIMULATOR: "true",
     EMBEDDED_PG_PORT: String(pgPort),
   };
   const children: Child[] = [];

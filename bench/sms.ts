@@ -166,6 +166,9 @@ async function main() {
       DATA_DIR: dataDir,
       DATABASE_URL: handle.url,
       KAVENEGAR_SIM_PORT: new URL(sim.url).port,
+      // production on the simulators only when asked for (platform/env.ts)
+      ARI_SIMULATOR: "true",
+      SMS_SIMULATOR: "true",
       WORKER_CONCURRENCY: String(o.concurrency),
       SMS_SEND_BATCH_SIZE: String(o.batchSize),
     };

@@ -47,6 +47,15 @@ const envSchema = z.object({
   ARI_PASSWORD: z.string().min(1).default("dispatch"),
   /** The Stasis application name (extensions.conf: Stasis(dispatch)). */
   ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("dispatch"),
+  /**
+   * `true`: the built-in ARI simulator is started and used on purpose (ARI_URL must then be unset); `false`: a real
+   * Asterisk is required (ARI_URL). Unset: the simulator when ARI_URL is unset, except with NODE_ENV=production,
+   * which refuses to start without ARI_URL or ARI_SIMULATOR=true.
+   */
+  ARI_SIMULATOR: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
   /** Where the simulator listens when ARI_URL is unset. */
   ARI_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
   /** An operator's phone, {extension} replaced: PJSIP/101. */
@@ -128,7 +137,10 @@ const envSchema = z.object({
   MAP_TILE_ATTRIBUTION: z.string().default("© OpenStreetMap"),
 
   // ---------- SMS (Kavenegar) ----------
-  /** Kavenegar's API key (panel.kavenegar.com). Unset: messages go to the Kavenegar simulator (`npm run sms-sim`). */
+  /**
+   * Kavenegar's API key (panel.kavenegar.com). Unset: messages go to the Kavenegar simulator (`npm run sms-sim`),
+   * except with NODE_ENV=production, which refuses to start without it or SMS_SIMULATOR=true.
+   */
   KAVENEGAR_API_KEY: z.string().regex(/^[A-Za-z0-9+/=_-]{8,200}$/, "letters, digits and +/=_- only (as shown in Kavenegar's panel)").optional(),
   /**
    * The API's base, the key goes after it: {base}/{API-KEY}/sms/send.json. Default https://api.kavenegar.com/v1
@@ -169,6 +181,14 @@ const envSchema = z.object({
       return map;
     })
     .default(""),
+  /**
+   * `true`: messages go to the Kavenegar simulator on purpose (KAVENEGAR_API_KEY must then be unset); `false`: a
+   * real account is required (KAVENEGAR_API_KEY). Unset: the simulator when the key is unset, except in production.
+   */
+  SMS_SIMULATOR: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
   /** Consecutive transient failures (timeouts, network errors, 409, 5xx) after which the SMS provider is not called for a while. */
   KAVENEGAR_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** How long the SMS provider is left alone after the circuit opened, before one probe request is let through. */
@@ -304,7 +324,22 @@ export const KAVENEGAR_SIMULATOR_API_KEY = "simulator-api-key";
 
 export class EnvError extends Error {}
 
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+/** The sentence a production start without a telephony provider stops with. */
+export const PRODUCTION_NEEDS_ARI =
+  "NODE_ENV=production does not start the telephony simulator unless asked to: set ARI_URL to your Asterisk's ARI address, or ARI_SIMULATOR=true to run on the simulator on purpose.";
+/** The sentence a production start without an SMS provider stops with. */
+export const PRODUCTION_NEEDS_SMS =
+  "NODE_ENV=production does not start the SMS simulator unless asked to: set KAVENEGAR_API_KEY to your Kavenegar API key, or SMS_SIMULATOR=true to send every message to the simulator on purpose.";
+
+export interface LoadEnvOptions {
+  /**
+   * false: a tool that talks to neither Asterisk nor Kavenegar (migrations, seeding, the simulators' own command
+   * lines) starts in production without them. Default true: the server, the telephony shell and the workers.
+   */
+  providers?: boolean;
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env, options: LoadEnvOptions = {}): Env {
   // Empty strings mean "not set": a blank line in a .env file must not override a default.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
@@ -321,6 +356,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     }
     secret = localSecret(dataDir);
   }
+  const providerProblems = providerIssues(env, options.providers ?? true);
+  if (providerProblems.length > 0) throw new EnvError(`Invalid configuration:\n${providerProblems.map((l) => `  ${l}`).join("\n")}`);
   const recordingsDir = path.resolve(env.RECORDINGS_DIR ?? path.join(dataDir, "recordings"));
   const photosDir = path.resolve(env.PHOTOS_DIR ?? path.join(dataDir, "photos"));
   const ariSimulated = env.ARI_URL === undefined;
@@ -363,6 +400,21 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       env.WARRANTY_CODE_SECRET ??
       (env.NODE_ENV === "production" ? createHmac("sha256", secret).update("warranty-cards").digest("base64url") : DEV_WARRANTY_CODE_SECRET),
   };
+}
+
+/**
+ * The simulators are a choice: ARI_SIMULATOR / SMS_SIMULATOR must agree with ARI_URL / KAVENEGAR_API_KEY, and in
+ * production (when the process needs the providers) an unset provider is refused unless its simulator is asked for.
+ */
+function providerIssues(env: z.infer<typeof envSchema>, providers: boolean): string[] {
+  const issues: string[] = [];
+  if (env.ARI_SIMULATOR === true && env.ARI_URL !== undefined) issues.push("ARI_SIMULATOR: true, but ARI_URL is set too: unset one of them");
+  else if (env.ARI_SIMULATOR === false && env.ARI_URL === undefined) issues.push("ARI_URL: required when ARI_SIMULATOR=false");
+  else if (providers && env.NODE_ENV === "production" && env.ARI_URL === undefined && env.ARI_SIMULATOR !== true) issues.push(PRODUCTION_NEEDS_ARI);
+  if (env.SMS_SIMULATOR === true && env.KAVENEGAR_API_KEY !== undefined) issues.push("SMS_SIMULATOR: true, but KAVENEGAR_API_KEY is set too: unset one of them");
+  else if (env.SMS_SIMULATOR === false && env.KAVENEGAR_API_KEY === undefined) issues.push("KAVENEGAR_API_KEY: required when SMS_SIMULATOR=false");
+  else if (providers && env.NODE_ENV === "production" && env.KAVENEGAR_API_KEY === undefined && env.SMS_SIMULATOR !== true) issues.push(PRODUCTION_NEEDS_SMS);
+  return issues;
 }
 
 /** Outside production a random secret is kept in DATA_DIR so sessions survive restarts. */

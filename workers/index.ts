@@ -41,6 +41,8 @@ export interface WorkersOptions {
   log: Logger;
   /** the database's connection string; default: the one `db` was made with */
   databaseUrl?: string;
+  /** the SMS circuit breaker's clock (ms); default Date.now. Tests pass their own to open and close it by state, not by waiting. */
+  breakerClock?: () => number;
 }
 
 export interface Workers {
@@ -51,13 +53,13 @@ export interface Workers {
 }
 
 /** The tasks, by identifier (`<entity>__<action>`). */
-export function taskList(deps: Pick<WorkersOptions, "db" | "env"> & { log?: Logger }): TaskList {
+export function taskList(deps: Pick<WorkersOptions, "db" | "env" | "breakerClock"> & { log?: Logger }): TaskList {
   const { env, db } = deps;
   const log = deps.log ?? makeLogger("workers");
   // one breaker per process for Kavenegar, shared by every task that calls it
   const breaker = new CircuitBreaker(
     { failureThreshold: env.KAVENEGAR_BREAKER_FAILURES, coolDownMs: env.KAVENEGAR_BREAKER_COOLDOWN_MS },
-    Date.now,
+    deps.breakerClock ?? Date.now,
     (from, to) => {
       if (to === "open") log.warn(`SMS provider circuit ${from} → open: calls wait ${env.KAVENEGAR_BREAKER_COOLDOWN_MS} ms`);
       else log.info(`SMS provider circuit ${from} → ${to}`);

@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { agencyStatusAction, loadAgencies, type AgencyStatusActionError } from "~/lib/dispatch.server";
 import { formatDigits, formatNumber, formatPercent } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
-import { AGENCY_STATUSES } from "../../core/ticket";
+import { AGENCY_STATUSES, type AgencyStatus } from "../../core/ticket";
 
 export async function loader(args: LoaderFunctionArgs) {
   return loadAgencies(args);
@@ -19,10 +20,11 @@ export default function ManagerAgencies() {
   const result = useActionData<AgencyStatusActionError>();
   const [search] = useSearchParams();
   const location = useLocation();
-  const navigation = useNavigation();
   const t = useT();
   const locale = useLocale();
   const changed = rows.find((a) => String(a.id) === search.get("changed"));
+  // each successful change is a new location (the redirect to ?changed=): the key of that answer, for its agency
+  const doneKey = (agencyId: number) => (changed?.id === agencyId ? location.key : null);
   return (
     <>
       <h1>{t("nav.agencies")}</h1>
@@ -82,34 +84,7 @@ export default function ManagerAgencies() {
                   {canManage ? (
                     <details open={!!mine}>
                       <summary>{t("agencies.manage.title")}</summary>
-                      <Form method="post" key={`${a.id}-${location.key}`} className="agency-status-form" data-testid={`agency-status-form-${a.code}`}>
-                        <input type="hidden" name="agencyId" value={a.id} />
-                        <label>
-                          {t("agencies.manage.status")}
-                          <select name="status" defaultValue={mine?.values.status || AGENCY_STATUSES.find((s) => s !== a.status)}>
-                            {AGENCY_STATUSES.filter((s) => s !== a.status).map((s) => (
-                              <option key={s} value={s}>
-                                {t(`agencyStatus.${s}`)}
-                              </option>
-                            ))}
-                          </select>
-                        </label>
-                        <label>
-                          {t("agencies.manage.reason")}
-                          <input name="reason" maxLength={maxReason} defaultValue={mine?.values.reason ?? ""} />
-                        </label>
-                        <label className="check">
-                          <input type="checkbox" name="confirm" /> {t("agencies.manage.confirm")}
-                        </label>
-                        {mine ? (
-                          <p className="error" role="alert" data-testid="agency-status-error">
-                            {t(mine.error, mine.params)}
-                          </p>
-                        ) : null}
-                        <button type="submit" disabled={navigation.state === "submitting"}>
-                          {t("agencies.manage.submit")}
-                        </button>
-                      </Form>
+                      <AgencyStatusForm agency={a} mine={mine} maxReason={maxReason} done={doneKey(a.id)} />
                     </details>
                   ) : null}
                 </td>
@@ -122,5 +97,67 @@ export default function ManagerAgencies() {
         </tbody>
       </table>
     </>
+  );
+}
+
+/**
+ * One agency's status form. What is typed stays across a refused answer (the error shows under it) and across
+ * revalidations; the form is emptied only when a change of this agency succeeded (`done`: the key of that answer),
+ * so a late re-render can never wipe what the manager is typing.
+ */
+function AgencyStatusForm({
+  agency,
+  mine,
+  maxReason,
+  done,
+}: {
+  agency: { id: number; code: string; status: AgencyStatus };
+  mine: AgencyStatusActionError | undefined;
+  maxReason: number;
+  done: string | null;
+}) {
+  const t = useT();
+  const navigation = useNavigation();
+  const others = AGENCY_STATUSES.filter((s) => s !== agency.status);
+  const initialStatus = (): string => (mine && others.some((s) => s === mine.values.status) ? mine.values.status : others[0]!);
+  const [status, setStatus] = useState(initialStatus);
+  const [reason, setReason] = useState(mine?.values.reason ?? "");
+  const [confirmed, setConfirmed] = useState(false);
+  const defaultStatus = others[0]!;
+  useEffect(() => {
+    if (done === null) return;
+    setStatus(defaultStatus);
+    setReason("");
+    setConfirmed(false);
+  }, [done, defaultStatus]);
+  return (
+    <Form method="post" className="agency-status-form" data-testid={`agency-status-form-${agency.code}`}>
+      <input type="hidden" name="agencyId" value={agency.id} />
+      <label>
+        {t("agencies.manage.status")}
+        <select name="status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          {others.map((s) => (
+            <option key={s} value={s}>
+              {t(`agencyStatus.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("agencies.manage.reason")}
+        <input name="reason" maxLength={maxReason} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <label className="check">
+        <input type="checkbox" name="confirm" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> {t("agencies.manage.confirm")}
+      </label>
+      {mine ? (
+        <p className="error" role="alert" data-testid="agency-status-error">
+          {t(mine.error, mine.params)}
+        </p>
+      ) : null}
+      <button type="submit" disabled={navigation.state === "submitting"}>
+        {t("agencies.manage.submit")}
+      </button>
+    </Form>
   );
 }

@@ -5,7 +5,7 @@ import { migrateToLatest } from "../migrate";
 import { runCli } from "./run";
 
 await runCli(async () => {
-  const env = loadEnv();
+  const env = loadEnv(process.env, { providers: false });
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT, log: console.log });
   try {
     const result = await migrateToLatest(handle.db, console.log);

@@ -27,7 +27,7 @@ function parseArgs(argv: string[]): { tickets: number; batch: number; days: numb
 
 await runCli(async () => {
   const args = parseArgs(process.argv.slice(2));
-  const env = loadEnv();
+  const env = loadEnv(process.env, { providers: false });
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT, log: console.log });
   try {
     await migrateToLatest(handle.db, console.log);

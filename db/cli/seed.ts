@@ -13,7 +13,7 @@ await runCli(async () => {
   const unknown = args.filter((a) => a !== "--reset" && a !== "--force");
   if (unknown.length) throw new Error(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
   const reset = args.includes("--reset");
-  const env = loadEnv();
+  const env = loadEnv(process.env, { providers: false });
   if (reset && env.NODE_ENV === "production" && !args.includes("--force")) {
     throw new Error("--reset erases every row; in production it also needs --force");
   }

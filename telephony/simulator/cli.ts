@@ -16,7 +16,7 @@ function optionalMs(name: string): number | undefined {
 }
 
 async function main() {
-  const env = loadEnv();
+  const env = loadEnv(process.env, { providers: false });
   const sim = await startAriSimulator({
     port: env.ARI_SIM_PORT,
     host: process.env.ARI_SIM_HOST || "127.0.0.1",

@@ -1,4 +1,4 @@
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, settleAfter, test } from "./fixtures";
 
 /**
  * The administration menu (issue 14 §5): the admin reaches every administration page by clicking, from the
@@ -23,28 +23,23 @@ test("the admin clicks to every administration page from the menu and from the a
   const nav = page.getByRole("navigation");
   for (const item of ADMIN_MENU) {
     // back to the admin home through the menu (the admin's own, or the manager section's "مدیریت سامانه")
-    await nav.getByRole("link", { name: "مدیریت سامانه", exact: true }).click();
+    await clickAndSettle(nav.getByRole("link", { name: "مدیریت سامانه", exact: true }));
     await expect(page).toHaveURL((u) => u.pathname === "/admin");
-    await waitForRouterIdle(page);
-    await nav.getByRole("link", { name: item.link, exact: true }).click();
+    await clickAndSettle(nav.getByRole("link", { name: item.link, exact: true }));
     await expect(page).toHaveURL((u) => u.pathname === item.path);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(item.heading);
-    await waitForRouterIdle(page);
   }
 
   // the admin home links the same pages, each with a line saying what it is for
-  await nav.getByRole("link", { name: "مدیریت سامانه", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(nav.getByRole("link", { name: "مدیریت سامانه", exact: true }));
   const main = page.getByRole("main");
   await expect(page.getByTestId("admin-group")).toHaveCount(3);
   for (const item of ADMIN_MENU) {
-    await main.getByRole("link", { name: item.link, exact: true }).click();
+    await clickAndSettle(main.getByRole("link", { name: item.link, exact: true }));
     await expect(page).toHaveURL((u) => u.pathname === item.path);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(item.heading);
-    await waitForRouterIdle(page);
-    await page.goBack();
+    await settleAfter(page, () => page.goBack());
     await expect(page).toHaveURL((u) => u.pathname === "/admin");
-    await waitForRouterIdle(page);
   }
   await expect(main.getByRole("link", { name: "نمونه فایل CSV نمایندگی‌ها" })).toHaveAttribute("href", "/manager/agencies/import-template");
 });
@@ -53,9 +48,8 @@ test("the manager's menu holds the administration its permissions allow", async 
   await signIn("manager");
   const nav = page.getByRole("navigation");
   await expect(nav.getByRole("link", { name: "مدیریت سامانه", exact: true })).toHaveCount(0);
-  await nav.getByRole("link", { name: "ورود گروهی نمایندگی‌ها", exact: true }).click();
+  await clickAndSettle(nav.getByRole("link", { name: "ورود گروهی نمایندگی‌ها", exact: true }));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("ورود نمایندگی‌ها از فایل CSV");
-  await waitForRouterIdle(page);
   await nav.getByRole("link", { name: "مهلت‌های خدمت (SLA)", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("مهلت‌های خدمت (SLA)");
 });

@@ -1,4 +1,4 @@
-import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
 
 /**
  * Agency and user administration (issue 14 §5) in Chromium with JavaScript on, reached by clicking from the menu:
@@ -17,8 +17,7 @@ const tag = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e3)}`
 test("the admin creates an agency user, disables it, and its open browser is signed out on its next click", async ({ page, signIn, browser, db }) => {
   const username = `e2e${tag().toLowerCase()}`;
   await signIn("admin");
-  await page.getByRole("navigation").getByRole("link", { name: "کاربران" }).first().click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "کاربران" }).first());
   await page.getByText("افزودن کاربر").click();
   const form = page.getByTestId("user-create");
   await form.getByLabel("نام کاربری").fill(username);
@@ -26,9 +25,8 @@ test("the admin creates an agency user, disables it, and its open browser is sig
   await page.getByTestId("create-role").selectOption("agency_staff");
   // an agency role without its agency is refused with a message
   await form.getByLabel(/رمز عبور/).fill("temporary-pass-1");
-  await form.getByRole("button", { name: "ایجاد کاربر" }).click();
+  await clickAndSettle(form.getByRole("button", { name: "ایجاد کاربر" }));
   await expect(page.getByTestId("user-admin-error")).toContainText("نمایندگی را انتخاب کنید");
-  await waitForRouterIdle(page);
   const thr2 = (await db.query<{ id: string }>(`select id from agencies where code = 'THR-002'`)).rows[0]!.id;
   await page.getByTestId("create-agency").selectOption(String(thr2));
   await form.getByLabel(/رمز عبور/).fill("temporary-pass-1");
@@ -55,7 +53,7 @@ test("the admin creates an agency user, disables it, and its open browser is sig
   await waitForRouterIdle(page);
   const userRow = page.locator(`tr[data-username="${username}"]`);
   await userRow.getByText("تغییرات").click();
-  await page.getByTestId(`toggle-${username}`).click();
+  await clickAndSettle(page.getByTestId(`toggle-${username}`));
   await expect(page.getByTestId("user-admin-done")).toContainText("غیرفعال شد");
   await expect(userRow.locator("td").nth(4)).toHaveText("خیر");
 
@@ -65,17 +63,15 @@ test("the admin creates an agency user, disables it, and its open browser is sig
   await other.close();
 
   // the audit log says it in words
-  await waitForRouterIdle(page);
-  await page.getByRole("navigation").getByRole("link", { name: "گزارش رویدادها" }).click();
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "گزارش رویدادها" }));
   await expect(page.locator('tr[data-action="user.deactivate"]').first().getByTestId("audit-sentence")).toContainText(`را غیرفعال کرد`);
 });
 
 test("the manager creates an agency on the map, adds an authorisation and a fee rate", async ({ page, signIn, db }) => {
   const code = `E2E-${tag()}`.slice(0, 20);
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "نمایندگی‌های مجاز" }).click();
-  await page.getByRole("link", { name: "نمایندگی تازه" }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "نمایندگی‌های مجاز" }));
+  await clickAndSettle(page.getByRole("link", { name: "نمایندگی تازه" }));
   const form = page.getByTestId("agency-form");
   await form.getByLabel("کد").fill(code);
   await form.getByLabel("نام نمایندگی").fill("نمایندگی آزمایشی قم");
@@ -89,7 +85,7 @@ test("the manager creates an agency on the map, adds an authorisation and a fee 
   await map.click({ position: { x: 120, y: 80 } });
   await expect(page.getByTestId("agency-lat")).not.toHaveValue("");
   await expect(map.locator("path.leaflet-interactive").first()).toBeVisible();
-  await form.getByRole("button", { name: "ایجاد نمایندگی" }).click();
+  await clickAndSettle(form.getByRole("button", { name: "ایجاد نمایندگی" }));
   await page.waitForURL(/\/manager\/agencies\/\d+/);
   await expect(page.getByTestId("agency-admin-done")).toBeVisible();
   const created = await db.query<{ id: string; lat: number | null; lng: number | null; service_radius_km: number }>(
@@ -101,20 +97,17 @@ test("the manager creates an agency on the map, adds an authorisation and a fee 
   expect(agency.service_radius_km).toBe(15);
 
   // an authorisation (the first brand × category of the grid)
-  await waitForRouterIdle(page);
   await page.getByTestId("authorizations-form").locator('input[type="checkbox"]').first().check();
-  await page.getByRole("button", { name: "ذخیره مجوزها" }).click();
+  await clickAndSettle(page.getByRole("button", { name: "ذخیره مجوزها" }));
   await expect(page.getByTestId("agency-admin-done")).toBeVisible();
-  await waitForRouterIdle(page);
   await expect.poll(async () => (await db.query(`select 1 from agency_authorizations where agency_id = $1`, [agency.id])).rowCount).toBe(1);
 
   // a fee rate from a Jalali date typed in Persian digits; a bad date is refused with a message
   const rate = page.getByTestId("fee-rate-add");
   await rate.getByLabel("نرخ (درصد)").fill("۱۲");
   await rate.getByLabel("از تاریخ (شمسی)").fill("۱۴۰۵/۱۳/۰۱");
-  await rate.getByRole("button", { name: "ثبت نرخ تازه" }).click();
+  await clickAndSettle(rate.getByRole("button", { name: "ثبت نرخ تازه" }));
   await expect(page.getByTestId("fee-rate-error")).toContainText("تاریخ شمسی معتبر نیست");
-  await waitForRouterIdle(page);
   await rate.getByLabel("از تاریخ (شمسی)").fill("۱۴۰۵/۱۰/۰۱");
   await rate.getByRole("button", { name: "ثبت نرخ تازه" }).click();
   await expect(page.getByTestId("fee-rates")).toContainText("۱۴۰۵/۱۰/۰۱");
@@ -128,13 +121,12 @@ test("the manager imports agencies: a bad row imports nothing, a good file reach
   const bad = [header, `IMA-${t}-1,نمايندگي يك,09121110000,سمنان,سمنان,35.57,53.39,20,5,سمنان/سمنان`, `IMA-${t}-2,نمایندگی دو,0912,سمنان,سمنان,,,,,`].join("\n");
   const good = [header, `IMB-${t}-1,نمايندگي سمنان يك,09121110000,سمنان,سمنان,35.57,53.39,۲۰,5,سمنان/سمنان`, `IMB-${t}-2,نمایندگی سمنان دو,,سمنان,شاهرود,36.41,54.97,15,4,سمنان/شاهرود`].join("\n");
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "نمایندگی‌های مجاز" }).click();
-  await page.getByRole("link", { name: "ورود نمایندگی‌ها از فایل CSV" }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "نمایندگی‌های مجاز" }));
+  await clickAndSettle(page.getByRole("link", { name: "ورود نمایندگی‌ها از فایل CSV" }));
   await expect(page.getByTestId("import-template")).toHaveAttribute("href", "/manager/agencies/import-template");
 
   await page.locator('input[type="file"]').setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
-  await page.getByRole("button", { name: "بارگذاری و ورود" }).click();
+  await clickAndSettle(page.getByRole("button", { name: "بارگذاری و ورود" }));
   await expect(page.getByTestId("import-failed")).toBeVisible({ timeout: 20_000 });
   const errors = page.getByTestId("import-errors");
   await expect(errors).toContainText("شماره همراه معتبر نیست");
@@ -142,7 +134,6 @@ test("the manager imports agencies: a bad row imports nothing, a good file reach
   await expect(errors.locator("tbody tr td").first()).toHaveText("۲");
   expect((await db.query(`select 1 from agencies where code like $1`, [`IMA-${t}-%`])).rowCount).toBe(0);
 
-  await waitForRouterIdle(page);
   await page.locator('input[type="file"]').setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
   await page.getByRole("button", { name: "بارگذاری و ورود" }).click();
   await expect(page.getByTestId("import-done")).toBeVisible({ timeout: 20_000 });

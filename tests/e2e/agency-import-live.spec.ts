@@ -1,4 +1,4 @@
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * The agency CSV import's progress is pushed to the page (issue 14 §5): the job NOTIFYs each step, the web
@@ -12,8 +12,7 @@ test("the manager sees the import's progress move without reloading the page", a
   const header = "code,name,mobile,province,city,lat,lng,service_radius_km,daily_job_capacity,service_areas";
   const rows = Array.from({ length: 100 }, (_, i) => `LIV-${tag}-${i + 1},نمایندگی یزد ${i + 1},,یزد,یزد,,,,3,یزد/یزد`);
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "ورود گروهی نمایندگی‌ها", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "ورود گروهی نمایندگی‌ها", exact: true }));
   await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
 
   await db.query("begin");

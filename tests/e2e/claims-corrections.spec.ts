@@ -1,7 +1,7 @@
 import { toPersianDigits } from "../../core/digits";
 import { jalaliYearMonth } from "../../core/jalali";
 import { periodText } from "../../core/ledger";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForRouterIdle } from "./fixtures";
 
 /**
  * Issue 15 §3 by clicking: agency1 saves a warranty claim as a draft, edits it, submits it (then it is read-only);
@@ -70,13 +70,12 @@ test("agency1's draft edited and submitted; the manager approves in part and cor
   await expect(page.getByTestId("claim-history")).toContainText("پیش‌نویس ویرایش شد");
 
   // then submits it: read-only from now on
-  await page.getByRole("button", { name: "ارسال برای سازنده", exact: true }).click();
+  await clickAndSettle(page.getByRole("button", { name: "ارسال برای سازنده", exact: true }));
   await expect(page.getByTestId("claim-result")).toHaveText("ادعای گارانتی برای سازنده ارسال شد.");
   await expect(page.getByTestId("claim-status")).toHaveText("در انتظار بررسی");
   await expect(page.getByTestId("claim-read-only")).toBeVisible();
   await expect(page.getByTestId("edit-draft")).toHaveCount(0);
   await expect(page.getByTestId("claim-history").locator("li")).toHaveCount(3);
-  await waitForRouterIdle(page);
   await page.context().clearCookies();
 
   // --- the manager clicks to the claim, approves it in part, then records a correction
@@ -98,7 +97,7 @@ test("agency1's draft edited and submitted; the manager approves in part and cor
   const correct = page.getByTestId("correct-form");
   await correct.getByLabel("مبلغ اصلاح (ریال، مثبت یا منفی)").fill("-100000");
   await correct.getByLabel("علت اصلاح").fill("مبدل از انبار تأمین‌کننده آمده بود");
-  await correct.getByRole("button", { name: "ثبت اصلاحیه" }).click();
+  await clickAndSettle(correct.getByRole("button", { name: "ثبت اصلاحیه" }));
   await expect(page.getByTestId("claim-result")).toHaveText("اصلاحیه ثبت شد.");
   await expect(page.getByTestId("claim-corrections")).toContainText("مبدل از انبار تأمین‌کننده آمده بود");
   await expect(page.getByTestId("claim-corrections")).toContainText(`−${fa(100_000)} ریال`);

@@ -2,7 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import { DEMO_USERS } from "../../db/seed/demo";
 import { homePath, isAgencyRole } from "../../core/roles";
 import { toLatinDigits } from "../../core/digits";
-import { expect, expectNoReloadSince, setNavigationMarker, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, expectNoReloadSince, setNavigationMarker, settleAfter, test } from "./fixtures";
 
 /*
  * With JavaScript on, every role clicks (never page.goto) through every entry of its menus, into a
@@ -31,7 +31,7 @@ async function expectRegularPage(page: Page) {
 }
 
 async function clickMenuEntry(page: Page, href: string, marker: string) {
-  await nav(page).locator(`a[href="${href}"]`).click();
+  await clickAndSettle(nav(page).locator(`a[href="${href}"]`));
   await expect(page).toHaveURL((url) => url.pathname === href && url.search === "");
   // The menu entry of the page shown is marked current: the new page has rendered, in its shell.
   await expect(nav(page).locator(`a[href="${href}"]`)).toHaveAttribute("aria-current", "page");
@@ -55,12 +55,12 @@ async function exerciseTicketList(page: Page, listPath: string, marker: string, 
   if (mustPage) await expect(next, `${listPath} should have a second page`).toBeVisible();
   if ((await next.count()) > 0) {
     const firstOnPage1 = await rows.first().locator("td").first().innerText();
-    await next.click();
+    await clickAndSettle(next);
     await expect(page).toHaveURL((url) => url.pathname === listPath && url.searchParams.get("page") === "2");
     await expect(page.locator("nav.pager")).toContainText("صفحه ۲");
     await expect(rows.first().locator("td").first()).not.toHaveText(firstOnPage1);
     await expectNoReloadSince(page, marker);
-    await page.locator("nav.pager").getByRole("link", { name: "قبلی" }).click();
+    await clickAndSettle(page.locator("nav.pager").getByRole("link", { name: "قبلی" }));
     await expect(page).toHaveURL((url) => url.pathname === listPath && url.searchParams.get("page") === "1");
     await expect(page.locator("nav.pager")).toContainText("صفحه ۱");
     await expectNoReloadSince(page, marker);
@@ -70,7 +70,7 @@ async function exerciseTicketList(page: Page, listPath: string, marker: string, 
   const status = (await rows.first().locator("[data-status]").getAttribute("data-status"))!;
   const form = page.getByRole("search");
   await form.getByLabel("وضعیت").selectOption(status);
-  await form.getByRole("button", { name: "فیلتر" }).click();
+  await clickAndSettle(form.getByRole("button", { name: "فیلتر" }));
   await expect(page).toHaveURL((url) => url.pathname === listPath && url.searchParams.get("status") === status);
   await expect(rows.first()).toBeVisible();
   // Retried until the filtered list has rendered: no row of another status is left.
@@ -83,19 +83,19 @@ async function exerciseTicketList(page: Page, listPath: string, marker: string, 
   const href = (await link.getAttribute("href"))!;
   await form.getByLabel("وضعیت").selectOption("");
   await form.getByLabel("جستجو").fill(toLatinDigits(shownNumber));
-  await form.getByRole("button", { name: "فیلتر" }).click();
+  await clickAndSettle(form.getByRole("button", { name: "فیلتر" }));
   await expect(page).toHaveURL((url) => url.pathname === listPath && url.searchParams.get("q") === toLatinDigits(shownNumber));
   await expect(rows).toHaveCount(1);
   await expect(rows.first().locator("td").first()).toHaveText(shownNumber);
   await expectNoReloadSince(page, marker);
 
   // Into the ticket by its tracking code, and back to the list.
-  await rows.first().locator("td").first().getByRole("link").click();
+  await clickAndSettle(rows.first().locator("td").first().getByRole("link"));
   await expect(page).toHaveURL((url) => url.pathname === href);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(shownNumber);
   await expectRegularPage(page);
   await expectNoReloadSince(page, marker);
-  await page.locator("main").getByRole("link", { name: "بازگشت" }).click();
+  await clickAndSettle(page.locator("main").getByRole("link", { name: "بازگشت" }));
   await expect(page).toHaveURL((url) => url.pathname === listPath && url.search === "");
   await expect(page.getByRole("search")).toBeVisible();
   await expect(rows.first()).toBeVisible();
@@ -127,9 +127,8 @@ for (const user of DEMO_USERS) {
       if (!next) {
         // the page before, rendered: its menu (not the one just left) is read next
         const left = page.url();
-        await page.goBack();
+        await settleAfter(page, () => page.goBack());
         await expect(page).not.toHaveURL(left);
-        await waitForRouterIdle(page);
         await expect(nav(page)).toBeVisible();
         await expectNoReloadSince(page, marker);
         continue;
@@ -147,7 +146,7 @@ for (const user of DEMO_USERS) {
 
     // The language switch, both ways, keeps the page and does not reload it.
     const url = page.url();
-    await nav(page).getByRole("button", { name: "English" }).click();
+    await clickAndSettle(nav(page).getByRole("button", { name: "English" }));
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
     await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
     await expect(nav(page).getByRole("button", { name: "Sign out" })).toBeVisible();
@@ -155,14 +154,14 @@ for (const user of DEMO_USERS) {
     await expectRegularPage(page);
     await expectNoReloadSince(page, marker);
     // Back to Persian: the choice is stored on the user, and other tests sign in as this user.
-    await nav(page).getByRole("button", { name: "فارسی" }).click();
+    await clickAndSettle(nav(page).getByRole("button", { name: "فارسی" }));
     await expect(page.locator("html")).toHaveAttribute("lang", "fa");
     await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
     expect(page.url()).toBe(url);
     await expectNoReloadSince(page, marker);
 
     // Sign-out by clicking: the login page, then the session is gone.
-    await nav(page).getByRole("button", { name: "خروج" }).click();
+    await clickAndSettle(nav(page).getByRole("button", { name: "خروج" }));
     await expect(page).toHaveURL((u) => u.pathname === "/login");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("ورود به سامانه");
     await expectNoReloadSince(page, marker);

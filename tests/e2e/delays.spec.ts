@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForRouterIdle } from "./fixtures";
 
 /**
  * The delay audit as a manager uses it (issue 14 §1), on the demo data: Delays from the menu → the per-agency
@@ -8,10 +8,9 @@ import { expect, test, waitForRouterIdle } from "./fixtures";
  */
 test("the manager follows a delay from the menu to a ticket's timeline, and exports the ranking", async ({ page, signIn }) => {
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "تأخیرها" }).click();
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "تأخیرها" }));
   await expect(page).toHaveURL(/\/manager\/delays$/);
   await expect(page.getByRole("heading", { level: 1, name: "ممیزی تأخیرها" })).toBeVisible();
-  await waitForRouterIdle(page);
 
   const ranking = page.getByTestId("delay-ranking");
   const rows = ranking.locator("tbody tr");
@@ -29,10 +28,9 @@ test("the manager follows a delay from the menu to a ticket's timeline, and expo
 
   // an agency → its requests
   const first = agencyNames[0]!.trim();
-  await rows.first().getByRole("link", { name: first }).click();
+  await clickAndSettle(rows.first().getByRole("link", { name: first }));
   await expect(page).toHaveURL(/\/manager\/delays\/tickets\?.*agency=\d+/);
   await expect(page.getByTestId("delay-filters")).toContainText(first);
-  await waitForRouterIdle(page);
   const ticketLink = page.locator("table.data tbody tr").first().getByRole("link").first();
   await expect(ticketLink).toBeVisible();
   // → one request's page: its timeline and its time per stage
@@ -44,7 +42,7 @@ test("the manager follows a delay from the menu to a ticket's timeline, and expo
   // the SLA targets, from the landing page
   await page.goto("/manager/delays");
   await waitForRouterIdle(page);
-  await page.getByRole("link", { name: "مهلت‌های خدمت بر پایه اولویت، دسته کالا و استان" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "مهلت‌های خدمت بر پایه اولویت، دسته کالا و استان" }));
   await expect(page).toHaveURL(/\/manager\/delays\/targets$/);
   await expect(page.getByTestId("sla-rule").first()).toBeVisible();
   expect(await page.getByTestId("sla-rule").count()).toBeGreaterThanOrEqual(6);

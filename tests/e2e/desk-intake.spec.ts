@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { toPersianDigits } from "../../core/digits";
 import { DESK_EVENTS_CHANNEL } from "../../core/call";
-import { expect, test, waitForHydration } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * The operator's desk with JavaScript on, by clicking: availability, a call popping up in real time
@@ -163,7 +163,7 @@ test("a double click on submit registers one ticket", async ({ page, signIn, db 
   // browser resubmits, the button is not disabled in time) is answered with the same ticket.
   const second = await ringAndAnswer(db, operatorId, "09390001122");
   await expect(page.getByTestId("call-pop")).toHaveAttribute("data-call-id", String(second));
-  await page.getByTestId("call-pop").getByTestId("pop-register").click();
+  await clickAndSettle(page.getByTestId("call-pop").getByTestId("pop-register"));
   await expect(page).toHaveURL((u) => u.pathname === "/desk/register" && u.searchParams.get("callId") === String(second));
   await page.locator("textarea[name=description]").fill("تماس دوباره: هنوز روشن نمی‌شود");
   // The first POST is held until the second is on its way, so both reach the server whatever the machine's
@@ -209,7 +209,7 @@ test.describe("validation", () => {
     await signIn("operator");
     await page.goto("/desk");
     await waitForHydration(page);
-    await page.getByRole("link", { name: "ثبت درخواست جدید" }).click();
+    await clickAndSettle(page.getByRole("link", { name: "ثبت درخواست جدید" }));
     await expect(page).toHaveURL((u) => u.pathname === "/desk/register");
     await page.getByLabel("نام و نام خانوادگی").fill("بهرام سلیمانی");
     await page.getByLabel("تلفن همراه").fill("۰۹۱۲۳");

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { E2E_ARI_SIM_PORT } from "../../playwright.config";
-import { expect, test, waitForHydration } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * The issue's "done means" for follow-up calls, as a newcomer does it, without curl: a supervisor completes a
@@ -54,7 +54,7 @@ test("a completed job's follow-up call rings on /dev/phones; answered there, 5 o
   // the job, by clicking: the desk, the ticket list searched by its number
   await page.goto("/desk");
   await waitForHydration(page);
-  await page.getByRole("link", { name: "درخواست‌های خدمت" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "درخواست‌های خدمت" }));
   await page.getByRole("search").getByRole("searchbox").fill(String(job.number));
   await page.getByRole("search").getByRole("button", { name: "فیلتر" }).click();
   await page.getByRole("link", { name: persian(job.number), exact: true }).click();

@@ -1,4 +1,4 @@
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import pg from "pg";
 import { E2E_PG_PORT } from "../../playwright.config";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
@@ -145,6 +145,8 @@ async function guardBrowser(
     watched.add(p);
     watchPage(p, problems, pending, expectedHttpErrors, javaScript);
   };
+  // the router watch of the navigation helpers below, in every page of the context from its first script
+  if (javaScript) await context.addInitScript(installRouterWatch);
   watch(page);
   context.on("page", watch);
   await use();
@@ -153,25 +155,149 @@ async function guardBrowser(
   if (problems.length > 0) throw new Error(report(problems));
 }
 
+/*
+ * Waiting for the page after a click. Remix hands each router state to React as a transition, so "the router is
+ * idle" is not "the new page is on screen": React may commit it a moment later. And a check made right after a
+ * click can run before the navigation has even started. The app's root records after every commit which location
+ * it shows and whether the router was idle in that render (`window.__appCommit`, app/components/CommitMarker.tsx);
+ * the fixture watches the router's own state changes (`__e2eRouterWatch`, installed by an init script in every page)
+ * to know that something started after the click and when the router last changed.
+ */
+
+/** Which document, and how many navigations/submissions had started in it. */
+interface RouterMark {
+  doc: string;
+  started: number;
+}
+
+/**
+ * In the page, before any of its scripts (an init script): as soon as Remix creates its router, subscribes to it to
+ * count the navigations/submissions that start and to note the commit count at the router's last change. Called
+ * again later, answers how many have started (installing the watch if the page has none yet).
+ */
+function installRouterWatch(): RouterMark | null {
+  type S = {
+    navigation: { state: string };
+    revalidation: string;
+    fetchers: Map<string, { state: string }>;
+    location: { key: string };
+  };
+  type R = { state: S; subscribe: (fn: (s: S) => void) => () => void };
+  const w = window as unknown as {
+    __remixRouter?: R;
+    __appCommit?: { seq: number };
+    __e2eRouterWatch?: { doc: string; started: number; lastChangeAtCommit: number };
+  };
+  const watchRouter = (r: R, lastChangeAtCommit: number) => {
+    const watch = { doc: Math.random().toString(36).slice(2), started: 0, lastChangeAtCommit };
+    const fetcherStates = (s: S) => new Map([...s.fetchers].map(([k, f]) => [k, f.state]));
+    let prev = { navigation: r.state.navigation, locationKey: r.state.location.key, fetchers: fetcherStates(r.state) };
+    r.subscribe((s) => {
+      // a navigation (or its next phase), a fetcher's request (the router updates its fetchers map in place: their
+      // states are compared), a location reached without loading; not a revalidation, which a page's own refresh
+      // timer may start at any moment
+      if (s.navigation.state !== "idle" && s.navigation !== prev.navigation) watch.started++;
+      for (const [k, f] of s.fetchers) if (f.state !== "idle" && prev.fetchers.get(k) !== f.state) watch.started++;
+      if (s.location.key !== prev.locationKey) watch.started++;
+      // React has caught up with this state only once a commit made after it is recorded
+      watch.lastChangeAtCommit = w.__appCommit?.seq ?? 0;
+      prev = { navigation: s.navigation, locationKey: s.location.key, fetchers: fetcherStates(s) };
+    });
+    w.__e2eRouterWatch = watch;
+  };
+  if (!w.__e2eRouterWatch && w.__remixRouter) {
+    // installed late (not by the init script): only the changes from now on are known
+    watchRouter(w.__remixRouter, -1);
+  }
+  if (w.__e2eRouterWatch) return { doc: w.__e2eRouterWatch.doc, started: w.__e2eRouterWatch.started };
+  if (Object.getOwnPropertyDescriptor(window, "__remixRouter")?.set) return null;
+  Object.defineProperty(window, "__remixRouter", {
+    configurable: true,
+    get: () => undefined,
+    set: (r: R) => {
+      Object.defineProperty(window, "__remixRouter", { value: r, writable: true, configurable: true, enumerable: true });
+      watchRouter(r, 0);
+    },
+  });
+  return null;
+}
+
+/**
+ * In the page: true when the router has nothing in flight and React has committed its current state (the DOM shows
+ * the router's location, rendered idle, in a commit made after the router's last change). With `startedBefore`,
+ * also requires that a navigation or submission started since (or that this is another document). A document without a router (not Remix) is settled.
+ */
+function routerSettled(before: RouterMark | null): boolean {
+  type S = {
+    navigation: { state: string };
+    revalidation: string;
+    fetchers: Map<string, { state: string }>;
+    location: { key: string };
+  };
+  const w = window as unknown as {
+    __remixContext?: unknown;
+    __remixRouter?: { state: S };
+    __appCommit?: { seq: number; key: string; idle: boolean };
+    __e2eRouterWatch?: { doc: string; started: number; lastChangeAtCommit: number };
+  };
+  const r = w.__remixRouter;
+  if (!r) return document.readyState === "complete" && !w.__remixContext;
+  const s = r.state;
+  const idle = s.navigation.state === "idle" && s.revalidation === "idle" && [...s.fetchers.values()].every((f) => f.state === "idle");
+  if (!idle) return false;
+  const c = w.__appCommit;
+  if (!c || !c.idle || c.key !== s.location.key) return false;
+  const watch = w.__e2eRouterWatch;
+  if (!watch) return true;
+  if (c.seq <= watch.lastChangeAtCommit) return false;
+  // a new document (a full load) counts as the navigation
+  return before === null || watch.doc !== before.doc || watch.started > before.started;
+}
+
+/** Lets React finish what a commit's effects scheduled (one frame, then one task). */
+async function afterNextFrame(page: Page) {
+  try {
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  } catch (err) {
+    if (!isGone(err)) throw err;
+  }
+}
+
+/**
+ * Waits until the Remix router has nothing in flight (no navigation, no revalidation, no fetcher) and React has put
+ * that state on screen: after a form's answer is shown, a revalidation may still re-render the page, and typing into
+ * a form that is about to be replaced would be lost. It does not know about a click just made (the navigation may
+ * not have started yet): for that, use `clickAndSettle` / `settleAfter`.
+ */
+export async function waitForRouterIdle(page: Page) {
+  await page.evaluate(installRouterWatch);
+  await page.waitForFunction(routerSettled, null);
+  await afterNextFrame(page);
+}
+
+/**
+ * Runs `act` (a click, a form submit, `page.goBack()`…) that starts a client-side navigation or a submission, and
+ * waits until one has started since, the router is idle again and React has committed the result (then one frame
+ * more). A full page load in between (no client router, or a redirect to a new document) also counts, once the new
+ * document is hydrated and idle.
+ */
+export async function settleAfter(page: Page, act: () => Promise<unknown>) {
+  const before = await page.evaluate(installRouterWatch);
+  await act();
+  await page.waitForFunction(routerSettled, before);
+  await afterNextFrame(page);
+}
+
+/** Clicks a link or button that navigates or submits, and waits until its result is on screen (see `settleAfter`). */
+export async function clickAndSettle(target: Locator) {
+  await settleAfter(target.page(), () => target.click());
+}
+
 /**
  * Client-side navigation check: a marker put on `window` before clicking is still there afterwards
  * only if the click was handled by the Remix router; a full page load (a link that reloads because
  * the page never hydrated) wipes it.
  */
-/**
- * Waits until the Remix router has nothing in flight (no navigation, no revalidation): after a form's answer
- * is shown, a revalidation may still re-render the page, and typing into a form that is about to be
- * replaced would be lost.
- */
-export async function waitForRouterIdle(page: Page) {
-  await page.waitForFunction(() => {
-    const r = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string; fetchers: Map<string, { state: string }> } } })
-      .__remixRouter;
-    if (!r) return true;
-    return r.state.navigation.state === "idle" && r.state.revalidation === "idle" && [...r.state.fetchers.values()].every((f) => f.state === "idle");
-  });
-}
-
 export async function setNavigationMarker(page: Page): Promise<string> {
   const marker = `m-${Math.random().toString(36).slice(2)}`;
   await page.evaluate((m) => {

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { E2E_ARI_SIM_PORT } from "../../playwright.config";
-import { expect, test, waitForHydration } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * Section 5 of the issue end to end, on the server's own workers, telephony shell and ARI simulator
@@ -52,7 +52,7 @@ test("a completed job's follow-up call collects a DTMF score on the ARI simulato
   await waitForHydration(page);
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-live", "live");
   // to the job by clicking: the ticket list, searched by its number
-  await page.getByRole("link", { name: "درخواست‌های خدمت" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "درخواست‌های خدمت" }));
   await page.getByRole("search").getByRole("searchbox").fill(String(job.number));
   await page.getByRole("search").getByRole("button", { name: "فیلتر" }).click();
   await page.getByRole("link", { name: persian(job.number), exact: true }).click();
@@ -177,7 +177,7 @@ test("an operator works the happy-call list: calls the customer, records a score
     [surveyId],
   );
   expect(saved.rows[0]).toEqual({ status: "answered", score: 5, channel: "operator_call", comment: "از سرعت کار راضی بود" });
-  await page.getByRole("link", { name: "درخواست‌های خدمت" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "درخواست‌های خدمت" }));
   await page.getByRole("search").getByRole("searchbox").fill(job.number);
   await page.getByRole("search").getByRole("button", { name: "فیلتر" }).click();
   await page.getByRole("link", { name: persian(job.number), exact: true }).click();

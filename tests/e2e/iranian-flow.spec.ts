@@ -5,7 +5,7 @@ import { toPersianDigits } from "../../core/digits";
 import { jalaliYearMonth } from "../../core/jalali";
 import { periodText } from "../../core/ledger";
 import { DEMO_CARD_CODES } from "../../db/seed/demo-warranty";
-import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
 
 /*
  * Issue 15 §6's single end-to-end flow, by clicking with JavaScript on, on the e2e server's workers and simulators:
@@ -176,8 +176,7 @@ test("a card activated by SMS, an in-warranty breakdown on it dispatched, a part
   // --- 5. the parts desk orders, ships and receives it
   await page.setViewportSize({ width: 1280, height: 800 });
   await signIn("manager");
-  await page.locator("nav.shell-nav").getByRole("link", { name: "میز قطعات", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "میز قطعات", exact: true }));
   const desk = page.locator(`[data-testid=parts-desk] tr[data-ticket="${ticketNumber}"]`);
   await desk.getByRole("button", { name: "ثبت سفارش" }).click();
   await expect(desk.getByTestId("part-status")).toHaveText("سفارش‌داده‌شده");
@@ -244,12 +243,12 @@ test("a card activated by SMS, an in-warranty breakdown on it dispatched, a part
   const partRow = page.locator("form tr[data-line='part']").first();
   await partRow.locator("input[name^='approved_']").fill(String(granted));
   await partRow.locator("input[name^='reason_']").fill("نیمی از بهای قطعه پذیرفته شد");
-  await page.getByRole("button", { name: "ثبت تصمیم" }).click();
+  await clickAndSettle(page.getByRole("button", { name: "ثبت تصمیم" }));
   await expect(page.getByTestId("claim-status")).toHaveText("تأیید بخشی");
   await expect(page.getByTestId("claim-approved")).toHaveText(`${fa(approved)} ریال`);
   if (part.serialized) {
     await page.getByLabel("سریال قطعهٔ رسیده").fill("DEF-9001");
-    await page.getByRole("button", { name: "ثبت دریافت" }).click();
+    await clickAndSettle(page.getByRole("button", { name: "ثبت دریافت" }));
     await expect(page.getByTestId("claim-result")).toHaveText("دریافت قطعه داغی ثبت شد.");
     await expect(page.getByTestId("line-return")).toContainText("تحویل شد");
   }

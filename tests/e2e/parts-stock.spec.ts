@@ -1,5 +1,5 @@
 import { toPersianDigits } from "../../core/digits";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, settleAfter, test } from "./fixtures";
 
 /*
  * Issue 15 §4, the agency's parts stock and a ticket's parts, in Chromium with JavaScript on, by clicking: agency1
@@ -54,16 +54,15 @@ test.describe("the agency's parts stock (issue 15 §4)", () => {
   test("agency1 opens its stock from the menu, adjusts a quantity with a reason and sees its open requests", async ({ page, signIn, db }) => {
     const job = await jobWaitingForPart(db);
     await signIn("agency1");
-    await page.locator("nav.shell-nav").getByRole("link", { name: "انبار قطعات", exact: true }).click();
+    await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "انبار قطعات", exact: true }));
     await expect(page.getByRole("heading", { level: 1, name: "انبار قطعات نمایندگی" })).toBeVisible();
-    await waitForRouterIdle(page);
 
     const row = page.locator(`[data-testid="stock-row"][data-part="${job.partId}"]`);
     await expect(row.getByTestId("stock-quantity")).toHaveText(toPersianDigits(4));
     // a quantity in Persian digits, with its reason
     await row.getByLabel("موجودی تازه").fill("۹");
     await row.getByLabel("علت تغییر").fill("شمارش انبار پایان هفته");
-    await row.getByRole("button", { name: "ثبت موجودی" }).click();
+    await clickAndSettle(row.getByRole("button", { name: "ثبت موجودی" }));
     await expect(page.getByTestId("stock-done")).toHaveText("موجودی ثبت شد.");
     await expect(row.getByTestId("stock-quantity")).toHaveText(toPersianDigits(9));
     const saved = await db.query<{ quantity: number }>(
@@ -73,7 +72,6 @@ test.describe("the agency's parts stock (issue 15 §4)", () => {
     expect(saved.rows[0]!.quantity).toBe(9);
 
     // the same quantity again records nothing, with a message
-    await waitForRouterIdle(page);
     await row.getByLabel("علت تغییر").fill("دوباره");
     await row.getByRole("button", { name: "ثبت موجودی" }).click();
     await expect(row.getByRole("alert")).toHaveText("موجودی همین عدد است؛ تغییری ثبت نشد.");
@@ -108,11 +106,10 @@ test.describe("a ticket's parts on the staff's ticket pages", () => {
     test(`${who.user} finds a ticket with a part request from the menu and sees its parts section`, async ({ page, signIn, db }) => {
       const job = await jobWaitingForPart(db);
       await signIn(who.user);
-      await page.locator("nav.shell-nav").getByRole("link", { name: "درخواست‌های خدمت", exact: true }).click();
+      await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "درخواست‌های خدمت", exact: true }));
       await page.waitForURL(`**${who.section}`);
-      await waitForRouterIdle(page);
       await page.getByRole("search").getByRole("searchbox").fill(String(job.number));
-      await page.getByRole("search").getByRole("searchbox").press("Enter");
+      await settleAfter(page, () => page.getByRole("search").getByRole("searchbox").press("Enter"));
       await page.locator(`a[href="${who.section}/${job.ticketId}"]`).first().click();
       await page.waitForURL(`**${who.section}/${job.ticketId}`);
       const section = page.getByTestId("ticket-parts");

@@ -1,5 +1,5 @@
 import { toPersianDigits } from "../../core/digits";
-import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * Issue 15 §4 in Chromium with JavaScript on, by clicking: the technician's job link requests a catalogue part
@@ -119,9 +119,8 @@ test.describe("spare parts", () => {
     // the manager's parts desk, from the menu
     await page.setViewportSize({ width: 1280, height: 800 });
     await signIn("manager");
-    await page.locator("nav.shell-nav").getByRole("link", { name: "میز قطعات", exact: true }).click();
+    await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "میز قطعات", exact: true }));
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("میز قطعات");
-    await waitForRouterIdle(page);
     const desk = page.locator(`[data-testid=parts-desk] tr[data-ticket="${job.number}"]`);
     await desk.getByRole("button", { name: "ثبت سفارش" }).click();
     await expect(desk.getByTestId("part-status")).toHaveText("سفارش‌داده‌شده");
@@ -144,9 +143,8 @@ test.describe("spare parts", () => {
     expect(sms.rows[0]!.body).toContain(job.technicianName);
 
     // the report of the parts that hold jobs up, from the menu, down to the ticket
-    await page.locator("nav.shell-nav").getByRole("link", { name: "قطعات و توقف کارها", exact: true }).click();
+    await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "قطعات و توقف کارها", exact: true }));
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("قطعه‌هایی که کارها را بیشتر معطل می‌کنند");
-    await waitForRouterIdle(page);
     await page.getByRole("link", { name: toPersianDigits(job.partCode), exact: true }).first().click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("کارهای منتظر این قطعه");
     await expect(page.getByRole("link", { name: toPersianDigits(job.number), exact: true })).toBeVisible();
@@ -191,9 +189,8 @@ test.describe("spare parts", () => {
 
   test("the admin edits the catalogue from the menu; a bad code is refused with a message", async ({ page, signIn, db }) => {
     await signIn("admin");
-    await page.locator("nav.shell-nav").getByRole("link", { name: "فهرست قطعات یدکی", exact: true }).click();
+    await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "فهرست قطعات یدکی", exact: true }));
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("فهرست قطعات یدکی");
-    await waitForRouterIdle(page);
     const first = page.getByTestId("catalogue").locator("tbody tr").first();
     const code = (await first.getAttribute("data-part"))!;
     await first.getByLabel("قیمت فهرست").fill("1234567");

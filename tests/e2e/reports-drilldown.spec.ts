@@ -1,5 +1,5 @@
 import { addJalaliDays, jalaliDateText, tehranJalaliDate } from "../../core/jalali";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /*
  * Issue 14's drill-downs at the benchmark's ranges, clicked as the manager would: from the delay page's list of
@@ -15,12 +15,10 @@ test("the manager goes from the delay page's at-risk list to that request's time
   );
   const ticket = rows[0]!;
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "تأخیرها" }).click();
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "تأخیرها" }));
   await expect(page).toHaveURL(/\/manager\/delays$/);
-  await waitForRouterIdle(page);
-  await page.getByTestId("watch-levels").getByRole("link", { name: /^در خطر/ }).click();
+  await clickAndSettle(page.getByTestId("watch-levels").getByRole("link", { name: /^در خطر/ }));
   await expect(page).toHaveURL(/level=at_risk/);
-  await waitForRouterIdle(page);
   const section = page.locator("section", { has: page.getByRole("heading", { name: "در خطر یا گذشته از مهلت (هم‌اکنون)" }) });
   await expect(section.locator("tbody tr").first()).toContainText("در خطر");
   await expect(section.locator("tbody tr", { hasText: "گذشته از مهلت" })).toHaveCount(0);
@@ -36,16 +34,14 @@ test("the manager opens the call report over a year and clicks through to the ca
   const today = tehranJalaliDate(new Date());
   const yearAgo = jalaliDateText(addJalaliDays(today, -364));
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "مرکز تماس", exact: true }).click();
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "مرکز تماس", exact: true }));
   await expect(page).toHaveURL(/\/manager\/calls$/);
-  await waitForRouterIdle(page);
   await page.getByLabel("از تاریخ").fill(yearAgo);
   await page.getByLabel("تا تاریخ").fill(jalaliDateText(today));
-  await page.getByRole("button", { name: "نمایش" }).click();
+  await clickAndSettle(page.getByRole("button", { name: "نمایش" }));
   // the page over the year: its figures link to the calls of the same range
   const offered = page.getByTestId("calls-total-offered");
   await expect(offered).toHaveAttribute("href", new RegExp(`from=${encodeURIComponent(yearAgo)}&`));
-  await waitForRouterIdle(page);
   await expect(offered).not.toHaveText("۰");
   const dayRows = page.getByTestId("calls-table-day").locator("tbody tr");
   expect(await dayRows.count()).toBeGreaterThan(10);

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { jalaliDateText, jalaliYearMonth, tehranJalaliDate } from "../../core/jalali";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * Issue 14 §2 by clicking, on the demo data: the manager opens Referral revenue from the menu, clicks a figure
@@ -39,7 +39,7 @@ test("the manager exports an agency's statement and marks it settled", async ({ 
   const { agency_id: agencyId, period, code } = rows[0]!;
 
   await signIn("manager");
-  await page.locator("nav.shell-nav").getByRole("link", { name: "حق ارجاع", exact: true }).click();
+  await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "حق ارجاع", exact: true }));
   await expect(page).toHaveURL(/\/manager\/fees$/);
   await page.getByLabel("ماه صورت‌حساب").selectOption(period);
   await page.getByRole("button", { name: "نمایش", exact: true }).click();
@@ -63,8 +63,7 @@ test("the manager exports an agency's statement and marks it settled", async ({ 
   const today = jalaliDateText(tehranJalaliDate(new Date()));
   await page.getByLabel("تاریخ پرداخت").fill(today);
   await page.getByLabel("شماره پیگیری پرداخت").fill("BANK-E2E-1");
-  await page.getByRole("button", { name: "ثبت تسویه" }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("button", { name: "ثبت تسویه" }));
   await expect(page.getByTestId("ledger-result")).toHaveText("صورت‌حساب تسویه شد.");
   await expect(page.getByTestId("statement-state")).toHaveText("تسویه‌شده");
   await expect(page.getByTestId("statement-balance")).toContainText("۰");

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * Satisfaction and the voice of the customer, clicked through as the demo manager would (JavaScript on, no page
@@ -14,10 +14,9 @@ test("the manager drills from an agency's CSAT to its surveys and a job's timeli
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("رضایت مشتری");
   await waitForHydration(page);
   // the whole Jalali year, so the demo's two months of surveys are in range
-  await page.getByRole("link", { name: "امسال" }).click();
-  // the year's figures are on screen (the idle router alone may be checked before the navigation starts)
+  await clickAndSettle(page.getByRole("link", { name: "امسال" }));
+  // the year's figures are on screen
   await expect(page.getByRole("link", { name: "امسال" })).toHaveAttribute("aria-current", "true");
-  await waitForRouterIdle(page);
   await expect(page.getByTestId("csat-total")).toContainText("٪");
 
   // an agency's figure → the surveys behind it
@@ -39,10 +38,9 @@ test("the manager drills from an agency's CSAT to its surveys and a job's timeli
 
   // a low score → the complaint it opened
   await page.getByRole("navigation").getByRole("link", { name: "رضایت مشتری" }).click();
-  await page.getByRole("link", { name: "امسال" }).click();
-  // the year's figures are on screen (the idle router alone may be checked before the navigation starts)
+  await clickAndSettle(page.getByRole("link", { name: "امسال" }));
+  // the year's figures are on screen
   await expect(page.getByRole("link", { name: "امسال" })).toHaveAttribute("aria-current", "true");
-  await waitForRouterIdle(page);
   const low = page.getByRole("table", { name: "امتیازهای پایین و پیگیری آن‌ها" });
   await expect(low.getByRole("row").nth(1)).toBeVisible();
   await low.getByRole("link", { name: /رسیدگی/ }).first().click();

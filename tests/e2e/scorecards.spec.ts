@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Locator } from "@playwright/test";
-import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * The agency scorecard (issue 15 §5), clicked through with JavaScript on (no page or console error): the
@@ -55,8 +55,7 @@ test("the manager opens the scorecards from the menu and drills down to an agenc
   await expect(months.getByRole("row").nth(1)).toBeVisible();
   await expectClaimFigures(months);
   // a month's jobs → one job's ticket page
-  await months.getByRole("row").nth(1).getByRole("link").first().click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(months.getByRole("row").nth(1).getByRole("link").first());
   const jobs = page.getByRole("table", { name: /کارهای تمام‌شده در/ });
   await expect(jobs.getByRole("row").nth(1)).toBeVisible();
   const ticketLink = jobs.getByRole("row").nth(1).getByRole("link").first();
@@ -87,8 +86,7 @@ test("an agency sees its own scorecard on its portal", async ({ page, signIn }) 
   await expect(months.getByRole("row").nth(1)).toBeVisible();
   // its claims decided and rejected, by month
   await expectClaimFigures(months);
-  await months.getByRole("row").nth(1).getByRole("link").first().click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(months.getByRole("row").nth(1).getByRole("link").first());
   const jobs = page.getByRole("table", { name: /کارهای تمام‌شده در/ });
   await expect(jobs.getByRole("row").nth(1)).toBeVisible();
   // its own jobs open on the agency's ticket page

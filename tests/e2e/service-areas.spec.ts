@@ -1,4 +1,4 @@
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * Service areas drawn on the map (issue 14 §5), in Chromium with JavaScript on: the admin opens "add an
@@ -11,8 +11,7 @@ test.use({ expectedHttpErrors: [400] });
 test("the admin draws an agency's service area on the map, undoes and drags a corner, and saves it", async ({ page, signIn, db }) => {
   const code = `POLY-${Date.now().toString(36).toUpperCase()}`.slice(0, 20);
   await signIn("admin");
-  await page.getByRole("navigation").getByRole("link", { name: "افزودن نمایندگی", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "افزودن نمایندگی", exact: true }));
   const form = page.getByTestId("agency-form");
   await form.getByLabel("کد").fill(code);
   await form.getByLabel("نام نمایندگی").fill("نمایندگی آزمایشی کرج");
@@ -65,7 +64,7 @@ test("the admin draws an agency's service area on the map, undoes and drags a co
   const drawn = await polygons.inputValue();
   expect(drawn.split("\n\n").map((b) => b.split("\n").length)).toEqual([4, 3]);
 
-  await form.getByRole("button", { name: "ایجاد نمایندگی" }).click();
+  await clickAndSettle(form.getByRole("button", { name: "ایجاد نمایندگی" }));
   await page.waitForURL(/\/manager\/agencies\/\d+/);
   await expect(page.getByTestId("agency-admin-done")).toBeVisible();
   const stored = await db.query<{ n: number; area: string }>(
@@ -78,7 +77,6 @@ test("the admin draws an agency's service area on the map, undoes and drags a co
   await expect(page.getByTestId("agency-map").locator(".polygon-vertex")).toHaveCount(7);
 
   // a pasted area whose edges cross is refused in words
-  await waitForRouterIdle(page);
   await page.getByTestId("service-polygons").fill("35.80, 50.90\n35.90, 51.10\n35.90, 50.90\n35.80, 51.10");
   await page.getByRole("button", { name: "ذخیره تغییرات" }).click();
   await expect(page.getByTestId("agency-form-error")).toContainText("خط‌های محدوده ۱ یکدیگر را قطع می‌کنند");

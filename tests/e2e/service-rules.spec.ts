@@ -1,4 +1,4 @@
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * The admin's numbers of issue 15 as the admin clicks them: from the admin menu to Rules and deadlines, where
@@ -15,10 +15,9 @@ test.describe("rules and deadlines", () => {
     await db.query(`delete from service_rule_settings where key = 'complaint_warn_hours'`);
     try {
       await signIn("admin");
-      await page.getByRole("navigation").getByRole("link", { name: "قواعد و مهلت‌ها", exact: true }).click();
+      await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "قواعد و مهلت‌ها", exact: true }));
       await expect(page).toHaveURL(/\/admin\/service-rules$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("قواعد و مهلت‌ها");
-      await waitForRouterIdle(page);
 
       // every rule, grouped, with its meaning, default and value in force
       await expect(page.getByTestId("service-rule")).toHaveCount(10);
@@ -35,30 +34,26 @@ test.describe("rules and deadlines", () => {
 
       // a value typed in Persian digits is saved
       await input.fill("۱۴");
-      await row.getByRole("button", { name: "ذخیره" }).click();
+      await clickAndSettle(row.getByRole("button", { name: "ذخیره" }));
       await expect(page.getByTestId("service-rules-saved")).toHaveText("«هشدار پیش از پایان مهلت شکایت» ذخیره شد: ۱۴ ساعت کاری.");
       await expect(row.getByTestId("service-rule-value")).toContainText("۱۴ ساعت کاری");
       await expect(row.getByTestId("service-rule-value")).toContainText("تغییر به دست مدیر سامانه");
-      await waitForRouterIdle(page);
 
       // zero, then letters: refused beside the rule, in words; the value in force stays
       await input.fill("0");
-      await row.getByRole("button", { name: "ذخیره" }).click();
+      await clickAndSettle(row.getByRole("button", { name: "ذخیره" }));
       await expect(row.getByTestId("service-rules-error")).toHaveText("«هشدار پیش از پایان مهلت شکایت» باید عددی صحیح از ۱ ساعت کاری تا ۲۰۰ ساعت کاری باشد.");
       await expect(input).toHaveAttribute("aria-invalid", "true");
       await expect(row.getByTestId("service-rule-value")).toContainText("۱۴ ساعت کاری");
-      await waitForRouterIdle(page);
       await input.fill("چهار");
-      await row.getByRole("button", { name: "ذخیره" }).click();
+      await clickAndSettle(row.getByRole("button", { name: "ذخیره" }));
       await expect(row.getByTestId("service-rules-error")).toContainText("باید عددی صحیح");
-      await waitForRouterIdle(page);
       const stored = await db.query<{ value: number }>(`select value from service_rule_settings where key = 'complaint_warn_hours'`);
       expect(stored.rows).toEqual([{ value: 14 }]);
 
       // the audit log tells it in words
-      await page.getByRole("navigation").getByRole("link", { name: "گزارش رویدادها", exact: true }).click();
+      await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "گزارش رویدادها", exact: true }));
       await expect(page).toHaveURL(/\/admin\/audit$/);
-      await waitForRouterIdle(page);
       const audit = page.locator('tr[data-action="service_rule.update"]').first();
       await expect(audit.getByTestId("audit-sentence")).toHaveText("مدیر سامانه یکی از قواعد و مهلت‌ها را تغییر داد.");
       await expect(audit).toContainText("هشدار پیش از پایان مهلت شکایت: از ۹ ساعت کاری به ۱۴ ساعت کاری");

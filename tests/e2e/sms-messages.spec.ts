@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { toPersianDigits } from "../../core/digits";
-import { expect, test, waitForHydration } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * Issue 12's messages with JavaScript on, by clicking: an operator registers a breakdown, the customer's
@@ -13,7 +13,7 @@ import { expect, test, waitForHydration } from "./fixtures";
 async function registerBreakdown(page: Page, db: import("pg").Client, mobile: string, name: string): Promise<number> {
   await expect(page).toHaveURL((u) => u.pathname === "/desk");
   await waitForHydration(page);
-  await page.getByRole("link", { name: "ثبت درخواست جدید" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "ثبت درخواست جدید" }));
   await expect(page).toHaveURL((u) => u.pathname === "/desk/register");
   await page.getByLabel("نام و نام خانوادگی").fill(name);
   await page.getByLabel("تلفن همراه").fill(mobile);

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * Dispatch, the supervisor's side, in Chromium with JavaScript on (issue 13, sections 1–2):
@@ -196,41 +196,35 @@ test.describe("suspension", () => {
     await expect.poll(() => pendingOfferAgency(db, ticket.id), { timeout: 20_000 }).toBe(s.agencyA.id);
 
     await signIn("manager");
-    await page.locator("nav.shell-nav").getByRole("link", { name: "نمایندگی‌های مجاز" }).click();
+    await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "نمایندگی‌های مجاز" }));
     await expect(page).toHaveURL(/\/manager\/agencies$/);
     const row = page.locator(`tr[data-agency="${s.agencyA.code}"]`);
     await row.getByText("تغییر وضعیت نمایندگی").click();
     const form = row.getByTestId(`agency-status-form-${s.agencyA.code}`);
     await form.getByLabel("وضعیت تازه").selectOption("suspended");
     await form.getByRole("checkbox").check();
-    await form.getByRole("button", { name: "ثبت وضعیت" }).click();
+    await clickAndSettle(form.getByRole("button", { name: "ثبت وضعیت" }));
     await expect(row.getByTestId("agency-status-error")).toHaveText("برای تعلیق یا قطع همکاری، دلیل را بنویسید.");
     await expect(row.getByTestId("agency-status")).toHaveText("فعال");
-    await waitForRouterIdle(page);
 
-    // the form is keyed by the location, so it is remounted once the last answer is committed; React may commit
-    // that a moment after the router reports idle — fill again until what was typed stays
-    await expect(async () => {
-      await form.getByLabel("وضعیت تازه").selectOption("suspended");
-      await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
-      await form.getByRole("checkbox").uncheck();
-      await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی", { timeout: 1_000 });
-    }).toPass({ timeout: 15_000 });
-    await form.getByRole("button", { name: "ثبت وضعیت" }).click();
+    // a refused answer keeps what was typed (the form is not remounted): the reason is added, the box unchecked
+    await expect(form.getByLabel("وضعیت تازه")).toHaveValue("suspended");
+    await expect(form.getByRole("checkbox")).toBeChecked();
+    await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
+    await form.getByRole("checkbox").uncheck();
+    await clickAndSettle(form.getByRole("button", { name: "ثبت وضعیت" }));
     await expect(row.getByTestId("agency-status-error")).toHaveText("پیش از ثبت، تأیید را علامت بزنید.");
-    await waitForRouterIdle(page);
+    await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی");
 
-    await expect(async () => {
-      await form.getByLabel("وضعیت تازه").selectOption("suspended");
-      await form.getByLabel("دلیل").fill("بازدیدهای دیرهنگام پی‌درپی");
-      await form.getByRole("checkbox").check();
-      await expect(form.getByLabel("دلیل")).toHaveValue("بازدیدهای دیرهنگام پی‌درپی", { timeout: 1_000 });
-      await expect(form.getByRole("checkbox")).toBeChecked({ timeout: 1_000 });
-    }).toPass({ timeout: 15_000 });
-    await form.getByRole("button", { name: "ثبت وضعیت" }).click();
+    await form.getByRole("checkbox").check();
+    await clickAndSettle(form.getByRole("button", { name: "ثبت وضعیت" }));
     await expect(page.getByTestId("agency-status-done")).toHaveText(`وضعیت «${s.agencyA.name}» «تعلیق» شد. ۱ ارجاع در انتظار پس گرفته شد.`);
     await expect(row.getByTestId("agency-status")).toHaveText("تعلیق");
     await expect(row).toContainText("بازدیدهای دیرهنگام پی‌درپی");
+    // the success empties the form (folded away again), ready for the next change (back to active first)
+    await expect(form.getByLabel("وضعیت تازه")).toHaveValue("active");
+    await expect(form.getByLabel("دلیل")).toHaveValue("");
+    await expect(form.locator('input[name="confirm"]')).not.toBeChecked();
 
     // the ticket's panel: A's offer withdrawn with the reason, B offered at once, A excluded as suspended
     await page.goto(`/manager/tickets/${ticket.id}`);

@@ -1,4 +1,4 @@
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * Survey comments classified (issue 14 §3), in Chromium with JavaScript on: the supervisor opens the survey
@@ -8,8 +8,7 @@ import { expect, test, waitForRouterIdle } from "./fixtures";
 
 test("the supervisor classifies a survey comment and the manager's voice page counts it", async ({ page, signIn, db }) => {
   await signIn("supervisor");
-  await page.getByRole("navigation").getByRole("link", { name: "نظرهای نظرسنجی", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "نظرهای نظرسنجی", exact: true }));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("دسته‌بندی نظرهای مشتریان در نظرسنجی");
   const first = page.getByTestId("survey-comment").first();
   await expect(first).toBeVisible();
@@ -28,8 +27,7 @@ test("the supervisor classifies a survey comment and the manager's voice page co
   );
   await page.context().clearCookies();
   await signIn("manager");
-  await page.getByRole("navigation").getByRole("link", { name: "صدای مشتری", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "صدای مشتری", exact: true }));
   await expect(page.getByRole("columnheader", { name: /نظر منفی یا پیشنهاد در نظرسنجی/ })).toBeVisible();
   const parts = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "قطعات یدکی", exact: true }) }).first();
   await expect(parts).toContainText(new Intl.NumberFormat("fa-IR").format(expected.rows[0]!.n));

@@ -1,6 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { toLatinDigits } from "../../core/digits";
-import { expect, expectNoReloadSince, setNavigationMarker, test } from "./fixtures";
+import { clickAndSettle, expect, expectNoReloadSince, setNavigationMarker, test } from "./fixtures";
 
 /*
  * The operator's ticket list and ticket page in Chromium with JavaScript on, by clicking: the menu to the
@@ -88,7 +88,7 @@ test("an operator sorts, filters and pages the list, opens a ticket, plays its r
   expect(Math.min(...page2)).toBeGreaterThan(Math.max(...page1));
 
   // clear the filters, then find the ticket by its product's serial number (typed in lower case)
-  await page.getByRole("link", { name: "حذف فیلترها" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "حذف فیلترها" }));
   await expect(page).toHaveURL((u) => u.pathname === "/desk/tickets" && u.search === "");
   await form.getByLabel("جستجو").fill(target.serial_number.toLowerCase());
   await form.getByRole("button", { name: "فیلتر" }).click();

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { toPersianDigits } from "../../core/digits";
 import { jalaliYearMonth } from "../../core/jalali";
 import { periodText } from "../../core/ledger";
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * Issue 15 §3 by clicking: an agency files a warranty claim for a completed in-warranty job, the manager approves
@@ -110,10 +110,9 @@ test("an agency's warranty claim, partly approved, its part returned, netted in 
   await page.getByRole("button", { name: "ثبت دریافت" }).click();
   await expect(page.getByTestId("claim-result")).toHaveText("سریال قطعهٔ رسیده با سریال ثبت‌شده در ادعا یکی نیست.");
   await page.getByLabel("سریال قطعهٔ رسیده").fill("hx def ۵۵۰۱");
-  await page.getByRole("button", { name: "ثبت دریافت" }).click();
+  await clickAndSettle(page.getByRole("button", { name: "ثبت دریافت" }));
   await expect(page.getByTestId("claim-result")).toHaveText("دریافت قطعه داغی ثبت شد.");
   await expect(page.getByTestId("line-return")).toContainText("تحویل شد");
-  await waitForRouterIdle(page);
   await page.context().clearCookies();
 
   // the month's statement, as the agency sees and downloads it
@@ -152,11 +151,10 @@ test("the admin keeps the tariffs; the demo shows a claim in each state to the m
   await page.context().clearCookies();
 
   await signIn("manager");
-  await page.locator("nav.shell-nav").getByRole("link", { name: "ادعاهای گارانتی", exact: true }).click();
+  await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "ادعاهای گارانتی", exact: true }));
   await expect(page).toHaveURL(/\/manager\/claims$/);
   await page.locator('select[name="status"]').selectOption("");
-  await page.getByRole("button", { name: "نمایش", exact: true }).click();
-  await waitForRouterIdle(page);
+  await clickAndSettle(page.getByRole("button", { name: "نمایش", exact: true }));
   for (const state of ["پیش‌نویس", "در انتظار بررسی", "تأییدشده", "تأیید بخشی", "ردشده", "پرداخت‌شده"]) {
     await expect(page.locator("tbody")).toContainText(state);
   }

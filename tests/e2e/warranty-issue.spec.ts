@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, waitForHydration, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 /*
  * Issuing warranty cards (issue 15 §1) with JavaScript on, by clicking: the manager opens card issuing from the
@@ -16,9 +16,8 @@ test("the manager issues a batch of three cards, downloads the codes once; one a
   const serials = [1, 2, 3].map((i) => `E2E-${tag}-${i}`);
 
   await signIn("manager");
-  await page.getByRole("link", { name: "صدور کارت گارانتی" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "صدور کارت گارانتی" }));
   await expect(page).toHaveURL((u) => u.pathname === "/manager/warranty-cards");
-  await waitForHydration(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("صدور کارت گارانتی");
   await expect(page.getByTestId("codes-once-note")).toContainText("فقط یک بار");
   // the demo's cards were printed in batches too
@@ -27,7 +26,7 @@ test("the manager issues a batch of three cards, downloads the codes once; one a
   await page.getByLabel("مدل دستگاه").selectOption({ index: 1 });
   // the second serial typed with Persian digits
   await page.getByLabel("شماره سریال‌ها (هر سطر یک سریال)").fill([serials[0], serials[1]!.replace(/\d/g, (d) => persian(d)), serials[2]].join("\n"));
-  await page.getByRole("button", { name: "صدور کارت‌ها" }).click();
+  await clickAndSettle(page.getByRole("button", { name: "صدور کارت‌ها" }));
   const issued = page.getByTestId("issued-batch");
   await expect(issued).toContainText("۳ کارت در دستهٔ شمارهٔ");
   await expect(issued.getByRole("alert")).toContainText("دیگر نمایش داده نمی‌شوند");
@@ -46,7 +45,6 @@ test("the manager issues a batch of three cards, downloads the codes once; one a
   await expect(page.getByTestId("issued-codes")).toContainText(codes[0]!);
 
   // the batch is listed, none activated yet
-  await waitForRouterIdle(page);
   const batchRow = page.getByRole("table").last().locator("tbody tr").first();
   await expect(batchRow).toContainText("۳");
 

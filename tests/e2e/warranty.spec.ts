@@ -1,5 +1,5 @@
 import { DEMO_CARD_CODES } from "../../db/seed/demo-warranty";
-import { expect, test, waitForHydration } from "./fixtures";
+import { clickAndSettle, expect, test, waitForHydration } from "./fixtures";
 
 // a refused form (a code that is not 16 digits, a bad tracking id) answers 400 with its message
 test.use({ expectedHttpErrors: [400] });
@@ -56,7 +56,7 @@ test("a newcomer activates a card by SMS from the simulated phone; the operator 
   await expect(page.getByTestId("registry-saved")).toBeVisible();
   await expect(page.getByTestId("product-registry")).toHaveText("GR-1405-990001");
   await expect(page.getByTestId("product-history").locator('li[data-kind="registry_id_changed"]')).toBeVisible();
-  await page.getByRole("link", { name: "کالاها و گارانتی" }).click();
+  await clickAndSettle(page.getByRole("link", { name: "کالاها و گارانتی" }));
   await page.getByLabel("شماره سریال، کد رهگیری سامانه گارانتی یا شماره همراه").fill("gr-1405-990001");
   await page.getByRole("button", { name: "جست‌وجو" }).click();
   await expect(page.getByTestId("product-search-results").locator("tbody tr")).toHaveCount(1);

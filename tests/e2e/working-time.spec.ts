@@ -1,4 +1,4 @@
-import { expect, test, waitForRouterIdle } from "./fixtures";
+import { clickAndSettle, expect, test } from "./fixtures";
 
 /**
  * The working-day clock (issue 15 §2) as its users click it: the admin opens Official holidays from the menu,
@@ -17,12 +17,8 @@ test.describe("holidays", () => {
   }) => {
     await db.query(`delete from official_holidays where day = '2026-12-17'`);
     await signIn("admin");
-    await page
-      .getByRole("navigation")
-      .getByRole("link", { name: "تعطیلات رسمی" })
-      .click();
+    await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "تعطیلات رسمی" }));
     await expect(page).toHaveURL(/\/admin\/holidays$/);
-    await waitForRouterIdle(page);
     await expect(
       page.getByRole("heading", { level: 2, name: "تعطیلات رسمی سال ۱۴۰۵" })
     ).toBeVisible();
@@ -78,12 +74,8 @@ test("the supervisor acknowledges and resolves a loaner task from the desk", asy
   }).toPass({ timeout: 30_000 });
 
   await signIn("supervisor");
-  await page
-    .getByRole("navigation")
-    .getByRole("link", { name: "امانی و تعویض" })
-    .click();
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "امانی و تعویض" }));
   await expect(page).toHaveURL(/\/desk\/service-tasks$/);
-  await waitForRouterIdle(page);
   const number = Number(ticket.number).toLocaleString("fa-IR", {
     useGrouping: false,
   });

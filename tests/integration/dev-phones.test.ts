@@ -121,10 +121,10 @@ describe("/dev/phones", () => {
   });
 
   it("is a 404 in production unless DEV_PAGES=true (a deployment without an Asterisk must not show its callers)", async () => {
-    const production = pageCtx({ NODE_ENV: "production" });
+    const production = pageCtx({ NODE_ENV: "production", ARI_SIMULATOR: "true", SMS_SIMULATOR: "true" });
     expect(await thrownStatus(load(production))).toBe(404);
     expect(await thrownStatus(act({ intent: "answer", id: "1.1" }, production))).toBe(404);
-    expect(await load(pageCtx({ NODE_ENV: "production", DEV_PAGES: "true" }))).toMatchObject({ calls: expect.any(Array) });
+    expect(await load(pageCtx({ NODE_ENV: "production", ARI_SIMULATOR: "true", SMS_SIMULATOR: "true", DEV_PAGES: "true" }))).toMatchObject({ calls: expect.any(Array) });
   });
 
   it("customers' phones ring until answered on the page; the 5 pressed on its keypad is the follow-up's score", async () => {

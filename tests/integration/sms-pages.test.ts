@@ -296,10 +296,10 @@ describe("the simulated inboxes /dev/sms", () => {
   });
 
   it("is a 404 in production unless DEV_PAGES=true (a deployment without a key must not list its customers' numbers)", async () => {
-    const production = simCtx({ NODE_ENV: "production" });
+    const production = simCtx({ NODE_ENV: "production", ARI_SIMULATOR: "true", SMS_SIMULATOR: "true" });
     expect(await thrownStatus(devSmsLoader({ request: get("/dev/sms"), params: {}, context: production }))).toBe(404);
     expect(await thrownStatus(devSmsAction({ request: post("/dev/sms", { from: "09121234567", message: "5" }), params: {}, context: production }))).toBe(404);
-    const opted = await devSmsLoader({ request: get("/dev/sms"), params: {}, context: simCtx({ NODE_ENV: "production", DEV_PAGES: "true" }) });
+    const opted = await devSmsLoader({ request: get("/dev/sms"), params: {}, context: simCtx({ NODE_ENV: "production", ARI_SIMULATOR: "true", SMS_SIMULATOR: "true", DEV_PAGES: "true" }) });
     expect(opted).toMatchObject({ unreachable: null });
   });
 

@@ -8,7 +8,7 @@ import { EnvError, loadEnv } from "../../platform/env";
 import { startKavenegarSimulator } from "./index";
 
 async function main() {
-  const env = loadEnv();
+  const env = loadEnv(process.env, { providers: false });
   const blocked = (process.env.KAVENEGAR_SIM_BLOCKED ?? "")
     .split(",")
     .map((s) => s.trim())
