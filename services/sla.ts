@@ -29,7 +29,7 @@ import { agencyWeeklyHours, slaTargetRulesWithTier } from "../db/repos/sla-rules
 import { AGENCY_SLA_STAGES, longestStageMs, longestStageSpanMs } from "../core/delays";
 import { complaintWarnHorizon } from "../core/service-rules";
 import { isWorkingHours } from "../core/dispatch";
-import type { WeeklyHours, WorkingCalendar } from "../core/working-time";
+import { weeklyHoursKey, type WeeklyHours, type WorkingCalendar } from "../core/working-time";
 import { workingCalendars } from "./working-calendar";
 
 export interface SlaSweepOptions {
@@ -111,7 +111,7 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
   // so their span is at most the call centre's span up to the acceptance plus the agency's from it)
   const [rules, clock, hoursOfAgencies] = await Promise.all([slaTargetRulesWithTier(db), workingCalendars(db), agencyWeeklyHours(db)]);
   const agencyHours = new Map<string, WeeklyHours>();
-  for (const h of hoursOfAgencies) if (isWorkingHours(h)) agencyHours.set(JSON.stringify(h), h);
+  for (const h of hoursOfAgencies) if (isWorkingHours(h)) agencyHours.set(weeklyHoursKey(h), h);
   for (const stage of SLA_STAGES) {
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;

@@ -28,7 +28,7 @@ import {
   type ScorecardCounts,
 } from "../../core/quality";
 import { tehranDay } from "../../core/jalali";
-import { DEFAULT_OFFICE_HOURS, isAroundTheClock, makeWorkingCalendar, workingMsBetween, type WeeklyHours, type WorkingCalendar } from "../../core/working-time";
+import { DEFAULT_OFFICE_HOURS, makeWorkingCalendar, weeklyHoursKey, workingMsBetween, type WeeklyHours, type WorkingCalendar } from "../../core/working-time";
 import type { Database } from "../schema";
 import { claimDecisionsByAgencyMonth } from "./claims";
 import { allHolidayDays } from "./holidays";
@@ -164,7 +164,7 @@ export async function calendarsFromHolidays(db: Conn): Promise<CalendarOf> {
   const cache = new Map<string, WorkingCalendar>();
   return (hours) => {
     const h = hours ?? DEFAULT_OFFICE_HOURS;
-    const key = isAroundTheClock(h) ? "24/7" : JSON.stringify(h);
+    const key = weeklyHoursKey(h);
     let cal = cache.get(key);
     if (!cal) cache.set(key, (cal = makeWorkingCalendar(h, holidays)));
     return cal;

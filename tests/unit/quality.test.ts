@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { weekly } from "../support/weekly-calendar";
 import { agencyCapacity, performanceOf, rankCandidates, ALWAYS_OPEN, type CandidateFacts } from "../../core/dispatch";
 import {
   addMonthsToDay,
@@ -213,7 +214,7 @@ describe("the dispatch performance term", () => {
       alreadyOffered: false,
     };
     expect(performanceOf(f)).toBeCloseTo(performanceTerm(counts({ offersDecided: 3, offersAccepted: 1, answers: 2, answerSecondsSum: 1800, visitsDue: 2, visitsOnTime: 1, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 6, reworks: 1, ftf: 3 }), false), 12);
-    const ranked = rankCandidates([f], new Date("2026-10-15T09:00:00Z")).ranked[0]!;
+    const ranked = rankCandidates([f], new Date("2026-10-15T09:00:00Z"), undefined, weekly).ranked[0]!;
     expect(ranked.scorecard).toEqual({
       rates: { acceptance: 0.3333, answerSeconds: 900, onTime: 0.5, slaMet: 0.5, csat: 3.5, rework: 0.1667, firstTimeFix: 0.5, claimRejection: null },
       jobs: 6,
@@ -222,7 +223,7 @@ describe("the dispatch performance term", () => {
       probation: false,
     });
     // on probation: half the capacity, so 5 open jobs make it full
-    const probation = rankCandidates([{ ...f, probation: true, openJobs: 5 }], new Date("2026-10-15T09:00:00Z"));
+    const probation = rankCandidates([{ ...f, probation: true, openJobs: 5 }], new Date("2026-10-15T09:00:00Z"), undefined, weekly);
     expect(probation.excluded[0]?.reasons).toEqual(["full"]);
   });
 });
