@@ -76,6 +76,32 @@ describe("changing a rule", () => {
     expect(stored).toEqual([{ key: "complaint_resolve_days", value: 4, updated_by: admin.userId }]);
   });
 
+  it("an unchanged value writes nothing (no row, no audit row); every real change writes both", async () => {
+    const other = { kind: "user" as const, userId: operator.userId, ip: "10.0.0.7" };
+    const audits = () => db.selectFrom("audit_log").select(["actor_user_id", "details"]).where("action", "=", "service_rule.update").orderBy("id").execute();
+    const auditsBefore = (await audits()).length;
+    const row = () => db.selectFrom("service_rule_settings").select(["value", "updated_by", "updated_at"]).where("key", "=", "loaner_after_days").executeTakeFirst();
+    // the default again, with no row: still no row, no audit
+    expect(await setServiceRule(db, admin, "loaner_after_days", SERVICE_RULE_DEFAULTS.loaner_after_days)).toEqual({ from: 10, to: 10, changed: false });
+    expect(await row()).toBeUndefined();
+    expect(await audits()).toHaveLength(auditsBefore);
+    // a change: a row and an audit row
+    await setServiceRule(db, admin, "loaner_after_days", 12);
+    const first = await row();
+    expect(first).toMatchObject({ value: 12, updated_by: admin.userId });
+    // the same value by someone else: the row keeps who set it and when, no audit
+    expect(await setServiceRule(db, other, "loaner_after_days", 12)).toEqual({ from: 12, to: 12, changed: false });
+    expect(await row()).toEqual(first);
+    // back to the default is a real change: written and audited
+    expect(await setServiceRule(db, other, "loaner_after_days", 10)).toEqual({ from: 12, to: 10, changed: true });
+    expect(await row()).toMatchObject({ value: 10, updated_by: other.userId });
+    const mine = (await audits()).slice(auditsBefore);
+    expect(mine).toEqual([
+      { actor_user_id: admin.userId, details: { key: "loaner_after_days", from: 10, to: 12, default: 10 } },
+      { actor_user_id: other.userId, details: { key: "loaner_after_days", from: 12, to: 10, default: 10 } },
+    ]);
+  });
+
   it("refuses a value out of the rule's bounds, and the table refuses an unknown key", async () => {
     await expect(setServiceRule(db, admin, "extension_months_per_week", 13)).rejects.toBeInstanceOf(ServiceRuleError);
     await expect(setServiceRule(db, admin, "card_failures_per_phone", 0)).rejects.toMatchObject({ code: "out_of_range", key: "card_failures_per_phone" });
