@@ -245,3 +245,42 @@ describe("the SLA sweep warns about a complaint on the working-day clock", () =>
     expect(await marks(id)).toEqual(["resolve:at_risk"]);
   });
 });
+
+describe("the SLA sweep's at-risk share is the admin's rule (sla_at_risk_percent; once SLA_AT_RISK_SHARE)", () => {
+  // a breakdown registered at 10:00 whose acceptance is due at 20:00 (plain timestamps: the share is of calendar time)
+  async function breakdown() {
+    return (
+      await db
+        .insertInto("tickets")
+        .values({
+          type: "breakdown", channel: "phone", customer_id: customerId, warranty_status: "unknown", priority: "normal", status: "new",
+          created_at: at("2026-06-01T10:00:00"), sla_accept_due_at: at("2026-06-01T20:00:00"),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+  const accept = async (id: number) => (await db.selectFrom("sla_marks").select("level").where("ticket_id", "=", id).where("stage", "=", "accept").execute()).map((m) => m.level);
+
+  it("by default 80 %: at risk from 18:00; at 60 % from 16:00, seen by the next sweep", async () => {
+    expect(SERVICE_RULE_DEFAULTS.sla_at_risk_percent).toBe(80);
+    const id = await breakdown();
+    await sweepSla(db, { now: at("2026-06-01T17:00:00") });
+    expect(await accept(id)).toEqual([]);
+    await sweepSla(db, { now: at("2026-06-01T18:00:00") });
+    expect(await accept(id)).toEqual(["at_risk"]);
+
+    const other = await breakdown();
+    await setServiceRule(db, admin, "sla_at_risk_percent", 60);
+    await sweepSla(db, { now: at("2026-06-01T15:59:00") });
+    expect(await accept(other)).toEqual([]);
+    await sweepSla(db, { now: at("2026-06-01T16:00:00") });
+    expect(await accept(other)).toEqual(["at_risk"]);
+  });
+
+  it("refuses 0 and 100 (no share), the bounds the variable had", async () => {
+    await expect(setServiceRule(db, admin, "sla_at_risk_percent", 0)).rejects.toBeInstanceOf(ServiceRuleError);
+    await expect(setServiceRule(db, admin, "sla_at_risk_percent", 100)).rejects.toBeInstanceOf(ServiceRuleError);
+    expect(await setServiceRule(db, admin, "sla_at_risk_percent", 99)).toMatchObject({ changed: true, to: 99 });
+  });
+});
