@@ -8,10 +8,12 @@
  *    registered → a "loaner" task: the supervisor arranges a replacement appliance on loan.
  *  - Replacement request: the technician reported the appliance cannot be repaired ("cannot repair"), or the same
  *    fault (the same appliance — customer product — and the same problem category) came back within
- *    `repeat_fault_days` calendar days of the earlier breakdown's registration → a "replacement" task.
+ *    `repeat_fault_days` calendar days of the earlier breakdown's registration (a repeat of an earlier job,
+ *    core/repeat-job.ts: `repeatFaultRuleOf`) → a "replacement" task.
  * Each task carries its evidence (the tickets involved, the reason, the history rows that show it) and the
  * supervisor acknowledges, then resolves it (services/supervisor-tasks.ts).
  */
+import { repeatFaultRule, type RepeatRule } from "./repeat-job";
 import { DEFAULT_SLA_AT_RISK_SHARE } from "./sla";
 import { UNRESOLVED_STATUSES, type TicketStatus, type TicketType } from "./ticket";
 import { EXTENSION_MONTHS_PER_WEEK, REPAIR_GRACE_DAYS } from "./warranty";
@@ -165,24 +167,13 @@ export function needsLoaner(t: { type: TicketType; status: TicketStatus; created
   return t.type === "breakdown" && (UNRESOLVED_STATUSES as readonly TicketStatus[]).includes(t.status) && now.getTime() >= loanerDueAt(t.createdAt, rules, cal).getTime();
 }
 
-export interface FaultFacts {
-  id: number;
-  type: TicketType;
-  customerProductId: number | null;
-  problemCategoryId: number | null;
-  createdAt: Date;
-}
-
 /**
- * The same fault again: two breakdowns of the same appliance with the same problem category, the later one
- * registered within `repeat_fault_days` days (calendar, 24 h each) after the earlier.
+ * The same fault again (core/repeat-job.ts repeatFaultRule): two breakdowns of the same appliance with the same
+ * problem category, the later one registered within `repeat_fault_days` days (calendar, 24 h each) after the
+ * earlier one's registration.
  */
-export function isRepeatFault(earlier: FaultFacts, later: FaultFacts, rules: ServiceRules): boolean {
-  if (earlier.id === later.id || earlier.type !== "breakdown" || later.type !== "breakdown") return false;
-  if (earlier.customerProductId === null || earlier.customerProductId !== later.customerProductId) return false;
-  if (earlier.problemCategoryId === null || earlier.problemCategoryId !== later.problemCategoryId) return false;
-  const gap = later.createdAt.getTime() - earlier.createdAt.getTime();
-  return gap > 0 && gap <= rules.repeat_fault_days * 86_400_000;
+export function repeatFaultRuleOf(rules: ServiceRules): RepeatRule {
+  return repeatFaultRule(rules.repeat_fault_days);
 }
 
 /** A task moves open → acknowledged → resolved (resolving an open task acknowledges it too). */
