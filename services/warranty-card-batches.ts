@@ -9,6 +9,7 @@
  */
 import { sql } from "kysely";
 import { tehranDay } from "../core/jalali";
+import { serialKey } from "../core/serial";
 import { addMonths } from "../core/warranty";
 import { cardLast4, MAX_CARDS_PER_BATCH, MAX_ACTIVATE_WITHIN_MONTHS, readCardSerials, type CardSerialRow } from "../core/warranty-card";
 import type { DB } from "../db/connection";
@@ -60,18 +61,19 @@ export async function issueWarrantyCardBatch(
     // one batch of a model at a time: two batches sent at once cannot both pass the check below with one serial
     await sql`select pg_advisory_xact_lock(hashtextextended(${`warranty-card-batch:${model.id}`}, 0))`.execute(trx);
     const candidates = rows.filter((r) => r.problem === null);
+    // by the serial's key (core/serial.ts serialKey; warranty_cards_serial_key_idx over serial_key(serial_number))
     const existing = new Set<string>();
     for (let i = 0; i < candidates.length; i += INSERT_CHUNK) {
-      const lower = candidates.slice(i, i + INSERT_CHUNK).map((r) => r.serial.toLowerCase());
+      const keys = candidates.slice(i, i + INSERT_CHUNK).map((r) => serialKey(r.serial));
       const found = await trx
         .selectFrom("warranty_cards")
-        .select(sql<string>`lower(serial_number)`.as("serial"))
+        .select(sql<string>`serial_key(serial_number)`.as("key"))
         .where("model_id", "=", model.id)
-        .where(sql<string>`lower(serial_number)`, "in", lower)
+        .where(sql<string>`serial_key(serial_number)`, "in", keys)
         .execute();
-      for (const f of found) existing.add(f.serial);
+      for (const f of found) existing.add(f.key);
     }
-    const checked = rows.map((r) => (r.problem === null && existing.has(r.serial.toLowerCase()) ? { ...r, problem: "exists" as const } : r));
+    const checked = rows.map((r) => (r.problem === null && existing.has(serialKey(r.serial)) ? { ...r, problem: "exists" as const } : r));
     if (checked.some((r) => r.problem !== null)) throw new CardBatchRowsError(checked);
 
     const { rows: nowRows } = await sql<{ now: Date }>`select now() as now`.execute(trx);

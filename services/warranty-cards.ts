@@ -11,6 +11,7 @@ import { sql, type Kysely } from "kysely";
 import { toPersianDigits } from "../core/digits";
 import { gregorianDayToJalali, tehranDay } from "../core/jalali";
 import { normalizeIranMobile } from "../core/phone";
+import { serialKey } from "../core/serial";
 import { cardLimitsOf } from "../core/service-rules";
 import { warrantyExpiry, warrantyMonthsFor, warrantyStartDay } from "../core/warranty";
 import {
@@ -126,7 +127,9 @@ async function attemptInTrx(trx: DB, secret: string, input: AttemptInput): Promi
     .selectFrom("customer_products")
     .select(["id", "installed_on"])
     .where("model_id", "=", card.model_id)
-    .where("serial_number", "=", card.serial_number)
+    // the unit as intake may have registered it before (core/serial.ts serialKey: case, spaces, dashes ignored)
+    .where(sql<string>`serial_key(serial_number)`, "=", serialKey(card.serial_number))
+    .orderBy("id")
     .forUpdate()
     .executeTakeFirst();
   const start = warrantyStartDay(card.warranty_start, { purchaseDate: today, installedOn: product?.installed_on ?? null });

@@ -46,6 +46,7 @@ import * as m2026_12_05_120000 from "./2026_12_05_120000_claim_events";
 import * as m2026_12_05_125000 from "./2026_12_05_125000_warranty_card_batches";
 import * as m2026_12_05_130000 from "./2026_12_05_130000_call_stats_daily";
 import * as m2026_12_06_150000 from "./2026_12_06_150000_sla_at_risk_rule";
+import * as m2026_12_06_151000 from "./2026_12_06_151000_serial_key";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -99,4 +100,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_125000_warranty_card_batches": m2026_12_05_125000,
   "2026_12_05_130000_call_stats_daily": m2026_12_05_130000,
   "2026_12_06_150000_sla_at_risk_rule": m2026_12_06_150000,
+  "2026_12_06_151000_serial_key": m2026_12_06_151000,
 };
