@@ -43,7 +43,7 @@ beforeAll(async () => {
   // stored as an operator once typed it
   productId = (await db.insertInto("customer_products").values({ customer_id: customer.id, model_id: modelId, serial_number: "rf 9001", warranty_months: 18 }).returning("id").executeTakeFirstOrThrow()).id;
   await db.insertInto("tickets").values({ type: "breakdown", channel: "phone", customer_id: customer.id, customer_product_id: productId, warranty_status: "in_warranty", status: "new" }).execute();
-  await db.insertInto("warranty_cards").values({ model_id: modelId, serial_number: "RF-9002", code_hash: "x".repeat(64), code_last4: "1234", issued_on: "2026-01-01" }).execute();
+  await db.insertInto("warranty_cards").values({ model_id: modelId, serial_number: "RF-9002", code_hash: "a".repeat(64), code_last4: "1234", issued_on: "2026-01-01" }).execute();
   managerId = (await db.insertInto("users").values({ username: "mgr", display_name: "مدیر", role: "manager", password_hash: "x" }).returning("id").executeTakeFirstOrThrow()).id;
 });
 
