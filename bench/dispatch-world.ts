@@ -70,7 +70,7 @@ const OFFICE_WEEK: Hours = {
   sat: ["09:00", "18:00"], sun: ["09:00", "18:00"], mon: ["09:00", "18:00"], tue: ["09:00", "18:00"], wed: ["09:00", "18:00"],
   thu: ["09:00", "18:00"], fri: null,
 };
-/** {}: around the clock (core/dispatch.ts isAlwaysOpen) */
+/** {}: around the clock (core/working-time.ts isAroundTheClock) */
 const ALWAYS: Hours = {};
 
 /** "brandIndex:categoryIndex" */

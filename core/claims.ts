@@ -8,7 +8,7 @@
  *
  * Pure: no imports beyond core.
  */
-import { toLatinDigits } from "./digits";
+import { sameSerial } from "./serial";
 import { haversineKm } from "./dispatch";
 
 /** The kinds of work a claim is for: each has its own labour tariff per product category. */
@@ -231,16 +231,9 @@ export function claimPayable(status: ClaimStatus, lines: readonly ReturnLine[]):
   return (status === "approved" || status === "partly_approved") && lines.every((l) => !mustReturn(l) || l.returned);
 }
 
-/** Serials are compared as people type them: trimmed, case and inner spaces ignored, Persian digits as Latin. */
-export function normalizeSerial(s: string): string {
-  return toLatinDigits(s)
-    .replace(/[\s-]/g, "")
-    .toUpperCase();
-}
-
+/** The serial read off a returned part is the claimed one: core/serial.ts sameSerial (digits, case, spaces and dashes ignored). */
 export function serialMatches(expected: string, received: string): boolean {
-  const e = normalizeSerial(expected);
-  return e.length > 0 && e === normalizeSerial(received);
+  return sameSerial(expected, received);
 }
 
 // ---------- drafts, corrections and the claim's history (issue 15 §3) ----------

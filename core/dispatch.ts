@@ -49,7 +49,7 @@
  * spreads the load.
  */
 
-import { isAroundTheClock, isWorkingTime, makeWorkingCalendar, parseHm, tehranDayNumber, tehranDayStartMs, weekdayOfDay, type WorkingCalendar } from "./working-time";
+import { isWorkingTime, parseHm, tehranDayNumber, tehranDayStartMs, weekdayOfDay, type WorkingCalendar } from "./working-time";
 import { dispatchCapacity, performanceTerm, scorecardRates, type ScorecardCounts, type ScorecardRates } from "./quality";
 
 export const EXCLUSION_REASONS = ["unauthorized", "suspended", "terminated", "out_of_area", "closed", "holiday", "full", "already_offered"] as const;
@@ -190,12 +190,6 @@ export function coversLocation(f: Pick<CandidateFacts, "areaMatch" | "serviceRad
 
 // ---------- working hours ----------
 
-
-/** Whether the hours say "always open" ({} or every day 00:00–24:00). */
-export function isAlwaysOpen(hours: WorkingHours): boolean {
-  return isAroundTheClock(hours);
-}
-
 /** A working-hours value as stored is well formed: known days, "HH:MM" pairs or null. */
 export function isWorkingHours(v: unknown): v is WorkingHours {
   if (!v || typeof v !== "object" || Array.isArray(v)) return false;
@@ -212,20 +206,6 @@ export function isWorkingHours(v: unknown): v is WorkingHours {
  * (precomputed day tables, cached per set of hours), so the per-candidate check is a table lookup.
  */
 export type CalendarOf = (hours: WorkingHours) => WorkingCalendar;
-
-/**
- * Weekly hours alone, no holidays (no table: a check reads one day of the week): rankCandidates' default, for
- * callers without the holiday table (unit tests, the scoring benchmark). The services never use it.
- */
-export function weeklyHoursOnly(): CalendarOf {
-  const cache = new Map<string, WorkingCalendar>();
-  return (hours) => {
-    const key = JSON.stringify(hours);
-    let cal = cache.get(key);
-    if (!cal) cache.set(key, (cal = makeWorkingCalendar(hours, [], { tableDays: 0 })));
-    return cal;
-  };
-}
 
 /**
  * Why an agency is closed at `at` on its calendar, or null when it is open (working time):
@@ -313,14 +293,14 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
 /**
  * Ranks the candidates: every agency of `facts` ends either in `ranked` (best first) or in `excluded`
  * (with ≥ 1 reason). Negative or non-finite weights count as 0. `calendarOf`: each agency's working-day
- * calendar — the services pass the one with the official holidays (workingCalendars(db).of); the default
- * knows the weekly hours only.
+ * calendar, always given — the services pass the one with the official holidays (workingCalendars(db).of);
+ * a caller without the holiday table builds its own with core/working-time.ts makeWorkingCalendar.
  */
 export function rankCandidates(
   facts: readonly CandidateFacts[],
   now: Date,
   weights: DispatchWeights = DEFAULT_DISPATCH_WEIGHTS,
-  calendarOf: CalendarOf = weeklyHoursOnly(),
+  calendarOf: CalendarOf,
 ): Ranking {
   const w = effectiveWeights(weights);
   const excluded: ExcludedCandidate[] = [];

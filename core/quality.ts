@@ -5,12 +5,12 @@
  * definitions in SQL (each SQL mirror names the function here it follows).
  *
  * ## Rework
- * A new BREAKDOWN of a serial (customer_products row) registered within `reworkWindowDays` (default 30, an
- * admin setting: quality_settings) AFTER a completion of an earlier job of the same serial (any type: a
- * repair, an installation) counts against the agency and the technician that completed that job (its
- * completion report). When several earlier jobs qualify, the latest completion is the one reworked.
- * Cancelled tickets neither are nor cause rework. The window in force when the new ticket is registered
- * is the one used (the roll-up marks it then, and keeps the window it used).
+ * A repeat of an earlier job (core/repeat-job.ts, `reworkRuleOf`): a new BREAKDOWN of a serial (customer_products
+ * row) registered within `reworkWindowDays` (default 30, an admin setting: quality_settings) AFTER a completion
+ * of an earlier job of the same serial (any type: a repair, an installation) counts against the agency and the
+ * technician that completed that job (its completion report). When several earlier jobs qualify, the latest
+ * completion is the one reworked. Cancelled tickets neither are nor cause rework. The window in force when the
+ * new ticket is registered is the one used (the roll-up marks it then, and keeps the window it used).
  *
  * ## First-time fix (FTF)
  * A completed job (a completion report) is a first-time fix when ALL of:
@@ -62,6 +62,7 @@
  * is neither best nor worst. Answer speed = 1 / (1 + mean answer minutes / ANSWER_SCALE_MINUTES).
  */
 
+import { reworkRule, type RepeatRule } from "./repeat-job";
 import { jalaliMonthStart, jalaliToGregorian, jalaliYearMonth, tehranDayStart, tehranJalaliDate } from "./jalali";
 
 export interface QualitySettings {
@@ -83,23 +84,9 @@ const DAY_MS = 86_400_000;
 
 // ---------- rework ----------
 
-/** Whether a breakdown registered at `registeredAt` reworks a job completed at `completedAt`. */
-export function isRework(completedAt: Date | string, registeredAt: Date | string, windowDays: number): boolean {
-  const gap = new Date(registeredAt).getTime() - new Date(completedAt).getTime();
-  return gap > 0 && gap <= windowDays * DAY_MS;
-}
-
-/**
- * Of the earlier jobs of a serial, the one a new breakdown reworks: the latest completion within the
- * window before its registration (cancelled jobs never), or null.
- */
-export function reworkedJob<J extends { completedAt: Date | string; cancelled?: boolean }>(jobs: readonly J[], registeredAt: Date | string, windowDays: number): J | null {
-  let best: J | null = null;
-  for (const j of jobs) {
-    if (j.cancelled || !isRework(j.completedAt, registeredAt, windowDays)) continue;
-    if (!best || new Date(j.completedAt).getTime() > new Date(best.completedAt).getTime()) best = j;
-  }
-  return best;
+/** The rework rule in force (core/repeat-job.ts reworkRule with the admin's window). */
+export function reworkRuleOf(settings: Pick<QualitySettings, "reworkWindowDays">): RepeatRule {
+  return reworkRule(settings.reworkWindowDays);
 }
 
 // ---------- first-time fix ----------

@@ -8,10 +8,13 @@
  *    registered → a "loaner" task: the supervisor arranges a replacement appliance on loan.
  *  - Replacement request: the technician reported the appliance cannot be repaired ("cannot repair"), or the same
  *    fault (the same appliance — customer product — and the same problem category) came back within
- *    `repeat_fault_days` calendar days of the earlier breakdown's registration → a "replacement" task.
+ *    `repeat_fault_days` calendar days of the earlier breakdown's registration (a repeat of an earlier job,
+ *    core/repeat-job.ts: `repeatFaultRuleOf`) → a "replacement" task.
  * Each task carries its evidence (the tickets involved, the reason, the history rows that show it) and the
  * supervisor acknowledges, then resolves it (services/supervisor-tasks.ts).
  */
+import { repeatFaultRule, type RepeatRule } from "./repeat-job";
+import { DEFAULT_SLA_AT_RISK_SHARE } from "./sla";
 import { UNRESOLVED_STATUSES, type TicketStatus, type TicketType } from "./ticket";
 import { EXTENSION_MONTHS_PER_WEEK, REPAIR_GRACE_DAYS } from "./warranty";
 import { CARD_IP_WINDOW_HOURS, CARD_PHONE_WINDOW_HOURS, MAX_CARD_FAILURES_PER_IP, MAX_CARD_FAILURES_PER_PHONE, type CardLimits } from "./warranty-card";
@@ -25,7 +28,10 @@ import { addWorkingDays, addWorkingMs, workingMsBetween, type WorkingCalendar } 
  *  - repair_grace_days / extension_months_per_week: a repair open longer than the grace days extends the
  *    warranty by this many months for each full week beyond (core/warranty.ts repairExtensionMonths);
  *  - card_failures_per_phone / card_phone_window_hours / card_failures_per_ip / card_ip_window_hours: the
- *    warranty-card guessing limit (core/warranty-card.ts cardAttemptThrottle).
+ *    warranty-card guessing limit (core/warranty-card.ts cardAttemptThrottle);
+ *  - sla_at_risk_percent: the SLA sweep (and the delays page's watch list) marks a stage at risk once this
+ *    percentage of its time has passed (core/sla.ts slaLevel; slaAtRiskShareOf). It was the environment
+ *    variable SLA_AT_RISK_SHARE, whose default (0.8) is this rule's default; the variable is no longer read.
  */
 export const SERVICE_RULE_KEYS = [
   "complaint_resolve_days",
@@ -38,6 +44,7 @@ export const SERVICE_RULE_KEYS = [
   "card_phone_window_hours",
   "card_failures_per_ip",
   "card_ip_window_hours",
+  "sla_at_risk_percent",
 ] as const;
 export type ServiceRuleKey = (typeof SERVICE_RULE_KEYS)[number];
 export type ServiceRules = Record<ServiceRuleKey, number>;
@@ -54,13 +61,14 @@ export const SERVICE_RULE_DEFAULTS: Readonly<ServiceRules> = Object.freeze({
   card_phone_window_hours: CARD_PHONE_WINDOW_HOURS,
   card_failures_per_ip: MAX_CARD_FAILURES_PER_IP,
   card_ip_window_hours: CARD_IP_WINDOW_HOURS,
+  sla_at_risk_percent: Math.round(DEFAULT_SLA_AT_RISK_SHARE * 100),
 });
 
 /** The largest value any rule may take (the table's CHECK); each rule has its own, tighter bounds below. */
 export const MAX_SERVICE_RULE_VALUE = 365;
 
 /** The unit each value is counted in (the page names it). */
-export type ServiceRuleUnit = "working_days" | "days" | "working_hours" | "months" | "attempts" | "hours";
+export type ServiceRuleUnit = "working_days" | "days" | "working_hours" | "months" | "attempts" | "hours" | "percent";
 
 export const SERVICE_RULE_SPECS: Readonly<Record<ServiceRuleKey, { min: number; max: number; unit: ServiceRuleUnit }>> = Object.freeze({
   complaint_resolve_days: { min: 1, max: 60, unit: "working_days" },
@@ -73,6 +81,8 @@ export const SERVICE_RULE_SPECS: Readonly<Record<ServiceRuleKey, { min: number; 
   card_phone_window_hours: { min: 1, max: 168, unit: "hours" },
   card_failures_per_ip: { min: 1, max: 365, unit: "attempts" },
   card_ip_window_hours: { min: 1, max: 168, unit: "hours" },
+  // a share strictly between none and all of the stage's time (SLA_AT_RISK_SHARE was > 0 and < 1)
+  sla_at_risk_percent: { min: 1, max: 99, unit: "percent" },
 });
 
 export function isServiceRuleKey(key: unknown): key is ServiceRuleKey {
@@ -105,6 +115,11 @@ export function cardLimitsOf(rules: ServiceRules): CardLimits {
     perIp: rules.card_failures_per_ip,
     ipWindowHours: rules.card_ip_window_hours,
   };
+}
+
+/** The share of a stage's time after which the SLA sweep marks it at risk (core/sla.ts slaLevel's `share`). */
+export function slaAtRiskShareOf(rules: ServiceRules): number {
+  return rules.sla_at_risk_percent / 100;
 }
 
 const HOUR_MS = 3_600_000;
@@ -152,24 +167,13 @@ export function needsLoaner(t: { type: TicketType; status: TicketStatus; created
   return t.type === "breakdown" && (UNRESOLVED_STATUSES as readonly TicketStatus[]).includes(t.status) && now.getTime() >= loanerDueAt(t.createdAt, rules, cal).getTime();
 }
 
-export interface FaultFacts {
-  id: number;
-  type: TicketType;
-  customerProductId: number | null;
-  problemCategoryId: number | null;
-  createdAt: Date;
-}
-
 /**
- * The same fault again: two breakdowns of the same appliance with the same problem category, the later one
- * registered within `repeat_fault_days` days (calendar, 24 h each) after the earlier.
+ * The same fault again (core/repeat-job.ts repeatFaultRule): two breakdowns of the same appliance with the same
+ * problem category, the later one registered within `repeat_fault_days` days (calendar, 24 h each) after the
+ * earlier one's registration.
  */
-export function isRepeatFault(earlier: FaultFacts, later: FaultFacts, rules: ServiceRules): boolean {
-  if (earlier.id === later.id || earlier.type !== "breakdown" || later.type !== "breakdown") return false;
-  if (earlier.customerProductId === null || earlier.customerProductId !== later.customerProductId) return false;
-  if (earlier.problemCategoryId === null || earlier.problemCategoryId !== later.problemCategoryId) return false;
-  const gap = later.createdAt.getTime() - earlier.createdAt.getTime();
-  return gap > 0 && gap <= rules.repeat_fault_days * 86_400_000;
+export function repeatFaultRuleOf(rules: ServiceRules): RepeatRule {
+  return repeatFaultRule(rules.repeat_fault_days);
 }
 
 /** A task moves open → acknowledged → resolved (resolving an open task acknowledges it too). */

@@ -59,7 +59,7 @@ export const SLA_STAGE_OPEN_STATUSES = {
   resolve: ["new", "dispatching", "assigned", "scheduled", "in_progress", "on_hold"],
 } as const satisfies Record<SlaStage, readonly TicketStatus[]>;
 
-/** The share of a stage's time after which it is at risk, unless configured (SLA_AT_RISK_SHARE). */
+/** The share of a stage's time after which it is at risk, by default (the admin's rule: core/service-rules.ts sla_at_risk_percent). */
 export const DEFAULT_SLA_AT_RISK_SHARE = 0.8;
 
 export function isSlaStageOpen(stage: SlaStage, status: TicketStatus): boolean {

@@ -14,6 +14,7 @@
  * name the card on screen. Inbound SMS bodies that carry a code are stored masked.
  */
 import { toLatinDigits, toPersianDigits as toPersian } from "./digits";
+import { isValidSerial, normalizeSerial, serialKey } from "./serial";
 
 export const CARD_CODE_LENGTH = 16;
 
@@ -218,8 +219,6 @@ export function decideCardCheck(card: CardFacts, phone: string | null, today: st
 // ---------------------------------------------------------------------------------------------------------
 // issuing cards in batches (the manufacturer prints them; services/warranty-card-batches.ts)
 
-/** A unit's serial on a card: 3–60 Latin letters, digits and - _ / . (the table's CHECK is 3–60 characters). */
-export const CARD_SERIAL_RE = /^[A-Za-z0-9][A-Za-z0-9\-_/.]{2,59}$/;
 export const MAX_CARDS_PER_BATCH = 5000;
 /** The months a new card may wait to be activated, by default and at most. */
 export const DEFAULT_ACTIVATE_WITHIN_MONTHS = 24;
@@ -241,9 +240,10 @@ const SERIAL_HEADERS = new Set(["serial", "serial_number", "serial number", "س�
 
 /**
  * The serials of a batch, one a line, pasted or from a CSV file (its first column; quotes removed; a header
- * line skipped): Persian/Arabic digits become Latin, blank lines are skipped. Each row is checked (the format)
- * and compared with the rows above it without case (a duplicate names the row it repeats). Whether a serial
- * already has a card is the service's to mark (`exists`).
+ * line skipped): each read as core/serial.ts normalizeSerial (Persian/Arabic digits Latin, edges trimmed), blank
+ * lines skipped. Each row is checked (core/serial.ts serialProblem) and compared with the rows above it by its
+ * serialKey — case, spaces and dashes ignored (a duplicate names the row it repeats). Whether a serial already
+ * has a card is the service's to mark (`exists`).
  */
 export function readCardSerials(text: string): CardSerialRow[] {
   const rows: CardSerialRow[] = [];
@@ -252,18 +252,18 @@ export function readCardSerials(text: string): CardSerialRow[] {
   let first = true;
   for (const [i, line] of lines.entries()) {
     const field = (line.split(/[,;\t]/)[0] ?? "").replace(EDGE_MARKS, "").replace(/^"(.*)"$/, "$1");
-    const serial = toLatinDigits(field).replace(EDGE_MARKS, "");
+    const serial = normalizeSerial(field);
     if (serial === "") continue;
     if (first) {
       first = false;
       if (SERIAL_HEADERS.has(serial.toLowerCase())) continue;
     }
     const row = i + 1;
-    if (!CARD_SERIAL_RE.test(serial)) {
+    if (!isValidSerial(serial)) {
       rows.push({ row, serial: serial.slice(0, 80), problem: "invalid" });
       continue;
     }
-    const key = serial.toLowerCase();
+    const key = serialKey(serial);
     const before = seen.get(key);
     if (before !== undefined) rows.push({ row, serial, problem: "duplicate", duplicateOf: before });
     else {

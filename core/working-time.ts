@@ -145,6 +145,28 @@ export function isAroundTheClock(hours: WeeklyHours): boolean {
 }
 
 /**
+ * Weekly hours by what they mean, as one string: hours that mean the same week give the same key, whatever
+ * the order of their days (a jsonb column gives them back in its own order), a missing day or null (closed),
+ * or "8:00" for "08:00"; {} and every day 00:00–24:00 are both "24/7". The key of a change ("did the hours
+ * change?") and of the calendars' caches.
+ */
+export function weeklyHoursKey(hours: WeeklyHours): string {
+  if (isAroundTheClock(hours)) return "24/7";
+  return CLOCK_WEEKDAYS.map((d) => {
+    const r = hours[d];
+    if (!r) return "-";
+    const open = parseHm(r[0]);
+    const close = parseHm(r[1]);
+    return open === null || close === null ? `?${r[0]}-${r[1]}` : `${open}-${close}`;
+  }).join(",");
+}
+
+/** Whether two sets of weekly hours mean the same week (weeklyHoursKey). */
+export function sameWeeklyHours(a: WeeklyHours, b: WeeklyHours): boolean {
+  return weeklyHoursKey(a) === weeklyHoursKey(b);
+}
+
+/**
  * A calendar: weekly hours + official holidays (Gregorian days 'YYYY-MM-DD' of Tehran, as the holiday table's
  * Jalali dates convert to). Build it once and reuse it (it carries a table of about 7,700 days).
  */

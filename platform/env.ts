@@ -104,8 +104,6 @@ const envSchema = z.object({
    * messages of the outbox; workers/tasks/sms__send.ts). 1: one message per request, as sms/send.
    */
   SMS_SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(100),
-  /** The SLA sweep marks a stage at risk once this share of its time has passed (0.8 = 80 %). */
-  SLA_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.8),
   /** The SLA sweep looks at due times at most this many hours past (older breaches are not alerted anew). */
   SLA_SWEEP_LOOKBACK_HOURS: z.coerce.number().min(1).max(24 * 365).default(48),
   /**

@@ -11,6 +11,7 @@
 import { sql, type Transaction } from "kysely";
 import { AGENCY_CODE_RE, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, planNewFeeRate, validRatePercent } from "../core/agency-admin";
 import { isWorkingHours, type WorkingHours } from "../core/dispatch";
+import { sameWeeklyHours } from "../core/working-time";
 import { MAX_POLYGONS, polygonError, toPgPolygon, type Polygon } from "../core/service-polygons";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -165,7 +166,8 @@ export async function updateAgency(db: DB, actor: Actor, agencyId: number, d: Ag
       const next = columns(d);
       const changed: string[] = TRACKED.filter((k) => (before[k] ?? null) !== (next[k] ?? null));
       if (JSON.stringify(before.phones) !== JSON.stringify(next.phones)) changed.push("phones");
-      if (JSON.stringify(before.working_hours) !== next.working_hours) changed.push("working_hours");
+      // by meaning: jsonb gives the days back in its own key order, so the stored text never equals the form's
+      if (!isWorkingHours(before.working_hours) || !sameWeeklyHours(before.working_hours, d.workingHours)) changed.push("working_hours");
       const key = (a: { province: string; city: string | null }) => `${a.province}/${a.city ?? ""}`;
       const areaKeys = (xs: { province: string; city: string | null }[]) => [...new Set(xs.map(key))].sort().join(";");
       if (areaKeys(areasBefore) !== areaKeys(d.serviceAreas)) changed.push("service_areas");

@@ -6,6 +6,7 @@
  * writes its audit row and the ticket's history inside it.
  */
 import type { Transaction } from "kysely";
+import { normalizeSerial } from "../core/serial";
 import { planNewFeeRate } from "../core/agency-admin";
 import {
   agencyMayEdit,
@@ -216,7 +217,7 @@ export async function priceClaim(
     const part = basis.catalogue.find((c) => c.id === p.sparePartId);
     if (!part) throw new ClaimError("partUnknown");
     if (!Number.isSafeInteger(p.quantity) || p.quantity < 1 || p.quantity > MAX_CLAIM_QUANTITY) throw new ClaimError("quantity");
-    const serial = (p.defectiveSerial ?? "").trim().slice(0, 100) || null;
+    const serial = normalizeSerial(p.defectiveSerial ?? "").slice(0, 100) || null;
     if (part.serialized && !serial) throw new ClaimError("serialRequired");
     const amount = lineAmount({ kind: "part", quantity: p.quantity, unitRials: part.list_price_rials });
     lines.push({
@@ -465,7 +466,7 @@ export async function recordPartReturn(db: DB, actor: Actor, input: { lineId: nu
     const c = await lockClaim(trx, line.claim_id);
     if (line.kind !== "part" || !line.serialized || !line.defective_serial) throw new ClaimError("notReturnable");
     if (c.status === "draft" || c.status === "rejected") throw new ClaimError("state");
-    const serial = input.serial.trim();
+    const serial = normalizeSerial(input.serial);
     if (!serial) throw new ClaimError("serialRequired");
     if (!serialMatches(line.defective_serial, serial)) throw new ClaimError("serialMismatch");
     const row = await trx

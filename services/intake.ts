@@ -1,6 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import { tehranDay } from "../core/jalali";
 import { configuredDueTimes } from "../core/delays";
+import { normalizeSerial, serialKey } from "../core/serial";
 import { nameSearchKey } from "../core/text";
 import type { Priority, TicketChannel, TicketType } from "../core/ticket";
 import { isDispatchedType } from "../core/ticket";
@@ -200,7 +201,7 @@ async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullabl
     left join lateral (
       select cp.id, cp.warranty_expires_on, pm.category_id
       from customer_products cp join product_models pm on pm.id = cp.model_id
-      where cp.serial_number = ${p.serial} and (${p.modelId ?? null}::bigint is null or cp.model_id = ${p.modelId ?? null})
+      where serial_key(cp.serial_number) = ${serialKey(p.serial)} and (${p.modelId ?? null}::bigint is null or cp.model_id = ${p.modelId ?? null})
       order by (cp.customer_id = ${customerId}) desc, cp.id limit 1
     ) f on true
     left join lateral (
@@ -221,7 +222,7 @@ async function findOrRegisterProduct(trx: Trx, customerId: number, p: NonNullabl
     .values({
       customer_id: customerId,
       model_id: row.model_id,
-      serial_number: p.serial,
+      serial_number: normalizeSerial(p.serial),
       purchase_date: purchaseDate,
       warranty_months: months,
       warranty_expires_on: expiresOn,

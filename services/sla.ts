@@ -16,7 +16,6 @@
  */
 import { sql } from "kysely";
 import {
-  DEFAULT_SLA_AT_RISK_SHARE,
   SLA_STAGE_OPEN_STATUSES,
   SLA_STAGES,
   SUPERVISOR_ALERTS_CHANNEL,
@@ -27,15 +26,15 @@ import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { agencyWeeklyHours, slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import { AGENCY_SLA_STAGES, longestStageMs, longestStageSpanMs } from "../core/delays";
-import { complaintWarnHorizon } from "../core/service-rules";
+import { complaintWarnHorizon, slaAtRiskShareOf } from "../core/service-rules";
 import { isWorkingHours } from "../core/dispatch";
-import type { WeeklyHours, WorkingCalendar } from "../core/working-time";
+import { weeklyHoursKey, type WeeklyHours, type WorkingCalendar } from "../core/working-time";
 import { workingCalendars } from "./working-calendar";
 
 export interface SlaSweepOptions {
   /** default: the database's now() */
   now?: Date;
-  /** SLA_AT_RISK_SHARE */
+  /** the at-risk share; default: the admin's rule in force (core/service-rules.ts sla_at_risk_percent) */
   share?: number;
   /** SLA_SWEEP_LOOKBACK_HOURS: due times further back are not looked at */
   lookbackHours?: number;
@@ -100,7 +99,6 @@ export function slaCandidatesQuery(
 
 /** One sweep over every stage. Returns what it marked (already marked stages are not counted again). */
 export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaSweepCounts> {
-  const share = opts.share ?? DEFAULT_SLA_AT_RISK_SHARE;
   const lookbackHours = opts.lookbackHours ?? 48;
   const batch = opts.batch ?? 1000;
   const counts = {} as SlaSweepCounts;
@@ -110,8 +108,9 @@ export async function sweepSla(db: DB, opts: SlaSweepOptions = {}): Promise<SlaS
   // (the agency's stages, once accepted, run on its own hours from the acceptance — services/agency-due-times.ts —
   // so their span is at most the call centre's span up to the acceptance plus the agency's from it)
   const [rules, clock, hoursOfAgencies] = await Promise.all([slaTargetRulesWithTier(db), workingCalendars(db), agencyWeeklyHours(db)]);
+  const share = opts.share ?? slaAtRiskShareOf(clock.rules);
   const agencyHours = new Map<string, WeeklyHours>();
-  for (const h of hoursOfAgencies) if (isWorkingHours(h)) agencyHours.set(JSON.stringify(h), h);
+  for (const h of hoursOfAgencies) if (isWorkingHours(h)) agencyHours.set(weeklyHoursKey(h), h);
   for (const stage of SLA_STAGES) {
     counts[stage] = await db.transaction().execute(async (trx) => {
       const now = opts.now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;

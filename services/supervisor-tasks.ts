@@ -9,10 +9,11 @@
  *  - `moveServiceTask`: a supervisor acknowledges a task, then resolves it with a note (audited).
  */
 import { sql } from "kysely";
-import { canMoveTask, needsLoaner, TASK_KIND_OF, type SupervisorTaskReason } from "../core/service-rules";
+import { canMoveTask, needsLoaner, repeatFaultRuleOf, TASK_KIND_OF, type SupervisorTaskReason } from "../core/service-rules";
 import type { TicketStatus, TicketType } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { withinRepeatWindowSql } from "../db/repos/repeat-jobs";
 import type { Actor } from "./actor";
 import { workingCalendars } from "./working-calendar";
 
@@ -59,16 +60,17 @@ export async function sweepServiceTasks(db: DB, opts: { now?: Date; batch?: numb
     candidates.push({ ticketId: t.id, reason: "cannot_repair", evidence: { tickets: [{ id: t.id, number: t.number, role: "this" }], technicianReason: t.note, reportedAt: t.at.toISOString() } });
   }
 
-  // replacement, the same fault again: a breakdown of the same appliance and problem category registered within M days after an earlier one
+  // replacement, the same fault again (core/repeat-job.ts under core/service-rules.ts repeatFaultRuleOf): a breakdown
+  // of the same appliance and problem category registered within M days after an earlier one, the latest named
   const repeats = await sql<{ id: number; number: number; prev_id: number; prev_number: number; prev_at: Date; at: Date }>`
     select distinct on (t.id) t.id, t.number, p.id as prev_id, p.number as prev_number, p.created_at as prev_at, t.created_at as at
     from tickets t join tickets p on p.customer_product_id = t.customer_product_id and p.problem_category_id = t.problem_category_id
-      and p.type = 'breakdown' and p.id <> t.id and p.created_at < t.created_at
-      and p.created_at >= t.created_at - make_interval(days => ${rules.repeat_fault_days})
+      and p.type = 'breakdown' and p.id <> t.id
+      and ${withinRepeatWindowSql(sql.ref("p.created_at"), sql.ref("t.created_at"), repeatFaultRuleOf(rules).windowDays)}
     where t.type = 'breakdown' and t.customer_product_id is not null and t.problem_category_id is not null
       and t.status in ('new','dispatching','assigned','scheduled','in_progress','on_hold')
       and not exists (select 1 from supervisor_tasks s where s.ticket_id = t.id and s.kind = 'replacement')
-    order by t.id, p.created_at desc limit ${batch}`.execute(db);
+    order by t.id, p.created_at desc, p.id desc limit ${batch}`.execute(db);
   for (const t of repeats.rows) {
     if (candidates.some((c) => c.ticketId === t.id && TASK_KIND_OF[c.reason] === "replacement")) continue;
     candidates.push({

@@ -6,14 +6,19 @@
  * transaction, writes the batch (who, when, model, count), one card per serial with a new crypto-random code
  * (platform/warranty-code.ts; only its keyed hash and last four digits are stored) and the audit row. The codes
  * are returned once, for the printer's file; nothing can give them again.
+ *
+ * The writing itself is db/repos/warranty-batches.ts `insertCardBatch`, the one path that creates cards: this
+ * service, the demo seed (db/seed/demo-warranty.ts: its cards with the README's fixed codes; db/ may not import
+ * services/) and the tests all issue through it, so every card has its batch, its keyed hash and last four
+ * digits, and its audit row.
  */
 import { sql } from "kysely";
 import { tehranDay } from "../core/jalali";
+import { serialKey } from "../core/serial";
 import { addMonths } from "../core/warranty";
-import { cardLast4, MAX_CARDS_PER_BATCH, MAX_ACTIVATE_WITHIN_MONTHS, readCardSerials, type CardSerialRow } from "../core/warranty-card";
+import { MAX_CARDS_PER_BATCH, MAX_ACTIVATE_WITHIN_MONTHS, readCardSerials, type CardSerialRow } from "../core/warranty-card";
 import type { DB } from "../db/connection";
-import { writeAudit } from "../db/repos/audit";
-import { hashCardCode, newCardCode } from "../platform/warranty-code";
+import { insertCardBatch, type IssuedCardBatch } from "../db/repos/warranty-batches";
 import type { Actor } from "./actor";
 
 export type CardBatchInputCode = "empty" | "tooMany" | "unknownModel" | "badMonths";
@@ -31,16 +36,9 @@ export class CardBatchRowsError extends Error {
   }
 }
 
-export interface IssuedCardBatch {
-  batchId: number;
-  modelId: number;
-  issuedOn: string;
-  activateBy: string;
-  /** shown once: the codes are not stored */
-  cards: { serial: string; code: string }[];
-}
-
 const INSERT_CHUNK = 500;
+
+export type { IssuedCardBatch };
 
 export async function issueWarrantyCardBatch(
   db: DB,
@@ -60,61 +58,24 @@ export async function issueWarrantyCardBatch(
     // one batch of a model at a time: two batches sent at once cannot both pass the check below with one serial
     await sql`select pg_advisory_xact_lock(hashtextextended(${`warranty-card-batch:${model.id}`}, 0))`.execute(trx);
     const candidates = rows.filter((r) => r.problem === null);
+    // by the serial's key (core/serial.ts serialKey; warranty_cards_serial_key_idx over serial_key(serial_number))
     const existing = new Set<string>();
     for (let i = 0; i < candidates.length; i += INSERT_CHUNK) {
-      const lower = candidates.slice(i, i + INSERT_CHUNK).map((r) => r.serial.toLowerCase());
+      const keys = candidates.slice(i, i + INSERT_CHUNK).map((r) => serialKey(r.serial));
       const found = await trx
         .selectFrom("warranty_cards")
-        .select(sql<string>`lower(serial_number)`.as("serial"))
+        .select(sql<string>`serial_key(serial_number)`.as("key"))
         .where("model_id", "=", model.id)
-        .where(sql<string>`lower(serial_number)`, "in", lower)
+        .where(sql<string>`serial_key(serial_number)`, "in", keys)
         .execute();
-      for (const f of found) existing.add(f.serial);
+      for (const f of found) existing.add(f.key);
     }
-    const checked = rows.map((r) => (r.problem === null && existing.has(r.serial.toLowerCase()) ? { ...r, problem: "exists" as const } : r));
+    const checked = rows.map((r) => (r.problem === null && existing.has(serialKey(r.serial)) ? { ...r, problem: "exists" as const } : r));
     if (checked.some((r) => r.problem !== null)) throw new CardBatchRowsError(checked);
 
     const { rows: nowRows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
     const now = nowRows[0]!.now;
-    const issuedOn = tehranDay(now);
-    const activateBy = addMonths(issuedOn, input.activateWithinMonths);
-    const batch = await trx
-      .insertInto("warranty_card_batches")
-      .values({ model_id: model.id, issued_by: actor.userId ?? null, issued_at: now, issued_on: issuedOn, activate_by: activateBy, card_count: checked.length })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const hashes = new Set<string>();
-    const cards = checked.map((r) => {
-      let code = newCardCode();
-      while (hashes.has(hashCardCode(secret, code))) code = newCardCode();
-      hashes.add(hashCardCode(secret, code));
-      return { serial: r.serial, code };
-    });
-    for (let i = 0; i < cards.length; i += INSERT_CHUNK) {
-      await trx
-        .insertInto("warranty_cards")
-        .values(
-          cards.slice(i, i + INSERT_CHUNK).map((c) => ({
-            model_id: model.id,
-            serial_number: c.serial,
-            code_hash: hashCardCode(secret, c.code),
-            code_last4: cardLast4(c.code),
-            issued_on: issuedOn,
-            activate_by: activateBy,
-            batch_id: batch.id,
-          })),
-        )
-        .execute();
-    }
-    await writeAudit(trx, {
-      actorUserId: actor.userId ?? null,
-      action: "warranty_card.batch_issue",
-      entityType: "warranty_card_batch",
-      entityId: batch.id,
-      ip: actor.ip ?? null,
-      // never the codes: the audit log is read by more people than the printer
-      details: { model_id: model.id, model: `${model.name} (${model.model_code})`, count: cards.length, activate_by: activateBy },
-    });
-    return { batchId: batch.id, modelId: model.id, issuedOn, activateBy, cards };
+    const activateBy = addMonths(tehranDay(now), input.activateWithinMonths);
+    return insertCardBatch(trx, secret, actor.userId ?? null, { modelId: model.id, issuedAt: now, activateBy, cards: checked }, actor.ip ?? null);
   });
 }

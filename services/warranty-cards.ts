@@ -7,10 +7,11 @@
  * customer_products row (serial, model, warranty dates) and its history; by SMS also the inbound message
  * (its body masked: the code is never stored) and the reply through the outbox.
  */
-import { sql, type Kysely } from "kysely";
+import { sql } from "kysely";
 import { toPersianDigits } from "../core/digits";
 import { gregorianDayToJalali, tehranDay } from "../core/jalali";
 import { normalizeIranMobile } from "../core/phone";
+import { serialKey } from "../core/serial";
 import { cardLimitsOf } from "../core/service-rules";
 import { warrantyExpiry, warrantyMonthsFor, warrantyStartDay } from "../core/warranty";
 import {
@@ -30,8 +31,7 @@ import {
 import type { DB } from "../db/connection";
 import { serviceRulesInForce } from "../db/repos/service-rules";
 import { appendProductEvent, cardByHashForUpdate, countCardFailures, lockCardAttemptKeys, recordCardAttempt } from "../db/repos/warranty";
-import type { Database } from "../db/schema";
-import { hashCardCode, newCardCode } from "../platform/warranty-code";
+import { hashCardCode } from "../platform/warranty-code";
 import { enqueueSms } from "./outbox";
 
 /** The SMS purposes of this service's messages (sms_messages.purpose). */
@@ -126,7 +126,9 @@ async function attemptInTrx(trx: DB, secret: string, input: AttemptInput): Promi
     .selectFrom("customer_products")
     .select(["id", "installed_on"])
     .where("model_id", "=", card.model_id)
-    .where("serial_number", "=", card.serial_number)
+    // the unit as intake may have registered it before (core/serial.ts serialKey: case, spaces, dashes ignored)
+    .where(sql<string>`serial_key(serial_number)`, "=", serialKey(card.serial_number))
+    .orderBy("id")
     .forUpdate()
     .executeTakeFirst();
   const start = warrantyStartDay(card.warranty_start, { purchaseDate: today, installedOn: product?.installed_on ?? null });
@@ -226,26 +228,4 @@ export async function receiveWarrantySms(db: DB, secret: string, msg: InboundCar
       : null;
     return { stored: true, result, replySmsId };
   });
-}
-
-/**
- * Issues cards for units (model + serial): a new random code each, returned once to be printed; only its
- * keyed hash and last four digits are kept. `activateBy`: the last day the card can be activated.
- */
-export async function issueWarrantyCards(
-  db: Kysely<Database>,
-  secret: string,
-  units: { modelId: number; serial: string; activateBy?: string | null; issuedOn: string }[],
-): Promise<{ id: number; modelId: number; serial: string; code: string }[]> {
-  const out: { id: number; modelId: number; serial: string; code: string }[] = [];
-  for (const u of units) {
-    const code = newCardCode();
-    const row = await db
-      .insertInto("warranty_cards")
-      .values({ model_id: u.modelId, serial_number: u.serial, code_hash: hashCardCode(secret, code), code_last4: cardLast4(code), issued_on: u.issuedOn, activate_by: u.activateBy ?? null })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    out.push({ id: row.id, modelId: u.modelId, serial: u.serial, code });
-  }
-  return out;
 }

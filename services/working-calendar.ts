@@ -8,7 +8,7 @@
  */
 import type { DueClock } from "../core/delays";
 import { serviceRulesOf, type ServiceRules } from "../core/service-rules";
-import { DEFAULT_OFFICE_HOURS, isAroundTheClock, makeWorkingCalendar, type WeeklyHours, type WorkingCalendar } from "../core/working-time";
+import { DEFAULT_OFFICE_HOURS, makeWorkingCalendar, weeklyHoursKey, type WeeklyHours, type WorkingCalendar } from "../core/working-time";
 import type { DB } from "../db/connection";
 import { allHolidayDays, clockState } from "../db/repos/holidays";
 
@@ -25,7 +25,7 @@ export interface WorkingCalendars {
 
 let cache: { version: number; holidays: string[]; calendars: Map<string, WorkingCalendar>; byObject: WeakMap<object, WorkingCalendar> } | null = null;
 
-const keyOf = (hours: WeeklyHours | null): string => (hours === null ? "office" : isAroundTheClock(hours) ? "24/7" : JSON.stringify(hours));
+const keyOf = (hours: WeeklyHours | null): string => (hours === null ? "office" : weeklyHoursKey(hours));
 
 /** The calendars with the holidays as they are now (cached per process; db may be a transaction). */
 export async function workingCalendars(db: DB): Promise<WorkingCalendars> {

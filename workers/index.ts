@@ -80,7 +80,7 @@ export function taskList(deps: Pick<WorkersOptions, "db" | "env" | "breakerClock
     agency__performance: agencyPerformanceTask({ db }),
     agency__import: agencyImportTask({ db }),
     offer__sweep: offerSweepTask({ db }),
-    sla__sweep: slaSweepTask({ db, share: env.SLA_AT_RISK_SHARE, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
+    sla__sweep: slaSweepTask({ db, lookbackHours: env.SLA_SWEEP_LOOKBACK_HOURS }),
     // issue 15 §2 (h3): loaner and replacement tasks for the supervisors
     service_tasks__sweep: serviceTasksSweepTask({ db }),
     recording__download: recordingDownloadTask({

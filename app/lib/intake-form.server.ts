@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toLatinDigits } from "../../core/digits";
 import { tehranDay } from "../../core/jalali";
 import { normalizeIranMobile } from "../../core/phone";
+import { normalizeSerial, serialProblem } from "../../core/serial";
 import { PRIORITIES, TICKET_TYPES } from "../../core/ticket";
 import type { MessageKey } from "~/i18n";
 import type { IntakeErrorCode, IntakeInput } from "~/lib/services.server";
@@ -51,10 +52,8 @@ const Raw = z.object({
   fullName: text(200).default(""),
   mobile: z.string().default(""),
   nationalCode: digits.default(""),
-  serial: z
-    .string()
-    .default("")
-    .transform((v) => toLatinDigits(v).trim()),
+  // core/serial.ts: Persian/Arabic digits Latin, edges trimmed; kept as typed otherwise
+  serial: z.string().default("").transform(normalizeSerial),
   modelId: optionalId.default(""),
   purchaseDate: digits.default(""),
   categoryId: optionalId.default(""),
@@ -115,7 +114,7 @@ export function parseIntakeForm(form: Record<string, string>, now = new Date()):
 
   // the product, by serial
   if (v.serial !== "") {
-    if (v.serial.length < 3 || v.serial.length > 60) fail("serial", "err.serial");
+    if (serialProblem(v.serial) !== null) fail("serial", "err.serial");
     let purchaseDate: string | null = null;
     if (v.purchaseDate !== "") {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v.purchaseDate) || Number.isNaN(Date.parse(`${v.purchaseDate}T00:00:00Z`)) || v.purchaseDate > tehranDay(now)) {

@@ -19,8 +19,9 @@ import { serviceRules, ServiceRuleError, setServiceRule } from "~/lib/service-ru
  * Guarded by holidays:manage: the working-day clock's holidays and these numbers are the same admin's rules.
  */
 
-const GROUPS: readonly { id: "complaints" | "warranty" | "card"; keys: readonly ServiceRuleKey[] }[] = [
+const GROUPS: readonly { id: "complaints" | "sla" | "warranty" | "card"; keys: readonly ServiceRuleKey[] }[] = [
   { id: "complaints", keys: ["complaint_resolve_days", "complaint_warn_hours", "loaner_after_days", "repeat_fault_days"] },
+  { id: "sla", keys: ["sla_at_risk_percent"] },
   { id: "warranty", keys: ["repair_grace_days", "extension_months_per_week"] },
   { id: "card", keys: ["card_failures_per_phone", "card_phone_window_hours", "card_failures_per_ip", "card_ip_window_hours"] },
 ];

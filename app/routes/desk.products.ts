@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { toLatinDigits } from "../../core/digits";
+import { isValidSerial, normalizeSerial } from "../../core/serial";
 import { tehranDay } from "../../core/jalali";
 import { warrantyDaysLeft, warrantyStatusOn } from "../../core/warranty";
 import { requirePermission, scopeFor } from "~/lib/auth.server";
@@ -9,8 +9,8 @@ import { readSearchParams } from "~/lib/input.server";
 /** The registration form's serial lookup: the products registered with a serial, with their warranty today. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "tickets:create");
-  const serial = toLatinDigits(readSearchParams(request).serial ?? "").trim();
-  if (serial.length < 3 || serial.length > 60) return { serial, products: [] };
+  const serial = normalizeSerial(readSearchParams(request).serial ?? "");
+  if (!isValidSerial(serial)) return { serial, products: [] };
   const today = tehranDay(new Date());
   const rows = await desk.productsBySerial(context.db, scopeFor(user), serial);
   return {

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { DELAY_CAUSES } from "../../core/delays";
+import { slaAtRiskShareOf } from "../../core/service-rules";
 import { BarChart } from "~/components/reports/Chart";
 import { DataTable } from "~/components/reports/DataTable";
 import { DateRangeFilter } from "~/components/reports/DateRangeFilter";
@@ -12,6 +13,7 @@ import { delays, parseDelayQuery, parseWatchLevel } from "~/lib/delays.server";
 import { formatNumber } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { resolveLocale } from "~/lib/locale.server";
+import { serviceRules } from "~/lib/service-rules.server";
 import {
   DELAYS_EXPORT_PATH,
   delayTicketsHref,
@@ -41,7 +43,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // one read of the range's figures (the daily roll-up plus the live part) serves the ranking and the summary
   const [figures, watch] = await Promise.all([
     delays.delayFiguresByAgency(context.db, scope, filter),
-    delays.slaWatchList(context.db, scope, now, undefined, WATCH_LIMIT, level),
+    // at risk by the sweep's own share: the admin's rule in force (/admin/service-rules)
+    serviceRules.serviceRulesInForce(context.db).then((rules) => delays.slaWatchList(context.db, scope, now, slaAtRiskShareOf(rules), WATCH_LIMIT, level)),
   ]);
   const ranking = delays.rankingOf(figures);
   const summary = delays.summaryOf(figures);

@@ -48,6 +48,8 @@ import * as m2026_12_05_130000 from "./2026_12_05_130000_call_stats_daily";
 import * as m2026_12_06_120000 from "./2026_12_06_120000_sla_due_covering_indexes";
 import * as m2026_12_06_121000 from "./2026_12_06_121000_call_stats_hour_of_day";
 import * as m2026_12_06_122000 from "./2026_12_06_122000_part_hold_monthly";
+import * as m2026_12_06_150000 from "./2026_12_06_150000_sla_at_risk_rule";
+import * as m2026_12_06_151000 from "./2026_12_06_151000_serial_key";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -103,4 +105,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_120000_sla_due_covering_indexes": m2026_12_06_120000,
   "2026_12_06_121000_call_stats_hour_of_day": m2026_12_06_121000,
   "2026_12_06_122000_part_hold_monthly": m2026_12_06_122000,
+  "2026_12_06_150000_sla_at_risk_rule": m2026_12_06_150000,
+  "2026_12_06_151000_serial_key": m2026_12_06_151000,
 };

@@ -63,6 +63,8 @@ export interface AuditEntry {
   entityId?: string | number;
   ip?: string | null;
   details?: Record<string, unknown>;
+  /** when it happened, if not the transaction's now (a batch issued at a given instant: db/repos/warranty-batches.ts) */
+  at?: Date;
 }
 
 /** One audit row. Call it inside the service's transaction, so the row exists exactly when the change does. */
@@ -77,7 +79,7 @@ export async function writeAudit(db: DB, e: AuditEntry) {
  */
 export function auditInsert(e: AuditEntry, o: { entityIdOf?: string } = {}): RawBuilder<unknown> {
   const entityId = o.entityIdOf ? sql`${sql.ref(`${o.entityIdOf}.id`)}::text` : sql`${e.entityId == null ? null : String(e.entityId)}::text`;
-  return sql`insert into audit_log (actor_user_id, action, entity_type, entity_id, ip, details)
-    select ${e.actorUserId}::bigint, ${e.action}, ${e.entityType ?? null}, ${entityId}, ${e.ip ?? null}, ${JSON.stringify(e.details ?? {})}::jsonb
+  return sql`insert into audit_log (actor_user_id, action, entity_type, entity_id, ip, details${e.at ? sql`, at` : sql``})
+    select ${e.actorUserId}::bigint, ${e.action}, ${e.entityType ?? null}, ${entityId}, ${e.ip ?? null}, ${JSON.stringify(e.details ?? {})}::jsonb${e.at ? sql`, ${e.at}::timestamptz` : sql``}
     ${o.entityIdOf ? sql`from ${sql.table(o.entityIdOf)}` : sql``}`;
 }

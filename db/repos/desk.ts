@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { serialKey } from "../../core/serial";
 import { UNRESOLVED_STATUSES } from "../../core/ticket";
 import type { DB } from "../connection";
 import type { DataScope } from "./scope";
@@ -94,10 +95,17 @@ export async function productsOf(db: DB, scope: DataScope, customerIds: readonly
     .execute();
 }
 
-/** Products registered with this serial number (a serial is unique per model, not across models). */
+/**
+ * Products registered with this serial number, however it was spelt (core/serial.ts serialKey: case, spaces and
+ * dashes ignored; customer_products_serial_key_idx). A serial is unique per model, not across models.
+ */
 export async function productsBySerial(db: DB, scope: DataScope, serial: string) {
   if (scope.kind !== "all") return [];
-  return productsQuery(db).where("customer_products.serial_number", "=", serial).orderBy("customer_products.id").limit(10).execute();
+  return productsQuery(db)
+    .where(sql<string>`serial_key(customer_products.serial_number)`, "=", serialKey(serial))
+    .orderBy("customer_products.id")
+    .limit(10)
+    .execute();
 }
 
 const ticketColumns = [

@@ -62,13 +62,22 @@ export async function clockState(db: DB): Promise<{ version: number; rules: { ke
   return { version: Number(rows[0]?.version ?? 0), rules: rows[0]?.rules ?? [] };
 }
 
-/** Sets an admin's value of a rule (services/service-rules.ts audits it). Returns the value before (null: the default). */
-export async function upsertServiceRule(db: DB, key: ServiceRuleKey, value: number, userId: number | null): Promise<number | null> {
-  const before = await db.selectFrom("service_rule_settings").select("value").where("key", "=", key).forUpdate().executeTakeFirst();
+/**
+ * A rule's stored value (null: no row, the default), for a change in the caller's transaction: the key is
+ * locked first (a transaction-scoped advisory lock, since a key at its default has no row to lock), so two
+ * admins changing one rule at once see each other's value.
+ */
+export async function storedServiceRuleForChange(db: DB, key: ServiceRuleKey): Promise<number | null> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`service-rule:${key}`}, 0))`.execute(db);
+  const row = await db.selectFrom("service_rule_settings").select("value").where("key", "=", key).executeTakeFirst();
+  return row?.value ?? null;
+}
+
+/** Stores an admin's value of a rule, with who set it and when (services/service-rules.ts decides and audits). */
+export async function writeServiceRule(db: DB, key: ServiceRuleKey, value: number, userId: number | null): Promise<void> {
   await db
     .insertInto("service_rule_settings")
     .values({ key, value, updated_by: userId })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_by: userId, updated_at: new Date() }))
     .execute();
-  return before?.value ?? null;
 }

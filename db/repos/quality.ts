@@ -24,16 +24,18 @@ import {
   periodRange,
   periodsBetween,
   refreshWindowStart,
+  reworkRuleOf,
   type QualitySettings,
   type ScorecardCounts,
 } from "../../core/quality";
 import { tehranDay } from "../../core/jalali";
-import { DEFAULT_OFFICE_HOURS, isAroundTheClock, makeWorkingCalendar, workingMsBetween, type WeeklyHours, type WorkingCalendar } from "../../core/working-time";
+import { DEFAULT_OFFICE_HOURS, makeWorkingCalendar, weeklyHoursKey, workingMsBetween, type WeeklyHours, type WorkingCalendar } from "../../core/working-time";
 import type { Database } from "../schema";
 import { claimDecisionsByAgencyMonth } from "./claims";
 import { allHolidayDays } from "./holidays";
 import type { DataScope } from "./scope";
 import { refreshCsatDaily } from "./voice";
+import { withinRepeatWindowSql } from "./repeat-jobs";
 
 type Conn = Kysely<Database>;
 
@@ -75,8 +77,9 @@ async function lockState(trx: Conn) {
 
 /**
  * Marks the breakdowns registered since the watermark (and at least `settleSeconds` ago) that rework an
- * earlier job of their serial (core/quality.ts reworkedJob: the latest completion of a non-cancelled ticket
- * within the window before the registration). Returns the rows added.
+ * earlier job of their serial (core/repeat-job.ts repeatedJob under core/quality.ts reworkRuleOf: the latest
+ * completion of a non-cancelled ticket within the window before the registration; the window's SQL is
+ * withinRepeatWindowSql). Returns the rows added.
  */
 export async function refreshReworks(db: Conn, opts: { batch?: number; settleSeconds?: number } = {}): Promise<number> {
   const batch = opts.batch ?? 50_000;
@@ -101,8 +104,7 @@ export async function refreshReworks(db: Conn, opts: { batch?: number; settleSec
           select cr.ticket_id, cr.agency_id, coalesce(cr.technician_id, q.technician_id) as technician_id, cr.completed_at
           from tickets q join completion_reports cr on cr.ticket_id = q.id
           where q.customer_product_id = t.customer_product_id and q.id <> t.id and q.status <> 'cancelled'
-            and cr.completed_at < t.created_at
-            and cr.completed_at >= t.created_at - make_interval(days => ${reworkWindowDays})
+            and ${withinRepeatWindowSql(sql.ref("cr.completed_at"), sql.ref("t.created_at"), reworkRuleOf({ reworkWindowDays }).windowDays)}
           order by cr.completed_at desc, cr.ticket_id desc
           limit 1) p
         where t.id > ${wm.reworks_last_ticket_id} and t.id <= ${last}
@@ -164,7 +166,7 @@ export async function calendarsFromHolidays(db: Conn): Promise<CalendarOf> {
   const cache = new Map<string, WorkingCalendar>();
   return (hours) => {
     const h = hours ?? DEFAULT_OFFICE_HOURS;
-    const key = isAroundTheClock(h) ? "24/7" : JSON.stringify(h);
+    const key = weeklyHoursKey(h);
     let cal = cache.get(key);
     if (!cal) cache.set(key, (cal = makeWorkingCalendar(h, holidays)));
     return cal;

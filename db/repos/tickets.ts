@@ -3,6 +3,7 @@ import type { DB } from "../connection";
 import type { Database, TicketStatusValue, TicketType } from "../schema";
 import type { DataScope } from "./scope";
 import { normalizeIranMobile } from "../../core/phone";
+import { isValidSerial, normalizeSerial, serialKey } from "../../core/serial";
 import { nameSearchKey, searchKey } from "../../core/text";
 import { PRIORITIES, type Priority, type WarrantyStatus } from "../../core/ticket";
 import { DEFAULT_SORT_DIRECTION, DEFAULT_TICKET_SORT, type SortDirection, type TicketSort } from "../../core/ticket-list";
@@ -97,8 +98,10 @@ export interface TicketSearch {
   mobile?: string;
   /** a `LIKE` pattern over customers.name_search (core/text.ts nameSearchKey) when the text has letters */
   namePattern?: string;
-  /** a product serial number, lower-case (customer_products_serial_key_idx over lower(serial_number)) */
+  /** a national warranty registry id, lower-case (customer_products_registry_idx over lower(warranty_registry_id)) */
   serial?: string;
+  /** a product serial's key (core/serial.ts serialKey; customer_products_serial_key_idx over serial_key(serial_number)) */
+  serialKey?: string;
 }
 
 /** Undefined for an empty search; Persian/Arabic-Indic digits, Arabic letters and ZWNJ are normalised first. */
@@ -115,9 +118,11 @@ export function parseTicketSearch(text: string): TicketSearch | undefined {
     const name = nameSearchKey(key);
     out.namePattern = `%${name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   }
-  // serials are letters and digits (SNRF241234567), sometimes with dashes or slashes
+  // registry ids are letters and digits (GR-1405-880100), sometimes with dashes or slashes
   const serial = key.replace(/\s/g, "");
   if (/^[a-z0-9][a-z0-9\-/_.]{2,59}$/.test(serial)) out.serial = serial;
+  // a product serial by core/serial.ts's one rule: any spelling of a valid serial finds it by its key
+  if (isValidSerial(normalizeSerial(text))) out.serialKey = serialKey(text);
   return out;
 }
 
@@ -228,23 +233,30 @@ async function searchCondition(db: DB, s: TicketSearch, ctx: SearchContext): Pro
     const found = (await direct.execute()).map((r) => r.id);
     if (found.length) conditions.push((eb) => eb("tickets.id", "=", idArray(found)));
   }
-  if (s.serial) {
-    const products = await db
-      .selectFrom("customer_products")
-      .select("id")
-      .where(sql<string>`lower(customer_products.serial_number)`, "=", s.serial)
-      .limit(NAME_MATCH_LIMIT)
-      .execute();
+  if (s.serial || s.serialKey) {
+    const products: { id: number }[] = [];
+    if (s.serialKey) {
+      products.push(
+        ...(await db
+          .selectFrom("customer_products")
+          .select("id")
+          .where(sql<string>`serial_key(customer_products.serial_number)`, "=", s.serialKey)
+          .limit(NAME_MATCH_LIMIT)
+          .execute()),
+      );
+    }
     // the same text as the national warranty registry's tracking id (issue 15 §1; customer_products_registry_idx)
-    products.push(
-      ...(await db
-        .selectFrom("customer_products")
-        .select("id")
-        .where(sql<string>`lower(customer_products.warranty_registry_id)`, "=", s.serial)
-        .where("customer_products.warranty_registry_id", "is not", null)
-        .limit(1)
-        .execute()),
-    );
+    if (s.serial) {
+      products.push(
+        ...(await db
+          .selectFrom("customer_products")
+          .select("id")
+          .where(sql<string>`lower(customer_products.warranty_registry_id)`, "=", s.serial)
+          .where("customer_products.warranty_registry_id", "is not", null)
+          .limit(1)
+          .execute()),
+      );
+    }
     if (products.length) {
       conditions.push((eb) => eb("tickets.customer_product_id", "=", idArray(products.map((p) => p.id))));
     }

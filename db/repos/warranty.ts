@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { serialKey } from "../../core/serial";
 import type { CardAttemptOutcome, CardChannel, ProductEventKind } from "../../core/warranty-card";
 import type { DB } from "../connection";
 import type { DataScope } from "./scope";
@@ -176,7 +177,8 @@ export async function searchProducts(db: DB, scope: DataScope, q: { key?: string
   if (scope.kind !== "all" || (!q.key && !q.mobile)) return [];
   const ids = new Set<number>();
   if (q.key) {
-    for (const r of await db.selectFrom("customer_products").select("id").where(sql<string>`lower(serial_number)`, "=", q.key).limit(50).execute()) ids.add(r.id);
+    // the serial by its key (core/serial.ts serialKey: case, spaces and dashes ignored; customer_products_serial_key_idx)
+    for (const r of await db.selectFrom("customer_products").select("id").where(sql<string>`serial_key(serial_number)`, "=", serialKey(q.key)).limit(50).execute()) ids.add(r.id);
     for (const r of await db
       .selectFrom("customer_products")
       .select("id")

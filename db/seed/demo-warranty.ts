@@ -3,7 +3,8 @@ import { tehranDay } from "../../core/jalali";
 import { slaDueTimes } from "../../core/sla";
 import { maskMobile } from "../../core/warranty-card";
 import { addMonths, warrantyExpiry } from "../../core/warranty";
-import { DEV_WARRANTY_CODE_SECRET, hashCardCode } from "../../platform/warranty-code";
+import { DEV_WARRANTY_CODE_SECRET } from "../../platform/warranty-code";
+import { insertCardBatch } from "../repos/warranty-batches";
 import type { Database } from "../schema";
 
 /*
@@ -16,6 +17,10 @@ import type { Database } from "../schema";
  *  - two national registry tracking ids on activated products;
  *  - installation tickets (نصب و راه‌اندازی) of air conditioners at THR-001 (authorised for them): one installed
  *    last week (the warranty started that day, in the product's history), one scheduled, one just registered.
+ * Every card is issued through db/repos/warranty-batches.ts insertCardBatch — the manager's page's own path —
+ * by the demo manager, one batch per model and issue day (so /manager/warranty-cards lists them), with the fixed
+ * codes; an activation then writes what the activation service would have (the card's owner, the product's
+ * warranty and history, the attempt).
  * Deterministic: no randomness, every choice follows the rows' order.
  */
 
@@ -45,18 +50,26 @@ export async function seedDemoWarranty(db: Kysely<Database>, now: Date, secret: 
     .where("c.code", "in", ["washing_machine", "refrigerator", "dishwasher", "tv"])
     .orderBy("m.id")
     .execute();
-  const card = (code: string) => ({ code_hash: hashCardCode(secret, code), code_last4: code.slice(-4) });
+  const manager = await db.selectFrom("users").select("id").where("username", "=", "manager").executeTakeFirst();
+  // 10:00 Tehran on the issue day
+  const issuedAtOn = (isoDay: string) => new Date(`${isoDay}T10:00:00+03:30`);
   let cards = 0;
+  let batches = 0;
+  const issue = async (modelId: number, issuedOn: string, activateBy: string | null, list: { serial: string; code: string }[]) => {
+    batches++;
+    cards += list.length;
+    const issuedAt = issuedAtOn(issuedOn);
+    // the batch and its audit row as of that day in the demo's past
+    return (await insertCardBatch(db, secret, manager?.id ?? null, { modelId, issuedAt, activateBy, cards: list })).cards;
+  };
 
-  // three fresh cards on units not sold yet (no customer product)
+  // three fresh cards on units not sold yet (no customer product), issued 90 days ago: one batch per model
+  const fresh = new Map<number, { serial: string; code: string }[]>();
   for (const [i, code] of DEMO_CARD_CODES.fresh.entries()) {
     const m = models[i % models.length]!;
-    await db
-      .insertInto("warranty_cards")
-      .values({ model_id: m.id, serial_number: `${m.model_code}-C${String(1001 + i)}`, ...card(code), issued_on: dayBefore(90), activate_by: addMonths(today, 12) })
-      .execute();
-    cards++;
+    fresh.set(m.id, [...(fresh.get(m.id) ?? []), { serial: `${m.model_code}-C${String(1001 + i)}`, code }]);
   }
+  for (const [modelId, list] of fresh) await issue(modelId, dayBefore(90), addMonths(today, 12), list);
 
   // activated cards on the demo customers' products (the newest products of three customers, one per model group)
   const products = await db
@@ -82,22 +95,12 @@ export async function seedDemoWarranty(db: Kysely<Database>, now: Date, secret: 
     const at = new Date(now.getTime() - a.daysAgo * DAY_MS);
     const start = tehranDay(at);
     const expiresOn = warrantyExpiry(start, months)!;
-    const c = await db
-      .insertInto("warranty_cards")
-      .values({
-        model_id: p.model_id,
-        serial_number: p.serial_number,
-        ...card(a.code),
-        issued_on: tehranDay(new Date(at.getTime() - 30 * DAY_MS)),
-        activate_by: null,
-        activated_at: at,
-        activated_phone: p.mobile,
-        activated_via: a.via,
-        customer_id: p.customer_id,
-        customer_product_id: p.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const [c] = await issue(p.model_id, tehranDay(new Date(at.getTime() - 30 * DAY_MS)), null, [{ serial: p.serial_number, code: a.code }]);
+    await db
+      .updateTable("warranty_cards")
+      .set({ activated_at: at, activated_phone: p.mobile, activated_via: a.via, customer_id: p.customer_id, customer_product_id: p.id })
+      .where("id", "=", c!.id)
+      .execute();
     await db
       .updateTable("customer_products")
       .set({ purchase_date: start, warranty_months: months, warranty_expires_on: expiresOn, ...(i < 2 ? { warranty_registry_id: `GR-1405-${String(880_100 + i)}` } : {}) })
@@ -115,18 +118,13 @@ export async function seedDemoWarranty(db: Kysely<Database>, now: Date, secret: 
       .execute();
     await db
       .insertInto("warranty_card_attempts")
-      .values({ at, channel: a.via, phone: p.mobile, ip: a.via === "web" ? "203.0.113.40" : null, code_last4: a.code.slice(-4), outcome: "activated", card_id: c.id })
+      .values({ at, channel: a.via, phone: p.mobile, ip: a.via === "web" ? "203.0.113.40" : null, code_last4: a.code.slice(-4), outcome: "activated", card_id: c!.id })
       .execute();
-    cards++;
   }
 
   // a card never activated, past its deadline
   const m = models[0]!;
-  await db
-    .insertInto("warranty_cards")
-    .values({ model_id: m.id, serial_number: `${m.model_code}-C0999`, ...card(DEMO_CARD_CODES.lapsed), issued_on: dayBefore(1100), activate_by: dayBefore(370) })
-    .execute();
-  cards++;
+  await issue(m.id, dayBefore(1100), dayBefore(370), [{ serial: `${m.model_code}-C0999`, code: DEMO_CARD_CODES.lapsed }]);
 
   // a couple of refused guesses, as the attempts table shows them
   await db
@@ -137,7 +135,7 @@ export async function seedDemoWarranty(db: Kysely<Database>, now: Date, secret: 
     ])
     .execute();
   const installations = await seedInstallations(db, now);
-  return { warranty_cards: cards, installation_tickets: installations };
+  return { warranty_cards: cards, warranty_card_batches: batches, installation_tickets: installations };
 }
 
 /** Installation tickets at the first agency authorised for air conditioners, with legal histories. */

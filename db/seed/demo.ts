@@ -30,7 +30,6 @@ import { seedDemoFeedback } from "./demo-feedback";
 import { seedDemoParts } from "./demo-parts";
 import { seedDemoAdminActions } from "./demo-admin";
 import { seedDemoWarranty } from "./demo-warranty";
-import { seedDemoWarrantyBatches } from "./demo-warranty-batches";
 import {
   ALLEYS, AGENCY_BRANDS, BRANDS, CANCEL_REASONS, CATEGORIES, CITIES, COMPLAINT_PROBLEMS, FEMALE_NAMES,
   FOLLOW_UP_PROBLEMS, HAND_BACK_REASONS, HOLD_REASONS, HOTLINE, LAST_NAMES, MALE_NAMES, MOBILE_PREFIXES,
@@ -363,7 +362,6 @@ class DemoBuilder {
       async () => Object.assign(this.counts, await seedDemoClaims(this.db, this.now)),
       async () => Object.assign(this.counts, await seedDemoWorkingTime(this.db, this.now)),
       async () => Object.assign(this.counts, await seedDemoWarranty(this.db, this.now, this.warrantyCodeSecret)),
-      async () => Object.assign(this.counts, await seedDemoWarrantyBatches(this.db)),
       async () => Object.assign(this.counts, await seedDemoAdminActions(this.db, this.now)),
       () => seedDemoScorecardClaims(this.db, this.now),
     ];

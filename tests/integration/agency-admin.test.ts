@@ -97,6 +97,22 @@ describe("agencies", () => {
     await expect(updateAgency(db, manager(), agencyId + 99, details())).rejects.toMatchObject({ code: "notFound" });
   });
 
+  it("working hours changed only when they mean another week: the days' order (jsonb keeps its own) is no change", async () => {
+    const hours = { sat: ["08:00", "18:00"], sun: ["08:00", "18:00"], thu: ["08:00", "13:00"], fri: null } as Record<string, [string, string] | null>;
+    const { agencyId } = await createAgency(db, manager(), details({ workingHours: hours }));
+    // the same days written in another order (as the form or an import may send them), and "8:00" for "08:00"
+    const reordered = { fri: null, thu: ["08:00", "13:00"], sun: ["8:00", "18:00"], sat: ["08:00", "18:00"] } as Record<string, [string, string] | null>;
+    expect((await updateAgency(db, manager(), agencyId, details({ workingHours: reordered }))).changed).toEqual([]);
+    // {} and every day 00:00–24:00 both mean around the clock
+    await updateAgency(db, manager(), agencyId, details({ workingHours: {} }));
+    const allDay = Object.fromEntries(["sat", "sun", "mon", "tue", "wed", "thu", "fri"].map((d) => [d, ["00:00", "24:00"]])) as Record<string, [string, string]>;
+    expect((await updateAgency(db, manager(), agencyId, details({ workingHours: allDay }))).changed).toEqual([]);
+    // a real change is named
+    expect((await updateAgency(db, manager(), agencyId, details({ workingHours: { ...reordered, fri: ["09:00", "12:00"] } }))).changed).toEqual(["working_hours"]);
+    const audits = await db.selectFrom("audit_log").select("details").where("action", "=", "agency.update").orderBy("id").execute();
+    expect(audits.map((a) => (a.details as { changed: string[] }).changed)).toEqual([[], ["working_hours"], [], ["working_hours"]]);
+  });
+
   it("sets authorisations as a whole, auditing what was added and removed", async () => {
     const { agencyId } = await createAgency(db, manager(), details());
     const b = await db.insertInto("brands").values({ code: "brand-b", name_fa: "ب", name_en: "B" }).returning("id").executeTakeFirstOrThrow();

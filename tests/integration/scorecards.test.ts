@@ -17,6 +17,7 @@ import { ftfBy, jobsOfAgencyMonth, refreshScorecards, scorecardsOfAgency, scorec
 import { endAgencyProbation, updateQualitySettings } from "../../services/quality";
 import { rankCandidates } from "../../core/dispatch";
 import { getTestDb, resetDatabase } from "../support/db";
+import { weekly } from "../support/weekly-calendar";
 
 let db: DB;
 const MIN = 60_000;
@@ -322,7 +323,7 @@ describe("claim rejections in the scorecard", () => {
     const ticketId = await breakdown(serials[3]!, "2026-10-15T08:59:00Z");
     await db.updateTable("tickets").set({ province: "تهران", city: "تهران", lat: 35.7, lng: 51.34 }).where("id", "=", ticketId).execute();
     const { candidates } = await candidateFacts(db, (await ticketDispatchFacts(db, ticketId))!, NOW);
-    const ranked = rankCandidates(candidates, NOW).ranked.find((c) => c.agencyId === agencyA)!;
+    const ranked = rankCandidates(candidates, NOW, undefined, weekly).ranked.find((c) => c.agencyId === agencyA)!;
     // (2 + 1) / 7
     expect(ranked.scorecard).toMatchObject({ claimsDecided: 7, rates: { claimRejection: 0.4286 } });
   });
@@ -371,7 +372,7 @@ describe("probation and dispatch's performance term", () => {
     await db.updateTable("tickets").set({ province: "تهران", city: "تهران", lat: 35.7, lng: 51.34 }).where("id", "=", ticketId).execute();
     const facts = (await ticketDispatchFacts(db, ticketId))!;
     const { candidates } = await candidateFacts(db, facts, NOW);
-    const ranking = rankCandidates(candidates, NOW);
+    const ranking = rankCandidates(candidates, NOW, undefined, weekly);
     const a = ranking.ranked.find((c) => c.agencyId === agencyA)!;
     const b = ranking.ranked.find((c) => c.agencyId === agencyB)!;
     const month = (await scorecardsOfMonth(db, { kind: "all" }, "1405-06")).find((r) => r.agencyId === agencyA)!;

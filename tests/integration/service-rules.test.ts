@@ -76,6 +76,32 @@ describe("changing a rule", () => {
     expect(stored).toEqual([{ key: "complaint_resolve_days", value: 4, updated_by: admin.userId }]);
   });
 
+  it("an unchanged value writes nothing (no row, no audit row); every real change writes both", async () => {
+    const other = { kind: "user" as const, userId: operator.userId, ip: "10.0.0.7" };
+    const audits = () => db.selectFrom("audit_log").select(["actor_user_id", "details"]).where("action", "=", "service_rule.update").orderBy("id").execute();
+    const auditsBefore = (await audits()).length;
+    const row = () => db.selectFrom("service_rule_settings").select(["value", "updated_by", "updated_at"]).where("key", "=", "loaner_after_days").executeTakeFirst();
+    // the default again, with no row: still no row, no audit
+    expect(await setServiceRule(db, admin, "loaner_after_days", SERVICE_RULE_DEFAULTS.loaner_after_days)).toEqual({ from: 10, to: 10, changed: false });
+    expect(await row()).toBeUndefined();
+    expect(await audits()).toHaveLength(auditsBefore);
+    // a change: a row and an audit row
+    await setServiceRule(db, admin, "loaner_after_days", 12);
+    const first = await row();
+    expect(first).toMatchObject({ value: 12, updated_by: admin.userId });
+    // the same value by someone else: the row keeps who set it and when, no audit
+    expect(await setServiceRule(db, other, "loaner_after_days", 12)).toEqual({ from: 12, to: 12, changed: false });
+    expect(await row()).toEqual(first);
+    // back to the default is a real change: written and audited
+    expect(await setServiceRule(db, other, "loaner_after_days", 10)).toEqual({ from: 12, to: 10, changed: true });
+    expect(await row()).toMatchObject({ value: 10, updated_by: other.userId });
+    const mine = (await audits()).slice(auditsBefore);
+    expect(mine).toEqual([
+      { actor_user_id: admin.userId, details: { key: "loaner_after_days", from: 10, to: 12, default: 10 } },
+      { actor_user_id: other.userId, details: { key: "loaner_after_days", from: 12, to: 10, default: 10 } },
+    ]);
+  });
+
   it("refuses a value out of the rule's bounds, and the table refuses an unknown key", async () => {
     await expect(setServiceRule(db, admin, "extension_months_per_week", 13)).rejects.toBeInstanceOf(ServiceRuleError);
     await expect(setServiceRule(db, admin, "card_failures_per_phone", 0)).rejects.toMatchObject({ code: "out_of_range", key: "card_failures_per_phone" });
@@ -217,5 +243,44 @@ describe("the SLA sweep warns about a complaint on the working-day clock", () =>
     await setServiceRule(db, admin, "complaint_warn_hours", 40);
     await sweepSla(db, { now: at("2026-03-17T12:00:00") });
     expect(await marks(id)).toEqual(["resolve:at_risk"]);
+  });
+});
+
+describe("the SLA sweep's at-risk share is the admin's rule (sla_at_risk_percent; once SLA_AT_RISK_SHARE)", () => {
+  // a breakdown registered at 10:00 whose acceptance is due at 20:00 (plain timestamps: the share is of calendar time)
+  async function breakdown() {
+    return (
+      await db
+        .insertInto("tickets")
+        .values({
+          type: "breakdown", channel: "phone", customer_id: customerId, warranty_status: "unknown", priority: "normal", status: "new",
+          created_at: at("2026-06-01T10:00:00"), sla_accept_due_at: at("2026-06-01T20:00:00"),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+  const accept = async (id: number) => (await db.selectFrom("sla_marks").select("level").where("ticket_id", "=", id).where("stage", "=", "accept").execute()).map((m) => m.level);
+
+  it("by default 80 %: at risk from 18:00; at 60 % from 16:00, seen by the next sweep", async () => {
+    expect(SERVICE_RULE_DEFAULTS.sla_at_risk_percent).toBe(80);
+    const id = await breakdown();
+    await sweepSla(db, { now: at("2026-06-01T17:00:00") });
+    expect(await accept(id)).toEqual([]);
+    await sweepSla(db, { now: at("2026-06-01T18:00:00") });
+    expect(await accept(id)).toEqual(["at_risk"]);
+
+    const other = await breakdown();
+    await setServiceRule(db, admin, "sla_at_risk_percent", 60);
+    await sweepSla(db, { now: at("2026-06-01T15:59:00") });
+    expect(await accept(other)).toEqual([]);
+    await sweepSla(db, { now: at("2026-06-01T16:00:00") });
+    expect(await accept(other)).toEqual(["at_risk"]);
+  });
+
+  it("refuses 0 and 100 (no share), the bounds the variable had", async () => {
+    await expect(setServiceRule(db, admin, "sla_at_risk_percent", 0)).rejects.toBeInstanceOf(ServiceRuleError);
+    await expect(setServiceRule(db, admin, "sla_at_risk_percent", 100)).rejects.toBeInstanceOf(ServiceRuleError);
+    expect(await setServiceRule(db, admin, "sla_at_risk_percent", 99)).toMatchObject({ changed: true, to: 99 });
   });
 });

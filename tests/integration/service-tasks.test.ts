@@ -6,7 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { holidayIsoDays, OFFICIAL_HOLIDAYS_SEED } from "../../core/holidays";
-import { isRepeatFault, needsLoaner, serviceRulesOf, SERVICE_RULE_DEFAULTS } from "../../core/service-rules";
+import { isRepeatOf } from "../../core/repeat-job";
+import { needsLoaner, repeatFaultRuleOf, serviceRulesOf, SERVICE_RULE_DEFAULTS } from "../../core/service-rules";
 import { DEFAULT_OFFICE_HOURS, makeWorkingCalendar } from "../../core/working-time";
 import type { DB } from "../../db/connection";
 import { moveServiceTask, ServiceTaskError, sweepServiceTasks } from "../../services/supervisor-tasks";
@@ -24,12 +25,17 @@ describe("the rules", () => {
     expect(needsLoaner(t, at("2026-03-30T17:00:00"), SERVICE_RULE_DEFAULTS, office)).toBe(true);
     expect(needsLoaner({ ...t, status: "completed" }, at("2026-05-01T10:00:00"), SERVICE_RULE_DEFAULTS, office)).toBe(false);
   });
-  it("the same fault: same appliance and problem, within the days", () => {
-    const a = { id: 1, type: "breakdown" as const, customerProductId: 5, problemCategoryId: 2, createdAt: at("2026-11-01T10:00:00") };
-    expect(isRepeatFault(a, { ...a, id: 2, createdAt: at("2026-11-30T10:00:00") }, SERVICE_RULE_DEFAULTS)).toBe(true);
-    expect(isRepeatFault(a, { ...a, id: 2, createdAt: at("2026-12-02T10:00:00") }, SERVICE_RULE_DEFAULTS)).toBe(false);
-    expect(isRepeatFault(a, { ...a, id: 2, problemCategoryId: 3, createdAt: at("2026-11-05T10:00:00") }, SERVICE_RULE_DEFAULTS)).toBe(false);
-    expect(isRepeatFault(a, { ...a, id: 2, customerProductId: 6, createdAt: at("2026-11-05T10:00:00") }, SERVICE_RULE_DEFAULTS)).toBe(false);
+  it("the same fault: same appliance and problem, within the days (core/repeat-job.ts under repeatFaultRuleOf)", () => {
+    const rule = repeatFaultRuleOf(SERVICE_RULE_DEFAULTS);
+    const a = { id: 1, type: "breakdown" as const, customerProductId: 5, problemCategoryId: 2, registeredAt: at("2026-11-01T10:00:00") };
+    expect(isRepeatOf(a, { ...a, id: 2, registeredAt: at("2026-11-30T10:00:00") }, rule)).toBe(true);
+    expect(isRepeatOf(a, { ...a, id: 2, registeredAt: at("2026-12-02T10:00:00") }, rule)).toBe(false);
+    expect(isRepeatOf(a, { ...a, id: 2, problemCategoryId: 3, registeredAt: at("2026-11-05T10:00:00") }, rule)).toBe(false);
+    expect(isRepeatOf(a, { ...a, id: 2, customerProductId: 6, registeredAt: at("2026-11-05T10:00:00") }, rule)).toBe(false);
+    // from the registration, whether or not the earlier one was completed or cancelled
+    expect(isRepeatOf({ ...a, cancelled: true }, { ...a, id: 2, registeredAt: at("2026-11-05T10:00:00") }, rule)).toBe(true);
+    // the window is the admin's rule
+    expect(isRepeatOf(a, { ...a, id: 2, registeredAt: at("2026-12-02T10:00:00") }, repeatFaultRuleOf({ ...SERVICE_RULE_DEFAULTS, repeat_fault_days: 40 }))).toBe(true);
   });
   it("stored values override the defaults; bad ones are ignored", () => {
     expect(serviceRulesOf([{ key: "loaner_after_days", value: 5 }, { key: "repeat_fault_days", value: 0 }, { key: "nope", value: 3 }])).toEqual({ ...SERVICE_RULE_DEFAULTS, loaner_after_days: 5 });

@@ -12,7 +12,7 @@ import { warrantyExpiry } from "../../core/warranty";
 import type { DB } from "../../db/connection";
 import { KAVENEGAR_SIMULATOR_API_KEY } from "../../platform/env";
 import { createKavenegarClient } from "../../platform/kavenegar";
-import { issueWarrantyCards } from "../../services/warranty-cards";
+import { insertCardBatch } from "../../db/repos/warranty-batches";
 import { startKavenegarSimulator, type KavenegarSimulator } from "../../workers/kavenegar-simulator/index";
 import { pollInboundSms } from "../../workers/tasks/sms__poll_inbound";
 import { sendQueuedSms } from "../../workers/tasks/sms__send";
@@ -33,8 +33,14 @@ const poll = () => pollInboundSms({ db, client: client(), line: LINE, warrantyCo
 const jalali = (iso: string) => toPersianDigits(gregorianDayToJalali(iso));
 
 async function card(o: { model?: number; activateBy?: string | null } = {}) {
-  const [c] = await issueWarrantyCards(db, SECRET, [{ modelId: o.model ?? modelId, serial: `SN-T-${++serialSeq}`, issuedOn: "2026-01-01", activateBy: o.activateBy ?? null }]);
-  return c!;
+  // the one path that creates cards (db/repos/warranty-batches.ts), as the manager's page and the seed
+  const issued = await insertCardBatch(db, SECRET, null, {
+    modelId: o.model ?? modelId,
+    issuedAt: new Date("2026-01-01T10:00:00+03:30"),
+    activateBy: o.activateBy ?? null,
+    cards: [{ serial: `SN-T-${++serialSeq}` }],
+  });
+  return issued.cards[0]!;
 }
 
 /** Sends every queued outbound SMS to the simulator (what the sms__send jobs do) and returns the texts a phone got. */

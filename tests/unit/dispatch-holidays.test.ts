@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ALWAYS_OPEN, closedReason, holdReason, rankCandidates, type CandidateFacts, type WorkingHours } from "../../core/dispatch";
 import { holidayIsoDays, OFFICIAL_HOLIDAYS_SEED } from "../../core/holidays";
+import { weekly } from "../support/weekly-calendar";
 import { addWorkingMinutes, DEFAULT_OFFICE_HOURS, makeWorkingCalendar, nextWorkingStart } from "../../core/working-time";
 
 const HOLIDAYS = holidayIsoDays(OFFICIAL_HOLIDAYS_SEED);
@@ -76,7 +77,7 @@ describe("closed on an official holiday", () => {
   });
 
   it("without the holiday table (the default calendars) the weekly hours alone decide", () => {
-    expect(rankCandidates([facts({})], at("2026-06-24T10:00:00")).ranked).toHaveLength(1);
+    expect(rankCandidates([facts({})], at("2026-06-24T10:00:00"), undefined, weekly).ranked).toHaveLength(1);
   });
 });
 

@@ -22,12 +22,12 @@ import {
   rankCandidates,
   scoreBoundBeyond,
   WEEKDAYS,
-  weeklyHoursOnly,
   type CandidateFacts,
   type WorkingHours,
 } from "../../core/dispatch";
 import { addWorkingMinutes, makeWorkingCalendar } from "../../core/working-time";
 import { EnvError, loadEnv } from "../../platform/env";
+import { weekly } from "../support/weekly-calendar";
 
 const base: CandidateFacts = {
   agencyId: 1,
@@ -74,7 +74,7 @@ describe("examples", () => {
   it("capacity is daily_job_capacity, 0 without technicians; full at open jobs ≥ capacity", () => {
     expect(agencyCapacity({ dailyJobCapacity: 12, technicianCount: 3 })).toBe(12);
     expect(agencyCapacity({ dailyJobCapacity: 12, technicianCount: 0 })).toBe(0);
-    const r = rankCandidates([f({ agencyId: 1, openJobs: 10 }), f({ agencyId: 2, openJobs: 9 })], SAT_10);
+    const r = rankCandidates([f({ agencyId: 1, openJobs: 10 }), f({ agencyId: 2, openJobs: 9 })], SAT_10, undefined, weekly);
     expect(r.excluded).toEqual([{ agencyId: 1, code: "THR-001", reasons: ["full"] }]);
     expect(r.ranked.map((c) => c.agencyId)).toEqual([2]);
   });
@@ -87,43 +87,43 @@ describe("examples", () => {
   });
 
   it("lists every reason an agency fails", () => {
-    const r = rankCandidates([f({ authorized: false, status: "terminated", areaMatch: false, distanceKm: null, openJobs: 99, alreadyOffered: true, workingHours: { fri: null } })], SAT_10);
+    const r = rankCandidates([f({ authorized: false, status: "terminated", areaMatch: false, distanceKm: null, openJobs: 99, alreadyOffered: true, workingHours: { fri: null } })], SAT_10, undefined, weekly);
     expect(r.excluded[0]!.reasons).toEqual(["unauthorized", "terminated", "out_of_area", "closed", "full", "already_offered"]);
   });
 
   it("nearer wins by default; equal facts tie-break by agency id", () => {
-    const r = rankCandidates([f({ agencyId: 3, distanceKm: 8 }), f({ agencyId: 2, distanceKm: 2 }), f({ agencyId: 1, distanceKm: 8 })], SAT_10);
+    const r = rankCandidates([f({ agencyId: 3, distanceKm: 8 }), f({ agencyId: 2, distanceKm: 2 }), f({ agencyId: 1, distanceKm: 8 })], SAT_10, undefined, weekly);
     expect(r.ranked.map((c) => c.agencyId)).toEqual([2, 1, 3]);
   });
 
   it("weights change the order as documented: load only → the freer agency wins", () => {
     const near = f({ agencyId: 1, distanceKm: 1, openJobs: 8 });
     const free = f({ agencyId: 2, distanceKm: 15, openJobs: 0 });
-    expect(rankCandidates([near, free], SAT_10).ranked[0]!.agencyId).toBe(1);
-    expect(rankCandidates([near, free], SAT_10, { distance: 0, load: 1, performance: 0, fairness: 0 }).ranked[0]!.agencyId).toBe(2);
+    expect(rankCandidates([near, free], SAT_10, undefined, weekly).ranked[0]!.agencyId).toBe(1);
+    expect(rankCandidates([near, free], SAT_10, { distance: 0, load: 1, performance: 0, fairness: 0 }, weekly).ranked[0]!.agencyId).toBe(2);
     // fairness only: the one with fewer recent offers
     const busy = f({ agencyId: 3, recentOffers: 6 });
     const idle = f({ agencyId: 4, recentOffers: 1 });
-    expect(rankCandidates([busy, idle], SAT_10, { distance: 0, load: 0, performance: 0, fairness: 1 }).ranked[0]!.agencyId).toBe(4);
+    expect(rankCandidates([busy, idle], SAT_10, { distance: 0, load: 0, performance: 0, fairness: 1 }, weekly).ranked[0]!.agencyId).toBe(4);
     // performance only: the one that accepts and pleases
     const good = f({ agencyId: 5, offersAccepted: 40, offersDecided: 42, visitsOnTime: 30, visitsDue: 31, csatSum: 190, csatCount: 40 });
     const poor = f({ agencyId: 6, offersAccepted: 5, offersDecided: 40, visitsOnTime: 10, visitsDue: 30, csatSum: 80, csatCount: 40 });
-    expect(rankCandidates([poor, good], SAT_10, { distance: 0, load: 0, performance: 1, fairness: 0 }).ranked[0]!.agencyId).toBe(5);
+    expect(rankCandidates([poor, good], SAT_10, { distance: 0, load: 0, performance: 1, fairness: 0 }, weekly).ranked[0]!.agencyId).toBe(5);
   });
 
   it("the defaults' trade-off (core/dispatch.ts): within a city a km decides, yet an idle agency beats a nearly full one a few hundred metres nearer", () => {
     expect(distanceComponent(0)).toBe(1);
     expect(distanceComponent(3)).toBe(0.5);
     const nearlyFull = f({ agencyId: 1, distanceKm: 1, openJobs: 9 });
-    expect(rankCandidates([nearlyFull, f({ agencyId: 2, distanceKm: 1.4, openJobs: 0 })], SAT_10).ranked[0]!.agencyId).toBe(2);
-    expect(rankCandidates([nearlyFull, f({ agencyId: 3, distanceKm: 2.5, openJobs: 0 })], SAT_10).ranked[0]!.agencyId).toBe(1);
+    expect(rankCandidates([nearlyFull, f({ agencyId: 2, distanceKm: 1.4, openJobs: 0 })], SAT_10, undefined, weekly).ranked[0]!.agencyId).toBe(2);
+    expect(rankCandidates([nearlyFull, f({ agencyId: 3, distanceKm: 2.5, openJobs: 0 })], SAT_10, undefined, weekly).ranked[0]!.agencyId).toBe(1);
     // fairness alone never outweighs a km
     const rotated = f({ agencyId: 4, distanceKm: 1, recentOffers: 5 });
-    expect(rankCandidates([rotated, f({ agencyId: 5, distanceKm: 2, recentOffers: 0 })], SAT_10).ranked[0]!.agencyId).toBe(4);
+    expect(rankCandidates([rotated, f({ agencyId: 5, distanceKm: 2, recentOffers: 0 })], SAT_10, undefined, weekly).ranked[0]!.agencyId).toBe(4);
   });
 
   it("an agency without coordinates scores 0 for distance (last resort)", () => {
-    const r = rankCandidates([f({ agencyId: 1, distanceKm: null }), f({ agencyId: 2, distanceKm: 40, serviceRadiusKm: 50 })], SAT_10);
+    const r = rankCandidates([f({ agencyId: 1, distanceKm: null }), f({ agencyId: 2, distanceKm: 40, serviceRadiusKm: 50 })], SAT_10, undefined, weekly);
     expect(r.ranked.map((c) => c.agencyId)).toEqual([2, 1]);
     expect(r.ranked[1]!.components.distance).toBe(0);
   });
@@ -142,7 +142,7 @@ describe("examples", () => {
 });
 
 /** Open at `at` on the weekly hours alone (core/dispatch.ts closedReason on a calendar without holidays). */
-const isOpenAt = (hours: WorkingHours, at: Date) => closedReason(weeklyHoursOnly()(hours), at) === null;
+const isOpenAt = (hours: WorkingHours, at: Date) => closedReason(weekly(hours), at) === null;
 /** The offer deadline as services/dispatch.ts computes it: working minutes on the agency's calendar. */
 const offerDeadlineAt = (now: Date, hours: WorkingHours, minutes: number) => addWorkingMinutes(now, minutes, makeWorkingCalendar(hours));
 
@@ -163,7 +163,7 @@ describe("working hours (Tehran local time)", () => {
     expect(isOpenAt(night, new Date("2026-11-28T05:00:00+03:30"))).toBe(true); // Saturday early
     expect(isOpenAt(night, new Date("2026-11-28T07:00:00+03:30"))).toBe(false);
     const never: WorkingHours = Object.fromEntries(WEEKDAYS.map((d) => [d, null]));
-    expect(closedReason(weeklyHoursOnly()(never), SAT_10)).toBe("closed");
+    expect(closedReason(weekly(never), SAT_10)).toBe("closed");
   });
 
   it("validates the stored shape", () => {
@@ -253,7 +253,7 @@ describe("properties (random agencies and tickets)", () => {
   it("never ranks an unauthorized, suspended, terminated, out-of-area, closed, full or already-offered agency", () => {
     fc.assert(
       fc.property(agenciesArb, nowArb, weightsArb, (agencies, now, w) => {
-        const { ranked } = rankCandidates(agencies, now, w);
+        const { ranked } = rankCandidates(agencies, now, w, weekly);
         for (const c of ranked) {
           const a = agencies.find((x) => x.agencyId === c.agencyId)!;
           expect(a.authorized).toBe(true);
@@ -272,7 +272,7 @@ describe("properties (random agencies and tickets)", () => {
   it("every agency is either ranked or excluded with at least one reason, never both", () => {
     fc.assert(
       fc.property(agenciesArb, nowArb, (agencies, now) => {
-        const { ranked, excluded } = rankCandidates(agencies, now);
+        const { ranked, excluded } = rankCandidates(agencies, now, undefined, weekly);
         const ids = [...ranked.map((c) => c.agencyId), ...excluded.map((e) => e.agencyId)].sort((a, b) => a - b);
         expect(ids).toEqual(agencies.map((a) => a.agencyId).sort((a, b) => a - b));
         for (const e of excluded) expect(e.reasons.length).toBeGreaterThan(0);
@@ -284,8 +284,8 @@ describe("properties (random agencies and tickets)", () => {
   it("is deterministic, sorted by score (best first), components within [0, 1], independent of input order", () => {
     fc.assert(
       fc.property(agenciesArb, nowArb, weightsArb, (agencies, now, w) => {
-        const a = rankCandidates(agencies, now, w);
-        const b = rankCandidates([...agencies].reverse(), now, w);
+        const a = rankCandidates(agencies, now, w, weekly);
+        const b = rankCandidates([...agencies].reverse(), now, w, weekly);
         expect(b).toEqual(a);
         for (let i = 1; i < a.ranked.length; i++) expect(a.ranked[i - 1]!.score).toBeGreaterThanOrEqual(a.ranked[i]!.score);
         for (const c of a.ranked) for (const v of Object.values(c.components)) expect(v >= 0 && v <= 1).toBe(true);
@@ -297,10 +297,10 @@ describe("properties (random agencies and tickets)", () => {
   it("distance alone orders by distance (unknown last); load alone by free share of capacity", () => {
     fc.assert(
       fc.property(agenciesArb, nowArb, (agencies, now) => {
-        const byDistance = rankCandidates(agencies, now, { distance: 1, load: 0, performance: 0, fairness: 0 }).ranked;
+        const byDistance = rankCandidates(agencies, now, { distance: 1, load: 0, performance: 0, fairness: 0 }, weekly).ranked;
         const d = byDistance.map((c) => c.distanceKm ?? Number.POSITIVE_INFINITY);
         for (let i = 1; i < d.length; i++) expect(d[i - 1]! <= d[i]! + 1e-3).toBe(true);
-        const byLoad = rankCandidates(agencies, now, { distance: 0, load: 1, performance: 0, fairness: 0 }).ranked;
+        const byLoad = rankCandidates(agencies, now, { distance: 0, load: 1, performance: 0, fairness: 0 }, weekly).ranked;
         for (let i = 1; i < byLoad.length; i++) expect(byLoad[i - 1]!.components.load).toBeGreaterThanOrEqual(byLoad[i]!.components.load);
       }),
       { numRuns: 200 },
@@ -322,8 +322,8 @@ describe("properties (random agencies and tickets)", () => {
     fc.assert(
       fc.property(agenciesArb, agenciesArb, nowArb, weightsArb, (some, others, now, w) => {
         const more = [...some, ...others.map((o) => ({ ...o, agencyId: o.agencyId + 1000 }))];
-        const alone = new Map(rankCandidates(some, now, w).ranked.map((c) => [c.agencyId, c]));
-        for (const c of rankCandidates(more, now, w).ranked) if (c.agencyId < 1000) expect(c).toEqual(alone.get(c.agencyId));
+        const alone = new Map(rankCandidates(some, now, w, weekly).ranked.map((c) => [c.agencyId, c]));
+        for (const c of rankCandidates(more, now, w, weekly).ranked) if (c.agencyId < 1000) expect(c).toEqual(alone.get(c.agencyId));
       }),
       { numRuns: 300 },
     );
@@ -332,7 +332,7 @@ describe("properties (random agencies and tickets)", () => {
   it("no agency at km or farther (or not placed) scores above scoreBoundBeyond(km)", () => {
     fc.assert(
       fc.property(agenciesArb, nowArb, weightsArb, fc.double({ min: 0, max: 300, noNaN: true }), (agencies, now, w, km) => {
-        for (const c of rankCandidates(agencies, now, w).ranked) {
+        for (const c of rankCandidates(agencies, now, w, weekly).ranked) {
           if (c.distanceKm === null || c.distanceKm >= km) expect(c.score).toBeLessThan(scoreBoundBeyond(km, w));
         }
       }),
@@ -367,10 +367,10 @@ describe("properties (random agencies and tickets)", () => {
         const nearest = byDistance.slice(0, k);
         const beyondKm = Math.max(...nearest.map((a) => a.distanceKm ?? Infinity));
         if (!Number.isFinite(beyondKm)) return; // the engine never looks at the unplaced by distance
-        const part = rankCandidates(nearest, now, w);
+        const part = rankCandidates(nearest, now, w, weekly);
         if (!bestIsProven(part, beyondKm, w)) return;
         proven++;
-        const all = rankCandidates(agencies, now, w);
+        const all = rankCandidates(agencies, now, w, weekly);
         expect(part.ranked[0]).toEqual(all.ranked[0]);
       }),
       { numRuns: 1500 },

@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { weekly } from "../support/weekly-calendar";
 import { agencyCapacity, performanceOf, rankCandidates, ALWAYS_OPEN, type CandidateFacts } from "../../core/dispatch";
 import {
   addMonthsToDay,
@@ -15,7 +16,6 @@ import {
   dispatchCapacity,
   EMPTY_COUNTS,
   isFirstTimeFix,
-  isRework,
   onProbation,
   parsePeriod,
   PERFORMANCE_RATES,
@@ -27,34 +27,40 @@ import {
   periodRange,
   periodsBetween,
   PROBATION_PERFORMANCE_CAP,
-  reworkedJob,
+  reworkRuleOf,
   scorecardRates,
   validateQualitySettings,
   type ScorecardCounts,
 } from "../../core/quality";
+import { isRepeatOf, repeatedJob, type JobFacts } from "../../core/repeat-job";
 
 const DAY = 86_400_000;
 
-describe("rework", () => {
+describe("rework (core/repeat-job.ts under reworkRuleOf)", () => {
   const done = new Date("2026-08-25T10:00:00Z");
+  const rule = reworkRuleOf({ reworkWindowDays: 30 });
+  const earlier = (completedAt: Date | string | null, over: Partial<JobFacts> = {}): JobFacts => ({ id: 1, type: "installation", customerProductId: 7, registeredAt: "2026-07-01T10:00:00Z", completedAt, ...over });
+  const breakdownAt = (registeredAt: Date | string): JobFacts => ({ id: 99, type: "breakdown", customerProductId: 7, registeredAt });
   it("counts a breakdown registered up to exactly N days after the completion, not a second later", () => {
-    expect(isRework(done, new Date(done.getTime() + 30 * DAY), 30)).toBe(true);
-    expect(isRework(done, new Date(done.getTime() + 30 * DAY + 1000), 30)).toBe(false);
-    expect(isRework(done, new Date(done.getTime() + 1000), 30)).toBe(true);
+    expect(isRepeatOf(earlier(done), breakdownAt(new Date(done.getTime() + 30 * DAY)), rule)).toBe(true);
+    expect(isRepeatOf(earlier(done), breakdownAt(new Date(done.getTime() + 30 * DAY + 1000)), rule)).toBe(false);
+    expect(isRepeatOf(earlier(done), breakdownAt(new Date(done.getTime() + 1000)), rule)).toBe(true);
     // registered before (or at) the completion: not a rework of it
-    expect(isRework(done, done, 30)).toBe(false);
-    expect(isRework(done, new Date(done.getTime() - 1000), 30)).toBe(false);
+    expect(isRepeatOf(earlier(done), breakdownAt(done), rule)).toBe(false);
+    expect(isRepeatOf(earlier(done), breakdownAt(new Date(done.getTime() - 1000)), rule)).toBe(false);
+    // an earlier job not completed is reworked by nothing
+    expect(isRepeatOf(earlier(null), breakdownAt(done), rule)).toBe(false);
   });
   it("names the latest completion within the window, never a cancelled job", () => {
     const jobs = [
-      { id: 1, completedAt: "2026-08-01T10:00:00Z" },
-      { id: 2, completedAt: "2026-08-20T10:00:00Z" },
-      { id: 3, completedAt: "2026-08-22T10:00:00Z", cancelled: true },
-      { id: 4, completedAt: "2026-09-10T10:00:00Z" },
+      earlier("2026-08-01T10:00:00Z", { id: 1 }),
+      earlier("2026-08-20T10:00:00Z", { id: 2 }),
+      earlier("2026-08-22T10:00:00Z", { id: 3, cancelled: true }),
+      earlier("2026-09-10T10:00:00Z", { id: 4 }),
     ];
-    expect(reworkedJob(jobs, "2026-09-01T10:00:00Z", 30)?.id).toBe(2);
-    expect(reworkedJob(jobs, "2026-10-30T10:00:00Z", 30)).toBeNull();
-    expect(reworkedJob(jobs, "2026-08-25T10:00:00Z", 30)?.id).toBe(2);
+    expect(repeatedJob(jobs, breakdownAt("2026-09-01T10:00:00Z"), rule)?.id).toBe(2);
+    expect(repeatedJob(jobs, breakdownAt("2026-10-30T10:00:00Z"), rule)).toBeNull();
+    expect(repeatedJob(jobs, breakdownAt("2026-08-25T10:00:00Z"), rule)?.id).toBe(2);
   });
 });
 
@@ -213,7 +219,7 @@ describe("the dispatch performance term", () => {
       alreadyOffered: false,
     };
     expect(performanceOf(f)).toBeCloseTo(performanceTerm(counts({ offersDecided: 3, offersAccepted: 1, answers: 2, answerSecondsSum: 1800, visitsDue: 2, visitsOnTime: 1, slaDue: 2, slaMet: 1, csatCount: 2, csatSum: 7, jobs: 6, reworks: 1, ftf: 3 }), false), 12);
-    const ranked = rankCandidates([f], new Date("2026-10-15T09:00:00Z")).ranked[0]!;
+    const ranked = rankCandidates([f], new Date("2026-10-15T09:00:00Z"), undefined, weekly).ranked[0]!;
     expect(ranked.scorecard).toEqual({
       rates: { acceptance: 0.3333, answerSeconds: 900, onTime: 0.5, slaMet: 0.5, csat: 3.5, rework: 0.1667, firstTimeFix: 0.5, claimRejection: null },
       jobs: 6,
@@ -222,7 +228,7 @@ describe("the dispatch performance term", () => {
       probation: false,
     });
     // on probation: half the capacity, so 5 open jobs make it full
-    const probation = rankCandidates([{ ...f, probation: true, openJobs: 5 }], new Date("2026-10-15T09:00:00Z"));
+    const probation = rankCandidates([{ ...f, probation: true, openJobs: 5 }], new Date("2026-10-15T09:00:00Z"), undefined, weekly);
     expect(probation.excluded[0]?.reasons).toEqual(["full"]);
   });
 });

@@ -88,13 +88,16 @@ describe("readCardSerials: a batch's serials, pasted or from a CSV", () => {
     expect(readCardSerials("شماره سریال\nAB-1")).toEqual([{ row: 2, serial: "AB-1", problem: null }]);
   });
 
-  it("names bad rows and duplicates (without case) by their line, the duplicate with the line it repeats", () => {
-    expect(readCardSerials("AB-1\nx\nab-1\nAB 2\n" + "Z".repeat(61))).toEqual([
+  it("names bad rows and duplicates (core/serial.ts serialKey: without case, spaces, dashes) by their line, the duplicate with the line it repeats", () => {
+    expect(readCardSerials("AB-1\nx\nab-1\nAB 2\n" + "Z".repeat(61) + "\n---\nab 1")).toEqual([
       { row: 1, serial: "AB-1", problem: null },
       { row: 2, serial: "x", problem: "invalid" },
       { row: 3, serial: "ab-1", problem: "duplicate", duplicateOf: 1 },
-      { row: 4, serial: "AB 2", problem: "invalid" },
+      // a space inside is a serial as intake always took it (core/serial.ts: the union of the rules)
+      { row: 4, serial: "AB 2", problem: null },
       { row: 5, serial: "Z".repeat(61), problem: "invalid" },
+      { row: 6, serial: "---", problem: "invalid" },
+      { row: 7, serial: "ab 1", problem: "duplicate", duplicateOf: 1 },
     ]);
   });
 

@@ -12,8 +12,10 @@ import {
   makeWorkingCalendar,
   MINUTE_MS,
   nextWorkingStart,
+  sameWeeklyHours,
   tehranDayNumber,
   weekdayOfDay,
+  weeklyHoursKey,
   workingDaysBetween,
   workingMinutesBetween,
   workingMsBetween,
@@ -227,5 +229,36 @@ describe("calendar values", () => {
     expect(addWorkingMs(s, 30 * MINUTE_MS, cal)).toEqual(addWorkingMs(s, 30 * MINUTE_MS, office));
     // 2050 is past the default table: the walk answers
     expect(addWorkingMinutes(at("2050-01-05T16:30:00"), 60, office).getTime()).toBeGreaterThan(at("2050-01-05T16:30:00").getTime());
+  });
+});
+
+describe("weekly hours by meaning (weeklyHoursKey, sameWeeklyHours)", () => {
+  const week: WeeklyHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], thu: ["08:00", "13:00"], fri: null };
+  it("the days' order, a missing day for null and '8:00' for '08:00' change nothing", () => {
+    expect(sameWeeklyHours(week, { fri: null, thu: ["08:00", "13:00"], sun: ["8:00", "17:00"], sat: ["08:00", "17:00"] })).toBe(true);
+    expect(sameWeeklyHours(week, { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], thu: ["08:00", "13:00"] })).toBe(true);
+    expect(weeklyHoursKey(week)).toBe(weeklyHoursKey(JSON.parse(JSON.stringify({ thu: week.thu, sun: week.sun, sat: week.sat })) as WeeklyHours));
+  });
+  it("{} and every day 00:00–24:00 are the same week (around the clock); another range or day is another week", () => {
+    const allDay = Object.fromEntries(["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map((d) => [d, ["00:00", "24:00"]])) as WeeklyHours;
+    expect(sameWeeklyHours({}, allDay)).toBe(true);
+    expect(weeklyHoursKey({})).toBe("24/7");
+    expect(sameWeeklyHours(week, { ...week, thu: ["08:00", "14:00"] })).toBe(false);
+    expect(sameWeeklyHours(week, { ...week, fri: ["10:00", "12:00"] })).toBe(false);
+    expect(sameWeeklyHours(week, {})).toBe(false);
+  });
+  it("hours with the same key make the same calendar (property)", () => {
+    const hm = fc.tuple(fc.integer({ min: 0, max: 24 }), fc.constantFrom(0, 30)).map(([h, m]) => `${String(h).padStart(2, "0")}:${h === 24 ? "00" : String(m).padStart(2, "0")}`);
+    const day = fc.option(fc.tuple(hm, hm), { nil: null });
+    const hours = fc.dictionary(fc.constantFrom("sun", "mon", "tue", "wed", "thu", "fri", "sat"), day, { maxKeys: 7 }) as fc.Arbitrary<WeeklyHours>;
+    fc.assert(
+      fc.property(hours, (h) => {
+        const shuffled = Object.fromEntries(Object.entries(h).reverse()) as WeeklyHours;
+        expect(weeklyHoursKey(shuffled)).toBe(weeklyHoursKey(h));
+        const a = makeWorkingCalendar(h, [], { tableDays: 0 });
+        const b = makeWorkingCalendar(shuffled, [], { tableDays: 0 });
+        expect(b.week).toEqual(a.week);
+      }),
+    );
   });
 });

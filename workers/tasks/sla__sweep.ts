@@ -6,9 +6,10 @@ import type { Task } from "graphile-worker";
 import type { DB } from "../../db/connection";
 import { sweepSla } from "../../services/sla";
 
-export function slaSweepTask(deps: { db: DB; share: number; lookbackHours: number }): Task {
+/** The at-risk share is the admin's rule in force (/admin/service-rules: sla_at_risk_percent), read by each sweep. */
+export function slaSweepTask(deps: { db: DB; lookbackHours: number }): Task {
   return async (_payload, helpers) => {
-    const counts = await sweepSla(deps.db, { share: deps.share, lookbackHours: deps.lookbackHours });
+    const counts = await sweepSla(deps.db, { lookbackHours: deps.lookbackHours });
     const marked = Object.entries(counts).filter(([, c]) => c.atRisk + c.breached > 0);
     if (marked.length) helpers.logger.info(`sla__sweep: ${marked.map(([s, c]) => `${s} ${c.atRisk} at risk, ${c.breached} breached`).join("; ")}`);
   };
