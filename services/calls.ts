@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql, type ExpressionBuilder, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type RawBuilder, type Transaction } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { chooseOperator, planOffers, shareOfPlan, type AcdCandidate, type WaitingCall, type WaitingCallback } from "../core/acd";
 import {
@@ -67,6 +67,18 @@ async function notifyTelephony(trx: Tx, command: TelephonyCommand): Promise<void
 async function dbNow(trx: Tx): Promise<Date> {
   const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
   return rows[0]!.now;
+}
+
+/** The transaction's time (now()) as Date#toISOString writes it, for the desk events written in SQL. */
+const isoNowSql = sql<string>`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * core/call.ts secondsBetween in SQL: whole seconds, rounded, never negative, null without a start; on the
+ * millisecond values JavaScript would have read (node-pg's dates drop the microseconds).
+ */
+function secondsBetweenSql(from: RawBuilder<Date | null>, to: RawBuilder<Date>) {
+  return sql<number | null>`case when ${from} is null then null
+    else greatest(0, round(extract(epoch from date_trunc('milliseconds', ${to}) - date_trunc('milliseconds', ${from}))))::int end`;
 }
 
 function isUniqueViolation(error: unknown, constraint?: string): boolean {
@@ -471,35 +483,39 @@ export async function attemptAnswered(
   attemptId: number,
   input: { bridgeId: string; recordingName: string },
 ): Promise<AnsweredAttempt | null> {
-  return db.transaction().execute(async (trx) => {
-    const attempt = await trx.selectFrom("call_attempts").select(["id", "call_id", "operator_user_id", "outcome", "channel_id"]).where("id", "=", attemptId).executeTakeFirst();
-    if (!attempt) return null;
-    const call = await trx
-      .selectFrom("calls")
-      .select(["id", "state", "enqueued_at", "channel_id", "holding_bridge_id"])
-      .where("id", "=", attempt.call_id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const current = await trx.selectFrom("call_attempts").select("outcome").where("id", "=", attemptId).executeTakeFirstOrThrow();
-    if (current.outcome !== "ringing" || call.state !== "ringing") return null;
-    const now = await dbNow(trx);
-    await trx.updateTable("call_attempts").set({ outcome: "answered", ended_at: now }).where("id", "=", attemptId).execute();
-    await trx
-      .updateTable("calls")
-      .set({
-        state: "connected",
-        operator_user_id: attempt.operator_user_id,
-        answered_at: now,
-        wait_seconds: secondsBetween(call.enqueued_at, now),
-        bridge_id: input.bridgeId,
-        operator_channel_id: attempt.channel_id,
-        recording_name: input.recordingName,
-      })
-      .where("id", "=", call.id)
-      .execute();
-    await notifyDesk(trx, { type: "call_connected", operatorUserId: attempt.operator_user_id, callId: call.id, at: now.toISOString() });
-    return { callId: call.id, operatorUserId: attempt.operator_user_id, callerChannelId: call.channel_id, holdingBridgeId: call.holding_bridge_id };
-  });
+  // One statement (it was a transaction of nine round trips): the call's row is locked first, as before, and
+  // only while the call is still ringing; the attempt is answered only while it is still ringing (a concurrent
+  // end of the attempt or the call wins: nothing is written and the operator's leg is hung up); the call is
+  // connected to the operator, and the desk's call_connected goes out with the commit.
+  const { rows } = await sql<{ id: number; operator_user_id: number; channel_id: string | null; holding_bridge_id: string | null }>`
+    with the_call as (
+      select c.id, c.enqueued_at, c.channel_id, c.holding_bridge_id
+      from calls c
+      where c.id = (select call_id from call_attempts where id = ${attemptId}) and c.state = 'ringing'
+      for update
+    ), attempt as (
+      update call_attempts set outcome = 'answered', ended_at = now()
+      where id = ${attemptId} and outcome = 'ringing' and call_id in (select id from the_call)
+      returning call_id, operator_user_id, channel_id
+    ), connected as (
+      update calls set
+        state = 'connected',
+        operator_user_id = attempt.operator_user_id,
+        answered_at = now(),
+        wait_seconds = ${secondsBetweenSql(sql`the_call.enqueued_at`, sql`now()`)},
+        bridge_id = ${input.bridgeId},
+        operator_channel_id = attempt.channel_id,
+        recording_name = ${input.recordingName}
+      from attempt, the_call
+      where calls.id = attempt.call_id and the_call.id = attempt.call_id
+      returning calls.id, attempt.operator_user_id, the_call.channel_id, the_call.holding_bridge_id
+    )
+    select id, operator_user_id, channel_id, holding_bridge_id,
+      pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'call_connected', 'operatorUserId', operator_user_id, 'callId', id, 'at', ${isoNowSql})::text)
+    from connected`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  return { callId: Number(row.id), operatorUserId: Number(row.operator_user_id), callerChannelId: row.channel_id, holdingBridgeId: row.holding_bridge_id };
 }
 
 /**
