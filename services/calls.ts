@@ -6,7 +6,6 @@ import {
   attemptOutcomeForCause,
   DESK_EVENTS_CHANNEL,
   LIVE_CALL_STATES,
-  secondsBetween,
   type AttemptOutcome,
   type CallDisposition,
   type CallQueue,
@@ -550,21 +549,6 @@ export async function attemptEnded(
   });
 }
 
-/** Cancels a call's ringing attempts (inside a transaction): the operators' channels to hang up. */
-async function cancelRinging(trx: Tx, callId: number, now: Date): Promise<string[]> {
-  const cancelled = await trx
-    .updateTable("call_attempts")
-    .set({ outcome: "cancelled", ended_at: now })
-    .where("call_id", "=", callId)
-    .where("outcome", "=", "ringing")
-    .returning(["operator_user_id", "channel_id"])
-    .execute();
-  for (const a of cancelled) {
-    await notifyDesk(trx, { type: "call_withdrawn", operatorUserId: a.operator_user_id, callId, at: now.toISOString() });
-  }
-  return cancelled.map((a) => a.channel_id).filter((c): c is string => c !== null);
-}
-
 export interface EndedCall {
   callId: number;
   disposition: CallDisposition;
@@ -589,74 +573,94 @@ export async function callEnded(
   callId: number,
   input: { cause?: number | null; disposition?: CallDisposition; operatorLegAnswered?: boolean } = {},
 ): Promise<EndedCall | null> {
-  return db.transaction().execute(async (trx) => {
-    const call = await trx
-      .selectFrom("calls")
-      .select([
-        "id",
-        "state",
-        "direction",
-        "answered_at",
-        "enqueued_at",
-        "started_at",
-        "operator_user_id",
-        "callback_id",
-        "channel_id",
-        "operator_channel_id",
-        "holding_bridge_id",
-        "bridge_id",
-      ])
-      .where("id", "=", callId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!call || call.state === "ended") return null;
-    const now = await dbNow(trx);
-    let disposition = input.disposition;
-    if (!disposition) {
-      if (call.answered_at) disposition = "answered";
-      else if (call.direction === "outbound") disposition = "missed";
-      else {
-        const cb = await trx.selectFrom("call_callbacks").select("id").where("call_id", "=", callId).executeTakeFirst();
-        disposition = cb ? "missed" : "abandoned";
-      }
-    }
-    const ringing = await cancelRinging(trx, callId, now);
-    await trx
-      .updateTable("calls")
-      .set({
-        state: "ended",
-        ended_at: now,
-        disposition,
-        hangup_cause: input.cause ?? null,
-        talk_seconds: call.answered_at ? secondsBetween(call.answered_at, now) : null,
-        wait_seconds: call.answered_at ? undefined : call.enqueued_at ? secondsBetween(call.enqueued_at, now) : null,
-      })
-      .where("id", "=", callId)
-      .execute();
-    // the supervisor's wall: a call left the queue or ended
-    await sql`select pg_notify(${CALL_CENTRE_CHANNEL}, ${String(callId)})`.execute(trx);
-    if (call.operator_user_id !== null) {
-      await trx.updateTable("operators").set({ last_call_ended_at: now, updated_at: now }).where("user_id", "=", call.operator_user_id).execute();
-      await notifyDesk(trx, { type: "call_ended", operatorUserId: call.operator_user_id, callId, at: now.toISOString() });
-    }
-    if (call.callback_id !== null) {
-      if (disposition === "answered") {
-        await trx.updateTable("call_callbacks").set({ status: "done", done_at: now }).where("id", "=", call.callback_id).execute();
-      } else if (!input.operatorLegAnswered) {
-        await trx
-          .updateTable("call_callbacks")
-          .set({ status: "waiting", operator_user_id: null, outbound_call_id: null })
-          .where("id", "=", call.callback_id)
-          .where("status", "=", "dialing")
-          .execute();
-      } else {
-        await trx.updateTable("call_callbacks").set({ status: "failed", done_at: now }).where("id", "=", call.callback_id).execute();
-      }
-    }
-    const channelIds = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);
-    const bridgeIds = [call.holding_bridge_id, call.bridge_id].filter((b): b is string => b !== null);
-    return { callId, disposition, operatorUserId: call.operator_user_id, ringingChannelIds: ringing, channelIds, bridgeIds };
-  });
+  // One statement (it was a transaction of seven to eleven round trips): the call's row is locked and read
+  // unless it has ended; its ringing attempts are cancelled; the call-detail record completed; the operator's
+  // idle time starts; a call-back's call settles the call-back; and the NOTIFYs go out in the order the
+  // transaction used to send them (a call_withdrawn per cancelled ring, the supervisors' wall, the operator's
+  // call_ended), delivered on commit.
+  const legAnswered = input.operatorLegAnswered === true;
+  const { rows } = await sql<{
+    disposition: CallDisposition;
+    operator_user_id: number | null;
+    channel_id: string | null;
+    operator_channel_id: string | null;
+    holding_bridge_id: string | null;
+    bridge_id: string | null;
+    ringing_channel_ids: string[] | null;
+  }>`
+    with the_call as (
+      select c.id, c.answered_at, c.enqueued_at, c.operator_user_id, c.callback_id,
+        c.channel_id, c.operator_channel_id, c.holding_bridge_id, c.bridge_id,
+        coalesce(${input.disposition ?? null}::text, case
+          when c.answered_at is not null then 'answered'
+          when c.direction = 'outbound' then 'missed'
+          when exists (select 1 from call_callbacks cb where cb.call_id = c.id) then 'missed'
+          else 'abandoned' end) as disposition
+      from calls c
+      where c.id = ${callId} and c.state <> 'ended'
+      for update of c
+    ), cancelled as (
+      update call_attempts set outcome = 'cancelled', ended_at = now()
+      where call_id in (select id from the_call) and outcome = 'ringing'
+      returning id, operator_user_id, channel_id
+    ), ended as (
+      update calls set
+        state = 'ended',
+        ended_at = now(),
+        disposition = the_call.disposition,
+        hangup_cause = ${input.cause ?? null}::int,
+        talk_seconds = ${secondsBetweenSql(sql`the_call.answered_at`, sql`now()`)},
+        wait_seconds = case when the_call.answered_at is not null then calls.wait_seconds
+          else ${secondsBetweenSql(sql`the_call.enqueued_at`, sql`now()`)} end
+      from the_call
+      where calls.id = the_call.id
+      returning calls.id
+    ), operator_idle as (
+      update operators set last_call_ended_at = now(), updated_at = now()
+      where user_id = (select operator_user_id from the_call)
+    ), callback_done as (
+      update call_callbacks set status = 'done', done_at = now()
+      from the_call
+      where call_callbacks.id = the_call.callback_id and the_call.disposition = 'answered'
+    ), callback_waits_again as (
+      update call_callbacks set status = 'waiting', operator_user_id = null, outbound_call_id = null
+      from the_call
+      where call_callbacks.id = the_call.callback_id and the_call.disposition <> 'answered' and not ${legAnswered}
+        and call_callbacks.status = 'dialing'
+    ), callback_failed as (
+      update call_callbacks set status = 'failed', done_at = now()
+      from the_call
+      where call_callbacks.id = the_call.callback_id and the_call.disposition <> 'answered' and ${legAnswered}
+    ), events as (
+      select 1 as n, cancelled.id as k, ${DESK_EVENTS_CHANNEL}::text as channel,
+        json_build_object('type', 'call_withdrawn', 'operatorUserId', cancelled.operator_user_id, 'callId', ${callId}::bigint, 'at', ${isoNowSql})::text as payload
+      from cancelled
+      union all
+      -- the supervisor's wall: a call left the queue or ended
+      select 2, 0, ${CALL_CENTRE_CHANNEL}::text, ended.id::text from ended
+      union all
+      select 3, 0, ${DESK_EVENTS_CHANNEL}::text,
+        json_build_object('type', 'call_ended', 'operatorUserId', the_call.operator_user_id, 'callId', the_call.id, 'at', ${isoNowSql})::text
+      from the_call join ended on ended.id = the_call.id
+      where the_call.operator_user_id is not null
+    )
+    select the_call.disposition, the_call.operator_user_id, the_call.channel_id, the_call.operator_channel_id,
+      the_call.holding_bridge_id, the_call.bridge_id,
+      (select array_agg(cancelled.channel_id order by cancelled.id) from cancelled where cancelled.channel_id is not null) as ringing_channel_ids,
+      (select count(*) from (select pg_notify(e.channel, e.payload) from (select * from events order by n, k) e) sent) as notified
+    from the_call`.execute(db);
+  const call = rows[0];
+  if (!call) return null;
+  const channelIds = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);
+  const bridgeIds = [call.holding_bridge_id, call.bridge_id].filter((b): b is string => b !== null);
+  return {
+    callId,
+    disposition: call.disposition,
+    operatorUserId: call.operator_user_id === null ? null : Number(call.operator_user_id),
+    ringingChannelIds: call.ringing_channel_ids ?? [],
+    channelIds,
+    bridgeIds,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
