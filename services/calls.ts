@@ -159,23 +159,33 @@ export async function recordIvrChoice(db: DB, callId: number, input: { choice: I
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** The caller waits in the holding bridge: their place in the queue is now. Null when the call has ended. */
-export async function enqueueCall(db: DB, callId: number, input: { holdingBridgeId: string }): Promise<{ enqueuedAt: Date } | null> {
-  const row = await db
-    .updateTable("calls")
-    .set({
-      state: "queued",
-      enqueued_at: sql<Date>`coalesce(enqueued_at, now())`,
-      holding_bridge_id: input.holdingBridgeId,
-      queue: sql<CallQueue>`coalesce(queue, 'breakdown')`,
-      ivr_choice: sql<IvrChoice>`coalesce(ivr_choice, 'breakdown')`,
-    })
-    .where("id", "=", callId)
-    .where("state", "=", "ivr")
-    .returning("enqueued_at")
-    .executeTakeFirst();
-  // the supervisor's wall: a caller is waiting
-  if (row) await sql`select pg_notify(${CALL_CENTRE_CHANNEL}, ${String(callId)})`.execute(db);
+/**
+ * The caller waits in the holding bridge: their place in the queue is now. With the IVR's `choice` (and a
+ * follow-up's keyed ticket number) the choice is recorded in the same statement (recordIvrChoice's columns);
+ * without it the queue is what was recorded before, or breakdown. The supervisors' wall hears of it on commit.
+ * Null when the call has ended (or is no longer in the IVR).
+ */
+export async function enqueueCall(
+  db: DB,
+  callId: number,
+  input: { holdingBridgeId: string; choice?: IvrChoice; keyedTicketNumber?: number | null },
+): Promise<{ enqueuedAt: Date } | null> {
+  const choice = input.choice ?? null;
+  const { rows } = await sql<{ enqueued_at: Date }>`
+    with queued as (
+      update calls set
+        state = 'queued',
+        enqueued_at = coalesce(enqueued_at, now()),
+        holding_bridge_id = ${input.holdingBridgeId},
+        queue = coalesce(${choice}::text, queue, 'breakdown'),
+        ivr_choice = coalesce(${choice}::text, ivr_choice, 'breakdown'),
+        keyed_ticket_number = case when ${choice}::text is null then keyed_ticket_number else ${input.keyedTicketNumber ?? null}::bigint end
+      where id = ${callId} and state = 'ivr'
+      returning id, enqueued_at
+    )
+    -- the supervisor's wall: a caller is waiting
+    select enqueued_at, pg_notify(${CALL_CENTRE_CHANNEL}, id::text) from queued`.execute(db);
+  const row = rows[0];
   return row?.enqueued_at ? { enqueuedAt: row.enqueued_at } : null;
 }
 
