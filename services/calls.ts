@@ -255,29 +255,11 @@ export interface OfferRound {
 }
 
 /**
- * The ACD's decisions are taken one at a time across every telephony process: each is made under this
- * transaction-scoped advisory lock (released at commit, or when the deciding process's connection dies).
+ * The ACD's decisions are written one at a time across every telephony process: each takes this
+ * transaction-scoped advisory lock before it writes (released at commit, or when the deciding process's
+ * connection dies), and so waits for a decision in flight and checks its offers against what that one wrote.
  */
 export const ACD_LOCK_KEY = 7_411_220_011;
-
-/**
- * Runs `fn` in a transaction holding the ACD's lock. BEGIN and the lock go in one round trip (a simple-protocol
- * query of two statements); the lock is taken before the transaction's first read, so that read sees every
- * decision committed before it.
- */
-async function inAcdLock<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql.raw(`begin; select pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint)`).execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql.raw("commit").execute(conn);
-      return result;
-    } catch (error) {
-      await sql.raw("rollback").execute(conn).catch(() => {});
-      throw error;
-    }
-  });
-}
 
 /** A telephony process whose callers count in the queue: not stopped, a recent heartbeat, connected to Asterisk. */
 function liveTelephonyNodes(eb: ExpressionBuilder<Database, never>) {
@@ -356,17 +338,26 @@ function planFromFacts(facts: Awaited<ReturnType<typeof readAcdFacts>>, exclude:
 /**
  * The ACD step for everything waiting at once, decided for every telephony process alike. The choice of which
  * waiting caller gets a free operator is global — the oldest place in the queue wins, whichever process holds
- * the caller (core/acd.ts planOffers over the callers of every live process) — and it is made in PostgreSQL
- * one decision at a time: under a transaction-scoped advisory lock (ACD_LOCK_KEY) the facts are read, the
- * plan made and this process's share of it written (core shareOfPlan): an offer for each of its own waiting
- * callers (`callIds`: those in its holding bridges now), under each call's row lock (a call no longer queued
- * is skipped), the ringing attempts, the calls' state and the desk's NOTIFYs. An operator the plan gives to a
- * caller at another process is left free and that process is woken (`pg_notify('telephony_commands',
- * {type:'acd', nodeId})`, delivered at commit); it makes the same plan and rings. So a process rings an
- * operator only for a caller who won them, and a process that hears first of a free operator cannot take
- * them for its own newer caller. Attempts still meet the unique partial indexes on ringing attempts (`on
- * conflict do nothing`: click-to-dial and survey calls ring operators outside the ACD), a lost offer counting
- * as `lost`. A first look without the lock ends most runs (nobody waiting, or nobody free) in one statement.
+ * the caller (core/acd.ts planOffers over the callers of every live process). A round is one read of the facts
+ * (which ends most runs: nobody waiting, or nobody free) and, when the plan gives this process's callers
+ * operators or leaves operators to callers of other processes, one statement that writes it — two round trips
+ * and no transaction held open in between.
+ *
+ * The write is one decision at a time: it first takes the ACD's advisory lock (ACD_LOCK_KEY), so it waits for a
+ * decision in flight (another process's write, assignCallback, a process dying in the middle of its claim),
+ * and every offer in it is checked against the state as that decision left it: under each call's row lock (a
+ * call no longer queued — another decision rang for it — is skipped) and the unique partial indexes on ringing
+ * attempts (`on conflict do nothing`: an operator another decision rang meanwhile, or click-to-dial and survey
+ * calls ringing operators outside the ACD). A decision committed after the read can only have taken waiting
+ * callers and free operators away, never added any, and these checks see both: an offer that clashes with one
+ * counts as `lost` and the caller reads again (as when the read was taken under the lock, which cost a
+ * transaction of four more round trips). This process
+ * writes the offers of its own waiting callers only (`callIds`: those in its holding bridges now, core
+ * shareOfPlan): an operator the plan gives to a caller at another process is left free and that process is
+ * woken in the same statement (`pg_notify('telephony_commands', {type:'acd', nodeId})`, delivered at commit);
+ * it makes the same plan and rings. So a process rings an operator only for a caller who won them, and a
+ * process that hears first of a free operator cannot take them for its own newer caller. The offers' ringing
+ * attempts, the calls' state and the desk's call_offered NOTIFYs are in that statement too.
  */
 export async function offerWaitingWork(
   db: DB,
@@ -376,56 +367,57 @@ export async function offerWaitingWork(
   const withCallbacks = input.callbacks !== false;
   const none: OfferRound = { offers: [], callbacks: [], lost: 0, wake: [] };
   if (ids.length === 0 && !withCallbacks) return none;
-  const glance = planFromFacts(await readAcdFacts(db, input.nodeId, ids, withCallbacks), input.exclude);
-  if (glance.offers.length === 0 && glance.callbacks.length === 0) return none;
+  const facts = await readAcdFacts(db, input.nodeId, ids, withCallbacks);
+  const plan = planFromFacts(facts, input.exclude);
+  if (plan.offers.length === 0 && plan.callbacks.length === 0) return none;
+  const { mine, wake } = shareOfPlan(plan, input.nodeId, ids);
+  if (mine.length === 0 && wake.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0, wake };
 
-  return inAcdLock(db, async (trx) => {
-    const facts = await readAcdFacts(trx, input.nodeId, ids, withCallbacks);
-    const plan = planFromFacts(facts, input.exclude);
-    const { mine, wake } = shareOfPlan(plan, input.nodeId, ids);
-    // The processes holding the callers who won the other free operators run their ACD now.
-    if (wake.length > 0) {
-      const commands = wake.map((nodeId) => JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand));
-      await sql`select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, c) from unnest(${commands}::text[]) as c`.execute(trx);
-    }
-    if (mine.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0, wake };
-
-    const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
-    const at = new Date().toISOString();
-    const planned = mine.map((o) => ({
-      callId: o.callId,
-      operatorUserId: o.operator.userId,
-      extension: (o.operator as AcdCandidate & { extension: string }).extension,
-      channelId: newChannelId(`op-${o.callId}`),
-      event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
-    }));
-    const { rows } = await sql<{ id: string | number; call_id: string | number }>`
-      with input as (
-        select * from unnest(
-          ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
-          ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
-        ) as t(call_id, operator_user_id, channel_id, event)
-      ), locked as (
-        select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
-      ), attempt as (
-        insert into call_attempts (call_id, operator_user_id, channel_id)
-        select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
-        on conflict do nothing
-        returning id, call_id
-      ), ringing as (
-        update calls set state = 'ringing' where id in (select call_id from attempt)
-      )
-      select attempt.id, attempt.call_id, pg_notify(${DESK_EVENTS_CHANNEL}, input.event)
-      from attempt join input on input.call_id = attempt.call_id`.execute(trx);
-    const made = new Map(rows.map((r) => [Number(r.call_id), Number(r.id)]));
-    const offers: Offer[] = [];
-    for (const p of planned) {
-      const attemptId = made.get(p.callId);
-      if (attemptId === undefined) continue;
-      offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
-    }
-    return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length, wake };
-  });
+  const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
+  const at = new Date().toISOString();
+  const planned = mine.map((o) => ({
+    callId: o.callId,
+    operatorUserId: o.operator.userId,
+    extension: (o.operator as AcdCandidate & { extension: string }).extension,
+    channelId: newChannelId(`op-${o.callId}`),
+    event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
+  }));
+  const commands = wake.map((nodeId) => JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand));
+  // The lock is taken before anything else of the statement runs (an init plan every other part waits on).
+  const { rows } = await sql<{ made: { id: number; call_id: number }[] | null }>`
+    with acd_lock as materialized (
+      select true as held, pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint) as lock
+    ), input as (
+      select * from unnest(
+        ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
+        ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
+      ) as t(call_id, operator_user_id, channel_id, event)
+      where (select held from acd_lock)
+    ), locked as (
+      select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
+    ), attempt as (
+      insert into call_attempts (call_id, operator_user_id, channel_id)
+      select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
+      on conflict do nothing
+      returning id, call_id
+    ), ringing as (
+      update calls set state = 'ringing' where id in (select call_id from attempt)
+    ), woken as (
+      select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, c) from unnest(${commands}::text[]) as c
+      where (select held from acd_lock)
+    )
+    select
+      (select count(*) from woken) as woken,
+      (select json_agg(json_build_object('id', attempt.id, 'call_id', attempt.call_id, 'notified', pg_notify(${DESK_EVENTS_CHANNEL}, input.event)::text))
+        from attempt join input on input.call_id = attempt.call_id) as made`.execute(db);
+  const made = new Map((rows[0]?.made ?? []).map((r) => [Number(r.call_id), Number(r.id)]));
+  const offers: Offer[] = [];
+  for (const p of planned) {
+    const attemptId = made.get(p.callId);
+    if (attemptId === undefined) continue;
+    offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
+  }
+  return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length, wake };
 }
 
 /**
