@@ -528,27 +528,23 @@ export async function attemptEnded(
   attemptId: number,
   input: { cause?: number | null; outcome?: Exclude<AttemptOutcome, "ringing" | "answered"> },
 ): Promise<{ callId: number; operatorUserId: number; outcome: AttemptOutcome } | null> {
-  return db.transaction().execute(async (trx) => {
-    const outcome = input.outcome ?? attemptOutcomeForCause(input.cause);
-    const now = await dbNow(trx);
-    const attempt = await trx
-      .updateTable("call_attempts")
-      .set({ outcome, ended_at: now, hangup_cause: input.cause ?? null })
-      .where("id", "=", attemptId)
-      .where("outcome", "=", "ringing")
-      .returning(["call_id", "operator_user_id"])
-      .executeTakeFirst();
-    if (!attempt) return null;
-    await trx
-      .updateTable("calls")
-      .set({ state: "queued" })
-      .where("id", "=", attempt.call_id)
-      .where("state", "=", "ringing")
-      .where("direction", "=", "inbound")
-      .execute();
-    await notifyDesk(trx, { type: "call_withdrawn", operatorUserId: attempt.operator_user_id, callId: attempt.call_id, at: now.toISOString() });
-    return { callId: attempt.call_id, operatorUserId: attempt.operator_user_id, outcome };
-  });
+  // One statement (it was a transaction of six round trips): the attempt ends only while it is still ringing,
+  // an inbound call that was ringing waits again, and the operator's desk hears of it on commit.
+  const outcome = input.outcome ?? attemptOutcomeForCause(input.cause);
+  const { rows } = await sql<{ call_id: number; operator_user_id: number }>`
+    with attempt as (
+      update call_attempts set outcome = ${outcome}, ended_at = now(), hangup_cause = ${input.cause ?? null}::int
+      where id = ${attemptId} and outcome = 'ringing'
+      returning call_id, operator_user_id
+    ), requeued as (
+      update calls set state = 'queued'
+      where id in (select call_id from attempt) and state = 'ringing' and direction = 'inbound'
+    )
+    select call_id, operator_user_id,
+      pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'call_withdrawn', 'operatorUserId', operator_user_id, 'callId', call_id, 'at', ${isoNowSql})::text)
+    from attempt`.execute(db);
+  const row = rows[0];
+  return row ? { callId: Number(row.call_id), operatorUserId: Number(row.operator_user_id), outcome } : null;
 }
 
 export interface EndedCall {
@@ -958,31 +954,36 @@ export async function outboundConnected(db: DB, callId: number, input: { bridgeI
  * same key twice is one row. Null when no call has that recording name.
  */
 export async function recordingStored(db: DB, recordingName: string, info: StoredRecordingInfo): Promise<{ callId: number; recordingId: number } | null> {
-  return db.transaction().execute(async (trx) => {
-    const call = await trx.selectFrom("calls").select(["id", "operator_user_id"]).where("recording_name", "=", recordingName).executeTakeFirst();
-    if (!call) return null;
-    const existing = await trx.selectFrom("recordings").select("id").where("call_id", "=", call.id).where("storage_key", "=", info.key).executeTakeFirst();
-    const values = {
-      format: info.format,
-      duration_seconds: info.durationSeconds,
-      size_bytes: info.sizeBytes,
-      checksum_sha256: info.sha256,
-    };
-    const recordingId = existing
-      ? (await trx.updateTable("recordings").set(values).where("id", "=", existing.id).returning("id").executeTakeFirstOrThrow()).id
-      : (await trx.insertInto("recordings").values({ call_id: call.id, storage_key: info.key, ...values }).returning("id").executeTakeFirstOrThrow()).id;
-    // a download the workers were retrying (services/recording-downloads.ts) is done
-    await trx
-      .updateTable("recording_downloads")
-      .set({ status: "done", last_error: null, updated_at: sql`now()` })
-      .where("call_id", "=", call.id)
-      .where("status", "<>", "done")
-      .execute();
-    if (call.operator_user_id !== null) {
-      await notifyDesk(trx, { type: "recording_ready", operatorUserId: call.operator_user_id, callId: call.id, at: new Date().toISOString() });
-    }
-    return { callId: call.id, recordingId };
-  });
+  // One statement (it was a transaction of seven round trips).
+  const at = new Date().toISOString();
+  const { rows } = await sql<{ call_id: number; recording_id: number }>`
+    with the_call as (
+      select id, operator_user_id from calls where recording_name = ${recordingName} limit 1
+    ), existing as (
+      select id from recordings where call_id = (select id from the_call) and storage_key = ${info.key} limit 1
+    ), updated as (
+      update recordings set format = ${info.format}, duration_seconds = ${info.durationSeconds}::int, size_bytes = ${info.sizeBytes}::bigint,
+        checksum_sha256 = ${info.sha256}
+      where id = (select id from existing)
+      returning id
+    ), inserted as (
+      insert into recordings (call_id, storage_key, format, duration_seconds, size_bytes, checksum_sha256)
+      select id, ${info.key}, ${info.format}, ${info.durationSeconds}::int, ${info.sizeBytes}::bigint, ${info.sha256}
+      from the_call where not exists (select 1 from existing)
+      returning id
+    ), download_done as (
+      -- a download the workers were retrying (services/recording-downloads.ts) is done
+      update recording_downloads set status = 'done', last_error = null, updated_at = now()
+      where call_id = (select id from the_call) and status <> 'done'
+    )
+    select the_call.id as call_id, coalesce((select id from updated), (select id from inserted)) as recording_id,
+      (select count(*) from (
+        select pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'recording_ready', 'operatorUserId', the_call.operator_user_id, 'callId', the_call.id, 'at', ${at}::text)::text)
+        where the_call.operator_user_id is not null
+      ) sent) as notified
+    from the_call`.execute(db);
+  const row = rows[0];
+  return row ? { callId: Number(row.call_id), recordingId: Number(row.recording_id) } : null;
 }
 
 /** The call a bridge recording belongs to, and when the call started (for its storage key). */
