@@ -12,7 +12,7 @@
 // operator it names, and prints p50/p99/max, the calls made, the events received and the calls whose event
 // never came. A breakdown from the database's own timestamps says where the time goes.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -113,11 +113,19 @@ async function main() {
     const simulator = startChild("ari-sim", "telephony/simulator/cli.ts", { ...common, ARI_SIM_DTMF_DELAY_MS: String(o.dtmfDelayMs), ARI_SIM_PLAYBACK_MS: "500" }, { echo: o.echo });
     children.push(simulator);
     await waitUntil("the web server (first start: PostgreSQL, migrations, demo data)", async () => (await fetch(`${base}/healthz`)).ok, children, 300_000);
-    const telephony = startChild("telephony", "telephony/main.ts", { ...common, DATABASE_URL: dbUrl }, {
+    // the telephony process counts its queries to PostgreSQL (bench/count-queries.mjs) and writes the count on SIGUSR2
+    const queriesFile = path.join(dataDir, "telephony-queries");
+    const telephony = startChild("telephony", "telephony/main.ts", { ...common, DATABASE_URL: dbUrl, BENCH_QUERIES_FILE: queriesFile }, {
       echo: o.echo,
       // e.g. BENCH_TELEPHONY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the telephony process
-      nodeArgs: process.env.BENCH_TELEPHONY_NODE_ARGS?.split(" ").filter(Boolean),
+      nodeArgs: ["--import", "./bench/count-queries.mjs", ...(process.env.BENCH_TELEPHONY_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
     });
+    const telephonyQueries = async (): Promise<number> => {
+      rmSync(queriesFile, { force: true });
+      process.kill(telephony.pid, "SIGUSR2");
+      await waitUntilReady(() => existsSync(queriesFile) && readFileSync(queriesFile, "utf8") !== "", 5_000, "the telephony process's query count");
+      return Number(readFileSync(queriesFile, "utf8"));
+    };
     children.push(telephony);
     await waitUntil(
       "the telephony process to connect",
@@ -219,15 +227,20 @@ async function main() {
     const loadBefore = loadavg();
     const cpuBefore = children.map((c) => cpuSeconds(c.pid));
     const benchCpuBefore = process.cpuUsage();
+    const queriesBefore = await telephonyQueries();
     console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")}; ${o.rate} calls/s for ${o.seconds} s…`);
     await runAt(o.rate, o.seconds, true);
     await Promise.all(hangups);
     await new Promise((r) => setTimeout(r, 3000)); // late events
     const loadAfter = loadavg();
     const benchCpu = process.cpuUsage(benchCpuBefore);
+    const queries = (await telephonyQueries()) - queriesBefore;
+    const perCall = (seconds: number) => (placed.length ? ((seconds * 1000) / placed.length).toFixed(1) : "-");
     const cpu = children.map((c, i) => {
       const [a, b] = [cpuSeconds(c.pid), cpuBefore[i]!];
-      return `${c.name} ${(a.own - b.own).toFixed(1)}${a.below - b.below > 0.05 ? ` + below it ${(a.below - b.below).toFixed(1)}` : ""}`;
+      const own = a.own - b.own;
+      const below = a.below - b.below;
+      return `${c.name} ${own.toFixed(1)} (${perCall(own)} ms/call)${below > 0.05 ? ` + below it ${below.toFixed(1)} (${perCall(below)} ms/call)` : ""}`;
     });
     cpu.push(`this bench ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)}`);
 
@@ -285,6 +298,7 @@ async function main() {
     console.log(`               queued → offer committed (ACD)      ${summary(acd)}`);
     console.log(`               offer → SSE client (NOTIFY, web)    ${summary(notifyToSse)}`);
     console.log(`CPU seconds used while calls were placed (+3 s), by process: ${cpu.join(", ")} (web: below it = its PostgreSQL)`);
+    console.log(`telephony queries to PostgreSQL (round trips): ${queries} (${placed.length ? (queries / placed.length).toFixed(1) : "-"} per call)`);
     console.log(`load average: before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
     console.log(`target p99 ≤ ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS && missing === 0 ? "met" : "NOT met"} (p99 ${p99.toFixed(1)} ms, missing ${missing})`);
     if (failures.length) console.log(`first failures: ${failures.slice(0, 5).join("; ")}`);

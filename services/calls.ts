@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { sql, type ExpressionBuilder, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type RawBuilder, type Transaction } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { chooseOperator, planOffers, shareOfPlan, type AcdCandidate, type WaitingCall, type WaitingCallback } from "../core/acd";
 import {
   attemptOutcomeForCause,
   DESK_EVENTS_CHANNEL,
   LIVE_CALL_STATES,
-  secondsBetween,
   type AttemptOutcome,
   type CallDisposition,
   type CallQueue,
@@ -67,6 +66,18 @@ async function notifyTelephony(trx: Tx, command: TelephonyCommand): Promise<void
 async function dbNow(trx: Tx): Promise<Date> {
   const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
   return rows[0]!.now;
+}
+
+/** The transaction's time (now()) as Date#toISOString writes it, for the desk events written in SQL. */
+const isoNowSql = sql<string>`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * core/call.ts secondsBetween in SQL: whole seconds, rounded, never negative, null without a start; on the
+ * millisecond values JavaScript would have read (node-pg's dates drop the microseconds).
+ */
+function secondsBetweenSql(from: RawBuilder<Date | null>, to: RawBuilder<Date>) {
+  return sql<number | null>`case when ${from} is null then null
+    else greatest(0, round(extract(epoch from date_trunc('milliseconds', ${to}) - date_trunc('milliseconds', ${from}))))::int end`;
 }
 
 function isUniqueViolation(error: unknown, constraint?: string): boolean {
@@ -148,23 +159,33 @@ export async function recordIvrChoice(db: DB, callId: number, input: { choice: I
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** The caller waits in the holding bridge: their place in the queue is now. Null when the call has ended. */
-export async function enqueueCall(db: DB, callId: number, input: { holdingBridgeId: string }): Promise<{ enqueuedAt: Date } | null> {
-  const row = await db
-    .updateTable("calls")
-    .set({
-      state: "queued",
-      enqueued_at: sql<Date>`coalesce(enqueued_at, now())`,
-      holding_bridge_id: input.holdingBridgeId,
-      queue: sql<CallQueue>`coalesce(queue, 'breakdown')`,
-      ivr_choice: sql<IvrChoice>`coalesce(ivr_choice, 'breakdown')`,
-    })
-    .where("id", "=", callId)
-    .where("state", "=", "ivr")
-    .returning("enqueued_at")
-    .executeTakeFirst();
-  // the supervisor's wall: a caller is waiting
-  if (row) await sql`select pg_notify(${CALL_CENTRE_CHANNEL}, ${String(callId)})`.execute(db);
+/**
+ * The caller waits in the holding bridge: their place in the queue is now. With the IVR's `choice` (and a
+ * follow-up's keyed ticket number) the choice is recorded in the same statement (recordIvrChoice's columns);
+ * without it the queue is what was recorded before, or breakdown. The supervisors' wall hears of it on commit.
+ * Null when the call has ended (or is no longer in the IVR).
+ */
+export async function enqueueCall(
+  db: DB,
+  callId: number,
+  input: { holdingBridgeId: string; choice?: IvrChoice; keyedTicketNumber?: number | null },
+): Promise<{ enqueuedAt: Date } | null> {
+  const choice = input.choice ?? null;
+  const { rows } = await sql<{ enqueued_at: Date }>`
+    with queued as (
+      update calls set
+        state = 'queued',
+        enqueued_at = coalesce(enqueued_at, now()),
+        holding_bridge_id = ${input.holdingBridgeId},
+        queue = coalesce(${choice}::text, queue, 'breakdown'),
+        ivr_choice = coalesce(${choice}::text, ivr_choice, 'breakdown'),
+        keyed_ticket_number = case when ${choice}::text is null then keyed_ticket_number else ${input.keyedTicketNumber ?? null}::bigint end
+      where id = ${callId} and state = 'ivr'
+      returning id, enqueued_at
+    )
+    -- the supervisor's wall: a caller is waiting
+    select enqueued_at, pg_notify(${CALL_CENTRE_CHANNEL}, id::text) from queued`.execute(db);
+  const row = rows[0];
   return row?.enqueued_at ? { enqueuedAt: row.enqueued_at } : null;
 }
 
@@ -234,29 +255,11 @@ export interface OfferRound {
 }
 
 /**
- * The ACD's decisions are taken one at a time across every telephony process: each is made under this
- * transaction-scoped advisory lock (released at commit, or when the deciding process's connection dies).
+ * The ACD's decisions are written one at a time across every telephony process: each takes this
+ * transaction-scoped advisory lock before it writes (released at commit, or when the deciding process's
+ * connection dies), and so waits for a decision in flight and checks its offers against what that one wrote.
  */
 export const ACD_LOCK_KEY = 7_411_220_011;
-
-/**
- * Runs `fn` in a transaction holding the ACD's lock. BEGIN and the lock go in one round trip (a simple-protocol
- * query of two statements); the lock is taken before the transaction's first read, so that read sees every
- * decision committed before it.
- */
-async function inAcdLock<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql.raw(`begin; select pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint)`).execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql.raw("commit").execute(conn);
-      return result;
-    } catch (error) {
-      await sql.raw("rollback").execute(conn).catch(() => {});
-      throw error;
-    }
-  });
-}
 
 /** A telephony process whose callers count in the queue: not stopped, a recent heartbeat, connected to Asterisk. */
 function liveTelephonyNodes(eb: ExpressionBuilder<Database, never>) {
@@ -335,17 +338,26 @@ function planFromFacts(facts: Awaited<ReturnType<typeof readAcdFacts>>, exclude:
 /**
  * The ACD step for everything waiting at once, decided for every telephony process alike. The choice of which
  * waiting caller gets a free operator is global — the oldest place in the queue wins, whichever process holds
- * the caller (core/acd.ts planOffers over the callers of every live process) — and it is made in PostgreSQL
- * one decision at a time: under a transaction-scoped advisory lock (ACD_LOCK_KEY) the facts are read, the
- * plan made and this process's share of it written (core shareOfPlan): an offer for each of its own waiting
- * callers (`callIds`: those in its holding bridges now), under each call's row lock (a call no longer queued
- * is skipped), the ringing attempts, the calls' state and the desk's NOTIFYs. An operator the plan gives to a
- * caller at another process is left free and that process is woken (`pg_notify('telephony_commands',
- * {type:'acd', nodeId})`, delivered at commit); it makes the same plan and rings. So a process rings an
- * operator only for a caller who won them, and a process that hears first of a free operator cannot take
- * them for its own newer caller. Attempts still meet the unique partial indexes on ringing attempts (`on
- * conflict do nothing`: click-to-dial and survey calls ring operators outside the ACD), a lost offer counting
- * as `lost`. A first look without the lock ends most runs (nobody waiting, or nobody free) in one statement.
+ * the caller (core/acd.ts planOffers over the callers of every live process). A round is one read of the facts
+ * (which ends most runs: nobody waiting, or nobody free) and, when the plan gives this process's callers
+ * operators or leaves operators to callers of other processes, one statement that writes it — two round trips
+ * and no transaction held open in between.
+ *
+ * The write is one decision at a time: it first takes the ACD's advisory lock (ACD_LOCK_KEY), so it waits for a
+ * decision in flight (another process's write, assignCallback, a process dying in the middle of its claim),
+ * and every offer in it is checked against the state as that decision left it: under each call's row lock (a
+ * call no longer queued — another decision rang for it — is skipped) and the unique partial indexes on ringing
+ * attempts (`on conflict do nothing`: an operator another decision rang meanwhile, or click-to-dial and survey
+ * calls ringing operators outside the ACD). A decision committed after the read can only have taken waiting
+ * callers and free operators away, never added any, and these checks see both: an offer that clashes with one
+ * counts as `lost` and the caller reads again (as when the read was taken under the lock, which cost a
+ * transaction of four more round trips). This process
+ * writes the offers of its own waiting callers only (`callIds`: those in its holding bridges now, core
+ * shareOfPlan): an operator the plan gives to a caller at another process is left free and that process is
+ * woken in the same statement (`pg_notify('telephony_commands', {type:'acd', nodeId})`, delivered at commit);
+ * it makes the same plan and rings. So a process rings an operator only for a caller who won them, and a
+ * process that hears first of a free operator cannot take them for its own newer caller. The offers' ringing
+ * attempts, the calls' state and the desk's call_offered NOTIFYs are in that statement too.
  */
 export async function offerWaitingWork(
   db: DB,
@@ -355,56 +367,57 @@ export async function offerWaitingWork(
   const withCallbacks = input.callbacks !== false;
   const none: OfferRound = { offers: [], callbacks: [], lost: 0, wake: [] };
   if (ids.length === 0 && !withCallbacks) return none;
-  const glance = planFromFacts(await readAcdFacts(db, input.nodeId, ids, withCallbacks), input.exclude);
-  if (glance.offers.length === 0 && glance.callbacks.length === 0) return none;
+  const facts = await readAcdFacts(db, input.nodeId, ids, withCallbacks);
+  const plan = planFromFacts(facts, input.exclude);
+  if (plan.offers.length === 0 && plan.callbacks.length === 0) return none;
+  const { mine, wake } = shareOfPlan(plan, input.nodeId, ids);
+  if (mine.length === 0 && wake.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0, wake };
 
-  return inAcdLock(db, async (trx) => {
-    const facts = await readAcdFacts(trx, input.nodeId, ids, withCallbacks);
-    const plan = planFromFacts(facts, input.exclude);
-    const { mine, wake } = shareOfPlan(plan, input.nodeId, ids);
-    // The processes holding the callers who won the other free operators run their ACD now.
-    if (wake.length > 0) {
-      const commands = wake.map((nodeId) => JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand));
-      await sql`select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, c) from unnest(${commands}::text[]) as c`.execute(trx);
-    }
-    if (mine.length === 0) return { offers: [], callbacks: plan.callbacks, lost: 0, wake };
-
-    const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
-    const at = new Date().toISOString();
-    const planned = mine.map((o) => ({
-      callId: o.callId,
-      operatorUserId: o.operator.userId,
-      extension: (o.operator as AcdCandidate & { extension: string }).extension,
-      channelId: newChannelId(`op-${o.callId}`),
-      event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
-    }));
-    const { rows } = await sql<{ id: string | number; call_id: string | number }>`
-      with input as (
-        select * from unnest(
-          ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
-          ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
-        ) as t(call_id, operator_user_id, channel_id, event)
-      ), locked as (
-        select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
-      ), attempt as (
-        insert into call_attempts (call_id, operator_user_id, channel_id)
-        select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
-        on conflict do nothing
-        returning id, call_id
-      ), ringing as (
-        update calls set state = 'ringing' where id in (select call_id from attempt)
-      )
-      select attempt.id, attempt.call_id, pg_notify(${DESK_EVENTS_CHANNEL}, input.event)
-      from attempt join input on input.call_id = attempt.call_id`.execute(trx);
-    const made = new Map(rows.map((r) => [Number(r.call_id), Number(r.id)]));
-    const offers: Offer[] = [];
-    for (const p of planned) {
-      const attemptId = made.get(p.callId);
-      if (attemptId === undefined) continue;
-      offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
-    }
-    return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length, wake };
-  });
+  const callerNumber = new Map(facts.calls.map((c) => [c.id, c.caller_number]));
+  const at = new Date().toISOString();
+  const planned = mine.map((o) => ({
+    callId: o.callId,
+    operatorUserId: o.operator.userId,
+    extension: (o.operator as AcdCandidate & { extension: string }).extension,
+    channelId: newChannelId(`op-${o.callId}`),
+    event: JSON.stringify({ type: "call_offered", operatorUserId: o.operator.userId, callId: o.callId, at } satisfies DeskEvent),
+  }));
+  const commands = wake.map((nodeId) => JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand));
+  // The lock is taken before anything else of the statement runs (an init plan every other part waits on).
+  const { rows } = await sql<{ made: { id: number; call_id: number }[] | null }>`
+    with acd_lock as materialized (
+      select true as held, pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint) as lock
+    ), input as (
+      select * from unnest(
+        ${planned.map((p) => p.callId)}::bigint[], ${planned.map((p) => p.operatorUserId)}::bigint[],
+        ${planned.map((p) => p.channelId)}::text[], ${planned.map((p) => p.event)}::text[]
+      ) as t(call_id, operator_user_id, channel_id, event)
+      where (select held from acd_lock)
+    ), locked as (
+      select id from calls where id in (select call_id from input) and state = 'queued' order by id for update
+    ), attempt as (
+      insert into call_attempts (call_id, operator_user_id, channel_id)
+      select i.call_id, i.operator_user_id, i.channel_id from input i where i.call_id in (select id from locked)
+      on conflict do nothing
+      returning id, call_id
+    ), ringing as (
+      update calls set state = 'ringing' where id in (select call_id from attempt)
+    ), woken as (
+      select pg_notify(${TELEPHONY_COMMANDS_CHANNEL}, c) from unnest(${commands}::text[]) as c
+      where (select held from acd_lock)
+    )
+    select
+      (select count(*) from woken) as woken,
+      (select json_agg(json_build_object('id', attempt.id, 'call_id', attempt.call_id, 'notified', pg_notify(${DESK_EVENTS_CHANNEL}, input.event)::text))
+        from attempt join input on input.call_id = attempt.call_id) as made`.execute(db);
+  const made = new Map((rows[0]?.made ?? []).map((r) => [Number(r.call_id), Number(r.id)]));
+  const offers: Offer[] = [];
+  for (const p of planned) {
+    const attemptId = made.get(p.callId);
+    if (attemptId === undefined) continue;
+    offers.push({ attemptId, callId: p.callId, operatorUserId: p.operatorUserId, extension: p.extension, channelId: p.channelId, callerNumber: callerNumber.get(p.callId) ?? null });
+  }
+  return { offers, callbacks: plan.callbacks, lost: planned.length - offers.length, wake };
 }
 
 /**
@@ -471,35 +484,39 @@ export async function attemptAnswered(
   attemptId: number,
   input: { bridgeId: string; recordingName: string },
 ): Promise<AnsweredAttempt | null> {
-  return db.transaction().execute(async (trx) => {
-    const attempt = await trx.selectFrom("call_attempts").select(["id", "call_id", "operator_user_id", "outcome", "channel_id"]).where("id", "=", attemptId).executeTakeFirst();
-    if (!attempt) return null;
-    const call = await trx
-      .selectFrom("calls")
-      .select(["id", "state", "enqueued_at", "channel_id", "holding_bridge_id"])
-      .where("id", "=", attempt.call_id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const current = await trx.selectFrom("call_attempts").select("outcome").where("id", "=", attemptId).executeTakeFirstOrThrow();
-    if (current.outcome !== "ringing" || call.state !== "ringing") return null;
-    const now = await dbNow(trx);
-    await trx.updateTable("call_attempts").set({ outcome: "answered", ended_at: now }).where("id", "=", attemptId).execute();
-    await trx
-      .updateTable("calls")
-      .set({
-        state: "connected",
-        operator_user_id: attempt.operator_user_id,
-        answered_at: now,
-        wait_seconds: secondsBetween(call.enqueued_at, now),
-        bridge_id: input.bridgeId,
-        operator_channel_id: attempt.channel_id,
-        recording_name: input.recordingName,
-      })
-      .where("id", "=", call.id)
-      .execute();
-    await notifyDesk(trx, { type: "call_connected", operatorUserId: attempt.operator_user_id, callId: call.id, at: now.toISOString() });
-    return { callId: call.id, operatorUserId: attempt.operator_user_id, callerChannelId: call.channel_id, holdingBridgeId: call.holding_bridge_id };
-  });
+  // One statement (it was a transaction of nine round trips): the call's row is locked first, as before, and
+  // only while the call is still ringing; the attempt is answered only while it is still ringing (a concurrent
+  // end of the attempt or the call wins: nothing is written and the operator's leg is hung up); the call is
+  // connected to the operator, and the desk's call_connected goes out with the commit.
+  const { rows } = await sql<{ id: number; operator_user_id: number; channel_id: string | null; holding_bridge_id: string | null }>`
+    with the_call as (
+      select c.id, c.enqueued_at, c.channel_id, c.holding_bridge_id
+      from calls c
+      where c.id = (select call_id from call_attempts where id = ${attemptId}) and c.state = 'ringing'
+      for update
+    ), attempt as (
+      update call_attempts set outcome = 'answered', ended_at = now()
+      where id = ${attemptId} and outcome = 'ringing' and call_id in (select id from the_call)
+      returning call_id, operator_user_id, channel_id
+    ), connected as (
+      update calls set
+        state = 'connected',
+        operator_user_id = attempt.operator_user_id,
+        answered_at = now(),
+        wait_seconds = ${secondsBetweenSql(sql`the_call.enqueued_at`, sql`now()`)},
+        bridge_id = ${input.bridgeId},
+        operator_channel_id = attempt.channel_id,
+        recording_name = ${input.recordingName}
+      from attempt, the_call
+      where calls.id = attempt.call_id and the_call.id = attempt.call_id
+      returning calls.id, attempt.operator_user_id, the_call.channel_id, the_call.holding_bridge_id
+    )
+    select id, operator_user_id, channel_id, holding_bridge_id,
+      pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'call_connected', 'operatorUserId', operator_user_id, 'callId', id, 'at', ${isoNowSql})::text)
+    from connected`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  return { callId: Number(row.id), operatorUserId: Number(row.operator_user_id), callerChannelId: row.channel_id, holdingBridgeId: row.holding_bridge_id };
 }
 
 /**
@@ -511,42 +528,23 @@ export async function attemptEnded(
   attemptId: number,
   input: { cause?: number | null; outcome?: Exclude<AttemptOutcome, "ringing" | "answered"> },
 ): Promise<{ callId: number; operatorUserId: number; outcome: AttemptOutcome } | null> {
-  return db.transaction().execute(async (trx) => {
-    const outcome = input.outcome ?? attemptOutcomeForCause(input.cause);
-    const now = await dbNow(trx);
-    const attempt = await trx
-      .updateTable("call_attempts")
-      .set({ outcome, ended_at: now, hangup_cause: input.cause ?? null })
-      .where("id", "=", attemptId)
-      .where("outcome", "=", "ringing")
-      .returning(["call_id", "operator_user_id"])
-      .executeTakeFirst();
-    if (!attempt) return null;
-    await trx
-      .updateTable("calls")
-      .set({ state: "queued" })
-      .where("id", "=", attempt.call_id)
-      .where("state", "=", "ringing")
-      .where("direction", "=", "inbound")
-      .execute();
-    await notifyDesk(trx, { type: "call_withdrawn", operatorUserId: attempt.operator_user_id, callId: attempt.call_id, at: now.toISOString() });
-    return { callId: attempt.call_id, operatorUserId: attempt.operator_user_id, outcome };
-  });
-}
-
-/** Cancels a call's ringing attempts (inside a transaction): the operators' channels to hang up. */
-async function cancelRinging(trx: Tx, callId: number, now: Date): Promise<string[]> {
-  const cancelled = await trx
-    .updateTable("call_attempts")
-    .set({ outcome: "cancelled", ended_at: now })
-    .where("call_id", "=", callId)
-    .where("outcome", "=", "ringing")
-    .returning(["operator_user_id", "channel_id"])
-    .execute();
-  for (const a of cancelled) {
-    await notifyDesk(trx, { type: "call_withdrawn", operatorUserId: a.operator_user_id, callId, at: now.toISOString() });
-  }
-  return cancelled.map((a) => a.channel_id).filter((c): c is string => c !== null);
+  // One statement (it was a transaction of six round trips): the attempt ends only while it is still ringing,
+  // an inbound call that was ringing waits again, and the operator's desk hears of it on commit.
+  const outcome = input.outcome ?? attemptOutcomeForCause(input.cause);
+  const { rows } = await sql<{ call_id: number; operator_user_id: number }>`
+    with attempt as (
+      update call_attempts set outcome = ${outcome}, ended_at = now(), hangup_cause = ${input.cause ?? null}::int
+      where id = ${attemptId} and outcome = 'ringing'
+      returning call_id, operator_user_id
+    ), requeued as (
+      update calls set state = 'queued'
+      where id in (select call_id from attempt) and state = 'ringing' and direction = 'inbound'
+    )
+    select call_id, operator_user_id,
+      pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'call_withdrawn', 'operatorUserId', operator_user_id, 'callId', call_id, 'at', ${isoNowSql})::text)
+    from attempt`.execute(db);
+  const row = rows[0];
+  return row ? { callId: Number(row.call_id), operatorUserId: Number(row.operator_user_id), outcome } : null;
 }
 
 export interface EndedCall {
@@ -573,74 +571,94 @@ export async function callEnded(
   callId: number,
   input: { cause?: number | null; disposition?: CallDisposition; operatorLegAnswered?: boolean } = {},
 ): Promise<EndedCall | null> {
-  return db.transaction().execute(async (trx) => {
-    const call = await trx
-      .selectFrom("calls")
-      .select([
-        "id",
-        "state",
-        "direction",
-        "answered_at",
-        "enqueued_at",
-        "started_at",
-        "operator_user_id",
-        "callback_id",
-        "channel_id",
-        "operator_channel_id",
-        "holding_bridge_id",
-        "bridge_id",
-      ])
-      .where("id", "=", callId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!call || call.state === "ended") return null;
-    const now = await dbNow(trx);
-    let disposition = input.disposition;
-    if (!disposition) {
-      if (call.answered_at) disposition = "answered";
-      else if (call.direction === "outbound") disposition = "missed";
-      else {
-        const cb = await trx.selectFrom("call_callbacks").select("id").where("call_id", "=", callId).executeTakeFirst();
-        disposition = cb ? "missed" : "abandoned";
-      }
-    }
-    const ringing = await cancelRinging(trx, callId, now);
-    await trx
-      .updateTable("calls")
-      .set({
-        state: "ended",
-        ended_at: now,
-        disposition,
-        hangup_cause: input.cause ?? null,
-        talk_seconds: call.answered_at ? secondsBetween(call.answered_at, now) : null,
-        wait_seconds: call.answered_at ? undefined : call.enqueued_at ? secondsBetween(call.enqueued_at, now) : null,
-      })
-      .where("id", "=", callId)
-      .execute();
-    // the supervisor's wall: a call left the queue or ended
-    await sql`select pg_notify(${CALL_CENTRE_CHANNEL}, ${String(callId)})`.execute(trx);
-    if (call.operator_user_id !== null) {
-      await trx.updateTable("operators").set({ last_call_ended_at: now, updated_at: now }).where("user_id", "=", call.operator_user_id).execute();
-      await notifyDesk(trx, { type: "call_ended", operatorUserId: call.operator_user_id, callId, at: now.toISOString() });
-    }
-    if (call.callback_id !== null) {
-      if (disposition === "answered") {
-        await trx.updateTable("call_callbacks").set({ status: "done", done_at: now }).where("id", "=", call.callback_id).execute();
-      } else if (!input.operatorLegAnswered) {
-        await trx
-          .updateTable("call_callbacks")
-          .set({ status: "waiting", operator_user_id: null, outbound_call_id: null })
-          .where("id", "=", call.callback_id)
-          .where("status", "=", "dialing")
-          .execute();
-      } else {
-        await trx.updateTable("call_callbacks").set({ status: "failed", done_at: now }).where("id", "=", call.callback_id).execute();
-      }
-    }
-    const channelIds = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);
-    const bridgeIds = [call.holding_bridge_id, call.bridge_id].filter((b): b is string => b !== null);
-    return { callId, disposition, operatorUserId: call.operator_user_id, ringingChannelIds: ringing, channelIds, bridgeIds };
-  });
+  // One statement (it was a transaction of seven to eleven round trips): the call's row is locked and read
+  // unless it has ended; its ringing attempts are cancelled; the call-detail record completed; the operator's
+  // idle time starts; a call-back's call settles the call-back; and the NOTIFYs go out in the order the
+  // transaction used to send them (a call_withdrawn per cancelled ring, the supervisors' wall, the operator's
+  // call_ended), delivered on commit.
+  const legAnswered = input.operatorLegAnswered === true;
+  const { rows } = await sql<{
+    disposition: CallDisposition;
+    operator_user_id: number | null;
+    channel_id: string | null;
+    operator_channel_id: string | null;
+    holding_bridge_id: string | null;
+    bridge_id: string | null;
+    ringing_channel_ids: string[] | null;
+  }>`
+    with the_call as (
+      select c.id, c.answered_at, c.enqueued_at, c.operator_user_id, c.callback_id,
+        c.channel_id, c.operator_channel_id, c.holding_bridge_id, c.bridge_id,
+        coalesce(${input.disposition ?? null}::text, case
+          when c.answered_at is not null then 'answered'
+          when c.direction = 'outbound' then 'missed'
+          when exists (select 1 from call_callbacks cb where cb.call_id = c.id) then 'missed'
+          else 'abandoned' end) as disposition
+      from calls c
+      where c.id = ${callId} and c.state <> 'ended'
+      for update of c
+    ), cancelled as (
+      update call_attempts set outcome = 'cancelled', ended_at = now()
+      where call_id in (select id from the_call) and outcome = 'ringing'
+      returning id, operator_user_id, channel_id
+    ), ended as (
+      update calls set
+        state = 'ended',
+        ended_at = now(),
+        disposition = the_call.disposition,
+        hangup_cause = ${input.cause ?? null}::int,
+        talk_seconds = ${secondsBetweenSql(sql`the_call.answered_at`, sql`now()`)},
+        wait_seconds = case when the_call.answered_at is not null then calls.wait_seconds
+          else ${secondsBetweenSql(sql`the_call.enqueued_at`, sql`now()`)} end
+      from the_call
+      where calls.id = the_call.id
+      returning calls.id
+    ), operator_idle as (
+      update operators set last_call_ended_at = now(), updated_at = now()
+      where user_id = (select operator_user_id from the_call)
+    ), callback_done as (
+      update call_callbacks set status = 'done', done_at = now()
+      from the_call
+      where call_callbacks.id = the_call.callback_id and the_call.disposition = 'answered'
+    ), callback_waits_again as (
+      update call_callbacks set status = 'waiting', operator_user_id = null, outbound_call_id = null
+      from the_call
+      where call_callbacks.id = the_call.callback_id and the_call.disposition <> 'answered' and not ${legAnswered}
+        and call_callbacks.status = 'dialing'
+    ), callback_failed as (
+      update call_callbacks set status = 'failed', done_at = now()
+      from the_call
+      where call_callbacks.id = the_call.callback_id and the_call.disposition <> 'answered' and ${legAnswered}
+    ), events as (
+      select 1 as n, cancelled.id as k, ${DESK_EVENTS_CHANNEL}::text as channel,
+        json_build_object('type', 'call_withdrawn', 'operatorUserId', cancelled.operator_user_id, 'callId', ${callId}::bigint, 'at', ${isoNowSql})::text as payload
+      from cancelled
+      union all
+      -- the supervisor's wall: a call left the queue or ended
+      select 2, 0, ${CALL_CENTRE_CHANNEL}::text, ended.id::text from ended
+      union all
+      select 3, 0, ${DESK_EVENTS_CHANNEL}::text,
+        json_build_object('type', 'call_ended', 'operatorUserId', the_call.operator_user_id, 'callId', the_call.id, 'at', ${isoNowSql})::text
+      from the_call join ended on ended.id = the_call.id
+      where the_call.operator_user_id is not null
+    )
+    select the_call.disposition, the_call.operator_user_id, the_call.channel_id, the_call.operator_channel_id,
+      the_call.holding_bridge_id, the_call.bridge_id,
+      (select array_agg(cancelled.channel_id order by cancelled.id) from cancelled where cancelled.channel_id is not null) as ringing_channel_ids,
+      (select count(*) from (select pg_notify(e.channel, e.payload) from (select * from events order by n, k) e) sent) as notified
+    from the_call`.execute(db);
+  const call = rows[0];
+  if (!call) return null;
+  const channelIds = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);
+  const bridgeIds = [call.holding_bridge_id, call.bridge_id].filter((b): b is string => b !== null);
+  return {
+    callId,
+    disposition: call.disposition,
+    operatorUserId: call.operator_user_id === null ? null : Number(call.operator_user_id),
+    ringingChannelIds: call.ringing_channel_ids ?? [],
+    channelIds,
+    bridgeIds,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -936,31 +954,36 @@ export async function outboundConnected(db: DB, callId: number, input: { bridgeI
  * same key twice is one row. Null when no call has that recording name.
  */
 export async function recordingStored(db: DB, recordingName: string, info: StoredRecordingInfo): Promise<{ callId: number; recordingId: number } | null> {
-  return db.transaction().execute(async (trx) => {
-    const call = await trx.selectFrom("calls").select(["id", "operator_user_id"]).where("recording_name", "=", recordingName).executeTakeFirst();
-    if (!call) return null;
-    const existing = await trx.selectFrom("recordings").select("id").where("call_id", "=", call.id).where("storage_key", "=", info.key).executeTakeFirst();
-    const values = {
-      format: info.format,
-      duration_seconds: info.durationSeconds,
-      size_bytes: info.sizeBytes,
-      checksum_sha256: info.sha256,
-    };
-    const recordingId = existing
-      ? (await trx.updateTable("recordings").set(values).where("id", "=", existing.id).returning("id").executeTakeFirstOrThrow()).id
-      : (await trx.insertInto("recordings").values({ call_id: call.id, storage_key: info.key, ...values }).returning("id").executeTakeFirstOrThrow()).id;
-    // a download the workers were retrying (services/recording-downloads.ts) is done
-    await trx
-      .updateTable("recording_downloads")
-      .set({ status: "done", last_error: null, updated_at: sql`now()` })
-      .where("call_id", "=", call.id)
-      .where("status", "<>", "done")
-      .execute();
-    if (call.operator_user_id !== null) {
-      await notifyDesk(trx, { type: "recording_ready", operatorUserId: call.operator_user_id, callId: call.id, at: new Date().toISOString() });
-    }
-    return { callId: call.id, recordingId };
-  });
+  // One statement (it was a transaction of seven round trips).
+  const at = new Date().toISOString();
+  const { rows } = await sql<{ call_id: number; recording_id: number }>`
+    with the_call as (
+      select id, operator_user_id from calls where recording_name = ${recordingName} limit 1
+    ), existing as (
+      select id from recordings where call_id = (select id from the_call) and storage_key = ${info.key} limit 1
+    ), updated as (
+      update recordings set format = ${info.format}, duration_seconds = ${info.durationSeconds}::int, size_bytes = ${info.sizeBytes}::bigint,
+        checksum_sha256 = ${info.sha256}
+      where id = (select id from existing)
+      returning id
+    ), inserted as (
+      insert into recordings (call_id, storage_key, format, duration_seconds, size_bytes, checksum_sha256)
+      select id, ${info.key}, ${info.format}, ${info.durationSeconds}::int, ${info.sizeBytes}::bigint, ${info.sha256}
+      from the_call where not exists (select 1 from existing)
+      returning id
+    ), download_done as (
+      -- a download the workers were retrying (services/recording-downloads.ts) is done
+      update recording_downloads set status = 'done', last_error = null, updated_at = now()
+      where call_id = (select id from the_call) and status <> 'done'
+    )
+    select the_call.id as call_id, coalesce((select id from updated), (select id from inserted)) as recording_id,
+      (select count(*) from (
+        select pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'recording_ready', 'operatorUserId', the_call.operator_user_id, 'callId', the_call.id, 'at', ${at}::text)::text)
+        where the_call.operator_user_id is not null
+      ) sent) as notified
+    from the_call`.execute(db);
+  const row = rows[0];
+  return row ? { callId: Number(row.call_id), recordingId: Number(row.recording_id) } : null;
 }
 
 /** The call a bridge recording belongs to, and when the call started (for its storage key). */

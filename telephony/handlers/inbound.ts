@@ -127,18 +127,24 @@ export class InboundCall extends CallBase {
       keyed = parseKeyedTicketNumber(digits);
       if (this.ended) return void (await bridge);
     }
-    // the choice is written while the caller joins the holding bridge
-    const recorded = recordIvrChoice(this.ctx.db, this.callId, { choice, keyedTicketNumber: keyed });
     this.digits = [];
     const made = await bridge;
+    // a caller who never reaches the queue keeps their choice on the call-detail record all the same
+    const recordChoice = () => recordIvrChoice(this.ctx.db, this.callId, { choice, keyedTicketNumber: keyed });
     if (!made || this.ended) {
-      await recorded;
+      await recordChoice();
       if (!made && !this.ended) this.hangup(this.callerChannelId);
       return;
     }
-    await Promise.all([recorded, ari.bridges.addChannel({ bridgeId: holding, channel: this.callerChannelId })]);
+    try {
+      await ari.bridges.addChannel({ bridgeId: holding, channel: this.callerChannelId });
+    } catch (error) {
+      await recordChoice();
+      throw error;
+    }
     this.quietly(ari.bridges.startMoh({ bridgeId: holding, mohClass: env.ARI_MOH_CLASS }));
-    const queued = await enqueueCall(this.ctx.db, this.callId, { holdingBridgeId: holding });
+    // one statement: the choice recorded and the caller queued
+    const queued = await enqueueCall(this.ctx.db, this.callId, { holdingBridgeId: holding, choice, keyedTicketNumber: keyed });
     if (!queued || this.ended) return;
     this.phase = "queued";
     this.ctx.log.info(`call ${this.callId}: queued (${choice}${keyed ? `, ticket ${keyed}` : ""})`);

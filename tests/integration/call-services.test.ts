@@ -1,9 +1,25 @@
 import { sql } from "kysely";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DB } from "../../db/connection";
-import { callEnded, enqueueCall, offerToNextOperator, offerWaitingWork, reconcileLiveCalls, registerTelephonyNode, requestClickToDial, startInboundCall, InvalidPhoneNumberError, NotAnOperatorError } from "../../services/calls";
+import { DESK_EVENTS_CHANNEL } from "../../core/call";
+import { CALL_CENTRE_CHANNEL } from "../../core/call-kpis";
+import { connectionUrlOf, type DB } from "../../db/connection";
+import {
+  attemptAnswered,
+  callEnded,
+  claimOutboundCall,
+  enqueueCall,
+  offerToNextOperator,
+  offerWaitingWork,
+  reconcileLiveCalls,
+  registerTelephonyNode,
+  requestClickToDial,
+  startInboundCall,
+  InvalidPhoneNumberError,
+  NotAnOperatorError,
+} from "../../services/calls";
 import { getTestDb } from "../support/db";
-import { addOperator } from "../support/telephony";
+import { addOperator, waitFor } from "../support/telephony";
 
 let db: DB;
 let seq = 0;
@@ -121,6 +137,57 @@ describe("call services on PostgreSQL", () => {
     const attempt = await db.selectFrom("call_attempts").select("outcome").where("id", "=", offer.attemptId).executeTakeFirstOrThrow();
     expect(attempt.outcome).toBe("cancelled");
     expect(await callEnded(db, callId)).toBeNull();
+  });
+
+  it("an answer and an end, one statement each, write the call-detail record and send the desk's events in order on commit", async () => {
+    await db.updateTable("operators").set({ presence: "offline" }).execute();
+    const op = await addOperator(db, "9401");
+    const listener = new pg.Client({ connectionString: connectionUrlOf(db)! });
+    await listener.connect();
+    const heard: [string, Record<string, unknown> | string][] = [];
+    listener.on("notification", (n) => heard.push([n.channel, n.channel === DESK_EVENTS_CHANNEL ? (JSON.parse(n.payload!) as Record<string, unknown>) : n.payload!]));
+    await listener.query(`listen ${DESK_EVENTS_CHANNEL}; listen ${CALL_CENTRE_CHANNEL}`);
+    try {
+      // an inbound caller: queued (the wall hears of it), offered, answered, then hangs up
+      const callId = await queuedCall("09124445566");
+      const offer = (await offerToNextOperator(db, callId))!;
+      const answered = await attemptAnswered(db, offer.attemptId, { bridgeId: "mix-1", recordingName: "call-1" });
+      expect(answered).toEqual({ callId, operatorUserId: op, callerChannelId: `ch-${seq}`, holdingBridgeId: `hold-${seq}` });
+      // too late twice: the attempt is no longer ringing
+      expect(await attemptAnswered(db, offer.attemptId, { bridgeId: "mix-2", recordingName: "call-2" })).toBeNull();
+      const ended = (await callEnded(db, callId, { cause: 16 }))!;
+      expect(ended).toEqual({ callId, disposition: "answered", operatorUserId: op, ringingChannelIds: [], channelIds: [`ch-${seq}`, offer.channelId], bridgeIds: [`hold-${seq}`, "mix-1"] });
+      const row = await db.selectFrom("calls").selectAll().where("id", "=", callId).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ state: "ended", disposition: "answered", hangup_cause: 16, operator_user_id: op, operator_channel_id: offer.channelId, bridge_id: "mix-1", recording_name: "call-1" });
+      const secs = (a: Date, b: Date) => Math.max(0, Math.round((b.getTime() - a.getTime()) / 1000));
+      expect(row.wait_seconds).toBe(secs(row.enqueued_at!, row.answered_at!));
+      expect(row.talk_seconds).toBe(secs(row.answered_at!, row.ended_at!));
+      const operator = await db.selectFrom("operators").select("last_call_ended_at").where("user_id", "=", op).executeTakeFirstOrThrow();
+      expect(operator.last_call_ended_at).toEqual(row.ended_at);
+
+      // an outbound call ended while its operator's phone still rings: the ring is cancelled first
+      const out = (await requestClickToDial(db, { kind: "user", userId: op }, { number: "09121234567" })).callId;
+      const dial = (await claimOutboundCall(db, out, "node-1"))!;
+      const outEnded = (await callEnded(db, out, { cause: 16 }))!;
+      expect(outEnded.disposition).toBe("missed");
+      expect(outEnded.ringingChannelIds).toEqual([dial.operatorChannelId]);
+      const outRow = await db.selectFrom("calls").select(["ended_at"]).where("id", "=", out).executeTakeFirstOrThrow();
+
+      await waitFor(() => heard.length >= 8, 5000, "the events");
+      const at = (d: Date | null) => d!.toISOString();
+      expect(heard).toEqual([
+        [CALL_CENTRE_CHANNEL, String(callId)],
+        [DESK_EVENTS_CHANNEL, { type: "call_offered", operatorUserId: op, callId, at: expect.any(String) }],
+        [DESK_EVENTS_CHANNEL, { type: "call_connected", operatorUserId: op, callId, at: at(row.answered_at) }],
+        [CALL_CENTRE_CHANNEL, String(callId)],
+        [DESK_EVENTS_CHANNEL, { type: "call_ended", operatorUserId: op, callId, at: at(row.ended_at) }],
+        [DESK_EVENTS_CHANNEL, { type: "call_withdrawn", operatorUserId: op, callId: out, at: at(outRow.ended_at) }],
+        [CALL_CENTRE_CHANNEL, String(out)],
+        [DESK_EVENTS_CHANNEL, { type: "call_ended", operatorUserId: op, callId: out, at: at(outRow.ended_at) }],
+      ]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("reconciles only calls whose channels Asterisk no longer has", async () => {
