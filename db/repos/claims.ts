@@ -224,16 +224,20 @@ export async function owedClaimsOfStatement(db: DB, agencyId: number, period: st
  * For the agency scorecard (issue 15 §5): per agency and Jalali month of the decision ('1405-09'), the claims
  * decided, and of them rejected and approved in part, over decisions in [from, toExclusive). A claim counts
  * once, in the month it was decided (a partly approved claim later paid still counts as partly approved: its
- * lines keep the cuts). Reads warranty_claims_decided_idx; summed per Tehran day in SQL, per month here.
+ * lines keep the cuts), as it stands now: a later correction counts in the decision's month. Reads warranty_claims_decided_idx; summed per Tehran day in SQL, per month here.
  */
 export async function claimDecisionsByAgencyMonth(db: DB, from: Date, toExclusive: Date) {
+  // core/quality.ts claimScorecardOutcome: approved in part when what it owes now (granted + its corrections,
+  // claim_events by claim_events_claim_idx) is below what was claimed
   const rows = await sql<{ agency_id: number; day: string; decided: number; rejected: number; partly: number }>`
     select c.agency_id,
       to_char(c.decided_at at time zone 'Asia/Tehran', 'YYYY-MM-DD') as day,
       count(*)::int as decided,
       (count(*) filter (where c.status = 'rejected'))::int as rejected,
-      (count(*) filter (where c.status = 'partly_approved' or (c.status = 'paid' and c.approved_rials < c.claimed_rials)))::int as partly
+      (count(*) filter (where c.status <> 'rejected' and coalesce(c.approved_rials, 0) + coalesce(k.corrected, 0) < c.claimed_rials))::int as partly
     from warranty_claims c
+    left join lateral (
+      select sum(e.amount_rials) as corrected from claim_events e where e.claim_id = c.id and e.kind = 'corrected') k on true
     where c.decided_at is not null and c.decided_at >= ${from} and c.decided_at < ${toExclusive}
     group by 1, 2`.execute(db);
   const out = new Map<string, { agencyId: number; period: string; decided: number; rejected: number; partlyApproved: number }>();
