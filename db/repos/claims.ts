@@ -3,10 +3,22 @@
  * takes the caller's scope: an agency sees only its own claims and tickets.
  */
 import { sql } from "kysely";
-import type { ClaimStatus, LabourTariff, TravelBand } from "../../core/claims";
-import { jalaliMonthOfDay } from "../../core/jalali";
+import {
+  checkClaimCorrection,
+  claimOwedFromLedger,
+  correctable,
+  correctionEntryRials,
+  type ClaimStatus,
+  type CorrectionProblem,
+  type LabourTariff,
+  type TravelBand,
+} from "../../core/claims";
+import { jalaliMonthOfDay, jalaliYearMonth } from "../../core/jalali";
 import type { DB } from "../connection";
+import { writeAudit } from "./audit";
+import { appendClaimEvent } from "./claim-events";
 import type { DataScope } from "./scope";
+import { appendTicketEvent, type EventActor } from "./ticket-events";
 
 // ---------- tariffs ----------
 
@@ -251,4 +263,80 @@ export async function claimDecisionsByAgencyMonth(db: DB, from: Date, toExclusiv
     out.set(key, cur);
   }
   return [...out.values()].sort((a, b) => a.agencyId - b.agencyId || a.period.localeCompare(b.period));
+}
+
+// ---------- a correction of a decided claim ----------
+
+export type ClaimCorrectionRefusal = "notFound" | "state" | CorrectionProblem;
+
+/**
+ * The writes of a correction of a decided, owed claim (approved, partly approved or paid), inside the caller's
+ * transaction — services/claims.ts correctClaim (the manager's claim page) after its permission check, and the demo
+ * seed (db/seed/demo-claims.ts), so both write exactly the same rows. Entries are never edited: a new
+ * `claim_adjustment` ledger entry linked to the claim and to the claim's own entry, with its reason, on the statement
+ * of the Jalali month of `now` (core/claims.ts correctionEntryRials); `deltaRials` in the claim's terms (+ the
+ * manufacturer owes the agency more, − less; what the claim owes never goes below 0, core/claims.ts
+ * checkClaimCorrection). The claim's history (claim_events `corrected`), the ticket's note and the audit row
+ * `claim.correct` are written with it. The claim row is locked first.
+ */
+export async function recordClaimCorrection(
+  trx: DB,
+  input: { claimId: number; deltaRials: number; reason: string; userId: number; actor: EventActor; ip?: string | null; now: Date },
+): Promise<{ ok: true; id: number; entryId: number; period: string; owedRials: number } | { ok: false; problem: ClaimCorrectionRefusal }> {
+  const c = await trx
+    .selectFrom("warranty_claims")
+    .select(["id", "ticket_id", "agency_id", "status", "ledger_entry_id"])
+    .where("id", "=", input.claimId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!c) return { ok: false, problem: "notFound" };
+  if (!correctable(c.status) || c.ledger_entry_id === null) return { ok: false, problem: "state" };
+  const entries = await trx.selectFrom("agency_ledger").select("amount_rials").where("claim_id", "=", c.id).where("kind", "in", ["warranty_claim", "claim_adjustment"]).execute();
+  const owed = claimOwedFromLedger(entries.map((e) => Number(e.amount_rials)));
+  const problem = checkClaimCorrection(owed, input.deltaRials, input.reason);
+  if (problem) return { ok: false, problem };
+  const reason = input.reason.trim();
+  const base = await trx
+    .selectFrom("agency_ledger")
+    .select(["id", "ticket_id", "brand_id", "category_id", "province"])
+    .where("id", "=", c.ledger_entry_id)
+    .executeTakeFirstOrThrow();
+  const period = jalaliYearMonth(input.now);
+  const amount = correctionEntryRials(input.deltaRials);
+  const entry = await trx
+    .insertInto("agency_ledger")
+    .values({
+      agency_id: c.agency_id,
+      kind: "claim_adjustment",
+      claim_id: c.id,
+      period,
+      amount_rials: amount,
+      at: input.now,
+      ticket_id: base.ticket_id,
+      adjusts_entry_id: base.id,
+      reason,
+      created_by: input.userId,
+      brand_id: base.brand_id,
+      category_id: base.category_id,
+      province: base.province,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await appendClaimEvent(trx, { claimId: c.id, at: input.now, actorUserId: input.userId, kind: "corrected", amountRials: input.deltaRials, reason, ledgerEntryId: entry.id });
+  await appendTicketEvent(trx, {
+    ticketId: c.ticket_id,
+    at: input.now,
+    actor: input.actor,
+    type: "note",
+    data: { text: `ادعای گارانتی شمارهٔ ${c.id} اصلاح شد.`, claimId: c.id, correctionRials: input.deltaRials, reason },
+  });
+  await writeAudit(trx, {
+    actorUserId: input.userId,
+    action: "claim.correct",
+    entityType: "ticket",
+    entityId: c.ticket_id,
+    ip: input.ip ?? undefined,
+    details: { claimId: c.id, agencyId: c.agency_id, entryId: entry.id, adjusts: base.id, period, deltaRials: input.deltaRials, amountRials: amount, owedBefore: owed, reason },
+  });
+  return { ok: true, id: c.id, entryId: entry.id, period, owedRials: owed + input.deltaRials };
 }
