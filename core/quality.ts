@@ -35,9 +35,14 @@
  *  - rework = reworked jobs / completed jobs, by the completion's month;
  *  - first-time fix = FTF jobs / completed jobs, by the completion's month.
  *  - claim rejections = (rejected + CLAIM_PARTLY_WEIGHT · approved in part) / decided warranty claims — by
- *    the decision's month (a claim counts once, when decided; one approved in part and later paid still
- *    counts as approved in part). A claim approved in part weighs half a rejection: some of what the agency
- *    claimed was not owed (a part not covered, a distance too long), but the job itself was recognised.
+ *    the decision's month (a claim counts once, in the month it was decided; one approved in part and later
+ *    paid still counts as approved in part). A claim approved in part weighs half a rejection: some of what the
+ *    agency claimed was not owed (a part not covered, a distance too long), but the job itself was recognised.
+ *    "Approved in part" is read from what the claim owes NOW (`claimScorecardOutcome`): a later correction that
+ *    takes some back makes a claim approved in full count as approved in part, and one that restores a cut in
+ *    full makes it count as approved — still in the decision's month, which the refresh then recomputes
+ *    (db/repos/quality.ts refreshScorecards: the months of the claims decided, corrected or paid since its
+ *    last run), however old that month is.
  *
  * ## Claim rejections and dispatch
  * They enter dispatch's performance term, lightly (PERFORMANCE_WEIGHTS.claims = 0.05, taken from acceptance):
@@ -173,6 +178,22 @@ export interface ScorecardRates {
 
 /** How much of a rejection a claim approved in part counts as (see "The monthly scorecard"). */
 export const CLAIM_PARTLY_WEIGHT = 0.5;
+
+/**
+ * How a warranty claim counts on the scorecard of its decision's month (see "The monthly scorecard"): not at
+ * all before it is decided (null); `rejected`; `partly` when what it owes now — what was granted plus every
+ * later correction (core/claims.ts claimOwedFromLedger) — is below what was claimed; otherwise `approved`.
+ * db/repos/claims.ts claimDecisionsByAgencyMonth applies the same rule in SQL.
+ */
+export function claimScorecardOutcome(c: {
+  status: "draft" | "submitted" | "approved" | "partly_approved" | "rejected" | "paid";
+  claimedRials: number;
+  owedRials: number;
+}): "rejected" | "partly" | "approved" | null {
+  if (c.status === "draft" || c.status === "submitted") return null;
+  if (c.status === "rejected") return "rejected";
+  return c.owedRials < c.claimedRials ? "partly" : "approved";
+}
 
 /** The weighted count of rejections among the decided claims (never more than decided). */
 export function claimRejections(c: Pick<ScorecardCounts, "claimsDecided" | "claimsRejected" | "claimsPartly">): number {

@@ -1054,6 +1054,8 @@ export interface ScorecardStateTable {
   /** job_quality is recomputed for the completion reports after this id and the tickets with status changes after this event id */
   jobs_last_report_id: Generated<number>;
   jobs_last_event_id: Generated<number>;
+  /** the decision months of the claims with a claim_events row after this id are recomputed (a late decision, correction or payment) */
+  claims_last_event_id: Generated<number>;
   built_from: TimestampNullable;
   refreshed_at: TimestampNullable;
 }

@@ -14,13 +14,10 @@ import {
   bandOf,
   bandsOn,
   checkBandStart,
-  checkClaimCorrection,
   checkReason,
   checkTariffAmount,
   claimOwedFromLedger,
   claimTotal,
-  correctable,
-  correctionEntryRials,
   decideClaim as decideLines,
   distanceKm,
   isServiceType,
@@ -40,7 +37,7 @@ import { can, type Permission } from "../core/roles";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { appendClaimEvent } from "../db/repos/claim-events";
-import { claimBasis, labourTariffs, travelBands } from "../db/repos/claims";
+import { claimBasis, labourTariffs, recordClaimCorrection, travelBands } from "../db/repos/claims";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
@@ -562,62 +559,15 @@ export async function editDraft(
  * a new `claim_adjustment` ledger entry linked to the claim and to the claim's entry, with its reason, on the
  * statement of the Jalali month it is made in (core/claims.ts correctionEntryRials). `deltaRials` is in the
  * claim's terms: + the manufacturer owes the agency more, − less (what the claim owes never goes below 0).
- * The manager's — claims:review and ledger:manage. Audit `claim.correct`; the claim's history records it.
+ * The manager's — claims:review and ledger:manage. The writes are db/repos/claims.ts recordClaimCorrection (the
+ * demo seed's correction uses the same): audit `claim.correct`, the claim's history and the ticket's note.
  */
 export async function correctClaim(db: DB, actor: Actor, input: { claimId: number; deltaRials: number; reason: string }, now: Date = new Date()) {
   return db.transaction().execute(async (trx) => {
     const user = await requireUser(trx, actor, "claims:review");
     if (!can(user.role, "ledger:manage")) throw new ClaimError("forbidden");
-    const c = await lockClaim(trx, input.claimId);
-    const claim = await trx.selectFrom("warranty_claims").select("ledger_entry_id").where("id", "=", c.id).executeTakeFirstOrThrow();
-    if (!correctable(c.status) || claim.ledger_entry_id === null) throw new ClaimError("state");
-    const entries = await trx.selectFrom("agency_ledger").select("amount_rials").where("claim_id", "=", c.id).where("kind", "in", ["warranty_claim", "claim_adjustment"]).execute();
-    const owed = claimOwedFromLedger(entries.map((e) => Number(e.amount_rials)));
-    const problem = checkClaimCorrection(owed, input.deltaRials, input.reason);
-    if (problem) throw new ClaimError(problem);
-    const reason = input.reason.trim();
-    const base = await trx
-      .selectFrom("agency_ledger")
-      .select(["id", "ticket_id", "brand_id", "category_id", "province"])
-      .where("id", "=", claim.ledger_entry_id)
-      .executeTakeFirstOrThrow();
-    const period = jalaliYearMonth(now);
-    const amount = correctionEntryRials(input.deltaRials);
-    const entry = await trx
-      .insertInto("agency_ledger")
-      .values({
-        agency_id: c.agency_id,
-        kind: "claim_adjustment",
-        claim_id: c.id,
-        period,
-        amount_rials: amount,
-        at: now,
-        ticket_id: base.ticket_id,
-        adjusts_entry_id: base.id,
-        reason,
-        created_by: user.id,
-        brand_id: base.brand_id,
-        category_id: base.category_id,
-        province: base.province,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await appendClaimEvent(trx, { claimId: c.id, at: now, actorUserId: user.id, kind: "corrected", amountRials: input.deltaRials, reason, ledgerEntryId: entry.id });
-    await appendTicketEvent(trx, {
-      ticketId: c.ticket_id,
-      at: now,
-      actor,
-      type: "note",
-      data: claimNote(`ادعای گارانتی شمارهٔ ${c.id} اصلاح شد.`, c.id, { correctionRials: input.deltaRials, reason }),
-    });
-    await writeAudit(trx, {
-      actorUserId: user.id,
-      action: "claim.correct",
-      entityType: "ticket",
-      entityId: c.ticket_id,
-      ip: actor.ip ?? undefined,
-      details: { claimId: c.id, agencyId: c.agency_id, entryId: entry.id, adjusts: base.id, period, deltaRials: input.deltaRials, amountRials: amount, owedBefore: owed, reason },
-    });
-    return { id: c.id, entryId: entry.id, period, owedRials: owed + input.deltaRials };
+    const r = await recordClaimCorrection(trx, { ...input, userId: user.id, actor, ip: actor.ip ?? null, now });
+    if (!r.ok) throw new ClaimError(r.problem);
+    return { id: r.id, entryId: r.entryId, period: r.period, owedRials: r.owedRials };
   });
 }

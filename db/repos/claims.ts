@@ -3,10 +3,22 @@
  * takes the caller's scope: an agency sees only its own claims and tickets.
  */
 import { sql } from "kysely";
-import type { ClaimStatus, LabourTariff, TravelBand } from "../../core/claims";
-import { jalaliMonthOfDay } from "../../core/jalali";
+import {
+  checkClaimCorrection,
+  claimOwedFromLedger,
+  correctable,
+  correctionEntryRials,
+  type ClaimStatus,
+  type CorrectionProblem,
+  type LabourTariff,
+  type TravelBand,
+} from "../../core/claims";
+import { jalaliMonthOfDay, jalaliYearMonth } from "../../core/jalali";
 import type { DB } from "../connection";
+import { writeAudit } from "./audit";
+import { appendClaimEvent } from "./claim-events";
 import type { DataScope } from "./scope";
+import { appendTicketEvent, type EventActor } from "./ticket-events";
 
 // ---------- tariffs ----------
 
@@ -224,16 +236,20 @@ export async function owedClaimsOfStatement(db: DB, agencyId: number, period: st
  * For the agency scorecard (issue 15 §5): per agency and Jalali month of the decision ('1405-09'), the claims
  * decided, and of them rejected and approved in part, over decisions in [from, toExclusive). A claim counts
  * once, in the month it was decided (a partly approved claim later paid still counts as partly approved: its
- * lines keep the cuts). Reads warranty_claims_decided_idx; summed per Tehran day in SQL, per month here.
+ * lines keep the cuts), as it stands now: a later correction counts in the decision's month. Reads warranty_claims_decided_idx; summed per Tehran day in SQL, per month here.
  */
 export async function claimDecisionsByAgencyMonth(db: DB, from: Date, toExclusive: Date) {
+  // core/quality.ts claimScorecardOutcome: approved in part when what it owes now (granted + its corrections,
+  // claim_events by claim_events_claim_idx) is below what was claimed
   const rows = await sql<{ agency_id: number; day: string; decided: number; rejected: number; partly: number }>`
     select c.agency_id,
       to_char(c.decided_at at time zone 'Asia/Tehran', 'YYYY-MM-DD') as day,
       count(*)::int as decided,
       (count(*) filter (where c.status = 'rejected'))::int as rejected,
-      (count(*) filter (where c.status = 'partly_approved' or (c.status = 'paid' and c.approved_rials < c.claimed_rials)))::int as partly
+      (count(*) filter (where c.status <> 'rejected' and coalesce(c.approved_rials, 0) + coalesce(k.corrected, 0) < c.claimed_rials))::int as partly
     from warranty_claims c
+    left join lateral (
+      select sum(e.amount_rials) as corrected from claim_events e where e.claim_id = c.id and e.kind = 'corrected') k on true
     where c.decided_at is not null and c.decided_at >= ${from} and c.decided_at < ${toExclusive}
     group by 1, 2`.execute(db);
   const out = new Map<string, { agencyId: number; period: string; decided: number; rejected: number; partlyApproved: number }>();
@@ -247,4 +263,80 @@ export async function claimDecisionsByAgencyMonth(db: DB, from: Date, toExclusiv
     out.set(key, cur);
   }
   return [...out.values()].sort((a, b) => a.agencyId - b.agencyId || a.period.localeCompare(b.period));
+}
+
+// ---------- a correction of a decided claim ----------
+
+export type ClaimCorrectionRefusal = "notFound" | "state" | CorrectionProblem;
+
+/**
+ * The writes of a correction of a decided, owed claim (approved, partly approved or paid), inside the caller's
+ * transaction — services/claims.ts correctClaim (the manager's claim page) after its permission check, and the demo
+ * seed (db/seed/demo-claims.ts), so both write exactly the same rows. Entries are never edited: a new
+ * `claim_adjustment` ledger entry linked to the claim and to the claim's own entry, with its reason, on the statement
+ * of the Jalali month of `now` (core/claims.ts correctionEntryRials); `deltaRials` in the claim's terms (+ the
+ * manufacturer owes the agency more, − less; what the claim owes never goes below 0, core/claims.ts
+ * checkClaimCorrection). The claim's history (claim_events `corrected`), the ticket's note and the audit row
+ * `claim.correct` are written with it. The claim row is locked first.
+ */
+export async function recordClaimCorrection(
+  trx: DB,
+  input: { claimId: number; deltaRials: number; reason: string; userId: number; actor: EventActor; ip?: string | null; now: Date },
+): Promise<{ ok: true; id: number; entryId: number; period: string; owedRials: number } | { ok: false; problem: ClaimCorrectionRefusal }> {
+  const c = await trx
+    .selectFrom("warranty_claims")
+    .select(["id", "ticket_id", "agency_id", "status", "ledger_entry_id"])
+    .where("id", "=", input.claimId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!c) return { ok: false, problem: "notFound" };
+  if (!correctable(c.status) || c.ledger_entry_id === null) return { ok: false, problem: "state" };
+  const entries = await trx.selectFrom("agency_ledger").select("amount_rials").where("claim_id", "=", c.id).where("kind", "in", ["warranty_claim", "claim_adjustment"]).execute();
+  const owed = claimOwedFromLedger(entries.map((e) => Number(e.amount_rials)));
+  const problem = checkClaimCorrection(owed, input.deltaRials, input.reason);
+  if (problem) return { ok: false, problem };
+  const reason = input.reason.trim();
+  const base = await trx
+    .selectFrom("agency_ledger")
+    .select(["id", "ticket_id", "brand_id", "category_id", "province"])
+    .where("id", "=", c.ledger_entry_id)
+    .executeTakeFirstOrThrow();
+  const period = jalaliYearMonth(input.now);
+  const amount = correctionEntryRials(input.deltaRials);
+  const entry = await trx
+    .insertInto("agency_ledger")
+    .values({
+      agency_id: c.agency_id,
+      kind: "claim_adjustment",
+      claim_id: c.id,
+      period,
+      amount_rials: amount,
+      at: input.now,
+      ticket_id: base.ticket_id,
+      adjusts_entry_id: base.id,
+      reason,
+      created_by: input.userId,
+      brand_id: base.brand_id,
+      category_id: base.category_id,
+      province: base.province,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await appendClaimEvent(trx, { claimId: c.id, at: input.now, actorUserId: input.userId, kind: "corrected", amountRials: input.deltaRials, reason, ledgerEntryId: entry.id });
+  await appendTicketEvent(trx, {
+    ticketId: c.ticket_id,
+    at: input.now,
+    actor: input.actor,
+    type: "note",
+    data: { text: `ادعای گارانتی شمارهٔ ${c.id} اصلاح شد.`, claimId: c.id, correctionRials: input.deltaRials, reason },
+  });
+  await writeAudit(trx, {
+    actorUserId: input.userId,
+    action: "claim.correct",
+    entityType: "ticket",
+    entityId: c.ticket_id,
+    ip: input.ip ?? undefined,
+    details: { claimId: c.id, agencyId: c.agency_id, entryId: entry.id, adjusts: base.id, period, deltaRials: input.deltaRials, amountRials: amount, owedBefore: owed, reason },
+  });
+  return { ok: true, id: c.id, entryId: entry.id, period, owedRials: owed + input.deltaRials };
 }

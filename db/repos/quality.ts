@@ -12,8 +12,9 @@
  *  - `job_quality`: the jobs that may have changed since the last run only (see `refreshScorecards`), every
  *    job on the first run; a late rework reaches the job it reworks and so its month.
  *  - `agency_scorecards`: recomputed whole (delete and insert: idempotent) for every Jalali month touching
- *    the last rework window (core/quality.ts refreshWindowStart) and every month a changed job belongs to, all
- *    months on the first run. Each month's sources are read by their time indexes
+ *    the last rework window (core/quality.ts refreshWindowStart), every month a changed job belongs to and
+ *    every month a claim decided, corrected or paid since the last run was decided in (claim_events' id
+ *    watermark), all months on the first run. Each month's sources are read by their time indexes
  *    (dispatch_offers_agency_history_idx per agency, ticket_milestones_visit_due_idx / _resolve_due_idx, csat_daily's day,
  *    job_quality_completed_idx).
  */
@@ -200,6 +201,22 @@ export async function answerTimesOfMonth(trx: Conn, from: Date, to: Date, calend
   return out;
 }
 
+/**
+ * The Jalali months of the decisions of the claims with a decision, correction or payment among claim_events
+ * (afterId, uptoId] — read by the primary key's range, each claim by its own.
+ */
+async function claimMonthsSince(trx: Conn, afterId: number, uptoId: number): Promise<Set<string>> {
+  if (uptoId <= afterId) return new Set();
+  const { rows } = await sql<{ at: Date }>`
+    select min(c.decided_at) as at
+    from warranty_claims c
+    where c.decided_at is not null and c.id in (
+      select e.claim_id from claim_events e
+      where e.id > ${afterId} and e.id <= ${uptoId} and e.kind in ('approved', 'partly_approved', 'rejected', 'corrected', 'paid'))
+    group by (c.decided_at at time zone 'Asia/Tehran')::date`.execute(trx);
+  return new Set(rows.map((r) => periodOf(r.at)));
+}
+
 /** Recomputes one Jalali month of agency_scorecards from its sources and job_quality (delete and insert: idempotent). */
 async function refreshMonth(trx: Conn, period: string, now: Date, calendarOf: CalendarOf): Promise<number> {
   const { from, toExclusive: to } = periodRange(period);
@@ -282,7 +299,9 @@ async function refreshMonth(trx: Conn, period: string, now: Date, calendarOf: Ca
  *     re-completion, a cancellation), and the jobs the new reworks (or a cancelled rework) name — each found
  *     by a primary-key range or probe; every job on the first run (or with `full`);
  *  3. agency_scorecards of every month from the rework window's start to now (their offers, visits and
- *     surveys still move) and of every month a changed job belongs to (all months on the first run).
+ *     surveys still move), of every month a changed job belongs to, and of every month a claim was decided in
+ *     whose decision, correction or payment was recorded since the last run (claim_events after its
+ *     watermark: a correction of a claim decided months ago re-rolls that month) — all months on the first run.
  * Returns the months recomputed.
  */
 export async function refreshScorecards(db: Conn, now: Date, opts: ScorecardRefreshOptions = {}): Promise<string[]> {
@@ -294,10 +313,12 @@ export async function refreshScorecards(db: Conn, now: Date, opts: ScorecardRefr
     const settings = await qualitySettings(trx);
     const full = opts.full || state.built_from === null;
     let start = refreshWindowStart(now, settings.reworkWindowDays);
-    const wm = await sql<{ report: string | null; event: string | null }>`
-      select (select max(id) from completion_reports) as report, (select max(id) from ticket_events) as event`.execute(trx);
+    const wm = await sql<{ report: string | null; event: string | null; claim_event: string | null }>`
+      select (select max(id) from completion_reports) as report, (select max(id) from ticket_events) as event,
+        (select max(id) from claim_events) as claim_event`.execute(trx);
     const lastReport = Number(wm.rows[0]?.report ?? 0);
     const lastEvent = Number(wm.rows[0]?.event ?? 0);
+    const lastClaimEvent = Number(wm.rows[0]?.claim_event ?? 0);
     let changed: Set<string>;
     if (full) {
       await sql`truncate job_quality`.execute(trx);
@@ -322,7 +343,13 @@ export async function refreshScorecards(db: Conn, now: Date, opts: ScorecardRefr
             where e.id > ${state.jobs_last_event_id} and e.id <= ${lastEvent} and e.event_type = 'status_changed' and e.to_status = 'cancelled'))`,
       );
     }
-    await trx.updateTable("scorecard_state").set({ jobs_last_report_id: lastReport, jobs_last_event_id: lastEvent }).execute();
+    // the decision months of the claims decided, corrected or paid since the last run (claim_events by its
+    // primary key, each claim by its own): a correction months later changes the month of the decision
+    if (!full) for (const p of await claimMonthsSince(trx, state.claims_last_event_id, lastClaimEvent)) changed.add(p);
+    await trx
+      .updateTable("scorecard_state")
+      .set({ jobs_last_report_id: lastReport, jobs_last_event_id: lastEvent, claims_last_event_id: lastClaimEvent })
+      .execute();
     const months = [...new Set([...periodsBetween(start, now), ...changed])].sort();
     return { months, start };
   });
@@ -342,7 +369,10 @@ export async function rebuildScorecards(db: Conn, now: Date, opts: Omit<Scorecar
   await inTransaction(db, async (trx) => {
     await lockState(trx);
     await trx.deleteFrom("reworks").execute();
-    await trx.updateTable("scorecard_state").set({ reworks_last_ticket_id: 0, jobs_last_report_id: 0, jobs_last_event_id: 0, built_from: null }).execute();
+    await trx
+      .updateTable("scorecard_state")
+      .set({ reworks_last_ticket_id: 0, jobs_last_report_id: 0, jobs_last_event_id: 0, claims_last_event_id: 0, built_from: null })
+      .execute();
   });
   return refreshScorecards(db, now, { ...opts, full: true });
 }

@@ -2,6 +2,8 @@ import { sql, type Kysely } from "kysely";
 import { bandOf, bandsOn, distanceKm, labourTariffOn, lineAmount, SERVICE_TYPES, type ClaimEventKind, type ClaimStatus, type LabourTariff, type TravelBand } from "../../core/claims";
 import { jalaliYearMonth, tehranDay } from "../../core/jalali";
 import { claimEntryRials } from "../../core/ledger";
+import { periodRange } from "../../core/quality";
+import { recordClaimCorrection } from "../repos/claims";
 import type { Database } from "../schema";
 
 /** The demo's travel-fee bands: 0–10 km free, 10–30 km, 30–60 km, over 60 km. */
@@ -29,7 +31,11 @@ const DAY = 86_400_000;
  *  - for THR-001 (agency1), a claim in each state on its completed in-warranty jobs — the oldest one paid with its
  *    month's statement (its defective part returned), then rejected, partly approved (defective part still
  *    awaited), approved, submitted and a draft — each priced as services/claims.ts prices them, with its
- *    ledger entry, its history on the ticket. Written directly (db/ may not call services/).
+ *    ledger entry, its history on the ticket. Written directly (db/ may not call services/);
+ *  - a correction of the paid claim in the current month, a month after its decision: the defective part that came
+ *    back was found sound on the bench, so its price is taken back — written by db/repos/claims.ts
+ *    recordClaimCorrection, the same code the manager's claim page runs (services/claims.ts correctClaim), so this
+ *    month's statement of THR-001 shows the claim_adjustment entry and the claim's page its correction.
  */
 export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<Record<string, number>> {
   const users = await db.selectFrom("users").select(["id", "username"]).where("username", "in", ["admin", "manager", "agency1"]).execute();
@@ -77,6 +83,7 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
   const states: ClaimStatus[] = ["paid", "rejected", "partly_approved", "approved", "submitted", "draft"];
   const picked = jobs.length >= states.length ? [jobs[0]!, ...jobs.slice(-(states.length - 1))] : jobs;
   let claims = 0;
+  let paid: { claimId: number; partRials: number; approvedRials: number } | null = null;
   for (const [i, job] of picked.entries()) {
     let status = states[i]!;
     const completedAt = new Date(job.completed_at);
@@ -177,6 +184,7 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
               .execute();
           }
           await db.updateTable("warranty_claims").set({ status: "paid", paid_at: settledAt }).where("id", "=", claim.id).execute();
+          paid = { claimId: claim.id, partRials: lines.find((l) => l.kind === "part")?.amount_rials ?? 0, approvedRials: approved };
           events.push({ at: settledAt, actor_kind: "user", actor_user_id: manager, text: `ادعای گارانتی شمارهٔ ${claim.id} پرداخت شد.`, data: { claimStatus: "paid" } });
           history.push({ claim_id: claim.id, at: settledAt, actor_user_id: manager, kind: "paid", amount_rials: approved, reason: null, serial: null, ledger_entry_id: null });
         }
@@ -189,5 +197,18 @@ export async function seedDemoClaims(db: Kysely<Database>, now: Date): Promise<R
     await db.insertInto("claim_events").values(history).execute();
     claims++;
   }
-  return { labour_tariffs: labour.length, travel_fee_bands: bandRows.length, warranty_claims: claims };
+  let corrections = 0;
+  if (paid) {
+    // this month (its decision's month is an earlier one: a paid claim's month was settled), after the settlement
+    const at = new Date(Math.max(now.getTime() - 90 * 60_000, periodRange(jalaliYearMonth(now)).from.getTime()));
+    const deltaRials = -(paid.partRials > 0 ? paid.partRials : Math.round(paid.approvedRials / 10));
+    const reason =
+      paid.partRials > 0
+        ? "قطعهٔ داغی در آزمایش کارخانه سالم بود؛ بهای آن از ادعا کسر شد."
+        : "هزینهٔ ایاب‌وذهاب دوبار حساب شده بود؛ ده درصد از مبلغ تأییدشده کسر شد.";
+    const r = await recordClaimCorrection(db, { claimId: paid.claimId, deltaRials, reason, userId: manager, actor: { kind: "user", userId: manager }, now: at });
+    if (!r.ok) throw new Error(`demo claim correction refused: ${r.problem}`);
+    corrections++;
+  }
+  return { labour_tariffs: labour.length, travel_fee_bands: bandRows.length, warranty_claims: claims, claim_corrections: corrections };
 }

@@ -14,7 +14,8 @@ test.use({ expectedHttpErrors: [400] });
 
 test("a newcomer activates a card by SMS from the simulated phone; the operator sees it on the customer's product", async ({ page, signIn }) => {
   test.setTimeout(90_000);
-  // (fresh[0] is iranian-flow.spec.ts's: every spec shares one database, and a card is activated once)
+  // (fresh[0] is left to the README's try-it steps, fresh[1] to the web check below: every spec shares one
+  // database, and a card is activated once)
   const code = DEMO_CARD_CODES.fresh[2];
   const mobile = "09137770505";
   await page.goto("/login");

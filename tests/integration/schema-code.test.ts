@@ -919,6 +919,7 @@ const COLUMNS = {
     reworks_last_ticket_id: "number",
     jobs_last_report_id: "number",
     jobs_last_event_id: "number",
+    claims_last_event_id: "number",
     built_from: "Date | null",
     refreshed_at: "Date | null",
   },

@@ -5,7 +5,8 @@
  * time, on-time visits, SLA met, CSAT, rework, FTF), a late rework reaching the month of the job it reworks,
  * idempotence, probation (by time, ended early), and dispatch's row and "why this agency" reading it;
  * warranty-claim decisions per agency and month (rejected, approved in part, a paid claim with a cut, the
- * month's edge at Tehran midnight) and the answer time counted on the agency's working-day clock.
+ * month's edge at Tehran midnight), a correction made a month after the decision re-rolling the decision's month,
+ * and the answer time counted on the agency's working-day clock.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN } from "../../core/dispatch";
@@ -14,6 +15,7 @@ import type { DB } from "../../db/connection";
 import { candidateFacts, refreshAgencyPerformance, ticketDispatchFacts } from "../../db/repos/dispatch";
 import { claimDecisionsByAgencyMonth } from "../../db/repos/claims";
 import { ftfBy, jobsOfAgencyMonth, refreshScorecards, scorecardsOfAgency, scorecardsOfMonth } from "../../db/repos/quality";
+import { correctClaim, decideClaim, fileClaim } from "../../services/claims";
 import { endAgencyProbation, updateQualitySettings } from "../../services/quality";
 import { rankCandidates } from "../../core/dispatch";
 import { getTestDb, resetDatabase } from "../support/db";
@@ -326,6 +328,49 @@ describe("claim rejections in the scorecard", () => {
     const ranked = rankCandidates(candidates, NOW, undefined, weekly).ranked.find((c) => c.agencyId === agencyA)!;
     // (2 + 1) / 7
     expect(ranked.scorecard).toMatchObject({ claimsDecided: 7, rates: { claimRejection: 0.4286 } });
+  });
+
+  it("a late correction re-rolls last month's scorecard, outside the rework window (services, hand-computed)", async () => {
+    // a 7-day rework window: on 20 Shahrivar the refresh recomputes Shahrivar only, Mordad is past the window
+    await updateQualitySettings(db, { kind: "user", userId: adminId }, { reworkWindowDays: 7, probationMonths: 3, probationJobs: 20 });
+    const model = await db.selectFrom("product_models").select("category_id").where("id", "=", modelId).executeTakeFirstOrThrow();
+    await db.insertInto("labour_tariffs").values({ category_id: model.category_id, service_type: "repair", amount_rials: 1_000_000, effective_from: "2026-01-01" }).execute();
+    const manager = (await db.insertInto("users").values({ username: "manager", display_name: "مدیر خدمات", role: "manager", password_hash: "x" }).returning("id").executeTakeFirstOrThrow()).id;
+    const staff = (
+      await db.insertInto("users").values({ username: "agency1", display_name: "کارمند نمایندگی", role: "agency_admin", agency_id: agencyA, password_hash: "x" }).returning("id").executeTakeFirstOrThrow()
+    ).id;
+    // a job of agency A completed on 19 Mordad 1405 (2026-08-10), claimed and approved in full on 20 Mordad
+    const j7 = await job({ product: await product(7), technician: t1, createdAt: "2026-08-09T06:00:00Z", completedAt: "2026-08-10T10:00:00Z" });
+    const filed = await fileClaim(db, { kind: "agency", userId: staff }, { ticketId: j7, serviceType: "repair", parts: [], submit: true }, at("2026-08-10T12:00:00Z"));
+    expect(filed.claimedRials).toBe(1_000_000);
+    const decided = await decideClaim(db, { kind: "user", userId: manager }, { claimId: filed.id }, at("2026-08-11T08:00:00Z"));
+    expect(decided).toMatchObject({ status: "approved", approvedRials: 1_000_000, period: "1405-05" });
+    const SHAHRIVAR_20 = at("2026-09-11T09:00:00Z");
+    await refreshScorecards(db, SHAHRIVAR_20);
+    const mordad = async () => (await scorecardsOfMonth(db, { kind: "all" }, "1405-05")).find((r) => r.agencyId === agencyA)!.counts;
+    expect(await mordad()).toMatchObject({ claimsDecided: 1, claimsRejected: 0, claimsPartly: 0, jobs: 1 });
+    // a later run with nothing new recomputes the window's month only
+    expect(await refreshScorecards(db, SHAHRIVAR_20)).toEqual(["1405-06"]);
+
+    // 20 Shahrivar: 400,000 of it taken back (the entry is on Shahrivar's statement) — the claim now owes
+    // 600,000 of the 1,000,000 claimed: approved in part, in Mordad, the month of its decision
+    const corrected = await correctClaim(db, { kind: "user", userId: manager }, { claimId: filed.id, deltaRials: -400_000, reason: "قطعهٔ داغی سالم بود" }, at("2026-09-11T08:00:00Z"));
+    expect(corrected).toMatchObject({ period: "1405-06", owedRials: 600_000 });
+    expect(await mordad()).toMatchObject({ claimsPartly: 0 });
+    expect(await refreshScorecards(db, SHAHRIVAR_20)).toEqual(["1405-05", "1405-06"]);
+    const after = await mordad();
+    expect(after).toMatchObject({ claimsDecided: 1, claimsRejected: 0, claimsPartly: 1, jobs: 1 });
+    // (0 + 0.5 · 1) / 1
+    expect(scorecardRates(after).claimRejection).toBe(0.5);
+
+    // the cut restored in full by a second correction: approved again, Mordad re-rolled again
+    await correctClaim(db, { kind: "user", userId: manager }, { claimId: filed.id, deltaRials: 400_000, reason: "بررسی دوباره: قطعه معیوب بود" }, at("2026-09-11T08:30:00Z"));
+    expect(await refreshScorecards(db, SHAHRIVAR_20)).toEqual(["1405-05", "1405-06"]);
+    expect(await mordad()).toMatchObject({ claimsDecided: 1, claimsPartly: 0 });
+    // dispatch's row reads the re-rolled month (the performance window 1405-04 … 1405-06)
+    await refreshAgencyPerformance(db, SHAHRIVAR_20);
+    const perf = await db.selectFrom("agency_performance").select(["claims_decided", "claims_partly"]).where("agency_id", "=", agencyA).executeTakeFirstOrThrow();
+    expect(perf).toEqual({ claims_decided: 1, claims_partly: 0 });
   });
 
   it("counts the answer time in the agency's working hours, holidays off", async () => {

@@ -192,6 +192,25 @@ describe("demo and large data sets", () => {
       if (c.status === "paid") expect(kinds).toEqual(expect.arrayContaining(["approved", "paid"]));
       else if (c.status !== "draft" && c.status !== "submitted") expect(kinds).toContain(c.status);
     }
+    // a decided claim corrected in a later month (the paid one, this month): its claim_adjustment entry is on this
+    // month's statement of THR-001, with the claim's history and the audit row the manager's correction writes
+    const corrections = await sql<{ code: string; status: string; decided_period: string; period: string; amount_rials: string; delta: string; reason: string }>`
+      select a.code, c.status, l.period, l.amount_rials, e.amount_rials as delta, l.reason,
+        (select d.period from agency_ledger d where d.id = c.ledger_entry_id) as decided_period
+      from agency_ledger l
+      join warranty_claims c on c.id = l.claim_id
+      join agencies a on a.id = l.agency_id
+      join claim_events e on e.ledger_entry_id = l.id and e.kind = 'corrected'
+      where l.kind = 'claim_adjustment'`.execute(db);
+    expect(corrections.rows).toHaveLength(1);
+    const fix = corrections.rows[0]!;
+    expect(fix).toMatchObject({ code: "THR-001", status: "paid", period: jalaliYearMonth(new Date("2026-11-23T08:00:00Z")) });
+    expect(fix.period > fix.decided_period).toBe(true);
+    // taken back from what the claim owes: the agency owes it on this month's statement
+    expect(Number(fix.delta)).toBeLessThan(0);
+    expect(Number(fix.amount_rials)).toBe(-Number(fix.delta));
+    expect(fix.reason).toContain("کسر شد");
+    expect(await db.selectFrom("audit_log").select("id").where("action", "=", "claim.correct").execute()).toHaveLength(1);
   });
 
   it("fills the scorecard's claim decisions from the demo claims (issue 15 §5: THR-001's rejections and partial approvals)", async () => {
@@ -201,7 +220,9 @@ describe("demo and large data sets", () => {
       from agency_scorecards s join agencies a on a.id = s.agency_id group by a.code having sum(s.claims_decided) > 0`.execute(db);
     const claims = await sql<{ code: string; decided: number; rejected: number; partly: number }>`
       select a.code, count(*)::int as decided, (count(*) filter (where c.status = 'rejected'))::int as rejected,
-        (count(*) filter (where c.status = 'partly_approved' or (c.status = 'paid' and c.approved_rials < c.claimed_rials)))::int as partly
+        -- as the claim stands now (core/quality.ts claimScorecardOutcome): the demo's corrected paid claim counts in part
+        (count(*) filter (where c.status <> 'rejected'
+          and c.approved_rials + coalesce((select sum(e.amount_rials) from claim_events e where e.claim_id = c.id and e.kind = 'corrected'), 0) < c.claimed_rials))::int as partly
       from warranty_claims c join agencies a on a.id = c.agency_id where c.decided_at is not null group by a.code`.execute(db);
     expect(card.rows.length).toBeGreaterThan(0);
     expect(card.rows.find((r) => r.code === "THR-001")?.decided).toBeGreaterThan(0);

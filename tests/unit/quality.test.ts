@@ -13,6 +13,7 @@ import {
   answerSpeed,
   CLAIM_PARTLY_WEIGHT,
   claimRejections,
+  claimScorecardOutcome,
   dispatchCapacity,
   EMPTY_COUNTS,
   isFirstTimeFix,
@@ -91,6 +92,17 @@ describe("the scorecard's rates", () => {
     expect(scorecardRates(counts({ claimsRejected: 1 })).claimRejection).toBeNull();
     // never above every decided claim
     expect(claimRejections({ claimsDecided: 2, claimsRejected: 2, claimsPartly: 2 })).toBe(2);
+  });
+  it("a claim counts by what it owes now: a later correction makes it approved in part, or approved again", () => {
+    expect(claimScorecardOutcome({ status: "submitted", claimedRials: 100, owedRials: 0 })).toBeNull();
+    expect(claimScorecardOutcome({ status: "draft", claimedRials: 100, owedRials: 0 })).toBeNull();
+    expect(claimScorecardOutcome({ status: "rejected", claimedRials: 100, owedRials: 0 })).toBe("rejected");
+    expect(claimScorecardOutcome({ status: "approved", claimedRials: 100, owedRials: 100 })).toBe("approved");
+    // approved in full, 40 taken back later
+    expect(claimScorecardOutcome({ status: "approved", claimedRials: 100, owedRials: 60 })).toBe("partly");
+    // paid with a cut; and a cut restored in full by a correction
+    expect(claimScorecardOutcome({ status: "paid", claimedRials: 100, owedRials: 50 })).toBe("partly");
+    expect(claimScorecardOutcome({ status: "partly_approved", claimedRials: 100, owedRials: 100 })).toBe("approved");
   });
   it("the claim rate stays in [0, 1] and grows with each rejection or cut", () => {
     fc.assert(
