@@ -5,41 +5,90 @@
  * core/delays.ts acceptedDueTimes — the target's working minutes up to the acceptance on the call centre's
  * clock, the rest on the agency's weekly hours with the official holidays.
  *
+ * The target is the one the ticket was registered under (tickets.sla_accept/visit/resolve_minutes, written by
+ * intake), not the rules in force at the acceptance: a rule edited between the registration and the acceptance
+ * does not move the ticket's promise. A ticket registered before the snapshot existed gets the rule in force at
+ * its first recompute, stored on it then, so it too keeps one target from then on.
+ *
  * They are stored where intake put them (tickets.sla_visit_due_at, sla_resolve_due_at): the SLA sweep
  * (services/sla.ts) and the delay reports (ticket_milestones, kept by its trigger on tickets) read them there.
  */
 import type { Transaction } from "kysely";
-import { acceptedDueTimes } from "../core/delays";
+import { acceptedDueTimes, slaTargetFor, type SlaTargetMinutes } from "../core/delays";
+import { isWorkingHours } from "../core/dispatch";
 import { regionTierOf } from "../core/region-tier";
-import { agencyForOffer } from "../db/repos/dispatch";
+import type { Priority, TicketType } from "../core/ticket";
 import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import type { Database } from "../db/schema";
 import { workingCalendars } from "./working-calendar";
+
+type Trx = Transaction<Database>;
 
 export interface AgencyDueTimes {
   visitDueAt: Date;
   resolveDueAt: Date;
 }
 
+/** The ticket columns a recompute reads: select them with the ticket's lock (DUE_TIMES_TICKET_COLUMNS) and pass the row in. */
+export interface DueTimesTicket {
+  id: number;
+  type: TicketType;
+  priority: Priority;
+  problem_category_id: number | null;
+  province: string | null;
+  city: string | null;
+  created_at: Date;
+  sla_accept_minutes: number | null;
+  sla_visit_minutes: number | null;
+  sla_resolve_minutes: number | null;
+}
+
+export const DUE_TIMES_TICKET_COLUMNS = [
+  "id",
+  "type",
+  "priority",
+  "problem_category_id",
+  "province",
+  "city",
+  "created_at",
+  "sla_accept_minutes",
+  "sla_visit_minutes",
+  "sla_resolve_minutes",
+] as const satisfies readonly (keyof DueTimesTicket)[];
+
 /**
- * Recomputes and stores the visit and resolve due times of a dispatched ticket accepted by `agencyId` at
- * `acceptedAt`; returns them (null: not a dispatched request, or no such ticket or agency — nothing written).
+ * The SLA target a ticket keeps: its snapshot, or (a ticket registered before the snapshot) the rule in force
+ * now, stored on it so every later recompute counts the same minutes.
+ */
+export async function ticketSlaTargetInTrx(trx: Trx, ticket: DueTimesTicket): Promise<SlaTargetMinutes> {
+  if (ticket.sla_accept_minutes !== null && ticket.sla_visit_minutes !== null && ticket.sla_resolve_minutes !== null) {
+    return { acceptMinutes: ticket.sla_accept_minutes, visitMinutes: ticket.sla_visit_minutes, resolveMinutes: ticket.sla_resolve_minutes };
+  }
+  const rules = await slaTargetRulesWithTier(trx);
+  const key = { priority: ticket.priority, categoryId: ticket.problem_category_id, province: ticket.province, regionTier: regionTierOf(ticket.province, ticket.city) };
+  const target = slaTargetFor(rules, key);
+  await trx
+    .updateTable("tickets")
+    .set({ sla_accept_minutes: target.acceptMinutes, sla_visit_minutes: target.visitMinutes, sla_resolve_minutes: target.resolveMinutes })
+    .where("id", "=", ticket.id)
+    .execute();
+  return target;
+}
+
+/**
+ * Recomputes and stores the visit and resolve due times of a dispatched ticket (the caller's locked row)
+ * accepted at `acceptedAt` by an agency with `agencyHours` (agencies.working_hours); returns them (null: not a
+ * dispatched request — nothing written).
  */
 export async function setAgencyDueTimesInTrx(
-  trx: Transaction<Database>,
-  input: { ticketId: number; agencyId: number; acceptedAt: Date },
+  trx: Trx,
+  input: { ticket: DueTimesTicket; agencyHours: unknown; acceptedAt: Date },
 ): Promise<AgencyDueTimes | null> {
-  const ticket = await trx
-    .selectFrom("tickets")
-    .select(["type", "priority", "problem_category_id", "province", "city", "created_at"])
-    .where("id", "=", input.ticketId)
-    .executeTakeFirst();
-  const agency = await agencyForOffer(trx, input.agencyId);
-  if (!ticket || !agency) return null;
-  const [rules, clock] = await Promise.all([slaTargetRulesWithTier(trx), workingCalendars(trx)]);
-  const key = { priority: ticket.priority, categoryId: ticket.problem_category_id, province: ticket.province, regionTier: regionTierOf(ticket.province, ticket.city) };
-  const due = acceptedDueTimes(rules, ticket.created_at, input.acceptedAt, key, ticket.type, clock.dueClock(null), clock.dueClock(agency.workingHours));
+  const { ticket } = input;
+  const [target, clock] = await Promise.all([ticketSlaTargetInTrx(trx, ticket), workingCalendars(trx)]);
+  const hours = isWorkingHours(input.agencyHours) ? input.agencyHours : {};
+  const due = acceptedDueTimes(target, ticket.created_at, input.acceptedAt, ticket.type, clock.dueClock(null), clock.dueClock(hours));
   if (!due) return null;
-  await trx.updateTable("tickets").set({ sla_visit_due_at: due.visitDueAt, sla_resolve_due_at: due.resolveDueAt }).where("id", "=", input.ticketId).execute();
+  await trx.updateTable("tickets").set({ sla_visit_due_at: due.visitDueAt, sla_resolve_due_at: due.resolveDueAt }).where("id", "=", ticket.id).execute();
   return due;
 }

@@ -45,6 +45,7 @@ import * as m2026_12_05_115000 from "./2026_12_05_115000_agency_open_part_reques
 import * as m2026_12_05_120000 from "./2026_12_05_120000_claim_events";
 import * as m2026_12_05_125000 from "./2026_12_05_125000_warranty_card_batches";
 import * as m2026_12_05_130000 from "./2026_12_05_130000_call_stats_daily";
+import * as m2026_12_06_110000 from "./2026_12_06_110000_ticket_sla_targets";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -97,4 +98,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_120000_claim_events": m2026_12_05_120000,
   "2026_12_05_125000_warranty_card_batches": m2026_12_05_125000,
   "2026_12_05_130000_call_stats_daily": m2026_12_05_130000,
+  "2026_12_06_110000_ticket_sla_targets": m2026_12_06_110000,
 };

@@ -1,0 +1,160 @@
+/**
+ * The SLA due times after intake (issue 15 §2) on real PostgreSQL: the target a ticket keeps from its
+ * registration (tickets.sla_*_minutes), counted on the accepting agency's clock at acceptance
+ * (services/agency-due-times.ts). Times are Tehran's (+03:30); the call centre keeps its default hours
+ * (Sat–Wed 08:00–17:00, Thu 08:00–13:00) and 2026-11-28 is a Saturday.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
+import type { DB } from "../../db/connection";
+import { acceptOffer } from "../../services/agency-offers";
+import { getTestDb, resetDatabase } from "../support/db";
+
+let db: DB;
+const ids = { a: 0, b: 0, customer: 0, product: 0, category: 0, staffA: 0, staffB: 0 };
+const at = (s: string) => new Date(`${s}+03:30`);
+const OFFICE: WorkingHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: ["08:00", "17:00"], tue: ["08:00", "17:00"], wed: ["08:00", "17:00"], thu: ["08:00", "13:00"], fri: null };
+
+beforeEach(async () => {
+  db = await getTestDb();
+  await resetDatabase(db);
+  const brand = await db.insertInto("brands").values({ code: "brand-1", name_fa: "برند", name_en: "Brand" }).returning("id").executeTakeFirstOrThrow();
+  const cat = await db.insertInto("product_categories").values({ code: "fridge", name_fa: "یخچال", name_en: "Fridge" }).returning("id").executeTakeFirstOrThrow();
+  const model = await db
+    .insertInto("product_models")
+    .values({ brand_id: brand.id, category_id: cat.id, model_code: "M1", name: "مدل ۱", warranty_months: 18 })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const agencies = await db
+    .insertInto("agencies")
+    .values(
+      (["A", "B"] as const).map((x) => ({
+        code: `THR-00${x}`,
+        name: `نمایندگی ${x}`,
+        province: "تهران",
+        city: "تهران",
+        mobile: "+989120000000",
+        technician_count: 2,
+        daily_job_capacity: 5,
+        lat: 35.7,
+        lng: 51.4,
+        service_radius_km: 30,
+        working_hours: JSON.stringify(ALWAYS_OPEN),
+      })),
+    )
+    .returning("id")
+    .execute();
+  [ids.a, ids.b] = agencies.map((r) => r.id) as [number, number];
+  await db.insertInto("agency_authorizations").values([ids.a, ids.b].map((id) => ({ agency_id: id, brand_id: brand.id, category_id: cat.id }))).execute();
+  await db.insertInto("agency_service_areas").values([ids.a, ids.b].map((id) => ({ agency_id: id, province: "تهران", city: "تهران" }))).execute();
+  ids.customer = (await db.insertInto("customers").values({ full_name: "مریم احمدی", mobile: "+989121234567" }).returning("id").executeTakeFirstOrThrow()).id;
+  ids.product = (
+    await db
+      .insertInto("customer_products")
+      .values({ customer_id: ids.customer, model_id: model.id, serial_number: "SN1", warranty_months: 18 })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
+  ids.category = cat.id;
+  const users = await db
+    .insertInto("users")
+    .values([
+      { username: "a-admin", display_name: "مدیر الف", role: "agency_admin", agency_id: ids.a, password_hash: "x" },
+      { username: "b-admin", display_name: "مدیر ب", role: "agency_admin", agency_id: ids.b, password_hash: "x" },
+    ])
+    .returning("id")
+    .execute();
+  [ids.staffA, ids.staffB] = users.map((u) => u.id) as [number, number];
+});
+
+const agencyActor = (userId: number) => ({ kind: "agency" as const, userId, ip: "127.0.0.1" });
+
+/**
+ * A breakdown registered at `created` and waiting for an agency's answer, with intake's due times on the call
+ * centre's clock for the target it was registered under (`kept`, or no snapshot: a ticket from before it).
+ */
+async function dispatchingTicket(created: Date, due: { accept: Date; visit: Date; resolve: Date }, kept: { accept: number; visit: number; resolve: number } | null) {
+  return (
+    await db
+      .insertInto("tickets")
+      .values({
+        type: "breakdown",
+        channel: "phone",
+        customer_id: ids.customer,
+        customer_product_id: ids.product,
+        problem_category_id: ids.category,
+        warranty_status: "in_warranty",
+        status: "dispatching",
+        priority: "normal",
+        province: "تهران",
+        city: "تهران",
+        lat: 35.71,
+        lng: 51.41,
+        created_at: created,
+        sla_accept_due_at: due.accept,
+        sla_visit_due_at: due.visit,
+        sla_resolve_due_at: due.resolve,
+        sla_accept_minutes: kept?.accept ?? null,
+        sla_visit_minutes: kept?.visit ?? null,
+        sla_resolve_minutes: kept?.resolve ?? null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+async function offerTo(ticketId: number, agencyId: number, deadline: Date) {
+  return (await db.insertInto("dispatch_offers").values({ ticket_id: ticketId, agency_id: agencyId, offered_at: new Date(deadline.getTime() - 30 * 60_000), deadline_at: deadline }).returning("id").executeTakeFirstOrThrow()).id;
+}
+
+async function dueTimes(ticketId: number) {
+  return db
+    .selectFrom("tickets")
+    .select(["sla_accept_due_at", "sla_visit_due_at", "sla_resolve_due_at", "sla_accept_minutes", "sla_visit_minutes", "sla_resolve_minutes"])
+    .where("id", "=", ticketId)
+    .executeTakeFirstOrThrow();
+}
+
+async function setAgencyHours(agencyId: number, hours: WorkingHours) {
+  await db.updateTable("agencies").set({ working_hours: JSON.stringify(hours) }).where("id", "=", agencyId).execute();
+}
+
+describe("the target a ticket keeps", () => {
+  it("acceptance counts the target of the registration, not a rule edited since", async () => {
+    // registered Saturday 08:00 under normal: accept 60, visit 240, resolve 600 working minutes →
+    // visit Saturday 12:00, resolve 540 on Saturday + 60 on Sunday → Sunday 09:00
+    const created = at("2026-11-28T08:00:00");
+    const intake = { accept: at("2026-11-28T09:00:00"), visit: at("2026-11-28T12:00:00"), resolve: at("2026-11-29T09:00:00") };
+    const t = await dispatchingTicket(created, intake, { accept: 60, visit: 240, resolve: 600 });
+    // the manager shortens the rule after the registration
+    await db.insertInto("sla_targets").values({ priority: "normal", category_id: null, province: null, accept_minutes: 30, visit_minutes: 120, resolve_minutes: 300 }).execute();
+    await setAgencyHours(ids.a, OFFICE);
+    const offerId = await offerTo(t, ids.a, at("2026-11-28T10:00:00"));
+    await acceptOffer(db, agencyActor(ids.staffA), { offerId }, { now: at("2026-11-28T09:00:00") });
+    // an agency on the call centre's hours: exactly intake's due times — the edited rule would say 10:00 and 13:00
+    expect(await dueTimes(t)).toEqual({
+      sla_accept_due_at: intake.accept,
+      sla_visit_due_at: intake.visit,
+      sla_resolve_due_at: intake.resolve,
+      sla_accept_minutes: 60,
+      sla_visit_minutes: 240,
+      sla_resolve_minutes: 600,
+    });
+  });
+
+  it("a ticket registered before the snapshot gets the rule in force at its first recompute, and keeps it", async () => {
+    const created = at("2026-11-28T08:00:00");
+    const t = await dispatchingTicket(created, { accept: at("2026-11-28T09:00:00"), visit: at("2026-11-28T12:00:00"), resolve: at("2026-11-29T09:00:00") }, null);
+    await db.insertInto("sla_targets").values({ priority: "normal", category_id: null, province: null, accept_minutes: 30, visit_minutes: 120, resolve_minutes: 300 }).execute();
+    await setAgencyHours(ids.a, OFFICE);
+    const offerId = await offerTo(t, ids.a, at("2026-11-28T10:00:00"));
+    await acceptOffer(db, agencyActor(ids.staffA), { offerId }, { now: at("2026-11-28T09:00:00") });
+    expect(await dueTimes(t)).toMatchObject({
+      sla_visit_due_at: at("2026-11-28T10:00:00"),
+      sla_resolve_due_at: at("2026-11-28T13:00:00"),
+      sla_accept_minutes: 30,
+      sla_visit_minutes: 120,
+      sla_resolve_minutes: 300,
+    });
+  });
+});
