@@ -12,6 +12,9 @@
  *
  * They are stored where intake put them (tickets.sla_visit_due_at, sla_resolve_due_at): the SLA sweep
  * (services/sla.ts) and the delay reports (ticket_milestones, kept by its trigger on tickets) read them there.
+ * The sweep's marks (sla_marks) that the new due times make untrue are withdrawn in the same transaction
+ * (services/sla.ts withdrawStaleSlaMarksInTrx), so the at-risk list and the alerts never keep a breach that is
+ * no longer one, and the sweep marks the stage again against its new due time.
  */
 import type { Transaction } from "kysely";
 import { acceptedDueTimes, slaTargetFor, type SlaTargetMinutes } from "../core/delays";
@@ -20,6 +23,8 @@ import { regionTierOf } from "../core/region-tier";
 import type { Priority, TicketType } from "../core/ticket";
 import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import type { Database } from "../db/schema";
+import type { SlaMark } from "../core/sla";
+import { withdrawStaleSlaMarksInTrx } from "./sla";
 import { workingCalendars } from "./working-calendar";
 
 type Trx = Transaction<Database>;
@@ -27,6 +32,8 @@ type Trx = Transaction<Database>;
 export interface AgencyDueTimes {
   visitDueAt: Date;
   resolveDueAt: Date;
+  /** the SLA sweep's marks that no longer held under the new due times, withdrawn (services/sla.ts) */
+  withdrawnMarks: SlaMark[];
 }
 
 /** The ticket columns a recompute reads: select them with the ticket's lock (DUE_TIMES_TICKET_COLUMNS) and pass the row in. */
@@ -41,6 +48,8 @@ export interface DueTimesTicket {
   sla_accept_minutes: number | null;
   sla_visit_minutes: number | null;
   sla_resolve_minutes: number | null;
+  sla_visit_due_at: Date | null;
+  sla_resolve_due_at: Date | null;
 }
 
 export const DUE_TIMES_TICKET_COLUMNS = [
@@ -54,6 +63,8 @@ export const DUE_TIMES_TICKET_COLUMNS = [
   "sla_accept_minutes",
   "sla_visit_minutes",
   "sla_resolve_minutes",
+  "sla_visit_due_at",
+  "sla_resolve_due_at",
 ] as const satisfies readonly (keyof DueTimesTicket)[];
 
 /**
@@ -82,13 +93,27 @@ export async function ticketSlaTargetInTrx(trx: Trx, ticket: DueTimesTicket): Pr
  */
 export async function setAgencyDueTimesInTrx(
   trx: Trx,
-  input: { ticket: DueTimesTicket; agencyHours: unknown; acceptedAt: Date },
+  input: { ticket: DueTimesTicket; agencyHours: unknown; acceptedAt: Date; now?: Date },
 ): Promise<AgencyDueTimes | null> {
   const { ticket } = input;
   const [target, clock] = await Promise.all([ticketSlaTargetInTrx(trx, ticket), workingCalendars(trx)]);
   const hours = isWorkingHours(input.agencyHours) ? input.agencyHours : {};
   const due = acceptedDueTimes(target, ticket.created_at, input.acceptedAt, ticket.type, clock.dueClock(null), clock.dueClock(hours));
   if (!due) return null;
+  return storeDueTimesInTrx(trx, ticket, due, input.now ?? input.acceptedAt);
+}
+
+/**
+ * Writes a ticket's new visit and resolve due times and withdraws the sweep's marks they make untrue (a breach
+ * no longer past its due time, an at-risk stage whose due time moved later: core/sla.ts staleSlaMarks).
+ */
+async function storeDueTimesInTrx(trx: Trx, ticket: DueTimesTicket, due: { visitDueAt: Date; resolveDueAt: Date }, now: Date): Promise<AgencyDueTimes> {
   await trx.updateTable("tickets").set({ sla_visit_due_at: due.visitDueAt, sla_resolve_due_at: due.resolveDueAt }).where("id", "=", ticket.id).execute();
-  return due;
+  const withdrawnMarks = await withdrawStaleSlaMarksInTrx(trx, {
+    ticketId: ticket.id,
+    before: { visit: ticket.sla_visit_due_at, resolve: ticket.sla_resolve_due_at },
+    after: { visit: due.visitDueAt, resolve: due.resolveDueAt },
+    now,
+  });
+  return { ...due, withdrawnMarks };
 }

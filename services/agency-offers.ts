@@ -127,7 +127,13 @@ export async function acceptOffer(db: DB, actor: Actor & { userId: number }, inp
       .execute();
     // the visit and repair are the agency's now: their due times move onto its working-day clock (issue 15 §2)
     const due = await setAgencyDueTimesInTrx(trx, { ticket, agencyHours, acceptedAt: now });
-    const dueData = due ? { sla_visit_due_at: due.visitDueAt.toISOString(), sla_resolve_due_at: due.resolveDueAt.toISOString() } : {};
+    const dueData = due
+      ? {
+          sla_visit_due_at: due.visitDueAt.toISOString(),
+          sla_resolve_due_at: due.resolveDueAt.toISOString(),
+          ...(due.withdrawnMarks.length ? { sla_withdrawn: due.withdrawnMarks } : {}),
+        }
+      : {};
     const eventActor = { kind: "agency" as const, userId: actor.userId, label };
     await appendTicketEvent(trx, {
       ticketId: ticket.id,

@@ -1,13 +1,15 @@
 /**
  * The SLA due times after intake (issue 15 §2) on real PostgreSQL: the target a ticket keeps from its
  * registration (tickets.sla_*_minutes), counted on the accepting agency's clock at acceptance
- * (services/agency-due-times.ts). Times are Tehran's (+03:30); the call centre keeps its default hours
+ * (services/agency-due-times.ts), and the SLA sweep's marks that moved due times make untrue (withdrawn, then
+ * weighed again by the next sweep). Times are Tehran's (+03:30); the call centre keeps its default hours
  * (Sat–Wed 08:00–17:00, Thu 08:00–13:00) and 2026-11-28 is a Saturday.
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
 import type { DB } from "../../db/connection";
 import { acceptOffer } from "../../services/agency-offers";
+import { sweepSla } from "../../services/sla";
 import { getTestDb, resetDatabase } from "../support/db";
 
 let db: DB;
@@ -156,5 +158,40 @@ describe("the target a ticket keeps", () => {
       sla_visit_minutes: 120,
       sla_resolve_minutes: 300,
     });
+  });
+});
+
+async function marks(ticketId: number) {
+  return (await db.selectFrom("sla_marks").select(["stage", "level"]).where("ticket_id", "=", ticketId).orderBy("stage").orderBy("level").execute()).map((m) => `${m.stage}:${m.level}`);
+}
+async function openAlerts(ticketId: number) {
+  return (
+    await db.selectFrom("supervisor_alerts").select(["kind", "stage"]).where("ticket_id", "=", ticketId).where("acknowledged_at", "is", null).orderBy("id").execute()
+  ).map((a) => `${a.stage}:${a.kind}`);
+}
+
+describe("marks that no longer hold", () => {
+  it("an at-risk visit whose due time moves later at acceptance is withdrawn, with its alert; the sweep weighs it again", async () => {
+    const created = at("2026-11-28T08:00:00");
+    const t = await dispatchingTicket(created, { accept: at("2026-11-28T09:00:00"), visit: at("2026-11-28T12:00:00"), resolve: at("2026-11-29T09:00:00") }, { accept: 60, visit: 240, resolve: 600 });
+    // Saturday 11:30: the visit (due 12:00) is past 80 % of its time (11:12); the accept stage (due 09:00) is breached
+    await sweepSla(db, { now: at("2026-11-28T11:30:00") });
+    expect(await marks(t)).toEqual(["accept:breached", "visit:at_risk"]);
+    expect(await openAlerts(t)).toEqual(["accept:sla_breached", "visit:sla_at_risk"]);
+    // A works Saturdays only till 11:45: accepted at 11:40 (220 minutes used on the call centre's clock), the
+    // visit's 20 minutes left are 5 on Saturday and 15 on Sunday → Sunday 08:15; resolve 380 left → Sunday 14:15
+    await setAgencyHours(ids.a, { ...OFFICE, sat: ["08:00", "11:45"] });
+    const offerId = await offerTo(t, ids.a, at("2026-11-28T12:00:00"));
+    await acceptOffer(db, agencyActor(ids.staffA), { offerId }, { now: at("2026-11-28T11:40:00") });
+    expect(await dueTimes(t)).toMatchObject({ sla_visit_due_at: at("2026-11-29T08:15:00"), sla_resolve_due_at: at("2026-11-29T14:15:00") });
+    // the visit is no longer at risk: its mark and its open alert are gone; the accept stage's breach stays
+    expect(await marks(t)).toEqual(["accept:breached"]);
+    expect(await openAlerts(t)).toEqual(["accept:sla_breached"]);
+    const accepted = await db.selectFrom("ticket_events").select("data").where("ticket_id", "=", t).where("event_type", "=", "offer_accepted").executeTakeFirstOrThrow();
+    expect(accepted.data).toMatchObject({ sla_withdrawn: [{ stage: "visit", level: "at_risk" }] });
+    // the next sweep finds nothing; once 80 % of the new time has passed (Sunday 03:24) it marks the visit again
+    expect(await sweepSla(db, { now: at("2026-11-28T11:50:00") })).toMatchObject({ visit: { atRisk: 0, breached: 0 } });
+    expect(await sweepSla(db, { now: at("2026-11-29T04:00:00") })).toMatchObject({ visit: { atRisk: 1, breached: 0 } });
+    expect(await marks(t)).toEqual(["accept:breached", "visit:at_risk"]);
   });
 });
