@@ -1,6 +1,7 @@
 /**
  * The SLA due times of the stages an agency answers for (core/delays.ts AGENCY_SLA_STAGES: visit and resolve),
- * moved onto that agency's working-day clock when it accepts a dispatched request (issue 15 §2). Called inside
+ * moved onto that agency's working-day clock when it accepts a dispatched request (issue 15 §2), and back to
+ * intake's when the job is taken back from it (restoreIntakeDueTimesInTrx). Called inside
  * the acceptance's transaction (services/agency-offers.ts acceptOffer), with the ticket locked: the rule is
  * core/delays.ts acceptedDueTimes — the target's working minutes up to the acceptance on the call centre's
  * clock, the rest on the agency's weekly hours with the official holidays.
@@ -17,10 +18,10 @@
  * no longer one, and the sweep marks the stage again against its new due time.
  */
 import type { Transaction } from "kysely";
-import { acceptedDueTimes, slaTargetFor, type SlaTargetMinutes } from "../core/delays";
+import { acceptedDueTimes, dueTimesFor, slaTargetFor, type SlaTargetMinutes } from "../core/delays";
 import { isWorkingHours } from "../core/dispatch";
 import { regionTierOf } from "../core/region-tier";
-import type { Priority, TicketType } from "../core/ticket";
+import { isDispatchedType, type Priority, type TicketType } from "../core/ticket";
 import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import type { Database } from "../db/schema";
 import type { SlaMark } from "../core/sla";
@@ -101,6 +102,21 @@ export async function setAgencyDueTimesInTrx(
   const due = acceptedDueTimes(target, ticket.created_at, input.acceptedAt, ticket.type, clock.dueClock(null), clock.dueClock(hours));
   if (!due) return null;
   return storeDueTimesInTrx(trx, ticket, due, input.now ?? input.acceptedAt);
+}
+
+/**
+ * A dispatched job taken back from its agency (a supervisor's reassignment, a move back to `dispatching`) is
+ * nobody's until the next agency accepts: its visit and resolve due times go back to intake's — the target it
+ * kept, counted from the registration on the call centre's clock (core/delays.ts dueTimesFor) — and the next
+ * acceptance moves them onto that agency's clock again (setAgencyDueTimesInTrx: the stretch before it, whoever
+ * held the job, counts on the call centre's clock). Returns them (null: not a dispatched request).
+ */
+export async function restoreIntakeDueTimesInTrx(trx: Trx, input: { ticket: DueTimesTicket; now: Date }): Promise<AgencyDueTimes | null> {
+  const { ticket } = input;
+  if (!isDispatchedType(ticket.type)) return null;
+  const [target, clock] = await Promise.all([ticketSlaTargetInTrx(trx, ticket), workingCalendars(trx)]);
+  const due = dueTimesFor(target, ticket.created_at, ticket.type, clock.dueClock(null));
+  return storeDueTimesInTrx(trx, ticket, { visitDueAt: due.visitDueAt!, resolveDueAt: due.resolveDueAt }, input.now);
 }
 
 /**

@@ -10,10 +10,15 @@ import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
 import type { DB } from "../../db/connection";
 import { acceptOffer } from "../../services/agency-offers";
 import { sweepSla } from "../../services/sla";
+import { reassignTicket } from "../../services/supervision";
+import { changeTicketStatus } from "../../services/tickets";
+import { dispatchJobKey } from "../../services/dispatch";
+import { sql } from "kysely";
 import { getTestDb, resetDatabase } from "../support/db";
 
 let db: DB;
-const ids = { a: 0, b: 0, customer: 0, product: 0, category: 0, staffA: 0, staffB: 0 };
+const ids = { a: 0, b: 0, customer: 0, product: 0, category: 0, staffA: 0, staffB: 0, supervisor: 0 };
+const links = { baseUrl: "https://service.example.ir", trackingSecret: "test-secret-test-secret" };
 const at = (s: string) => new Date(`${s}+03:30`);
 const OFFICE: WorkingHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: ["08:00", "17:00"], tue: ["08:00", "17:00"], wed: ["08:00", "17:00"], thu: ["08:00", "13:00"], fri: null };
 
@@ -63,10 +68,11 @@ beforeEach(async () => {
     .values([
       { username: "a-admin", display_name: "مدیر الف", role: "agency_admin", agency_id: ids.a, password_hash: "x" },
       { username: "b-admin", display_name: "مدیر ب", role: "agency_admin", agency_id: ids.b, password_hash: "x" },
+      { username: "sup", display_name: "سرپرست", role: "supervisor", password_hash: "x" },
     ])
     .returning("id")
     .execute();
-  [ids.staffA, ids.staffB] = users.map((u) => u.id) as [number, number];
+  [ids.staffA, ids.staffB, ids.supervisor] = users.map((u) => u.id) as [number, number, number];
 });
 
 const agencyActor = (userId: number) => ({ kind: "agency" as const, userId, ip: "127.0.0.1" });
@@ -193,5 +199,64 @@ describe("marks that no longer hold", () => {
     expect(await sweepSla(db, { now: at("2026-11-28T11:50:00") })).toMatchObject({ visit: { atRisk: 0, breached: 0 } });
     expect(await sweepSla(db, { now: at("2026-11-29T04:00:00") })).toMatchObject({ visit: { atRisk: 1, breached: 0 } });
     expect(await marks(t)).toEqual(["accept:breached", "visit:at_risk"]);
+  });
+});
+
+describe("a job taken back from its agency", () => {
+  // registered Saturday 15:00 under normal (60 / 240 / 600): intake's visit 120 on Saturday + 120 on Sunday →
+  // Sunday 10:00, resolve 120 + 480 → Sunday 16:00
+  const created = at("2026-11-28T15:00:00");
+  const intake = { accept: at("2026-11-28T16:00:00"), visit: at("2026-11-29T10:00:00"), resolve: at("2026-11-29T16:00:00") };
+  const kept = { accept: 60, visit: 240, resolve: 600 };
+
+  async function acceptedByA(acceptedAt: Date) {
+    const t = await dispatchingTicket(created, intake, kept);
+    const offerId = await offerTo(t, ids.a, new Date(acceptedAt.getTime() + 20 * 60_000));
+    await acceptOffer(db, agencyActor(ids.staffA), { offerId }, { now: acceptedAt });
+    return t;
+  }
+
+  it("reassigned by a supervisor: intake's due times while nobody holds it (the breach on A's clock withdrawn), then the next agency's on its acceptance", async () => {
+    // A works around the clock: accepted 15:10, 10 minutes used → visit 230 left → Saturday 19:00; resolve → Sunday 01:00
+    const t = await acceptedByA(at("2026-11-28T15:10:00"));
+    expect(await dueTimes(t)).toMatchObject({ sla_visit_due_at: at("2026-11-28T19:00:00"), sla_resolve_due_at: at("2026-11-29T01:00:00") });
+    await sweepSla(db, { now: at("2026-11-28T19:10:00") });
+    expect(await marks(t)).toEqual(["visit:breached"]);
+    expect(await openAlerts(t)).toEqual(["visit:sla_breached"]);
+
+    const r = await reassignTicket(db, { kind: "user", userId: ids.supervisor }, { ticketId: t, agencyId: ids.b, reason: "نمایندگی الف نرفت" }, { links, now: at("2026-11-28T19:30:00") });
+    const row = await db.selectFrom("tickets").select(["status", "assigned_agency_id"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "dispatching", assigned_agency_id: null });
+    // nobody holds it: intake's due times, so the visit is no longer breached — its mark and alert withdrawn
+    expect(await dueTimes(t)).toMatchObject({ sla_accept_due_at: intake.accept, sla_visit_due_at: intake.visit, sla_resolve_due_at: intake.resolve });
+    expect(await marks(t)).toEqual([]);
+    expect(await openAlerts(t)).toEqual([]);
+    const back = await db.selectFrom("ticket_events").select("data").where("ticket_id", "=", t).where("event_type", "=", "status_changed").where("to_status", "=", "dispatching").executeTakeFirstOrThrow();
+    expect(back.data).toMatchObject({
+      reason: "نمایندگی الف نرفت",
+      sla_visit_due_at: intake.visit.toISOString(),
+      sla_resolve_due_at: intake.resolve.toISOString(),
+      sla_withdrawn: [{ stage: "visit", level: "breached" }],
+    });
+    expect(await sweepSla(db, { now: at("2026-11-28T19:35:00") })).toMatchObject({ visit: { atRisk: 0, breached: 0 } });
+
+    // B (around the clock too) accepts at 19:45: the 120 working minutes of Saturday before it count on the call
+    // centre's clock (whoever held the job), the rest on B's → visit 120 left → 21:45, resolve 480 left → Sunday 03:45
+    await acceptOffer(db, agencyActor(ids.staffB), { offerId: r.offerId }, { now: at("2026-11-28T19:45:00") });
+    expect(await dueTimes(t)).toMatchObject({ sla_visit_due_at: at("2026-11-28T21:45:00"), sla_resolve_due_at: at("2026-11-29T03:45:00") });
+    // and the sweep holds B to them
+    expect(await sweepSla(db, { now: at("2026-11-28T22:00:00") })).toMatchObject({ visit: { atRisk: 0, breached: 1 } });
+  });
+
+  it("moved back to dispatch on the desk: it leaves its agency, gets intake's due times back and goes to the engine again", async () => {
+    const t = await acceptedByA(at("2026-11-28T15:10:00"));
+    await changeTicketStatus(db, { kind: "user", userId: ids.supervisor }, { ticketId: t, to: "dispatching", reason: "نمایندگی پاسخگو نیست" }, { links });
+    const row = await db.selectFrom("tickets").select(["status", "assigned_agency_id", "technician_id"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "dispatching", assigned_agency_id: null, technician_id: null });
+    expect(await dueTimes(t)).toMatchObject({ sla_visit_due_at: intake.visit, sla_resolve_due_at: intake.resolve });
+    const back = await db.selectFrom("ticket_events").select("data").where("ticket_id", "=", t).where("event_type", "=", "status_changed").where("to_status", "=", "dispatching").executeTakeFirstOrThrow();
+    expect(back.data).toMatchObject({ from_agency_id: ids.a, sla_visit_due_at: intake.visit.toISOString(), reason: "نمایندگی پاسخگو نیست" });
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where key = ${dispatchJobKey(t)}`.execute(db);
+    expect(jobs.rows[0]!.n).toBe(1);
   });
 });
