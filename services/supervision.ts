@@ -8,7 +8,8 @@
  *    this ticket before may be chosen by a supervisor, explicitly (`override`), and the history says so.
  *  - Reassigning withdraws the pending offer (`offer_withdrawn`), or takes an accepted job back from its
  *    agency (ticket back to `dispatching`, its technician and the technician's job link dropped, its visit and
- *    resolve due times back to intake's until the chosen agency accepts: services/take-back.ts), then offers
+ *    resolve due times back to intake's until the chosen agency accepts, its open part requests cancelled:
+ *    services/take-back.ts), then offers
  *    the ticket to the chosen agency with a deadline in its working hours, its job and its SMS; history
  *    `reassigned` {reason, from_agency_id, to_agency_id, override}; audit `ticket.reassign`. A job already
  *    being worked on (in_progress, on_hold) or finished is not reassignable.
@@ -185,10 +186,15 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
     if (ticket.assigned_agency_id !== null || status === "new") {
       // taken back from the agency that accepted it (or out of the queue): waiting for the new agency's answer
       assertTransition(status, "dispatching", ticket.type);
-      await trx.updateTable("tickets").set({ status: "dispatching", updated_at: now }).where("id", "=", ticket.id).execute();
-      // an accepted job leaves its agency: nobody's, its technician's link revoked, intake's due times back
-      // until the chosen agency accepts (services/take-back.ts)
-      const takenBack = ticket.assigned_agency_id !== null ? await takeBackFromAgencyInTrx(trx, { ticket, reason, now }) : null;
+      // (a hold's reason means something only while on hold: every status writer clears it on the way out)
+      await trx
+        .updateTable("tickets")
+        .set({ status: "dispatching", hold_reason: null, hold_expected_date: null, updated_at: now })
+        .where("id", "=", ticket.id)
+        .execute();
+      // an accepted job leaves its agency: nobody's, its technician's link revoked, the agency's open part
+      // requests cancelled, intake's due times back until the chosen agency accepts (services/take-back.ts)
+      const takenBack = ticket.assigned_agency_id !== null ? await takeBackFromAgencyInTrx(trx, { ticket, reason, now, actor }) : null;
       await appendTicketEvent(trx, {
         ticketId: ticket.id,
         at: now,

@@ -11,7 +11,7 @@ import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import { enqueueTemplatedSms } from "./sms-templates";
 import { DUE_TIMES_TICKET_COLUMNS } from "./agency-due-times";
 import { queueTicketDispatch } from "./dispatch-queue";
-import { takeBackFromAgencyInTrx } from "./take-back";
+import { releasePartRequestsInTrx, takeBackFromAgencyInTrx } from "./take-back";
 
 /** A move back to `dispatching` from these is a take-back: the job leaves the agency that accepted it. */
 const TAKE_BACK_FROM: readonly TicketStatus[] = ["assigned", "scheduled"];
@@ -64,7 +64,8 @@ export interface ChangeStatusInput {
  * against the life cycle in core/ticket.ts, and the history row and the audit row are written with it; a
  * move to `completed` also queues the customer's completion SMS (core/sms-templates.ts `ticket_completed`); an
  * accepted job moved back to `dispatching` leaves its agency, gets intake's due times back and is queued for the
- * dispatch engine (services/take-back.ts; the history row carries the due times and the agency it left).
+ * dispatch engine (services/take-back.ts; the history row carries the due times and the agency it left); a
+ * cancelled job's open part requests are cancelled with it (the history row lists them).
  * Two concurrent changes of one ticket serialise on the row lock; the second sees the first's status.
  */
 export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStatusInput, options: { links?: PublicLinks } = {}) {
@@ -106,11 +107,14 @@ export async function changeTicketStatusInTrx(
     // times back) and goes to the engine again, which offers it to the best agency (the one that had it counts
     // as already offered)
     const takeBack = input.to === "dispatching" && isTakeBackFrom(ticket.status) && ticket.assigned_agency_id !== null;
-    const takenBack = takeBack ? await takeBackFromAgencyInTrx(trx, { ticket, reason: input.reason ?? "", now }) : null;
+    const takenBack = takeBack ? await takeBackFromAgencyInTrx(trx, { ticket, reason: input.reason ?? "", now, actor }) : null;
     if (takeBack) await queueTicketDispatch(trx, ticket.id);
+    // a cancelled job's open part requests are cancelled with it (services/take-back.ts: not handed over)
+    const released = input.to === "cancelled" ? await releasePartRequestsInTrx(trx, actor, { ticketId: ticket.id, reason: input.reason ?? "", cause: "ticket_cancelled", now }) : null;
     const data = {
       ...(input.data ?? {}),
       ...(takenBack ? { ...takenBack.eventData, from_agency_id: ticket.assigned_agency_id } : {}),
+      ...(released?.eventData ?? {}),
       ...(input.reason ? { reason: input.reason } : {}),
       ...(input.to === "on_hold" ? { hold_reason: hold.hold_reason, ...(hold.hold_expected_date ? { expected_date: hold.hold_expected_date } : {}) } : {}),
     };

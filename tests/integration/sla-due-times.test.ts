@@ -2,7 +2,8 @@
  * The SLA due times after intake (issue 15 §2) on real PostgreSQL: the target a ticket keeps from its
  * registration (tickets.sla_*_minutes), counted on the accepting agency's clock at acceptance
  * (services/agency-due-times.ts), and the SLA sweep's marks that moved due times make untrue (withdrawn, then
- * weighed again by the next sweep). Times are Tehran's (+03:30); the call centre keeps its default hours
+ * weighed again by the next sweep); what else follows a job leaving its agency (taken back or cancelled: the hold
+ * cleared, the agency's open part requests cancelled). Times are Tehran's (+03:30); the call centre keeps its default hours
  * (Sat–Wed 08:00–17:00, Thu 08:00–13:00) and 2026-11-28 is a Saturday.
  */
 import { beforeEach, describe, expect, it } from "vitest";
@@ -11,13 +12,13 @@ import type { DB } from "../../db/connection";
 import { acceptOffer } from "../../services/agency-offers";
 import { sweepSla } from "../../services/sla";
 import { reassignTicket } from "../../services/supervision";
-import { changeTicketStatus } from "../../services/tickets";
+import { cancelTicket, changeTicketStatus } from "../../services/tickets";
 import { dispatchJobKey } from "../../services/dispatch";
 import { sql } from "kysely";
 import { getTestDb, resetDatabase } from "../support/db";
 
 let db: DB;
-const ids = { a: 0, b: 0, customer: 0, product: 0, category: 0, staffA: 0, staffB: 0, supervisor: 0 };
+const ids = { a: 0, b: 0, customer: 0, product: 0, category: 0, staffA: 0, staffB: 0, supervisor: 0, part: 0 };
 const links = { baseUrl: "https://service.example.ir", trackingSecret: "test-secret-test-secret" };
 const at = (s: string) => new Date(`${s}+03:30`);
 const OFFICE: WorkingHours = { sat: ["08:00", "17:00"], sun: ["08:00", "17:00"], mon: ["08:00", "17:00"], tue: ["08:00", "17:00"], wed: ["08:00", "17:00"], thu: ["08:00", "13:00"], fri: null };
@@ -63,6 +64,7 @@ beforeEach(async () => {
       .executeTakeFirstOrThrow()
   ).id;
   ids.category = cat.id;
+  ids.part = (await db.insertInto("spare_parts").values({ model_id: model.id, code: "CMP-1", name: "کمپرسور", list_price_rials: 50_000_000 }).returning("id").executeTakeFirstOrThrow()).id;
   const users = await db
     .insertInto("users")
     .values([
@@ -259,4 +261,72 @@ describe("a job taken back from its agency", () => {
     const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where key = ${dispatchJobKey(t)}`.execute(db);
     expect(jobs.rows[0]!.n).toBe(1);
   });
+});
+
+describe("a job leaving its agency: its hold and its part requests", () => {
+  async function partRequest(ticketId: number, status: "requested" | "ordered" | "shipped", now: Date) {
+    return (
+      await db
+        .insertInto("part_requests")
+        .values({
+          ticket_id: ticketId, part_id: ids.part, agency_id: ids.a, quantity: 1, unit_price_rials: 50_000_000, status, expected_date: "2026-12-10",
+          requested_by_kind: "agency", requested_by_user_id: ids.staffA, requested_at: now,
+          ...(status !== "requested" ? { ordered_at: now, source: "central" as const } : {}),
+          ...(status === "shipped" ? { shipped_at: now } : {}),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+  async function requests(ticketId: number) {
+    return db.selectFrom("part_requests").select(["id", "status", "cancel_reason"]).where("ticket_id", "=", ticketId).orderBy("id").execute();
+  }
+
+  it("cancelled while waiting for parts: the hold is cleared, requested and ordered parts cancelled, a shipped one left and named, with history and audit", async () => {
+    const t = await dispatchingTicket(at("2026-11-28T08:00:00"), { accept: at("2026-11-28T09:00:00"), visit: at("2026-11-28T12:00:00"), resolve: at("2026-11-29T09:00:00") }, { accept: 60, visit: 240, resolve: 600 });
+    await db.updateTable("tickets").set({ status: "on_hold", assigned_agency_id: ids.a, hold_reason: "waiting_for_parts", hold_expected_date: "2026-12-10" }).where("id", "=", t).execute();
+    const now = new Date();
+    const [requested, ordered, shipped] = [await partRequest(t, "requested", now), await partRequest(t, "ordered", now), await partRequest(t, "shipped", now)];
+    await cancelTicket(db, { kind: "user", userId: ids.supervisor }, { ticketId: t, reason: "مشتری دستگاه نو خرید" });
+    const row = await db.selectFrom("tickets").select(["status", "hold_reason", "hold_expected_date"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "cancelled", hold_reason: null, hold_expected_date: null });
+    expect(await requests(t)).toEqual([
+      { id: requested, status: "cancelled", cancel_reason: "مشتری دستگاه نو خرید" },
+      { id: ordered, status: "cancelled", cancel_reason: "مشتری دستگاه نو خرید" },
+      { id: shipped, status: "shipped", cancel_reason: null },
+    ]);
+    const ev = await db.selectFrom("ticket_events").select("data").where("ticket_id", "=", t).where("to_status", "=", "cancelled").executeTakeFirstOrThrow();
+    expect(ev.data).toMatchObject({ reason: "مشتری دستگاه نو خرید", part_requests_cancelled: [requested, ordered], part_requests_in_transit: [shipped] });
+    const audits = await db.selectFrom("audit_log").select(["details"]).where("action", "=", "part_request.step").orderBy("id").execute();
+    expect(audits.map((a) => a.details)).toEqual([
+      expect.objectContaining({ requestId: requested, step: "cancel", cause: "ticket_cancelled", agencyId: ids.a }),
+      expect.objectContaining({ requestId: ordered, step: "cancel", cause: "ticket_cancelled", agencyId: ids.a }),
+    ]);
+  });
+
+  it("reassigned by a supervisor: technician, job link, a stale hold and the old agency's open part request all go with the agency", async () => {
+    const t = await acceptedJob();
+    const tech = await db.insertInto("technicians").values({ agency_id: ids.a, full_name: "رضا فنی", mobile: "+989120001111" }).returning("id").executeTakeFirstOrThrow();
+    // scheduled with A's technician; a hold left behind by older data and a part request of A's still open
+    await db.updateTable("tickets").set({ status: "scheduled", technician_id: tech.id, hold_reason: "other", hold_expected_date: "2026-12-01" }).where("id", "=", t).execute();
+    await db.insertInto("technician_links").values({ ticket_id: t, technician_id: tech.id, agency_id: ids.a, token_hash: "a".repeat(64), expires_at: new Date(Date.now() + 86_400_000) }).execute();
+    const req = await partRequest(t, "requested", new Date());
+    await reassignTicket(db, { kind: "user", userId: ids.supervisor }, { ticketId: t, agencyId: ids.b, reason: "تکنسین الف بیمار است" }, { links, now: at("2026-11-28T19:30:00") });
+    const row = await db.selectFrom("tickets").select(["status", "assigned_agency_id", "technician_id", "hold_reason", "hold_expected_date"]).where("id", "=", t).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "dispatching", assigned_agency_id: null, technician_id: null, hold_reason: null, hold_expected_date: null });
+    expect(await requests(t)).toEqual([{ id: req, status: "cancelled", cancel_reason: "تکنسین الف بیمار است" }]);
+    const link = await db.selectFrom("technician_links").select(["revoked_at"]).where("ticket_id", "=", t).executeTakeFirstOrThrow();
+    expect(link.revoked_at).not.toBeNull();
+    const ev = await db.selectFrom("ticket_events").select("data").where("ticket_id", "=", t).where("event_type", "=", "status_changed").where("to_status", "=", "dispatching").executeTakeFirstOrThrow();
+    expect(ev.data).toMatchObject({ part_requests_cancelled: [req] });
+    const audits = await db.selectFrom("audit_log").select(["details"]).where("action", "=", "part_request.step").execute();
+    expect(audits.map((a) => a.details)).toEqual([expect.objectContaining({ requestId: req, step: "cancel", cause: "taken_back" })]);
+  });
+
+  async function acceptedJob() {
+    const t = await dispatchingTicket(at("2026-11-28T15:00:00"), { accept: at("2026-11-28T16:00:00"), visit: at("2026-11-29T10:00:00"), resolve: at("2026-11-29T16:00:00") }, { accept: 60, visit: 240, resolve: 600 });
+    const offerId = await offerTo(t, ids.a, at("2026-11-28T15:30:00"));
+    await acceptOffer(db, agencyActor(ids.staffA), { offerId }, { now: at("2026-11-28T15:10:00") });
+    return t;
+  }
 });
