@@ -253,7 +253,27 @@ function inHouseDue(start: Date, type: TicketType, clock: DueClock | undefined):
 }
 
 /**
- * A request's due times at registration under the configured rules (in-house work: a resolution target only).
+ * A request's due times from its SLA target (in-house work: a resolution target only, `target` unused): with a
+ * clock, counted in working time from `createdAt`; without one, in calendar minutes (history before issue 15).
+ * Intake uses the rule in force at registration (configuredDueTimes); a job taken back from its agency goes back
+ * to these due times, from the target the ticket kept (tickets.sla_*_minutes).
+ */
+export function dueTimesFor(
+  target: SlaTargetMinutes,
+  createdAt: Date,
+  type: TicketType,
+  clock?: DueClock,
+): { acceptDueAt: Date | null; visitDueAt: Date | null; resolveDueAt: Date } {
+  if (!isDispatchedType(type)) return { acceptDueAt: null, visitDueAt: null, resolveDueAt: inHouseDue(createdAt, type, clock) };
+  return {
+    acceptDueAt: dueAfter(createdAt, target.acceptMinutes, clock),
+    visitDueAt: dueAfter(createdAt, target.visitMinutes, clock),
+    resolveDueAt: dueAfter(createdAt, target.resolveMinutes, clock),
+  };
+}
+
+/**
+ * A request's due times at registration under the configured rules (slaTargetFor, then dueTimesFor).
  * With a clock, counted in working time; without one, in calendar minutes (history before issue 15).
  */
 export function configuredDueTimes(
@@ -263,13 +283,7 @@ export function configuredDueTimes(
   type: TicketType,
   clock?: DueClock,
 ): { acceptDueAt: Date | null; visitDueAt: Date | null; resolveDueAt: Date } {
-  if (!isDispatchedType(type)) return { acceptDueAt: null, visitDueAt: null, resolveDueAt: inHouseDue(createdAt, type, clock) };
-  const t = slaTargetFor(rules, key);
-  return {
-    acceptDueAt: dueAfter(createdAt, t.acceptMinutes, clock),
-    visitDueAt: dueAfter(createdAt, t.visitMinutes, clock),
-    resolveDueAt: dueAfter(createdAt, t.resolveMinutes, clock),
-  };
+  return dueTimesFor(slaTargetFor(rules, key), createdAt, type, clock);
 }
 
 /** The stages an agency answers for once it accepts a dispatched request: the visit and the repair (resolve). */
@@ -283,19 +297,21 @@ export const AGENCY_SLA_STAGES = ["visit", "resolve"] as const satisfies readonl
  * official holidays) from the acceptance on. A target already used up before the acceptance keeps its due time
  * on `before` (already past: the agency took a late request). An agency with the call centre's hours gets the
  * registration's due times exactly; an agency open on Fridays is due sooner, one with shorter days later.
- * The rules are the ones in force at the acceptance (slaTargetFor). Null for in-house requests (no agency).
+ * `target` is the one the request was registered under (tickets.sla_*_minutes, snapshotted at intake), never
+ * the rules in force at the acceptance: editing a rule does not move an existing ticket's promise. After a
+ * take-back the next agency's acceptance is counted the same way (the stretch before it, whoever held the job,
+ * on the call centre's clock). Null for in-house requests (no agency).
  */
 export function acceptedDueTimes(
-  rules: readonly SlaTargetRule[],
+  target: SlaTargetMinutes,
   createdAt: Date,
   acceptedAt: Date,
-  key: SlaTargetKey,
   type: TicketType,
   before: DueClock,
   agency: DueClock,
 ): { visitDueAt: Date; resolveDueAt: Date } | null {
   if (!isDispatchedType(type)) return null;
-  const t = slaTargetFor(rules, key);
+  const t = target;
   const from = acceptedAt.getTime() < createdAt.getTime() ? createdAt : acceptedAt;
   const usedMs = workingMsBetween(createdAt, from, before.calendar);
   const due = (minutes: number): Date => {

@@ -96,6 +96,38 @@ export function slaLevel(createdAt: Date, dueAt: Date | null, now: Date, share: 
   return null;
 }
 
+/** A mark the SLA sweep wrote (sla_marks): a stage of a ticket found at risk or breached. */
+export interface SlaMark {
+  stage: SlaStage;
+  level: SlaLevel;
+}
+
+/**
+ * The marks that no longer hold once a stage's due time moved (the agency's clock at its acceptance, a job taken
+ * back to the intake's due times): a 'breached' mark whose stage is no longer past its new due time, and an
+ * 'at_risk' mark whose due time moved later and is not past — the sweep weighs the stage again against the new
+ * due time, with the configured share, and marks it again if it still is at risk. A stage whose due time did
+ * not change keeps its marks; one left with no due time loses them. Marks that still hold stay (a breach
+ * already true under the new due time is not raised twice).
+ */
+export function staleSlaMarks(
+  marks: readonly SlaMark[],
+  before: Partial<Record<SlaStage, Date | null>>,
+  after: Partial<Record<SlaStage, Date | null>>,
+  now: Date,
+): SlaMark[] {
+  return marks.filter((m) => {
+    if (!(m.stage in after)) return false;
+    const was = before[m.stage] ?? null;
+    const due = after[m.stage] ?? null;
+    if (due === null) return was !== null;
+    if (was !== null && was.getTime() === due.getTime()) return false;
+    const past = now.getTime() > due.getTime();
+    if (m.level === "breached") return !past;
+    return !past && (was === null || due.getTime() > was.getTime());
+  });
+}
+
 /**
  * The PostgreSQL NOTIFY channel on which the SLA sweep tells supervisors that it raised alerts
  * (payload: { type: "sla_alerts", stage, atRisk, breached, at }).

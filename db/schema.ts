@@ -261,6 +261,14 @@ export interface TicketsTable {
   hold_reason: TicketHoldReason | null;
   /** the day the hold is expected to end ('YYYY-MM-DD', e.g. the parts' expected arrival) */
   hold_expected_date: DateStringNullable;
+  /**
+   * the SLA target the request was registered under, in working minutes (core/delays.ts slaTargetFor at intake):
+   * every later recompute of its due times counts these (services/agency-due-times.ts); null for in-house
+   * requests, and for tickets registered before the snapshot until their first recompute. All three or none.
+   */
+  sla_accept_minutes: number | null;
+  sla_visit_minutes: number | null;
+  sla_resolve_minutes: number | null;
 }
 
 /** Per-status changes of the ticket count, appended by triggers on tickets; the sum per status is the count. */

@@ -18,7 +18,7 @@ import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import type { Database } from "../db/schema";
 import type { Actor } from "./actor";
-import { setAgencyDueTimesInTrx } from "./agency-due-times";
+import { DUE_TIMES_TICKET_COLUMNS, setAgencyDueTimesInTrx, type DueTimesTicket } from "./agency-due-times";
 import { offerNextCandidate } from "./dispatch";
 import type { OfferLapsedHandler } from "./offers";
 
@@ -59,21 +59,23 @@ interface LockedOffer {
   /** how the history names the actor: their agency (the history shows agencies, not their users) */
   label: string;
   offer: { id: number; agency_id: number; status: OfferStatus; deadline_at: Date };
-  ticket: { id: number; number: number; status: TicketStatus; type: TicketType };
+  ticket: DueTimesTicket & { number: number; status: TicketStatus; type: TicketType };
+  /** the agency's weekly hours (agencies.working_hours): the clock its stages run on once it accepts */
+  agencyHours: unknown;
   now: Date;
 }
 
 /** The agency of an active agency user, or null (not an agency user, deactivated, unknown). */
-async function agencyOfActor(trx: Transaction<Database>, actor: Actor): Promise<{ id: number; name: string } | null> {
+async function agencyOfActor(trx: Transaction<Database>, actor: Actor): Promise<{ id: number; name: string; workingHours: unknown } | null> {
   if (actor.kind !== "agency" && actor.kind !== "user") return null;
   const user = await trx
     .selectFrom("users")
     .innerJoin("agencies", "agencies.id", "users.agency_id")
-    .select(["users.role", "users.active", "agencies.id as agency_id", "agencies.name as agency_name"])
+    .select(["users.role", "users.active", "agencies.id as agency_id", "agencies.name as agency_name", "agencies.working_hours"])
     .where("users.id", "=", actor.userId)
     .executeTakeFirst();
   if (!user || !user.active || !isAgencyRole(user.role)) return null;
-  return { id: user.agency_id, name: user.agency_name };
+  return { id: user.agency_id, name: user.agency_name, workingHours: user.working_hours };
 }
 
 /** Locks the ticket, then the offer, and checks that the actor's agency may answer it now. */
@@ -86,7 +88,7 @@ async function lockAnswerable(db: DB, actor: Actor, offerId: number, now: Date |
     if (!ref || ref.agency_id !== agencyId) throw new OfferAnswerError("not_found");
     const ticket = await trx
       .selectFrom("tickets")
-      .select(["id", "number", "status", "type"])
+      .select([...DUE_TIMES_TICKET_COLUMNS, "number", "status"])
       .where("id", "=", ref.ticket_id)
       .forUpdate()
       .executeTakeFirstOrThrow();
@@ -99,7 +101,7 @@ async function lockAnswerable(db: DB, actor: Actor, offerId: number, now: Date |
     if (offer.status !== "pending") throw new OfferAnswerError("not_pending");
     const at = now ?? (await sql<{ now: Date }>`select now() as now`.execute(trx)).rows[0]!.now;
     if (!offerGrantsAccess(offer.status, offer.deadline_at, at)) throw new OfferAnswerError("expired");
-    return body({ trx, agencyId, label: actor.label ?? agency.name, offer, ticket, now: at });
+    return body({ trx, agencyId, label: actor.label ?? agency.name, offer, ticket, agencyHours: agency.workingHours, now: at });
   });
 }
 
@@ -110,7 +112,7 @@ async function lockAnswerable(db: DB, actor: Actor, offerId: number, now: Date |
  * history gets `offer_accepted` and the status change, and the audit row. The technician and the visit window are set afterwards, on the job page.
  */
 export async function acceptOffer(db: DB, actor: Actor & { userId: number }, input: { offerId: number }, opts: { now?: Date } = {}): Promise<OfferAnswerResult> {
-  return lockAnswerable(db, actor, input.offerId, opts.now, async ({ trx, agencyId, label, offer, ticket, now }) => {
+  return lockAnswerable(db, actor, input.offerId, opts.now, async ({ trx, agencyId, label, offer, ticket, agencyHours, now }) => {
     if (ticket.status !== "dispatching") throw new OfferAnswerError("ticket_moved");
     assertTransition(ticket.status, "assigned", ticket.type);
     await trx
@@ -124,8 +126,14 @@ export async function acceptOffer(db: DB, actor: Actor & { userId: number }, inp
       .where("id", "=", ticket.id)
       .execute();
     // the visit and repair are the agency's now: their due times move onto its working-day clock (issue 15 §2)
-    const due = await setAgencyDueTimesInTrx(trx, { ticketId: ticket.id, agencyId, acceptedAt: now });
-    const dueData = due ? { sla_visit_due_at: due.visitDueAt.toISOString(), sla_resolve_due_at: due.resolveDueAt.toISOString() } : {};
+    const due = await setAgencyDueTimesInTrx(trx, { ticket, agencyHours, acceptedAt: now });
+    const dueData = due
+      ? {
+          sla_visit_due_at: due.visitDueAt.toISOString(),
+          sla_resolve_due_at: due.resolveDueAt.toISOString(),
+          ...(due.withdrawnMarks.length ? { sla_withdrawn: due.withdrawnMarks } : {}),
+        }
+      : {};
     const eventActor = { kind: "agency" as const, userId: actor.userId, label };
     await appendTicketEvent(trx, {
       ticketId: ticket.id,

@@ -34,7 +34,6 @@ import {
 import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
 import { assertTransition, isDispatchedType } from "../core/ticket";
 import type { DB } from "../db/connection";
-import { addJob } from "../db/job-queue";
 import { writeAudit } from "../db/repos/audit";
 import {
   candidateFacts,
@@ -58,14 +57,9 @@ import { smsOutboxCtes } from "./outbox";
 import { renderSmsWith } from "./sms-templates";
 import { TicketNotFoundError } from "./tickets";
 
-/** The graphile-worker task that dispatches one ticket (workers/tasks/ticket__dispatch.ts). */
-export const TICKET_DISPATCH_TASK = "ticket__dispatch";
-
-/** The job key of a ticket's dispatch job (`dispatch:<id>`): at most one waiting per ticket. */
-export const DISPATCH_JOB_KEY_PREFIX = "dispatch:";
-export function dispatchJobKey(ticketId: number): string {
-  return `${DISPATCH_JOB_KEY_PREFIX}${ticketId}`;
-}
+// the engine's job: its name, key and queueing live in services/dispatch-queue.ts (re-exported here)
+export { DISPATCH_JOB_KEY_PREFIX, dispatchJobKey, queueTicketDispatch, TICKET_DISPATCH_TASK } from "./dispatch-queue";
+import { queueTicketDispatch } from "./dispatch-queue";
 
 /** Who dispatches automatically (the history's label; the UI shows "system" in the reader's language). */
 export const DISPATCH_ACTOR: Actor = { kind: "system", label: "ارجاع خودکار" };
@@ -458,11 +452,6 @@ export const offerNextCandidate: OfferLapsedHandler = (trx, lapsed) => offerNext
 
 /** Same handler, named for the reject path (services/agency-offers.ts rejectOffer's onDeclined). */
 export const declineToNextCandidate: OfferLapsedHandler = offerNextCandidate;
-
-/** Queues the ticket's dispatch job inside the caller's transaction (job key dispatch:<id>). */
-export async function queueTicketDispatch(trx: Transaction<Database> | DB, ticketId: number, o: { runAt?: Date } = {}): Promise<void> {
-  await addJob(trx, TICKET_DISPATCH_TASK, { ticketId }, { jobKey: dispatchJobKey(ticketId), runAt: o.runAt ?? null, maxAttempts: 10 });
-}
 
 export class DispatchDecisionForbiddenError extends Error {
   constructor() {

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { tehranDay } from "../core/jalali";
-import { configuredDueTimes } from "../core/delays";
+import { configuredDueTimes, slaTargetFor } from "../core/delays";
 import { normalizeSerial, serialKey } from "../core/serial";
 import { nameSearchKey } from "../core/text";
 import type { Priority, TicketChannel, TicketType } from "../core/ticket";
@@ -290,7 +290,11 @@ async function newTicket(
   // region tier), counted on the working-day clock of the call centre (no agency yet; issue 15 §2)
   const [rules, clock] = await Promise.all([slaTargetRulesWithTier(trx), workingCalendars(trx)]);
   const regionTier = regionTierOf(input.address?.province, input.address?.city);
-  const due = configuredDueTimes(rules, now, { priority, categoryId, province: input.address?.province ?? null, regionTier }, type, clock.dueClock(null));
+  const slaKey = { priority, categoryId, province: input.address?.province ?? null, regionTier };
+  const due = configuredDueTimes(rules, now, slaKey, type, clock.dueClock(null));
+  // the target itself is kept on the ticket: later recomputes (the agency's clock at acceptance, a take-back)
+  // count these minutes, whatever the rules say by then (services/agency-due-times.ts)
+  const target = isDispatchedType(type) ? slaTargetFor(rules, slaKey) : null;
   const warranty = product ? warrantyStatusOn(product.expiresOn, tehranDay(now)) : "unknown";
   const channel: TicketChannel = call ? "phone" : (input.channel ?? "phone");
   const lat = input.address?.lat ?? null;
@@ -332,12 +336,14 @@ async function newTicket(
       insert into tickets (
         number, type, channel, customer_id, customer_product_id, problem_category_id, problem_description,
         warranty_status, priority, address_id, province, city, address_text, lat, lng, related_ticket_id, created_by,
-        sla_accept_due_at, sla_visit_due_at, sla_resolve_due_at, created_at, updated_at
+        sla_accept_due_at, sla_visit_due_at, sla_resolve_due_at, sla_accept_minutes, sla_visit_minutes, sla_resolve_minutes,
+        created_at, updated_at
       ) values (
         ${number}, ${type}, ${channel}, ${customer.id}, ${product?.id ?? null}, ${categoryId},
         ${input.description ?? ""}, ${warranty}, ${priority}, ${addressId}, ${input.address?.province ?? null}, ${input.address?.city ?? null},
         ${input.address?.text ?? null}, ${lat}, ${lat === null ? null : lng}, ${related?.id ?? null}, ${userId},
-        ${due.acceptDueAt}, ${due.visitDueAt}, ${due.resolveDueAt}, ${now}, ${now}
+        ${due.acceptDueAt}, ${due.visitDueAt}, ${due.resolveDueAt},
+        ${target?.acceptMinutes ?? null}::int, ${target?.visitMinutes ?? null}::int, ${target?.resolveMinutes ?? null}::int, ${now}, ${now}
       )
       returning id
     ), events as (

@@ -19,6 +19,8 @@ import {
   SLA_STAGE_OPEN_STATUSES,
   SLA_STAGES,
   SUPERVISOR_ALERTS_CHANNEL,
+  staleSlaMarks,
+  type SlaMark,
   type SupervisorAlertEvent,
   type SlaStage,
 } from "../core/sla";
@@ -178,4 +180,38 @@ export async function markSlaStageInTrx(
     await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
   }
   return c;
+}
+
+/**
+ * Withdraws the marks of one ticket that no longer hold after its due times moved (core/sla.ts staleSlaMarks):
+ * inside the caller's transaction, with the ticket locked, right after the new due times are written (an
+ * agency's acceptance on its clock, a job taken back to intake's due times). Each withdrawn mark's row goes, so
+ * the sweep weighs the stage again against the new due time (and marks it again if it is, or becomes, at risk or
+ * breached); its supervisor alert, if nobody reviewed it yet, is taken off the open list, and the open manager
+ * pages are told to re-read it (NOTIFY alert_acknowledged, the event that says "an alert left the open list").
+ * Returns what was withdrawn, for the history row of the action that moved the due times.
+ */
+export async function withdrawStaleSlaMarksInTrx(
+  trx: DB,
+  input: { ticketId: number; before: Partial<Record<SlaStage, Date | null>>; after: Partial<Record<SlaStage, Date | null>>; now: Date },
+): Promise<SlaMark[]> {
+  const marks = await trx.selectFrom("sla_marks").select(["stage", "level"]).where("ticket_id", "=", input.ticketId).execute();
+  const stale = staleSlaMarks(marks, input.before, input.after, input.now);
+  for (const m of stale) {
+    await trx.deleteFrom("sla_marks").where("ticket_id", "=", input.ticketId).where("stage", "=", m.stage).where("level", "=", m.level).execute();
+    // its alert, still open, is no longer true: it leaves the open list (one already reviewed stays as it was)
+    const closed = await trx
+      .deleteFrom("supervisor_alerts")
+      .where("ticket_id", "=", input.ticketId)
+      .where("stage", "=", m.stage)
+      .where("kind", "=", m.level === "breached" ? "sla_breached" : "sla_at_risk")
+      .where("acknowledged_at", "is", null)
+      .returning("id")
+      .execute();
+    for (const a of closed) {
+      const event: SupervisorAlertEvent = { type: "alert_acknowledged", alertId: Number(a.id), at: input.now.toISOString() };
+      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+    }
+  }
+  return stale;
 }

@@ -7,7 +7,9 @@
  *    not active, or at full capacity cannot be chosen. Out of area, outside working hours, or already offered
  *    this ticket before may be chosen by a supervisor, explicitly (`override`), and the history says so.
  *  - Reassigning withdraws the pending offer (`offer_withdrawn`), or takes an accepted job back from its
- *    agency (ticket back to `dispatching`, its technician and the technician's job link dropped), then offers
+ *    agency (ticket back to `dispatching`, its technician and the technician's job link dropped, its visit and
+ *    resolve due times back to intake's until the chosen agency accepts, its open part requests cancelled:
+ *    services/take-back.ts), then offers
  *    the ticket to the chosen agency with a deadline in its working hours, its job and its SMS; history
  *    `reassigned` {reason, from_agency_id, to_agency_id, override}; audit `ticket.reassign`. A job already
  *    being worked on (in_progress, on_hold) or finished is not reassignable.
@@ -20,7 +22,6 @@
  *
  * Lock order, as every writer of a ticket's offers: the ticket, then its offers.
  */
-import { revokeJobLinks } from "./technician-links";
 import { sql, type Transaction } from "kysely";
 import { EXCLUSION_REASONS, exclusionReasons, rankCandidates, type ExclusionReason } from "../core/dispatch";
 import { assertTransition, isDispatchedType, type AgencyStatus, type TicketStatus } from "../core/ticket";
@@ -34,6 +35,8 @@ import type { Actor } from "./actor";
 import { dispatchJobKey, dispatchSettings, dispatchTicketInTrx, offerTicketToAgencyInTrx, type DispatchOptions } from "./dispatch";
 import { workingCalendars } from "./working-calendar";
 import { offerJobKey } from "./offers";
+import { DUE_TIMES_TICKET_COLUMNS } from "./agency-due-times";
+import { takeBackFromAgencyInTrx } from "./take-back";
 import { MAX_REASON_LENGTH } from "./tickets";
 
 /**
@@ -145,7 +148,7 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
   return db.transaction().execute(async (trx) => {
     const ticket = await trx
       .selectFrom("tickets")
-      .select(["id", "status", "type", "assigned_agency_id", "technician_id", "dispatch_held_at"])
+      .select([...DUE_TIMES_TICKET_COLUMNS, "status", "assigned_agency_id", "technician_id", "dispatch_held_at"])
       .where("id", "=", input.ticketId)
       .forUpdate()
       .executeTakeFirst();
@@ -183,15 +186,25 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
     if (ticket.assigned_agency_id !== null || status === "new") {
       // taken back from the agency that accepted it (or out of the queue): waiting for the new agency's answer
       assertTransition(status, "dispatching", ticket.type);
+      // (a hold's reason means something only while on hold: every status writer clears it on the way out)
       await trx
         .updateTable("tickets")
-        .set({ status: "dispatching", assigned_agency_id: null, technician_id: null, updated_at: now })
+        .set({ status: "dispatching", hold_reason: null, hold_expected_date: null, updated_at: now })
         .where("id", "=", ticket.id)
         .execute();
-      await appendTicketEvent(trx, { ticketId: ticket.id, at: now, actor, type: "status_changed", from: status, to: "dispatching", data: { reason } });
+      // an accepted job leaves its agency: nobody's, its technician's link revoked, the agency's open part
+      // requests cancelled, intake's due times back until the chosen agency accepts (services/take-back.ts)
+      const takenBack = ticket.assigned_agency_id !== null ? await takeBackFromAgencyInTrx(trx, { ticket, reason, now, actor }) : null;
+      await appendTicketEvent(trx, {
+        ticketId: ticket.id,
+        at: now,
+        actor,
+        type: "status_changed",
+        from: status,
+        to: "dispatching",
+        data: { reason, ...(takenBack?.eventData ?? {}) },
+      });
       status = "dispatching";
-      // the technician's job link is valid only while the job is still the agency's technician's: it now is not
-      if (ticket.technician_id !== null) await revokeJobLinks(trx, ticket.id, reason, now);
     }
     if (ticket.dispatch_held_at) {
       // out of the supervisor queue; its 'dispatch_held' alert is dealt with by this very decision

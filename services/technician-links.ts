@@ -26,7 +26,7 @@ import type { TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
-import { countRecentLinkFailures, jobPresses, jobView, linkByHash, recordLinkFailure } from "../db/repos/technician-links";
+import { countRecentLinkFailures, jobPresses, jobView, linkByHash, recordLinkFailure, revokeJobLinks } from "../db/repos/technician-links";
 import type { Database } from "../db/schema";
 import type { PublicLinks } from "../platform/links";
 import type { PhotoStore } from "../platform/photo-store";
@@ -50,21 +50,9 @@ export function jobUrl(links: PublicLinks, token: string): string {
   return `${links.baseUrl}/j/${token}`;
 }
 
-/**
- * Revokes every live link of a ticket (a new technician or window, a reassignment to another agency, a
- * cancellation), in the caller's transaction. Returns how many were revoked. For other services too (a
- * supervisor's manual reassignment): a link is refused anyway once the ticket is no longer its
- * technician's and agency's, this makes the reason visible.
- */
-export async function revokeJobLinks(trx: Transaction<Database> | DB, ticketId: number, reason: string, now: Date = new Date()): Promise<number> {
-  const r = await trx
-    .updateTable("technician_links")
-    .set({ revoked_at: now, revoke_reason: reason.slice(0, 200) || "revoked" })
-    .where("ticket_id", "=", ticketId)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
+// revoking a ticket's live links is a plain write other services share (services/tickets.ts: a job handed back
+// to dispatch): it lives with the links' reads, re-exported here
+export { revokeJobLinks };
 
 /** A new link for the ticket's technician (any earlier link of the ticket revoked), in the caller's transaction. */
 export async function issueJobLink(

@@ -9,6 +9,13 @@ import type { Actor } from "./actor";
 import { scheduleFollowUpInTrx } from "./satisfaction";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import { enqueueTemplatedSms } from "./sms-templates";
+import { DUE_TIMES_TICKET_COLUMNS } from "./agency-due-times";
+import { queueTicketDispatch } from "./dispatch-queue";
+import { releasePartRequestsInTrx, takeBackFromAgencyInTrx } from "./take-back";
+
+/** A move back to `dispatching` from these is a take-back: the job leaves the agency that accepted it. */
+const TAKE_BACK_FROM: readonly TicketStatus[] = ["assigned", "scheduled"];
+const isTakeBackFrom = (status: TicketStatus) => TAKE_BACK_FROM.includes(status);
 
 export { IllegalTransitionError };
 
@@ -55,7 +62,10 @@ export interface ChangeStatusInput {
 /**
  * Moves a ticket to another status, in one transaction: the ticket row is locked, the move is checked
  * against the life cycle in core/ticket.ts, and the history row and the audit row are written with it; a
- * move to `completed` also queues the customer's completion SMS (core/sms-templates.ts `ticket_completed`).
+ * move to `completed` also queues the customer's completion SMS (core/sms-templates.ts `ticket_completed`); an
+ * accepted job moved back to `dispatching` leaves its agency, gets intake's due times back and is queued for the
+ * dispatch engine (services/take-back.ts; the history row carries the due times and the agency it left); a
+ * cancelled job's open part requests are cancelled with it (the history row lists them).
  * Two concurrent changes of one ticket serialise on the row lock; the second sees the first's status.
  */
 export async function changeTicketStatus(db: DB, actor: Actor, input: ChangeStatusInput, options: { links?: PublicLinks } = {}) {
@@ -75,7 +85,7 @@ export async function changeTicketStatusInTrx(
   {
     const ticket = await trx
       .selectFrom("tickets")
-      .select(["id", "number", "status", "type", "customer_id"])
+      .select([...DUE_TIMES_TICKET_COLUMNS, "number", "status", "customer_id", "assigned_agency_id", "technician_id"])
       .where("id", "=", input.ticketId)
       .forUpdate()
       .executeTakeFirst();
@@ -93,8 +103,18 @@ export async function changeTicketStatusInTrx(
       .set({ status: input.to, updated_at: now, ...hold, ...(terminal ? { closed_at: now } : {}) })
       .where("id", "=", ticket.id)
       .execute();
+    // an accepted job moved back to dispatch leaves its agency (services/take-back.ts: nobody's, intake's due
+    // times back) and goes to the engine again, which offers it to the best agency (the one that had it counts
+    // as already offered)
+    const takeBack = input.to === "dispatching" && isTakeBackFrom(ticket.status) && ticket.assigned_agency_id !== null;
+    const takenBack = takeBack ? await takeBackFromAgencyInTrx(trx, { ticket, reason: input.reason ?? "", now, actor }) : null;
+    if (takeBack) await queueTicketDispatch(trx, ticket.id);
+    // a cancelled job's open part requests are cancelled with it (services/take-back.ts: not handed over)
+    const released = input.to === "cancelled" ? await releasePartRequestsInTrx(trx, actor, { ticketId: ticket.id, reason: input.reason ?? "", cause: "ticket_cancelled", now }) : null;
     const data = {
       ...(input.data ?? {}),
+      ...(takenBack ? { ...takenBack.eventData, from_agency_id: ticket.assigned_agency_id } : {}),
+      ...(released?.eventData ?? {}),
       ...(input.reason ? { reason: input.reason } : {}),
       ...(input.to === "on_hold" ? { hold_reason: hold.hold_reason, ...(hold.hold_expected_date ? { expected_date: hold.hold_expected_date } : {}) } : {}),
     };

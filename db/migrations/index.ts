@@ -46,6 +46,7 @@ import * as m2026_12_05_120000 from "./2026_12_05_120000_claim_events";
 import * as m2026_12_05_125000 from "./2026_12_05_125000_warranty_card_batches";
 import * as m2026_12_05_130000 from "./2026_12_05_130000_call_stats_daily";
 import * as m2026_12_06_100000 from "./2026_12_06_100000_scorecard_claim_watermark";
+import * as m2026_12_06_110000 from "./2026_12_06_110000_ticket_sla_targets";
 import * as m2026_12_06_120000 from "./2026_12_06_120000_sla_due_covering_indexes";
 import * as m2026_12_06_121000 from "./2026_12_06_121000_call_stats_hour_of_day";
 import * as m2026_12_06_122000 from "./2026_12_06_122000_part_hold_monthly";
@@ -104,6 +105,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_125000_warranty_card_batches": m2026_12_05_125000,
   "2026_12_05_130000_call_stats_daily": m2026_12_05_130000,
   "2026_12_06_100000_scorecard_claim_watermark": m2026_12_06_100000,
+  "2026_12_06_110000_ticket_sla_targets": m2026_12_06_110000,
   "2026_12_06_120000_sla_due_covering_indexes": m2026_12_06_120000,
   "2026_12_06_121000_call_stats_hour_of_day": m2026_12_06_121000,
   "2026_12_06_122000_part_hold_monthly": m2026_12_06_122000,

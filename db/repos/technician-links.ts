@@ -3,7 +3,9 @@
  * (scoped by the link: one ticket, read only after the link was found valid), what was pressed, and the
  * rate limit's count of refused links per address.
  */
+import type { Transaction } from "kysely";
 import type { DB } from "../connection";
+import type { Database } from "../schema";
 
 export async function linkByHash(db: DB, tokenHash: string) {
   return db
@@ -95,4 +97,20 @@ export async function countRecentLinkFailures(db: DB, ip: string, since: Date): 
 
 export async function recordLinkFailure(db: DB, ip: string, at: Date) {
   await db.insertInto("technician_link_failures").values({ ip, attempted_at: at }).execute();
+}
+
+/**
+ * Revokes every live link of a ticket (a new technician or window, a reassignment to another agency, a
+ * cancellation), in the caller's transaction. Returns how many were revoked. For other services too (a
+ * supervisor's manual reassignment): a link is refused anyway once the ticket is no longer its
+ * technician's and agency's, this makes the reason visible.
+ */
+export async function revokeJobLinks(trx: Transaction<Database> | DB, ticketId: number, reason: string, now: Date = new Date()): Promise<number> {
+  const r = await trx
+    .updateTable("technician_links")
+    .set({ revoked_at: now, revoke_reason: reason.slice(0, 200) || "revoked" })
+    .where("ticket_id", "=", ticketId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

@@ -121,6 +121,8 @@ describe("registerFromCall: a breakdown", () => {
     expect(t.sla_visit_due_at).toEqual(new Date("2026-12-05T15:30:00+03:30"));
     // 120 working hours: two full weeks (2 × 41 h) after Monday's 5.5 h … → Wednesday 25 Azar 13:30
     expect(t.sla_resolve_due_at).toEqual(new Date("2026-12-16T13:30:00+03:30"));
+    // the target itself is kept on the ticket: later recomputes count these minutes, whatever the rules say by then
+    expect([t.sla_accept_minutes, t.sla_visit_minutes, t.sla_resolve_minutes]).toEqual([2 * 60, 36 * 60, 5 * 24 * 60]);
 
     const customer = await db.selectFrom("customers").selectAll().where("id", "=", t.customer_id).executeTakeFirstOrThrow();
     expect(customer).toMatchObject({ full_name: "مریم رضایی", mobile: "+989121234567" });
@@ -294,7 +296,7 @@ describe("registerFromCall: follow-up and complaint", () => {
     const r = await registerFromCall(db, actor, breakdown({ kind: "complaint", product: null, address: null, relatedTicketNumber: original.ticketNumber, description: "تکنسین دیر آمد" }));
     expect(r).toMatchObject({ kind: "complaint", created: true });
     const t = await db.selectFrom("tickets").selectAll().where("id", "=", r.ticketId).executeTakeFirstOrThrow();
-    expect(t).toMatchObject({ type: "complaint", related_ticket_id: original.ticketId, sla_accept_due_at: null, sla_visit_due_at: null, address_id: null });
+    expect(t).toMatchObject({ type: "complaint", related_ticket_id: original.ticketId, sla_accept_due_at: null, sla_visit_due_at: null, address_id: null, sla_resolve_minutes: null });
     // a complaint is resolved within 7 working days (issue 15 §2): Tue, Wed, Thu, Sat, Sun, Mon, Tue 17 Azar at its close
     expect(t.sla_resolve_due_at).toEqual(new Date("2026-12-08T17:00:00+03:30"));
     const sms = await db.selectFrom("sms_messages").select("body").where("ticket_id", "=", r.ticketId).executeTakeFirstOrThrow();

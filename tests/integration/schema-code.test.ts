@@ -560,6 +560,9 @@ const COLUMNS = {
     feedback_category: "string | null",
     hold_reason: "string | null",
     hold_expected_date: "string | null",
+    sla_accept_minutes: "number | null",
+    sla_visit_minutes: "number | null",
+    sla_resolve_minutes: "number | null",
   },
   ticket_status_counts: {
     id: "number",

@@ -8,6 +8,8 @@ import {
   slaDueTimes,
   slaLevel,
   slaStageMaxMs,
+  staleSlaMarks,
+  type SlaMark,
 } from "../../core/sla";
 import { offerGrantsAccess, PRIORITIES, TICKET_STATUSES, UNRESOLVED_STATUSES } from "../../core/ticket";
 
@@ -79,5 +81,33 @@ describe("offerGrantsAccess: a pending offer grants the ticket only until its de
   });
   it("an answered, expired or withdrawn offer grants nothing", () => {
     for (const status of ["accepted", "rejected", "expired", "withdrawn"] as const) expect(offerGrantsAccess(status, deadline, at(0))).toBe(false);
+  });
+});
+
+describe("staleSlaMarks: the sweep's marks a moved due time makes untrue", () => {
+  const marks: SlaMark[] = [
+    { stage: "visit", level: "at_risk" },
+    { stage: "visit", level: "breached" },
+    { stage: "resolve", level: "at_risk" },
+  ];
+  it("a due time moved later and not past: the breach and the at-risk mark go; an unmoved stage keeps its marks", () => {
+    const now = at(11);
+    expect(staleSlaMarks(marks, { visit: at(10), resolve: at(20) }, { visit: at(12), resolve: at(20) }, now)).toEqual([
+      { stage: "visit", level: "at_risk" },
+      { stage: "visit", level: "breached" },
+    ]);
+  });
+  it("still past the new due time: the breach holds, and so does the at-risk mark", () => {
+    expect(staleSlaMarks(marks, { visit: at(10) }, { visit: at(10.5) }, at(11))).toEqual([]);
+  });
+  it("a due time moved earlier keeps an at-risk mark (more at risk than before) but not a breach it is not past", () => {
+    expect(staleSlaMarks(marks, { resolve: at(20), visit: at(14) }, { resolve: at(15), visit: at(13) }, at(12))).toEqual([{ stage: "visit", level: "breached" }]);
+  });
+  it("stages not recomputed are left alone; a stage left without a due time loses its marks", () => {
+    expect(staleSlaMarks(marks, { visit: at(10) }, { visit: null }, at(11))).toEqual([
+      { stage: "visit", level: "at_risk" },
+      { stage: "visit", level: "breached" },
+    ]);
+    expect(staleSlaMarks(marks, {}, {}, at(11))).toEqual([]);
   });
 });
