@@ -1044,6 +1044,7 @@ export const en: Record<MessageKey, string> = {
   "agencyAdmin.error.codeExists": "Another agency already has this code.",
   "agencyAdmin.error.name": "Enter the agency's name (2–200 characters).",
   "agencyAdmin.error.mobile": "The mobile number is not valid, e.g. 09123456789.",
+  "agencyAdmin.error.contact": "At least one contact number (mobile or landline) is needed: customers are sent it by SMS when the agency accepts their job.",
   "agencyAdmin.error.phones": "Write landlines with their area code, e.g. 02188776655 (at most 5).",
   "agencyAdmin.error.email": "The email address is not valid.",
   "agencyAdmin.error.place": "Enter the agency's province and city.",

@@ -1042,6 +1042,7 @@ export const fa = {
   "agencyAdmin.error.codeExists": "نمایندگی دیگری با این کد ثبت شده است.",
   "agencyAdmin.error.name": "نام نمایندگی را بنویسید (۲ تا ۲۰۰ نویسه).",
   "agencyAdmin.error.mobile": "شماره همراه معتبر نیست؛ مثلاً ۰۹۱۲۳۴۵۶۷۸۹.",
+  "agencyAdmin.error.contact": "دست‌کم یک شمارهٔ تماس (همراه یا تلفن ثابت) لازم است؛ پس از پذیرش کار، این شماره برای مشتری پیامک می‌شود.",
   "agencyAdmin.error.phones": "تلفن ثابت را با پیش‌شماره بنویسید، مثلاً ۰۲۱۸۸۷۷۶۶۵۵ (حداکثر ۵ شماره).",
   "agencyAdmin.error.email": "ایمیل معتبر نیست.",
   "agencyAdmin.error.place": "استان و شهر نمایندگی را بنویسید.",

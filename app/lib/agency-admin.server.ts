@@ -124,6 +124,9 @@ function parseDetails(form: InputFields): { ok: true; details: AgencyDetails } |
     return { ok: false, error: (m.startsWith("agencyAdmin.error.") ? m : "agencyAdmin.error.invalid") as MessageKey };
   }
   const d = p.data;
+  // customers are told the agency's number when it accepts their job (the agency_accepted SMS): an agency
+  // nobody can call cannot be saved
+  if (!d.mobile && d.phones.length === 0) return { ok: false, error: "agencyAdmin.error.contact" };
   const lat = d.lat ? Number(d.lat) : null;
   const lng = d.lng ? Number(d.lng) : null;
   if ((lat === null) !== (lng === null) || (lat !== null && (!Number.isFinite(lat) || !Number.isFinite(lng!) || lat < -90 || lat > 90 || lng! < -180 || lng! > 180))) {

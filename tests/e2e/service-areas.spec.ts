@@ -15,6 +15,7 @@ test("the admin draws an agency's service area on the map, undoes and drags a co
   const form = page.getByTestId("agency-form");
   await form.getByLabel("کد").fill(code);
   await form.getByLabel("نام نمایندگی").fill("نمایندگی آزمایشی کرج");
+  await form.getByLabel("شماره همراه (برای پیامک ارجاع)").fill("09121234567");
   await form.getByLabel("استان", { exact: true }).fill("البرز");
   await form.getByLabel("شهر", { exact: true }).fill("کرج");
   await form.getByLabel("استان‌ها و شهرهای تحت پوشش").fill("البرز/کرج");
