@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createKysely, type DB } from "../../db/connection";
 import { DEFAULT_DISPATCH_WEIGHTS } from "../../core/dispatch";
-import { candidateFactsQuery, nearestCandidateFacts, nearestCandidateFactsQuery, ticketDispatchFacts } from "../../db/repos/dispatch";
+import { candidateFacts, candidateFactsQuery, nearestCandidateFacts, nearestCandidateFactsQuery, ticketDispatchFacts } from "../../db/repos/dispatch";
 import { DISPATCH_ACTOR, dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../../services/dispatch";
 import { buildDispatchScale, type ScaleWorld } from "../support/dispatch-scale";
 import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
@@ -169,6 +169,22 @@ describe("the named statements' generic plans (db/prepared.ts)", () => {
 
       // and the generic plan answers as the custom one did
       expect(await nearestCandidateFacts(one, facts[1]!, now, NEAREST_CANDIDATES)).toEqual(await nearestCandidateFacts(db, facts[1]!, now, NEAREST_CANDIDATES));
+
+      // every authorized agency near (held tickets, not proven, the supervisor's list): its generic plan too
+      await sql`set plan_cache_mode = auto`.execute(one);
+      for (const x of facts) await candidateFacts(one, x, now);
+      const everyone = (await sql<{ name: string }>`select name from pg_prepared_statements where statement like '%near as (%'`.execute(one)).rows;
+      expect(everyone).toHaveLength(1);
+      await sql`set plan_cache_mode = force_generic_plan`.execute(one);
+      const all = candidateFactsQuery(facts[0]!, now).compile(one);
+      const g = await sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
+        `explain (format json) execute ${everyone[0]!.name}(${all.parameters.map(literal).join(", ")})`,
+      ).execute(one);
+      const go = { scans: [] as string[], indexes: [] as string[] };
+      walk(g.rows[0]!["QUERY PLAN"][0]!.Plan, go);
+      expect(go.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations", "agency_service_polygons"].includes(t))).toEqual([]);
+      expect(go.indexes).toEqual(expect.arrayContaining(["agency_service_areas_place_idx", "agencies_location_idx", "tickets_agency_load_idx", "dispatch_offers_agency_live_idx"]));
+      expect(await candidateFacts(one, facts[2]!, now)).toEqual(await candidateFacts(db, facts[2]!, now));
     } finally {
       await one.destroy();
     }
