@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync, readdirSync } from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
+import cluster, { type Worker } from "node:cluster";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
@@ -145,11 +146,19 @@ async function ensureSmsSimulator(env: Env): Promise<KavenegarSimulator | undefi
   }
 }
 
+/**
+ * The server process's database, given to its web processes (WEB_PROCESSES > 1) in their environment: they
+ * join it as a client does DATABASE_URL (migrations, seeding and the embedded server stay with the server
+ * process).
+ */
+const WEB_PROCESS_DATABASE_URL = "AFTERSALES_WEB_PROCESS_DATABASE_URL";
+
 async function main() {
   const env = loadEnv();
   setLogLevel(env.LOG_LEVEL);
   // Libraries (React, Express) read the mode from the process environment: let them see the same one.
   process.env.NODE_ENV ??= env.NODE_ENV;
+  if (cluster.isWorker) return webProcess(env);
   // `npm run dev` passes --watch: rebuild on change and load the newest build per request.
   const isDev = process.argv.includes("--watch");
 
@@ -184,6 +193,67 @@ async function main() {
     });
     children.add(watcher);
   }
+  if (env.WEB_PROCESSES > 1 && !isDev) return forkWebProcesses(env, handle.url);
+  if (env.WEB_PROCESSES > 1) webLog.warn("WEB_PROCESSES is ignored with --watch: the web runs in this process");
+  await startWeb(env, handle.db, isDev);
+}
+
+/** A web process (WEB_PROCESSES > 1): the web alone, on the server process's database and port. */
+async function webProcess(env: Env) {
+  // the server process went away (killed, crashed): so does its web
+  process.on("disconnect", () => void stop(0));
+  const databaseUrl = process.env[WEB_PROCESS_DATABASE_URL];
+  if (!databaseUrl) throw new StartError(`a web process needs ${WEB_PROCESS_DATABASE_URL} (started by server.ts with WEB_PROCESSES > 1)`);
+  openHandle = await openDatabase({ databaseUrl, dataDir: env.dataDir, embeddedPort: env.EMBEDDED_PG_PORT, poolSize: env.DATABASE_POOL_SIZE });
+  await startWeb(env, openHandle.db, false, `web process ${cluster.worker?.id}`);
+}
+
+/** Web processes that ended since the start; a crash is replaced, a failure before listening stops the server. */
+function forkWebProcesses(env: Env, databaseUrl: string) {
+  let listening = 0;
+  const fork = () => {
+    const worker = cluster.fork({ [WEB_PROCESS_DATABASE_URL]: databaseUrl });
+    let ready = false;
+    worker.once("listening", () => {
+      ready = true;
+      if (++listening === env.WEB_PROCESSES) {
+        const shown = env.HOST === "0.0.0.0" ? "localhost" : env.HOST;
+        webLog.info(`ready: http://${shown}:${env.PORT} (NODE_ENV=${env.NODE_ENV}, ${env.WEB_PROCESSES} web processes)`);
+      }
+    });
+    worker.once("exit", (code, signal) => {
+      if (stopping) return;
+      if (!ready) {
+        webLog.error(`a web process ended before it could serve (exit ${code ?? signal}): stopping`);
+        void stop(1);
+        return;
+      }
+      webLog.error(`a web process ended (exit ${code ?? signal}): starting another`);
+      fork();
+    });
+  };
+  for (let i = 0; i < env.WEB_PROCESSES; i++) fork();
+}
+
+/** Ends the web processes (WEB_PROCESSES > 1) and waits for them, at most 5 s, so their connections close first. */
+async function stopWebProcesses() {
+  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+  await Promise.race([
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once("exit", () => resolve());
+            w.process.kill("SIGTERM");
+          }),
+      ),
+    ),
+    new Promise((r) => setTimeout(r, 5000)),
+  ]);
+}
+
+/** The web server (Express + Remix) of this process, on env.PORT. */
+async function startWeb(env: Env, db: DatabaseHandle["db"], isDev: boolean, name?: string) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -204,13 +274,15 @@ async function main() {
     createRequestHandler({
       build,
       mode: env.NODE_ENV,
-      getLoadContext: (req) => ({ db: handle.db, env, clientIp: req.ip ?? "unknown", perRequest: new Map() }),
+      getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? "unknown", perRequest: new Map() }),
     }),
   );
 
   const server = app.listen(env.PORT, env.HOST, () => {
     const shown = env.HOST === "0.0.0.0" ? "localhost" : env.HOST;
-    webLog.info(`ready: http://${shown}:${env.PORT} (NODE_ENV=${env.NODE_ENV})`);
+    // a web process says so quietly: the server process says when all of them listen
+    if (name) webLog.debug(`${name} (pid ${process.pid}) listening`);
+    else webLog.info(`ready: http://${shown}:${env.PORT} (NODE_ENV=${env.NODE_ENV})`);
   });
 
   server.on("error", (err: NodeJS.ErrnoException) => {
@@ -238,6 +310,7 @@ async function stop(code: number) {
     await new Promise((r) => setTimeout(r, 50));
   }
   closeWeb?.();
+  if (cluster.isPrimary) await stopWebProcesses();
   for (const child of children) {
     child.kill();
     killGroup(child);
@@ -253,7 +326,8 @@ async function stop(code: number) {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    if (!stopping) log.info(`${signal}: shutting down`);
+    // (a terminal's Ctrl-C reaches the web processes too: the server process alone says so)
+    if (!stopping && cluster.isPrimary) log.info(`${signal}: shutting down`);
     void stop(0);
   });
 }

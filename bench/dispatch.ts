@@ -1,5 +1,5 @@
 // npm run bench:dispatch -- [--agencies 5000] [--jobs 100000] [--decisions 1000] [--day 3000] [--seed 13]
-//                           [--k 20] [--nearest 32] [--compare] [--weights JSON]… [--database-url URL] [--keep]
+//                           [--k 20] [--nearest 32] [--compare] [--compare-prepared] [--weights JSON]… [--database-url URL] [--keep]
 // The dispatch engine at the scale of the country (issue 13, section 6). Generates (deterministic seed)
 // 5,000 agencies across Iran's 31 provinces with their authorizations, service areas, capacities, working
 // hours and performance, and 100,000 open jobs; then
@@ -19,7 +19,7 @@ import { loadavg, cpus } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { DEFAULT_DISPATCH_WEIGHTS, parseDispatchWeights, type DispatchWeights } from "../core/dispatch";
-import { openDatabase, type DatabaseHandle } from "../db/connection";
+import { createKysely, openDatabase, type DatabaseHandle } from "../db/connection";
 import { dispatchTicket, NEAREST_CANDIDATES } from "../services/dispatch";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
@@ -41,15 +41,17 @@ interface Options {
   keep: boolean;
   /** also time, interleaved on the same tickets' places and products, the engine ranking every agency (nearest 0) against nearest first */
   compare: boolean;
+  /** also time, interleaved, the engine on a pool whose statements are all unnamed against its own pool (prepared statements) */
+  comparePrepared: boolean;
   weights: DispatchWeights[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, compare: false, weights: [] };
+  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, compare: false, comparePrepared: false, weights: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    if (flag === "--keep" || flag === "--compare") {
-      o[flag === "--keep" ? "keep" : "compare"] = true;
+    if (flag === "--keep" || flag === "--compare" || flag === "--compare-prepared") {
+      o[({ "--keep": "keep", "--compare": "compare", "--compare-prepared": "comparePrepared" } as const)[flag]] = true;
       continue;
     }
     const value = argv[++i];
@@ -143,6 +145,32 @@ async function main() {
         console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
       }
       await withdrawOffers(db, [...r.ticketIds, ...fresh]);
+
+      if (o.comparePrepared) {
+        // A/B under the same machine load: each spec twice, alternating a pool whose statements are all unnamed
+        // (pg's own client: parsed and planned at each execution) with the engine's own pool (db/prepared.ts:
+        // the ticket facts and candidate queries named, planned generically once PostgreSQL settles)
+        const unnamed = createKysely(handle.url, 2, { prepared: false });
+        try {
+          const ab = specs.slice(20).flatMap((sp) => [sp, sp]);
+          const ids = await insertNewTickets(db, loaded, ab, ab.map(() => new Date(DECISION_AT.getTime() - 60_000)), o.seed + 7);
+          const times: Record<string, number[]> = { unnamed: [], prepared: [] };
+          for (let i = 0; i < ids.length; i++) {
+            const mode = i % 2 === 0 ? "unnamed" : "prepared";
+            const t1 = performance.now();
+            await dispatchTicket(mode === "unnamed" ? unnamed : db, { kind: "system", label: "بنچمارک ارجاع" }, { ticketId: ids[i]! }, { now: DECISION_AT, links: { baseUrl: "http://localhost:3000", trackingSecret: "bench-dispatch-tracking-secret" }, ...(o.nearest !== undefined ? { nearest: o.nearest } : {}) });
+            times[mode]!.push(performance.now() - t1);
+            await withdrawOffers(db, [ids[i]!]);
+          }
+          for (const [mode, ms] of Object.entries(times)) {
+            const so = [...ms].sort((a, b) => a - b);
+            console.log(`   A/B interleaved, ${mode === "unnamed" ? "unnamed statements (pg's own client)" : "prepared statements (db/prepared.ts)"}: p50 ${fmt(percentile(so, 50))} / p99 ${fmt(percentile(so, 99))} / mean ${fmt(ms.reduce((a, b) => a + b, 0) / ms.length)} ms over ${ms.length}`);
+          }
+          console.log(`   load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+        } finally {
+          await unnamed.destroy();
+        }
+      }
 
       if (o.compare) {
         // A/B under the same machine load: each spec twice, one decision ranking every authorized agency near

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import { logger } from "../platform/logger";
 import type { Database } from "./schema";
 import { postgresTuningFlags } from "./tuning";
+import { PreparingClient } from "./prepared";
 
 import { EmbeddedCluster } from "./embedded-cluster";
 
@@ -70,10 +71,15 @@ export function connectionUrlOf(db: DB): string | undefined {
   return typeof url === "string" ? url : undefined;
 }
 
-export function createKysely(url: string, poolSize = 10): DB {
+/**
+ * `prepared: false`: pg's own client, every statement unnamed (db/prepared.ts's marks ignored) — for
+ * benchmarks comparing the two.
+ */
+export function createKysely(url: string, poolSize = 10, o: { prepared?: boolean } = {}): DB {
   // Idle connections are kept for 5 minutes (pg's default is 10 s): a new one costs a connection start-up
   // and an empty catalog cache on the server, so a pause in traffic would make the next burst slower.
-  const pool = new pg.Pool({ ...connectionConfig(url), max: poolSize, idleTimeoutMillis: 5 * 60_000 });
+  // PreparingClient: the statements marked by db/prepared.ts are named (parsed and planned once per connection).
+  const pool = new pg.Pool({ ...connectionConfig(url), max: poolSize, idleTimeoutMillis: 5 * 60_000, Client: o.prepared === false ? pg.Client : PreparingClient });
   // An idle client losing its server must not crash the process. A server shutting down (57P01) is
   // expected when PostgreSQL stops first (Ctrl-C reaches it too): worth a line only when debugging.
   pool.on("error", (err) => {

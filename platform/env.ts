@@ -26,6 +26,12 @@ const envSchema = z.object({
    * 10 with DATABASE_URL, 5 when it joins `npm start`'s embedded database.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
+  /**
+   * How many processes serve the web (node:cluster, one port). 1: the web runs in the server process itself.
+   * More: the server process keeps PostgreSQL, migrations, the telephony shell and the workers, and N web
+   * processes share the port (a Node process uses one core: on a 2-core machine, 2). Not with --watch.
+   */
+  WEB_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   DATA_DIR: z.string().min(1).default(".data"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),

@@ -37,6 +37,7 @@ import {
 import { tehranDay } from "../../core/jalali";
 import { onProbation, performancePeriods } from "../../core/quality";
 import { AGENCY_LOAD_STATUSES, type TicketStatus, type TicketType } from "../../core/ticket";
+import { executePrepared } from "../prepared";
 import type { Database } from "../schema";
 import { qualitySettings, refreshScorecards, type ScorecardRefreshOptions } from "./quality";
 
@@ -71,7 +72,7 @@ export interface TicketDispatchFacts {
 /** The ticket's facts for dispatch; `lock`: FOR UPDATE of the ticket row (inside the caller's transaction). */
 export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?: boolean } = {}): Promise<TicketDispatchFacts | undefined> {
   const lock = o.lock ? sql`for update of t` : sql``;
-  const { rows } = await sql<{
+  const query = sql<{
     id: number;
     number: number;
     type: TicketType;
@@ -99,8 +100,9 @@ export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?
     left join customer_products cp on cp.id = t.customer_product_id
     left join product_models m on m.id = cp.model_id
     where t.id = ${ticketId}
-    ${lock}`.execute(db);
-  const r = rows[0];
+    ${lock}`.compile(db);
+  // a decision's first statement: named (db/prepared.ts); primary-key probes whatever the ticket
+  const [r] = await executePrepared(db, query);
   if (!r) return undefined;
   return {
     id: r.id,
@@ -178,6 +180,12 @@ export interface CandidateFactsResult {
   authorizedTotal: number;
 }
 
+/**
+ * The prefilter's radius in metres, a literal (like every constant and shape-deciding value of these
+ * queries: whether the ticket has a point, k), so that the named statements' plans (db/prepared.ts) see it.
+ */
+const RADIUS_M = sql.lit(PREFILTER_RADIUS_KM * 1000);
+
 /** The statuses as SQL literals (our own constants), so the planner matches tickets_agency_load_idx's predicate. */
 const LOAD_STATUSES = sql.raw(`(${AGENCY_LOAD_STATUSES.map((s) => `'${s}'`).join(",")})`);
 
@@ -200,8 +208,8 @@ export function candidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "provinc
       select id from area
       union
       select a.id from agencies a
-      where ${hasPoint} and a.lat is not null
-        and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)
+      where ${sql.lit(hasPoint)} and a.lat is not null
+        and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${RADIUS_M}::float8) @> ll_to_earth(a.lat, a.lng)
     ),
     -- authorized ∩ near: one primary-key probe per near agency
     cand as (
@@ -235,7 +243,7 @@ function factsOfCandidates(t: Pick<TicketDispatchFacts, "id" | "lat" | "lng">, n
       (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
         where o.agency_id = a.id and o.status = 'pending') as live_offers,
       (select count(*)::int from dispatch_offers o
-        where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${FAIRNESS_WINDOW_HOURS})) as recent_offers,
+        where o.agency_id = a.id and o.offered_at > ${now}::timestamptz - make_interval(hours => ${sql.lit(FAIRNESS_WINDOW_HOURS)})) as recent_offers,
       exists (select 1 from dispatch_offers o where o.ticket_id = ${t.id} and o.agency_id = a.id) as already_offered,
       p.offers_accepted, p.offers_decided, p.visits_on_time, p.visits_due, p.csat_sum, p.csat_count,
       p.answers, p.answer_seconds_sum, p.sla_due, p.sla_met, p.jobs, p.reworks, p.ftf, p.on_probation,
@@ -275,21 +283,21 @@ export function nearestCandidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "
   const brandId = t.brandId ?? 0;
   const categoryId = t.categoryId ?? 0;
   const here = sql`ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8)`;
-  const inBox = sql`earth_box(${here}, ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)`;
+  const inBox = sql`earth_box(${here}, ${RADIUS_M}::float8) @> ll_to_earth(a.lat, a.lng)`;
   const authorized = (id: RawBuilder<unknown>) =>
     sql`exists (select 1 from agency_authorizations z where z.agency_id = ${id} and z.brand_id = ${brandId} and z.category_id = ${categoryId})`;
   return sql<NearestRow>`
     with knn as materialized (
       select a.id from agencies a
-      where ${hasPoint} and a.lat is not null and ${inBox} and ${authorized(sql`a.id`)}
+      where ${sql.lit(hasPoint)} and a.lat is not null and ${inBox} and ${authorized(sql`a.id`)}
       order by ll_to_earth(a.lat, a.lng) <-> ${here}
-      limit ${k}
+      limit ${sql.lit(k)}
     ),
     knn_n as materialized (select count(*)::int as n from knn),
     -- only when the nearest ran out before k: the place's area rows (exactly candidateFactsQuery's "area")
     area as materialized (
       select distinct sa.agency_id as id from agency_service_areas sa
-      where (select n from knn_n) < ${k}
+      where (select n from knn_n) < ${sql.lit(k)}
         and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
     ),
     cand as (
@@ -300,10 +308,10 @@ export function nearestCandidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "
     ${factsOfCandidates(t, now, sql<boolean>`exists (select 1 from agency_service_areas sa
         where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null))`)},
       c.knn, (select n from knn_n) as knn_count,
-      case when (select n from knn_n) < ${k} then
+      case when (select n from knn_n) < ${sql.lit(k)} then
         (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) end as authorized_total,
-      case when (select n from knn_n) < ${k} then
-        (select count(*)::int from (select id from area union select a.id from agencies a where ${hasPoint} and a.lat is not null and ${inBox}) near) end as near_total
+      case when (select n from knn_n) < ${sql.lit(k)} then
+        (select count(*)::int from (select id from area union select a.id from agencies a where ${sql.lit(hasPoint)} and a.lat is not null and ${inBox}) near) end as near_total
     from cand c
     join agencies a on a.id = c.id
     left join agency_performance p on p.agency_id = a.id
@@ -319,8 +327,8 @@ function countsQuery(t: Pick<TicketDispatchFacts, "province" | "city" | "lat" | 
               where sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null)
               union
               select a.id from agencies a
-              where ${hasPoint} and a.lat is not null
-                and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${PREFILTER_RADIUS_KM * 1000}::float8) @> ll_to_earth(a.lat, a.lng)
+              where ${sql.lit(hasPoint)} and a.lat is not null
+                and earth_box(ll_to_earth(${t.lat ?? 0}::float8, ${t.lng ?? 0}::float8), ${RADIUS_M}::float8) @> ll_to_earth(a.lat, a.lng)
             ) near) as near_total,
            (select count(*)::int from agency_authorizations z
             where z.brand_id = ${t.brandId ?? 0} and z.category_id = ${t.categoryId ?? 0}) as authorized_total`;
@@ -331,7 +339,7 @@ function countsQuery(t: Pick<TicketDispatchFacts, "province" | "city" | "lat" | 
  * here (haversine, core/dispatch.ts), null when the agency or the ticket has no coordinates.
  */
 export async function candidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date, o: { agencyId?: number } = {}): Promise<CandidateFactsResult> {
-  const { rows } = await candidateFactsQuery(ticket, now, o).execute(db);
+  const rows = await executePrepared(db, candidateFactsQuery(ticket, now, o).compile(db));
   const counts = rows[0] ?? (await countsQuery(ticket).execute(db)).rows[0]!;
   const known = ticket.brandId !== null && ticket.categoryId !== null;
   const authorizedElsewhere = known ? Math.max(0, counts.authorized_total - rows.length) : 0;
@@ -391,7 +399,7 @@ export type NearestCandidatesResult =
 
 /** nearestCandidateFactsQuery's candidates (see there). */
 export async function nearestCandidateFacts(db: Conn, ticket: TicketDispatchFacts, now: Date, k: number): Promise<NearestCandidatesResult> {
-  const { rows } = await nearestCandidateFactsQuery(ticket, now, k).execute(db);
+  const rows = await executePrepared(db, nearestCandidateFactsQuery(ticket, now, k).compile(db));
   const candidates = rows.map((r) => candidateOf(ticket, r));
   const knnCount = rows[0]?.knn_count ?? 0;
   if (knnCount >= k) {

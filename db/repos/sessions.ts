@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../connection";
+import { executePrepared } from "../prepared";
 import type { AuthUser } from "./users";
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -27,7 +28,9 @@ export const SESSION_RENEW_AFTER_MS = 3600_000;
  * than an hour after it was last renewed is pushed to a full TTL from now.
  */
 export async function findSessionUser(db: DB, sessionId: string, now = new Date()): Promise<AuthUser | undefined> {
-  const row = await db
+  // every request's first statement: named (db/prepared.ts); its plan, two primary-key probes, does not
+  // depend on the values
+  const query = db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .select([
@@ -42,7 +45,8 @@ export async function findSessionUser(db: DB, sessionId: string, now = new Date(
     .where("sessions.id", "=", sessionId)
     .where("sessions.expires_at", ">", now)
     .where("users.active", "=", true)
-    .executeTakeFirst();
+    .compile();
+  const [row] = await executePrepared(db, query);
   if (!row) return undefined;
   // Sliding expiry, written at most once an hour to keep reads cheap.
   if (now.getTime() - row.last_seen_at.getTime() > SESSION_RENEW_AFTER_MS) {

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { DB } from "../connection";
+import { executePrepared } from "../prepared";
 import type { Database, TicketStatusValue, TicketType } from "../schema";
 import type { DataScope } from "./scope";
 import { normalizeIranMobile } from "../../core/phone";
@@ -312,13 +313,17 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
   const sort = f.sort ?? DEFAULT_TICKET_SORT;
   const dir = f.dir ?? DEFAULT_SORT_DIRECTION;
   // The page's ticket ids first (scope, filters, order, limit), then the columns of those few rows only.
+  // The enum filters, the page size and the offset are written as literals (typed values of our own
+  // vocabulary, numbers): they choose the plan, so each combination is its own statement, and the whole
+  // list with no search or date range is a prepared statement without parameters (db/prepared.ts),
+  // planned once per connection.
   const filters: TicketCondition[] = [];
-  if (f.status) filters.push((eb) => eb("tickets.status", "=", f.status!));
-  if (f.statuses) filters.push((eb) => eb("tickets.status", "in", f.statuses!));
-  if (f.type) filters.push((eb) => eb("tickets.type", "=", f.type!));
+  if (f.status) filters.push((eb) => eb("tickets.status", "=", sql.lit(f.status!)));
+  if (f.statuses) filters.push((eb) => eb("tickets.status", "in", f.statuses!.map((s) => sql.lit(s))));
+  if (f.type) filters.push((eb) => eb("tickets.type", "=", sql.lit(f.type!)));
   // by rank, so the priority index serves the filter and the newest-first order together
-  if (f.priority) filters.push((eb) => eb(sql<number>`ticket_priority_rank(tickets.priority)`, "=", priorityRank(f.priority!)));
-  if (f.warranty) filters.push((eb) => eb("tickets.warranty_status", "=", f.warranty!));
+  if (f.priority) filters.push((eb) => eb(sql<number>`ticket_priority_rank(tickets.priority)`, "=", sql.lit(priorityRank(f.priority!))));
+  if (f.warranty) filters.push((eb) => eb("tickets.warranty_status", "=", sql.lit(f.warranty!)));
   if (f.createdFrom) filters.push((eb) => eb("tickets.created_at", ">=", f.createdFrom!));
   if (f.createdBefore) filters.push((eb) => eb("tickets.created_at", "<", f.createdBefore!));
   const filtered = (where?: TicketCondition): TicketIdQuery => {
@@ -341,7 +346,7 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
   // (typed as ids only: the keys are read by name, sql.ref, below)
   let pageIds: TicketIdQuery;
   if (scope.kind === "all") {
-    pageIds = ordered(filtered()).select(keyColumns).limit(pageSize + 1).offset(offset) as unknown as TicketIdQuery;
+    pageIds = ordered(filtered()).select(keyColumns).limit(sql.lit(pageSize + 1)).offset(sql.lit(offset)) as unknown as TicketIdQuery;
   } else {
     // Each half brings at most the rows up to the end of this page, in the page's order from its own index,
     // with its sort keys; the page is cut from the two together (the halves are disjoint, see
@@ -383,7 +388,9 @@ export async function listTickets(db: DB, scope: DataScope, f: TicketFilters = {
     ]);
   // the same order over the page's few rows
   for (const i of keys.keys()) q = q.orderBy(sql.ref(`page.k${i}`), dir);
-  const rows = await q.execute();
+  // named when its plan cannot depend on values: every scope's and filter's values are literals here
+  const prepare = scope.kind === "all" && !term && !f.createdFrom && !f.createdBefore;
+  const rows = prepare ? await executePrepared(db, q.compile()) : await q.execute();
   return { rows: rows.slice(0, pageSize), page, hasMore: rows.length > pageSize };
 }
 

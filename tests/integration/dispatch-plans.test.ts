@@ -9,12 +9,12 @@
  */
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DB } from "../../db/connection";
+import { createKysely, type DB } from "../../db/connection";
 import { DEFAULT_DISPATCH_WEIGHTS } from "../../core/dispatch";
-import { candidateFactsQuery, nearestCandidateFactsQuery, ticketDispatchFacts } from "../../db/repos/dispatch";
+import { candidateFacts, candidateFactsQuery, nearestCandidateFacts, nearestCandidateFactsQuery, ticketDispatchFacts } from "../../db/repos/dispatch";
 import { DISPATCH_ACTOR, dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../../services/dispatch";
 import { buildDispatchScale, type ScaleWorld } from "../support/dispatch-scale";
-import { getTestDb, resetDatabase } from "../support/db";
+import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
 
 let db: DB;
 let world: ScaleWorld;
@@ -114,17 +114,82 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
   });
 });
 
+/** A parameter's value as an SQL literal. */
+function literal(v: unknown): string {
+  if (v instanceof Date) return `'${v.toISOString()}'::timestamptz`;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
 /** EXPLAIN (format json) of a compiled query, its parameters inlined (the planner's choice for these values). */
 async function explain(q: { sql: string; parameters: readonly unknown[] }) {
   return sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
-    `explain (format json) ${q.sql.replace(/\$(\d+)/g, (_, n: string) => {
-      const v = q.parameters[Number(n) - 1];
-      if (v instanceof Date) return `'${v.toISOString()}'::timestamptz`;
-      if (typeof v === "number" || typeof v === "boolean") return String(v);
-      return `'${String(v).replace(/'/g, "''")}'`;
-    })}`,
+    `explain (format json) ${q.sql.replace(/\$(\d+)/g, (_, n: string) => literal(q.parameters[Number(n) - 1]))}`,
   ).execute(db);
 }
+
+describe("the named statements' generic plans (db/prepared.ts)", () => {
+  it("after five executions PostgreSQL may plan them once for any values: those plans keep the k-NN walk and the indexes", async () => {
+    // one connection of the engine's own pool kind, so every statement below is on it
+    const one = createKysely(await getTestDbUrl(), 1);
+    try {
+      const now = new Date();
+      const facts = [];
+      for (let i = 0; i < 8; i++) facts.push((await ticketDispatchFacts(one, await newTicket(i % world.places.length, i * 5)))!);
+      for (const f of facts) await nearestCandidateFacts(one, f, now, NEAREST_CANDIDATES);
+      const { rows } = await sql<{ name: string; statement: string; generic_plans: number; custom_plans: number }>`
+        select name, statement, generic_plans::int as generic_plans, custom_plans::int as custom_plans
+        from pg_prepared_statements where not from_sql`.execute(one);
+      const knn = rows.filter((r) => r.statement.includes("with knn as materialized"));
+      const factsStatement = rows.filter((r) => r.statement.includes("from tickets t"));
+      expect(knn).toHaveLength(1);
+      expect(factsStatement).toHaveLength(1);
+      expect(knn[0]!.generic_plans + knn[0]!.custom_plans).toBe(8);
+      console.log(`nearest-first query, 8 executions: ${knn[0]!.custom_plans} custom plans, ${knn[0]!.generic_plans} generic; ticket facts: ${factsStatement[0]!.custom_plans} custom, ${factsStatement[0]!.generic_plans} generic`);
+
+      // the generic plans themselves, forced, for the first ticket's values
+      await sql`set plan_cache_mode = force_generic_plan`.execute(one);
+      const q = nearestCandidateFactsQuery(facts[0]!, now, NEAREST_CANDIDATES).compile(one);
+      const generic = await sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
+        `explain (format json) execute ${knn[0]!.name}(${q.parameters.map(literal).join(", ")})`,
+      ).execute(one);
+      const out = { scans: [] as string[], indexes: [] as string[], ordered: [] as string[] };
+      walk(generic.rows[0]!["QUERY PLAN"][0]!.Plan, out);
+      expect(out.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations", "agency_service_polygons"].includes(t))).toEqual([]);
+      expect(out.ordered).toContain("agencies_location_idx");
+      expect(out.indexes).toEqual(expect.arrayContaining(["agency_authorizations_pkey", "tickets_agency_load_idx", "dispatch_offers_agency_live_idx"]));
+
+      const f = await sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
+        `explain (format json) execute ${factsStatement[0]!.name}(${facts[0]!.id})`,
+      ).execute(one);
+      const fo = { scans: [] as string[], indexes: [] as string[] };
+      walk(f.rows[0]!["QUERY PLAN"][0]!.Plan, fo);
+      expect(fo.scans.filter((t) => ["tickets", "dispatch_offers", "customer_products"].includes(t))).toEqual([]);
+      expect(fo.indexes).toEqual(expect.arrayContaining(["tickets_pkey"]));
+
+      // and the generic plan answers as the custom one did
+      expect(await nearestCandidateFacts(one, facts[1]!, now, NEAREST_CANDIDATES)).toEqual(await nearestCandidateFacts(db, facts[1]!, now, NEAREST_CANDIDATES));
+
+      // every authorized agency near (held tickets, not proven, the supervisor's list): its generic plan too
+      await sql`set plan_cache_mode = auto`.execute(one);
+      for (const x of facts) await candidateFacts(one, x, now);
+      const everyone = (await sql<{ name: string }>`select name from pg_prepared_statements where statement like '%near as (%'`.execute(one)).rows;
+      expect(everyone).toHaveLength(1);
+      await sql`set plan_cache_mode = force_generic_plan`.execute(one);
+      const all = candidateFactsQuery(facts[0]!, now).compile(one);
+      const g = await sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
+        `explain (format json) execute ${everyone[0]!.name}(${all.parameters.map(literal).join(", ")})`,
+      ).execute(one);
+      const go = { scans: [] as string[], indexes: [] as string[] };
+      walk(g.rows[0]!["QUERY PLAN"][0]!.Plan, go);
+      expect(go.scans.filter((t) => ["tickets", "dispatch_offers", "agencies", "agency_service_areas", "agency_authorizations", "agency_service_polygons"].includes(t))).toEqual([]);
+      expect(go.indexes).toEqual(expect.arrayContaining(["agency_service_areas_place_idx", "agencies_location_idx", "tickets_agency_load_idx", "dispatch_offers_agency_live_idx"]));
+      expect(await candidateFacts(one, facts[2]!, now)).toEqual(await candidateFacts(db, facts[2]!, now));
+    } finally {
+      await one.destroy();
+    }
+  });
+});
 
 describe("decisions at scale", () => {
   it("decisions offer an authorized, active agency with room, covering the customer", async () => {
