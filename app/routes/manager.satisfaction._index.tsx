@@ -79,11 +79,9 @@ export default function ManagerSatisfaction() {
             rowKey={(r) => String(r.survey_id)}
             exportHref={`/manager/satisfaction/export?report=low&${exportQuery}`}
           />
-          {moreLow && (
-            <p>
-              <Link to={`/manager/satisfaction/low?${rangeSearch(range)}`}>{t("voice.low.all")}</Link>
-            </p>
-          )}
+          <p>
+            <Link to={`/manager/satisfaction/low?${rangeSearch(range)}`}>{t("voice.low.all")}</Link>
+          </p>
         </>
       )}
     </>
