@@ -1488,6 +1488,7 @@ export const en: Record<MessageKey, string> = {
   "voice.surveys.title": "Answered surveys",
   "voice.surveys.back": "Back to satisfaction",
   "voice.surveys.none": "No survey matches this filter.",
+  "voice.surveys.pages": "Pages of surveys",
   "voice.title": "Voice of the customer",
   "voice.intro": "Customers' complaints and suggestions by category and month, and the products that broke down again after a repair (repeat breakdowns): evidence for R&D.",
   "voice.feedback.title": "Complaints and suggestions by category",

@@ -125,9 +125,15 @@ function lowRow(r: Awaited<ReturnType<typeof voice.lowScores>>[number], _locale:
   } as LowScoreTableRow;
 }
 
-export async function surveysData(db: DB, scope: DataScope, request: Request, locale: Locale) {
+/** The surveys behind a figure: a hundred a page on /manager/satisfaction/surveys (`before`: the last survey id of the page before), the newest 500 in its export. */
+export const SURVEYS_PER_PAGE = 100;
+export const SURVEYS_EXPORTED = 500;
+
+export async function surveysData(db: DB, scope: DataScope, request: Request, locale: Locale, opts: { export?: boolean } = {}) {
   const range = parseDateRange(request);
   const q = readSearchParams(request);
+  const before = opts.export ? undefined : optionalId(q.before);
+  const limit = opts.export ? SURVEYS_EXPORTED : SURVEYS_PER_PAGE;
   const filter = {
     agencyId: optionalId(q.agency),
     technicianId: optionalId(q.technician),
@@ -135,7 +141,8 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
     categoryId: optionalId(q.category),
     maxScore: q.low === "1" ? 2 : undefined,
   };
-  const rows = await voice.surveysOf(db, scope, range, filter);
+  const rowsAndOne = await voice.surveysOf(db, scope, range, filter, { limit: opts.export ? limit : limit + 1, before });
+  const rows = rowsAndOne.slice(0, limit);
   const surveyRows: SurveyTableRow[] = rows.map((r) => ({
     id: r.id,
     surveyed_at: r.surveyed_at,
@@ -150,7 +157,19 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
     comment: r.comment,
   }));
   const query = keptQuery(request);
-  return { range, surveyRows, query: query.toString() };
+  query.delete("before");
+  const here = `/manager/satisfaction/surveys?${query.toString()}`;
+  const older = new URLSearchParams(query);
+  if (rowsAndOne.length > limit) older.set("before", String(rows.at(-1)!.id));
+  return {
+    range,
+    surveyRows,
+    query: query.toString(),
+    /** the next (older) page's link, when there is one */
+    olderHref: rowsAndOne.length > limit ? `/manager/satisfaction/surveys?${older.toString()}` : null,
+    /** the first (newest) page's link, when this is a later one */
+    newestHref: before === undefined ? null : here,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!format) throw new Response("Choose format=csv or format=xlsx", { status: 400 });
   const report = readSearchParams(request).report;
   if (report === "surveys") {
-    const d = await surveysData(context.db, scope, request, locale);
+    const d = await surveysData(context.db, scope, request, locale, { export: true });
     return exportResponse({ format, filename: "satisfaction-surveys", columns: SURVEY_COLUMNS, rows: d.surveyRows, locale });
   }
   // the page shows the newest few low scores; the file has the newest 500 (as it always had)

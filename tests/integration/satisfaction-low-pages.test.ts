@@ -8,8 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loader as satisfactionLoader } from "../../app/routes/manager.satisfaction._index";
 import { loader as satisfactionExport } from "../../app/routes/manager.satisfaction.export";
 import { loader as lowLoader } from "../../app/routes/manager.satisfaction.low";
+import { loader as surveysLoader } from "../../app/routes/manager.satisfaction.surveys";
 import { sessionCookie } from "../../app/lib/auth.server";
-import { LOW_SCORES_ON_PAGE, LOW_SCORES_PER_PAGE } from "../../app/lib/voice.server";
+import { LOW_SCORES_ON_PAGE, LOW_SCORES_PER_PAGE, SURVEYS_PER_PAGE } from "../../app/lib/voice.server";
 import type { DB } from "../../db/connection";
 import { createSession } from "../../db/repos/sessions";
 import { rebuildCsatDaily } from "../../db/repos/voice";
@@ -19,8 +20,10 @@ import { testContext } from "../support/context";
 let db: DB;
 let ctx: AppLoadContext;
 let cookie = "";
-/** survey ids, newest first (by answer time, then id) */
+/** survey ids, newest first (by answer time, then id): the low ones, and all */
 let expected: number[] = [];
+let everySurvey: number[] = [];
+let agencyId = 0;
 const LOW = LOW_SCORES_PER_PAGE + 20;
 
 const get = (url: string) => new Request(`http://localhost${url}`, { headers: { Cookie: cookie } });
@@ -34,7 +37,7 @@ beforeAll(async () => {
   const boss = await db.insertInto("users").values({ username: "boss", display_name: "مدیر", role: "manager", password_hash: "x", locale: "fa" }).returning("id").executeTakeFirstOrThrow();
   const s = await createSession(db, { userId: boss.id, ip: "127.0.0.1", userAgent: "test" });
   cookie = (await sessionCookie(ctx).serialize(s.id)).split(";")[0]!;
-  const agency = (await db.insertInto("agencies").values({ code: "THR-001", name: "نمایندگی الف", province: "تهران", city: "تهران" }).returning("id").executeTakeFirstOrThrow()).id;
+  const agency = (agencyId = (await db.insertInto("agencies").values({ code: "THR-001", name: "نمایندگی الف", province: "تهران", city: "تهران" }).returning("id").executeTakeFirstOrThrow()).id);
   const customer = (await db.insertInto("customers").values({ full_name: "مینا احمدی", mobile: "+989121234500" }).returning("id").executeTakeFirstOrThrow()).id;
   const tickets = await db
     .insertInto("tickets")
@@ -56,10 +59,9 @@ beforeAll(async () => {
     )
     .returning(["id", "score", "surveyed_at"])
     .execute();
-  expected = surveys
-    .filter((x) => x.score! <= 2)
-    .sort((a, b) => b.surveyed_at!.getTime() - a.surveyed_at!.getTime() || b.id - a.id)
-    .map((x) => x.id);
+  const newestFirst = surveys.sort((a, b) => b.surveyed_at!.getTime() - a.surveyed_at!.getTime() || b.id - a.id);
+  expected = newestFirst.filter((x) => x.score! <= 2).map((x) => x.id);
+  everySurvey = newestFirst.map((x) => x.id);
   await rebuildCsatDaily(db);
 });
 
@@ -88,5 +90,19 @@ describe("many low scores", () => {
     const res = (await satisfactionExport({ request: get("/manager/satisfaction/export?report=low&format=csv"), context: ctx, params: {} } as never)) as Response;
     const lines = (await res.text()).split("\r\n").filter(Boolean);
     expect(lines).toHaveLength(1 + LOW);
+  });
+
+  it("the surveys behind an agency's figure come a hundred a page, and their export has them all", async () => {
+    type SurveysData = Awaited<ReturnType<typeof surveysLoader>>;
+    const surveys = async (url: string) => (await surveysLoader({ request: get(url), context: ctx, params: {} } as never)) as SurveysData;
+    const first = await surveys(`/manager/satisfaction/surveys?agency=${agencyId}`);
+    expect(first.surveyRows.map((r) => r.id)).toEqual(everySurvey.slice(0, SURVEYS_PER_PAGE));
+    expect(first.newestHref).toBeNull();
+    expect(first.olderHref).toBe(`/manager/satisfaction/surveys?agency=${agencyId}&before=${everySurvey[SURVEYS_PER_PAGE - 1]}`);
+    const second = await surveys(first.olderHref!);
+    expect(second.surveyRows.map((r) => r.id)).toEqual(everySurvey.slice(SURVEYS_PER_PAGE));
+    expect([second.olderHref, second.newestHref, second.query]).toEqual([null, `/manager/satisfaction/surveys?agency=${agencyId}`, `agency=${agencyId}`]);
+    const res = (await satisfactionExport({ request: get(`/manager/satisfaction/export?report=surveys&agency=${agencyId}&format=csv`), context: ctx, params: {} } as never)) as Response;
+    expect((await res.text()).split("\r\n").filter(Boolean)).toHaveLength(1 + everySurvey.length);
   });
 });
