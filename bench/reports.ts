@@ -1,17 +1,22 @@
-// npm run bench:reports -- [--base URL] [--requests N] [--password P] [--only REGEX]
+// npm run bench:reports -- [--base URL] [--requests N] [--password P] [--only REGEX] [--server-pid PID]
 //
 // Issue 14's target: on 1,000,000 tickets (`npm run seed:large`), every management dashboard, report and
 // export answers over HTTP with p95 ≤ 200 ms. Against a running server (the production build on the large
 // data, see bench/README.md), signs in as the demo manager, supervisor and agency admin through the sign-in
 // form, requests each report page and its CSV/XLSX exports N times one at a time (after 3 warm-ups), over
 // the default range and over a whole Jalali year, and prints p50/p95/p99/max and the bytes of each answer.
+// With --server-pid (the web server's node process, its embedded PostgreSQL below it) it also prints the CPU
+// milliseconds per request of the server and of PostgreSQL: on a shared, loaded machine a steadier figure than
+// the latency.
 import { Client, timeRequests, type Timing } from "./http-client";
+import { cpuSeconds } from "./processes";
 
 interface Options {
   base: string;
   requests: number;
   password: string;
   only?: RegExp;
+  serverPid?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -23,6 +28,11 @@ function parseArgs(argv: string[]): Options {
     if (flag === "--base") o.base = value.replace(/\/$/, "");
     else if (flag === "--password") o.password = value;
     else if (flag === "--only") o.only = new RegExp(value, "u");
+    else if (flag === "--server-pid") {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error("--server-pid needs a process id");
+      o.serverPid = n;
+    }
     else if (flag === "--requests") {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw new Error("--requests needs a positive whole number");
@@ -38,6 +48,8 @@ interface ReportCase {
   role: "manager" | "supervisor" | "agency1";
   name: string;
   path: string;
+  /** false: the page takes no from/to range (a month picker, a list), so no "(a year)" case */
+  ranged?: boolean;
 }
 
 /** A whole Jalali year: the widest range people ask of a dashboard. */
@@ -65,6 +77,15 @@ const REPORTS: ReportCase[] = [
   { role: "manager", name: "/manager/satisfaction?by=month", path: "/manager/satisfaction?by=month" },
   ...withExports({ role: "manager", name: "/manager/voice", path: "/manager/voice" }, "/manager/voice/export"),
   { role: "manager", name: "/manager/voice/repeats", path: "/manager/voice/repeats" },
+  { role: "manager", name: "/manager/satisfaction/surveys (low)", path: "/manager/satisfaction/surveys?low=1" },
+  // the newer management pages (issue 15): agency scorecards by month, warranty claims, warranty cards, parts
+  ...withExports({ role: "manager", name: "/manager/scorecards", path: "/manager/scorecards", ranged: false }, "/manager/scorecards/export"),
+  { role: "manager", name: "/manager/scorecards/agencies/1", path: "/manager/scorecards/agencies/1", ranged: false },
+  { role: "manager", name: "/manager/claims (submitted)", path: "/manager/claims", ranged: false },
+  { role: "manager", name: "/manager/claims (all)", path: "/manager/claims?status=", ranged: false },
+  { role: "manager", name: "/manager/warranty-cards", path: "/manager/warranty-cards", ranged: false },
+  { role: "manager", name: "/manager/parts (desk)", path: "/manager/parts", ranged: false },
+  ...withExports({ role: "manager", name: "/manager/parts/report", path: "/manager/parts/report" }, "/manager/parts/export?report=parts"),
 ];
 
 /** The same report as CSV and XLSX (the export route answers the page's URL with `format=`). */
@@ -75,6 +96,8 @@ export function withExports(c: ReportCase, exportPath: string): ReportCase[] {
 
 interface Result extends Timing {
   c: ReportCase;
+  /** CPU ms per request (warm-ups included in the average): the server's own process, and PostgreSQL below it */
+  cpu?: { server: number; pg: number };
 }
 
 const f = (n: number) => n.toFixed(1).padStart(7);
@@ -89,17 +112,25 @@ async function main() {
     await c.signIn(role, o.password);
     clients.set(role, c);
   }
-  const cases = REPORTS.flatMap((c) => [c, ...(c.path.includes("?") || c.path === "/manager" ? [] : [{ ...c, name: `${c.name} (a year)`, path: `${c.path}?${YEAR}` }])]).filter(
+  const cases = REPORTS.flatMap((c) => [c, ...(c.path.includes("?") || c.path === "/manager" || c.ranged === false ? [] : [{ ...c, name: `${c.name} (a year)`, path: `${c.path}?${YEAR}` }])]).filter(
     (c) => !o.only || o.only.test(`${c.role} ${c.name}`),
   );
   console.log(`bench/reports against ${o.base}: ${o.requests} requests per report after 3 warm-ups, one at a time; target p95 ≤ ${TARGET_P95_MS} ms`);
-  console.log(`${"role".padEnd(11)} ${"report".padEnd(52)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"KiB".padStart(7)}  ok`);
+  const cpuHead = o.serverPid ? ` ${"srv cpu".padStart(7)} ${"pg cpu".padStart(7)}` : "";
+  console.log(`${"role".padEnd(11)} ${"report".padEnd(52)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"KiB".padStart(7)}${cpuHead}  ok`);
   const results: Result[] = [];
   for (const c of cases) {
-    const r = { c, ...(await timeRequests(clients.get(c.role)!, () => c.path, o.requests)) };
+    const cpu0 = o.serverPid ? cpuSeconds(o.serverPid) : null;
+    const r: Result = { c, ...(await timeRequests(clients.get(c.role)!, () => c.path, o.requests)) };
+    if (cpu0) {
+      const cpu1 = cpuSeconds(o.serverPid!);
+      const per = (s: number) => (s * 1000) / (o.requests + 3);
+      r.cpu = { server: per(cpu1.own - cpu0.own), pg: per(cpu1.below - cpu0.below) };
+    }
     results.push(r);
     const verdict = r.errors ? `ERRORS ${r.errors} (${r.firstError})` : r.p95 <= TARGET_P95_MS ? "yes" : `NO (+${(r.p95 - TARGET_P95_MS).toFixed(1)} ms)`;
-    console.log(`${c.role.padEnd(11)} ${c.name.padEnd(52)} ${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${f(r.max)} ${f(r.bytes / 1024)}  ${verdict}`);
+    const cpuCols = r.cpu ? ` ${f(r.cpu.server)} ${f(r.cpu.pg)}` : "";
+    console.log(`${c.role.padEnd(11)} ${c.name.padEnd(52)} ${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${f(r.max)} ${f(r.bytes / 1024)}${cpuCols}  ${verdict}`);
   }
   if (results.length) {
     const worst = results.reduce((a, b) => (b.p95 > a.p95 ? b : a));

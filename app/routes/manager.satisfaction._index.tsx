@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CSAT_DIMENSIONS } from "../../core/feedback";
 import { BarChart } from "~/components/reports/Chart";
 import { DataTable } from "~/components/reports/DataTable";
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function ManagerSatisfaction() {
-  const { range, by, total, csatRows, lowRows, exportQuery } = useLoaderData<typeof loader>();
+  const { range, by, total, csatRows, lowRows, moreLow, exportQuery } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -70,13 +70,19 @@ export default function ManagerSatisfaction() {
       {lowRows.length === 0 ? (
         <p className="muted">{t("voice.low.none")}</p>
       ) : (
-        <DataTable
-          caption={t("voice.low.title")}
-          columns={LOW_SCORE_COLUMNS}
-          rows={lowRows}
-          rowKey={(r) => String(r.survey_id)}
-          exportHref={`/manager/satisfaction/export?report=low&${exportQuery}`}
-        />
+        <>
+          {moreLow && <p className="muted">{t("voice.low.newest", { count: lowRows.length })}</p>}
+          <DataTable
+            caption={t("voice.low.title")}
+            columns={LOW_SCORE_COLUMNS}
+            rows={lowRows}
+            rowKey={(r) => String(r.survey_id)}
+            exportHref={`/manager/satisfaction/export?report=low&${exportQuery}`}
+          />
+          <p>
+            <Link to={`/manager/satisfaction/low?${rangeSearch(range)}`}>{t("voice.low.all")}</Link>
+          </p>
+        </>
       )}
     </>
   );

@@ -7,14 +7,14 @@ import { SURVEY_COLUMNS } from "~/lib/reports/voice";
 import { reportUser, surveysData } from "~/lib/voice.server";
 import { rangeSearch } from "~/lib/report-table";
 
-/** The answered surveys behind a CSAT figure (an agency, a technician, a brand, a category, a month), each linked to its job. */
+/** The answered surveys behind a CSAT figure (an agency, a technician, a brand, a category, a month), each linked to its job; a hundred a page, newest first. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { scope, locale } = await reportUser(request, context);
   return surveysData(context.db, scope, request, locale);
 }
 
 export default function SatisfactionSurveys() {
-  const { range, surveyRows, query } = useLoaderData<typeof loader>();
+  const { range, surveyRows, query, olderHref, newestHref } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -36,6 +36,12 @@ export default function SatisfactionSurveys() {
           rowKey={(r) => String(r.id)}
           exportHref={`/manager/satisfaction/export?report=surveys&${query}`}
         />
+      )}
+      {(newestHref || olderHref) && (
+        <nav className="pager" aria-label={t("voice.surveys.pages")}>
+          {newestHref && <Link to={newestHref}>{t("voice.low.newestPage")}</Link>}{" "}
+          {olderHref && <Link to={olderHref}>{t("voice.low.older")}</Link>}
+        </nav>
       )}
     </>
   );

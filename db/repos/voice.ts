@@ -191,8 +191,8 @@ export interface SurveyFilter {
   maxScore?: number;
 }
 
-/** The answered surveys behind a CSAT figure, newest first: each with its job ticket and the complaint it opened. */
-export async function surveysOf(db: DB, scope: DataScope, range: Range, filter: SurveyFilter, opts: { limit?: number } = {}) {
+/** The answered surveys behind a CSAT figure, newest first (at most `limit`, 500; `before` a survey id: those older than it): each with its job ticket and the complaint it opened. */
+export async function surveysOf(db: DB, scope: DataScope, range: Range, filter: SurveyFilter, opts: { limit?: number; before?: number } = {}) {
   const rows = await db
     .selectFrom("satisfaction_surveys as s")
     .innerJoin("tickets as t", "t.id", "s.ticket_id")
@@ -230,6 +230,8 @@ export async function surveysOf(db: DB, scope: DataScope, range: Range, filter: 
     .$if(filter.brandId !== undefined, (q) => q.where("pm.brand_id", "=", filter.brandId!))
     .$if(filter.categoryId !== undefined, (q) => q.where(sql`coalesce(pm.category_id, t.problem_category_id)`, "=", filter.categoryId!))
     .$if(filter.maxScore !== undefined, (q) => q.where("s.score", "<=", filter.maxScore!))
+    // `before` (a survey id) pages on, as lowScores does
+    .$if(opts.before !== undefined, (q) => q.where(sql<SqlBool>`(s.surveyed_at, s.id) < (select b.surveyed_at, b.id from satisfaction_surveys b where b.id = ${opts.before!})`))
     .orderBy("s.surveyed_at", "desc")
     .orderBy("s.id", "desc")
     .limit(opts.limit ?? 500)
@@ -265,7 +267,11 @@ export interface LowScoreRow {
  * opened, its status and category, whether the customer was called back (an answered outbound call linked to
  * the complaint, core/feedback.ts calledBack) and the time to resolve. The call centre's only.
  */
-export async function lowScores(db: DB, scope: DataScope, range: Range, opts: { limit?: number } = {}): Promise<LowScoreRow[]> {
+/**
+ * The low scores of the range, newest first, at most `limit` (500). `before` (a survey id) pages on: only the
+ * low scores older than that survey (by answer time, then id), so a page of the oldest costs what the first does.
+ */
+export async function lowScores(db: DB, scope: DataScope, range: Range, opts: { limit?: number; before?: number } = {}): Promise<LowScoreRow[]> {
   if (scope.kind !== "all") return [];
   const rows = await db
     .selectFrom("satisfaction_surveys as s")
@@ -296,6 +302,8 @@ export async function lowScores(db: DB, scope: DataScope, range: Range, opts: { 
     .where("s.surveyed_at", ">=", range.from)
     .where("s.surveyed_at", "<", range.toExclusive)
     .where("s.score", "<=", COMPLAINT_MAX_SCORE)
+    // (PostgreSQL derives `surveyed_at <= …` from the row comparison: the index's range scan starts at the cursor)
+    .$if(opts.before !== undefined, (q) => q.where(sql<SqlBool>`(s.surveyed_at, s.id) < (select b.surveyed_at, b.id from satisfaction_surveys b where b.id = ${opts.before!})`))
     .orderBy("s.surveyed_at", "desc")
     .orderBy("s.id", "desc")
     .limit(opts.limit ?? 500)

@@ -50,6 +50,31 @@ test("the manager drills from an agency's CSAT to its surveys and a job's timeli
   await expect(page.getByTestId("complaint-source")).toBeVisible();
 });
 
+test("the manager opens every low score of the year from the satisfaction page", async ({ page, signIn }) => {
+  await signIn("manager");
+  await waitForHydration(page);
+  await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "رضایت مشتری" }));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("رضایت مشتری");
+  await waitForHydration(page);
+  await clickAndSettle(page.getByRole("link", { name: "امسال" }));
+  await expect(page.getByRole("link", { name: "امسال" })).toHaveAttribute("aria-current", "true");
+  // the page shows the newest few (twenty at most; the demo's year has fewer), all of them are a click away,
+  // a hundred a page (the paging itself: tests/integration/satisfaction-low-pages.test.ts)
+  const onPage = page.getByRole("table", { name: "امتیازهای پایین و پیگیری آن‌ها" });
+  await expect(onPage.getByRole("row").nth(1)).toBeVisible();
+  const shown = await onPage.getByRole("row").count();
+  const newest = (await onPage.getByRole("row").nth(1).getByRole("link").first().textContent())!.trim();
+  await clickAndSettle(page.getByRole("link", { name: "همه‌ی امتیازهای پایین این بازه" }));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("امتیازهای پایین و پیگیری آن‌ها");
+  const all = page.getByRole("table", { name: "امتیازهای پایین و پیگیری آن‌ها" });
+  await expect(all.getByRole("row").nth(1).getByRole("link").first()).toHaveText(newest);
+  await expect(all.getByRole("row")).toHaveCount(shown);
+  await expect(page.getByRole("link", { name: "قدیمی‌ترها" })).toHaveCount(0);
+  // and back to the satisfaction page
+  await page.getByRole("link", { name: "بازگشت به رضایت مشتری" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("رضایت مشتری");
+});
+
 test("the manager finds complaints by category and exports the repeat breakdowns of one serial as CSV", async ({ page, signIn }) => {
   await signIn("manager");
   await waitForHydration(page);

@@ -271,6 +271,8 @@ const MATRIX: Row[] = [
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager.satisfaction.surveys", method: "GET", url: "/manager/satisfaction/surveys?agency=1", expect:
                                                                                [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
+  { route: "manager.satisfaction.low", method: "GET", url: "/manager/satisfaction/low?before=1", expect:
+                                                                               [LOGIN, F,       F,        200,       200,    200,   F,      F,           F] },
   { route: "manager.satisfaction.export", method: "GET", url: "/manager/satisfaction/export?report=low", expect:
                                                                                [LOGIN, F,       F,        400,       400,    400,   F,      F,           F] },
   { route: "manager.voice._index", method: "GET", url: "/manager/voice", expect:

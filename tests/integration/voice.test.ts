@@ -218,6 +218,14 @@ describe("low scores and what followed", () => {
     ]);
     expect(await voice.lowScores(db, { kind: "agency", agencyId: ids.agencyA! }, RANGE)).toEqual([]);
   });
+
+  it("pages on from a survey: the ones older than it, newest first", async () => {
+    const first = await voice.lowScores(db, ALL, RANGE, { limit: 1 });
+    expect(first.map((r) => r.ticket_id)).toEqual([ids.job5]);
+    const second = await voice.lowScores(db, ALL, RANGE, { limit: 1, before: first[0]!.survey_id });
+    expect(second.map((r) => r.ticket_id)).toEqual([ids.job3]);
+    expect(await voice.lowScores(db, ALL, RANGE, { limit: 1, before: second[0]!.survey_id })).toEqual([]);
+  });
 });
 
 describe("complaints and suggestions by category", () => {
