@@ -75,6 +75,7 @@ test("the manager creates an agency on the map, adds an authorisation and a fee 
   const form = page.getByTestId("agency-form");
   await form.getByLabel("کد").fill(code);
   await form.getByLabel("نام نمایندگی").fill("نمایندگی آزمایشی قم");
+  await form.getByLabel("شماره همراه (برای پیامک ارجاع)").fill("09121234568");
   await form.getByLabel("استان", { exact: true }).fill("قم");
   await form.getByLabel("شهر", { exact: true }).fill("قم");
   await form.getByLabel("شعاع خدمت (کیلومتر)").fill("15");
