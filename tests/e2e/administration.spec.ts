@@ -75,6 +75,8 @@ test("the manager creates an agency on the map, adds an authorisation and a fee 
   const form = page.getByTestId("agency-form");
   await form.getByLabel("کد").fill(code);
   await form.getByLabel("نام نمایندگی").fill("نمایندگی آزمایشی قم");
+  // a contact number is required: customers are sent it when the agency accepts their job
+  await form.getByLabel("تلفن‌های ثابت", { exact: false }).fill("02532223344");
   await form.getByLabel("استان", { exact: true }).fill("قم");
   await form.getByLabel("شهر", { exact: true }).fill("قم");
   await form.getByLabel("شعاع خدمت (کیلومتر)").fill("15");
