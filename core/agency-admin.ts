@@ -86,6 +86,15 @@ export function cleanText(value: string): string {
   return normalizePersian(value);
 }
 
+/**
+ * Why an agency's contact numbers will not do, or null. Customers are sent the agency's number by SMS when it
+ * accepts their job (the agency_accepted template's {agency_phone}), so an agency needs a mobile or at least
+ * one landline. The admin form and the CSV import both ask this.
+ */
+export function agencyContactProblem(contact: { mobile: string | null; phones: readonly string[] }): "contact" | null {
+  return contact.mobile || contact.phones.some((p) => p.length > 0) ? null : "contact";
+}
+
 /** A service area as typed: 'استان/شهر' or 'استان' (the whole province). */
 export function parseServiceArea(text: string): { province: string; city: string | null } | null {
   const [p, c, ...rest] = cleanText(text).split("/").map((s) => s.trim());
@@ -126,6 +135,7 @@ export type CsvErrorCode =
   | "codeExists"
   | "mobile"
   | "phone"
+  | "contact"
   | "number"
   | "latLngPair"
   | "lat"
@@ -270,6 +280,8 @@ export function validateAgencyCsv(text: string, existingCodes: ReadonlySet<strin
       .filter(Boolean);
     const cleanPhones = phones.map(landline);
     if (cleanPhones.some((p) => p === null)) fail("phones", "phone");
+    // a number given but malformed has its own error above; none at all is this one
+    if (agencyContactProblem({ mobile: cell("mobile") || null, phones })) fail("mobile", "contact");
     const lat = cell("lat") ? num(cell("lat")) : null;
     const lng = cell("lng") ? num(cell("lng")) : null;
     if (cell("lat") && (lat === null || lat < 24 || lat > 40)) fail("lat", "lat");

@@ -6,6 +6,7 @@
  * The score scale is core/satisfaction.ts's (1–5). The SQL of db/repos/voice.ts uses these constants (never
  * its own copies); tests/unit/feedback.test.ts holds the arithmetic.
  */
+import { repeatBreakdownRule, type RepeatRule } from "./repeat-job";
 import { MAX_SCORE, MIN_SCORE, opensComplaint } from "./satisfaction";
 import type { TicketStatus } from "./ticket";
 
@@ -143,10 +144,14 @@ export const REPEAT_WINDOW_DAYS = 90;
 
 const DAY_MS = 24 * 3600_000;
 
-/** Whether a breakdown registered at `at` repeats one registered at `previousAt` on the same serial. */
-export function isRepeatBreakdown(previousAt: Date | string, at: Date | string, windowDays = REPEAT_WINDOW_DAYS): boolean {
-  const gap = new Date(at).getTime() - new Date(previousAt).getTime();
-  return gap > 0 && gap <= windowDays * DAY_MS;
+/**
+ * The report's repeat breakdown (core/repeat-job.ts repeatBreakdownRule, "a repeat of an earlier job" defined
+ * once): a breakdown of a serial registered after an earlier breakdown of it and at most REPEAT_WINDOW_DAYS days
+ * (24 h each) after that one's registration, any problem, neither cancelled; the earlier one named is the latest
+ * (core/repeat-job.ts repeatedJob). Its SQL twin is db/repos/voice.ts refreshRepeatBreakdowns.
+ */
+export function repeatBreakdownRuleOf(windowDays = REPEAT_WINDOW_DAYS): RepeatRule {
+  return repeatBreakdownRule(windowDays);
 }
 
 /** Days between two breakdowns of a serial (one decimal). */

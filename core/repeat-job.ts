@@ -15,16 +15,20 @@
  *  - `skipCancelled`: a cancelled ticket neither is nor causes a repeat.
  * When several earlier jobs qualify, the one repeated is the latest anchor (ties: the higher ticket id).
  *
- * The two uses:
+ * The three uses:
  *  - rework (core/quality.ts; the scorecard's `reworks` roll-up, db/repos/quality.ts refreshReworks): from the
  *    completion, any earlier type, any problem, cancelled tickets skipped; the window is the quality setting
  *    `reworkWindowDays` (quality_settings, default 30) — `reworkRule`;
  *  - repeat fault (core/service-rules.ts; the replacement task, services/supervisor-tasks.ts sweepServiceTasks):
  *    from the earlier breakdown's registration, the same problem category, cancelled tickets not skipped (a fault
  *    reported twice is evidence even if the first ticket was cancelled); the window is the service rule
- *    `repeat_fault_days` (/admin/service-rules, default 30) — `repeatFaultRule`.
+ *    `repeat_fault_days` (/admin/service-rules, default 30) — `repeatFaultRule`;
+ *  - repeat breakdown (core/feedback.ts; the voice-of-customer report's repeat breakdowns of a serial, db/repos/voice.ts
+ *    refreshRepeatBreakdowns): from the earlier breakdown's registration, any problem, cancelled tickets skipped (a
+ *    duplicate registration or a mistake is no evidence for R&D); the window is core/feedback.ts
+ *    `REPEAT_WINDOW_DAYS` (90) — `repeatBreakdownRule`.
  * Each SQL twin builds its window with db/repos/repeat-jobs.ts `withinRepeatWindowSql`, and
- * tests/integration/repeat-jobs.test.ts holds both queries to `repeatedJob` on the same rows.
+ * tests/integration/repeat-jobs.test.ts holds the three queries to `repeatedJob` on the same rows.
  */
 import type { TicketType } from "./ticket";
 
@@ -51,6 +55,11 @@ export function reworkRule(windowDays: number): RepeatRule {
 /** Repeat fault: a breakdown of the same appliance and problem within the window after the earlier breakdown's registration. */
 export function repeatFaultRule(windowDays: number): RepeatRule {
   return { windowDays, anchor: "registered", earlierTypes: "breakdown", sameProblem: true, skipCancelled: false };
+}
+
+/** Repeat breakdown: a breakdown of the same appliance within the window after an earlier breakdown's registration, neither cancelled. */
+export function repeatBreakdownRule(windowDays: number): RepeatRule {
+  return { windowDays, anchor: "registered", earlierTypes: "breakdown", sameProblem: false, skipCancelled: true };
 }
 
 export interface JobFacts {

@@ -7,7 +7,8 @@
  * started; only when nothing answers there does this process start the embedded cluster itself (and
  * migrate it), so it also runs on its own.
  * Asterisk: ARI_URL when set. Without it, the ARI simulator on ARI_SIM_PORT is used: the one `npm start`
- * runs, or one started here when none listens.
+ * runs, or one started here when none listens. With NODE_ENV=production it does not start without ARI_URL
+ * unless ARI_SIMULATOR=true (platform/env.ts).
  */
 import { runShellAlone } from "../db/join-database";
 import { logger } from "../platform/logger";

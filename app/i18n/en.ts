@@ -1086,6 +1086,7 @@ export const en: Record<MessageKey, string> = {
   "agencyImport.error.codeExists": "An agency with this code already exists.",
   "agencyImport.error.mobile": "Not a valid mobile number.",
   "agencyImport.error.phone": "Not a valid landline (with area code, separated by ;).",
+  "agencyImport.error.contact": "Give a mobile or at least one landline: customers are sent it by SMS when the agency accepts their job.",
   "agencyImport.error.number": "Not a valid number.",
   "agencyImport.error.latLngPair": "Give both latitude and longitude, or neither.",
   "agencyImport.error.lat": "Latitude must be within Iran (24 to 40).",

@@ -1084,6 +1084,7 @@ export const fa = {
   "agencyImport.error.codeExists": "نمایندگی‌ای با این کد از پیش ثبت شده است.",
   "agencyImport.error.mobile": "شماره همراه معتبر نیست.",
   "agencyImport.error.phone": "تلفن ثابت معتبر نیست (با پیش‌شماره، شماره‌ها با ; جدا).",
+  "agencyImport.error.contact": "شمارهٔ همراه یا دست‌کم یک تلفن ثابت بنویسید؛ پس از پذیرش کار، این شماره برای مشتری پیامک می‌شود.",
   "agencyImport.error.number": "عدد معتبر نیست.",
   "agencyImport.error.latLngPair": "عرض و طول جغرافیایی را هر دو بنویسید یا هیچ‌کدام.",
   "agencyImport.error.lat": "عرض جغرافیایی باید در محدوده ایران (۲۴ تا ۴۰) باشد.",

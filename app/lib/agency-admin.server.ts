@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { cleanText, dayBefore, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, parseServiceArea } from "../../core/agency-admin";
+import { agencyContactProblem, cleanText, dayBefore, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, parseServiceArea } from "../../core/agency-admin";
 import { gregorianDayToJalali, parseDayInput } from "../../core/jalali";
 import { WEEKDAYS, type WorkingHours } from "../../core/dispatch";
 import { normalizeIranMobile } from "../../core/phone";
@@ -126,7 +126,7 @@ function parseDetails(form: InputFields): { ok: true; details: AgencyDetails } |
   const d = p.data;
   // customers are told the agency's number when it accepts their job (the agency_accepted SMS): an agency
   // nobody can call cannot be saved
-  if (!d.mobile && d.phones.length === 0) return { ok: false, error: "agencyAdmin.error.contact" };
+  if (agencyContactProblem(d)) return { ok: false, error: "agencyAdmin.error.contact" };
   const lat = d.lat ? Number(d.lat) : null;
   const lng = d.lng ? Number(d.lng) : null;
   if ((lat === null) !== (lng === null) || (lat !== null && (!Number.isFinite(lat) || !Number.isFinite(lng!) || lat < -90 || lat > 90 || lng! < -180 || lng! > 180))) {

@@ -1,6 +1,7 @@
 // The SQL twin of core/repeat-job.ts's window ("a repeat of an earlier job"), used by every query that finds
-// repeats: the scorecard's reworks (db/repos/quality.ts refreshReworks) and the replacement task's repeat fault
-// (services/supervisor-tasks.ts sweepServiceTasks). tests/integration/repeat-jobs.test.ts holds both to core.
+// repeats: the scorecard's reworks (db/repos/quality.ts refreshReworks), the replacement task's repeat fault
+// (services/supervisor-tasks.ts sweepServiceTasks) and the voice-of-customer report's repeat breakdowns
+// (db/repos/voice.ts refreshRepeatBreakdowns). tests/integration/repeat-jobs.test.ts holds the three to core.
 import { sql, type RawBuilder } from "kysely";
 
 /**

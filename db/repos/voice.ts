@@ -7,7 +7,7 @@ import {
   feedbackKindOf,
   followThroughOf,
   meanScore,
-  REPEAT_WINDOW_DAYS,
+  repeatBreakdownRuleOf,
   resolveSeconds,
   SATISFIED_MIN_SCORE,
   type CsatDimension,
@@ -22,6 +22,7 @@ import type { TicketStatus } from "../../core/ticket";
 import type { DB } from "../connection";
 import type { Database } from "../schema";
 import type { DataScope } from "./scope";
+import { withinRepeatWindowSql } from "./repeat-jobs";
 
 /*
  * Satisfaction and the voice of the customer (issue 14, section 3): CSAT by agency, technician, brand,
@@ -425,15 +426,18 @@ function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => P
 
 /**
  * Brings the repeat_breakdowns roll-up up to date: every breakdown with a product registered after the
- * watermark (and at least a minute ago, so a registration still being committed is not passed over) whose
- * product had another breakdown in the REPEAT_WINDOW_DAYS before it gets a row naming the latest such
- * previous one. Cancelled breakdowns (a duplicate registration, a mistake) are neither repeats nor the
- * previous one. Batches of `batch` tickets until caught up; returns the rows added. Run by the workers
+ * watermark (and at least a minute ago, so a registration still being committed is not passed over) that
+ * repeats an earlier breakdown of its product gets a row naming the one it repeats — the SQL twin of
+ * core/repeat-job.ts repeatedJob under core/feedback.ts repeatBreakdownRuleOf (REPEAT_WINDOW_DAYS after the
+ * earlier registration, 24-hour days: db/repos/repeat-jobs.ts withinRepeatWindowSql; the latest earlier one,
+ * ties the higher id). Cancelled breakdowns (a duplicate registration, a mistake) are neither repeats nor the
+ * previous one; tests/integration/repeat-jobs.test.ts holds this query to core. Batches of `batch` tickets until caught up; returns the rows added. Run by the workers
  * (voice__refresh_repeats), the demo seed and the tests; the bulk seed's tickets are covered by the first run.
  */
 export async function refreshRepeatBreakdowns(db: Kysely<Database>, opts: { batch?: number; settleSeconds?: number } = {}): Promise<number> {
   const batch = opts.batch ?? 50_000;
   const settle = opts.settleSeconds ?? 60;
+  const rule = repeatBreakdownRuleOf();
   let added = 0;
   for (;;) {
     const n = await inTransaction(db, async (trx) => {
@@ -456,8 +460,7 @@ export async function refreshRepeatBreakdowns(db: Kysely<Database>, opts: { batc
         cross join lateral (
           select q.id, q.created_at from tickets q
           where q.type = 'breakdown' and q.customer_product_id = t.customer_product_id
-            and q.created_at >= t.created_at - make_interval(days => ${REPEAT_WINDOW_DAYS})
-            and (q.created_at, q.id) < (t.created_at, t.id)
+            and ${withinRepeatWindowSql(sql.ref("q.created_at"), sql.ref("t.created_at"), rule.windowDays)}
             and q.status <> 'cancelled'
           order by q.created_at desc, q.id desc
           limit 1) p

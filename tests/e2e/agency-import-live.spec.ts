@@ -10,7 +10,7 @@ import { clickAndSettle, expect, test } from "./fixtures";
 test("the manager sees the import's progress move without reloading the page", async ({ page, signIn, db }) => {
   const tag = `${Date.now().toString(36)}`.toUpperCase();
   const header = "code,name,mobile,province,city,lat,lng,service_radius_km,daily_job_capacity,service_areas";
-  const rows = Array.from({ length: 100 }, (_, i) => `LIV-${tag}-${i + 1},نمایندگی یزد ${i + 1},,یزد,یزد,,,,3,یزد/یزد`);
+  const rows = Array.from({ length: 100 }, (_, i) => `LIV-${tag}-${i + 1},نمایندگی یزد ${i + 1},09131110000,یزد,یزد,,,,3,یزد/یزد`);
   await signIn("manager");
   await clickAndSettle(page.getByRole("navigation").getByRole("link", { name: "ورود گروهی نمایندگی‌ها", exact: true }));
   await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));

@@ -15,6 +15,9 @@ import { addTechnician, setTechnicianActive, TechnicianError } from "../../servi
 import { activateUser, createUser, deactivateUser, resetUserPassword, setUserRole, UserAdminError } from "../../services/users";
 import { verifyPassword } from "../../platform/password";
 import { getTestDb, resetDatabase } from "../support/db";
+import { formRequest, testContext } from "../support/context";
+import { sessionCookie } from "../../app/lib/auth.server";
+import { newAgencyAction } from "../../app/lib/agency-admin.server";
 
 let db: DB;
 let managerId = 0;
@@ -199,13 +202,37 @@ describe("fee rates", () => {
   });
 });
 
+describe("the agency form", () => {
+  it("refuses an agency with neither a mobile nor a landline (customers are sent its number when it accepts), and saves it with either", async () => {
+    const ctx = testContext(db);
+    const s = await createSession(db, { userId: managerId, ip: "127.0.0.1", userAgent: "test" });
+    const cookie = (await sessionCookie(ctx).serialize(s.id)).split(";")[0]!;
+    const submit = (fields: Record<string, string>) =>
+      newAgencyAction({
+        request: formRequest("/manager/agencies/new", { code: "FRM-1", name: "نمایندگی فرم", province: "تهران", city: "تهران", dailyJobCapacity: "5", alwaysOpen: "on", ...fields }, { Cookie: cookie, Origin: "http://localhost" }),
+        context: ctx,
+        params: {},
+      } as never);
+    const refused = await submit({ mobile: "", phones: "" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ form: "details", error: "agencyAdmin.error.contact" });
+    expect(await db.selectFrom("agencies").select("code").execute()).toEqual([]);
+    expect((await submit({ phones: "021-88776655" })).status).toBe(302);
+    expect((await submit({ code: "FRM-2", mobile: "۰۹۱۲۱۲۳۴۵۶۷" })).status).toBe(302);
+    expect(await db.selectFrom("agencies").select(["code", "mobile", "phones"]).orderBy("code").execute()).toEqual([
+      { code: "FRM-1", mobile: null, phones: ["02188776655"] },
+      { code: "FRM-2", mobile: "+989121234567", phones: [] },
+    ]);
+  });
+});
+
 describe("CSV import", () => {
   const header = "code,name,mobile,province,city,lat,lng,service_radius_km,daily_job_capacity,service_areas";
   const bytes = (s: string) => new TextEncoder().encode(s);
 
   it("imports nothing when one row is bad, and reports each error with row and column", async () => {
     await createAgency(db, manager(), details({ code: "OLD-1" }));
-    const csv = [header, "NEW-1,نمايندگي يك,09121110000,تهران,تهران,35.7,51.4,20,5,تهران/تهران", "OLD-1,تکراری,,تهران,تهران,,,,,", "NEW-2,نمایندگی دو,0912,تهران,تهران,,,,,"].join("\r\n");
+    const csv = [header, "NEW-1,نمايندگي يك,09121110000,تهران,تهران,35.7,51.4,20,5,تهران/تهران", "OLD-1,تکراری,09121110001,تهران,تهران,,,,,", "NEW-2,نمایندگی دو,0912,تهران,تهران,,,,,", "NEW-3,نمایندگی سه,,تهران,تهران,,,,,"].join("\r\n");
     const { importId } = await requestAgencyImport(db, manager(), { filename: "a.csv", bytes: bytes(csv) });
     const job = await db.selectFrom("graphile_worker.jobs" as never).select("task_identifier" as never).execute();
     expect(job).toEqual([{ task_identifier: "agency__import" }]);
@@ -214,16 +241,18 @@ describe("CSV import", () => {
     expect(r.errors).toEqual([
       { row: 2, column: "code", code: "codeExists" },
       { row: 3, column: "mobile", code: "mobile" },
+      // neither a mobile nor a landline: customers could not be told the agency's number
+      { row: 4, column: "mobile", code: "contact" },
     ]);
     const row = await db.selectFrom("agency_imports").selectAll().where("id", "=", importId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: "failed", imported_rows: 0, total_rows: 3 });
+    expect(row).toMatchObject({ status: "failed", imported_rows: 0, total_rows: 4 });
     expect(row.errors).toEqual(r.errors);
     expect(await db.selectFrom("agencies").select("code").execute()).toEqual([{ code: "OLD-1" }]);
   });
 
   it("imports every row in one transaction with progress at 100% and an audit row, Persian text normalised", async () => {
     const lines = [header];
-    for (let i = 1; i <= 60; i++) lines.push(`IMP-${i},نمايندگي ${i},,تهران,تهران,35.7,51.4,۲۰,۵,"تهران/تهران;البرز/كرج"`);
+    for (let i = 1; i <= 60; i++) lines.push(`IMP-${i},نمايندگي ${i},0912111${String(i).padStart(4, "0")},تهران,تهران,35.7,51.4,۲۰,۵,"تهران/تهران;البرز/كرج"`);
     const { importId } = await requestAgencyImport(db, manager(), { filename: "b.csv", bytes: bytes(`\ufeff${lines.join("\n")}\n`) });
     const r = await runAgencyImport(db, importId);
     expect(r).toEqual({ status: "done", imported: 60, errors: [] });

@@ -25,7 +25,7 @@ let listener: pg.Client;
 const heard: AgencyImportEvent[] = [];
 
 const header = "code,name,mobile,province,city,lat,lng,service_radius_km,daily_job_capacity,service_areas";
-const csv = (prefix: string, n: number) => new TextEncoder().encode([header, ...Array.from({ length: n }, (_, i) => `${prefix}-${i + 1},نمایندگی ${i + 1},,یزد,یزد,31.9,54.3,20,5,یزد/یزد`)].join("\n"));
+const csv = (prefix: string, n: number) => new TextEncoder().encode([header, ...Array.from({ length: n }, (_, i) => `${prefix}-${i + 1},نمایندگی ${i + 1},09131110000,یزد,یزد,31.9,54.3,20,5,یزد/یزد`)].join("\n"));
 const manager = () => ({ kind: "user" as const, userId: managerId });
 
 async function readEvents(body: ReadableStream<Uint8Array>, until: (events: { event: string; data: string }[]) => boolean, ms = 15_000) {

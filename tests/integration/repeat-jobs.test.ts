@@ -1,18 +1,22 @@
 /**
- * "A repeat of an earlier job" (core/repeat-job.ts) and its two SQL twins on real PostgreSQL: on the same rows —
- * tickets of two appliances, of every type, with and without a problem category, completed (a completion report),
+ * "A repeat of an earlier job" (core/repeat-job.ts) and its three SQL twins on real PostgreSQL: on the same rows —
+ * tickets of four appliances, of every type, with and without a problem category, completed (a completion report),
  * open or cancelled, some exactly at a window's edge and some a second past it — the scorecard's rework roll-up
  * (db/repos/quality.ts refreshReworks) names exactly the earlier job core's repeatedJob names under reworkRuleOf,
  * and the replacement sweep (services/supervisor-tasks.ts sweepServiceTasks) exactly the one it names under
- * repeatFaultRuleOf, with the admin's windows (quality_settings, service_rule_settings) changed from the defaults.
+ * repeatFaultRuleOf, with the admin's windows (quality_settings, service_rule_settings) changed from the defaults,
+ * and the voice-of-customer report's repeat breakdowns (db/repos/voice.ts refreshRepeatBreakdowns) exactly the one
+ * it names under core/feedback.ts repeatBreakdownRuleOf (90 days).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { REPEAT_WINDOW_DAYS, repeatBreakdownRuleOf } from "../../core/feedback";
 import { reworkRuleOf } from "../../core/quality";
 import { repeatedJob, type JobFacts } from "../../core/repeat-job";
 import { repeatFaultRuleOf, serviceRulesOf } from "../../core/service-rules";
 import { isUnresolved, type TicketStatus, type TicketType } from "../../core/ticket";
 import type { DB } from "../../db/connection";
 import { refreshReworks } from "../../db/repos/quality";
+import { refreshRepeatBreakdowns } from "../../db/repos/voice";
 import { sweepServiceTasks } from "../../services/supervisor-tasks";
 import { getTestDb, resetDatabase } from "../support/db";
 
@@ -23,6 +27,9 @@ const BASE = new Date("2026-03-01T08:00:00Z").getTime();
 // the admin's windows, not the defaults (30 / 30), so the queries must take them from the settings
 const REWORK_DAYS = 21;
 const REPEAT_DAYS = 17;
+// the voice-of-customer report's window: fixed, not a setting
+const REPEAT_BREAKDOWN_DAYS = REPEAT_WINDOW_DAYS;
+const VOICE_FIRST = 76; // the index of the first row of the voice report's edge cases (6 + 70 before it)
 
 interface Row extends JobFacts {
   status: TicketStatus;
@@ -102,6 +109,25 @@ beforeAll(async () => {
     const status: TicketStatus = kind <= 1 ? "completed" : kind === 2 ? open[r(open.length)]! : "cancelled";
     await add({ product: r(2) === 0 ? p1 : p2, type: types[r(types.length)]!, problem: [c1, c2, null][r(3)]!, registeredAt, completedAt, status });
   }
+
+  // the voice report's 90-day window (core/feedback.ts REPEAT_WINDOW_DAYS) at its edges, on two more appliances
+  const [p3, p4] = (
+    await db
+      .insertInto("customer_products")
+      .values([3, 4].map((n) => ({ customer_id: customer.id, model_id: model.id, serial_number: `WM-RP-${n}`, warranty_months: 18 })))
+      .returning("id")
+      .execute()
+  ).map((p) => p.id) as [number, number];
+  const T = BASE + 200 * DAY;
+  await add({ product: p3, type: "breakdown", problem: c1, registeredAt: T, completedAt: T + 3 * HOUR, status: "completed" });
+  await add({ product: p3, type: "breakdown", problem: c2, registeredAt: T + REPEAT_BREAKDOWN_DAYS * DAY, completedAt: null, status: "new" }); // exactly at the edge
+  await add({ product: p3, type: "breakdown", problem: c1, registeredAt: T + 100 * DAY, completedAt: null, status: "cancelled" });
+  await add({ product: p3, type: "breakdown", problem: null, registeredAt: T + 101 * DAY, completedAt: null, status: "new" }); // repeats the edge one, not the cancelled
+  await add({ product: p4, type: "breakdown", problem: c1, registeredAt: T, completedAt: null, status: "new" });
+  await add({ product: p4, type: "breakdown", problem: c1, registeredAt: T + REPEAT_BREAKDOWN_DAYS * DAY + 1000, completedAt: null, status: "new" }); // a second past
+  // two registered at the same instant: neither repeats the other
+  await add({ product: p4, type: "breakdown", problem: c1, registeredAt: T + 300 * DAY, completedAt: null, status: "new" });
+  await add({ product: p4, type: "breakdown", problem: c2, registeredAt: T + 300 * DAY, completedAt: null, status: "new" });
 });
 
 describe("the SQL twins of core/repeat-job.ts", () => {
@@ -147,5 +173,26 @@ describe("the SQL twins of core/repeat-job.ts", () => {
     // report (the latest within the window), no longer of the first
     expect(expected.get(rows[4]!.id)).toBe(rows[3]!.id);
     expect(expected.get(rows[5]!.id)).toBe(rows[4]!.id);
+  });
+  it("the voice report's repeat breakdowns name exactly the job repeatedJob names under repeatBreakdownRuleOf (90 days from the registration)", async () => {
+    const rule = repeatBreakdownRuleOf();
+    expect(rule.windowDays).toBe(REPEAT_BREAKDOWN_DAYS);
+    const expected = new Map<number, number>();
+    for (const later of rows) {
+      const j = repeatedJob(rows, later, rule);
+      if (j) expected.set(later.id, j.id);
+    }
+    await refreshRepeatBreakdowns(db, { settleSeconds: 0 });
+    const got = await db.selectFrom("repeat_breakdowns").select(["ticket_id", "previous_ticket_id"]).execute();
+    expect(new Map(got.map((g) => [g.ticket_id, g.previous_ticket_id]))).toEqual(expected);
+    expect(expected.size).toBeGreaterThan(3);
+    const v = rows.slice(VOICE_FIRST).map((x) => x.id);
+    // exactly 90 days after is in, with another problem; past a cancelled one to the latest within; a second past
+    // the window is out; the same instant is no repeat
+    expect(expected.get(v[1]!)).toBe(v[0]);
+    expect(expected.get(v[3]!)).toBe(v[1]);
+    expect(expected.has(v[2]!)).toBe(false);
+    expect(expected.has(v[5]!)).toBe(false);
+    expect(expected.has(v[6]!) || expected.has(v[7]!)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { gregorianDayToJalali, parseDayInput } from "../../core/jalali";
 import { describe, expect, it } from "vitest";
 import {
+  agencyContactProblem,
   agencyCsvTemplate,
   dayBefore,
   planNewFeeRate,
@@ -82,7 +83,7 @@ describe("agency CSV", () => {
     });
   });
   it("reports every bad cell with its row and column, and imports nothing", () => {
-    const csv = [header, "A-1,خوب,,تهران,تهران,,,,,", "bad code!,x,0912,تهران,,35.7,,0,-1,/", "A-1,تکراری,,تهران,تهران,,,,,"].join("\n");
+    const csv = [header, "A-1,خوب,09121234567,تهران,تهران,,,,,", "bad code!,x,0912,تهران,,35.7,,0,-1,/", "A-1,تکراری,09121234567,تهران,تهران,,,,,"].join("\n");
     const r = validateAgencyCsv(csv, new Set(["ZZ-9"]));
     expect(r.rows).toEqual([]);
     expect(r.errors).toEqual(
@@ -99,7 +100,24 @@ describe("agency CSV", () => {
       ]),
     );
     expect(r.errors.some((e) => e.row === 1)).toBe(false);
-    expect(validateAgencyCsv(`${header}\nZZ-9,نام,,تهران,تهران,,,,,`, new Set(["ZZ-9"])).errors).toEqual([{ row: 1, column: "code", code: "codeExists" }]);
+    expect(validateAgencyCsv(`${header}\nZZ-9,نام,09121234567,تهران,تهران,,,,,`, new Set(["ZZ-9"])).errors).toEqual([{ row: 1, column: "code", code: "codeExists" }]);
+  });
+  it("refuses a row with neither a mobile nor a landline (customers are sent the agency's number), once per row", () => {
+    expect(agencyContactProblem({ mobile: null, phones: [] })).toBe("contact");
+    expect(agencyContactProblem({ mobile: null, phones: [""] })).toBe("contact");
+    expect(agencyContactProblem({ mobile: "+989121234567", phones: [] })).toBeNull();
+    expect(agencyContactProblem({ mobile: null, phones: ["02188776655"] })).toBeNull();
+    const h = "code,name,mobile,phones,province,city";
+    const r = validateAgencyCsv([h, "A-1,نمایندگی یک,,,تهران,تهران", "A-2,نمایندگی دو,,۰۲۱۸۸۷۷۶۶۵۵,تهران,تهران", "A-3,نمایندگی سه,0912,,تهران,تهران", "A-4,نمایندگی چهار,۰۹۱۲۱۲۳۴۵۶۷,,تهران,تهران"].join("\n"));
+    // a malformed number has its own error, not this one as well
+    expect(r.errors).toEqual([
+      { row: 1, column: "mobile", code: "contact" },
+      { row: 3, column: "mobile", code: "mobile" },
+    ]);
+    expect(r.rows).toEqual([]);
+    // a file without the mobile and phones columns at all: every row refused
+    expect(validateAgencyCsv("code,name,province,city\nB-1,نمایندگی,تهران,تهران").errors).toEqual([{ row: 1, column: "mobile", code: "contact" }]);
+    for (const messages of [fa, en] as Record<string, string>[]) expect(messages["agencyImport.error.contact"]).toBeTruthy();
   });
   it("refuses a file whose header does not match, or an unclosed quote", () => {
     expect(validateAgencyCsv("foo,bar\n1,2").errors).toEqual([{ row: 0, column: "code", code: "header" }]);

@@ -12,14 +12,15 @@ import {
   isFeedbackCategory,
   isFeedbackKind,
   isLowScore,
-  isRepeatBreakdown,
   isSatisfied,
   meanScore,
   REPEAT_WINDOW_DAYS,
+  repeatBreakdownRuleOf,
   resolveSeconds,
   SATISFIED_MIN_SCORE,
   tallyScores,
 } from "../../core/feedback";
+import { isRepeatOf, repeatedJob, type JobFacts } from "../../core/repeat-job";
 import { COMPLAINT_MAX_SCORE, MAX_SCORE, MIN_SCORE } from "../../core/satisfaction";
 
 describe("CSAT", () => {
@@ -106,6 +107,8 @@ describe("after a low score", () => {
 });
 
 describe("repeat breakdowns", () => {
+  const job = (id: number, registeredAt: string, over: Partial<JobFacts> = {}): JobFacts => ({ id, type: "breakdown", customerProductId: 7, problemCategoryId: 1, registeredAt, ...over });
+  const isRepeatBreakdown = (previousAt: string, at: string, windowDays?: number) => isRepeatOf(job(1, previousAt), job(2, at), repeatBreakdownRuleOf(windowDays));
   it("is a later breakdown of the same serial within the window", () => {
     const first = "2026-08-01T08:00:00Z";
     expect(REPEAT_WINDOW_DAYS).toBe(90);
@@ -116,6 +119,22 @@ describe("repeat breakdowns", () => {
     expect(isRepeatBreakdown(first, "2026-10-30T08:01:00Z")).toBe(false);
     expect(isRepeatBreakdown(first, "2026-08-20T08:00:00Z", 10)).toBe(false);
     expect(daysBetween(first, "2026-08-20T20:00:00Z")).toBe(19.5);
+  });
+  it("is core/repeat-job.ts's rule: from the earlier breakdown's registration, any problem, neither cancelled, the latest earlier one", () => {
+    const rule = repeatBreakdownRuleOf();
+    expect(rule).toEqual({ windowDays: 90, anchor: "registered", earlierTypes: "breakdown", sameProblem: false, skipCancelled: true });
+    const first = job(1, "2026-08-01T08:00:00Z");
+    const later = job(9, "2026-09-01T08:00:00Z", { problemCategoryId: 2 });
+    expect(isRepeatOf(first, later, rule)).toBe(true); // another problem still counts
+    expect(isRepeatOf({ ...first, type: "installation" }, later, rule)).toBe(false);
+    expect(isRepeatOf({ ...first, cancelled: true }, later, rule)).toBe(false);
+    expect(isRepeatOf(first, { ...later, cancelled: true }, rule)).toBe(false);
+    expect(isRepeatOf(first, { ...later, customerProductId: 8 }, rule)).toBe(false);
+    expect(isRepeatOf(first, { ...later, type: "complaint" }, rule)).toBe(false);
+    // not completed does not matter: the window runs from the registration
+    expect(isRepeatOf({ ...first, completedAt: null }, later, rule)).toBe(true);
+    const second = job(5, "2026-08-15T08:00:00Z");
+    expect(repeatedJob([first, second, later], later, rule)).toBe(second);
   });
 });
 
