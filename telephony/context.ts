@@ -19,8 +19,12 @@ export interface TelephonyContext {
   connected(): boolean;
   /** connected, and the calls that ended while disconnected are reconciled: the ACD and dialling may run */
   ready(): boolean;
-  /** asks the ACD to offer waiting calls and call-backs to free operators (coalesced) */
-  kick(): void;
+  /**
+   * asks the ACD to offer waiting calls and call-backs to free operators (coalesced). `endedCallId`: the kick
+   * follows this process's end of that call, whose own call_ended NOTIFY then does not kick the ACD again here
+   * (other processes still hear it and run theirs).
+   */
+  kick(endedCallId?: number): void;
   timing: Timing;
 }
 

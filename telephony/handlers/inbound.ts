@@ -228,7 +228,7 @@ export class InboundCall extends CallBase {
     this.destroyBridge(this.bridgeId);
     if (ended) this.ctx.log.info(`call ${this.callId}: ended (${ended.disposition})`);
     this.ctx.dispatcher.remove(this.callId);
-    this.ctx.kick();
+    this.ctx.kick(ended ? this.callId : undefined);
   }
 
   // ---------- operators' legs ----------

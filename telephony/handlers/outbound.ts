@@ -140,6 +140,6 @@ export class OutboundCall extends CallBase {
     this.destroyBridge(this.bridgeId);
     if (ended) this.ctx.log.info(`call ${this.callId}: outbound call ended (${ended.disposition})`);
     this.ctx.dispatcher.remove(this.callId);
-    this.ctx.kick();
+    this.ctx.kick(ended ? this.callId : undefined);
   }
 }
