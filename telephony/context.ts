@@ -19,12 +19,14 @@ export interface TelephonyContext {
   connected(): boolean;
   /** connected, and the calls that ended while disconnected are reconciled: the ACD and dialling may run */
   ready(): boolean;
+  /** asks the ACD to offer waiting calls and call-backs to free operators (coalesced) */
+  kick(): void;
   /**
-   * asks the ACD to offer waiting calls and call-backs to free operators (coalesced). `endedCallId`: the kick
-   * follows this process's end of that call, whose own call_ended NOTIFY then does not kick the ACD again here
-   * (other processes still hear it and run theirs).
+   * this process is ending the call and kicks its ACD when done (said before the ending statement, whose
+   * NOTIFY can be heard before its answer): that call's own call_ended NOTIFY does not kick the ACD again here
+   * (other processes still hear it and run theirs)
    */
-  kick(endedCallId?: number): void;
+  endingCall(callId: number): void;
   timing: Timing;
 }
 

@@ -65,9 +65,9 @@ export function startTelephony(o: TelephonyOptions): Telephony {
   let reconciled = false;
   let stopped = false;
   /**
-   * Calls this process ended, each followed by a kick of its ACD: the call_ended NOTIFY of such a call (sent
-   * for a call that had an operator) is not a reason for this process to run it again. Forgotten when that
-   * NOTIFY comes, or after a minute (a call without an operator sends none).
+   * Calls this process is ending or ended, each followed by a kick of its ACD (ctx.endingCall): the call_ended
+   * NOTIFY of such a call (sent for a call that had an operator) is not a reason for this process to run it
+   * again. Forgotten when that NOTIFY comes, or after a minute (a call without an operator sends none).
    */
   const endedHere = new Map<number, number>();
 
@@ -85,10 +85,8 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     },
     connected: () => client !== null && connection.current !== null,
     ready: () => reconciled && client !== null && connection.current !== null,
-    kick: (endedCallId?: number) => {
-      if (endedCallId !== undefined) endedHere.set(endedCallId, Date.now());
-      void acd.kick();
-    },
+    kick: () => void acd.kick(),
+    endingCall: (callId: number) => void endedHere.set(callId, Date.now()),
     timing: {
       ivrTimeoutMs: env.IVR_TIMEOUT_SECONDS * 1000,
       ringSeconds: env.ACD_RING_SECONDS,
@@ -194,7 +192,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
       }
       const event = parseDeskEvent(payload);
       // An operator became available (or finished a call): waiting callers may be offered to them. A call this
-      // process ended has already kicked its ACD (ctx.kick(callId)): the end is run for once, not twice.
+      // process ended kicks its ACD itself (ctx.endingCall): the end is run for once, not twice.
       if (event?.type === "call_ended" && endedHere.delete(event.callId)) return;
       if (event && (event.type === "presence" || event.type === "call_ended")) void acd.kick();
     },

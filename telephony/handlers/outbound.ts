@@ -133,6 +133,7 @@ export class OutboundCall extends CallBase {
   private async end(input: { disposition?: CallDisposition; operatorLegAnswered: boolean; cause?: number | null }): Promise<void> {
     if (this.ended) return;
     this.dispose();
+    this.ctx.endingCall(this.callId);
     const ended = await callEnded(this.ctx.db, this.callId, input);
     this.hangup(this.dial.operatorChannelId);
     this.hangup(this.customerChannelId);
@@ -140,6 +141,6 @@ export class OutboundCall extends CallBase {
     this.destroyBridge(this.bridgeId);
     if (ended) this.ctx.log.info(`call ${this.callId}: outbound call ended (${ended.disposition})`);
     this.ctx.dispatcher.remove(this.callId);
-    this.ctx.kick(ended ? this.callId : undefined);
+    this.ctx.kick();
   }
 }
