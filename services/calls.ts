@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql, type ExpressionBuilder, type RawBuilder, type Transaction } from "kysely";
+import { sql, type CompiledQuery, type ExpressionBuilder, type InferResult, type RawBuilder, type Transaction } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { chooseOperator, planOffers, shareOfPlan, type AcdCandidate, type WaitingCall, type WaitingCallback } from "../core/acd";
 import {
@@ -16,6 +16,7 @@ import {
 import { CALL_CENTRE_CHANNEL } from "../core/call-kpis";
 import { normalizeIranMobile, toLatinDigits } from "../core/phone";
 import type { DB } from "../db/connection";
+import { executePrepared } from "../db/prepared";
 import { writeAudit } from "../db/repos/audit";
 import { TELEPHONY_HEARTBEAT_STALE_SECONDS } from "../db/repos/telephony";
 import type { Database } from "../db/schema";
@@ -30,6 +31,11 @@ import type { Actor } from "./actor";
  * Real-time events for the desk are sent with `pg_notify` inside the transaction: PostgreSQL delivers a
  * NOTIFY on commit and drops it on rollback, so the desk is never told about a change that did not happen.
  * Payloads carry ids only (core/call.ts DeskEvent); the desk loads the rest with its own data scope.
+ *
+ * The statements of every call's life (enqueueCall, the ACD's read and write, attemptAnswered, attemptEnded,
+ * callEnded) run as named statements (db/prepared.ts executePrepared): parsed once per connection, and planned
+ * once when PostgreSQL settles on a generic plan. Each finds its rows by key or by states written as literals,
+ * so the generic plan is the one for the values (tests/integration/telephony-acd-plan.test.ts checks the read).
  */
 
 type Tx = Transaction<Database>;
@@ -171,7 +177,7 @@ export async function enqueueCall(
   input: { holdingBridgeId: string; choice?: IvrChoice; keyedTicketNumber?: number | null },
 ): Promise<{ enqueuedAt: Date } | null> {
   const choice = input.choice ?? null;
-  const { rows } = await sql<{ enqueued_at: Date }>`
+  const rows = await executePrepared(db, sql<{ enqueued_at: Date }>`
     with queued as (
       update calls set
         state = 'queued',
@@ -184,7 +190,7 @@ export async function enqueueCall(
       returning id, enqueued_at
     )
     -- the supervisor's wall: a caller is waiting
-    select enqueued_at, pg_notify(${CALL_CENTRE_CHANNEL}, id::text) from queued`.execute(db);
+    select enqueued_at, pg_notify(${CALL_CENTRE_CHANNEL}, id::text) from queued`.compile(db));
   const row = rows[0];
   return row?.enqueued_at ? { enqueuedAt: row.enqueued_at } : null;
 }
@@ -272,59 +278,112 @@ function liveTelephonyNodes(eb: ExpressionBuilder<Database, never>) {
 }
 
 /**
+ * Stand-ins for readAcdFacts' values while its query is built (once): each is a parameter of the compiled
+ * statement, found by identity and replaced by the round's value. Only these change from round to round.
+ */
+const ACD_NODE = { acdParam: "nodeId" } as unknown as string;
+const ACD_OWN_IDS = { acdParam: "ownIds" } as unknown as number[];
+const ACD_WITH_CALLBACKS = { acdParam: "withCallbacks" } as unknown as boolean;
+
+/**
  * Everything the ACD's choice needs, in one statement: the callers waiting in the queue at every live process
  * (and at this one) with the operators tried for each, the waiting call-backs, the operators.
  */
-async function readAcdFacts(q: Tx | DB, nodeId: string, ownIds: readonly number[], withCallbacks: boolean) {
-  return q
-    .selectNoFrom((eb) => [
-      jsonArrayFrom(
-        eb
-          .selectFrom("calls as c")
-          .select((e) => [
-            "c.id",
-            "c.queue",
-            "c.node_id",
-            "c.enqueued_at",
-            "c.caller_number",
-            e
-              .selectFrom("call_attempts as a")
-              .select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids"))
-              .whereRef("a.call_id", "=", "c.id")
-              .where("a.outcome", "<>", "ringing")
-              .as("tried"),
-          ])
-          .where("c.state", "=", "queued")
-          .where((w) =>
-            w.or([
-              w("c.id", "=", w.fn.any(sql<number[]>`${[...ownIds]}::bigint[]`)),
-              w.and([
-                w("c.direction", "=", "inbound"),
-                w.or([w("c.node_id", "=", nodeId), w("c.node_id", "in", liveTelephonyNodes(eb))]),
-                // a caller who asked to be called back waits as their call-back
-                w.not(w.exists(w.selectFrom("call_callbacks as cb").select(sql`1`.as("one")).whereRef("cb.call_id", "=", "c.id"))),
-              ]),
+function acdFactsQuery(q: Tx | DB) {
+  return q.selectNoFrom((eb) => [
+    jsonArrayFrom(
+      eb
+        .selectFrom("calls as c")
+        .select((e) => [
+          "c.id",
+          "c.queue",
+          "c.node_id",
+          "c.enqueued_at",
+          "c.caller_number",
+          e
+            .selectFrom("call_attempts as a")
+            .select(sql<number[]>`coalesce(array_agg(a.operator_user_id), '{}')`.as("ids"))
+            .whereRef("a.call_id", "=", "c.id")
+            .where("a.outcome", "<>", "ringing")
+            .as("tried"),
+        ])
+        .where("c.state", "=", "queued")
+        .where((w) =>
+          w.or([
+            w("c.id", "=", w.fn.any(sql<number[]>`${ACD_OWN_IDS}::bigint[]`)),
+            w.and([
+              w("c.direction", "=", "inbound"),
+              w.or([w("c.node_id", "=", sql<string>`${ACD_NODE}::text`), w("c.node_id", "in", liveTelephonyNodes(eb))]),
+              // a caller who asked to be called back waits as their call-back
+              w.not(w.exists(w.selectFrom("call_callbacks as cb").select(sql`1`.as("one")).whereRef("cb.call_id", "=", "c.id"))),
             ]),
-          )
-          .orderBy("c.enqueued_at")
-          .orderBy("c.id")
-          .limit(500),
-      ).as("calls"),
-      jsonArrayFrom(
-        eb
-          .selectFrom("call_callbacks")
-          .select(["id", "queue", "place_at"])
-          .where("status", "=", "waiting")
-          .where(sql<boolean>`${withCallbacks}`)
-          .orderBy("place_at")
-          .limit(500),
-      ).as("callbacks"),
-      jsonArrayFrom(acdCandidatesQuery(q)).as("candidates"),
-    ])
-    .executeTakeFirstOrThrow();
+          ]),
+        )
+        .orderBy("c.enqueued_at")
+        .orderBy("c.id")
+        .limit(500),
+    ).as("calls"),
+    jsonArrayFrom(
+      eb
+        .selectFrom("call_callbacks")
+        .select(["id", "queue", "place_at"])
+        .where("status", "=", "waiting")
+        .where(sql<boolean>`${ACD_WITH_CALLBACKS}::boolean`)
+        .orderBy("place_at")
+        .limit(500),
+    ).as("callbacks"),
+    jsonArrayFrom(acdCandidatesQuery(q)).as("candidates"),
+  ]);
 }
 
-function planFromFacts(facts: Awaited<ReturnType<typeof readAcdFacts>>, exclude: readonly number[] | undefined) {
+type AcdFacts = InferResult<ReturnType<typeof acdFactsQuery>>[number];
+
+/**
+ * The ACD's read is the same statement every round but for three values: its query is built and compiled once
+ * (Kysely's building and compiling showed in the telephony shell's profile) and its values put in place each
+ * round. It runs as a named statement (db/prepared.ts): parsed once per connection and, after five custom
+ * plans, planned once; its plan does not depend on the values (the queue's rows are found by the literal
+ * state, the process and the ids are only compared), tests/integration/telephony-acd.test.ts checks the
+ * generic plan.
+ */
+let acdFactsCompiled: CompiledQuery<AcdFacts> | null = null;
+
+/**
+ * The compiled query with every parameter but the stand-ins written into its text as a literal (Kysely makes
+ * each value a parameter, 'queued' and 'ended' too; a generic plan would not know them and could not use the
+ * partial index on live calls, calls_live_idx), the stand-ins renumbered $1, $2, … in order.
+ */
+function inlineConstants<R>(compiled: CompiledQuery<R>, keep: readonly unknown[]): CompiledQuery<R> {
+  const kept: unknown[] = [];
+  const literal = (v: unknown): string => {
+    if (typeof v === "string") return `'${v.replace(/'/g, "''")}'`;
+    if (typeof v === "number" && Number.isFinite(v)) return String(v);
+    if (typeof v === "boolean") return v ? "true" : "false";
+    throw new Error(`inlineConstants: cannot write ${typeof v} as a literal`);
+  };
+  const text = compiled.sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = compiled.parameters[Number(n) - 1];
+    if (!keep.includes(value)) return literal(value);
+    if (!kept.includes(value)) kept.push(value);
+    return `$${kept.indexOf(value) + 1}`;
+  });
+  return { ...compiled, sql: text, parameters: kept };
+}
+
+export function acdFactsStatement(db: DB | Tx, nodeId: string, ownIds: readonly number[], withCallbacks: boolean): CompiledQuery<AcdFacts> {
+  acdFactsCompiled ??= inlineConstants(acdFactsQuery(db).compile(), [ACD_NODE, ACD_OWN_IDS, ACD_WITH_CALLBACKS]);
+  const parameters = acdFactsCompiled.parameters.map((p) =>
+    p === ACD_NODE ? nodeId : p === ACD_OWN_IDS ? [...ownIds] : p === ACD_WITH_CALLBACKS ? withCallbacks : p,
+  );
+  return { ...acdFactsCompiled, parameters };
+}
+
+async function readAcdFacts(q: Tx | DB, nodeId: string, ownIds: readonly number[], withCallbacks: boolean): Promise<AcdFacts> {
+  const rows = await executePrepared(q, acdFactsStatement(q, nodeId, ownIds, withCallbacks));
+  return rows[0]!;
+}
+
+function planFromFacts(facts: AcdFacts, exclude: readonly number[] | undefined) {
   const items: (WaitingCall | WaitingCallback)[] = [
     ...facts.calls.map(
       (c): WaitingCall => ({ kind: "call", id: c.id, queue: (c.queue ?? "breakdown") as CallQueue, placeAt: c.enqueued_at ?? new Date(0), nodeId: c.node_id, tried: c.tried ?? [] }),
@@ -384,7 +443,7 @@ export async function offerWaitingWork(
   }));
   const commands = wake.map((nodeId) => JSON.stringify({ type: "acd", nodeId } satisfies TelephonyCommand));
   // The lock is taken before anything else of the statement runs (an init plan every other part waits on).
-  const { rows } = await sql<{ made: { id: number; call_id: number }[] | null }>`
+  const rows = await executePrepared(db, sql<{ made: { id: number; call_id: number }[] | null }>`
     with acd_lock as materialized (
       select true as held, pg_advisory_xact_lock(${ACD_LOCK_KEY}::bigint) as lock
     ), input as (
@@ -409,7 +468,7 @@ export async function offerWaitingWork(
     select
       (select count(*) from woken) as woken,
       (select json_agg(json_build_object('id', attempt.id, 'call_id', attempt.call_id, 'notified', pg_notify(${DESK_EVENTS_CHANNEL}, input.event)::text))
-        from attempt join input on input.call_id = attempt.call_id) as made`.execute(db);
+        from attempt join input on input.call_id = attempt.call_id) as made`.compile(db));
   const made = new Map((rows[0]?.made ?? []).map((r) => [Number(r.call_id), Number(r.id)]));
   const offers: Offer[] = [];
   for (const p of planned) {
@@ -488,7 +547,7 @@ export async function attemptAnswered(
   // only while the call is still ringing; the attempt is answered only while it is still ringing (a concurrent
   // end of the attempt or the call wins: nothing is written and the operator's leg is hung up); the call is
   // connected to the operator, and the desk's call_connected goes out with the commit.
-  const { rows } = await sql<{ id: number; operator_user_id: number; channel_id: string | null; holding_bridge_id: string | null }>`
+  const rows = await executePrepared(db, sql<{ id: number; operator_user_id: number; channel_id: string | null; holding_bridge_id: string | null }>`
     with the_call as (
       select c.id, c.enqueued_at, c.channel_id, c.holding_bridge_id
       from calls c
@@ -513,7 +572,7 @@ export async function attemptAnswered(
     )
     select id, operator_user_id, channel_id, holding_bridge_id,
       pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'call_connected', 'operatorUserId', operator_user_id, 'callId', id, 'at', ${isoNowSql})::text)
-    from connected`.execute(db);
+    from connected`.compile(db));
   const row = rows[0];
   if (!row) return null;
   return { callId: Number(row.id), operatorUserId: Number(row.operator_user_id), callerChannelId: row.channel_id, holdingBridgeId: row.holding_bridge_id };
@@ -531,7 +590,7 @@ export async function attemptEnded(
   // One statement (it was a transaction of six round trips): the attempt ends only while it is still ringing,
   // an inbound call that was ringing waits again, and the operator's desk hears of it on commit.
   const outcome = input.outcome ?? attemptOutcomeForCause(input.cause);
-  const { rows } = await sql<{ call_id: number; operator_user_id: number }>`
+  const rows = await executePrepared(db, sql<{ call_id: number; operator_user_id: number }>`
     with attempt as (
       update call_attempts set outcome = ${outcome}, ended_at = now(), hangup_cause = ${input.cause ?? null}::int
       where id = ${attemptId} and outcome = 'ringing'
@@ -542,7 +601,7 @@ export async function attemptEnded(
     )
     select call_id, operator_user_id,
       pg_notify(${DESK_EVENTS_CHANNEL}, json_build_object('type', 'call_withdrawn', 'operatorUserId', operator_user_id, 'callId', call_id, 'at', ${isoNowSql})::text)
-    from attempt`.execute(db);
+    from attempt`.compile(db));
   const row = rows[0];
   return row ? { callId: Number(row.call_id), operatorUserId: Number(row.operator_user_id), outcome } : null;
 }
@@ -577,7 +636,7 @@ export async function callEnded(
   // transaction used to send them (a call_withdrawn per cancelled ring, the supervisors' wall, the operator's
   // call_ended), delivered on commit.
   const legAnswered = input.operatorLegAnswered === true;
-  const { rows } = await sql<{
+  const rows = await executePrepared(db, sql<{
     disposition: CallDisposition;
     operator_user_id: number | null;
     channel_id: string | null;
@@ -646,7 +705,7 @@ export async function callEnded(
       the_call.holding_bridge_id, the_call.bridge_id,
       (select array_agg(cancelled.channel_id order by cancelled.id) from cancelled where cancelled.channel_id is not null) as ringing_channel_ids,
       (select count(*) from (select pg_notify(e.channel, e.payload) from (select * from events order by n, k) e) sent) as notified
-    from the_call`.execute(db);
+    from the_call`.compile(db));
   const call = rows[0];
   if (!call) return null;
   const channelIds = [call.channel_id, call.operator_channel_id].filter((c): c is string => c !== null);

@@ -21,6 +21,12 @@ export interface TelephonyContext {
   ready(): boolean;
   /** asks the ACD to offer waiting calls and call-backs to free operators (coalesced) */
   kick(): void;
+  /**
+   * this process is ending the call and kicks its ACD when done (said before the ending statement, whose
+   * NOTIFY can be heard before its answer): that call's own call_ended NOTIFY does not kick the ACD again here
+   * (other processes still hear it and run theirs)
+   */
+  endingCall(callId: number): void;
   timing: Timing;
 }
 

@@ -47,6 +47,8 @@ export interface Telephony {
   state: Readonly<ConnectionState>;
   /** runs the ACD once now (tests) */
   kick(): Promise<void>;
+  /** how many ACD runs this process has made (tests, benches) */
+  acdRuns(): number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,12 @@ export function startTelephony(o: TelephonyOptions): Telephony {
   let client: AriClient | null = null;
   let reconciled = false;
   let stopped = false;
+  /**
+   * Calls this process is ending or ended, each followed by a kick of its ACD (ctx.endingCall): the call_ended
+   * NOTIFY of such a call (sent for a call that had an operator) is not a reason for this process to run it
+   * again. Forgotten when that NOTIFY comes, or after a minute (a call without an operator sends none).
+   */
+  const endedHere = new Map<number, number>();
 
   const dispatcher = new Dispatcher(log, (event) => onNewChannel(event));
   const ctx: TelephonyContext = {
@@ -78,6 +86,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     connected: () => client !== null && connection.current !== null,
     ready: () => reconciled && client !== null && connection.current !== null,
     kick: () => void acd.kick(),
+    endingCall: (callId: number) => void endedHere.set(callId, Date.now()),
     timing: {
       ivrTimeoutMs: env.IVR_TIMEOUT_SECONDS * 1000,
       ringSeconds: env.ACD_RING_SECONDS,
@@ -182,7 +191,9 @@ export function startTelephony(o: TelephonyOptions): Telephony {
         return;
       }
       const event = parseDeskEvent(payload);
-      // An operator became available (or finished a call): waiting callers may be offered to them.
+      // An operator became available (or finished a call): waiting callers may be offered to them. A call this
+      // process ended kicks its ACD itself (ctx.endingCall): the end is run for once, not twice.
+      if (event?.type === "call_ended" && endedHere.delete(event.callId)) return;
       if (event && (event.type === "presence" || event.type === "call_ended")) void acd.kick();
     },
     { log, onReconnect: () => void acd.kick() },
@@ -193,6 +204,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
   const sweep = setInterval(() => {
     if (stopped) return;
     sweeps++;
+    for (const [callId, at] of endedHere) if (Date.now() - at > 60_000) endedHere.delete(callId);
     void writeHealth();
     // operators rung by a process that died meanwhile are freed for the live processes' callers
     void reclaimDeadProcessOffers(db).then(
@@ -218,6 +230,7 @@ export function startTelephony(o: TelephonyOptions): Telephony {
     nodeId,
     state: connection.state,
     kick: () => acd.kick(),
+    acdRuns: () => acd.runs(),
     async stop() {
       if (stopped) return;
       stopped = true;

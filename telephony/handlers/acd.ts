@@ -17,6 +17,7 @@ const MAX_ROUNDS = 10;
 export function createAcd(ctx: TelephonyContext) {
   let running: Promise<void> | null = null;
   let again = false;
+  let runs = 0;
   /** phones being rung and call-backs being dialled: not awaited by the loop, awaited by idle() */
   const inFlight = new Set<Promise<void>>();
 
@@ -59,6 +60,7 @@ export function createAcd(ctx: TelephonyContext) {
     running = (async () => {
       do {
         again = false;
+        runs++;
         try {
           await runOnce();
         } catch (error) {
@@ -85,5 +87,5 @@ export function createAcd(ctx: TelephonyContext) {
     await Promise.all([...inFlight]);
   }
 
-  return { kick, dialPending, idle };
+  return { kick, dialPending, idle, runs: () => runs };
 }

@@ -219,6 +219,7 @@ export class InboundCall extends CallBase {
     if (this.phase === "ended") return;
     this.phase = "ended";
     this.dispose();
+    this.ctx.endingCall(this.callId);
     const ended = await callEnded(this.ctx.db, this.callId, { cause });
     for (const channelId of [...this.ringing.keys(), ...(ended?.ringingChannelIds ?? [])]) this.hangup(channelId);
     this.ringing.clear();

@@ -133,6 +133,7 @@ export class OutboundCall extends CallBase {
   private async end(input: { disposition?: CallDisposition; operatorLegAnswered: boolean; cause?: number | null }): Promise<void> {
     if (this.ended) return;
     this.dispose();
+    this.ctx.endingCall(this.callId);
     const ended = await callEnded(this.ctx.db, this.callId, input);
     this.hangup(this.dial.operatorChannelId);
     this.hangup(this.customerChannelId);
