@@ -22,7 +22,7 @@
  * histories.
  */
 import type { Priority, TicketEventType, TicketStatus, TicketType } from "./ticket";
-import { isDispatchedType } from "./ticket";
+import { isDispatchedType, isTakeBack } from "./ticket";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS, type SlaStage } from "./sla";
 import type { RegionTier } from "./region-tier";
 import { addWorkingDays, addWorkingMinutes, addWorkingMs, workingMsBetween, type WorkingCalendar } from "./working-time";
@@ -53,10 +53,8 @@ export interface HistoryEvent {
 
 export type Milestones = Record<Milestone, Date | null> & { cancelled: boolean };
 
-const TAKE_BACK_FROM: readonly TicketStatus[] = ["assigned", "scheduled"];
-
-function isTakeBack(e: HistoryEvent): boolean {
-  return e.type === "status_changed" && e.to === "dispatching" && e.from !== null && TAKE_BACK_FROM.includes(e.from);
+function isTakeBackEvent(e: HistoryEvent): boolean {
+  return e.type === "status_changed" && isTakeBack(e.from, e.to);
 }
 
 function maxAt(events: readonly HistoryEvent[], pred: (e: HistoryEvent) => boolean): Date | null {
@@ -75,7 +73,7 @@ function minAt(events: readonly HistoryEvent[], pred: (e: HistoryEvent) => boole
 export function milestonesOf(createdAt: Date, events: readonly HistoryEvent[]): Milestones {
   const status = (e: HistoryEvent, to: TicketStatus) => e.type === "status_changed" && e.to === to;
   const offered = minAt(events, (e) => e.type === "offer_sent" || status(e, "dispatching"));
-  const takeBack = maxAt(events, isTakeBack);
+  const takeBack = maxAt(events, isTakeBackEvent);
   const after = (e: HistoryEvent, t: Date | null) => t === null || e.at.getTime() > t.getTime();
   const accepted = maxAt(events, (e) => status(e, "assigned") && after(e, takeBack));
   const visited = minAt(
@@ -146,9 +144,9 @@ export function delayCauses(events: readonly HistoryEvent[]): Record<DelayCause,
     } else if (e.type === "status_changed") {
       const reason = reasonOf(e);
       const isHold = e.to === "on_hold";
-      if (isTakeBack(e)) c.reassignment++;
+      if (isTakeBackEvent(e)) c.reassignment++;
       if (isHold && (e.data.action === "needs_parts" || parts.test(reason))) c.waiting_parts++;
-      if ((isHold || isTakeBack(e)) && (e.data.cause === "customer_unavailable" || customer.test(reason))) c.customer_unavailable++;
+      if ((isHold || isTakeBackEvent(e)) && (e.data.cause === "customer_unavailable" || customer.test(reason))) c.customer_unavailable++;
     }
   }
   // a supervisor's take-back writes both a move back to `dispatching` and 'reassigned': one reassignment

@@ -131,6 +131,17 @@ export function isTicketHoldReason(value: unknown): value is TicketHoldReason {
 
 export const TERMINAL_STATUSES = ["closed", "cancelled"] as const satisfies readonly TicketStatus[];
 
+/**
+ * A job an agency has accepted and nobody has started on: it may get (or change) its technician and window,
+ * and a move from here back to `dispatching` is a take-back (the job leaves that agency).
+ */
+export const ACCEPTED_JOB_STATUSES = ["assigned", "scheduled"] as const satisfies readonly TicketStatus[];
+
+/** Whether `from` → `to` takes an accepted job back from its agency (core/delays.ts milestones, services/take-back.ts). */
+export function isTakeBack(from: TicketStatus | null, to: TicketStatus | null): boolean {
+  return to === "dispatching" && from !== null && (ACCEPTED_JOB_STATUSES as readonly TicketStatus[]).includes(from);
+}
+
 /** Only breakdown reports go out to repair agencies; follow-ups and complaints are handled in-house. */
 export const DISPATCH_STATUSES = ["dispatching", "assigned", "scheduled"] as const satisfies readonly TicketStatus[];
 

@@ -1,4 +1,4 @@
-import { assertTransition, IllegalTransitionError, type TicketHoldReason, type TicketStatus } from "../core/ticket";
+import { assertTransition, IllegalTransitionError, isTakeBack, type TicketHoldReason, type TicketStatus } from "../core/ticket";
 import type { Transaction } from "kysely";
 import type { DB } from "../db/connection";
 import type { Database } from "../db/schema";
@@ -12,10 +12,6 @@ import { enqueueTemplatedSms } from "./sms-templates";
 import { DUE_TIMES_TICKET_COLUMNS } from "./agency-due-times";
 import { queueTicketDispatch } from "./dispatch-queue";
 import { releasePartRequestsInTrx, takeBackFromAgencyInTrx } from "./take-back";
-
-/** A move back to `dispatching` from these is a take-back: the job leaves the agency that accepted it. */
-const TAKE_BACK_FROM: readonly TicketStatus[] = ["assigned", "scheduled"];
-const isTakeBackFrom = (status: TicketStatus) => TAKE_BACK_FROM.includes(status);
 
 export { IllegalTransitionError };
 
@@ -106,7 +102,7 @@ export async function changeTicketStatusInTrx(
     // an accepted job moved back to dispatch leaves its agency (services/take-back.ts: nobody's, intake's due
     // times back) and goes to the engine again, which offers it to the best agency (the one that had it counts
     // as already offered)
-    const takeBack = input.to === "dispatching" && isTakeBackFrom(ticket.status) && ticket.assigned_agency_id !== null;
+    const takeBack = isTakeBack(ticket.status, input.to) && ticket.assigned_agency_id !== null;
     const takenBack = takeBack ? await takeBackFromAgencyInTrx(trx, { ticket, reason: input.reason ?? "", now, actor }) : null;
     if (takeBack) await queueTicketDispatch(trx, ticket.id);
     // a cancelled job's open part requests are cancelled with it (services/take-back.ts: not handed over)
