@@ -70,8 +70,15 @@ function window(hoursFromNow = 2, length = 2) {
   return { visitFrom, visitTo: new Date(visitFrom.getTime() + length * HOUR) };
 }
 
+/** 10:00-12:00 in Tehran (06:30-08:30 UTC) on a day after tomorrow: one day in the SMS, whenever the test runs. */
+function daytimeWindow() {
+  const day = new Date(Date.now() + 2 * 24 * HOUR);
+  const visitFrom = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 6, 30));
+  return { visitFrom, visitTo: new Date(visitFrom.getTime() + 2 * HOUR) };
+}
+
 async function assign(ticketId: number, technicianId = techA1) {
-  return assignTechnician(db, agencyActor(), { ticketId, technicianId, agencyId: agencyA, ...window() }, { links });
+  return assignTechnician(db, agencyActor(), { ticketId, technicianId, agencyId: agencyA, ...daytimeWindow() }, { links });
 }
 
 const ctx = (ip = freshIp()) => ({ ip, daysAfterClose: 7, links });
