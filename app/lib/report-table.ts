@@ -70,3 +70,25 @@ export function compareCells(kind: ColumnKind, a: CellValue, b: CellValue, local
 export function rangeSearch(range: { fromText: string; toText: string }): string {
   return new URLSearchParams({ from: range.fromText, to: range.toText }).toString();
 }
+
+/**
+ * A page of a newest-first list paged by a cursor (`before`: the last id of the page before): `rows` were read
+ * with one row more than `limit`, so whether an older page exists is known without a count. Returns the page,
+ * the older page's link (when there is one) and the newest page's link (when this is a later page); `query`
+ * holds the list's other parameters.
+ */
+export function cursorPage<Row>(
+  rows: readonly Row[],
+  o: { limit: number; idOf: (row: Row) => number; path: string; query: URLSearchParams; before: number | undefined },
+): { page: Row[]; olderHref: string | null; newestHref: string | null } {
+  const page = rows.slice(0, o.limit);
+  const base = new URLSearchParams(o.query);
+  base.delete("before");
+  const older = new URLSearchParams(base);
+  if (rows.length > o.limit) older.set("before", String(o.idOf(page.at(-1)!)));
+  return {
+    page,
+    olderHref: rows.length > o.limit ? `${o.path}?${older.toString()}` : null,
+    newestHref: o.before === undefined ? null : `${o.path}?${base.toString()}`,
+  };
+}

@@ -40,7 +40,7 @@ function keptQuery(request: Request): URLSearchParams {
   return new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[0] !== "format" && typeof e[1] === "string"));
 }
 
-import { rangeSearch } from "~/lib/report-table";
+import { cursorPage, rangeSearch } from "~/lib/report-table";
 
 /** A Jalali month's days within the range, as the range query of a link. */
 function monthRangeQuery(range: DateRange, month: string): string {
@@ -93,17 +93,15 @@ export async function lowScoresData(db: DB, scope: DataScope, request: Request, 
   const range = parseDateRange(request);
   const before = optionalId(readSearchParams(request).before);
   const rows = await voice.lowScores(db, scope, range, { limit: LOW_SCORES_PER_PAGE + 1, before });
-  const page = rows.slice(0, LOW_SCORES_PER_PAGE);
   const rq = rangeSearch(range);
-  return {
-    range,
-    lowRows: page.map((r) => lowRow(r, locale, t)),
-    /** the next (older) page's link, when there is one */
-    olderHref: rows.length > LOW_SCORES_PER_PAGE ? `/manager/satisfaction/low?${rq}&before=${page.at(-1)!.survey_id}` : null,
-    /** the first (newest) page's link, when this is a later one */
-    newestHref: before === undefined ? null : `/manager/satisfaction/low?${rq}`,
-    exportQuery: rq,
-  };
+  const { page, olderHref, newestHref } = cursorPage(rows, {
+    limit: LOW_SCORES_PER_PAGE,
+    idOf: (r) => r.survey_id,
+    path: "/manager/satisfaction/low",
+    query: new URLSearchParams(rq),
+    before,
+  });
+  return { range, lowRows: page.map((r) => lowRow(r, locale, t)), olderHref, newestHref, exportQuery: rq };
 }
 
 function lowRow(r: Awaited<ReturnType<typeof voice.lowScores>>[number], _locale: Locale, t: Translate): LowScoreTableRow {
@@ -142,7 +140,9 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
     maxScore: q.low === "1" ? 2 : undefined,
   };
   const rowsAndOne = await voice.surveysOf(db, scope, range, filter, { limit: opts.export ? limit : limit + 1, before });
-  const rows = rowsAndOne.slice(0, limit);
+  const query = keptQuery(request);
+  query.delete("before");
+  const { page: rows, olderHref, newestHref } = cursorPage(rowsAndOne, { limit, idOf: (r) => r.id, path: "/manager/satisfaction/surveys", query, before });
   const surveyRows: SurveyTableRow[] = rows.map((r) => ({
     id: r.id,
     surveyed_at: r.surveyed_at,
@@ -156,20 +156,7 @@ export async function surveysData(db: DB, scope: DataScope, request: Request, lo
     complaint_number: r.complaint_number,
     comment: r.comment,
   }));
-  const query = keptQuery(request);
-  query.delete("before");
-  const here = `/manager/satisfaction/surveys?${query.toString()}`;
-  const older = new URLSearchParams(query);
-  if (rowsAndOne.length > limit) older.set("before", String(rows.at(-1)!.id));
-  return {
-    range,
-    surveyRows,
-    query: query.toString(),
-    /** the next (older) page's link, when there is one */
-    olderHref: rowsAndOne.length > limit ? `/manager/satisfaction/surveys?${older.toString()}` : null,
-    /** the first (newest) page's link, when this is a later one */
-    newestHref: before === undefined ? null : here,
-  };
+  return { range, surveyRows, query: query.toString(), olderHref, newestHref };
 }
 
 // ---------------------------------------------------------------------------------------------------------

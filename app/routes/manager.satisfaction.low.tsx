@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CursorPager } from "~/components/reports/CursorPager";
 import { DataTable } from "~/components/reports/DataTable";
 import { formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
@@ -37,12 +38,7 @@ export default function SatisfactionLowScores() {
           exportHref={`/manager/satisfaction/export?report=low&${exportQuery}`}
         />
       )}
-      {(newestHref || olderHref) && (
-        <nav className="pager" aria-label={t("voice.low.pages")}>
-          {newestHref && <Link to={newestHref}>{t("voice.low.newestPage")}</Link>}{" "}
-          {olderHref && <Link to={olderHref}>{t("voice.low.older")}</Link>}
-        </nav>
-      )}
+      <CursorPager label="voice.low.pages" newestHref={newestHref} olderHref={olderHref} />
     </>
   );
 }
