@@ -24,7 +24,7 @@
 import type { Priority, TicketEventType, TicketStatus, TicketType } from "./ticket";
 import { isDispatchedType, isTakeBack } from "./ticket";
 import { IN_HOUSE_RESOLVE_DAYS, SLA_TARGETS, type SlaStage } from "./sla";
-import type { RegionTier } from "./region-tier";
+import { regionTierOf, type RegionTier } from "./region-tier";
 import { addWorkingDays, addWorkingMinutes, addWorkingMs, workingMsBetween, type WorkingCalendar } from "./working-time";
 
 export const DELAY_STAGES = ["offer", "accept", "visit", "repair", "close"] as const;
@@ -171,6 +171,11 @@ export interface SlaTargetRule extends SlaTargetMinutes {
   province: string | null;
   /** issue 15 §2: the region tier (core/region-tier.ts); null or absent: any */
   regionTier?: RegionTier | null;
+}
+
+/** A ticket's key into the SLA target rules: its priority, category, province and the tier of its place. */
+export function slaTargetKeyOf(t: { priority: Priority; categoryId: number | null; province: string | null; city: string | null }): SlaTargetKey {
+  return { priority: t.priority, categoryId: t.categoryId, province: t.province, regionTier: regionTierOf(t.province, t.city) };
 }
 
 export interface SlaTargetKey {

@@ -18,9 +18,8 @@
  * no longer one, and the sweep marks the stage again against its new due time.
  */
 import type { Transaction } from "kysely";
-import { acceptedDueTimes, dueTimesFor, slaTargetFor, type SlaTargetMinutes } from "../core/delays";
+import { acceptedDueTimes, dueTimesFor, slaTargetFor, slaTargetKeyOf, type SlaTargetMinutes } from "../core/delays";
 import { isWorkingHours } from "../core/dispatch";
-import { regionTierOf } from "../core/region-tier";
 import { isDispatchedType, type Priority, type TicketType } from "../core/ticket";
 import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import type { Database } from "../db/schema";
@@ -77,8 +76,7 @@ export async function ticketSlaTargetInTrx(trx: Trx, ticket: DueTimesTicket): Pr
     return { acceptMinutes: ticket.sla_accept_minutes, visitMinutes: ticket.sla_visit_minutes, resolveMinutes: ticket.sla_resolve_minutes };
   }
   const rules = await slaTargetRulesWithTier(trx);
-  const key = { priority: ticket.priority, categoryId: ticket.problem_category_id, province: ticket.province, regionTier: regionTierOf(ticket.province, ticket.city) };
-  const target = slaTargetFor(rules, key);
+  const target = slaTargetFor(rules, slaTargetKeyOf({ priority: ticket.priority, categoryId: ticket.problem_category_id, province: ticket.province, city: ticket.city }));
   await trx
     .updateTable("tickets")
     .set({ sla_accept_minutes: target.acceptMinutes, sla_visit_minutes: target.visitMinutes, sla_resolve_minutes: target.resolveMinutes })

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { tehranDay } from "../core/jalali";
-import { configuredDueTimes, slaTargetFor } from "../core/delays";
+import { dueTimesFor, slaTargetFor, slaTargetKeyOf } from "../core/delays";
 import { normalizeSerial, serialKey } from "../core/serial";
 import { nameSearchKey } from "../core/text";
 import type { Priority, TicketChannel, TicketType } from "../core/ticket";
@@ -11,7 +11,6 @@ import type { Database } from "../db/schema";
 import { auditInsert, writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
 import { slaTargetRulesWithTier } from "../db/repos/sla-rules";
-import { regionTierOf } from "../core/region-tier";
 import { workingCalendars } from "./working-calendar";
 import { processLinks, trackingUrl, type PublicLinks } from "../platform/links";
 import type { Actor } from "./actor";
@@ -289,12 +288,11 @@ async function newTicket(
   // the SLA target rules in force now (core/delays.ts slaTargetFor: the most specific of priority, category, province,
   // region tier), counted on the working-day clock of the call centre (no agency yet; issue 15 §2)
   const [rules, clock] = await Promise.all([slaTargetRulesWithTier(trx), workingCalendars(trx)]);
-  const regionTier = regionTierOf(input.address?.province, input.address?.city);
-  const slaKey = { priority, categoryId, province: input.address?.province ?? null, regionTier };
-  const due = configuredDueTimes(rules, now, slaKey, type, clock.dueClock(null));
+  const slaTarget = slaTargetFor(rules, slaTargetKeyOf({ priority, categoryId, province: input.address?.province ?? null, city: input.address?.city ?? null }));
+  const due = dueTimesFor(slaTarget, now, type, clock.dueClock(null));
   // the target itself is kept on the ticket: later recomputes (the agency's clock at acceptance, a take-back)
   // count these minutes, whatever the rules say by then (services/agency-due-times.ts)
-  const target = isDispatchedType(type) ? slaTargetFor(rules, slaKey) : null;
+  const target = isDispatchedType(type) ? slaTarget : null;
   const warranty = product ? warrantyStatusOn(product.expiresOn, tehranDay(now)) : "unknown";
   const channel: TicketChannel = call ? "phone" : (input.channel ?? "phone");
   const lat = input.address?.lat ?? null;
