@@ -10,6 +10,19 @@ import { DEV_WARRANTY_CODE_SECRET } from "./warranty-code";
  * A bad value stops the process with a message naming the variable, instead of
  * failing later in some request.
  */
+/** An on/off setting written true/false/1/0; unset: `fallback`. */
+function flag(fallback: boolean) {
+  return optionalFlag().transform((v) => v ?? fallback);
+}
+
+/** An on/off setting written true/false/1/0; unset: undefined (the caller decides). */
+function optionalFlag() {
+  return z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1"));
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -36,10 +49,7 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Unset: seed only an embedded database, never a server named by DATABASE_URL. */
-  SEED_ON_EMPTY: z
-    .enum(["true", "false", "1", "0"])
-    .optional()
-    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  SEED_ON_EMPTY: optionalFlag(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 
   // ---------- telephony (Asterisk ARI) ----------
@@ -58,10 +68,7 @@ const envSchema = z.object({
    * Asterisk is required (ARI_URL). Unset: the simulator when ARI_URL is unset, except with NODE_ENV=production,
    * which refuses to start without ARI_URL or ARI_SIMULATOR=true.
    */
-  ARI_SIMULATOR: z
-    .enum(["true", "false", "1", "0"])
-    .optional()
-    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  ARI_SIMULATOR: optionalFlag(),
   /** Where the simulator listens when ARI_URL is unset. */
   ARI_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
   /** An operator's phone, {extension} replaced: PJSIP/101. */
@@ -92,17 +99,11 @@ const envSchema = z.object({
   /** Where completion photos are kept (platform/photo-store.ts). Default: DATA_DIR/photos. */
   PHOTOS_DIR: z.string().min(1).optional(),
   /** `false`: `npm start` does not run the telephony shell in-process (it runs apart, `npm run telephony`). */
-  TELEPHONY_IN_PROCESS: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  TELEPHONY_IN_PROCESS: flag(true),
 
   // ---------- workers (graphile-worker) ----------
   /** `false`: `npm start` does not run the job workers in-process (they run apart, `npm run workers`). */
-  WORKERS_IN_PROCESS: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  WORKERS_IN_PROCESS: flag(true),
   /** How many jobs one worker process runs at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   /**
@@ -189,10 +190,7 @@ const envSchema = z.object({
    * `true`: messages go to the Kavenegar simulator on purpose (KAVENEGAR_API_KEY must then be unset); `false`: a
    * real account is required (KAVENEGAR_API_KEY). Unset: the simulator when the key is unset, except in production.
    */
-  SMS_SIMULATOR: z
-    .enum(["true", "false", "1", "0"])
-    .optional()
-    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  SMS_SIMULATOR: optionalFlag(),
   /** Consecutive transient failures (timeouts, network errors, 409, 5xx) after which the SMS provider is not called for a while. */
   KAVENEGAR_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** How long the SMS provider is left alone after the circuit opened, before one probe request is let through. */
@@ -226,10 +224,7 @@ const envSchema = z.object({
   /** Minutes between two attempts after a no-answer. */
   SATISFACTION_RETRY_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(120),
   /** `false`: no SMS survey after the last unanswered call; the follow-up ends as no answer. */
-  SATISFACTION_SMS_FALLBACK: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  SATISFACTION_SMS_FALLBACK: flag(true),
   /** Hours an SMS survey waits for the customer's reply. */
   SATISFACTION_SMS_REPLY_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(72),
   /** How long the customer's phone rings on an automated follow-up call. */
@@ -270,7 +265,7 @@ const envSchema = z.object({
    * production. With NODE_ENV=production they are a 404 unless this is `true`: a deployment that runs
    * without a Kavenegar key must not show its customers' numbers to anyone who asks.
    */
-  DEV_PAGES: z.enum(["true", "false", "1", "0"]).optional(),
+  DEV_PAGES: optionalFlag(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "SESSION_SECRET" | "SATISFACTION_DELAY_DAYS" | "DISPATCH_WEIGHTS"> & {
@@ -379,7 +374,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const smsInboundLine = env.KAVENEGAR_INBOUND_LINE ?? env.KAVENEGAR_SENDER ?? (smsSimulated ? KAVENEGAR_SIMULATOR_LINE : null);
   const kavenegarSimUrl = (env.KAVENEGAR_SIM_URL ?? `http://127.0.0.1:${env.KAVENEGAR_SIM_PORT}`).replace(/\/+$/, "");
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
-  const devPages = env.DEV_PAGES === undefined ? env.NODE_ENV !== "production" : env.DEV_PAGES === "true" || env.DEV_PAGES === "1";
+  const devPages = env.DEV_PAGES ?? env.NODE_ENV !== "production";
   const trackingSecret = env.TRACKING_SECRET ?? createHmac("sha256", secret).update("tracking-links").digest("base64url");
   return {
     ...env,
