@@ -204,7 +204,7 @@ export async function withdrawStaleSlaMarksInTrx(
       .deleteFrom("supervisor_alerts")
       .where("ticket_id", "=", input.ticketId)
       .where("stage", "=", m.stage)
-      .where("kind", "=", m.level === "breached" ? "sla_breached" : "sla_at_risk")
+      .where("kind", "=", `sla_${m.level}` as const)
       .where("acknowledged_at", "is", null)
       .returning("id")
       .execute();
