@@ -252,6 +252,11 @@ describe("the circuit breaker in front of Kavenegar", () => {
         const rs = await db.selectFrom("sms_messages").select("status").where("id", "in", ids).execute();
         return rs.every((r) => r.status === "sent");
       }, 120_000);
+    } catch (e) {
+      const msgs = await sql`select id, status, attempts, batch_of, last_error from sms_messages where id = any(${ids}::bigint[]) order by id`.execute(db);
+      const jobs = await sql`select id, key, attempts, max_attempts, run_at, locked_at, last_error from graphile_worker._private_jobs order by id`.execute(db);
+      console.error("DIAG", new Date().toISOString(), JSON.stringify({ msgs: msgs.rows, jobs: jobs.rows, faults: await simFaults() }, null, 1));
+      throw e;
     } finally {
       await workers.stop();
     }
@@ -400,6 +405,22 @@ describe("sending in batches (sms/sendarray)", () => {
     expect(ids.map((id) => sentTo(id).length)).toEqual([1, 0, 0, 1, 1, 0]);
     expect((await row(ids[1]!)).status).toBe("queued");
     expect(await jobKeys()).toEqual([ids[0], ids[1], ids[2], ids[5]].map((id) => `sms:${id}`).sort());
+  });
+
+  it("leaves an earlier batch's carrier to its own job: its companions come along when that job runs", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await queued(`0912200040${i}`));
+    // the first message's run took the second, then the provider failed: both wait on the job sms:<first>
+    sim.failNext(502);
+    await expect(sendQueuedSms({ db, client: client(), lines, batchSize: 2 }, ids[0]!)).rejects.toMatchObject({ code: 502 });
+    expect(await row(ids[1]!)).toMatchObject({ status: "queued", batch_of: ids[0] });
+    await sql`update graphile_worker._private_jobs set run_at = now() - interval '1 second' where key = ${`sms:${ids[0]}`}`.execute(db);
+    // the third's run may not take the first (its job is due and free): it would leave the second without a job
+    expect(await sendQueuedSms({ db, client: client(), lines, batchSize: 10 }, ids[2]!)).toEqual({ result: "sent" });
+    expect(ids.map((id) => sentTo(id).length)).toEqual([0, 0, 1]);
+    expect(await jobKeys()).toContain(`sms:${ids[0]}`);
+    expect(await sendQueuedSms({ db, client: client(), lines, batchSize: 10 }, ids[0]!)).toEqual({ result: "sent" });
+    expect(ids.map((id) => sentTo(id).length)).toEqual([1, 1, 1]);
   });
 
   it("a retryable answer puts the whole batch back; the carrier's next run takes it again, asks by localid and sends each once", async () => {

@@ -90,6 +90,9 @@ async function claim(db: DB, smsId: number, more: number, at: Date): Promise<Cla
       select m.id as sms_id, due.id as job_id from due
       join sms_messages m on m.id = substring(due.key from 5)::bigint
       where m.status = 'queued' and m.direction = 'outbound' and m.batch_of is null
+        -- a carrier of an earlier batch stays with its own job: taking it would complete the job its companions
+        -- (batch_of = it) wait on, and they would wait for the outbox's sweep instead
+        and not exists (select 1 from sms_messages c where c.batch_of = m.id and c.status in ('queued', 'sending'))
       for update of m skip locked
     ), completed as (
       -- complete_jobs only when something was taken (called with nothing, it still costs a planned delete)
