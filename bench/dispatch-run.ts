@@ -34,13 +34,22 @@ export interface DecisionTimes {
 }
 
 /** Creates `specs.length` new tickets, then dispatches each with the real service at `now`, timing each call. */
-export async function timeDecisions(db: DB, loaded: Loaded, specs: readonly NewTicketSpec[], now: Date, seed: number, nearest?: number): Promise<DecisionTimes & { ticketIds: number[] }> {
+export async function timeDecisions(
+  db: DB,
+  loaded: Loaded,
+  specs: readonly NewTicketSpec[],
+  now: Date,
+  seed: number,
+  nearest?: number,
+  /** commit as the ticket__dispatch job does (DispatchOptions.asyncCommit); false: as a person's request does */
+  asyncCommit = true,
+): Promise<DecisionTimes & { ticketIds: number[] }> {
   const ticketIds = await insertNewTickets(db, loaded, specs, specs.map(() => new Date(now.getTime() - 60_000)), seed);
   const ms: number[] = [];
   const outcomes: Record<string, number> = {};
   for (const id of ticketIds) {
     const t0 = performance.now();
-    const r = await dispatchTicket(db, BENCH_ACTOR, { ticketId: id }, { now, links: LINKS, ...(nearest !== undefined ? { nearest } : {}) });
+    const r = await dispatchTicket(db, BENCH_ACTOR, { ticketId: id }, { now, links: LINKS, asyncCommit, ...(nearest !== undefined ? { nearest } : {}) });
     ms.push(performance.now() - t0);
     const key = r.outcome === "offered" ? "offered" : `${r.outcome}:${r.reason}`;
     outcomes[key] = (outcomes[key] ?? 0) + 1;

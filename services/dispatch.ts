@@ -19,6 +19,7 @@
  */
 import { addWorkingMinutes, nextWorkingStart } from "../core/working-time";
 import { workingCalendars, type WorkingCalendars } from "./working-calendar";
+import { executePrepared } from "../db/prepared";
 import { sql, type Transaction } from "kysely";
 import {
   bestIsProven,
@@ -87,6 +88,16 @@ export interface DispatchOptions {
   now?: Date;
   /** how many of the nearest authorized agencies are ranked first (NEAREST_CANDIDATES); 0: always all of them */
   nearest?: number;
+  /**
+   * The offer's transaction commits without waiting for its WAL to reach the disk (synchronous_commit off,
+   * for this transaction only). For callers whose own next commit is synchronous and follows it — the
+   * ticket__dispatch job, whose completion graphile-worker commits afterwards: PostgreSQL flushes the WAL in
+   * order, so once the job is marked done the offer is on disk too; a crash before that loses the offer and
+   * leaves the job to run again. Anything that acts on the offer commits synchronously first (the SMS
+   * worker's claim, the agency's answer), so no SMS or answer can outlive a lost offer. Default: off (a
+   * person's request waits for the disk).
+   */
+  asyncCommit?: boolean;
 }
 
 export type DispatchResult =
@@ -293,6 +304,7 @@ export async function dispatchTicketInTrx(
       ticket,
       agency,
       now,
+      calendarOf,
       decision: { ranking, weights, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, excludedCounts, score: best.score },
     },
     { ...opts, offerMinutes },
@@ -309,6 +321,8 @@ export interface OfferToAgency {
   ticket: OfferTicket;
   agency: OfferAgency;
   now: Date;
+  /** the calendars the caller already read in this transaction (the engine's ranking); default: read them */
+  calendarOf?: CalendarOf;
   /**
    * The engine's decision that chose the agency: stored in dispatch_decisions, summarised in the history's
    * 'offer_sent', audited as 'dispatch.offer'. Absent: a supervisor's choice (services/supervision.ts
@@ -346,7 +360,7 @@ export async function offerTicketToAgencyInTrx(
   const { ticket, agency, now, decision } = o;
   // the agency's working minutes on the working-day clock (issue 15 §2: its weekly hours, Fridays and official
   // holidays off unless it is open around the clock): an offer sent at 16:55 on a Wednesday is due Thursday morning
-  const calendar = (await workingCalendars(trx)).of(agency.workingHours);
+  const calendar = (o.calendarOf ?? (await workingCalendars(trx)).of)(agency.workingHours);
   const deadlineAt = addWorkingMinutes(now, dispatchSettings(opts).offerMinutes, calendar);
   const attempt = ticket.priorOffers + 1;
   const links = opts.links ?? processLinks();
@@ -377,7 +391,9 @@ export async function offerTicketToAgencyInTrx(
       : { manual: true }),
   };
   const auditDetails = decision ? { agencyId: agency.agencyId, attempt, score: decision.score, deadlineAt: deadlineAt.toISOString() } : null;
-  const { rows } = await sql<{ offer_id: number; decision_id: number | null; jobs: number }>`
+  // a named statement (db/prepared.ts): its handful of shapes (engine or supervisor, with or without an SMS) are
+  // parsed and planned once per connection instead of on every offer
+  const rows = await executePrepared(trx, sql<{ offer_id: number; decision_id: number | null; jobs: number }>`
     with offer as (
       insert into dispatch_offers (ticket_id, agency_id, attempt, status, offered_at, deadline_at)
       values (${ticket.id}, ${agency.agencyId}, ${attempt}, 'pending', ${now}::timestamptz, ${deadlineAt}::timestamptz)
@@ -429,7 +445,8 @@ export async function offerTicketToAgencyInTrx(
     )
     select offer.id as offer_id, decision.id as decision_id,
            (select count(*)::int from deadline_job) ${smsBody !== null ? sql`+ (select count(*)::int from sms_job)` : sql``} as jobs
-    from offer cross join decision`.execute(trx);
+           ${opts.asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as commit_mode` : sql``}
+    from offer cross join decision`.compile(trx));
   return { offerId: rows[0]!.offer_id, deadlineAt, decisionId: rows[0]!.decision_id };
 }
 

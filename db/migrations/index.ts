@@ -52,6 +52,7 @@ import * as m2026_12_06_121000 from "./2026_12_06_121000_call_stats_hour_of_day"
 import * as m2026_12_06_122000 from "./2026_12_06_122000_part_hold_monthly";
 import * as m2026_12_06_150000 from "./2026_12_06_150000_sla_at_risk_rule";
 import * as m2026_12_06_151000 from "./2026_12_06_151000_serial_key";
+import * as m2026_12_07_100000 from "./2026_12_07_100000_milestones_refresh_plan";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -111,4 +112,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_122000_part_hold_monthly": m2026_12_06_122000,
   "2026_12_06_150000_sla_at_risk_rule": m2026_12_06_150000,
   "2026_12_06_151000_serial_key": m2026_12_06_151000,
+  "2026_12_07_100000_milestones_refresh_plan": m2026_12_07_100000,
 };

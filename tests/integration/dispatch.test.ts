@@ -22,6 +22,7 @@ import {
   dispatchDecision,
   dispatchJobKey,
   dispatchTicket,
+  dispatchTicketInTrx,
   offerNextCandidateWith,
   queueTicketDispatch,
   type DispatchOptions,
@@ -211,6 +212,22 @@ describe("dispatchTicket", () => {
     const { rows: jobs } = await sql<{ run_at: Date }>`select run_at from graphile_worker._private_jobs where key = ${offerJobKey(r.offerId)}`.execute(db);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.run_at.getTime()).toBe(r.deadlineAt.getTime());
+  });
+
+  it("commits without waiting for the disk only when asked (the dispatch job, whose completion commits after it)", async () => {
+    await agency({ code: "THR-001", lat: CUSTOMER.lat + 0.01 });
+    const modeAfter = async (asyncCommit: boolean) => {
+      const t = await ticket();
+      return db.transaction().execute(async (trx) => {
+        const r = await dispatchTicketInTrx(trx, DISPATCH_ACTOR, { ticketId: t }, { ...opts, now: new Date(), asyncCommit });
+        expect(r.outcome).toBe("offered");
+        return (await sql<{ mode: string }>`select current_setting('synchronous_commit') as mode`.execute(trx)).rows[0]!.mode;
+      });
+    };
+    expect(await modeAfter(false)).toBe("on");
+    expect(await modeAfter(true)).toBe("off");
+    // for that transaction only
+    expect((await sql<{ mode: string }>`select current_setting('synchronous_commit') as mode`.execute(db)).rows[0]!.mode).toBe("on");
   });
 
   it("excludes agencies with the right reasons and never offers them", async () => {

@@ -22,7 +22,8 @@ export function ticketDispatchTask(deps: { db: DB; dispatch?: Omit<DispatchOptio
     }
     const { ticketId } = parsed.data;
     try {
-      const r = await dispatchTicket(deps.db, DISPATCH_ACTOR, { ticketId }, deps.dispatch ?? {});
+      // the job's completion (committed by graphile-worker after this returns) makes the offer durable
+      const r = await dispatchTicket(deps.db, DISPATCH_ACTOR, { ticketId }, { ...deps.dispatch, asyncCommit: true });
       if (r.outcome === "offered") helpers.logger.info(`ticket ${ticketId} offered to agency ${r.agencyId} (offer ${r.offerId})`);
       else if (r.outcome === "held") helpers.logger.info(`ticket ${ticketId} held for the supervisors: ${r.reason}`);
     } catch (e) {
