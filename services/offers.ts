@@ -44,8 +44,8 @@ export async function scheduleOfferDeadline(
 
 /**
  * The crontab's safety net: pending offers past their deadline with no live job (none, or one that used up
- * its attempts) get one, due now. Returns how many were queued. Reads dispatch_offers_deadline_idx (pending
- * offers only) and graphile-worker's unique job key.
+ * its attempts) get one, due now. Returns how many were queued. Reads the pending offers (a few thousand at
+ * most) through dispatch_offers_agency_live_idx, and graphile-worker's unique job key.
  */
 export async function queueOverdueOfferExpiries(db: DB, limit = 500): Promise<number> {
   const { rows } = await sql<{ queued: number }>`

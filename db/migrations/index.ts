@@ -53,6 +53,7 @@ import * as m2026_12_06_122000 from "./2026_12_06_122000_part_hold_monthly";
 import * as m2026_12_06_150000 from "./2026_12_06_150000_sla_at_risk_rule";
 import * as m2026_12_06_151000 from "./2026_12_06_151000_serial_key";
 import * as m2026_12_07_100000 from "./2026_12_07_100000_milestones_refresh_plan";
+import * as m2026_12_07_101000 from "./2026_12_07_101000_drop_offer_deadline_index";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -113,4 +114,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_150000_sla_at_risk_rule": m2026_12_06_150000,
   "2026_12_06_151000_serial_key": m2026_12_06_151000,
   "2026_12_07_100000_milestones_refresh_plan": m2026_12_07_100000,
+  "2026_12_07_101000_drop_offer_deadline_index": m2026_12_07_101000,
 };

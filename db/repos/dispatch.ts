@@ -237,9 +237,8 @@ function factsOfCandidates(t: Pick<TicketDispatchFacts, "id" | "lat" | "lng">, n
       ${areaMatch} as area_match,
       ${polygonMatch(t)} as polygon_match,
       (select count(*)::int from tickets x where x.assigned_agency_id = a.id and x.status in ${LOAD_STATUSES}) as load_jobs,
-      -- its pending offers by dispatch_offers_agency_live_idx, the deadline a filter of the count: a condition
-      -- on deadline_at would let the planner (on stale statistics) scan every pending offer of the country
-      -- by dispatch_offers_deadline_idx once per candidate
+      -- its pending offers by dispatch_offers_agency_live_idx (the only index of pending offers), the
+      -- deadline a filter of the count
       (select count(*) filter (where o.deadline_at > ${now}::timestamptz)::int from dispatch_offers o
         where o.agency_id = a.id and o.status = 'pending') as live_offers,
       (select count(*)::int from dispatch_offers o

@@ -55,9 +55,8 @@ export function inScope(scope: DataScope) {
  * past it the offer grants nothing, even before the offer__expire job has marked it expired.
  */
 export function liveOfferDeadline(_eb: ExpressionBuilder<Database, "dispatch_offers">) {
-  // Written as a difference, not `deadline_at > now()`: the planner must not take it as a range on
-  // dispatch_offers_deadline_idx (every agency's pending offers); it is a filter on the deadline carried by
-  // the agency's own index (dispatch_offers_agency_ticket_idx includes it).
+  // Written as a difference, not `deadline_at > now()`: a filter on the deadline carried by the agency's own
+  // index (dispatch_offers_agency_ticket_idx includes it), never a range over every agency's pending offers.
   return sql<SqlBool>`dispatch_offers.deadline_at - now() > interval '0'`;
 }
 

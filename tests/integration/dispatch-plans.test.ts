@@ -92,6 +92,37 @@ describe("the candidate query at 5,000 agencies and 100,000 open jobs", () => {
     expect(out.indexes).toEqual(expect.arrayContaining(["agency_authorizations_pkey", "tickets_agency_load_idx", "dispatch_offers_agency_live_idx"]));
   });
 
+  it("counts a candidate's pending offers by the agency's own index, even on statistics taken when none were pending", async () => {
+    const ticketId = await newTicket(0, 7);
+    const facts = (await ticketDispatchFacts(db, ticketId))!;
+    const q = nearestCandidateFactsQuery(facts, new Date(), NEAREST_CANDIDATES).compile(db);
+    const out = { scans: [] as string[], indexes: [] as string[] };
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        const { rows } = await sql<{ id: number }>`update dispatch_offers set status = 'expired', responded_at = deadline_at where status = 'pending' returning id`.execute(trx);
+        expect(rows.length).toBeGreaterThan(1000);
+        await sql`analyze dispatch_offers`.execute(trx); // (rolled back with the rest)
+        await sql`update dispatch_offers set status = 'pending', responded_at = null where id = any(${rows.map((r) => r.id)}::bigint[])`.execute(trx);
+        const plan = await sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
+          `explain (format json) ${q.sql.replace(/\$(\d+)/g, (_, n: string) => literal(q.parameters[Number(n) - 1]))}`,
+        ).execute(trx);
+        walk(plan.rows[0]!["QUERY PLAN"][0]!.Plan, out);
+        throw new RolledBack();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof RolledBack)) throw e;
+      });
+    expect(out.scans).not.toContain("dispatch_offers");
+    expect(out.indexes).toContain("dispatch_offers_agency_live_idx");
+    // no index of every agency's pending offers for the planner to walk and filter by agency
+    const { rows } = await sql<{ name: string }>`
+      select indexrelid::regclass::text as name from pg_index
+      where indrelid = 'dispatch_offers'::regclass and indpred is not null and pg_get_indexdef(indexrelid) not like '%(agency_id%'
+        and pg_get_indexdef(indexrelid) not like '%(ticket_id%'`.execute(db);
+    expect(rows).toEqual([]);
+  });
+
   it("nearest first picks the same best agency as ranking every authorized agency near the customer", async () => {
     const paths: Record<string, number> = {};
     for (let i = 0; i < 40; i++) {
@@ -122,6 +153,8 @@ function literal(v: unknown): string {
 }
 
 /** EXPLAIN (format json) of a compiled query, its parameters inlined (the planner's choice for these values). */
+class RolledBack extends Error {}
+
 async function explain(q: { sql: string; parameters: readonly unknown[] }) {
   return sql.raw<{ "QUERY PLAN": { Plan: Record<string, unknown> }[] }>(
     `explain (format json) ${q.sql.replace(/\$(\d+)/g, (_, n: string) => literal(q.parameters[Number(n) - 1]))}`,
