@@ -152,12 +152,16 @@ function countReasons(ranking: Ranking): Partial<Record<ExclusionReason, number>
 
 /** An offer's deadline as the agency reads it in its SMS: "ساعت ۱۴:۳۰" today (Tehran), or with the Jalali date when on another day. */
 export function offerDeadlineText(deadline: Date, now: Date): string {
-  const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" }).format(d);
-  const time = new Intl.DateTimeFormat("fa-IR", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(deadline);
+  const day = (d: Date) => TEHRAN_DAY.format(d);
+  const time = TEHRAN_TIME_FA.format(deadline);
   if (day(deadline) === day(now)) return `ساعت ${time}`;
-  const date = new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", weekday: "long", month: "long", day: "numeric" }).format(deadline);
-  return `${date} ساعت ${time}`;
+  return `${TEHRAN_WEEKDAY_DATE_FA.format(deadline)} ساعت ${time}`;
 }
+
+// built once: constructing a formatter costs more than formatting with it
+const TEHRAN_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" });
+const TEHRAN_TIME_FA = new Intl.DateTimeFormat("fa-IR", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const TEHRAN_WEEKDAY_DATE_FA = new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", weekday: "long", month: "long", day: "numeric" });
 
 /**
  * The first opening among the agencies excluded only for being closed (outside their hours, or off for an

@@ -304,8 +304,14 @@ export function nearestCandidateFactsQuery(t: Pick<TicketDispatchFacts, "id" | "
       union all
       select ar.id, false from area ar where ar.id not in (select id from knn) and ${authorized(sql`ar.id`)}
     )
-    ${factsOfCandidates(t, now, sql<boolean>`exists (select 1 from agency_service_areas sa
-        where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null))`)},
+    ${factsOfCandidates(
+      t,
+      now,
+      // a probe of the agency's own area rows (its unique key) per candidate; written as `exists`, the planner
+      // hashed every area row of the province instead (≈ 2,000 for Tehran, a fifth of the query's time)
+      sql<boolean>`coalesce((select true from agency_service_areas sa
+        where sa.agency_id = a.id and sa.province = ${t.province ?? ""} and (sa.city = ${t.city ?? ""} or sa.city is null) limit 1), false)`,
+    )},
       c.knn, (select n from knn_n) as knn_count,
       case when (select n from knn_n) < ${sql.lit(k)} then
         (select count(*)::int from agency_authorizations z where z.brand_id = ${brandId} and z.category_id = ${categoryId}) end as authorized_total,
