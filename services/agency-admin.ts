@@ -9,7 +9,7 @@
  * (suspend / terminate / active) is changed by services/supervision.ts setAgencyStatus only.
  */
 import { sql, type Transaction } from "kysely";
-import { AGENCY_CODE_RE, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, planNewFeeRate, validRatePercent } from "../core/agency-admin";
+import { AGENCY_CODE_RE, agencyContactProblem, MAX_DAILY_CAPACITY, MAX_RADIUS_KM, planNewFeeRate, validRatePercent } from "../core/agency-admin";
 import { isWorkingHours, type WorkingHours } from "../core/dispatch";
 import { sameWeeklyHours } from "../core/working-time";
 import { MAX_POLYGONS, polygonError, toPgPolygon, type Polygon } from "../core/service-polygons";
@@ -27,6 +27,7 @@ export type AgencyAdminErrorCode =
   | "codeExists"
   | "name"
   | "place"
+  | "contact"
   | "location"
   | "radius"
   | "capacity"
@@ -70,6 +71,8 @@ function check(d: AgencyDetails) {
   if (!AGENCY_CODE_RE.test(d.code)) throw new AgencyAdminError("code");
   if (d.name.trim().length < 2 || d.name.length > 200) throw new AgencyAdminError("name");
   if (!d.province.trim() || !d.city.trim()) throw new AgencyAdminError("place");
+  // the acceptance SMS gives customers the agency's number: an agency without one cannot take jobs
+  if (agencyContactProblem(d)) throw new AgencyAdminError("contact");
   if ((d.lat === null) !== (d.lng === null)) throw new AgencyAdminError("location");
   if (d.lat !== null && (d.lat < -90 || d.lat > 90 || d.lng! < -180 || d.lng! > 180)) throw new AgencyAdminError("location");
   if (d.serviceRadiusKm !== null && (!Number.isInteger(d.serviceRadiusKm) || d.serviceRadiusKm < 1 || d.serviceRadiusKm > MAX_RADIUS_KM)) {

@@ -197,21 +197,22 @@ export async function withdrawStaleSlaMarksInTrx(
 ): Promise<SlaMark[]> {
   const marks = await trx.selectFrom("sla_marks").select(["stage", "level"]).where("ticket_id", "=", input.ticketId).execute();
   const stale = staleSlaMarks(marks, input.before, input.after, input.now);
-  for (const m of stale) {
-    await trx.deleteFrom("sla_marks").where("ticket_id", "=", input.ticketId).where("stage", "=", m.stage).where("level", "=", m.level).execute();
-    // its alert, still open, is no longer true: it leaves the open list (one already reviewed stays as it was)
-    const closed = await trx
-      .deleteFrom("supervisor_alerts")
-      .where("ticket_id", "=", input.ticketId)
-      .where("stage", "=", m.stage)
-      .where("kind", "=", `sla_${m.level}` as const)
-      .where("acknowledged_at", "is", null)
-      .returning("id")
-      .execute();
-    for (const a of closed) {
-      const event: SupervisorAlertEvent = { type: "alert_acknowledged", alertId: Number(a.id), at: input.now.toISOString() };
-      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
-    }
-  }
+  if (stale.length === 0) return stale;
+  // one statement: the marks go, and each one's alert, still open, is no longer true: it leaves the open list
+  // (one already reviewed stays as it was), its watchers told as when it is acknowledged
+  await sql`
+    with stale as (
+      select * from unnest(${stale.map((m) => m.stage)}::text[], ${stale.map((m) => m.level)}::text[]) as s(stage, level)
+    ), marks as (
+      delete from sla_marks k using stale
+      where k.ticket_id = ${input.ticketId} and k.stage = stale.stage and k.level = stale.level
+    ), alerts as (
+      delete from supervisor_alerts a using stale
+      where a.ticket_id = ${input.ticketId} and a.stage = stale.stage and a.kind = 'sla_' || stale.level and a.acknowledged_at is null
+      returning a.id
+    )
+    select pg_notify(${SUPERVISOR_ALERTS_CHANNEL},
+             json_build_object('type', 'alert_acknowledged', 'alertId', id, 'at', ${input.now.toISOString()}::text)::text)
+    from alerts`.execute(trx);
   return stale;
 }

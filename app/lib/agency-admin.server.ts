@@ -166,6 +166,7 @@ const SERVICE_ERRORS: Record<AgencyAdminError["code"], MessageKey> = {
   codeExists: "agencyAdmin.error.codeExists",
   name: "agencyAdmin.error.name",
   place: "agencyAdmin.error.place",
+  contact: "agencyAdmin.error.contact",
   location: "agencyAdmin.error.location",
   radius: "agencyAdmin.error.radius",
   capacity: "agencyAdmin.error.capacity",

@@ -83,6 +83,7 @@ describe("agencies", () => {
       [{ dailyJobCapacity: -1 }, "capacity"],
       [{ workingHours: { sat: ["8", "18:00"] } as never }, "hours"],
       [{ workingHours: { funday: ["08:00", "18:00"] } as never }, "hours"],
+      [{ mobile: null, phones: [] }, "contact"], // the service itself, not only the form and the CSV import
     ] as const) {
       await expect(createAgency(db, manager(), details(over as Partial<AgencyDetails>))).rejects.toEqual(new AgencyAdminError(code));
     }

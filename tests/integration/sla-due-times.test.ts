@@ -15,7 +15,9 @@ import { reassignTicket } from "../../services/supervision";
 import { cancelTicket, changeTicketStatus } from "../../services/tickets";
 import { dispatchJobKey } from "../../services/dispatch";
 import { sql } from "kysely";
-import { getTestDb, resetDatabase } from "../support/db";
+import pg from "pg";
+import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL } from "../../core/sla";
+import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
 
 let db: DB;
 const ids = { a: 0, b: 0, customer: 0, product: 0, category: 0, staffA: 0, staffB: 0, supervisor: 0, part: 0 };
@@ -190,7 +192,17 @@ describe("marks that no longer hold", () => {
     // visit's 20 minutes left are 5 on Saturday and 15 on Sunday → Sunday 08:15; resolve 380 left → Sunday 14:15
     await setAgencyHours(ids.a, { ...OFFICE, sat: ["08:00", "11:45"] });
     const offerId = await offerTo(t, ids.a, at("2026-11-28T12:00:00"));
+    const visitAlert = await db.selectFrom("supervisor_alerts").select("id").where("ticket_id", "=", t).where("stage", "=", "visit").executeTakeFirstOrThrow();
+    // the managers' pages hear that the alert left the open list, as when someone acknowledges it
+    const listener = new pg.Client({ connectionString: await getTestDbUrl() });
+    await listener.connect();
+    const heard: unknown[] = [];
+    listener.on("notification", (n) => heard.push(parseSupervisorAlertEvent(n.payload ?? "")));
+    await listener.query(`listen ${SUPERVISOR_ALERTS_CHANNEL}`);
     await acceptOffer(db, agencyActor(ids.staffA), { offerId }, { now: at("2026-11-28T11:40:00") });
+    for (let i = 0; i < 50 && !heard.some((e) => (e as { type?: string } | null)?.type === "alert_acknowledged"); i++) await new Promise((r) => setTimeout(r, 100));
+    await listener.end();
+    expect(heard).toContainEqual({ type: "alert_acknowledged", alertId: Number(visitAlert.id), at: at("2026-11-28T11:40:00").toISOString() });
     expect(await dueTimes(t)).toMatchObject({ sla_visit_due_at: at("2026-11-29T08:15:00"), sla_resolve_due_at: at("2026-11-29T14:15:00") });
     // the visit is no longer at risk: its mark and its open alert are gone; the accept stage's breach stays
     expect(await marks(t)).toEqual(["accept:breached"]);
