@@ -3,8 +3,12 @@ import { isRouteErrorResponse } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { logger } from "../platform/logger";
 import { CachedRemixServer } from "./lib/remix-server.server";
+import { installRouteMatchCache } from "./lib/route-matching.server";
 
 const log = logger("web");
+
+// React Router's matchRoutes, remembered per route tree and path (app/lib/route-matching.server.ts).
+installRouteMatchCache();
 
 /**
  * Pages are rendered whole, to one string, and sent in one write. They have no Suspense boundary to

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createRequestHandler, type EntryContext, type ServerBuild } from "@remix-run/node";
 import { Links, Meta, Outlet, RemixServer, Scripts, useLoaderData, useRouteError, isRouteErrorResponse } from "@remix-run/react";
 import { CachedRemixServer } from "../../app/lib/remix-server.server";
+import { installRouteMatchCache, routeMatchStats } from "../../app/lib/route-matching.server";
 
 /*
  * app/lib/remix-server.server.tsx stands in for <RemixServer> in app/entry.server.tsx and leans on internals of
@@ -11,7 +12,8 @@ import { CachedRemixServer } from "../../app/lib/remix-server.server";
  * Here a small app of its own (root, index, nested, a 404 thrown by a loader, an error thrown by a loader, an
  * unknown path) goes through Remix's real request handler, and every page is rendered by both components: the
  * HTML (and so `window.__remixContext`, which hydration reads) must be the same, byte for byte, on the first
- * render of a build and on later ones (the cached routes), and for two builds in the same process.
+ * render of a build and on later ones (the cached routes), and for two builds in the same process; and then
+ * with app/lib/route-matching.server.ts's remembering matchRoutes installed too, as app/entry.server.tsx does.
  */
 
 type Which = "remix" | "cached";
@@ -168,5 +170,22 @@ describe("CachedRemixServer (app/entry.server.tsx) renders what RemixServer rend
     }
     expect((await a.both("/")).cached.body).toContain("build A");
     expect((await b.both("/")).cached.body).toContain("build B");
+  });
+
+  // last: the install lasts for the rest of this file's process
+  it("with the remembering matchRoutes installed (as entry.server does), the pages are still RemixServer's own", async () => {
+    const app = await pages("with the match cache");
+    const plain = new Map<string, { status: number; body: string }>();
+    for (const path of PATHS) plain.set(path, (await app.both(path)).remix);
+    installRouteMatchCache();
+    const before = routeMatchStats();
+    for (let round = 0; round < 2; round++) {
+      for (const path of PATHS) {
+        const { remix, cached } = await app.both(path);
+        expect(cached, path).toEqual(plain.get(path));
+        expect(remix, path).toEqual(plain.get(path));
+      }
+    }
+    expect(routeMatchStats().hits).toBeGreaterThan(before.hits);
   });
 });
