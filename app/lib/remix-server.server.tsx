@@ -3,7 +3,7 @@
  * on every request. Remix's own component rebuilds all ~110 route objects (`createServerRoutes`) and the
  * static router converts them once more into data routes (`createStaticRouter`) for each page it renders;
  * neither depends on the request, only on the build (manifest, route modules, future flags). Here both are
- * kept per build (a WeakMap on the build's route manifest, checked against the same route modules) and each
+ * kept per build (a WeakMap on the build's route manifest, checked against the page's route modules) and each
  * request gets only what is its own: the matches, the loader data, the router state. The element tree, and so the HTML and `window.__remixContext`
  * that hydration reads, is the same as `<RemixServer>`'s; tests/unit/remix-server.test.ts renders both over
  * a real Remix request handler and fails if they ever differ (an upgrade of @remix-run/react that changes
@@ -55,7 +55,7 @@ function routerFuture(context: EntryContext) {
 function buildRoutes(context: EntryContext): BuildRoutes {
   const { manifest, routeModules, future } = context;
   const cached = perBuild.get(manifest.routes);
-  if (cached && cached.future === future && sameModules(cached.routeModules, routeModules)) return cached;
+  if (cached && cached.future === future && sameModules(cached.routeModules, routeModules, context.staticHandlerContext.matches)) return cached;
   const serverRoutes = createServerRoutes(manifest.routes, routeModules, future, context.isSpaMode);
   const dataRoutes = createStaticRouter(serverRoutes, NO_REQUEST, { future: routerFuture(context) }).routes as DataRoute[];
   const byId = new Map<string, DataRoute>();
@@ -76,10 +76,10 @@ function buildRoutes(context: EntryContext): BuildRoutes {
   return built;
 }
 
-function sameModules(a: EntryContext["routeModules"], b: EntryContext["routeModules"]): boolean {
+/** The modules of the routes this page renders are the ones the cached routes were made of (same build). */
+function sameModules(a: EntryContext["routeModules"], b: EntryContext["routeModules"], matches: { route: { id: string } }[]): boolean {
   if (a === b) return true;
-  for (const id in b) if (a[id] !== b[id]) return false;
-  for (const id in a) if (!(id in b)) return false;
+  for (const m of matches) if (a[m.route.id] !== b[m.route.id]) return false;
   return true;
 }
 
