@@ -12,8 +12,9 @@
  * directly would fail it, not slow down quietly).
  *
  * Every call gets its own copy of the matches (the params object shared by all matches of a path, as React
- * Router makes it), so a caller that changes one cannot change the next answer. At most MAX_PATHS paths are
- * kept per route tree (a ticket's page is a path of its own); past that the tree's entries start afresh.
+ * Router makes it), so a caller that changes one cannot change the next answer. At most MAX_PATHS paths of at
+ * most MAX_PATH_LENGTH characters are kept per route tree (a ticket's page is a path of its own); past that the
+ * tree's entries start afresh, so what a client can make the server keep stays within a few megabytes.
  */
 import { createRequire } from "node:module";
 import type { AgnosticRouteMatch, AgnosticRouteObject, matchRoutes as MatchRoutesFn } from "@remix-run/router";
@@ -22,6 +23,8 @@ type MatchRoutes = typeof MatchRoutesFn;
 type Match = AgnosticRouteMatch<string, AgnosticRouteObject>;
 
 const MAX_PATHS = 5000;
+/** Longer paths (never a page of this app; a request can carry kilobytes) are matched but not kept. */
+const MAX_PATH_LENGTH = 300;
 const INSTALLED = Symbol.for("aftersales.route-matching.original");
 
 const routerExports = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes & { [INSTALLED]?: MatchRoutes } };
@@ -46,7 +49,7 @@ export function installRouteMatchCache(): void {
   const perTree = new WeakMap<object, Map<string, Match[] | null>>();
   const matchRoutes = ((routes: AgnosticRouteObject[], locationArg: string | { pathname?: string }, basename = "/") => {
     const pathname = typeof locationArg === "string" ? locationArg : locationArg?.pathname;
-    if (typeof pathname !== "string" || typeof basename !== "string" || !routes || typeof routes !== "object") {
+    if (typeof pathname !== "string" || pathname.length > MAX_PATH_LENGTH || typeof basename !== "string" || !routes || typeof routes !== "object") {
       return original(routes, locationArg as string, basename);
     }
     let answers = perTree.get(routes);

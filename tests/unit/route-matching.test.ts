@@ -116,6 +116,15 @@ describe("the remembering matchRoutes", () => {
     expect(second).toEqual(original(routes, "/desk/tickets/42"));
   });
 
+  it("matches a very long path without keeping it", () => {
+    const routes = tree();
+    const long = `/desk/tickets/${"9".repeat(400)}`;
+    const before = routeMatchStats();
+    expect(remembered(routes, long)).toEqual(original(routes, long));
+    expect(remembered(routes, long)).toEqual(original(routes, long));
+    expect(routeMatchStats()).toEqual(before);
+  });
+
   it("keeps route trees apart", () => {
     const a = tree();
     const b: AgnosticRouteObject[] = [{ id: "other-root", path: "", children: [{ id: "other", path: "desk/tickets" }] }];
