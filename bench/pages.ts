@@ -1,4 +1,5 @@
 // npm run bench:pages -- [--base URL] [--requests N] [--seconds S] [--concurrency C] [--password P] [--only REGEX]
+//                         [--server-pid PID]
 //
 // Times, over HTTP, every page and search each demo role opens, against a running server (best: the
 // production build on the 1,000,000-ticket data, see bench/README.md). Signs in through POST /login as a
@@ -6,8 +7,10 @@
 // N times in a row (the search and ticket pages rotate over sample tickets read from the app itself) and
 // prints p50/p95/p99/max per page against its target, the worst page, and the requests per second of the
 // operator's ticket list at C concurrent connections for S seconds (0: skip). --only times the pages whose
-// "role page" matches REGEX.
+// "role page" matches REGEX. With --server-pid (the web server's node process, its embedded PostgreSQL below
+// it) the throughput line also gives the CPU milliseconds per list page of the server and of PostgreSQL.
 import { toPersianDigits } from "../core/digits";
+import { cpuSeconds } from "./processes";
 import { Client, percentile, timeRequests, type Timing } from "./http-client";
 
 interface Options {
@@ -17,6 +20,7 @@ interface Options {
   concurrency: number;
   password: string;
   only?: RegExp;
+  serverPid?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -34,7 +38,11 @@ function parseArgs(argv: string[]): Options {
     if (flag === "--base") o.base = value.replace(/\/$/, "");
     else if (flag === "--password") o.password = value;
     else if (flag === "--only") o.only = new RegExp(value, "u");
-    else if (flag === "--requests" || flag === "--seconds" || flag === "--concurrency") {
+    else if (flag === "--server-pid") {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error("--server-pid needs a process id");
+      o.serverPid = n;
+    } else if (flag === "--requests" || flag === "--seconds" || flag === "--concurrency") {
       const n = Number(value);
       if (!Number.isInteger(n) || n < (flag === "--seconds" ? 0 : 1)) throw new Error(`${flag} needs a positive whole number`);
       o[flag.slice(2) as "requests" | "seconds" | "concurrency"] = n;
@@ -195,10 +203,16 @@ async function main() {
     console.log(missedPages ? `${missedPages} target(s) missed` : "every target met");
     return;
   }
+  const cpu0 = o.serverPid ? cpuSeconds(o.serverPid) : null;
   const t = await throughput(users.operator!, "/desk/tickets", o.seconds, o.concurrency);
+  const cpu1 = o.serverPid ? cpuSeconds(o.serverPid) : null;
+  const cpu =
+    cpu0 && cpu1
+      ? `; CPU ms per page: server ${(((cpu1.own - cpu0.own) * 1000) / t.requests).toFixed(2)}, PostgreSQL ${(((cpu1.below - cpu0.below) * 1000) / t.requests).toFixed(2)}`
+      : "";
   console.log(
     `operator /desk/tickets at ${o.concurrency} connections for ${o.seconds} s: ${t.rps.toFixed(0)} requests/s ` +
-      `(${t.requests} requests, ${t.errors} errors, p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms; target ≥ 300/s: ${t.rps >= 300 ? "yes" : "NO"})`,
+      `(${t.requests} requests, ${t.errors} errors, p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms${cpu}; target ≥ 300/s: ${t.rps >= 300 ? "yes" : "NO"})`,
   );
   const missed = missedPages + (t.rps >= 300 ? 0 : 1);
   console.log(missed ? `${missed} target(s) missed` : "every target met");
