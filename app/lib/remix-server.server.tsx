@@ -34,19 +34,24 @@ interface BuildRoutes {
 
 const perBuild = new WeakMap<object, BuildRoutes>();
 
-/** An empty handler context: only for building the data routes once; no request's state is read from it. */
-const NO_REQUEST: StaticHandlerContext = {
-  basename: "/",
-  location: { pathname: "/", search: "", hash: "", state: null, key: "default" },
-  matches: [],
-  loaderData: {},
-  actionData: null,
-  errors: null,
-  statusCode: 200,
-  loaderHeaders: {},
-  actionHeaders: {},
-  activeDeferreds: null,
-};
+/** A handler context with no request's state (no matches, no data) at `pathname`. */
+export function emptyHandlerContext(pathname = "/"): StaticHandlerContext {
+  return {
+    basename: "/",
+    location: { pathname, search: "", hash: "", state: null, key: "default" },
+    matches: [],
+    loaderData: {},
+    actionData: null,
+    errors: null,
+    statusCode: 200,
+    loaderHeaders: {},
+    actionHeaders: {},
+    activeDeferreds: null,
+  };
+}
+
+/** Only for building the data routes once; no request's state is read from it. */
+const NO_REQUEST = emptyHandlerContext();
 
 function routerFuture(context: EntryContext) {
   return { v7_partialHydration: true, v7_relativeSplatPath: context.future.v3_relativeSplatPath };

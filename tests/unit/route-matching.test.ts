@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { AgnosticRouteObject, matchRoutes as MatchRoutesFn } from "@remix-run/router";
 import { createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { installRouteMatchCache, routeMatchStats } from "../../app/lib/route-matching.server";
+import { emptyHandlerContext } from "../../app/lib/remix-server.server";
 
 /*
  * app/lib/route-matching.server.ts replaces @remix-run/router's matchRoutes with one that remembers its
@@ -149,18 +150,7 @@ describe("the remembering matchRoutes", () => {
     expect(after.hits - before.hits).toBe(1);
 
     // the static render (react-router's useRoutes inside StaticRouterProvider)
-    const context = {
-      basename: "/",
-      location: { pathname: "/desk/tickets", search: "", hash: "", state: null, key: "default" },
-      matches: [],
-      loaderData: {},
-      actionData: null,
-      errors: null,
-      statusCode: 200,
-      loaderHeaders: {},
-      actionHeaders: {},
-      activeDeferreds: null,
-    };
+    const context = emptyHandlerContext("/desk/tickets");
     const elementTree = (routes: AgnosticRouteObject[]): AgnosticRouteObject[] =>
       routes.map((r) => ({ ...r, element: h("i", null, r.id), children: r.children && elementTree(r.children) }) as unknown as AgnosticRouteObject);
     const router = createStaticRouter(elementTree(tree()) as never, context as never);
