@@ -171,6 +171,27 @@ describe("the ACD across two telephony processes: the longest-waiting caller get
     for (const op of ops) await setPresence(a.db, op, "offline");
   });
 
+  it("a caller who hangs up while the operator's phone rings: the operator goes at once to the other process's caller", { timeout: 60_000 }, async () => {
+    const op = await addOperator(a.db, "861", { presence: "on_break" });
+    await endpointBehaviour(a.sim, "861", "never");
+    const leaving = await queued("fair-a", "09125554001");
+    await setPresence(a.db, op, "available");
+    const ring = await waitFor(async () => (await attemptsOf(op))[0], 10_000, "the operator's phone to ring");
+    expect(ring.call_id).toBe(leaving.id);
+    const waiting = await queued("fair-b", "09125554002"); // at the other process, behind the ringing phone
+    await endpointBehaviour(a.sim, "861", "auto");
+    await hangUp(leaving);
+    // no sweep runs in this file (ten minutes): only the hang-up's own ACD run, planned over both processes'
+    // callers, can hand the operator on, and it wakes the process holding the caller
+    await connectedTo(waiting.id, op);
+    expect((await attemptsOf(op)).map((x) => [x.call_id, x.outcome])).toEqual([
+      [leaving.id, "cancelled"],
+      [waiting.id, "answered"],
+    ]);
+    await hangUp(waiting);
+    await setPresence(a.db, op, "offline");
+  });
+
   it("a process dying in the middle of a claim or after it holds no operator once it is gone", { timeout: 90_000 }, async () => {
     // A third process with the usual quick sweep (heartbeat, missed notifications, offers of dead processes).
     const cLog: LogLine[] = [];
