@@ -15,6 +15,7 @@ import { jalaliYearMonth } from "../../core/jalali";
 import { bearsReferralFee, referralFeeRials } from "../../core/referral-fee";
 import { slaDueTimes } from "../../core/sla";
 import { CLAIM_STATUSES } from "../../core/claims";
+import { refreshDelayRollup } from "../../db/repos/delays";
 
 let recordingsDir: string;
 
@@ -324,5 +325,12 @@ describe("demo and large data sets", () => {
     expect(rolled.rows[0]!.offered).toBeGreaterThan(k.calls / 2);
     expect(rolled.rows[0]!.hourly).toBe(rolled.rows[0]!.offered);
     expect(rolled.rows[0]!.daily).toBe(rolled.rows[0]!.offered);
+
+    // and the delay audit's roll-up is made, past every milestone the seed wrote
+    expect((await db.selectFrom("delay_daily").select("agency_id").limit(1).execute()).length).toBe(1);
+    const delayState = await sql<{ covered: boolean }>`
+      select (select changed_before from delay_daily_state) >= (select max(refreshed_at) from ticket_milestones) as covered`.execute(db);
+    expect(delayState.rows[0]!.covered).toBe(true);
+    expect(await refreshDelayRollup(db)).toMatchObject({ full: false });
   }, 120_000);
 });
