@@ -137,9 +137,13 @@ export const TERMINAL_STATUSES = ["closed", "cancelled"] as const satisfies read
  */
 export const ACCEPTED_JOB_STATUSES = ["assigned", "scheduled"] as const satisfies readonly TicketStatus[];
 
+export function isAcceptedJob(status: TicketStatus): boolean {
+  return (ACCEPTED_JOB_STATUSES as readonly TicketStatus[]).includes(status);
+}
+
 /** Whether `from` → `to` takes an accepted job back from its agency (core/delays.ts milestones, services/take-back.ts). */
 export function isTakeBack(from: TicketStatus | null, to: TicketStatus | null): boolean {
-  return to === "dispatching" && from !== null && (ACCEPTED_JOB_STATUSES as readonly TicketStatus[]).includes(from);
+  return to === "dispatching" && from !== null && isAcceptedJob(from);
 }
 
 /** Only breakdown reports go out to repair agencies; follow-ups and complaints are handled in-house. */

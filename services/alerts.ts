@@ -9,6 +9,16 @@ import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import type { Actor } from "./actor";
 
+/**
+ * Tells the open manager homes (NOTIFY supervisor_alerts, delivered on commit, in the order given), in one
+ * statement: the one way every service sends a SupervisorAlertEvent.
+ */
+export async function notifySupervisors(trx: DB, events: readonly SupervisorAlertEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, e.payload)
+    from unnest(${events.map((e) => JSON.stringify(e))}::text[]) with ordinality as e(payload, n) order by e.n`.execute(trx);
+}
+
 export class AlertNotFoundError extends Error {
   constructor(readonly alertId: number) {
     super(`alert ${alertId} not found or already reviewed`);
@@ -34,8 +44,7 @@ export async function acknowledgeAlert(db: DB, actor: Extract<Actor, { userId: n
       ip: actor.ip ?? undefined,
       details: { alertId: row.id, kind: row.kind, stage: row.stage },
     });
-    const event: SupervisorAlertEvent = { type: "alert_acknowledged", alertId: Number(row.id), at: new Date().toISOString() };
-    await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+    await notifySupervisors(trx, [{ type: "alert_acknowledged", alertId: Number(row.id), at: new Date().toISOString() }]);
     return { alertId: row.id, ticketId: row.ticket_id };
   });
 }

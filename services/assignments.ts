@@ -9,7 +9,7 @@
  * writes them after acceptance.
  */
 import { checkVisitWindow, visitWindowText, type VisitWindowProblem } from "../core/job-link";
-import { ACCEPTED_JOB_STATUSES, type TicketStatus } from "../core/ticket";
+import { isAcceptedJob } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import { appendTicketEvent } from "../db/repos/ticket-events";
@@ -33,7 +33,6 @@ export class AssignmentError extends Error {
     super(`assignment refused: ${problem}`);
   }
 }
-
 
 /**
  * Assigns a technician and a visit window to the agency's job, in one transaction: the ticket locked and
@@ -64,7 +63,7 @@ export async function assignTechnician(
     if (!ticket) throw new TicketNotFoundError(input.ticketId);
     if (ticket.assigned_agency_id !== input.agencyId) throw new AssignmentError("notYourJob");
     // a job gets (or changes) its technician and window while accepted and not started (core/ticket.ts)
-    if (!(ACCEPTED_JOB_STATUSES as readonly TicketStatus[]).includes(ticket.status)) throw new IllegalTransitionError(ticket.status, "scheduled");
+    if (!isAcceptedJob(ticket.status)) throw new IllegalTransitionError(ticket.status, "scheduled");
     const technician = await trx
       .selectFrom("technicians")
       .select(["id", "full_name", "mobile", "active"])

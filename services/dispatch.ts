@@ -32,7 +32,7 @@ import {
   type HoldReason,
   type Ranking,
 } from "../core/dispatch";
-import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
+import { notifySupervisors } from "./alerts";
 import { assertTransition, isDispatchedType } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -282,8 +282,7 @@ export async function dispatchTicketInTrx(
         .insertInto("supervisor_alerts")
         .values({ created_at: now, kind: "dispatch_held", ticket_id: ticket.id, stage: "accept", due_at: ticket.slaAcceptDueAt ?? now })
         .execute();
-      const event: SupervisorAlertEvent = { type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() };
-      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+      await notifySupervisors(trx, [{ type: "dispatch_held", ticketId: ticket.id, reason, at: now.toISOString() }]);
     }
     // Everyone who could take it is only closed: try again by itself when the first of them opens (the ticket
     // stays in the supervisors' queue meanwhile; a supervisor may act first).

@@ -18,14 +18,13 @@ import { sql } from "kysely";
 import {
   SLA_STAGE_OPEN_STATUSES,
   SLA_STAGES,
-  SUPERVISOR_ALERTS_CHANNEL,
   staleSlaMarks,
   type SlaMark,
-  type SupervisorAlertEvent,
   type SlaStage,
 } from "../core/sla";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
+import { notifySupervisors } from "./alerts";
 import { agencyWeeklyHours, slaTargetRulesWithTier } from "../db/repos/sla-rules";
 import { AGENCY_SLA_STAGES, longestStageMs, longestStageSpanMs } from "../core/delays";
 import { complaintWarnHorizon, slaAtRiskShareOf } from "../core/service-rules";
@@ -176,8 +175,7 @@ export async function markSlaStageInTrx(
   };
   if (c.atRisk + c.breached > 0) {
     await writeAudit(trx, { actorUserId: null, action: "sla.sweep", details: { stage, ...c, share } });
-    const event: SupervisorAlertEvent = { type: "sla_alerts", stage, ...c, at: now.toISOString() };
-    await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+    await notifySupervisors(trx, [{ type: "sla_alerts", stage, ...c, at: now.toISOString() }]);
   }
   return c;
 }
@@ -198,9 +196,9 @@ export async function withdrawStaleSlaMarksInTrx(
   const marks = await trx.selectFrom("sla_marks").select(["stage", "level"]).where("ticket_id", "=", input.ticketId).execute();
   const stale = staleSlaMarks(marks, input.before, input.after, input.now);
   if (stale.length === 0) return stale;
-  // one statement: the marks go, and each one's alert, still open, is no longer true: it leaves the open list
-  // (one already reviewed stays as it was), its watchers told as when it is acknowledged
-  await sql`
+  // the marks go, and each one's alert, still open, is no longer true: it leaves the open list (one already
+  // reviewed stays as it was), its watchers told as when it is acknowledged
+  const { rows: closed } = await sql<{ id: string }>`
     with stale as (
       select * from unnest(${stale.map((m) => m.stage)}::text[], ${stale.map((m) => m.level)}::text[]) as s(stage, level)
     ), marks as (
@@ -211,8 +209,7 @@ export async function withdrawStaleSlaMarksInTrx(
       where a.ticket_id = ${input.ticketId} and a.stage = stale.stage and a.kind = 'sla_' || stale.level and a.acknowledged_at is null
       returning a.id
     )
-    select pg_notify(${SUPERVISOR_ALERTS_CHANNEL},
-             json_build_object('type', 'alert_acknowledged', 'alertId', id, 'at', ${input.now.toISOString()}::text)::text)
-    from alerts`.execute(trx);
+    select id::text from alerts order by id`.execute(trx);
+  await notifySupervisors(trx, closed.map((a) => ({ type: "alert_acknowledged", alertId: Number(a.id), at: input.now.toISOString() })));
   return stale;
 }

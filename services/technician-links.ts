@@ -9,7 +9,7 @@
  * time or revoked may say so. Every refused token counts against its address (core/job-link.ts rate limit).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import {
   JOB_ACTION_FROM,
   JOB_ACTION_TO,
@@ -21,7 +21,7 @@ import {
   type JobLinkState,
 } from "../core/job-link";
 import type { SurveyConfig } from "../core/satisfaction";
-import { SUPERVISOR_ALERTS_CHANNEL, type SupervisorAlertEvent } from "../core/sla";
+import { notifySupervisors } from "./alerts";
 import type { TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -259,8 +259,7 @@ async function applyPress(
         .returning("id")
         .executeTakeFirstOrThrow();
       details.alert_id = alert.id;
-      const event: SupervisorAlertEvent = { type: "cannot_repair", ticketId: ticket.id, agencyId: link.agency_id, at: now.toISOString() };
-      await sql`select pg_notify(${SUPERVISOR_ALERTS_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
+      await notifySupervisors(trx, [{ type: "cannot_repair", ticketId: ticket.id, agencyId: link.agency_id, at: now.toISOString() }]);
     }
     const eventId = await appendTicketEvent(trx, {
       ticketId: ticket.id,

@@ -9,8 +9,10 @@ import {
   assertTransition,
   canTransition,
   IllegalTransitionError,
+  isAcceptedJob,
   isOpen,
   isOverdue,
+  isTakeBack,
   UNRESOLVED_STATUSES,
 } from "../../core/ticket";
 
@@ -98,6 +100,17 @@ describe("status sets: one definition of open, unresolved and agency load", () =
     expect(AGENCY_LOAD_STATUSES as readonly string[]).not.toContain("new");
     expect(AGENCY_LOAD_STATUSES as readonly string[]).not.toContain("dispatching");
     expect(AGENCY_LOAD_STATUSES as readonly string[]).not.toContain("completed");
+  });
+
+  it("an accepted job not yet started, and a move of one back to dispatch (a take-back)", () => {
+    expect(TICKET_STATUSES.filter(isAcceptedJob)).toEqual(["assigned", "scheduled"]);
+    for (const from of TICKET_STATUSES) {
+      expect(isTakeBack(from, "dispatching")).toBe(isAcceptedJob(from));
+      // a take-back is a legal move of the machine
+      if (isTakeBack(from, "dispatching")) expect(canTransition(from, "dispatching")).toBe(true);
+    }
+    expect(isTakeBack("assigned", "in_progress")).toBe(false);
+    expect(isTakeBack(null, "dispatching")).toBe(false);
   });
 
   it("keeps the dispatch statuses for breakdowns only", () => {
