@@ -242,8 +242,8 @@ function SortableTicketTable(props: { rows: Row[]; linkBase: string; now: number
         <tr>
           {columns.map((column) => {
             if (!column.sort) return <th key={column.id}>{column.header}</th>;
-            // the column the list is sorted by (the server's sort, named by the column's id)
-            const sorted = column.id === props.sort ? (props.dir === "desc" ? "desc" : "asc") : false;
+            // the column of the server's sort
+            const sorted = column.sort === props.sort ? (props.dir === "desc" ? "desc" : "asc") : false;
             return (
               <th
                 key={column.id}
