@@ -16,6 +16,7 @@ import type { DB } from "../db/connection";
 import { DEFAULT_DISPATCH_WEIGHTS, rankCandidates, type DispatchWeights } from "../core/dispatch";
 import { candidateFactsQuery, nearestCandidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
 import { dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../services/dispatch";
+import { workingCalendars } from "../services/working-calendar";
 import type { PublicLinks } from "../platform/links";
 import { Rng } from "../db/seed/util";
 import { capacityOf, type Assignment, type DayTicket } from "./dispatch-optimum";
@@ -71,7 +72,7 @@ export async function timeParts(db: DB, ticketIds: readonly number[], now: Date,
     // the engine's own reading (services/dispatch.ts rankForTicket: nearest first, all when not proven)
     const t0 = performance.now();
     const facts = await ticketDispatchFacts(db, id);
-    const { candidates: c, path, calendarOf } = await rankForTicket(db, facts!, now, DEFAULT_DISPATCH_WEIGHTS, nearest);
+    const { candidates: c, path, calendarOf } = await rankForTicket(db, facts!, now, DEFAULT_DISPATCH_WEIGHTS, nearest, await workingCalendars(db, facts!.clock));
     paths[path] = (paths[path] ?? 0) + 1;
     const t1 = performance.now();
     // the scoring alone, again, on what was read (with the engine's calendars: hours + official holidays)

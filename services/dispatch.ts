@@ -22,6 +22,7 @@ import { workingCalendars, type WorkingCalendars } from "./working-calendar";
 import { executePrepared } from "../db/prepared";
 import { sql, type Transaction } from "kysely";
 import {
+  agencyCapacity,
   bestIsProven,
   DEFAULT_DISPATCH_WEIGHTS,
   holdReason,
@@ -33,7 +34,7 @@ import {
   type Ranking,
 } from "../core/dispatch";
 import { notifySupervisors } from "./alerts";
-import { assertTransition, isDispatchedType } from "../core/ticket";
+import { AGENCY_LOAD_STATUSES, assertTransition, isDispatchedType } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
 import {
@@ -73,6 +74,16 @@ export const HELD_STATUS_REASON = "هیچ نمایندگی واجد شرایطی
 
 /** sms_messages.purpose of the agency's offer SMS (the seed's and the ticket page's word for it). */
 export const DISPATCH_OFFER_SMS_PURPOSE = "dispatch_offer";
+
+/** core/ticket.ts AGENCY_LOAD_STATUSES as the offer guard's parameter (dispatch_offer_allowed). */
+const LOAD_STATUSES: string[] = [...AGENCY_LOAD_STATUSES];
+
+/**
+ * How many times a decision ranks again when the agency it chose filled up meanwhile (another decision took
+ * its last place between the ranking and the offer): each round sees the others' offers, so a second is
+ * nearly always enough; past this the job fails and graphile-worker runs it again.
+ */
+const OFFER_ROUNDS = 5;
 
 /** How many ranked candidates the history row carries (the stored decision has them all). */
 const HISTORY_TOP = 3;
@@ -240,7 +251,39 @@ export async function dispatchTicketInTrx(
   if (ticket.pendingOffer) return { outcome: "skipped", reason: "offer_pending" };
 
   const now = opts.now ?? ticket.dbNow;
-  const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, calendarOf } = await rankForTicket(trx, ticket, now, weights, opts.nearest);
+  // the calendars' state came with the ticket's facts: no round trip of its own
+  const calendars = await workingCalendars(trx, ticket.clock);
+  for (let round = 1; ; round++) {
+    const offered = await rankAndOffer(trx, actor, ticket, now, opts, weights, offerMinutes, calendars);
+    if (offered) return offered;
+    // another decision took the chosen agency's last place (or it was suspended) since the ranking read it:
+    // rank again, seeing that decision's offer now
+    if (round >= OFFER_ROUNDS) throw new DispatchContentionError(ticket.id, round);
+  }
+}
+
+/** Every agency a decision chose was taken by other decisions first, OFFER_ROUNDS times: the job runs again later. */
+export class DispatchContentionError extends Error {
+  constructor(
+    readonly ticketId: number,
+    rounds: number,
+  ) {
+    super(`ticket ${ticketId}: the chosen agency filled up before its offer could be written, ${rounds} times in a row`);
+  }
+}
+
+/** One round of a decision: rank; hold, or offer to the best (null: the guard found no room, see offerTicketToAgencyInTrx). */
+async function rankAndOffer(
+  trx: Transaction<Database>,
+  actor: Actor,
+  ticket: TicketDispatchFacts,
+  now: Date,
+  opts: DispatchOptions,
+  weights: DispatchWeights,
+  offerMinutes: number,
+  calendars: WorkingCalendars,
+): Promise<DispatchResult | null> {
+  const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, calendarOf } = await rankForTicket(trx, ticket, now, weights, opts.nearest, calendars);
   const best = ranking.ranked[0];
   const excludedCounts = countReasons(ranking);
 
@@ -306,12 +349,14 @@ export async function dispatchTicketInTrx(
     {
       ticket,
       agency,
+      capacity: agencyCapacity(agency),
       now,
       calendarOf,
       decision: { ranking, weights, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, excludedCounts, score: best.score },
     },
     { ...opts, offerMinutes },
   );
+  if (!offer) return null;
   return { outcome: "offered", offerId: offer.offerId, agencyId: agency.agencyId, deadlineAt: offer.deadlineAt, decisionId: offer.decisionId! };
 }
 
@@ -323,6 +368,11 @@ export type OfferAgency = Pick<AgencyCandidate, "agencyId" | "code" | "name" | "
 export interface OfferToAgency {
   ticket: OfferTicket;
   agency: OfferAgency;
+  /**
+   * The agency's capacity in jobs as the rule computes it (core/dispatch.ts agencyCapacity): the offer is
+   * written only if its open jobs and live offers, counted afresh under its lock, leave room for one more.
+   */
+  capacity: number;
   now: Date;
   /** the calendars the caller already read in this transaction (the engine's ranking); default: read them */
   calendarOf?: CalendarOf;
@@ -353,13 +403,19 @@ export interface OfferToAgency {
  * smsOutboxCtes: purpose 'dispatch_offer', the ticket page's name for it, app/components/TicketDetail.tsx
  * SMS_PURPOSES) and the offer's deadline job (services/offers.ts scheduleOfferDeadline's job: offer__expire,
  * key offer:<id>).
+ *
+ * The statement writes nothing and this returns null when the agency is no longer active or has no room left
+ * (dispatch_offer_allowed, migration 2026_12_08_100000): the caller's ranking read it in an earlier statement,
+ * and another decision may have taken its last place since. The check runs under a per-agency lock held to
+ * commit, so two decisions never both take that place; the caller ranks again (its next statement sees the
+ * other decision's offer) or refuses.
  */
 export async function offerTicketToAgencyInTrx(
   trx: Transaction<Database>,
   actor: Actor,
   o: OfferToAgency,
   opts: DispatchOptions = {},
-): Promise<{ offerId: number; deadlineAt: Date; decisionId: number | null }> {
+): Promise<{ offerId: number; deadlineAt: Date; decisionId: number | null } | null> {
   const { ticket, agency, now, decision } = o;
   // the agency's working minutes on the working-day clock (issue 15 §2: its weekly hours, Fridays and official
   // holidays off unless it is open around the clock): an offer sent at 16:55 on a Wednesday is due Thursday morning
@@ -399,7 +455,8 @@ export async function offerTicketToAgencyInTrx(
   const rows = await executePrepared(trx, sql<{ offer_id: number; decision_id: number | null; jobs: number }>`
     with offer as (
       insert into dispatch_offers (ticket_id, agency_id, attempt, status, offered_at, deadline_at)
-      values (${ticket.id}, ${agency.agencyId}, ${attempt}, 'pending', ${now}::timestamptz, ${deadlineAt}::timestamptz)
+      select ${ticket.id}, ${agency.agencyId}, ${attempt}, 'pending', ${now}::timestamptz, ${deadlineAt}::timestamptz
+      where dispatch_offer_allowed(${agency.agencyId}::bigint, ${o.capacity}::int, ${now}::timestamptz, ${LOAD_STATUSES}::text[])
       returning id
     ), decision as (${
       decision
@@ -415,7 +472,7 @@ export async function offerTicketToAgencyInTrx(
     }
     ), upd as (
       update tickets set status = 'dispatching', updated_at = ${now}::timestamptz, dispatch_held_at = null, dispatch_hold_reason = null
-      where id = ${ticket.id}
+      where id = ${ticket.id} and exists (select 1 from offer)
       returning id
     ), ev as (
       insert into ticket_events (ticket_id, at, actor_kind, actor_user_id, actor_label, event_type, from_status, to_status, data)
@@ -439,7 +496,7 @@ export async function offerTicketToAgencyInTrx(
         : sql``
     }${
       smsBody !== null && agency.mobile
-        ? sql`, ${smsOutboxCtes({ receptor: agency.mobile, body: smsBody, purpose: DISPATCH_OFFER_SMS_PURPOSE, ticketId: ticket.id, agencyId: agency.agencyId, now })}`
+        ? sql`, ${smsOutboxCtes({ receptor: agency.mobile, body: smsBody, purpose: DISPATCH_OFFER_SMS_PURPOSE, agencyId: agency.agencyId, now }, { ticketIdOf: "upd" })}`
         : sql``
     }, deadline_job as (
       select (graphile_worker.add_job(${OFFER_EXPIRE_TASK}, json_build_object('offerId', offer.id), run_at := ${deadlineAt}::timestamptz,
@@ -450,7 +507,8 @@ export async function offerTicketToAgencyInTrx(
            (select count(*)::int from deadline_job) ${smsBody !== null ? sql`+ (select count(*)::int from sms_job)` : sql``} as jobs
            ${opts.asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as commit_mode` : sql``}
     from offer cross join decision`.compile(trx));
-  return { offerId: rows[0]!.offer_id, deadlineAt, decisionId: rows[0]!.decision_id };
+  const row = rows[0];
+  return row ? { offerId: row.offer_id, deadlineAt, decisionId: row.decision_id } : null;
 }
 
 /**

@@ -23,7 +23,7 @@
  * Lock order, as every writer of a ticket's offers: the ticket, then its offers.
  */
 import { sql, type Transaction } from "kysely";
-import { EXCLUSION_REASONS, exclusionReasons, rankCandidates, type ExclusionReason } from "../core/dispatch";
+import { agencyCapacity, EXCLUSION_REASONS, exclusionReasons, rankCandidates, type ExclusionReason } from "../core/dispatch";
 import { assertTransition, isDispatchedType, type AgencyStatus, type TicketStatus } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -235,7 +235,13 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
     });
     // the engine's own offer writer, for the agency the supervisor chose (no stored decision: 'offer_sent' says manual)
     const facts = (await ticketDispatchFacts(trx, ticket.id))!;
-    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticket: facts, agency, now }, options);
+    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticket: facts, agency, capacity: verdict.capacity ?? 0, now }, options);
+    if (!offer) {
+      // another decision took its last place (or it was suspended) since the check above: the rule, again, says which
+      const again = await evaluateAgencyForTicket(trx, ticket.id, agency.agencyId, now);
+      const reasons = again.reasons.filter((r) => HARD_EXCLUSIONS.includes(r));
+      throw new ReassignRefusedError({ code: "hard_constraint", reasons: reasons.length ? reasons : ["full"] });
+    }
     await writeAudit(trx, {
       actorUserId: actor.userId ?? null,
       action: "ticket.reassign",
@@ -254,12 +260,17 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
  * customer with no area row naming the place) is judged on what can be known: unauthorized, not active;
  * else out of area — and, its load unknown, never choosable (`unverified`).
  */
-export async function evaluateAgencyForTicket(trx: Trx, ticketId: number, agencyId: number, now: Date): Promise<{ reasons: ExclusionReason[]; unverified: boolean }> {
+export async function evaluateAgencyForTicket(
+  trx: Trx,
+  ticketId: number,
+  agencyId: number,
+  now: Date,
+): Promise<{ reasons: ExclusionReason[]; unverified: boolean; capacity?: number }> {
   const facts = await ticketDispatchFacts(trx, ticketId);
   if (!facts) return { reasons: ["unauthorized"], unverified: true };
   const { candidates } = await candidateFacts(trx, facts, now, { agencyId });
   const found = candidates.find((c) => c.agencyId === agencyId);
-  if (found) return { reasons: exclusionReasons(found, now, (await workingCalendars(trx)).of), unverified: false };
+  if (found) return { reasons: exclusionReasons(found, now, (await workingCalendars(trx)).of), unverified: false, capacity: agencyCapacity(found) };
   const agency = await trx.selectFrom("agencies").select(["status"]).where("id", "=", agencyId).executeTakeFirstOrThrow();
   const authorized = await trx
     .selectFrom("agency_authorizations")
@@ -287,60 +298,66 @@ export interface SetAgencyStatusInput {
  * pending offers (ticket locked first) the withdrawal and the ticket's re-dispatch, the audit row.
  */
 export async function setAgencyStatus(db: DB, actor: Actor, input: SetAgencyStatusInput, options: DispatchOptions = {}) {
+  return db.transaction().execute((trx) => setAgencyStatusInTrx(trx, actor, input, options));
+}
+
+/** setAgencyStatus inside the caller's transaction. */
+export async function setAgencyStatusInTrx(trx: Trx, actor: Actor, input: SetAgencyStatusInput, options: DispatchOptions = {}) {
   const stopping = input.status !== "active";
   const reason = cleanReason(input.reason, stopping);
-  return db.transaction().execute(async (trx) => {
-    const agency = await trx.selectFrom("agencies").select(["id", "name", "status"]).where("id", "=", input.agencyId).forUpdate().executeTakeFirst();
-    if (!agency) throw new AgencyNotFoundError(input.agencyId);
-    const now = options.now ?? (await dbNow(trx));
-    await trx
-      .updateTable("agencies")
-      .set({ status: input.status, status_reason: reason, status_changed_at: now, updated_at: now })
-      .where("id", "=", agency.id)
-      .execute();
+  const agency = await trx.selectFrom("agencies").select(["id", "name", "status"]).where("id", "=", input.agencyId).forUpdate().executeTakeFirst();
+  if (!agency) throw new AgencyNotFoundError(input.agencyId);
+  const now = options.now ?? (await dbNow(trx));
+  await trx
+    .updateTable("agencies")
+    .set({ status: input.status, status_reason: reason, status_changed_at: now, updated_at: now })
+    .where("id", "=", agency.id)
+    .execute();
 
-    const withdrawn: { ticketId: number; offerId: number; outcome: string; nextAgencyId: number | null }[] = [];
-    if (stopping) {
-      const offers = await trx
-        .selectFrom("dispatch_offers")
-        .select(["id", "ticket_id"])
-        .where("agency_id", "=", agency.id)
-        .where("status", "=", "pending")
-        .orderBy("ticket_id")
-        .execute();
-      for (const o of offers) {
-        await trx.selectFrom("tickets").select("id").where("id", "=", o.ticket_id).forUpdate().execute();
-        const done = await withdrawOfferInTrx(trx, actor, {
-          offerId: o.id,
-          ticketId: o.ticket_id,
-          agencyId: agency.id,
-          reason: reason!,
-          cause: input.status === "suspended" ? "agency_suspended" : "agency_terminated",
-          now,
-        });
-        if (!done) continue;
-        // the engine, at once, in this transaction: this agency is no longer active (and was offered it already)
-        const next = await dispatchTicketInTrx(trx, actor, { ticketId: o.ticket_id }, { ...options, now });
-        withdrawn.push({ ticketId: o.ticket_id, offerId: o.id, outcome: next.outcome, nextAgencyId: next.outcome === "offered" ? next.agencyId : null });
-      }
-    }
-    const openJobs = await trx
-      .selectFrom("tickets")
-      .select(["id", "number", "status"])
-      .where("assigned_agency_id", "=", agency.id)
-      .where("status", "in", ["assigned", "scheduled", "in_progress", "on_hold"])
-      .orderBy("id")
+  const withdrawn: { ticketId: number; offerId: number; outcome: string; nextAgencyId: number | null }[] = [];
+  if (stopping) {
+    // the offer writers' per-agency lock (dispatch_offer_allowed): an offer being written now commits before
+    // the read below, which sees it; any later one finds the agency no longer active
+    await sql`select lock_agency_offers(${agency.id}::bigint)`.execute(trx);
+    const offers = await trx
+      .selectFrom("dispatch_offers")
+      .select(["id", "ticket_id"])
+      .where("agency_id", "=", agency.id)
+      .where("status", "=", "pending")
+      .orderBy("ticket_id")
       .execute();
-    await writeAudit(trx, {
-      actorUserId: actor.userId ?? null,
-      action: input.status === "suspended" ? "agency.suspend" : input.status === "terminated" ? "agency.terminate" : "agency.activate",
-      entityType: "agency",
-      entityId: agency.id,
-      ip: actor.ip ?? undefined,
-      details: { from: agency.status, to: input.status, reason, withdrawnOffers: withdrawn.map((w) => w.offerId), openJobs: openJobs.map((j) => j.id) },
-    });
-    return { agencyId: agency.id, name: agency.name, from: agency.status, to: input.status, withdrawn, openJobs };
+    for (const o of offers) {
+      await trx.selectFrom("tickets").select("id").where("id", "=", o.ticket_id).forUpdate().execute();
+      const done = await withdrawOfferInTrx(trx, actor, {
+        offerId: o.id,
+        ticketId: o.ticket_id,
+        agencyId: agency.id,
+        reason: reason!,
+        cause: input.status === "suspended" ? "agency_suspended" : "agency_terminated",
+        now,
+      });
+      if (!done) continue;
+      // the engine, at once, in this transaction: this agency is no longer active (and was offered it already)
+      const next = await dispatchTicketInTrx(trx, actor, { ticketId: o.ticket_id }, { ...options, now });
+      withdrawn.push({ ticketId: o.ticket_id, offerId: o.id, outcome: next.outcome, nextAgencyId: next.outcome === "offered" ? next.agencyId : null });
+    }
+  }
+  const openJobs = await trx
+    .selectFrom("tickets")
+    .select(["id", "number", "status"])
+    .where("assigned_agency_id", "=", agency.id)
+    .where("status", "in", ["assigned", "scheduled", "in_progress", "on_hold"])
+    .orderBy("id")
+    .execute();
+  await writeAudit(trx, {
+    actorUserId: actor.userId ?? null,
+    action: input.status === "suspended" ? "agency.suspend" : input.status === "terminated" ? "agency.terminate" : "agency.activate",
+    entityType: "agency",
+    entityId: agency.id,
+    ip: actor.ip ?? undefined,
+    details: { from: agency.status, to: input.status, reason, withdrawnOffers: withdrawn.map((w) => w.offerId), openJobs: openJobs.map((j) => j.id) },
   });
+  return { agencyId: agency.id, name: agency.name, from: agency.status, to: input.status, withdrawn, openJobs };
 }
 
 export interface ReassignChoice {

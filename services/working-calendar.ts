@@ -10,7 +10,7 @@ import type { DueClock } from "../core/delays";
 import { serviceRulesOf, type ServiceRules } from "../core/service-rules";
 import { DEFAULT_OFFICE_HOURS, makeWorkingCalendar, weeklyHoursKey, type WeeklyHours, type WorkingCalendar } from "../core/working-time";
 import type { DB } from "../db/connection";
-import { allHolidayDays, clockState } from "../db/repos/holidays";
+import { allHolidayDays, clockState, type ClockState } from "../db/repos/holidays";
 
 export interface WorkingCalendars {
   /** the calendar of the given weekly hours (an agency's), or the call centre's (null) */
@@ -27,9 +27,13 @@ let cache: { version: number; holidays: string[]; calendars: Map<string, Working
 
 const keyOf = (hours: WeeklyHours | null): string => (hours === null ? "office" : weeklyHoursKey(hours));
 
-/** The calendars with the holidays as they are now (cached per process; db may be a transaction). */
-export async function workingCalendars(db: DB): Promise<WorkingCalendars> {
-  const state = await clockState(db);
+/**
+ * The calendars with the holidays as they are now (cached per process; db may be a transaction). `state`: the
+ * clock state the caller already read in its own statement (db/repos/holidays.ts CLOCK_STATE_COLUMNS), which
+ * saves the round trip that reads it.
+ */
+export async function workingCalendars(db: DB, state?: ClockState): Promise<WorkingCalendars> {
+  state ??= await clockState(db);
   if (!cache || cache.version !== state.version) cache = { version: state.version, holidays: await allHolidayDays(db), calendars: new Map(), byObject: new WeakMap() };
   const c = cache;
   const rules = serviceRulesOf(state.rules);

@@ -55,6 +55,7 @@ import * as m2026_12_06_151000 from "./2026_12_06_151000_serial_key";
 import * as m2026_12_07_100000 from "./2026_12_07_100000_milestones_refresh_plan";
 import * as m2026_12_07_101000 from "./2026_12_07_101000_drop_offer_deadline_index";
 import * as m2026_12_07_102000 from "./2026_12_07_102000_one_pending_offer_predicate";
+import * as m2026_12_08_100000 from "./2026_12_08_100000_agency_offer_guard";
 
 /**
  * Every migration, by name, imported statically so the list works the same under tsx,
@@ -117,4 +118,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_07_100000_milestones_refresh_plan": m2026_12_07_100000,
   "2026_12_07_101000_drop_offer_deadline_index": m2026_12_07_101000,
   "2026_12_07_102000_one_pending_offer_predicate": m2026_12_07_102000,
+  "2026_12_08_100000_agency_offer_guard": m2026_12_08_100000,
 };

@@ -38,6 +38,7 @@ import { tehranDay } from "../../core/jalali";
 import { onProbation, performancePeriods } from "../../core/quality";
 import { AGENCY_LOAD_STATUSES, type TicketStatus, type TicketType } from "../../core/ticket";
 import { executePrepared } from "../prepared";
+import { CLOCK_STATE_COLUMNS, clockStateOf, type ClockState } from "./holidays";
 import type { Database } from "../schema";
 import { qualitySettings, refreshScorecards, type ScorecardRefreshOptions } from "./quality";
 
@@ -67,6 +68,8 @@ export interface TicketDispatchFacts {
   dbNow: Date;
   /** the admin's text of the agency_offer SMS (sms_template_overrides), null: the default */
   offerSmsOverride: string | null;
+  /** the working-day clock's state, read in the same statement (services/working-calendar.ts workingCalendars) */
+  clock: ClockState;
 }
 
 /** The ticket's facts for dispatch; `lock`: FOR UPDATE of the ticket row (inside the caller's transaction). */
@@ -89,13 +92,16 @@ export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?
     prior_offers: number;
     db_now: Date;
     offer_sms_override: string | null;
+    clock_version: string | null;
+    clock_rules: { key: string; value: number }[] | null;
   }>`
     select t.id, t.number, t.type, t.status, t.province, t.city, t.lat, t.lng, m.brand_id, m.category_id,
            t.sla_accept_due_at, t.dispatch_held_at,
            exists (select 1 from dispatch_offers o where o.ticket_id = t.id and o.status = 'pending') as pending_offer,
            (select count(*)::int from dispatch_offers o where o.ticket_id = t.id) as prior_offers,
            now() as db_now,
-           (select o.body from sms_template_overrides o where o.kind = 'agency_offer') as offer_sms_override
+           (select o.body from sms_template_overrides o where o.kind = 'agency_offer') as offer_sms_override,
+           ${CLOCK_STATE_COLUMNS}
     from tickets t
     left join customer_products cp on cp.id = t.customer_product_id
     left join product_models m on m.id = cp.model_id
@@ -121,6 +127,7 @@ export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?
     priorOffers: r.prior_offers,
     dbNow: r.db_now,
     offerSmsOverride: r.offer_sms_override,
+    clock: clockStateOf(r),
   };
 }
 

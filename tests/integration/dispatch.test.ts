@@ -8,11 +8,12 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { runOnce } from "graphile-worker";
 import pg from "pg";
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN, type WorkingHours } from "../../core/dispatch";
 import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL } from "../../core/sla";
 import type { DB } from "../../db/connection";
+import type { Database } from "../../db/schema";
 import { quietGraphileLogger } from "../../db/job-queue";
 import { heldTickets, refreshAgencyPerformance } from "../../db/repos/dispatch";
 import { loadEnv } from "../../platform/env";
@@ -31,6 +32,7 @@ import { acceptOffer } from "../../services/agency-offers";
 import { addHoliday } from "../../services/holidays";
 import { registerFromCall } from "../../services/intake";
 import { expireOffer, offerJobKey } from "../../services/offers";
+import { ReassignRefusedError, reassignTicket, setAgencyStatus, setAgencyStatusInTrx } from "../../services/supervision";
 import { taskList } from "../../workers";
 import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
 
@@ -602,4 +604,114 @@ describe("never offers an agency that breaks a hard constraint (random fixtures 
       { numRuns: 12 },
     );
   }, 120_000);
+});
+
+describe("two decisions at once never share an agency's last place, nor miss a suspension (the offer guard)", () => {
+  /** Resolves when some backend waits for a lock (the agency's: the offer writers' advisory lock, or its row); rejects after 10 s. */
+  async function someoneWaitsForALock(): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`.execute(db);
+      if (rows[0]!.n > 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("nobody waited for a lock: the second writer did not check the agency again");
+  }
+
+  /**
+   * `first` writes inside a transaction left open until `second` (started meanwhile) is seen waiting for a
+   * lock the first holds; then the first commits and the second's result is returned.
+   */
+  async function interleaved<T>(first: (trx: Transaction<Database>) => Promise<unknown>, second: () => Promise<T>): Promise<T> {
+    let secondRun: Promise<T> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await first(trx);
+      secondRun = second();
+      // (a second that does not wait would settle first: its own result then shows what went wrong)
+      await Promise.race([someoneWaitsForALock(), secondRun.catch(() => undefined)]);
+    });
+    return secondRun!;
+  }
+
+  it("the second decision, offered the agency's last place a moment after the first, offers the next agency", async () => {
+    const last = await agency({ code: "LAST-1", lat: CUSTOMER.lat + 0.005, capacity: 3 });
+    await busy(last, 2);
+    const next = await agency({ code: "NEXT-1", lat: CUSTOMER.lat + 0.08 });
+    const [t1, t2] = [await ticket(), await ticket()];
+    let first: unknown;
+    const second = await interleaved(
+      async (trx) => (first = await dispatchTicketInTrx(trx, DISPATCH_ACTOR, { ticketId: t1 }, opts)),
+      () => dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t2 }, opts),
+    );
+    expect(first).toMatchObject({ outcome: "offered", agencyId: last });
+    expect(second).toMatchObject({ outcome: "offered", agencyId: next });
+    const offers = await db.selectFrom("dispatch_offers").select(["ticket_id", "agency_id"]).where("status", "=", "pending").orderBy("ticket_id").execute();
+    expect(offers).toEqual([
+      { ticket_id: t1, agency_id: last },
+      { ticket_id: t2, agency_id: next },
+    ]);
+    // the second decision's stored ranking is the one it acted on: the last place taken, the agency full
+    const decision = await dispatchDecision(db, { kind: "all" }, t2);
+    expect(decision?.ranked[0]?.agencyId).toBe(next);
+    expect(decision?.excluded.find((e) => e.agencyId === last)?.reasons).toEqual(["full"]);
+    // one offer_sent each, nothing written by the refused round
+    expect((await events(t2)).filter((e) => e.event_type === "offer_sent")).toHaveLength(1);
+    const sms = await db.selectFrom("sms_messages").select(["ticket_id", "agency_id"]).where("purpose", "=", "dispatch_offer").orderBy("ticket_id").execute();
+    expect(sms).toEqual([
+      { ticket_id: t1, agency_id: last },
+      { ticket_id: t2, agency_id: next },
+    ]);
+  });
+
+  it("a supervisor's reassignment to that last place, a moment after a decision took it, is refused as full", async () => {
+    const last = await agency({ code: "LAST-1", lat: CUSTOMER.lat + 0.005, capacity: 1 });
+    const other = await agency({ code: "OTHER-1", lat: CUSTOMER.lat + 0.08 });
+    const [t1, t2] = [await ticket(), await ticket()];
+    // t2 waits on an offer to the other agency; the supervisor wants it at `last`
+    expect(await dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t2 }, { ...opts, nearest: 0 })).toMatchObject({ outcome: "offered" });
+    await db.updateTable("dispatch_offers").set({ agency_id: other }).where("ticket_id", "=", t2).execute();
+    const supervisor = { kind: "system" as const, label: "سرپرست" };
+    const refusal = await interleaved(
+      (trx) => dispatchTicketInTrx(trx, DISPATCH_ACTOR, { ticketId: t1 }, opts),
+      () => reassignTicket(db, supervisor, { ticketId: t2, agencyId: last, reason: "درخواست مشتری" }, { links }).then(() => null, (e: unknown) => e),
+    );
+    expect(refusal).toBeInstanceOf(ReassignRefusedError);
+    expect((refusal as ReassignRefusedError).refusal).toEqual({ code: "hard_constraint", reasons: ["full"] });
+    // nothing of the refused reassignment stayed: t2's offer to the other agency is still pending
+    const offers = await db.selectFrom("dispatch_offers").select(["ticket_id", "agency_id", "status"]).orderBy("ticket_id").execute();
+    expect(offers).toEqual([
+      { ticket_id: t1, agency_id: last, status: "pending" },
+      { ticket_id: t2, agency_id: other, status: "pending" },
+    ]);
+  });
+
+  it("a decision ranking an agency as it is being suspended: the offer waits for the suspension, then goes to the next agency", async () => {
+    const a = await agency({ code: "SUSP-1", lat: CUSTOMER.lat + 0.005 });
+    const b = await agency({ code: "NEXT-1", lat: CUSTOMER.lat + 0.08 });
+    const t = await ticket();
+    const supervisor = { kind: "system" as const, label: "سرپرست" };
+    const result = await interleaved(
+      (trx) => setAgencyStatusInTrx(trx, supervisor, { agencyId: a, status: "suspended", reason: "شکایت‌های مکرر" }, opts),
+      () => dispatchTicket(db, DISPATCH_ACTOR, { ticketId: t }, opts),
+    );
+    expect(result).toMatchObject({ outcome: "offered", agencyId: b });
+    const offers = await db.selectFrom("dispatch_offers").select(["agency_id", "status"]).where("ticket_id", "=", t).execute();
+    expect(offers).toEqual([{ agency_id: b, status: "pending" }]);
+  });
+
+  it("an agency suspended while an offer to it is being written: the suspension waits for it, withdraws it and sends the ticket on", async () => {
+    const a = await agency({ code: "SUSP-1", lat: CUSTOMER.lat + 0.005 });
+    const b = await agency({ code: "NEXT-1", lat: CUSTOMER.lat + 0.08 });
+    const t = await ticket();
+    const supervisor = { kind: "system" as const, label: "سرپرست" };
+    const result = await interleaved(
+      async (trx) => expect(await dispatchTicketInTrx(trx, DISPATCH_ACTOR, { ticketId: t }, opts)).toMatchObject({ outcome: "offered", agencyId: a }),
+      () => setAgencyStatus(db, supervisor, { agencyId: a, status: "suspended", reason: "شکایت‌های مکرر" }, opts),
+    );
+    expect(result.withdrawn).toEqual([{ ticketId: t, offerId: expect.any(Number), outcome: "offered", nextAgencyId: b }]);
+    const offers = await db.selectFrom("dispatch_offers").select(["agency_id", "status"]).where("ticket_id", "=", t).orderBy("id").execute();
+    expect(offers).toEqual([
+      { agency_id: a, status: "withdrawn" },
+      { agency_id: b, status: "pending" },
+    ]);
+  });
 });
