@@ -20,7 +20,9 @@
  *    and a supervisor reassigns any of them by hand. Audit `agency.suspend` / `agency.terminate` /
  *    `agency.activate`.
  *
- * Lock order, as every writer of a ticket's offers: the ticket, then its offers.
+ * Lock order, as every writer of a ticket's offers: the ticket, then its offers; an offer's agency is locked
+ * by lock_agency_offers (taken by the offer's own statement, dispatch_offer_allowed) before its row (the
+ * offer's foreign key), and a status change takes them in that order too.
  */
 import { sql, type Transaction } from "kysely";
 import { agencyCapacity, EXCLUSION_REASONS, exclusionReasons, rankCandidates, type ExclusionReason } from "../core/dispatch";
@@ -305,6 +307,11 @@ export async function setAgencyStatus(db: DB, actor: Actor, input: SetAgencyStat
 export async function setAgencyStatusInTrx(trx: Trx, actor: Actor, input: SetAgencyStatusInput, options: DispatchOptions = {}) {
   const stopping = input.status !== "active";
   const reason = cleanReason(input.reason, stopping);
+  // The offer writers' per-agency lock first (dispatch_offer_allowed): an offer being written now commits before
+  // this goes on, and the read of its pending offers below sees it; a later one finds the agency no longer
+  // active. Before the row lock, in the writers' order: a writer holding this lock takes a key-share lock on
+  // the agency row (its offer's foreign key), which the row lock below would block — a deadlock the other way.
+  await sql`select lock_agency_offers(${input.agencyId}::bigint)`.execute(trx);
   const agency = await trx.selectFrom("agencies").select(["id", "name", "status"]).where("id", "=", input.agencyId).forUpdate().executeTakeFirst();
   if (!agency) throw new AgencyNotFoundError(input.agencyId);
   const now = options.now ?? (await dbNow(trx));
@@ -316,9 +323,6 @@ export async function setAgencyStatusInTrx(trx: Trx, actor: Actor, input: SetAge
 
   const withdrawn: { ticketId: number; offerId: number; outcome: string; nextAgencyId: number | null }[] = [];
   if (stopping) {
-    // the offer writers' per-agency lock (dispatch_offer_allowed): an offer being written now commits before
-    // the read below, which sees it; any later one finds the agency no longer active
-    await sql`select lock_agency_offers(${agency.id}::bigint)`.execute(trx);
     const offers = await trx
       .selectFrom("dispatch_offers")
       .select(["id", "ticket_id"])
