@@ -237,42 +237,45 @@ function SortableTicketTable(props: { rows: Row[]; linkBase: string; now: number
   };
   if (props.rows.length === 0) return <p className="muted">{t("common.noResults")}</p>;
   return (
-    <table className="data tickets">
-      <thead>
-        <tr>
-          {columns.map((column) => {
-            if (!column.sort) return <th key={column.id}>{column.header}</th>;
-            // the column of the server's sort
-            const sorted = column.sort === props.sort ? (props.dir === "desc" ? "desc" : "asc") : false;
-            return (
-              <th
-                key={column.id}
-                aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                data-sort={column.sort}
-              >
-                <Link to={hrefFor(column.sort)} title={t("tickets.list.sortBy", { column: column.header })} className="sort">
-                  {column.header}
-                  {sorted ? (
-                    <>
-                      <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>
-                      <span className="visually-hidden">{t(sorted === "asc" ? "tickets.list.sortedAsc" : "tickets.list.sortedDesc")}</span>
-                    </>
-                  ) : null}
-                </Link>
-              </th>
-            );
-          })}
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row) => (
-          <tr key={row.id}>
-            {columns.map((column) => (
-              <td key={column.id}>{column.cell(row)}</td>
-            ))}
+    // its own horizontal scroll on a narrow screen (a phone), the filters above staying in view
+    <div className="table-scroll">
+      <table className="data tickets">
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              if (!column.sort) return <th key={column.id}>{column.header}</th>;
+              // the column of the server's sort
+              const sorted = column.sort === props.sort ? (props.dir === "desc" ? "desc" : "asc") : false;
+              return (
+                <th
+                  key={column.id}
+                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                  data-sort={column.sort}
+                >
+                  <Link to={hrefFor(column.sort)} title={t("tickets.list.sortBy", { column: column.header })} className="sort">
+                    {column.header}
+                    {sorted ? (
+                      <>
+                        <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>
+                        <span className="visually-hidden">{t(sorted === "asc" ? "tickets.list.sortedAsc" : "tickets.list.sortedDesc")}</span>
+                      </>
+                    ) : null}
+                  </Link>
+                </th>
+              );
+            })}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={row.id}>
+              {columns.map((column) => (
+                <td key={column.id}>{column.cell(row)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

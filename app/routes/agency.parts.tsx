@@ -116,48 +116,50 @@ export default function AgencyParts() {
         {stock.length === 0 ? (
           <p className="muted">{t("agencyParts.stock.none")}</p>
         ) : (
-          <table className="data" data-testid="stock-table">
-            <thead>
-              <tr>
-                <th>{t("parts.col.part")}</th>
-                <th>{t("agencyParts.col.model")}</th>
-                <th>{t("agencyParts.col.quantity")}</th>
-                <th>{t("agencyParts.col.updatedAt")}</th>
-                {canAdjust ? <th>{t("parts.col.actions")}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {stock.map((s) => (
-                <tr key={s.part_id} data-part={s.part_id} data-testid="stock-row">
-                  <td>
-                    <span className="ltr">{s.code}</span> {s.name} {s.active ? null : <span className="muted">{t("agencyParts.inactive")}</span>}
-                  </td>
-                  <td>{s.model_name}</td>
-                  <td data-testid="stock-quantity">{formatNumber(s.quantity, locale)}</td>
-                  <td>{formatDateTime(s.updated_at, locale)}</td>
-                  {canAdjust ? (
-                    <td>
-                      <Form method="post" className="stock-form" data-testid="stock-adjust">
-                        <input type="hidden" name="partId" value={s.part_id} />
-                        <label>
-                          <span className="visually-hidden">{t("agencyParts.col.newQuantity")}</span>
-                          <input name="quantity" inputMode="numeric" size={5} required aria-label={t("agencyParts.col.newQuantity")} defaultValue={echo(s.part_id, "quantity") ?? String(s.quantity)} />
-                        </label>
-                        <label>
-                          <span className="visually-hidden">{t("agencyParts.col.reason")}</span>
-                          <input name="reason" required maxLength={maxReason} aria-label={t("agencyParts.col.reason")} placeholder={t("agencyParts.adjust.reasonHint")} defaultValue={echo(s.part_id, "reason") ?? ""} />
-                        </label>
-                        <button type="submit" className="secondary" disabled={busy}>
-                          {t("agencyParts.adjust.submit")}
-                        </button>
-                      </Form>
-                      {errorFor(s.part_id)}
-                    </td>
-                  ) : null}
+          <div className="table-scroll">
+            <table className="data" data-testid="stock-table">
+              <thead>
+                <tr>
+                  <th>{t("parts.col.part")}</th>
+                  <th>{t("agencyParts.col.model")}</th>
+                  <th>{t("agencyParts.col.quantity")}</th>
+                  <th>{t("agencyParts.col.updatedAt")}</th>
+                  {canAdjust ? <th>{t("parts.col.actions")}</th> : null}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {stock.map((s) => (
+                  <tr key={s.part_id} data-part={s.part_id} data-testid="stock-row">
+                    <td>
+                      <span className="ltr">{s.code}</span> {s.name} {s.active ? null : <span className="muted">{t("agencyParts.inactive")}</span>}
+                    </td>
+                    <td>{s.model_name}</td>
+                    <td data-testid="stock-quantity">{formatNumber(s.quantity, locale)}</td>
+                    <td>{formatDateTime(s.updated_at, locale)}</td>
+                    {canAdjust ? (
+                      <td>
+                        <Form method="post" className="stock-form" data-testid="stock-adjust">
+                          <input type="hidden" name="partId" value={s.part_id} />
+                          <label>
+                            <span className="visually-hidden">{t("agencyParts.col.newQuantity")}</span>
+                            <input name="quantity" inputMode="numeric" size={5} required aria-label={t("agencyParts.col.newQuantity")} defaultValue={echo(s.part_id, "quantity") ?? String(s.quantity)} />
+                          </label>
+                          <label>
+                            <span className="visually-hidden">{t("agencyParts.col.reason")}</span>
+                            <input name="reason" required maxLength={maxReason} aria-label={t("agencyParts.col.reason")} placeholder={t("agencyParts.adjust.reasonHint")} defaultValue={echo(s.part_id, "reason") ?? ""} />
+                          </label>
+                          <button type="submit" className="secondary" disabled={busy}>
+                            {t("agencyParts.adjust.submit")}
+                          </button>
+                        </Form>
+                        {errorFor(s.part_id)}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {canAdjust && catalogue.length > 0 ? (
           <Form method="post" className="stock-form" data-testid="stock-add">
@@ -195,39 +197,41 @@ export default function AgencyParts() {
         {open.length === 0 ? (
           <p className="muted">{t("agencyParts.open.none")}</p>
         ) : (
-          <table className="data" data-testid="open-requests">
-            <thead>
-              <tr>
-                <th>{t("agencyParts.col.ticket")}</th>
-                <th>{t("parts.col.part")}</th>
-                <th>{t("parts.col.quantity")}</th>
-                <th>{t("parts.col.status")}</th>
-                <th>{t("parts.col.expected")}</th>
-                <th>{t("parts.col.requestedAt")}</th>
-                <th>{t("agencyParts.col.inStock")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {open.map((r) => (
-                <tr key={r.id} data-request={r.id} data-status={r.status} data-testid="open-request">
-                  <td>
-                    <Link to={`/agency/tickets/${r.ticket_id}`}>{formatDigits(r.ticket_number, locale)}</Link>
-                  </td>
-                  <td>
-                    <span className="ltr">{r.part_code}</span> {r.part_name}
-                  </td>
-                  <td>{formatDigits(r.quantity, locale)}</td>
-                  <td>
-                    <span className="badge">{t(`parts.status.${r.status}` as MessageKey)}</span>
-                    {r.source ? <span className="muted"> ({t(`parts.source.${r.source}` as MessageKey)})</span> : null}
-                  </td>
-                  <td>{formatDay(r.expected_date, locale)}</td>
-                  <td>{formatDateTime(r.requested_at, locale)}</td>
-                  <td>{formatNumber(r.in_stock ?? 0, locale)}</td>
+          <div className="table-scroll">
+            <table className="data" data-testid="open-requests">
+              <thead>
+                <tr>
+                  <th>{t("agencyParts.col.ticket")}</th>
+                  <th>{t("parts.col.part")}</th>
+                  <th>{t("parts.col.quantity")}</th>
+                  <th>{t("parts.col.status")}</th>
+                  <th>{t("parts.col.expected")}</th>
+                  <th>{t("parts.col.requestedAt")}</th>
+                  <th>{t("agencyParts.col.inStock")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {open.map((r) => (
+                  <tr key={r.id} data-request={r.id} data-status={r.status} data-testid="open-request">
+                    <td>
+                      <Link to={`/agency/tickets/${r.ticket_id}`}>{formatDigits(r.ticket_number, locale)}</Link>
+                    </td>
+                    <td>
+                      <span className="ltr">{r.part_code}</span> {r.part_name}
+                    </td>
+                    <td>{formatDigits(r.quantity, locale)}</td>
+                    <td>
+                      <span className="badge">{t(`parts.status.${r.status}` as MessageKey)}</span>
+                      {r.source ? <span className="muted"> ({t(`parts.source.${r.source}` as MessageKey)})</span> : null}
+                    </td>
+                    <td>{formatDay(r.expected_date, locale)}</td>
+                    <td>{formatDateTime(r.requested_at, locale)}</td>
+                    <td>{formatNumber(r.in_stock ?? 0, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </>

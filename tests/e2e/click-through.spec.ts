@@ -41,7 +41,7 @@ async function clickMenuEntry(page: Page, href: string, marker: string) {
 
 /** The rows of the ticket list (the list page has one table, right after its search form). */
 function ticketRows(page: Page): Locator {
-  return page.locator("main form[role=search] ~ table.data > tbody > tr");
+  return page.locator("main form[role=search] ~ .table-scroll > table.data > tbody > tr");
 }
 
 /** On a ticket list: pager, search, status filter and a click into a ticket and back, all by clicking. */

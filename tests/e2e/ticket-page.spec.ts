@@ -19,7 +19,7 @@ interface RecordedTicket {
 }
 
 function rows(page: Page): Locator {
-  return page.locator("main form[role=search] ~ table.data > tbody > tr");
+  return page.locator("main form[role=search] ~ .table-scroll > table.data > tbody > tr");
 }
 
 /** The tracking codes of the rows shown, as numbers. */
