@@ -176,6 +176,9 @@ export function repeatFaultRuleOf(rules: ServiceRules): RepeatRule {
   return repeatFaultRule(rules.repeat_fault_days);
 }
 
+/** The longest note a supervisor may write when resolving a task (the form's limit and the service's check). */
+export const MAX_TASK_NOTE = 1000;
+
 /** A task moves open → acknowledged → resolved (resolving an open task acknowledges it too). */
 export function canMoveTask(from: SupervisorTaskStatus, to: "acknowledged" | "resolved"): boolean {
   return to === "acknowledged" ? from === "open" : from !== "resolved";

@@ -9,7 +9,7 @@
  *  - `moveServiceTask`: a supervisor acknowledges a task, then resolves it with a note (audited).
  */
 import { sql } from "kysely";
-import { canMoveTask, needsLoaner, repeatFaultRuleOf, TASK_KIND_OF, type SupervisorTaskReason } from "../core/service-rules";
+import { canMoveTask, MAX_TASK_NOTE, needsLoaner, repeatFaultRuleOf, TASK_KIND_OF, type SupervisorTaskReason } from "../core/service-rules";
 import type { TicketStatus, TicketType } from "../core/ticket";
 import type { DB } from "../db/connection";
 import { writeAudit } from "../db/repos/audit";
@@ -110,8 +110,6 @@ export async function sweepServiceTasks(db: DB, opts: { now?: Date; batch?: numb
   }
   return raised;
 }
-
-export const MAX_TASK_NOTE = 1000;
 
 /** A supervisor acknowledges a task, or resolves it with a note. */
 export async function moveServiceTask(db: DB, actor: Actor, taskId: number, to: "acknowledged" | "resolved", note: string | null): Promise<void> {

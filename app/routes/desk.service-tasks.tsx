@@ -7,7 +7,10 @@ import { requirePermission, staffActor } from "~/lib/auth.server";
 import { formatDateTime, formatDigits } from "~/lib/format";
 import { useLocale, useT } from "~/lib/i18n";
 import { readForm, readSearchParams } from "~/lib/input.server";
-import { MAX_TASK_NOTE, moveServiceTask, ServiceTaskError, serviceTasks, workingCalendars } from "~/lib/service-tasks.server";
+// (the limit from core/: a value imported from a .server module is undefined in the browser, so the input lost
+// its maxLength there — a hydration mismatch)
+import { MAX_TASK_NOTE } from "../../core/service-rules";
+import { moveServiceTask, ServiceTaskError, serviceTasks, workingCalendars } from "~/lib/service-tasks.server";
 
 /*
  * The supervisor's loaner and replacement tasks (issue 15 §2, core/service-rules.ts): raised by the worker's
