@@ -15,7 +15,8 @@ import { parseSupervisorAlertEvent, SUPERVISOR_ALERTS_CHANNEL } from "../../core
 import type { DB } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { quietGraphileLogger } from "../../db/job-queue";
-import { heldTickets, refreshAgencyPerformance } from "../../db/repos/dispatch";
+import { candidateFacts, heldTickets, refreshAgencyPerformance, ticketDispatchFacts } from "../../db/repos/dispatch";
+import { AGENCY_LOAD_STATUSES } from "../../core/ticket";
 import { loadEnv } from "../../platform/env";
 import type { PublicLinks } from "../../platform/links";
 import {
@@ -713,5 +714,36 @@ describe("two decisions at once never share an agency's last place, nor miss a s
       { agency_id: a, status: "withdrawn" },
       { agency_id: b, status: "pending" },
     ]);
+  });
+});
+
+describe("the offer guard counts as the ranking does", () => {
+  it("dispatch_offer_allowed finds room exactly when the candidate query's open jobs are below the capacity", async () => {
+    const a = await agency({ code: "CNT-1" });
+    // jobs in every status: only AGENCY_LOAD_STATUSES count
+    for (const status of ["assigned", "scheduled", "in_progress", "on_hold", "completed", "closed", "cancelled", "new", "dispatching"] as const) {
+      await db.insertInto("tickets").values({ type: "breakdown", channel: "phone", customer_id: customerId, warranty_status: "in_warranty", status, assigned_agency_id: a }).execute();
+    }
+    // offers in every state: only pending ones whose deadline is after `now` count
+    const now = new Date();
+    for (const [status, deadlineMinutes] of [["pending", 30], ["pending", -5], ["accepted", 30], ["rejected", 30], ["expired", -5], ["withdrawn", 30]] as const) {
+      const t = await ticket({ status: "dispatching" });
+      await db
+        .insertInto("dispatch_offers")
+        .values({ ticket_id: t, agency_id: a, attempt: 1, status, offered_at: new Date(now.getTime() - 60 * MINUTE), deadline_at: new Date(now.getTime() + deadlineMinutes * MINUTE), responded_at: status === "pending" ? null : now })
+        .execute();
+    }
+    const probe = await ticket();
+    const facts = (await ticketDispatchFacts(db, probe))!;
+    const { candidates } = await candidateFacts(db, facts, now);
+    const openJobs = candidates.find((c) => c.agencyId === a)!.openJobs;
+    expect(openJobs).toBe(4 + 1);
+    const allowed = async (capacity: number) =>
+      (await sql<{ ok: boolean }>`select dispatch_offer_allowed(${a}::bigint, ${capacity}::int, ${now}::timestamptz, ${[...AGENCY_LOAD_STATUSES]}::text[]) as ok`.execute(db)).rows[0]!.ok;
+    expect(await allowed(openJobs)).toBe(false);
+    expect(await allowed(openJobs + 1)).toBe(true);
+    // and never for an agency no longer active, whatever its room
+    await db.updateTable("agencies").set({ status: "suspended", status_reason: "آزمون" }).where("id", "=", a).execute();
+    expect(await allowed(openJobs + 100)).toBe(false);
   });
 });
