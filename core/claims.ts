@@ -286,7 +286,8 @@ export function checkClaimCorrection(owedRials: number, deltaRials: number, reas
  * the ledger's sign: the claim's entry and its claim_adjustment entries are negative when owed to the agency.
  */
 export function claimOwedFromLedger(entryAmounts: readonly number[]): number {
-  return -entryAmounts.reduce((s, a) => s + a, 0);
+  // 0 − sum, not −sum: a claim corrected down to nothing owes 0, never −0 (which formats as "−۰")
+  return 0 - entryAmounts.reduce((s, a) => s + a, 0);
 }
 
 /**

@@ -41,6 +41,8 @@ describe("drafts and corrections: the rules", () => {
     expect(correctionEntryRials(-50_000)).toBe(50_000);
     expect(() => correctionEntryRials(0)).toThrow(RangeError);
     expect(claimOwedFromLedger([claimEntryRials(1_300_000), correctionEntryRials(-200_000), correctionEntryRials(50_000)])).toBe(1_150_000);
+    // corrected down to nothing: 0, not −0 (which a number formatter writes "−۰"; found by the property below)
+    expect(Object.is(claimOwedFromLedger([claimEntryRials(1), correctionEntryRials(-1)]), 0)).toBe(true);
   });
 });
 
