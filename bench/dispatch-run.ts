@@ -12,7 +12,8 @@
  * The yardstick (eligibility, the check of an assignment, the hindsight optimum) is bench/dispatch-optimum.ts.
  */
 import { sql, CompiledQuery } from "kysely";
-import type { DB } from "../db/connection";
+import { createKysely, type DB } from "../db/connection";
+import { PREPARE_MARKER } from "../db/prepared";
 import { DEFAULT_DISPATCH_WEIGHTS, rankCandidates, type DispatchWeights } from "../core/dispatch";
 import { candidateFactsQuery, nearestCandidateFactsQuery, ticketDispatchFacts } from "../db/repos/dispatch";
 import { dispatchTicket, NEAREST_CANDIDATES, rankForTicket } from "../services/dispatch";
@@ -82,6 +83,41 @@ export async function timeParts(db: DB, ticketIds: readonly number[], now: Date,
     candidates.push(c.length);
   }
   return { queryMs, scoreMs, candidates, paths };
+}
+
+/**
+ * Each statement of a decision, as the client waits for it (Kysely's query log on a pool of its own: the
+ * engine's statements, prepared as usual), plus what is left for Node between them; `decisions` fresh tickets,
+ * dispatched one at a time like timeDecisions'. Statement i is the i-th of its decision (begin, ticket facts,
+ * candidate query, offer, commit, or more when a decision ranks everybody or holds).
+ */
+export async function timeStatements(url: string, loaded: Loaded, specs: readonly NewTicketSpec[], now: Date, seed: number, db: DB): Promise<{ label: string; ms: number[] }[]> {
+  let current: { label: string; ms: number }[] | null = null;
+  const logged = createKysely(url, 2, {
+    log: (e) => {
+      if (!current) return;
+      const text = e.query.sql.replace(PREPARE_MARKER, "").replace(/\s+/g, " ").trim();
+      current.push({ label: text.slice(0, 48), ms: e.queryDurationMillis });
+    },
+  });
+  try {
+    const ids = await insertNewTickets(db, loaded, specs, specs.map(() => new Date(now.getTime() - 60_000)), seed);
+    const rows = new Map<string, number[]>();
+    for (const id of ids) {
+      current = [];
+      const t0 = performance.now();
+      await dispatchTicket(logged, BENCH_ACTOR, { ticketId: id }, { now, links: LINKS, asyncCommit: true });
+      const total = performance.now() - t0;
+      const statements: { label: string; ms: number }[] = current;
+      current = null;
+      statements.forEach((s, i) => rows.set(`${i + 1}. ${s.label}`, [...(rows.get(`${i + 1}. ${s.label}`) ?? []), s.ms]));
+      rows.set("Node between the statements", [...(rows.get("Node between the statements") ?? []), total - statements.reduce((a, s) => a + s.ms, 0)]);
+    }
+    await withdrawOffers(db, ids);
+    return [...rows].map(([label, ms]) => ({ label, ms }));
+  } finally {
+    await logged.destroy();
+  }
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -1,5 +1,5 @@
 // npm run bench:dispatch -- [--agencies 5000] [--jobs 100000] [--decisions 1000] [--day 3000] [--seed 13]
-//                           [--k 20] [--nearest 32] [--compare] [--compare-prepared] [--weights JSON]… [--database-url URL] [--keep]
+//                           [--k 20] [--nearest 32] [--compare] [--compare-prepared] [--per-statement] [--weights JSON]… [--database-url URL] [--keep]
 // The dispatch engine at the scale of the country (issue 13, section 6). Generates (deterministic seed)
 // 5,000 agencies across Iran's 31 provinces with their authorizations, service areas, capacities, working
 // hours and performance, and 100,000 open jobs; then
@@ -24,7 +24,7 @@ import { dispatchTicket, NEAREST_CANDIDATES } from "../services/dispatch";
 import { installJobQueue, migrateToLatest } from "../db/migrate";
 import { truncateAppTables } from "../db/seed/reset";
 import { checkAssignment, hindsightOptimum } from "./dispatch-optimum";
-import { dayTickets, explainCandidateQuery, percentile, remainingCapacity, simulateDay, timeDecisions, timeParts, undoDay, withdrawOffers } from "./dispatch-run";
+import { dayTickets, explainCandidateQuery, percentile, remainingCapacity, simulateDay, timeDecisions, timeParts, timeStatements, undoDay, withdrawOffers } from "./dispatch-run";
 import { insertNewTickets } from "./dispatch-world";
 import { generateWorld, loadWorld, newTicketSpecs } from "./dispatch-world";
 
@@ -43,15 +43,17 @@ interface Options {
   compare: boolean;
   /** also time, interleaved, the engine on a pool whose statements are all unnamed against its own pool (prepared statements) */
   comparePrepared: boolean;
+  /** also time each statement of as many decisions (Kysely's query log), and Node between them */
+  perStatement: boolean;
   weights: DispatchWeights[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, compare: false, comparePrepared: false, weights: [] };
+  const o: Options = { agencies: 5000, jobs: 100_000, decisions: 1000, day: 3000, seed: 13, k: 20, keep: false, compare: false, comparePrepared: false, perStatement: false, weights: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    if (flag === "--keep" || flag === "--compare" || flag === "--compare-prepared") {
-      o[({ "--keep": "keep", "--compare": "compare", "--compare-prepared": "comparePrepared" } as const)[flag]] = true;
+    if (flag === "--keep" || flag === "--compare" || flag === "--compare-prepared" || flag === "--per-statement") {
+      o[({ "--keep": "keep", "--compare": "compare", "--compare-prepared": "comparePrepared", "--per-statement": "perStatement" } as const)[flag]] = true;
       continue;
     }
     const value = argv[++i];
@@ -152,6 +154,15 @@ async function main() {
         console.log(plan.largeSeqScans.length ? `   ⚠ Seq Scan on a large table: ${plan.largeSeqScans.join(", ")}` : `   no Seq Scan on a large table`);
       }
       await withdrawOffers(db, [...r.ticketIds, ...fresh]);
+
+      if (o.perStatement) {
+        const rows = await timeStatements(handle.url, loaded, newTicketSpecs(world, o.seed + 9, o.decisions), DECISION_AT, o.seed + 9, db);
+        console.log(`\n   each statement of ${o.decisions} more decisions, as the client waits for it (p50 / p90 / p99 ms; n: how many decisions had it):`);
+        for (const { label, ms } of rows) {
+          const so = [...ms].sort((a, b) => a - b);
+          console.log(`   ${label.padEnd(60)} ${fmt(percentile(so, 50))} / ${fmt(percentile(so, 90))} / ${fmt(percentile(so, 99))}   n ${ms.length}`);
+        }
+      }
 
       if (o.comparePrepared) {
         // A/B under the same machine load: each spec twice, alternating a pool whose statements are all unnamed

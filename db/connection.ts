@@ -1,7 +1,7 @@
 import { totalmem } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql, type LogEvent } from "kysely";
 import { logger } from "../platform/logger";
 import type { Database } from "./schema";
 import { postgresTuningFlags } from "./tuning";
@@ -75,7 +75,7 @@ export function connectionUrlOf(db: DB): string | undefined {
  * `prepared: false`: pg's own client, every statement unnamed (db/prepared.ts's marks ignored) — for
  * benchmarks comparing the two.
  */
-export function createKysely(url: string, poolSize = 10, o: { prepared?: boolean } = {}): DB {
+export function createKysely(url: string, poolSize = 10, o: { prepared?: boolean; log?: (event: LogEvent) => void } = {}): DB {
   // Idle connections are kept for 5 minutes (pg's default is 10 s): a new one costs a connection start-up
   // and an empty catalog cache on the server, so a pause in traffic would make the next burst slower.
   // PreparingClient: the statements marked by db/prepared.ts are named (parsed and planned once per connection).
@@ -86,7 +86,7 @@ export function createKysely(url: string, poolSize = 10, o: { prepared?: boolean
     if ((err as { code?: string }).code === "57P01") dbLog.debug(`idle connection closed by a server shutdown`);
     else dbLog.warn("idle client error", err);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(o.log ? { log: o.log } : {}) });
   Object.defineProperty(db, URL_KEY, { value: url, enumerable: false });
   return db;
 }
