@@ -8,10 +8,10 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db/connection";
 import { checkAssignment, eligible, hindsightOptimum, openAt } from "../../bench/dispatch-optimum";
-import { dayTickets, explainCandidateQuery, remainingCapacity, simulateDay, timeDecisions, undoDay, withdrawOffers } from "../../bench/dispatch-run";
+import { dayTickets, explainCandidateQuery, remainingCapacity, simulateDay, timeDecisions, timeStatements, undoDay, withdrawOffers } from "../../bench/dispatch-run";
 import { generateWorld, loadWorld, newTicketSpecs, PLACES, type Loaded, type World } from "../../bench/dispatch-world";
 import { DEFAULT_DISPATCH_WEIGHTS } from "../../core/dispatch";
-import { getTestDb, resetDatabase } from "../support/db";
+import { getTestDb, getTestDbUrl, resetDatabase } from "../support/db";
 
 let db: DB;
 let world: World;
@@ -77,6 +77,20 @@ describe("bench/dispatch's measurements, tiny", () => {
     expect(Array.isArray(plan.largeSeqScans)).toBe(true);
     await withdrawOffers(db, r.ticketIds);
     const pending = await db.selectFrom("dispatch_offers").select("id").where("ticket_id", "in", r.ticketIds).where("status", "=", "pending").execute();
+    expect(pending).toEqual([]);
+  });
+
+  it("times each statement of real decisions: begin first, commit last, Node between them", async () => {
+    const specs = newTicketSpecs(world, 13, 4);
+    const rows = await timeStatements(await getTestDbUrl(), loaded, specs, SATURDAY_1030, 14, db);
+    const labels = rows.map((r) => r.label);
+    expect(labels[0]).toBe("1. begin");
+    expect(labels).toContain("Node between the statements");
+    expect(labels.some((l) => /^\d+\. commit$/.test(l))).toBe(true);
+    expect(rows.find((r) => r.label === "Node between the statements")!.ms).toHaveLength(4);
+    expect(rows.every((r) => r.ms.every((ms) => Number.isFinite(ms) && ms >= 0))).toBe(true);
+    // its decisions are withdrawn afterwards: no pending offer is left to load the next measurement
+    const pending = await db.selectFrom("dispatch_offers").select("id").where("status", "=", "pending").execute();
     expect(pending).toEqual([]);
   });
 
