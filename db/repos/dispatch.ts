@@ -38,7 +38,7 @@ import { tehranDay } from "../../core/jalali";
 import { onProbation, performancePeriods } from "../../core/quality";
 import { AGENCY_LOAD_STATUSES, type TicketStatus, type TicketType } from "../../core/ticket";
 import { executePrepared } from "../prepared";
-import { CLOCK_STATE_COLUMNS, clockStateOf, type ClockState } from "./holidays";
+import { CLOCK_STATE_COLUMNS, clockStateOf, type ClockState, type ClockStateRow } from "./holidays";
 import type { Database } from "../schema";
 import { qualitySettings, refreshScorecards, type ScorecardRefreshOptions } from "./quality";
 
@@ -75,7 +75,7 @@ export interface TicketDispatchFacts {
 /** The ticket's facts for dispatch; `lock`: FOR UPDATE of the ticket row (inside the caller's transaction). */
 export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?: boolean } = {}): Promise<TicketDispatchFacts | undefined> {
   const lock = o.lock ? sql`for update of t` : sql``;
-  const query = sql<{
+  const query = sql<ClockStateRow & {
     id: number;
     number: number;
     type: TicketType;
@@ -92,8 +92,6 @@ export async function ticketDispatchFacts(db: Conn, ticketId: number, o: { lock?
     prior_offers: number;
     db_now: Date;
     offer_sms_override: string | null;
-    clock_version: string | null;
-    clock_rules: { key: string; value: number }[] | null;
   }>`
     select t.id, t.number, t.type, t.status, t.province, t.city, t.lat, t.lng, m.brand_id, m.category_id,
            t.sla_accept_due_at, t.dispatch_held_at,

@@ -60,19 +60,25 @@ export interface ClockState {
   rules: { key: string; value: number }[];
 }
 
+/** The clock state's two columns as a row carries them (CLOCK_STATE_COLUMNS). */
+export interface ClockStateRow {
+  clock_version: string | null;
+  clock_rules: { key: string; value: number }[] | null;
+}
+
 /** The clock state's two columns (clock_version, clock_rules), for a statement that reads it with other things. */
-export const CLOCK_STATE_COLUMNS = sql<{ clock_version: string | null; clock_rules: { key: string; value: number }[] | null }>`
+export const CLOCK_STATE_COLUMNS = sql<ClockStateRow>`
   (select version from working_calendar_state where id = 1)::text as clock_version,
   coalesce((select json_agg(json_build_object('key', key, 'value', value)) from service_rule_settings), '[]'::json) as clock_rules`;
 
 /** The ClockState of a row carrying CLOCK_STATE_COLUMNS. */
-export function clockStateOf(row: { clock_version: string | null; clock_rules: { key: string; value: number }[] | null } | undefined): ClockState {
+export function clockStateOf(row: ClockStateRow | undefined): ClockState {
   return { version: Number(row?.clock_version ?? 0), rules: row?.clock_rules ?? [] };
 }
 
 /** In one round trip: the holiday table's version and the admin's consumer-protection rule values. */
 export async function clockState(db: DB): Promise<ClockState> {
-  const { rows } = await sql<{ clock_version: string | null; clock_rules: { key: string; value: number }[] | null }>`select ${CLOCK_STATE_COLUMNS}`.execute(db);
+  const { rows } = await sql<ClockStateRow>`select ${CLOCK_STATE_COLUMNS}`.execute(db);
   return clockStateOf(rows[0]);
 }
 
