@@ -38,6 +38,9 @@ async function recordedTicket(db: import("pg").Client, statuses: string[]): Prom
       where t.type = 'breakdown' and t.status = any($1::text[])
         and (select count(*) from customer_products x where lower(x.serial_number) = lower(cp.serial_number)) = 1
         and (select count(*) from tickets y where y.customer_product_id = cp.id) = 1
+        -- one recorded call only: the page's first player is then this recording (a ticket another spec linked
+        -- to a second call, recorded at another length, made the duration check compare two recordings)
+        and (select count(*) from ticket_calls z join recordings rr on rr.call_id = z.call_id where z.ticket_id = t.id) = 1
       order by t.id desc limit 1`,
     [statuses],
   );
