@@ -254,7 +254,7 @@ export async function dispatchTicketInTrx(
   // the calendars' state came with the ticket's facts: no round trip of its own
   const calendars = await workingCalendars(trx, ticket.clock);
   for (let round = 1; ; round++) {
-    const offered = await rankAndOffer(trx, actor, ticket, now, opts, weights, offerMinutes, calendars);
+    const offered = await rankAndOffer(trx, actor, { ticket, now, opts, weights, offerMinutes, calendars });
     if (offered) return offered;
     // another decision took the chosen agency's last place (or it was suspended) since the ranking read it:
     // rank again, seeing that decision's offer now
@@ -276,13 +276,9 @@ export class DispatchContentionError extends Error {
 async function rankAndOffer(
   trx: Transaction<Database>,
   actor: Actor,
-  ticket: TicketDispatchFacts,
-  now: Date,
-  opts: DispatchOptions,
-  weights: DispatchWeights,
-  offerMinutes: number,
-  calendars: WorkingCalendars,
+  d: { ticket: TicketDispatchFacts; now: Date; opts: DispatchOptions; weights: DispatchWeights; offerMinutes: number; calendars: WorkingCalendars },
 ): Promise<DispatchResult | null> {
+  const { ticket, now, opts, weights, offerMinutes, calendars } = d;
   const { candidates, ranking, authorizedElsewhere, unauthorizedNearby, evaluatedWithinKm, calendarOf } = await rankForTicket(trx, ticket, now, weights, opts.nearest, calendars);
   const best = ranking.ranked[0];
   const excludedCounts = countReasons(ranking);

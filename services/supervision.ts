@@ -175,8 +175,10 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
     // the dispatch rule, now, for this one agency (its current pending offer counts as "already offered")
     const verdict = await evaluateAgencyForTicket(trx, ticket.id, agency.agencyId, now);
     // its current pending offer is withdrawn below: "offered before" for it is the same_agency case above
+    // (an agency the rule could not judge in full is refused on what is known of it)
+    if (verdict.unverified) throw new ReassignRefusedError({ code: "hard_constraint", reasons: verdict.reasons });
     const reasons = verdict.reasons;
-    const hard = verdict.unverified ? reasons : reasons.filter((r) => HARD_EXCLUSIONS.includes(r));
+    const hard = reasons.filter((r) => HARD_EXCLUSIONS.includes(r));
     if (hard.length) throw new ReassignRefusedError({ code: "hard_constraint", reasons: hard });
     const soft = reasons.filter((r) => !HARD_EXCLUSIONS.includes(r));
     if (soft.length && !input.override) throw new ReassignRefusedError({ code: "needs_override", reasons: soft });
@@ -237,7 +239,7 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
     });
     // the engine's own offer writer, for the agency the supervisor chose (no stored decision: 'offer_sent' says manual)
     const facts = (await ticketDispatchFacts(trx, ticket.id))!;
-    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticket: facts, agency, capacity: verdict.capacity ?? 0, now }, options);
+    const offer = await offerTicketToAgencyInTrx(trx, actor, { ticket: facts, agency, capacity: verdict.capacity, now }, options);
     if (!offer) {
       // another decision took its last place (or it was suspended) since the check above: the rule, again, says which
       const again = await evaluateAgencyForTicket(trx, ticket.id, agency.agencyId, now);
@@ -257,6 +259,12 @@ export async function reassignTicket(db: DB, actor: Actor, input: ReassignInput,
 }
 
 /**
+ * evaluateAgencyForTicket's answer: judged by the rule on the agency's full facts (with its capacity, which an
+ * offer's guard needs), or only on what is known of an agency the candidate query does not return.
+ */
+export type AgencyVerdict = { unverified: false; reasons: ExclusionReason[]; capacity: number } | { unverified: true; reasons: ExclusionReason[] };
+
+/**
  * The dispatch rule, now, for one agency and one ticket (core/dispatch.ts exclusionReasons on the facts of
  * db/repos/dispatch.ts). An agency the candidate query does not return (not authorized, or far from the
  * customer with no area row naming the place) is judged on what can be known: unauthorized, not active;
@@ -267,7 +275,7 @@ export async function evaluateAgencyForTicket(
   ticketId: number,
   agencyId: number,
   now: Date,
-): Promise<{ reasons: ExclusionReason[]; unverified: boolean; capacity?: number }> {
+): Promise<AgencyVerdict> {
   const facts = await ticketDispatchFacts(trx, ticketId);
   if (!facts) return { reasons: ["unauthorized"], unverified: true };
   const { candidates } = await candidateFacts(trx, facts, now, { agencyId });
