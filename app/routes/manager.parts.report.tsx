@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { can } from "../../core/roles";
 import { DataTable } from "~/components/reports/DataTable";
 import { DateRangeFilter } from "~/components/reports/DateRangeFilter";
 import { useT } from "~/lib/i18n";
@@ -8,8 +9,9 @@ import { HOLDING_PART_COLUMNS } from "~/lib/reports/parts";
 
 /** Issue 15 §4: the parts that hold jobs up the longest, for managers (reports:read); each figure drills down to its tickets. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await partsReportUser(request, context);
-  return holdingPartsData(context.db, request);
+  const { user } = await partsReportUser(request, context);
+  // the desk's link only for whoever may use it (a supervisor reads this report, the manager runs the desk)
+  return { ...(await holdingPartsData(context.db, request)), canManageParts: can(user.role, "parts:manage") };
 }
 
 export default function PartsReport() {
@@ -32,9 +34,11 @@ export default function PartsReport() {
           exportHref={`/manager/parts/export?${d.rq}&report=parts`}
         />
       )}
-      <p>
-        <Link to="/manager/parts">{t("parts.desk.title")}</Link>
-      </p>
+      {d.canManageParts ? (
+        <p>
+          <Link to="/manager/parts">{t("parts.desk.title")}</Link>
+        </p>
+      ) : null}
     </>
   );
 }

@@ -145,6 +145,7 @@ test.describe("spare parts", () => {
     // the report of the parts that hold jobs up, from the menu, down to the ticket
     await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "قطعات و توقف کارها", exact: true }));
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("قطعه‌هایی که کارها را بیشتر معطل می‌کنند");
+    await expect(page.locator("main").getByRole("link", { name: "میز قطعات", exact: true })).toBeVisible();
     await page.getByRole("link", { name: toPersianDigits(job.partCode), exact: true }).first().click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("کارهای منتظر این قطعه");
     await expect(page.getByRole("link", { name: toPersianDigits(job.number), exact: true })).toBeVisible();
@@ -210,4 +211,13 @@ test.describe("spare parts", () => {
     await expect(page.getByTestId("catalogue-saved")).toBeVisible();
     await expect(page.locator('[data-part="E2E-GASKET"]')).toBeVisible();
   });
+});
+
+test("a supervisor reads the parts report, without the manager's parts desk link", async ({ page, signIn }) => {
+  await signIn("supervisor");
+  await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "قطعات و توقف کارها", exact: true }));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("قطعه‌هایی که کارها را بیشتر معطل می‌کنند");
+  // the desk is the manager's (parts:manage): a link to it would only lead a supervisor to "forbidden"
+  await expect(page.locator("nav.shell-nav").getByRole("link", { name: "میز قطعات", exact: true })).toHaveCount(0);
+  await expect(page.locator("main").getByRole("link", { name: "میز قطعات", exact: true })).toHaveCount(0);
 });
