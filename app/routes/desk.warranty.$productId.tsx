@@ -71,7 +71,7 @@ export default function CustomerProductPage() {
   const brand = locale === "fa" ? p.brand_fa : p.brand_en;
   const category = locale === "fa" ? p.category_fa : p.category_en;
   return (
-    <main id="main">
+    <>
       <h1>{t("warrantyCard.product.title", { model: p.model_name })}</h1>
       <section className="panel">
         <dl className="facts" data-testid="product-facts">
@@ -184,6 +184,6 @@ export default function CustomerProductPage() {
           </ul>
         )}
       </section>
-    </main>
+    </>
   );
 }

@@ -30,7 +30,7 @@ export default function ProductSearch() {
   const t = useT();
   const locale = useLocale();
   return (
-    <main id="main">
+    <>
       <h1>{t("warrantyCard.search.title")}</h1>
       <Form method="get" className="inline" role="search">
         <label>
@@ -80,6 +80,6 @@ export default function ProductSearch() {
           </table>
         </div>
       ) : null}
-    </main>
+    </>
   );
 }

@@ -27,7 +27,7 @@ async function navHrefs(page: Page): Promise<string[]> {
 /** The page shows its own content, not the error page. */
 async function expectRegularPage(page: Page) {
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expect(page.locator("main.error-page")).toHaveCount(0);
+  await expect(page.locator(".error-page")).toHaveCount(0);
 }
 
 async function clickMenuEntry(page: Page, href: string, marker: string) {

@@ -215,6 +215,8 @@ test.describe("spare parts", () => {
 
 test("a supervisor reads the parts report, without the manager's parts desk link", async ({ page, signIn }) => {
   await signIn("supervisor");
+  // from the desk (the supervisor's home) to the managers' pages
+  await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "داشبورد مدیریت", exact: true }));
   await clickAndSettle(page.locator("nav.shell-nav").getByRole("link", { name: "قطعات و توقف کارها", exact: true }));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("قطعه‌هایی که کارها را بیشتر معطل می‌کنند");
   // the desk is the manager's (parts:manage): a link to it would only lead a supervisor to "forbidden"
