@@ -230,6 +230,8 @@ export interface Loaded {
   modelIds: Map<Skill, number>;
   /** customer ids to attach tickets to */
   customerIds: number[];
+  /** the open jobs' accepted offers the world was loaded with */
+  loadedOffers: number;
 }
 
 /** Loads the world into an empty, migrated database; sets each agency's `id`. */
@@ -325,10 +327,22 @@ export async function loadWorld(db: DB, world: World, o: { customers?: number; l
                   ${part.map((j) => j.province)}::text[], ${part.map((j) => j.city)}::text[], ${part.map((j) => j.lat)}::float8[],
                   ${part.map((j) => j.lng)}::float8[]) as u(c, s, a, p, ci, la, ln)`.execute(db);
   });
-  log(`customers: ${customerIds.length}, open jobs: ${jobs.length}`);
+  // Each open job was offered to its agency and accepted when it was made: the offers table a decision reads
+  // holds as many offers as there are jobs. Left empty, it made the prepared candidate query keep the plan it
+  // was given on an empty table — a whole scan of dispatch_offers per candidate, three times — which a live
+  // system's table never gets and which grew with every offer the run wrote (p50 ≈ 2× in 1,000 decisions).
+  const { rows: offers } = await sql<{ n: number }>`
+    with o as (
+      insert into dispatch_offers (ticket_id, agency_id, attempt, status, offered_at, deadline_at, responded_at)
+      select id, assigned_agency_id, 1, 'accepted', created_at + interval '1 minute', created_at + interval '31 minutes', created_at + interval '6 minutes'
+      from tickets where assigned_agency_id is not null
+      returning 1
+    )
+    select count(*)::int as n from o`.execute(db);
+  log(`customers: ${customerIds.length}, open jobs: ${jobs.length} (each with its accepted offer: ${offers[0]!.n})`);
   // as autovacuum keeps a live database: statistics, and the visibility map that lets index-only scans skip the heap
   await sql`vacuum analyze`.execute(db);
-  return { brandIds, categoryIds, modelIds, customerIds };
+  return { brandIds, categoryIds, modelIds, customerIds, loadedOffers: offers[0]!.n };
 }
 
 /**

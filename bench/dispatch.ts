@@ -248,7 +248,7 @@ async function main() {
       }
     }
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from dispatch_offers`.execute(db);
-    console.log(`\n(${rows[0]!.n} offers written in all)`);
+    console.log(`\n(${rows[0]!.n - loaded.loadedOffers} offers written in all)`);
   } finally {
     await handle.close();
     if (!o.databaseUrl && !o.keep) rmSync(dataDir, { recursive: true, force: true });
