@@ -44,6 +44,26 @@ async function failureOf(p: Promise<unknown>): Promise<KavenegarError> {
   return e as KavenegarError;
 }
 
+describe("message ids across restarts", () => {
+  it("a simulator started again hands out ids above every id the earlier one gave (the database keeps them, unique)", async () => {
+    const first = await startKavenegarSimulator({ port: 0, apiKey: KEY, defaultSender: LINE, deliveryMs: 3_600_000 });
+    const before = createKavenegarClient({ apiKey: KEY, baseUrl: `${first.url}/v1`, timeoutMs: 2_000 });
+    const given: number[] = [];
+    for (let k = 1; k <= 5; k++) given.push(Number((await before.send({ receptor: "09121234567", message: `پیام ${k}`, localid: String(900 + k) })).messageid));
+    await first.close();
+    const again = await startKavenegarSimulator({ port: 0, apiKey: KEY, defaultSender: LINE, deliveryMs: 3_600_000 });
+    try {
+      const after = createKavenegarClient({ apiKey: KEY, baseUrl: `${again.url}/v1`, timeoutMs: 2_000 });
+      // the same localid as before: the new simulator has no memory of it, and must not reuse an id for it
+      const m = await after.send({ receptor: "09121234567", message: "پیام ۱", localid: "901" });
+      expect(Number(m.messageid)).toBeGreaterThan(Math.max(...given));
+      expect(Number.isSafeInteger(Number(m.messageid))).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 describe("sending", () => {
   it("sends to the number in 09… form and returns Kavenegar's entry", async () => {
     const m = await client.send({ receptor: "+98 ۹۱۲ ۱۲۳ ۴۵۶۷", message: "درخواست شما ثبت شد", localid: "101" });

@@ -74,13 +74,23 @@ export interface SendEntry {
   cost: number;
 }
 
+/**
+ * The first message id of a simulator's life, from the clock (100 ids a millisecond), as Kavenegar's ids only
+ * ever grow: a simulator started again never hands out an id an earlier one gave. The database keeps those ids
+ * (sms_messages.provider_message_id is unique): a dev server started again on the same data, with the
+ * simulator counting from a fixed number, failed every send with a duplicate key.
+ */
+export function firstMessageId(nowMs = Date.now()): number {
+  return nowMs * 100;
+}
+
 export class SimStore {
   /** how many sms/send receptors were answered with an earlier message (a repeated localid) */
   repeatedLocalIds = 0;
   private readonly all: SimMessage[] = [];
   private readonly byLocalId = new Map<string, SimMessage>();
   private readonly byId = new Map<number, SimMessage>();
-  private nextId = 700_000_001;
+  private nextId = firstMessageId();
 
   constructor(private readonly opts: StoreOptions) {}
 
