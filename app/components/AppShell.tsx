@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/lib/i18n";
 import type { Role } from "../../core/roles";
@@ -22,13 +23,26 @@ export function AppShell({
   const t = useT();
   const locale = useLocale();
   const location = useLocation();
+  // On a phone the menu folds behind a button once the page is hydrated (without JavaScript it stays open): a
+  // small agency's new offers are the first thing on its screen, not below a screenful of links.
+  const [hydrated, setHydrated] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  // each navigation folds it again
+  useEffect(() => setMenuOpen(false), [location.pathname, location.search]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         {t("app.skipToContent")}
       </a>
-      <nav className="shell-nav" aria-label={t("app.name")}>
+      <nav className={`shell-nav${hydrated ? " foldable" : ""}${menuOpen ? " open" : ""}`} aria-label={t("app.name")}>
         <div className="brand">{t("app.name")}</div>
+        {hydrated ? (
+          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="shell-menu" onClick={() => setMenuOpen((o) => !o)}>
+            {t("nav.menu")}
+          </button>
+        ) : null}
+        <div className="shell-menu" id="shell-menu">
         {nav.map((item) => (
           <NavLink key={item.to} to={item.to} end={item.end ?? false} prefetch="intent">
             {t(item.label)}
@@ -52,6 +66,7 @@ export function AppShell({
             {t("logout")}
           </button>
         </Form>
+        </div>
       </nav>
       <main className="shell-main" id="main">
         {children}

@@ -17,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   "login.error.throttled": "Too many failed attempts. Try again in {minutes} minutes.",
   "login.error.inactive": "This account is disabled. Contact the system administrator.",
   "logout": "Sign out",
+  "nav.menu": "Menu",
   "nav.signedInAs": "Signed in as {name}",
 
   "role.operator": "Call operator",

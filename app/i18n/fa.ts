@@ -15,6 +15,7 @@ export const fa = {
   "login.error.throttled": "تلاش‌های ناموفق زیاد بوده است. {minutes} دقیقه دیگر دوباره تلاش کنید.",
   "login.error.inactive": "این حساب غیرفعال است. با مدیر سامانه تماس بگیرید.",
   "logout": "خروج",
+  "nav.menu": "منو",
   "nav.signedInAs": "کاربر: {name}",
 
   "role.operator": "اپراتور مرکز تماس",
