@@ -43,29 +43,29 @@ export function AppShell({
           </button>
         ) : null}
         <div className="shell-menu" id="shell-menu">
-        {nav.map((item) => (
-          <NavLink key={item.to} to={item.to} end={item.end ?? false} prefetch="intent">
-            {t(item.label)}
-          </NavLink>
-        ))}
-        <div className="spacer" />
-        <div className="who">
-          {t("nav.signedInAs", { name: user.displayName })}
-          <br />
-          {t(`role.${user.role}`)}
-        </div>
-        <Form method="post" action="/locale">
-          <input type="hidden" name="locale" value={locale === "fa" ? "en" : "fa"} />
-          <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-          <button type="submit" className="link-button" lang={locale === "fa" ? "en" : "fa"}>
-            {t("lang.switchTo")}
-          </button>
-        </Form>
-        <Form method="post" action="/logout">
-          <button type="submit" className="link-button">
-            {t("logout")}
-          </button>
-        </Form>
+          {nav.map((item) => (
+            <NavLink key={item.to} to={item.to} end={item.end ?? false} prefetch="intent">
+              {t(item.label)}
+            </NavLink>
+          ))}
+          <div className="spacer" />
+          <div className="who">
+            {t("nav.signedInAs", { name: user.displayName })}
+            <br />
+            {t(`role.${user.role}`)}
+          </div>
+          <Form method="post" action="/locale">
+            <input type="hidden" name="locale" value={locale === "fa" ? "en" : "fa"} />
+            <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+            <button type="submit" className="link-button" lang={locale === "fa" ? "en" : "fa"}>
+              {t("lang.switchTo")}
+            </button>
+          </Form>
+          <Form method="post" action="/logout">
+            <button type="submit" className="link-button">
+              {t("logout")}
+            </button>
+          </Form>
         </div>
       </nav>
       <main className="shell-main" id="main">
