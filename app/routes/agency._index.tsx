@@ -234,7 +234,7 @@ export default function AgencyHome() {
         <StatCard label={t("agencies.status")} value={t(`agencyStatus.${agency.status}`)} />
       </div>
       <h2>{t("agency.openJobs")}</h2>
-      <div className="table-wrap">
+      <div className="table-scroll">
         <TicketTable rows={open} linkBase="/agency/tickets" now={now} />
       </div>
       {moreOpen ? (

@@ -77,7 +77,7 @@ export default function AgencyJobs() {
           </Link>
         ))}
       </nav>
-      <div className="table-wrap" data-testid="job-list" data-tab={tab}>
+      <div className="table-scroll" data-testid="job-list" data-tab={tab}>
         <TicketTable rows={rows} linkBase="/agency/tickets" now={now} />
       </div>
       <Pager page={page} hasMore={hasMore} />

@@ -74,7 +74,7 @@ export default function AbandonedCalls() {
       {rows.length === 0 ? (
         <p data-testid="abandoned-empty">{status === "open" ? t("callCentre.abandoned.emptyOpen") : t("callCentre.abandoned.emptyCleared")}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-scroll">
           <table className="data" data-testid="abandoned-list">
             <thead>
               <tr>

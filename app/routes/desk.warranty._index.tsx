@@ -46,7 +46,7 @@ export default function ProductSearch() {
         </p>
       ) : null}
       {rows.length ? (
-        <div className="table-wrap">
+        <div className="table-scroll">
           <table className="data" data-testid="product-search-results">
             <thead>
               <tr>
