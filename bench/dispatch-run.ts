@@ -110,8 +110,13 @@ export async function timeStatements(url: string, loaded: Loaded, specs: readonl
       const total = performance.now() - t0;
       const statements: { label: string; ms: number }[] = current;
       current = null;
-      statements.forEach((s, i) => rows.set(`${i + 1}. ${s.label}`, [...(rows.get(`${i + 1}. ${s.label}`) ?? []), s.ms]));
-      rows.set("Node between the statements", [...(rows.get("Node between the statements") ?? []), total - statements.reduce((a, s) => a + s.ms, 0)]);
+      const add = (label: string, ms: number) => {
+        const times = rows.get(label);
+        if (times) times.push(ms);
+        else rows.set(label, [ms]);
+      };
+      statements.forEach((s, i) => add(`${i + 1}. ${s.label}`, s.ms));
+      add("Node between the statements", total - statements.reduce((a, s) => a + s.ms, 0));
     }
     await withdrawOffers(db, ids);
     return [...rows].map(([label, ms]) => ({ label, ms }));

@@ -11,12 +11,16 @@ import { clickAndSettle, expect, test } from "./fixtures";
 
 const ROLES = ["operator", "supervisor", "manager", "admin", "agency1", "agency1staff"] as const;
 
-/** Unfolds the phone's menu (folded on each page once hydrated) and returns its toggle. */
+/** The phone's menu button (it folds the menu on each page once hydrated). */
+function menuToggle(page: Page) {
+  return page.locator("nav.shell-nav").getByRole("button", { name: "منو", exact: true });
+}
+
+/** Unfolds the phone's menu. */
 async function openMenu(page: Page) {
-  const toggle = page.locator("nav.shell-nav").getByRole("button", { name: "منو", exact: true });
+  const toggle = menuToggle(page);
   if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
   await expect(toggle).toHaveAttribute("aria-expanded", "true");
-  return toggle;
 }
 
 async function sidewaysOverflow(page: Page): Promise<number> {
@@ -35,7 +39,7 @@ test.describe("on a 360 px phone", () => {
       expect(hrefs.length).toBeGreaterThan(2);
       expect(await sidewaysOverflow(page), `home of ${username}`).toBeLessThanOrEqual(0);
       // the menu is folded: the page's own heading is on the first screen, the links one tap away
-      const toggle = page.locator("nav.shell-nav").getByRole("button", { name: "منو", exact: true });
+      const toggle = menuToggle(page);
       await expect(toggle).toHaveAttribute("aria-expanded", "false");
       await expect(page.locator(`nav.shell-nav a[href="${hrefs[1]}"]`)).toBeHidden();
       expect((await page.getByRole("heading", { level: 1 }).boundingBox())!.y).toBeLessThan(200);
